@@ -1,0 +1,13 @@
+//! The domain of Sheji: typed values, validation and rules that every other layer relies on.
+//!
+//! Everything here is pure. Nothing reads the clock, touches the network or the disk, or draws
+//! random numbers on its own: time arrives through [`clock::Clock`] and randomness through a
+//! `rand::Rng` the caller passes in, so deadlines and draws are testable and replayable.
+
+pub mod clock;
+pub mod i18n;
+pub mod ids;
+pub mod page;
+pub mod reference;
+pub mod registry;
+pub mod uscc;

@@ -1,0 +1,221 @@
+//! Connection URLs and pools. The URL's scheme decides the backend; everything after that is
+//! the same code for all three.
+
+use std::fmt;
+use std::time::Duration;
+
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use url::Url;
+
+use crate::StoreError;
+
+/// The database servers Sheji runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Backend {
+    /// Embedded SQLite (the default).
+    Sqlite,
+    /// PostgreSQL and compatible engines.
+    Postgres,
+    /// MySQL, MariaDB and compatible engines.
+    MySql,
+}
+
+impl Backend {
+    /// A short lower-case name for logs and test names.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+            Self::MySql => "mysql",
+        }
+    }
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A checked database URL.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DbUrl {
+    url: String,
+    backend: Backend,
+}
+
+impl DbUrl {
+    /// Accepts `sqlite://FILE` (or `sqlite:FILE`), `postgres://…` / `postgresql://…` and
+    /// `mysql://…` / `mariadb://…`.
+    pub fn parse(input: &str) -> Result<Self, StoreError> {
+        let input = input.trim();
+        let invalid = |why: &str| StoreError::InvalidUrl(format!("{why} ({})", redact(input)));
+        let (scheme, rest) = input
+            .split_once(':')
+            .ok_or_else(|| invalid("no scheme such as sqlite:// or postgres://"))?;
+        match scheme.to_ascii_lowercase().as_str() {
+            "sqlite" => {
+                let path = rest.trim_start_matches("//");
+                let file = path.split('?').next().unwrap_or_default();
+                if file.is_empty() {
+                    return Err(invalid("no database file named"));
+                }
+                Ok(Self {
+                    url: format!("sqlite://{path}"),
+                    backend: Backend::Sqlite,
+                })
+            }
+            scheme @ ("postgres" | "postgresql" | "mysql" | "mariadb") => {
+                let parsed = Url::parse(input).map_err(|e| invalid(&e.to_string()))?;
+                if parsed.host_str().is_none_or(str::is_empty) {
+                    return Err(invalid("no host"));
+                }
+                if parsed.path().trim_matches('/').is_empty() {
+                    return Err(invalid("no database name"));
+                }
+                let (backend, url) = if scheme.starts_with("postgres") {
+                    (Backend::Postgres, input.to_owned())
+                } else {
+                    (Backend::MySql, format!("mysql:{}", rest))
+                };
+                Ok(Self { url, backend })
+            }
+            other => Err(invalid(&format!("unsupported scheme {other:?}"))),
+        }
+    }
+
+    /// Which backend the URL selects.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The URL with credentials, for the driver.
+    pub fn as_str(&self) -> &str {
+        &self.url
+    }
+
+    /// The URL with any password replaced by `***`, for messages and logs.
+    pub fn redacted(&self) -> String {
+        redact(&self.url)
+    }
+}
+
+impl fmt::Debug for DbUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+impl fmt::Display for DbUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+fn redact(url: &str) -> String {
+    match Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            // set_password only fails for URLs that cannot carry one, which this one does.
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Opens a pool. SQLite gets WAL, foreign keys and a busy timeout on every connection and is
+/// created if missing; the servers get bounded connect and acquire timeouts so an unreachable
+/// host fails in seconds with a clear message instead of hanging.
+pub(crate) async fn open(url: &DbUrl) -> Result<DatabaseConnection, StoreError> {
+    let mut options = ConnectOptions::new(url.as_str().to_owned());
+    options
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false);
+    match url.backend() {
+        Backend::Sqlite => {
+            // SQLite allows one writer at a time; a small pool avoids lock convoys.
+            options.max_connections(8).map_sqlx_sqlite_opts(|o| {
+                o.create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(5))
+            });
+        }
+        Backend::Postgres => {
+            options.max_connections(16);
+        }
+        Backend::MySql => {
+            options
+                .max_connections(16)
+                .map_sqlx_mysql_opts(|o| o.charset("utf8mb4"));
+        }
+    }
+    Database::connect(options).await.map_err(|e| match e {
+        DbErr::Conn(err) => StoreError::Unreachable {
+            target: url.redacted(),
+            detail: err.to_string(),
+        },
+        DbErr::ConnectionAcquire(err) => StoreError::Unreachable {
+            target: url.redacted(),
+            detail: err.to_string(),
+        },
+        other => StoreError::Unreachable {
+            target: url.redacted(),
+            detail: other.to_string(),
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_select_their_backend() {
+        let cases = [
+            ("sqlite://sheji.db", Backend::Sqlite),
+            ("sqlite:data/sheji.db", Backend::Sqlite),
+            ("postgres://postgres@127.0.0.1:5432/test", Backend::Postgres),
+            ("postgresql://u:p@db/sheji", Backend::Postgres),
+            ("mysql://root@127.0.0.1:3306/test", Backend::MySql),
+            ("mariadb://root@127.0.0.1/test", Backend::MySql),
+        ];
+        for (url, backend) in cases {
+            assert_eq!(DbUrl::parse(url).map(|u| u.backend()).ok(), Some(backend), "{url}");
+        }
+        assert_eq!(
+            DbUrl::parse("mariadb://root@h/test")
+                .map(|u| u.as_str().to_owned())
+                .ok()
+                .as_deref(),
+            Some("mysql://root@h/test")
+        );
+    }
+
+    #[test]
+    fn malformed_urls_are_refused_with_the_reason() {
+        for bad in [
+            "",
+            "sheji.db",
+            "oracle://x/y",
+            "sqlite://",
+            "postgres://",
+            "postgres://host",
+            "mysql:///test",
+        ] {
+            let err = DbUrl::parse(bad);
+            assert!(matches!(err, Err(StoreError::InvalidUrl(_))), "{bad}: {err:?}");
+        }
+    }
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        let url = DbUrl::parse("postgres://sheji:s3cret@db.example/sheji");
+        let shown = url.map(|u| u.redacted()).unwrap_or_default();
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(shown.contains("***"));
+    }
+}

@@ -1,0 +1,24 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "organization")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub uscc: String,
+    pub name: String,
+    pub kind: String,
+    pub district_id: i32,
+    pub industry_code: Option<String>,
+    pub address: String,
+    #[sea_orm(column_type = "Text")]
+    pub description: String,
+    pub founded_on: Option<Date>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,84 @@
+//! The one migration tree, written with sea-query builders so each backend gets its own SQL
+//! from the same Rust. Migrations are append-only: a released one is never edited.
+
+mod m20261127_000001_reference;
+mod m20261127_000002_registry;
+
+use std::collections::HashSet;
+
+use sea_orm::EntityTrait;
+use sea_orm_migration::seaql_migrations;
+use sea_orm_migration::{MigrationTrait, MigratorTrait, SchemaManager};
+
+use crate::{Store, StoreError};
+
+/// The list of migrations, oldest first.
+pub struct Migrator;
+
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261127_000001_reference::Migration),
+            Box::new(m20261127_000002_registry::Migration),
+        ]
+    }
+}
+
+/// Where a database's schema stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaVersion {
+    /// How many migrations have been applied: the schema version number.
+    pub number: usize,
+    /// The name of the newest applied migration, if any.
+    pub latest: Option<String>,
+    /// How many known migrations are not applied yet.
+    pub pending: usize,
+}
+
+impl SchemaVersion {
+    /// Whether nothing has been applied: a brand-new database.
+    pub fn is_empty(&self) -> bool {
+        self.number == 0
+    }
+}
+
+/// Reads the schema version without writing anything; refuses a database migrated by a newer
+/// program, so an old binary never touches a schema it does not understand.
+pub async fn version(store: &Store) -> Result<SchemaVersion, StoreError> {
+    let manager = SchemaManager::new(store.conn());
+    let table = Migrator::migration_table_name().to_string();
+    let applied: Vec<String> = if manager.has_table(table).await? {
+        seaql_migrations::Entity::find()
+            .all(store.conn())
+            .await?
+            .into_iter()
+            .map(|m| m.version)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let known: Vec<String> = Migrator::migrations().iter().map(|m| m.name().to_owned()).collect();
+    let known_set: HashSet<&str> = known.iter().map(String::as_str).collect();
+    if let Some(unknown) = applied.iter().filter(|v| !known_set.contains(v.as_str())).max() {
+        return Err(StoreError::SchemaTooNew {
+            found: unknown.clone(),
+            known: known.last().cloned().unwrap_or_default(),
+        });
+    }
+    let applied_set: HashSet<&str> = applied.iter().map(String::as_str).collect();
+    Ok(SchemaVersion {
+        number: applied.len(),
+        latest: known.iter().rev().find(|k| applied_set.contains(k.as_str())).cloned(),
+        pending: known.iter().filter(|k| !applied_set.contains(k.as_str())).count(),
+    })
+}
+
+/// Applies every pending migration and returns the new version. Running it again changes
+/// nothing.
+pub async fn migrate(store: &Store) -> Result<SchemaVersion, StoreError> {
+    let before = version(store).await?;
+    if before.pending > 0 {
+        Migrator::up(store.conn(), None).await?;
+    }
+    version(store).await
+}

@@ -1,0 +1,119 @@
+//! The JSON API under `/api/v1`. Handlers are registered through `utoipa_axum`, so the router
+//! and the OpenAPI document come from the same code and cannot drift apart.
+
+pub mod platform;
+pub mod reference;
+
+use std::sync::OnceLock;
+
+use axum::Json;
+use axum::extract::{FromRequestParts, Path, Query};
+use axum::http::request::Parts;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sheji_core::page::Page;
+use utoipa::openapi::OpenApi as OpenApiDoc;
+use utoipa::{OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::ApiError;
+use crate::{AppState, i18n};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Sheji API",
+        description = "重庆市工业设计公共服务平台 JSON 接口。The JSON API of the Chongqing industrial-design public service platform.",
+    ),
+    tags(
+        (name = "platform", description = "健康检查 · Health probes"),
+        (name = "reference", description = "参考数据：区县、产业集群 · Reference data: districts, clusters"),
+    ),
+    components(schemas(crate::error::ErrorBody))
+)]
+struct ApiDoc;
+
+/// Every API route with its documentation.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(platform::healthz))
+        .routes(routes!(platform::readyz))
+        .routes(routes!(reference::list_districts))
+        .routes(routes!(reference::get_district))
+        .routes(routes!(reference::list_clusters))
+        .route("/api/openapi.json", get(openapi_json))
+}
+
+/// The OpenAPI 3.1 document of this build, computed once.
+pub fn openapi() -> &'static OpenApiDoc {
+    static DOC: OnceLock<OpenApiDoc> = OnceLock::new();
+    DOC.get_or_init(|| {
+        let mut doc = router().split_for_parts().1;
+        doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
+        doc
+    })
+}
+
+async fn openapi_json() -> impl IntoResponse {
+    Json(openapi())
+}
+
+/// One page of a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Paged<T> {
+    /// The rows of this page.
+    pub items: Vec<T>,
+    /// The 1-based page number.
+    pub page: u64,
+    /// Rows per page (at most 200).
+    pub per_page: u64,
+    /// Rows in the whole filtered list.
+    pub total: u64,
+}
+
+impl<T> Paged<T> {
+    fn from_page<U>(page: Page<U>, f: impl FnMut(U) -> T) -> Self {
+        let page = page.map(f);
+        Self {
+            items: page.items,
+            page: page.page,
+            per_page: page.per_page,
+            total: page.total,
+        }
+    }
+}
+
+/// Query parameters whose parse errors come back in the API's error shape.
+#[derive(Debug)]
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let lang = i18n::resolve(parts);
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(q)| Self(q))
+            .map_err(|e| ApiError::bad_request(&e.body_text(), lang))
+    }
+}
+
+/// Path parameters whose parse errors come back in the API's error shape.
+#[derive(Debug)]
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let lang = i18n::resolve(parts);
+        Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Path(p)| Self(p))
+            .map_err(|e| ApiError::bad_request(&e.body_text(), lang))
+    }
+}

@@ -1,0 +1,206 @@
+//! The page chrome every page shares: language, title, navigation, breadcrumbs, the language
+//! switch, and the pager. Page structs hold a [`Chrome`] named `chrome`, which `base.html`
+//! reads.
+
+use axum::http::Uri;
+use sheji_core::i18n::{self, Lang};
+use sheji_core::page::Page;
+
+/// One entry of the left navigation.
+#[derive(Debug)]
+pub struct NavItem {
+    /// Visible label.
+    pub label: &'static str,
+    /// Target.
+    pub href: &'static str,
+    /// Whether the current page is this entry or below it.
+    pub active: bool,
+}
+
+/// A navigation group with a heading.
+#[derive(Debug)]
+pub struct NavGroup {
+    /// Heading; empty for the top group.
+    pub heading: &'static str,
+    /// Entries.
+    pub items: Vec<NavItem>,
+}
+
+/// One step of the breadcrumb trail.
+#[derive(Debug)]
+pub struct Crumb {
+    /// Visible label.
+    pub label: String,
+    /// Link, except for the current page.
+    pub href: Option<String>,
+}
+
+/// What the shared layout needs to draw a page.
+#[derive(Debug)]
+pub struct Chrome {
+    /// The page's language.
+    pub lang: Lang,
+    /// The page title (also the `<title>`).
+    pub title: String,
+    /// The request path and query, for the active navigation entry and the language switch.
+    uri: Uri,
+    /// From the home page down to this page.
+    pub crumbs: Vec<Crumb>,
+}
+
+/// Only what is built shows in the navigation (capability, path, message key).
+const NAV: &[(&str, &[(&str, &str)])] = &[
+    ("", &[("/", "nav.home")]),
+    (
+        "nav.reference",
+        &[("/districts", "nav.districts"), ("/clusters", "nav.clusters")],
+    ),
+    ("", &[("/api/docs", "nav.api")]),
+];
+
+impl Chrome {
+    /// The chrome of a page titled by the catalogue key `title_key`.
+    pub fn new(lang: Lang, uri: &Uri, title_key: &str) -> Self {
+        Self {
+            lang,
+            title: lang.t(title_key).to_owned(),
+            uri: uri.clone(),
+            crumbs: Vec::new(),
+        }
+    }
+
+    /// Adds a breadcrumb between the home page and this page; `href` is `None` for a section
+    /// heading that has no page of its own.
+    pub fn crumb(mut self, key: &str, href: Option<&str>) -> Self {
+        self.crumbs.push(Crumb {
+            label: self.lang.t(key).to_owned(),
+            href: href.map(str::to_owned),
+        });
+        self
+    }
+
+    /// The text of a catalogue key in the page's language.
+    pub fn t<'a>(&self, key: &'a str) -> &'a str
+    where
+        'static: 'a,
+    {
+        self.lang.t(key)
+    }
+
+    /// The `lang` attribute of `<html>`.
+    pub fn tag(&self) -> &'static str {
+        self.lang.tag()
+    }
+
+    /// The navigation, with the current entry marked.
+    pub fn nav(&self) -> Vec<NavGroup> {
+        let path = self.uri.path();
+        NAV.iter()
+            .map(|(heading, items)| NavGroup {
+                heading: if heading.is_empty() { "" } else { self.lang.t(heading) },
+                items: items
+                    .iter()
+                    .map(|(href, key)| NavItem {
+                        label: self.lang.t(key),
+                        href,
+                        active: if *href == "/" {
+                            path == "/"
+                        } else {
+                            path.starts_with(href)
+                        },
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// The current page in the other language.
+    pub fn switch_href(&self) -> String {
+        with_query(&self.uri, "lang", self.lang.other().tag())
+    }
+
+    /// The current page with one query parameter set (and `page` reset when filtering).
+    pub fn href_with(&self, key: &str, value: &str) -> String {
+        with_query(&self.uri, key, value)
+    }
+
+    /// The previous/next links and the "page x of y" line for a list.
+    pub fn pager<T>(&self, page: &Page<T>) -> Pager {
+        let pages = page.page_count();
+        let label = self.lang.tf(
+            "page.of",
+            &[
+                ("page", &page.page.to_string()),
+                ("pages", &pages.to_string()),
+                ("total", &i18n::count(page.total)),
+            ],
+        );
+        Pager {
+            label,
+            prev: (page.page > 1).then(|| with_query(&self.uri, "page", &(page.page - 1).to_string())),
+            next: (page.page < pages).then(|| with_query(&self.uri, "page", &(page.page + 1).to_string())),
+        }
+    }
+}
+
+/// The pager below a list.
+#[derive(Debug)]
+pub struct Pager {
+    /// "第 1 / 3 页，共 120 条".
+    pub label: String,
+    /// Link to the previous page, if any.
+    pub prev: Option<String>,
+    /// Link to the next page, if any.
+    pub next: Option<String>,
+}
+
+/// `uri` with `key=value` set, other parameters kept; changing a filter or the sort order
+/// returns to page 1.
+fn with_query(uri: &Uri, key: &str, value: &str) -> String {
+    let mut pairs: Vec<(String, String)> = uri
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .filter_map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (k != key && !(key != "page" && key != "lang" && k == "page")).then(|| (k.to_owned(), v.to_owned()))
+        })
+        .collect();
+    if !value.is_empty() {
+        pairs.push((key.to_owned(), encode(value)));
+    }
+    let query: Vec<String> = pairs.into_iter().map(|(k, v)| format!("{k}={v}")).collect();
+    if query.is_empty() {
+        uri.path().to_owned()
+    } else {
+        format!("{}?{}", uri.path(), query.join("&"))
+    }
+}
+
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => char::from(b).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_editing_keeps_other_parameters_and_resets_the_page() {
+        let uri: Uri = "/districts?kind=county&page=3".parse().unwrap();
+        assert_eq!(with_query(&uri, "page", "4"), "/districts?kind=county&page=4");
+        assert_eq!(
+            with_query(&uri, "status", "active"),
+            "/districts?kind=county&status=active"
+        );
+        assert_eq!(with_query(&uri, "lang", "en"), "/districts?kind=county&page=3&lang=en");
+        assert_eq!(with_query(&uri, "kind", ""), "/districts");
+    }
+}

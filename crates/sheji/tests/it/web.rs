@@ -1,0 +1,281 @@
+//! The HTTP surface: probes, the error shape, the OpenAPI document, the language switch and
+//! the reference pages, through the real router.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use sheji_service::Backend;
+
+use crate::support::{TestApp, backend_tests};
+
+backend_tests!(
+    probes_answer,
+    api_errors_share_one_shape,
+    district_api_filters_and_pages
+);
+
+async fn probes_answer(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
+    let health = app.get("/healthz").await;
+    assert_eq!(health.status, StatusCode::OK);
+    assert_eq!(health.json()["status"], "ok");
+    let ready = app.get("/readyz").await;
+    assert_eq!(ready.status, StatusCode::OK, "{}", ready.body);
+    assert!(
+        !ready.header("x-request-id").is_empty(),
+        "every response carries a request id"
+    );
+    app.finish().await;
+}
+
+fn assert_error(response: &crate::support::Response, status: StatusCode, code: &str) {
+    assert_eq!(response.status, status, "{}", response.body);
+    assert!(response.header("content-type").starts_with("application/json"));
+    let body = response.json();
+    assert_eq!(body["error"]["code"], code, "{body}");
+    assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+    assert_eq!(
+        body["error"]["request_id"],
+        response.header("x-request-id"),
+        "the body quotes the request id"
+    );
+}
+
+async fn api_errors_share_one_shape(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
+    assert_error(
+        &app.get("/api/v1/no-such-thing").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    assert_error(
+        &app.get("/api/v1/districts/99999").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    assert_error(
+        &app.get("/api/v1/districts/abc").await,
+        StatusCode::BAD_REQUEST,
+        "invalid_input",
+    );
+    assert_error(
+        &app.get("/api/v1/districts?kind=city").await,
+        StatusCode::BAD_REQUEST,
+        "invalid_input",
+    );
+    assert_error(
+        &app.get("/api/v1/districts?page=first").await,
+        StatusCode::BAD_REQUEST,
+        "invalid_input",
+    );
+    assert_error(
+        &app.get("/api/v1/clusters?tier=9").await,
+        StatusCode::BAD_REQUEST,
+        "invalid_input",
+    );
+    let post = app
+        .send(Request::post("/api/v1/districts").body(Body::empty()).expect("request"))
+        .await;
+    assert_error(&post, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
+
+    // A request id sent by a proxy is kept, so logs on both sides line up.
+    let traced = app
+        .get_with("/api/v1/districts/99999", ("x-request-id", "proxy-42"))
+        .await;
+    assert_eq!(traced.json()["error"]["request_id"], "proxy-42");
+
+    // The message follows the caller's language; the code does not.
+    let en = app
+        .get_with("/api/v1/districts/99999", ("accept-language", "en-US,en;q=0.9"))
+        .await;
+    assert_eq!(en.json()["error"]["code"], "not_found");
+    assert!(
+        en.json()["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("No such district")),
+        "{}",
+        en.body
+    );
+    app.finish().await;
+}
+
+async fn district_api_filters_and_pages(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
+    let all = app.get("/api/v1/districts?per_page=1000").await.json();
+    assert_eq!(all["total"], 42);
+    assert_eq!(all["per_page"], 200, "page size is clamped");
+    let abolished = app.get("/api/v1/districts?status=abolished").await.json();
+    let names: Vec<&str> = abolished["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|d| d["name"].as_str())
+        .collect();
+    assert_eq!(names, ["江北区", "渝北区"]);
+    assert_eq!(abolished["items"][0]["valid_to"], "2025-11");
+    let zones = app.get("/api/v1/districts?kind=functional_zone").await.json();
+    assert_eq!(zones["total"], 3);
+    assert!(
+        zones["items"][0]["code"].is_null(),
+        "functional zones have no division code"
+    );
+    let page2 = app.get("/api/v1/districts?per_page=20&page=3").await.json();
+    assert_eq!(page2["items"].as_array().map(Vec::len), Some(2));
+    let id = all["items"][0]["id"].as_i64().expect("id");
+    let one = app.get(&format!("/api/v1/districts/{id}")).await;
+    assert_eq!(one.status, StatusCode::OK);
+    assert_eq!(one.json()["name"], "万州区");
+    let clusters = app.get("/api/v1/clusters?tier=1").await.json();
+    assert_eq!(clusters["total"], 3);
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn openapi_document_lists_every_route() {
+    let Some(app) = TestApp::new(Backend::Sqlite).await else {
+        return;
+    };
+    let doc = app.get("/api/openapi.json").await;
+    assert_eq!(doc.status, StatusCode::OK);
+    let doc = doc.json();
+    assert!(
+        doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.1")),
+        "OpenAPI 3.1: {}",
+        doc["openapi"]
+    );
+    let paths = doc["paths"].as_object().expect("paths");
+    let expected = [
+        "/healthz",
+        "/readyz",
+        "/api/v1/districts",
+        "/api/v1/districts/{id}",
+        "/api/v1/clusters",
+    ];
+    let mut listed: Vec<&str> = paths.keys().map(String::as_str).collect();
+    listed.sort_unstable();
+    let mut wanted = expected.to_vec();
+    wanted.sort_unstable();
+    assert_eq!(listed, wanted, "the document lists exactly the API's routes");
+    // Every documented route answers (ids replaced by a real one), so the document cannot
+    // name a route the router lacks.
+    for path in paths.keys() {
+        let concrete = path.replace("{id}", "1");
+        let response = app.get(&concrete).await;
+        assert_eq!(response.status, StatusCode::OK, "{path}: {}", response.body);
+    }
+    for schema in ["ErrorBody", "DistrictResponse", "ClusterResponse"] {
+        assert!(
+            doc["components"]["schemas"][schema].is_object(),
+            "schema {schema} documented"
+        );
+    }
+    let docs_page = app.get("/api/docs").await;
+    assert_eq!(docs_page.status, StatusCode::OK);
+    for path in expected {
+        assert!(docs_page.body.contains(path), "docs page lists {path}");
+    }
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn language_follows_header_then_cookie_then_query() {
+    let Some(app) = TestApp::new(Backend::Sqlite).await else {
+        return;
+    };
+    let zh = app.get("/districts").await;
+    assert!(
+        zh.body.contains("<html lang=\"zh-CN\">") && zh.body.contains("区县"),
+        "Chinese by default"
+    );
+    let en = app.get_with("/districts", ("accept-language", "en-GB,en;q=0.9")).await;
+    assert!(en.body.contains("<html lang=\"en\">") && en.body.contains("Districts"));
+    let cookie = app.get_with("/districts", ("cookie", "lang=en")).await;
+    assert!(cookie.body.contains("<html lang=\"en\">"), "the cookie is honoured");
+    let request = Request::get("/districts?lang=zh-CN")
+        .header("cookie", "lang=en")
+        .header("accept-language", "en")
+        .body(Body::empty())
+        .expect("request");
+    let query = app.send(request).await;
+    assert!(
+        query.body.contains("<html lang=\"zh-CN\">"),
+        "?lang= wins over cookie and header"
+    );
+    assert!(
+        query.header("set-cookie").starts_with("lang=zh-CN"),
+        "and is remembered"
+    );
+    assert!(
+        query.body.contains("href=\"/districts?lang=en\""),
+        "the switch links to the other language"
+    );
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn district_page_shows_abolished_divisions_with_dates() {
+    let Some(app) = TestApp::new(Backend::Sqlite).await else {
+        return;
+    };
+    let page = app.get("/districts?status=abolished").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("江北区") && page.body.contains("渝北区"));
+    assert!(page.body.contains("2025-11 撤销"), "the abolition date is shown");
+    assert!(!page.body.contains("万州区"), "the filter applies");
+    assert!(page.body.contains("共 2 个区县和功能区"));
+    let sorted = app.get("/districts?sort=-code").await;
+    assert!(sorted.body.contains("aria-sort=\"descending\""));
+    let first_code = sorted.body.find("500243").expect("highest code shown");
+    let low_code = sorted.body.find("500101").expect("lowest code shown");
+    assert!(first_code < low_code, "descending by code");
+    let empty = app.get("/districts?kind=bogus&page=zzz").await;
+    assert_eq!(empty.status, StatusCode::OK, "stale filters are ignored on pages");
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn cluster_page_shows_the_33618_tree() {
+    let Some(app) = TestApp::new(Backend::Sqlite).await else {
+        return;
+    };
+    let page = app.get("/clusters").await;
+    assert_eq!(page.status, StatusCode::OK);
+    for text in [
+        "万亿级主导产业集群",
+        "智能网联新能源汽车",
+        "“新星”产业集群",
+        "卫星互联网",
+        "30 个集群",
+    ] {
+        assert!(page.body.contains(text), "{text}");
+    }
+    assert_eq!(page.body.matches("class=\"card tier\"").count(), 4);
+    assert!(page.body.contains("待核实"), "unconfirmed rows are flagged");
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn pages_carry_security_headers_and_errors_quote_the_request() {
+    let Some(app) = TestApp::with_demo(Backend::Sqlite).await else {
+        return;
+    };
+    let home = app.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.body.contains("240"), "the home page counts the organizations");
+    let csp = home.header("content-security-policy");
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline") && csp.contains("frame-ancestors 'none'")
+    );
+    assert_eq!(home.header("x-content-type-options"), "nosniff");
+    assert!(!home.header("referrer-policy").is_empty());
+    let missing = app.get("/no/such/page").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.header("content-type").starts_with("text/html"));
+    assert!(
+        missing.body.contains(missing.header("x-request-id")),
+        "the error page shows the request id"
+    );
+    let css = app.get("/static/sheji.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(css.header("content-type").starts_with("text/css"));
+    app.finish().await;
+}
