@@ -33,4 +33,8 @@ typed_id!(
     ClusterId,
     /// An organization in the registry.
     OrganizationId,
+    /// A login account.
+    AccountId,
+    /// A record of the audit trail.
+    AuditId,
 );

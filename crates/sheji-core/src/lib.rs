@@ -4,10 +4,13 @@
 //! random numbers on its own: time arrives through [`clock::Clock`] and randomness through a
 //! `rand::Rng` the caller passes in, so deadlines and draws are testable and replayable.
 
+pub mod audit;
 pub mod clock;
 pub mod i18n;
+pub mod identity;
 pub mod ids;
 pub mod page;
 pub mod reference;
 pub mod registry;
+pub mod totp;
 pub mod uscc;

@@ -18,10 +18,7 @@ impl PageRequest {
     /// Page numbers start at 1; zero or absent values fall back to the defaults.
     pub fn new(page: Option<u64>, per_page: Option<u64>) -> Self {
         let page = page.filter(|p| *p >= 1).unwrap_or(1);
-        let per_page = per_page
-            .filter(|n| *n >= 1)
-            .unwrap_or(DEFAULT_PER_PAGE)
-            .min(MAX_PER_PAGE);
+        let per_page = per_page.filter(|n| *n >= 1).unwrap_or(DEFAULT_PER_PAGE).min(MAX_PER_PAGE);
         Self { page, per_page }
     }
 
@@ -63,12 +60,7 @@ pub struct Page<T> {
 impl<T> Page<T> {
     /// Wraps the rows read for `request`.
     pub fn new(items: Vec<T>, request: PageRequest, total: u64) -> Self {
-        Self {
-            items,
-            page: request.page(),
-            per_page: request.per_page(),
-            total,
-        }
+        Self { items, page: request.page(), per_page: request.per_page(), total }
     }
 
     /// How many pages the whole list takes (at least one, so an empty list still has a page 1).

@@ -20,10 +20,7 @@ pub struct InvalidValue {
 
 impl InvalidValue {
     fn new(field: &'static str, value: &str) -> Self {
-        Self {
-            field,
-            value: value.to_owned(),
-        }
+        Self { field, value: value.to_owned() }
     }
 }
 
@@ -43,12 +40,7 @@ pub enum DistrictKind {
 
 impl DistrictKind {
     /// Every kind, in display order.
-    pub const ALL: [Self; 4] = [
-        Self::District,
-        Self::County,
-        Self::AutonomousCounty,
-        Self::FunctionalZone,
-    ];
+    pub const ALL: [Self; 4] = [Self::District, Self::County, Self::AutonomousCounty, Self::FunctionalZone];
 
     /// The stable code stored in the database and used in the API.
     pub fn code(self) -> &'static str {
@@ -75,10 +67,7 @@ impl DistrictKind {
 impl FromStr for DistrictKind {
     type Err = InvalidValue;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.code() == s)
-            .ok_or_else(|| InvalidValue::new("district kind", s))
+        Self::ALL.into_iter().find(|k| k.code() == s).ok_or_else(|| InvalidValue::new("district kind", s))
     }
 }
 
@@ -116,10 +105,7 @@ impl DistrictStatus {
 impl FromStr for DistrictStatus {
     type Err = InvalidValue;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.code() == s.trim())
-            .ok_or_else(|| InvalidValue::new("district status", s))
+        Self::ALL.into_iter().find(|k| k.code() == s.trim()).ok_or_else(|| InvalidValue::new("district status", s))
     }
 }
 
@@ -168,10 +154,7 @@ impl PartialDate {
         let mut parts = s.split('-');
         let year = parts.next().and_then(|p| p.parse::<i32>().ok()).ok_or_else(invalid)?;
         let month = parts.next().and_then(|p| p.parse::<u32>().ok()).ok_or_else(invalid)?;
-        let day = parts
-            .next()
-            .map(|p| p.parse::<u32>().map_err(|_| invalid()))
-            .transpose()?;
+        let day = parts.next().map(|p| p.parse::<u32>().map_err(|_| invalid())).transpose()?;
         if parts.next().is_some() {
             return Err(invalid());
         }
@@ -184,11 +167,7 @@ impl PartialDate {
         match self.day {
             Some(day) => NaiveDate::from_ymd_opt(self.year, self.month, day),
             None => {
-                let (y, m) = if self.month == 12 {
-                    (self.year + 1, 1)
-                } else {
-                    (self.year, self.month + 1)
-                };
+                let (y, m) = if self.month == 12 { (self.year + 1, 1) } else { (self.year, self.month + 1) };
                 NaiveDate::from_ymd_opt(y, m, 1).and_then(|d| d.pred_opt())
             }
         }
@@ -225,11 +204,7 @@ pub struct ClusterTier(u8);
 impl ClusterTier {
     /// Tiers are numbered 1 (万亿级主导) to 4 (“新星”).
     pub fn new(tier: u8) -> Result<Self, InvalidValue> {
-        if (1..=4).contains(&tier) {
-            Ok(Self(tier))
-        } else {
-            Err(InvalidValue::new("cluster tier", &tier.to_string()))
-        }
+        if (1..=4).contains(&tier) { Ok(Self(tier)) } else { Err(InvalidValue::new("cluster tier", &tier.to_string())) }
     }
 
     /// The tier number.

@@ -63,10 +63,7 @@ impl FromStr for OrgKind {
         Self::ALL
             .into_iter()
             .find(|k| k.code() == s)
-            .ok_or_else(|| InvalidValue {
-                field: "organization kind",
-                value: s.to_owned(),
-            })
+            .ok_or_else(|| InvalidValue { field: "organization kind", value: s.to_owned() })
     }
 }
 

@@ -64,10 +64,7 @@ impl Uscc {
         }
         let mut values = [0u32; 17];
         for (i, ch) in chars.iter().enumerate() {
-            let value = value_of(*ch).ok_or(UsccError::Character {
-                position: i + 1,
-                ch: *ch,
-            })?;
+            let value = value_of(*ch).ok_or(UsccError::Character { position: i + 1, ch: *ch })?;
             if let Some(slot) = values.get_mut(i) {
                 *slot = value;
             }
@@ -147,10 +144,7 @@ fn check_char_of_values(values: &[u32; 17]) -> char {
 
 fn value_of(ch: char) -> Option<u32> {
     let byte = u8::try_from(ch).ok()?;
-    ALPHABET
-        .iter()
-        .position(|b| *b == byte)
-        .and_then(|p| u32::try_from(p).ok())
+    ALPHABET.iter().position(|b| *b == byte).and_then(|p| u32::try_from(p).ok())
 }
 
 /// Trims, turns full-width ASCII (as typed with a Chinese IME) into half-width, drops inner
@@ -206,15 +200,9 @@ mod tests {
     fn errors_say_what_is_wrong() {
         assert_eq!(Uscc::parse("  "), Err(UsccError::Empty));
         assert_eq!(Uscc::parse("9111000060003734"), Err(UsccError::Length(16)));
-        assert_eq!(
-            Uscc::parse("91110000600037341I"),
-            Err(UsccError::Character { position: 18, ch: 'I' })
-        );
+        assert_eq!(Uscc::parse("91110000600037341I"), Err(UsccError::Character { position: 18, ch: 'I' }));
         assert_eq!(Uscc::parse("911A00006000373410"), Err(UsccError::Division));
-        assert_eq!(
-            Uscc::parse("91110000600037341A"),
-            Err(UsccError::Checksum { expected: 'L' })
-        );
+        assert_eq!(Uscc::parse("91110000600037341A"), Err(UsccError::Checksum { expected: 'L' }));
     }
 
     #[test]

@@ -17,6 +17,13 @@ use sheji_core::uscc::{self, Uscc};
 use sheji_store::reference as reference_store;
 use sheji_store::registry::{self as registry_store, NewOrganization};
 
+use serde_json::json;
+use sheji_core::identity::Role;
+use sheji_core::ids::{DistrictId, OrganizationId};
+use sheji_store::registry::OrgFilter;
+
+use crate::audit::{self, Actor, Change};
+use crate::identity::{self, AffiliationInput, EnterpriseRegistration};
 use crate::{ServiceError, Services};
 
 /// The seed of the demo data set; change it and every screenshot changes.
@@ -34,34 +41,111 @@ const DEMO_MIX: [(OrgKind, usize); 8] = [
     (OrgKind::Other, 4),
 ];
 
+/// The password of every demo login (printed by `sheji demo`; never use the demo in production).
+pub const DEMO_PASSWORD: &str = "Sheji-Demo-2026";
+
 /// What loading the demo did.
 #[derive(Debug, Clone, Default)]
 pub struct DemoReport {
     /// Organizations added (zero when the demo was already loaded).
     pub organizations: u64,
+    /// Logins added: (username, role, where).
+    pub accounts: Vec<(String, Role, String)>,
 }
 
 /// Loads the demo data set. Idempotent: records that exist (same USCC) are left alone.
 pub async fn load(services: &Services) -> Result<DemoReport, ServiceError> {
     let store = services.store();
     let districts = reference_store::list_active_districts(store).await?;
-    let clusters = reference_store::list_clusters(store, None, PageRequest::new(Some(1), Some(200)))
-        .await?
-        .items;
+    let clusters = reference_store::list_clusters(store, None, PageRequest::new(Some(1), Some(200))).await?.items;
     let industries = reference_store::list_industry_division_codes(store).await?;
     let mut rng = ChaCha8Rng::seed_from_u64(DEMO_SEED);
-    let orgs = organizations(&mut rng, &districts, &clusters, &industries);
+    let mut orgs = Vec::new();
+    for (mut org, phone) in organizations(&mut rng, &districts, &clusters, &industries) {
+        org.contact_phone_enc = Some(services.secrets().encrypt(&phone).map_err(ServiceError::internal)?);
+        orgs.push(org);
+    }
     let organizations = registry_store::insert_organizations(store, &orgs, services.now()).await?;
-    Ok(DemoReport { organizations })
+    if organizations > 0 {
+        let change = Change {
+            action: "demo.load",
+            target_type: "organization",
+            target_id: "*".to_owned(),
+            before: json!(null),
+            after: json!({"organizations": organizations, "seed": DEMO_SEED}),
+        };
+        audit::record_alone(services, &Actor::system(), change).await?;
+    }
+    let accounts = demo_accounts(services, &districts).await?;
+    Ok(DemoReport { organizations, accounts })
 }
 
-/// Builds the demo organizations. Pure: the same inputs and seed give the same list.
+/// A demo login: username, display name, role, district, organization, where it applies.
+type DemoLogin<'a> = (&'a str, &'a str, Role, Option<DistrictId>, Option<OrganizationId>, &'a str);
+
+/// One login per role, anchored in 璧山区 (a district with a branch center), each with
+/// [`DEMO_PASSWORD`]; plus an enterprise registration waiting for the branch to verify it.
+async fn demo_accounts(
+    services: &Services,
+    districts: &[District],
+) -> Result<Vec<(String, Role, String)>, ServiceError> {
+    let Some(bishan) = districts.iter().find(|d| d.name == "璧山区") else { return Ok(Vec::new()) };
+    let in_bishan = OrgFilter { district: Some(bishan.id), kind: Some(OrgKind::Manufacturer) };
+    let orgs =
+        registry_store::list_public(services.store(), &in_bishan, PageRequest::new(Some(1), Some(2))).await?.items;
+    let (Some(company), Some(other)) = (orgs.first(), orgs.get(1)) else { return Ok(Vec::new()) };
+    let none = String::new();
+    let plan: [DemoLogin<'_>; 7] = [
+        ("city", "市经信委 李处长", Role::CityOfficer, None, None, "重庆市"),
+        ("hqstaff", "促进中心 王主任", Role::HqStaff, None, None, "总部"),
+        ("bishan", "璧山分中心 陈专员", Role::BranchStaff, Some(bishan.id), None, &bishan.name),
+        ("expert", "评审专家 赵教授", Role::Expert, None, None, "专家库"),
+        ("orgadmin", "企业管理员 刘经理", Role::OrgAdmin, None, Some(company.id), &company.name),
+        ("member", "企业成员 周工", Role::OrgMember, None, Some(company.id), &company.name),
+        ("designer", "设计师 吴设计", Role::Designer, None, None, &none),
+    ];
+    let mut added = Vec::new();
+    for (username, display, role, district, organization, place) in plan {
+        let affiliation = AffiliationInput {
+            role: role.code().to_owned(),
+            district_id: district.map(|d| d.to_string()).unwrap_or_default(),
+            organization_id: organization.map(|o| o.to_string()).unwrap_or_default(),
+            until: String::new(),
+        };
+        match identity::shell::create(services, username, display, &affiliation).await {
+            Ok(_) => {
+                identity::shell::set_password(services, username, DEMO_PASSWORD).await?;
+                added.push((username.to_owned(), role, place.to_owned()));
+            }
+            // Already there from an earlier run: leave it as it is.
+            Err(ServiceError::Fields(f)) if f.iter().any(|e| e.key == "account.username_taken") => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let pending = EnterpriseRegistration {
+        uscc: other.uscc.clone(),
+        org_name: other.name.clone(),
+        username: "newcomer".to_owned(),
+        display_name: "待审核企业 孙经理".to_owned(),
+        password: DEMO_PASSWORD.to_owned(),
+        ..Default::default()
+    };
+    match identity::register_enterprise(services, &pending, "demo").await {
+        Ok(_) => added.push(("newcomer".to_owned(), Role::OrgAdmin, format!("{}（待审核）", other.name))),
+        Err(ServiceError::Fields(f)) if f.iter().any(|e| e.key == "account.username_taken") => {}
+        Err(e) => return Err(e),
+    }
+    Ok(added)
+}
+
+/// Builds the demo organizations, each with its contact's phone in clear (the caller encrypts
+/// it). Pure: the same inputs and seed give the same list.
 pub fn organizations(
     rng: &mut impl Rng,
     districts: &[District],
     clusters: &[Cluster],
     industries: &[String],
-) -> Vec<NewOrganization> {
+) -> Vec<(NewOrganization, String)> {
     let mut names = HashSet::new();
     let mut codes = HashSet::new();
     let mut out = Vec::new();
@@ -78,25 +162,31 @@ pub fn organizations(
                 continue;
             };
             let clusters = pick_clusters(rng, kind, clusters);
-            let industry_code = (kind == OrgKind::Manufacturer)
-                .then(|| trade.industry.to_owned())
-                .filter(|c| industries.contains(c));
+            let industry_code =
+                (kind == OrgKind::Manufacturer).then(|| trade.industry.to_owned()).filter(|c| industries.contains(c));
             let founded_on = NaiveDate::from_ymd_opt(
                 rng.random_range(1985..=2023),
                 rng.random_range(1..=12),
                 rng.random_range(1..=28),
             );
-            out.push(NewOrganization {
-                uscc: code,
-                description: describe(rng, kind, trade),
-                address: address(rng, district),
-                name,
-                kind,
-                district_id: district.id,
-                industry_code,
-                founded_on,
-                clusters,
-            });
+            let contact_name = person_name(rng);
+            let phone = format!("1{}{:09}", rng.random_range(3..=9), rng.random_range(0..1_000_000_000u32));
+            out.push((
+                NewOrganization {
+                    uscc: code,
+                    description: describe(rng, kind, trade),
+                    address: address(rng, district),
+                    name,
+                    kind,
+                    district_id: district.id,
+                    industry_code,
+                    founded_on,
+                    clusters,
+                    contact_name: Some(contact_name),
+                    contact_phone_enc: None,
+                },
+                phone,
+            ));
         }
     }
     out
@@ -131,16 +221,10 @@ const TRADES: &[Trade] = &[
         cluster_hint: "智能网联新能源汽车",
     },
     Trade {
-        word: "新能源汽车",
-        product: "新能源乘用车与商用车",
-        industry: "36",
-        cluster_hint: "智能网联新能源汽车",
+        word: "新能源汽车", product: "新能源乘用车与商用车", industry: "36", cluster_hint: "智能网联新能源汽车"
     },
     Trade {
-        word: "摩托车",
-        product: "中大排量摩托车与电动两轮车",
-        industry: "37",
-        cluster_hint: "高端摩托车",
+        word: "摩托车", product: "中大排量摩托车与电动两轮车", industry: "37", cluster_hint: "高端摩托车"
     },
     Trade {
         word: "电子科技",
@@ -148,78 +232,34 @@ const TRADES: &[Trade] = &[
         industry: "39",
         cluster_hint: "新一代电子信息制造业",
     },
+    Trade { word: "光电", product: "显示模组与背光组件", industry: "39", cluster_hint: "新型显示" },
     Trade {
-        word: "光电",
-        product: "显示模组与背光组件",
-        industry: "39",
-        cluster_hint: "新型显示",
+        word: "智能装备", product: "工业机器人与自动化产线", industry: "34", cluster_hint: "智能装备及智能制造"
     },
     Trade {
-        word: "智能装备",
-        product: "工业机器人与自动化产线",
-        industry: "34",
-        cluster_hint: "智能装备及智能制造",
+        word: "精密机械", product: "数控机床与精密传动部件", industry: "34", cluster_hint: "智能制造装备"
     },
     Trade {
-        word: "精密机械",
-        product: "数控机床与精密传动部件",
-        industry: "34",
-        cluster_hint: "智能制造装备",
+        word: "铝业", product: "轻量化铝合金型材与压铸件", industry: "32", cluster_hint: "轻合金材料"
     },
     Trade {
-        word: "铝业",
-        product: "轻量化铝合金型材与压铸件",
-        industry: "32",
-        cluster_hint: "轻合金材料",
+        word: "新材料", product: "复合材料与功能性薄膜", industry: "29", cluster_hint: "先进材料"
     },
     Trade {
-        word: "新材料",
-        product: "复合材料与功能性薄膜",
-        industry: "29",
-        cluster_hint: "先进材料",
+        word: "食品", product: "火锅底料、调味品与休闲食品", industry: "14", cluster_hint: "食品及农产品加工"
     },
     Trade {
-        word: "食品",
-        product: "火锅底料、调味品与休闲食品",
-        industry: "14",
-        cluster_hint: "食品及农产品加工",
+        word: "医疗器械", product: "康复器具与家用医疗设备", industry: "35", cluster_hint: "医疗器械"
+    },
+    Trade { word: "家居", product: "智能家电与整体家居", industry: "38", cluster_hint: "智能家居" },
+    Trade { word: "服饰", product: "功能性面料与品牌服饰", industry: "18", cluster_hint: "轻纺" },
+    Trade {
+        word: "储能科技", product: "动力电池包与储能系统", industry: "38", cluster_hint: "新能源及新型储能"
     },
     Trade {
-        word: "医疗器械",
-        product: "康复器具与家用医疗设备",
-        industry: "35",
-        cluster_hint: "医疗器械",
+        word: "仪器仪表", product: "智能传感器与工业仪表", industry: "40", cluster_hint: "传感器及仪器仪表"
     },
-    Trade {
-        word: "家居",
-        product: "智能家电与整体家居",
-        industry: "38",
-        cluster_hint: "智能家居",
-    },
-    Trade {
-        word: "服饰",
-        product: "功能性面料与品牌服饰",
-        industry: "18",
-        cluster_hint: "轻纺",
-    },
-    Trade {
-        word: "储能科技",
-        product: "动力电池包与储能系统",
-        industry: "38",
-        cluster_hint: "新能源及新型储能",
-    },
-    Trade {
-        word: "仪器仪表",
-        product: "智能传感器与工业仪表",
-        industry: "40",
-        cluster_hint: "传感器及仪器仪表",
-    },
-    Trade {
-        word: "农机",
-        product: "丘陵山地农业机械",
-        industry: "35",
-        cluster_hint: "农机装备",
-    },
+    Trade { word: "农机", product: "丘陵山地农业机械", industry: "35", cluster_hint: "农机装备" },
 ];
 
 const BRANDS: &[&str] = &[
@@ -266,84 +306,48 @@ fn unique_name(
     loop {
         let brand = BRANDS.choose(rng).copied().unwrap_or("渝达");
         let trade = TRADES.choose(rng)?;
-        let place = if rng.random_bool(0.5) {
-            "重庆".to_owned()
-        } else {
-            format!("重庆{}", place_word(district))
-        };
+        let place = if rng.random_bool(0.5) { "重庆".to_owned() } else { format!("重庆{}", place_word(district)) };
         let name = match kind {
             OrgKind::Manufacturer => {
-                format!(
-                    "{place}{brand}{}{}",
-                    trade.word,
-                    LEGAL_FORMS.choose(rng).copied().unwrap_or("有限公司")
-                )
+                format!("{place}{brand}{}{}", trade.word, LEGAL_FORMS.choose(rng).copied().unwrap_or("有限公司"))
             }
             OrgKind::DesignFirm => {
-                let form = [
-                    "工业设计有限公司",
-                    "产品设计有限公司",
-                    "设计咨询有限公司",
-                    "创意设计有限公司",
-                ]
-                .choose(rng)
-                .copied()
-                .unwrap_or("工业设计有限公司");
+                let form = ["工业设计有限公司", "产品设计有限公司", "设计咨询有限公司", "创意设计有限公司"]
+                    .choose(rng)
+                    .copied()
+                    .unwrap_or("工业设计有限公司");
                 format!("{place}{brand}{form}")
             }
             OrgKind::ResearchInstitute => format!(
                 "重庆{brand}{}研究院",
-                ["工业设计", "智能制造", "先进材料", "汽车设计"]
-                    .choose(rng)
-                    .copied()
-                    .unwrap_or("工业设计")
+                ["工业设计", "智能制造", "先进材料", "汽车设计"].choose(rng).copied().unwrap_or("工业设计")
             ),
             OrgKind::University => format!(
                 "重庆{brand}{}",
-                ["职业技术学院", "科技学院", "工程学院", "工商职业学院"]
-                    .choose(rng)
-                    .copied()
-                    .unwrap_or("科技学院")
+                ["职业技术学院", "科技学院", "工程学院", "工商职业学院"].choose(rng).copied().unwrap_or("科技学院")
             ),
             OrgKind::IndustrialPark => format!(
                 "重庆{}{brand}{}",
                 place_word(district),
-                ["工业设计产业园", "智能制造产业园", "创意产业园"]
-                    .choose(rng)
-                    .copied()
-                    .unwrap_or("产业园")
+                ["工业设计产业园", "智能制造产业园", "创意产业园"].choose(rng).copied().unwrap_or("产业园")
             ),
             OrgKind::ServicePlatform => format!(
                 "重庆{brand}{}",
-                [
-                    "工业设计公共服务平台有限公司",
-                    "中试验证服务有限公司",
-                    "检验检测技术有限公司"
-                ]
-                .choose(rng)
-                .copied()
-                .unwrap_or("服务有限公司")
+                ["工业设计公共服务平台有限公司", "中试验证服务有限公司", "检验检测技术有限公司"]
+                    .choose(rng)
+                    .copied()
+                    .unwrap_or("服务有限公司")
             ),
             OrgKind::Association => format!(
                 "重庆市{}协会",
-                [
-                    "工业设计",
-                    "汽车摩托车设计",
-                    "包装设计",
-                    "服务设计",
-                    "家居设计",
-                    "电子信息设计"
-                ]
-                .choose(rng)
-                .copied()
-                .unwrap_or("工业设计")
+                ["工业设计", "汽车摩托车设计", "包装设计", "服务设计", "家居设计", "电子信息设计"]
+                    .choose(rng)
+                    .copied()
+                    .unwrap_or("工业设计")
             ),
             OrgKind::Other => format!(
                 "重庆{brand}{}",
-                ["文化传播有限公司", "品牌管理有限公司"]
-                    .choose(rng)
-                    .copied()
-                    .unwrap_or("有限公司")
+                ["文化传播有限公司", "品牌管理有限公司"].choose(rng).copied().unwrap_or("有限公司")
             ),
         };
         let name = normalize_name(&name);
@@ -363,9 +367,8 @@ fn unique_uscc(rng: &mut impl Rng, kind: OrgKind, district: &District, taken: &m
     };
     let division = district.code.as_ref().map_or("500000", |c| c.as_str());
     for _ in 0..100 {
-        let body: String = (0..6)
-            .map(|_| char::from(*uscc::ALPHABET.get(rng.random_range(0..10)).unwrap_or(&b'0')))
-            .collect();
+        let body: String =
+            (0..6).map(|_| char::from(*uscc::ALPHABET.get(rng.random_range(0..10)).unwrap_or(&b'0'))).collect();
         let org8 = format!("MA{body}");
         let org_check = uscc::org_code_check_char(&org8)?;
         let first17 = format!("{prefix}{division}{org8}{org_check}");
@@ -417,6 +420,20 @@ fn describe(rng: &mut impl Rng, kind: OrgKind, trade: &Trade) -> String {
     }
 }
 
+const SURNAMES: &[&str] = &[
+    "张", "王", "李", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "何", "郭", "罗", "谭",
+    "冉",
+];
+const GIVEN: &[&str] = &[
+    "伟", "芳", "娜", "洋", "静", "磊", "敏", "涛", "杰", "婷", "勇", "艳", "军", "丽", "强", "霞", "鹏", "琳", "建国",
+    "晓梅", "志强", "雪", "海燕", "文博",
+];
+
+/// A plausible Chinese personal name.
+pub fn person_name(rng: &mut impl Rng) -> String {
+    format!("{}{}", SURNAMES.choose(rng).copied().unwrap_or("张"), GIVEN.choose(rng).copied().unwrap_or("伟"))
+}
+
 fn address(rng: &mut impl Rng, district: &District) -> String {
     let road = ROADS.choose(rng).copied().unwrap_or("创新路");
     format!("重庆市{}{road}{}号", district.name, rng.random_range(1..=999))
@@ -462,23 +479,21 @@ mod tests {
     #[test]
     fn demo_is_deterministic_valid_and_unique() {
         let industries = vec!["36".to_owned(), "39".to_owned()];
-        let a = organizations(
-            &mut ChaCha8Rng::seed_from_u64(DEMO_SEED),
-            &districts(),
-            &clusters(),
-            &industries,
-        );
-        let b = organizations(
-            &mut ChaCha8Rng::seed_from_u64(DEMO_SEED),
-            &districts(),
-            &clusters(),
-            &industries,
-        );
+        let a: Vec<_> =
+            organizations(&mut ChaCha8Rng::seed_from_u64(DEMO_SEED), &districts(), &clusters(), &industries)
+                .into_iter()
+                .map(|(o, phone)| {
+                    assert!(sheji_core::identity::normalize_phone(&phone).is_some(), "{phone}");
+                    o
+                })
+                .collect();
+        let b: Vec<_> =
+            organizations(&mut ChaCha8Rng::seed_from_u64(DEMO_SEED), &districts(), &clusters(), &industries)
+                .into_iter()
+                .map(|(o, _)| o)
+                .collect();
         assert_eq!(a.len(), DEMO_MIX.iter().map(|(_, n)| n).sum::<usize>());
-        assert_eq!(
-            a.iter().map(|o| &o.name).collect::<Vec<_>>(),
-            b.iter().map(|o| &o.name).collect::<Vec<_>>()
-        );
+        assert_eq!(a.iter().map(|o| &o.name).collect::<Vec<_>>(), b.iter().map(|o| &o.name).collect::<Vec<_>>());
         let names: HashSet<_> = a.iter().map(|o| &o.name).collect();
         let codes: HashSet<_> = a.iter().map(|o| o.uscc.as_str()).collect();
         assert_eq!(names.len(), a.len());

@@ -1,12 +1,17 @@
 //! The use cases of Sheji, called the same way by the web layer and the CLI.
 //!
-//! A use case takes the [`Services`] context (store and clock), applies the rules of
-//! `sheji-core`, and reads and writes through `sheji-store`. Errors come back as
-//! [`ServiceError`], which knows its stable code, its HTTP-independent kind and the message a
-//! user should read.
+//! A use case takes the [`Services`] context (store, clock, secrets) and, where it reads or
+//! changes anything that is not public, the caller ([`Principal`]); it checks the caller's
+//! scope for that function, applies the rules of `sheji-core`, reads and writes through
+//! `sheji-store` in one transaction, and records the change in the audit trail. Errors come
+//! back as [`ServiceError`], which knows its stable code, its kind and the message a user
+//! should read.
 
+pub mod audit;
 pub mod clock;
+pub mod crypto;
 pub mod demo;
+pub mod identity;
 pub mod platform;
 pub mod reference;
 pub mod registry;
@@ -17,32 +22,39 @@ use sheji_core::clock::Clock;
 use sheji_core::i18n::Lang;
 use sheji_store::{Store, StoreError};
 
+pub use sheji_core::identity::Principal;
 pub use sheji_store::{Backend, DbUrl, SchemaVersion};
+
+use crate::crypto::{CryptoError, Secrets};
 
 /// The shared context of every use case. Cheap to clone.
 #[derive(Clone)]
 pub struct Services {
     store: Store,
     clock: Arc<dyn Clock>,
+    secrets: Arc<Secrets>,
 }
 
 impl std::fmt::Debug for Services {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Services")
-            .field("store", &self.store)
-            .finish_non_exhaustive()
+        f.debug_struct("Services").field("store", &self.store).finish_non_exhaustive()
     }
 }
 
 impl Services {
-    /// Wraps an open store and a clock.
-    pub fn new(store: Store, clock: Arc<dyn Clock>) -> Self {
-        Self { store, clock }
+    /// Wraps an open store, a clock and the platform's secrets.
+    pub fn new(store: Store, clock: Arc<dyn Clock>, secrets: Arc<Secrets>) -> Self {
+        Self { store, clock, secrets }
     }
 
     /// The store, for the use-case modules.
     pub(crate) fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The secrets, for the use-case modules.
+    pub(crate) fn secrets(&self) -> &Secrets {
+        &self.secrets
     }
 
     /// The current time, from the injected clock.
@@ -64,14 +76,46 @@ impl Services {
 /// What kind of failure an error is; the web layer maps each to one HTTP status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
-    /// The input is wrong; the user can fix it.
+    /// The input is wrong; the user can fix it (400).
     Invalid,
-    /// The thing asked for does not exist (or the caller may not know it exists).
+    /// The caller must sign in first (401).
+    Unauthenticated,
+    /// The caller may not do this (403).
+    Forbidden,
+    /// The thing asked for does not exist, or the caller may not know it exists (404).
     NotFound,
-    /// The database cannot be reached right now.
+    /// The request clashes with the current state (409).
+    Conflict,
+    /// Too many attempts; try later (429).
+    TooManyRequests,
+    /// The database cannot be reached right now (503).
     Unavailable,
-    /// A fault on our side.
+    /// A fault on our side (500).
     Internal,
+}
+
+/// One field's problem in a form or request body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field's name as the form and API call it.
+    pub field: &'static str,
+    /// The catalogue key of the message.
+    pub key: &'static str,
+    /// Placeholder values.
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl FieldError {
+    /// A problem with `field` described by `key`.
+    pub fn new(field: &'static str, key: &'static str) -> Self {
+        Self { field, key, args: Vec::new() }
+    }
+
+    /// The message in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        let args: Vec<(&str, &str)> = self.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        lang.tf(self.key, &args)
+    }
 }
 
 /// A use case failed.
@@ -85,23 +129,57 @@ pub enum ServiceError {
         /// Placeholder values for the message.
         args: Vec<(&'static str, String)>,
     },
-    /// No such record; `key` is the catalogue key of the message (`error.not_found.<thing>`).
+    /// Fields of a form are wrong; each says why.
+    #[error("invalid fields: {0:?}")]
+    Fields(Vec<FieldError>),
+    /// Not signed in, or the session or token is no longer valid.
+    #[error("not signed in")]
+    Unauthenticated,
+    /// Wrong username or password (deliberately the same for both).
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    /// Signed in but not allowed to use this function.
+    #[error("forbidden")]
+    Forbidden,
+    /// No such record (or not one the caller may know of); `key` is the message key.
     #[error("not found: {key}")]
     NotFound {
         /// Message key in the catalogue.
         key: &'static str,
     },
+    /// The change clashes with the current state; `key` is the message key.
+    #[error("conflict: {key}")]
+    Conflict {
+        /// Message key in the catalogue.
+        key: &'static str,
+    },
+    /// Too many attempts from this address.
+    #[error("too many requests")]
+    TooManyRequests,
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A secret could not be produced or read.
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
 }
 
 impl ServiceError {
+    /// An internal failure from a secret operation.
+    pub(crate) fn internal(err: CryptoError) -> Self {
+        Self::Crypto(err)
+    }
+
     /// The kind, for choosing a status code.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::Invalid { .. } => ErrorKind::Invalid,
+            Self::Invalid { .. } | Self::Fields(_) => ErrorKind::Invalid,
+            Self::Unauthenticated | Self::InvalidCredentials => ErrorKind::Unauthenticated,
+            Self::Forbidden => ErrorKind::Forbidden,
             Self::NotFound { .. } => ErrorKind::NotFound,
+            Self::Conflict { .. } => ErrorKind::Conflict,
+            Self::TooManyRequests => ErrorKind::TooManyRequests,
+            Self::Crypto(_) => ErrorKind::Internal,
             Self::Store(e) => match e.message_key().0 {
                 "error.unavailable" | "db.unreachable" => ErrorKind::Unavailable,
                 "db.invalid_url" => ErrorKind::Invalid,
@@ -113,13 +191,18 @@ impl ServiceError {
     /// The stable machine-readable code for API clients.
     pub fn code(&self) -> &'static str {
         match self {
-            Self::Invalid { .. } => "invalid_input",
+            Self::Invalid { .. } | Self::Fields(_) => "invalid_input",
+            Self::Unauthenticated => "unauthenticated",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::Forbidden => "forbidden",
             Self::NotFound { .. } => "not_found",
+            Self::Conflict { .. } => "conflict",
+            Self::TooManyRequests => "too_many_requests",
             Self::Store(StoreError::InvalidUrl(_)) => "invalid_database_url",
             Self::Store(StoreError::Unreachable { .. }) => "database_unreachable",
             Self::Store(StoreError::SchemaTooNew { .. }) => "schema_too_new",
             Self::Store(_) if self.kind() == ErrorKind::Unavailable => "unavailable",
-            Self::Store(_) => "internal",
+            Self::Store(_) | Self::Crypto(_) => "internal",
         }
     }
 
@@ -127,10 +210,27 @@ impl ServiceError {
     pub fn message(&self, lang: Lang) -> String {
         let (key, args) = match self {
             Self::Invalid { key, args } => (*key, args.clone()),
-            Self::NotFound { key } => (*key, Vec::new()),
+            Self::Fields(fields) => {
+                let list: Vec<String> = fields.iter().map(|f| f.message(lang)).collect();
+                return lang.tf("error.fields", &[("list", &list.join(" "))]);
+            }
+            Self::Unauthenticated => ("error.unauthenticated", Vec::new()),
+            Self::InvalidCredentials => ("login.invalid", Vec::new()),
+            Self::Forbidden => ("error.forbidden", Vec::new()),
+            Self::NotFound { key } | Self::Conflict { key } => (*key, Vec::new()),
+            Self::TooManyRequests => ("error.too_many", Vec::new()),
+            Self::Crypto(_) => ("error.internal", Vec::new()),
             Self::Store(e) => e.message_key(),
         };
         let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
         lang.tf(key, &args)
+    }
+
+    /// The field errors, if this is a form error.
+    pub fn fields(&self) -> &[FieldError] {
+        match self {
+            Self::Fields(f) => f,
+            _ => &[],
+        }
     }
 }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use sheji_core::clock::Clock;
 use sheji_store::{DbUrl, SchemaVersion, Store, migration, reference};
 
+use crate::crypto::Secrets;
 use crate::{ServiceError, Services};
 
 /// What opening the database did.
@@ -28,12 +29,16 @@ impl Opened {
 
 /// Connects, refuses a schema newer than this program, applies pending migrations and seeds
 /// missing reference rows. Used by `serve` and `migrate`; running it twice changes nothing.
-pub async fn open(url: &DbUrl, clock: Arc<dyn Clock>) -> Result<(Services, Opened), ServiceError> {
+pub async fn open(
+    url: &DbUrl,
+    clock: Arc<dyn Clock>,
+    secrets: Arc<Secrets>,
+) -> Result<(Services, Opened), ServiceError> {
     let store = Store::connect(url).await?;
     let before = migration::version(&store).await?;
     let after = migration::migrate(&store).await?;
     let seeded = reference::seed(&store).await?;
-    Ok((Services::new(store, clock), Opened { before, after, seeded }))
+    Ok((Services::new(store, clock, secrets), Opened { before, after, seeded }))
 }
 
 /// The schema version of the database at `url`, without changing anything.

@@ -20,11 +20,7 @@ pub async fn list_districts(
 
 /// One district, abolished or not.
 pub async fn get_district(services: &Services, id: DistrictId) -> Result<District, ServiceError> {
-    store::find_district(services.store(), id)
-        .await?
-        .ok_or(ServiceError::NotFound {
-            key: "error.not_found.district",
-        })
+    store::find_district(services.store(), id).await?.ok_or(ServiceError::NotFound { key: "error.not_found.district" })
 }
 
 /// One page of clusters, by tier.

@@ -51,9 +51,8 @@ impl DbUrl {
     pub fn parse(input: &str) -> Result<Self, StoreError> {
         let input = input.trim();
         let invalid = |why: &str| StoreError::InvalidUrl(format!("{why} ({})", redact(input)));
-        let (scheme, rest) = input
-            .split_once(':')
-            .ok_or_else(|| invalid("no scheme such as sqlite:// or postgres://"))?;
+        let (scheme, rest) =
+            input.split_once(':').ok_or_else(|| invalid("no scheme such as sqlite:// or postgres://"))?;
         match scheme.to_ascii_lowercase().as_str() {
             "sqlite" => {
                 let path = rest.trim_start_matches("//");
@@ -61,10 +60,7 @@ impl DbUrl {
                 if file.is_empty() {
                     return Err(invalid("no database file named"));
                 }
-                Ok(Self {
-                    url: format!("sqlite://{path}"),
-                    backend: Backend::Sqlite,
-                })
+                Ok(Self { url: format!("sqlite://{path}"), backend: Backend::Sqlite })
             }
             scheme @ ("postgres" | "postgresql" | "mysql" | "mariadb") => {
                 let parsed = Url::parse(input).map_err(|e| invalid(&e.to_string()))?;
@@ -124,19 +120,22 @@ fn redact(url: &str) -> String {
     }
 }
 
+/// Opens the reader and writer pools (the same pool except on SQLite; see [`crate::Store`]).
+pub(crate) async fn open(url: &DbUrl) -> Result<(DatabaseConnection, DatabaseConnection), StoreError> {
+    let reader = open_pool(url, 16).await?;
+    let writer = if url.backend() == Backend::Sqlite { open_pool(url, 1).await? } else { reader.clone() };
+    Ok((reader, writer))
+}
+
 /// Opens a pool. SQLite gets WAL, foreign keys and a busy timeout on every connection and is
 /// created if missing; the servers get bounded connect and acquire timeouts so an unreachable
 /// host fails in seconds with a clear message instead of hanging.
-pub(crate) async fn open(url: &DbUrl) -> Result<DatabaseConnection, StoreError> {
+async fn open_pool(url: &DbUrl, max_connections: u32) -> Result<DatabaseConnection, StoreError> {
     let mut options = ConnectOptions::new(url.as_str().to_owned());
-    options
-        .connect_timeout(Duration::from_secs(5))
-        .acquire_timeout(Duration::from_secs(10))
-        .sqlx_logging(false);
+    options.connect_timeout(Duration::from_secs(5)).acquire_timeout(Duration::from_secs(10)).sqlx_logging(false);
     match url.backend() {
         Backend::Sqlite => {
-            // SQLite allows one writer at a time; a small pool avoids lock convoys.
-            options.max_connections(8).map_sqlx_sqlite_opts(|o| {
+            options.max_connections(max_connections).map_sqlx_sqlite_opts(|o| {
                 o.create_if_missing(true)
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
@@ -148,24 +147,13 @@ pub(crate) async fn open(url: &DbUrl) -> Result<DatabaseConnection, StoreError> 
             options.max_connections(16);
         }
         Backend::MySql => {
-            options
-                .max_connections(16)
-                .map_sqlx_mysql_opts(|o| o.charset("utf8mb4"));
+            options.max_connections(16).map_sqlx_mysql_opts(|o| o.charset("utf8mb4"));
         }
     }
     Database::connect(options).await.map_err(|e| match e {
-        DbErr::Conn(err) => StoreError::Unreachable {
-            target: url.redacted(),
-            detail: err.to_string(),
-        },
-        DbErr::ConnectionAcquire(err) => StoreError::Unreachable {
-            target: url.redacted(),
-            detail: err.to_string(),
-        },
-        other => StoreError::Unreachable {
-            target: url.redacted(),
-            detail: other.to_string(),
-        },
+        DbErr::Conn(err) => StoreError::Unreachable { target: url.redacted(), detail: err.to_string() },
+        DbErr::ConnectionAcquire(err) => StoreError::Unreachable { target: url.redacted(), detail: err.to_string() },
+        other => StoreError::Unreachable { target: url.redacted(), detail: other.to_string() },
     })
 }
 
@@ -187,25 +175,14 @@ mod tests {
             assert_eq!(DbUrl::parse(url).map(|u| u.backend()).ok(), Some(backend), "{url}");
         }
         assert_eq!(
-            DbUrl::parse("mariadb://root@h/test")
-                .map(|u| u.as_str().to_owned())
-                .ok()
-                .as_deref(),
+            DbUrl::parse("mariadb://root@h/test").map(|u| u.as_str().to_owned()).ok().as_deref(),
             Some("mysql://root@h/test")
         );
     }
 
     #[test]
     fn malformed_urls_are_refused_with_the_reason() {
-        for bad in [
-            "",
-            "sheji.db",
-            "oracle://x/y",
-            "sqlite://",
-            "postgres://",
-            "postgres://host",
-            "mysql:///test",
-        ] {
+        for bad in ["", "sheji.db", "oracle://x/y", "sqlite://", "postgres://", "postgres://host", "mysql:///test"] {
             let err = DbUrl::parse(bad);
             assert!(matches!(err, Err(StoreError::InvalidUrl(_))), "{bad}: {err:?}");
         }

@@ -10,10 +10,7 @@ use sea_orm_migration::sea_query::TableCreateStatement;
 /// sea-query would write these options for every backend, so they are added only for MySQL.
 pub fn table(backend: DbBackend, mut create: TableCreateStatement) -> TableCreateStatement {
     if backend == DbBackend::MySql {
-        create
-            .engine("InnoDB")
-            .character_set("utf8mb4")
-            .collate("utf8mb4_unicode_ci");
+        create.engine("InnoDB").character_set("utf8mb4").collate("utf8mb4_unicode_ci");
     }
     create
 }

@@ -5,15 +5,18 @@
 //! ([`reference`], [`registry`]); they never see a query builder. The few places where the
 //! backends differ are in [`dialect`].
 
+pub mod audit;
 pub mod connect;
 pub mod dialect;
 mod entity;
+pub mod identity;
 pub mod migration;
 pub mod reference;
 pub mod registry;
+mod scope;
 pub mod testing;
 
-use sea_orm::{DatabaseConnection, DbErr};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
 
 pub use connect::{Backend, DbUrl};
 pub use migration::SchemaVersion;
@@ -59,42 +62,81 @@ impl StoreError {
     pub fn message_key(&self) -> (&'static str, Vec<(&'static str, String)>) {
         match self {
             Self::InvalidUrl(detail) => ("db.invalid_url", vec![("detail", detail.clone())]),
-            Self::Unreachable { target, detail } => (
-                "db.unreachable",
-                vec![("target", target.clone()), ("detail", detail.clone())],
-            ),
-            Self::SchemaTooNew { found, known } => (
-                "db.schema_too_new",
-                vec![("found", found.clone()), ("known", known.clone())],
-            ),
+            Self::Unreachable { target, detail } => {
+                ("db.unreachable", vec![("target", target.clone()), ("detail", detail.clone())])
+            }
+            Self::SchemaTooNew { found, known } => {
+                ("db.schema_too_new", vec![("found", found.clone()), ("known", known.clone())])
+            }
             Self::Database(DbErr::Conn(_) | DbErr::ConnectionAcquire(_)) => ("error.unavailable", vec![]),
             Self::Corrupt { .. } | Self::Database(_) => ("error.internal", vec![]),
         }
     }
 
     fn corrupt(what: impl Into<String>, detail: impl std::fmt::Display) -> Self {
-        Self::Corrupt {
-            what: what.into(),
-            detail: detail.to_string(),
-        }
+        Self::Corrupt { what: what.into(), detail: detail.to_string() }
     }
 }
 
-/// A handle on the database; cheap to clone (the pool is shared).
+/// A handle on the database; cheap to clone (the pools are shared).
+///
+/// Reads go to `reader`; transactions that write go to `writer`. On PostgreSQL and MySQL both
+/// are the same pool. On SQLite the writer is a separate one-connection pool: SQLite allows one
+/// writer at a time, and a deferred transaction that reads and then writes fails with
+/// SQLITE_BUSY instead of waiting when another writer got there first, so writes queue in
+/// the application instead.
 #[derive(Debug, Clone)]
 pub struct Store {
-    db: DatabaseConnection,
+    reader: DatabaseConnection,
+    writer: DatabaseConnection,
     backend: Backend,
+}
+
+/// A transaction on the writer; every use case that changes state runs in one.
+#[derive(Debug)]
+pub struct Tx {
+    txn: DatabaseTransaction,
+}
+
+impl Tx {
+    /// Makes the changes permanent. Dropping a `Tx` without committing rolls it back.
+    pub async fn commit(self) -> Result<(), StoreError> {
+        Ok(self.txn.commit().await?)
+    }
+}
+
+/// Something queries can run on: the store (reads) or a transaction (reads and writes).
+pub trait Db {
+    /// The sea-orm connection type behind it.
+    type Conn: ConnectionTrait;
+    /// The connection to run statements on.
+    fn conn(&self) -> &Self::Conn;
+}
+
+impl Db for Store {
+    type Conn = DatabaseConnection;
+    fn conn(&self) -> &DatabaseConnection {
+        &self.reader
+    }
+}
+
+impl Db for Tx {
+    type Conn = DatabaseTransaction;
+    fn conn(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
 }
 
 impl Store {
     /// Connects to the database named by `url` without changing it.
     pub async fn connect(url: &DbUrl) -> Result<Self, StoreError> {
-        let db = connect::open(url).await?;
-        Ok(Self {
-            db,
-            backend: url.backend(),
-        })
+        let (reader, writer) = connect::open(url).await?;
+        Ok(Self { reader, writer, backend: url.backend() })
+    }
+
+    /// Starts a write transaction.
+    pub async fn begin(&self) -> Result<Tx, StoreError> {
+        Ok(Tx { txn: self.writer.begin().await? })
     }
 
     /// Which kind of server this is.
@@ -104,15 +146,14 @@ impl Store {
 
     /// Answers whether the database responds to a trivial query.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        self.db.ping().await.map_err(StoreError::from)
+        self.reader.ping().await.map_err(StoreError::from)
     }
 
-    /// Closes the pool, waiting for connections in use to be returned.
+    /// Closes the pools, waiting for connections in use to be returned.
     pub async fn close(self) -> Result<(), StoreError> {
-        self.db.close().await.map_err(StoreError::from)
-    }
-
-    pub(crate) fn conn(&self) -> &DatabaseConnection {
-        &self.db
+        if self.backend == Backend::Sqlite {
+            self.writer.close().await?;
+        }
+        self.reader.close().await.map_err(StoreError::from)
     }
 }

@@ -9,7 +9,7 @@ use std::hash::Hash;
 
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait, TryGetableMany,
+    QueryOrder, QuerySelect, TryGetableMany,
 };
 use serde::Deserialize;
 use sheji_core::ids::{ClusterId, DistrictId};
@@ -21,7 +21,7 @@ use sheji_core::reference::{
 use crate::entity::{
     cluster, district, honor_tier, industry_division, industry_section, service_category, title_level,
 };
-use crate::{Store, StoreError};
+use crate::{Db, Store, StoreError};
 
 const DISTRICTS: &str = include_str!("../../../reference/chongqing_districts.csv");
 const CLUSTERS: &str = include_str!("../../../reference/clusters_33618.csv");
@@ -170,14 +170,7 @@ where
     E: EntityTrait,
     K: TryGetableMany + Eq + Hash,
 {
-    Ok(E::find()
-        .select_only()
-        .column(column)
-        .into_tuple::<K>()
-        .all(txn)
-        .await?
-        .into_iter()
-        .collect())
+    Ok(E::find().select_only().column(column).into_tuple::<K>().all(txn).await?.into_iter().collect())
 }
 
 /// Inserts the rows (if any) in one statement and returns how many there were.
@@ -236,32 +229,24 @@ fn cluster_model(i: usize, row: ClusterRow) -> Result<cluster::ActiveModel, Stor
 /// Inserts every shipped reference row whose natural key is missing, in one transaction.
 /// Returns how many rows were inserted (zero on every run after the first).
 pub async fn seed(store: &Store) -> Result<u64, StoreError> {
-    let txn = store.conn().begin().await?;
+    let tx = store.begin().await?;
+    let txn = tx.conn();
     let mut inserted = 0u64;
 
-    let have: HashSet<String> = existing_keys::<district::Entity, _>(&txn, district::Column::Name).await?;
-    let rows = read_csv::<DistrictRow>("chongqing_districts.csv", DISTRICTS)?
-        .into_iter()
-        .enumerate();
-    let new = rows
-        .filter(|(_, r)| !have.contains(r.name.trim()))
-        .map(|(i, r)| district_model(i, r));
-    inserted += insert_rows(&txn, new.collect::<Result<Vec<_>, _>>()?).await?;
+    let have: HashSet<String> = existing_keys::<district::Entity, _>(txn, district::Column::Name).await?;
+    let rows = read_csv::<DistrictRow>("chongqing_districts.csv", DISTRICTS)?.into_iter().enumerate();
+    let new = rows.filter(|(_, r)| !have.contains(r.name.trim())).map(|(i, r)| district_model(i, r));
+    inserted += insert_rows(txn, new.collect::<Result<Vec<_>, _>>()?).await?;
 
-    let have: HashSet<String> = existing_keys::<cluster::Entity, _>(&txn, cluster::Column::Name).await?;
-    let rows = read_csv::<ClusterRow>("clusters_33618.csv", CLUSTERS)?
-        .into_iter()
-        .enumerate();
-    let new = rows
-        .filter(|(_, r)| !have.contains(r.name.trim()))
-        .map(|(i, r)| cluster_model(i, r));
-    inserted += insert_rows(&txn, new.collect::<Result<Vec<_>, _>>()?).await?;
+    let have: HashSet<String> = existing_keys::<cluster::Entity, _>(txn, cluster::Column::Name).await?;
+    let rows = read_csv::<ClusterRow>("clusters_33618.csv", CLUSTERS)?.into_iter().enumerate();
+    let new = rows.filter(|(_, r)| !have.contains(r.name.trim())).map(|(i, r)| cluster_model(i, r));
+    inserted += insert_rows(txn, new.collect::<Result<Vec<_>, _>>()?).await?;
 
     let have: HashSet<String> =
-        existing_keys::<industry_section::Entity, _>(&txn, industry_section::Column::Code).await?;
-    let new = read_csv::<SectionRow>("gbt4754_sections.csv", SECTIONS)?
-        .into_iter()
-        .filter(|r| !have.contains(&r.section));
+        existing_keys::<industry_section::Entity, _>(txn, industry_section::Column::Code).await?;
+    let new =
+        read_csv::<SectionRow>("gbt4754_sections.csv", SECTIONS)?.into_iter().filter(|r| !have.contains(&r.section));
     let new = new.map(|r| industry_section::ActiveModel {
         code: Set(r.section),
         name: Set(r.name),
@@ -270,10 +255,10 @@ pub async fn seed(store: &Store) -> Result<u64, StoreError> {
         note: Set(optional(r.note)),
         ..Default::default()
     });
-    inserted += insert_rows(&txn, new.collect()).await?;
+    inserted += insert_rows(txn, new.collect()).await?;
 
     let have: HashSet<String> =
-        existing_keys::<industry_division::Entity, _>(&txn, industry_division::Column::Code).await?;
+        existing_keys::<industry_division::Entity, _>(txn, industry_division::Column::Code).await?;
     let new = read_csv::<DivisionRow>("gbt4754_manufacturing.csv", DIVISIONS)?
         .into_iter()
         .filter(|r| !have.contains(&r.code));
@@ -285,27 +270,23 @@ pub async fn seed(store: &Store) -> Result<u64, StoreError> {
         note: Set(optional(r.note)),
         ..Default::default()
     });
-    inserted += insert_rows(&txn, new.collect()).await?;
+    inserted += insert_rows(txn, new.collect()).await?;
 
     let have: HashSet<String> =
-        existing_keys::<service_category::Entity, _>(&txn, service_category::Column::Code).await?;
-    let rows = read_csv::<ServiceRow>("design_service_categories.csv", SERVICES)?
-        .into_iter()
-        .enumerate();
-    let new = rows
-        .filter(|(_, r)| !have.contains(&r.code))
-        .map(|(i, r)| service_category::ActiveModel {
-            code: Set(r.code),
-            name: Set(r.name),
-            group_name: Set(r.group),
-            sort_order: Set(sort_order(i)),
-            source: Set(r.source),
-            note: Set(optional(r.note)),
-            ..Default::default()
-        });
-    inserted += insert_rows(&txn, new.collect()).await?;
+        existing_keys::<service_category::Entity, _>(txn, service_category::Column::Code).await?;
+    let rows = read_csv::<ServiceRow>("design_service_categories.csv", SERVICES)?.into_iter().enumerate();
+    let new = rows.filter(|(_, r)| !have.contains(&r.code)).map(|(i, r)| service_category::ActiveModel {
+        code: Set(r.code),
+        name: Set(r.name),
+        group_name: Set(r.group),
+        sort_order: Set(sort_order(i)),
+        source: Set(r.source),
+        note: Set(optional(r.note)),
+        ..Default::default()
+    });
+    inserted += insert_rows(txn, new.collect()).await?;
 
-    let have: HashSet<String> = existing_keys::<title_level::Entity, _>(&txn, title_level::Column::TitleName).await?;
+    let have: HashSet<String> = existing_keys::<title_level::Entity, _>(txn, title_level::Column::TitleName).await?;
     let new = read_csv::<TitleRow>("professional_title_levels.csv", TITLES)?
         .into_iter()
         .filter(|r| !have.contains(&r.title_name));
@@ -318,34 +299,32 @@ pub async fn seed(store: &Store) -> Result<u64, StoreError> {
         note: Set(optional(r.note)),
         ..Default::default()
     });
-    inserted += insert_rows(&txn, new.collect()).await?;
+    inserted += insert_rows(txn, new.collect()).await?;
 
     let have: HashSet<(String, i32)> = honor_tier::Entity::find()
         .select_only()
         .column(honor_tier::Column::Family)
         .column(honor_tier::Column::TierOrder)
         .into_tuple()
-        .all(&txn)
+        .all(txn)
         .await?
         .into_iter()
         .collect();
     let rows = read_csv::<HonorRow>("honor_tiers.csv", HONORS)?.into_iter();
-    let new = rows
-        .filter(|r| !have.contains(&(r.family.clone(), r.tier_order)))
-        .map(|r| honor_tier::ActiveModel {
-            family: Set(r.family),
-            tier_order: Set(r.tier_order),
-            name: Set(r.name),
-            recognized_by: Set(r.recognized_by),
-            validity: Set(r.validity),
-            key_conditions: Set(r.key_conditions),
-            source: Set(r.source),
-            status: Set(r.status),
-            ..Default::default()
-        });
-    inserted += insert_rows(&txn, new.collect()).await?;
+    let new = rows.filter(|r| !have.contains(&(r.family.clone(), r.tier_order))).map(|r| honor_tier::ActiveModel {
+        family: Set(r.family),
+        tier_order: Set(r.tier_order),
+        name: Set(r.name),
+        recognized_by: Set(r.recognized_by),
+        validity: Set(r.validity),
+        key_conditions: Set(r.key_conditions),
+        source: Set(r.source),
+        status: Set(r.status),
+        ..Default::default()
+    });
+    inserted += insert_rows(txn, new.collect()).await?;
 
-    txn.commit().await?;
+    tx.commit().await?;
     Ok(inserted)
 }
 
@@ -371,12 +350,7 @@ fn to_district(m: district::Model) -> Result<District, StoreError> {
     let what = || format!("district {}", m.id);
     Ok(District {
         id: DistrictId(m.id),
-        code: m
-            .code
-            .as_deref()
-            .map(DivisionCode::parse)
-            .transpose()
-            .map_err(|e| StoreError::corrupt(what(), e))?,
+        code: m.code.as_deref().map(DivisionCode::parse).transpose().map_err(|e| StoreError::corrupt(what(), e))?,
         kind: m.kind.parse().map_err(|e| StoreError::corrupt(what(), e))?,
         status: m.status.parse().map_err(|e| StoreError::corrupt(what(), e))?,
         valid_to: m
@@ -398,11 +372,7 @@ fn to_cluster(m: cluster::Model) -> Result<Cluster, StoreError> {
         tier: ClusterTier::new(tier).map_err(|e| StoreError::corrupt(format!("cluster {}", m.id), e))?,
         tier_name: m.tier_name,
         name: m.name,
-        confirmation: if m.confirmed {
-            Confirmation::Confirmed
-        } else {
-            Confirmation::Unconfirmed
-        },
+        confirmation: if m.confirmed { Confirmation::Confirmed } else { Confirmation::Unconfirmed },
         source: m.source,
         note: m.note,
     })
@@ -430,23 +400,15 @@ pub async fn list_districts(
         DistrictSort::CodeAsc => query.order_by_asc(district::Column::Code),
         DistrictSort::CodeDesc => query.order_by_desc(district::Column::Code),
     };
-    let rows = query
-        .order_by_asc(district::Column::Id)
-        .offset(page.offset())
-        .limit(page.per_page())
-        .all(store.conn())
-        .await?;
+    let rows =
+        query.order_by_asc(district::Column::Id).offset(page.offset()).limit(page.per_page()).all(store.conn()).await?;
     let items = rows.into_iter().map(to_district).collect::<Result<_, _>>()?;
     Ok(Page::new(items, page, total))
 }
 
 /// One district by id, whatever its status.
 pub async fn find_district(store: &Store, id: DistrictId) -> Result<Option<District>, StoreError> {
-    district::Entity::find_by_id(id.get())
-        .one(store.conn())
-        .await?
-        .map(to_district)
-        .transpose()
+    district::Entity::find_by_id(id.get()).one(store.conn()).await?.map(to_district).transpose()
 }
 
 /// Every district in force, for pickers and generators (a bounded list of a few dozen).

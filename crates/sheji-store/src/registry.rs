@@ -4,13 +4,17 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, TransactionTrait};
-use sheji_core::ids::{ClusterId, DistrictId};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use sheji_core::identity::Scope;
+use sheji_core::ids::{ClusterId, DistrictId, OrganizationId};
+use sheji_core::page::{Page, PageRequest};
 use sheji_core::registry::OrgKind;
 use sheji_core::uscc::Uscc;
 
-use crate::entity::{organization, organization_cluster};
-use crate::{Store, StoreError};
+use crate::entity::{district, organization, organization_cluster};
+use crate::{Db, Store, StoreError, Tx, scope};
 
 /// Rows per INSERT statement: well under every backend's bound-parameter limit
 /// (SQLite 32 766, PostgreSQL 65 535, MySQL 65 535) at 10 columns a row.
@@ -37,6 +41,10 @@ pub struct NewOrganization {
     pub founded_on: Option<NaiveDate>,
     /// 33618 clusters it belongs to.
     pub clusters: Vec<ClusterId>,
+    /// Contact person.
+    pub contact_name: Option<String>,
+    /// Contact phone, encrypted.
+    pub contact_phone_enc: Option<String>,
 }
 
 /// Inserts the organizations whose USCC is not registered yet, with their clusters, in one
@@ -46,7 +54,15 @@ pub async fn insert_organizations(
     orgs: &[NewOrganization],
     now: DateTime<Utc>,
 ) -> Result<u64, StoreError> {
-    let txn = store.conn().begin().await?;
+    let tx = store.begin().await?;
+    let inserted = insert_organizations_in(&tx, orgs, now).await?;
+    tx.commit().await?;
+    Ok(inserted)
+}
+
+/// [`insert_organizations`] inside the caller's transaction.
+pub async fn insert_organizations_in(tx: &Tx, orgs: &[NewOrganization], now: DateTime<Utc>) -> Result<u64, StoreError> {
+    let txn = tx.conn();
     let mut inserted = 0u64;
     for chunk in orgs.chunks(CHUNK) {
         let usccs: Vec<&str> = chunk.iter().map(|o| o.uscc.as_str()).collect();
@@ -55,7 +71,7 @@ pub async fn insert_organizations(
             .column(organization::Column::Uscc)
             .filter(organization::Column::Uscc.is_in(usccs.clone()))
             .into_tuple()
-            .all(&txn)
+            .all(txn)
             .await?
             .into_iter()
             .collect();
@@ -72,11 +88,13 @@ pub async fn insert_organizations(
             address: Set(o.address.clone()),
             description: Set(o.description.clone()),
             founded_on: Set(o.founded_on),
+            contact_name: Set(o.contact_name.clone()),
+            contact_phone_enc: Set(o.contact_phone_enc.clone()),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
         }))
-        .exec(&txn)
+        .exec(txn)
         .await?;
         inserted += fresh.len() as u64;
 
@@ -88,30 +106,24 @@ pub async fn insert_organizations(
             .column(organization::Column::Id)
             .filter(organization::Column::Uscc.is_in(fresh.iter().map(|o| o.uscc.as_str())))
             .into_tuple()
-            .all(&txn)
+            .all(txn)
             .await?
             .into_iter()
             .collect();
-        let links: Vec<organization_cluster::ActiveModel> =
-            fresh
-                .iter()
-                .filter_map(|o| ids.get(o.uscc.as_str()).map(|id| (id, o)))
-                .flat_map(|(id, o)| {
-                    o.clusters.iter().collect::<HashSet<_>>().into_iter().map(move |c| {
-                        organization_cluster::ActiveModel {
-                            organization_id: Set(*id),
-                            cluster_id: Set(c.get()),
-                        }
-                    })
+        let links: Vec<organization_cluster::ActiveModel> = fresh
+            .iter()
+            .filter_map(|o| ids.get(o.uscc.as_str()).map(|id| (id, o)))
+            .flat_map(|(id, o)| {
+                o.clusters.iter().collect::<HashSet<_>>().into_iter().map(move |c| organization_cluster::ActiveModel {
+                    organization_id: Set(*id),
+                    cluster_id: Set(c.get()),
                 })
-                .collect();
+            })
+            .collect();
         for links in links.chunks(CHUNK) {
-            organization_cluster::Entity::insert_many(links.to_vec())
-                .exec(&txn)
-                .await?;
+            organization_cluster::Entity::insert_many(links.to_vec()).exec(txn).await?;
         }
     }
-    txn.commit().await?;
     Ok(inserted)
 }
 
@@ -132,10 +144,162 @@ pub async fn count_organizations_by_kind(store: &Store) -> Result<Vec<(OrgKind, 
         .await?;
     rows.into_iter()
         .map(|(kind, n)| {
-            let kind = kind
-                .parse::<OrgKind>()
-                .map_err(|e| StoreError::corrupt("organization kind", e))?;
+            let kind = kind.parse::<OrgKind>().map_err(|e| StoreError::corrupt("organization kind", e))?;
             Ok((kind, u64::try_from(n).unwrap_or_default()))
         })
         .collect()
+}
+
+/// The fields of an organization everyone may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgPublic {
+    /// Key.
+    pub id: OrganizationId,
+    /// 统一社会信用代码 (public by law on the business licence).
+    pub uscc: String,
+    /// Full name.
+    pub name: String,
+    /// What it is.
+    pub kind: OrgKind,
+    /// Where it is registered.
+    pub district_id: DistrictId,
+    /// The district's name.
+    pub district_name: String,
+    /// GB/T 4754 division code.
+    pub industry_code: Option<String>,
+    /// What it does.
+    pub description: String,
+}
+
+/// The fields only callers whose scope reaches the organization may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgPrivate {
+    /// Street address.
+    pub address: String,
+    /// Date of establishment.
+    pub founded_on: Option<NaiveDate>,
+    /// Contact person.
+    pub contact_name: Option<String>,
+    /// Contact phone, encrypted.
+    pub contact_phone_enc: Option<String>,
+}
+
+/// Filters for organization lists.
+#[derive(Debug, Clone, Default)]
+pub struct OrgFilter {
+    /// Only this district.
+    pub district: Option<DistrictId>,
+    /// Only this kind.
+    pub kind: Option<OrgKind>,
+}
+
+fn filtered(filter: &OrgFilter) -> Condition {
+    let mut c = Condition::all();
+    if let Some(d) = filter.district {
+        c = c.add(organization::Column::DistrictId.eq(d.get()));
+    }
+    if let Some(k) = filter.kind {
+        c = c.add(organization::Column::Kind.eq(k.code()));
+    }
+    c
+}
+
+async fn with_district_names(
+    db: &impl Db,
+    rows: Vec<organization::Model>,
+) -> Result<Vec<(OrgPublic, OrgPrivate)>, StoreError> {
+    let ids: HashSet<i32> = rows.iter().map(|r| r.district_id).collect();
+    let names: HashMap<i32, String> = district::Entity::find()
+        .select_only()
+        .column(district::Column::Id)
+        .column(district::Column::Name)
+        .filter(district::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(db.conn())
+        .await?
+        .into_iter()
+        .collect();
+    rows.into_iter()
+        .map(|m| {
+            let kind =
+                m.kind.parse::<OrgKind>().map_err(|e| StoreError::corrupt(format!("organization {}", m.id), e))?;
+            Ok((
+                OrgPublic {
+                    id: OrganizationId(m.id),
+                    uscc: m.uscc,
+                    name: m.name,
+                    kind,
+                    district_id: DistrictId(m.district_id),
+                    district_name: names.get(&m.district_id).cloned().unwrap_or_default(),
+                    industry_code: m.industry_code,
+                    description: m.description,
+                },
+                OrgPrivate {
+                    address: m.address,
+                    founded_on: m.founded_on,
+                    contact_name: m.contact_name,
+                    contact_phone_enc: m.contact_phone_enc,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// One page of the public directory: every organization, public fields only.
+pub async fn list_public(db: &impl Db, filter: &OrgFilter, page: PageRequest) -> Result<Page<OrgPublic>, StoreError> {
+    let query = organization::Entity::find().filter(filtered(filter));
+    let total = query.clone().count(db.conn()).await?;
+    let rows = query
+        .order_by_asc(organization::Column::Id)
+        .offset(page.offset())
+        .limit(page.per_page())
+        .all(db.conn())
+        .await?;
+    let items = with_district_names(db, rows).await?.into_iter().map(|(public, _)| public).collect();
+    Ok(Page::new(items, page, total))
+}
+
+/// One page of the organizations `scope` reaches, with their private fields.
+pub async fn list_private(
+    db: &impl Db,
+    scope: &Scope,
+    filter: &OrgFilter,
+    page: PageRequest,
+) -> Result<Page<(OrgPublic, OrgPrivate)>, StoreError> {
+    let query = organization::Entity::find()
+        .filter(scope::rows(scope, organization::Column::DistrictId, organization::Column::Id))
+        .filter(filtered(filter));
+    let total = query.clone().count(db.conn()).await?;
+    let rows = query
+        .order_by_asc(organization::Column::Id)
+        .offset(page.offset())
+        .limit(page.per_page())
+        .all(db.conn())
+        .await?;
+    Ok(Page::new(with_district_names(db, rows).await?, page, total))
+}
+
+/// One organization's public fields.
+pub async fn find_public(db: &impl Db, id: OrganizationId) -> Result<Option<OrgPublic>, StoreError> {
+    let rows = organization::Entity::find_by_id(id.get()).all(db.conn()).await?;
+    Ok(with_district_names(db, rows).await?.into_iter().next().map(|(public, _)| public))
+}
+
+/// One organization with its private fields, if `scope` reaches it.
+pub async fn find_private(
+    db: &impl Db,
+    scope: &Scope,
+    id: OrganizationId,
+) -> Result<Option<(OrgPublic, OrgPrivate)>, StoreError> {
+    let rows = organization::Entity::find_by_id(id.get())
+        .filter(scope::rows(scope, organization::Column::DistrictId, organization::Column::Id))
+        .all(db.conn())
+        .await?;
+    Ok(with_district_names(db, rows).await?.into_iter().next())
+}
+
+/// Finds an organization by USCC.
+pub async fn find_by_uscc(db: &impl Db, uscc: &Uscc) -> Result<Option<OrgPublic>, StoreError> {
+    let rows = organization::Entity::find().filter(organization::Column::Uscc.eq(uscc.as_str())).all(db.conn()).await?;
+    Ok(with_district_names(db, rows).await?.into_iter().next().map(|(public, _)| public))
 }

@@ -62,10 +62,7 @@ impl TestDb {
             None => {
                 let path = std::env::temp_dir().join(format!("sheji_t_{unique}.db"));
                 let url = DbUrl::parse(&format!("sqlite://{}", path.display()))?;
-                Ok(Self {
-                    url,
-                    cleanup: Cleanup::File(path),
-                })
+                Ok(Self { url, cleanup: Cleanup::File(path) })
             }
             Some(var) => {
                 let admin_url = std::env::var(var).map_err(|_| TestDbError::Skipped(var))?;
@@ -83,10 +80,7 @@ impl TestDb {
                 conn.execute_unprepared(&create).await?;
                 conn.close().await?;
                 let url = DbUrl::parse(&replace_database(&admin_url, &name))?;
-                Ok(Self {
-                    url,
-                    cleanup: Cleanup::Server { admin_url, name },
-                })
+                Ok(Self { url, cleanup: Cleanup::Server { admin_url, name } })
             }
         }
     }
@@ -120,10 +114,7 @@ impl TestDb {
 async fn connect_admin(url: &DbUrl) -> Result<DatabaseConnection, StoreError> {
     Database::connect(url.as_str())
         .await
-        .map_err(|e| StoreError::Unreachable {
-            target: url.redacted(),
-            detail: e.to_string(),
-        })
+        .map_err(|e| StoreError::Unreachable { target: url.redacted(), detail: e.to_string() })
 }
 
 fn drop_statement(backend: Backend, name: &str) -> String {
@@ -135,18 +126,11 @@ fn drop_statement(backend: Backend, name: &str) -> String {
 
 #[allow(clippy::disallowed_methods)] // test support: the name records when the database was made
 fn unix_now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default()
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default()
 }
 
 fn unique_suffix() -> String {
-    format!(
-        "{}_{}",
-        unix_now(),
-        uuid::Uuid::new_v4().simple().to_string().get(..12).unwrap_or_default()
-    )
+    format!("{}_{}", unix_now(), uuid::Uuid::new_v4().simple().to_string().get(..12).unwrap_or_default())
 }
 
 async fn sweep_stale(conn: &DatabaseConnection, backend: Backend) {
@@ -154,10 +138,7 @@ async fn sweep_stale(conn: &DatabaseConnection, backend: Backend) {
         Backend::Postgres => "SELECT datname FROM pg_database WHERE datname LIKE 'sheji_t_%'",
         _ => "SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE 'sheji_t_%'",
     };
-    let Ok(rows) = conn
-        .query_all_raw(Statement::from_string(conn.get_database_backend(), list))
-        .await
-    else {
+    let Ok(rows) = conn.query_all_raw(Statement::from_string(conn.get_database_backend(), list)).await else {
         return;
     };
     let cutoff = unix_now().saturating_sub(3600);
@@ -165,10 +146,7 @@ async fn sweep_stale(conn: &DatabaseConnection, backend: Backend) {
         let Ok(name) = row.try_get_by_index::<String>(0) else {
             continue;
         };
-        let made = name
-            .strip_prefix("sheji_t_")
-            .and_then(|s| s.split('_').next())
-            .and_then(|s| s.parse::<u64>().ok());
+        let made = name.strip_prefix("sheji_t_").and_then(|s| s.split('_').next()).and_then(|s| s.parse::<u64>().ok());
         if made.is_some_and(|t| t < cutoff) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
             let _ = conn.execute_unprepared(&drop_statement(backend, &name)).await;
         }
@@ -191,12 +169,7 @@ pub async fn record_foreign_migration(url: &DbUrl, name: &str) -> Result<(), Tes
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
     use sea_orm_migration::seaql_migrations;
     let conn = connect_admin(url).await?;
-    seaql_migrations::ActiveModel {
-        version: Set(name.to_owned()),
-        applied_at: Set(0),
-    }
-    .insert(&conn)
-    .await?;
+    seaql_migrations::ActiveModel { version: Set(name.to_owned()), applied_at: Set(0) }.insert(&conn).await?;
     conn.close().await?;
     Ok(())
 }

@@ -10,30 +10,19 @@ use crate::AppState;
 
 /// (name, content type, bytes)
 const FILES: &[(&str, &str, &[u8])] = &[
-    (
-        "sheji.css",
-        "text/css; charset=utf-8",
-        include_bytes!("../static/sheji.css"),
-    ),
+    ("sheji.css", "text/css; charset=utf-8", include_bytes!("../static/sheji.css")),
     ("favicon.svg", "image/svg+xml", include_bytes!("../static/favicon.svg")),
 ];
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/static/{name}", get(serve))
-        .route("/favicon.ico", get(favicon))
+    Router::new().route("/static/{name}", get(serve)).route("/favicon.ico", get(favicon))
 }
 
 async fn serve(Path(name): Path<String>) -> Response {
     match FILES.iter().find(|(n, _, _)| *n == name) {
-        Some((_, mime, bytes)) => (
-            [
-                (header::CONTENT_TYPE, *mime),
-                (header::CACHE_CONTROL, "public, max-age=3600"),
-            ],
-            *bytes,
-        )
-            .into_response(),
+        Some((_, mime, bytes)) => {
+            ([(header::CONTENT_TYPE, *mime), (header::CACHE_CONTROL, "public, max-age=3600")], *bytes).into_response()
+        }
         None => StatusCode::NOT_FOUND.into_response(),
     }
 }

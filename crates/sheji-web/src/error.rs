@@ -44,6 +44,10 @@ pub struct ApiError {
 fn status_of(kind: ErrorKind) -> StatusCode {
     match kind {
         ErrorKind::Invalid => StatusCode::BAD_REQUEST,
+        ErrorKind::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+        ErrorKind::Conflict => StatusCode::CONFLICT,
+        ErrorKind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
         ErrorKind::NotFound => StatusCode::NOT_FOUND,
         ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -51,16 +55,24 @@ fn status_of(kind: ErrorKind) -> StatusCode {
 }
 
 impl ApiError {
+    /// The same error under another stable code.
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        self.code = code;
+        self
+    }
+
+    /// The same error with another status.
+    pub fn with_status(mut self, status: StatusCode) -> Self {
+        self.status = status;
+        self
+    }
+
     /// A use-case failure, in the caller's language.
     pub fn service(err: &ServiceError, lang: Lang) -> Self {
         if err.kind() == ErrorKind::Internal {
             tracing::error!(error = %err, "request failed");
         }
-        Self {
-            status: status_of(err.kind()),
-            code: err.code(),
-            message: err.message(lang),
-        }
+        Self { status: status_of(err.kind()), code: err.code(), message: err.message(lang) }
     }
 
     /// A malformed request (bad query or path parameter).
@@ -74,11 +86,7 @@ impl ApiError {
 
     /// No such route or resource.
     pub fn not_found(lang: Lang) -> Self {
-        Self {
-            status: StatusCode::NOT_FOUND,
-            code: "not_found",
-            message: lang.t("error.not_found").to_owned(),
-        }
+        Self { status: StatusCode::NOT_FOUND, code: "not_found", message: lang.t("error.not_found").to_owned() }
     }
 
     /// The route exists but not with this method.
@@ -94,11 +102,7 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = ErrorBody {
-            error: ErrorDetail {
-                code: self.code.to_owned(),
-                message: self.message,
-                request_id: current_request_id(),
-            },
+            error: ErrorDetail { code: self.code.to_owned(), message: self.message, request_id: current_request_id() },
         };
         (self.status, Json(body)).into_response()
     }
@@ -127,20 +131,17 @@ impl PageError {
         if err.kind() == ErrorKind::Internal {
             tracing::error!(error = %err, "page failed");
         }
-        Self {
-            status: status_of(err.kind()),
-            message: err.message(chrome.lang),
-            chrome,
-        }
+        Self { status: status_of(err.kind()), message: err.message(chrome.lang), chrome }
+    }
+
+    /// A page the caller may not open.
+    pub fn forbidden(chrome: Chrome) -> Self {
+        Self { status: StatusCode::FORBIDDEN, message: chrome.lang.t("error.forbidden").to_owned(), chrome }
     }
 
     /// A page that does not exist.
     pub fn not_found(chrome: Chrome) -> Self {
-        Self {
-            status: StatusCode::NOT_FOUND,
-            message: chrome.lang.t("error.not_found").to_owned(),
-            chrome,
-        }
+        Self { status: StatusCode::NOT_FOUND, message: chrome.lang.t("error.not_found").to_owned(), chrome }
     }
 }
 
@@ -156,17 +157,25 @@ impl IntoResponse for PageError {
     }
 }
 
+/// The error page as HTML, for middleware that has no page context.
+pub fn simple_page(lang: Lang, status: StatusCode, message: &str) -> Html<String> {
+    let uri = axum::http::Uri::from_static("/");
+    let page = ErrorPage {
+        chrome: Chrome::new(lang, &uri, "error.title"),
+        status: status.as_u16(),
+        message: message.to_owned(),
+        request_id: current_request_id(),
+    };
+    Html(page.render().unwrap_or_else(|_| message.to_owned()))
+}
+
 /// Renders a template; a template failure (a bug) becomes a plain 500 that still names the request.
 pub fn render(status: StatusCode, template: &impl Template) -> Response {
     match template.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(err) => {
             tracing::error!(error = %err, "template failed");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                format!("500 · request id {}", current_request_id()),
-            )
-                .into_response()
+            (StatusCode::INTERNAL_SERVER_ERROR, format!("500 · request id {}", current_request_id())).into_response()
         }
     }
 }

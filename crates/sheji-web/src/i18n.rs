@@ -13,10 +13,7 @@ pub const COOKIE: &str = "lang";
 
 /// The language named by a `lang=` query parameter, if any.
 pub fn lang_from_query(query: Option<&str>) -> Option<Lang> {
-    query?
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("lang="))
-        .and_then(Lang::from_tag)
+    query?.split('&').find_map(|pair| pair.strip_prefix("lang=")).and_then(Lang::from_tag)
 }
 
 fn lang_from_cookie(parts: &Parts) -> Option<Lang> {

@@ -2,9 +2,16 @@
 //! switch, and the pager. Page structs hold a [`Chrome`] named `chrome`, which `base.html`
 //! reads.
 
+use std::convert::Infallible;
+
+use axum::extract::FromRequestParts;
 use axum::http::Uri;
+use axum::http::request::Parts;
 use sheji_core::i18n::{self, Lang};
+use sheji_core::identity::Permission;
 use sheji_core::page::Page;
+
+use crate::auth::Caller;
 
 /// One entry of the left navigation.
 #[derive(Debug)]
@@ -46,36 +53,91 @@ pub struct Chrome {
     uri: Uri,
     /// From the home page down to this page.
     pub crumbs: Vec<Crumb>,
+    /// The signed-in account's display name, for the account menu.
+    pub user: Option<String>,
+    /// The CSRF token every form carries.
+    pub csrf: String,
+    /// Which navigation entries the caller may open (permission-gated ones included).
+    allowed: Vec<Permission>,
 }
 
-/// Only what is built shows in the navigation (capability, path, message key).
-const NAV: &[(&str, &[(&str, &str)])] = &[
-    ("", &[("/", "nav.home")]),
+/// A navigation entry: path, message key, and the permission needed to see it.
+type NavEntry = (&'static str, &'static str, Option<Permission>);
+
+/// Only what is built shows in the navigation: (heading, entries of (path, message key,
+/// permission needed)). Entries whose permission the caller lacks are hidden.
+const NAV: &[(&str, &[NavEntry])] = &[
+    ("", &[("/", "nav.home", None)]),
     (
-        "nav.reference",
-        &[("/districts", "nav.districts"), ("/clusters", "nav.clusters")],
+        "nav.registry",
+        &[
+            ("/organizations", "nav.organizations", None),
+            ("/admin/organizations", "nav.admin_organizations", Some(Permission::RegistryReadPrivate)),
+        ],
     ),
-    ("", &[("/api/docs", "nav.api")]),
+    ("nav.reference", &[("/districts", "nav.districts", None), ("/clusters", "nav.clusters", None)]),
+    (
+        "nav.system",
+        &[
+            ("/admin/accounts", "nav.accounts", Some(Permission::AccountRead)),
+            ("/admin/audit", "nav.audit", Some(Permission::AuditRead)),
+            ("/admin/settings", "nav.settings", Some(Permission::SettingsEdit)),
+        ],
+    ),
+    ("", &[("/api/docs", "nav.api", None)]),
 ];
 
-impl Chrome {
+/// What every page handler needs from the request: language, address, caller.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    /// The page's language.
+    pub lang: Lang,
+    /// The request URI.
+    pub uri: Uri,
+    /// The caller.
+    pub caller: Caller,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self {
+            lang: crate::i18n::resolve(parts),
+            uri: parts.uri.clone(),
+            caller: parts.extensions.get::<Caller>().cloned().unwrap_or_default(),
+        })
+    }
+}
+
+impl Ctx {
     /// The chrome of a page titled by the catalogue key `title_key`.
+    pub fn chrome(&self, title_key: &str) -> Chrome {
+        let mut chrome = Chrome::new(self.lang, &self.uri, title_key);
+        chrome.user = self.caller.principal.as_ref().map(|p| p.display_name.clone());
+        chrome.csrf = self.caller.csrf.clone();
+        chrome.allowed = self.caller.allowed.clone();
+        chrome
+    }
+}
+
+impl Chrome {
+    /// The chrome of a page for an anonymous visitor, titled by the catalogue key `title_key`.
     pub fn new(lang: Lang, uri: &Uri, title_key: &str) -> Self {
         Self {
             lang,
             title: lang.t(title_key).to_owned(),
             uri: uri.clone(),
             crumbs: Vec::new(),
+            user: None,
+            csrf: String::new(),
+            allowed: Vec::new(),
         }
     }
 
     /// Adds a breadcrumb between the home page and this page; `href` is `None` for a section
     /// heading that has no page of its own.
     pub fn crumb(mut self, key: &str, href: Option<&str>) -> Self {
-        self.crumbs.push(Crumb {
-            label: self.lang.t(key).to_owned(),
-            href: href.map(str::to_owned),
-        });
+        self.crumbs.push(Crumb { label: self.lang.t(key).to_owned(), href: href.map(str::to_owned) });
         self
     }
 
@@ -92,25 +154,30 @@ impl Chrome {
         self.lang.tag()
     }
 
-    /// The navigation, with the current entry marked.
+    /// The navigation the caller may use, with the current entry marked.
     pub fn nav(&self) -> Vec<NavGroup> {
         let path = self.uri.path();
+        // The longest matching entry is the active one (/admin/organizations, not /organizations).
+        let active = NAV
+            .iter()
+            .flat_map(|(_, items)| items.iter())
+            .filter(
+                |(href, _, _)| {
+                    if *href == "/" { path == "/" } else { path == *href || path.starts_with(&format!("{href}/")) }
+                },
+            )
+            .map(|(href, _, _)| *href)
+            .max_by_key(|h| h.len());
         NAV.iter()
             .map(|(heading, items)| NavGroup {
                 heading: if heading.is_empty() { "" } else { self.lang.t(heading) },
                 items: items
                     .iter()
-                    .map(|(href, key)| NavItem {
-                        label: self.lang.t(key),
-                        href,
-                        active: if *href == "/" {
-                            path == "/"
-                        } else {
-                            path.starts_with(href)
-                        },
-                    })
+                    .filter(|(_, _, needs)| needs.is_none_or(|p| self.allowed.contains(&p)))
+                    .map(|(href, key, _)| NavItem { label: self.lang.t(key), href, active: active == Some(*href) })
                     .collect(),
             })
+            .filter(|g| !g.items.is_empty())
             .collect()
     }
 
@@ -129,11 +196,7 @@ impl Chrome {
         let pages = page.page_count();
         let label = self.lang.tf(
             "page.of",
-            &[
-                ("page", &page.page.to_string()),
-                ("pages", &pages.to_string()),
-                ("total", &i18n::count(page.total)),
-            ],
+            &[("page", &page.page.to_string()), ("pages", &pages.to_string()), ("total", &i18n::count(page.total))],
         );
         Pager {
             label,
@@ -171,14 +234,11 @@ fn with_query(uri: &Uri, key: &str, value: &str) -> String {
         pairs.push((key.to_owned(), encode(value)));
     }
     let query: Vec<String> = pairs.into_iter().map(|(k, v)| format!("{k}={v}")).collect();
-    if query.is_empty() {
-        uri.path().to_owned()
-    } else {
-        format!("{}?{}", uri.path(), query.join("&"))
-    }
+    if query.is_empty() { uri.path().to_owned() } else { format!("{}?{}", uri.path(), query.join("&")) }
 }
 
-fn encode(value: &str) -> String {
+/// Percent-encodes a query value.
+pub fn encode(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {
@@ -196,10 +256,7 @@ mod tests {
     fn query_editing_keeps_other_parameters_and_resets_the_page() {
         let uri: Uri = "/districts?kind=county&page=3".parse().unwrap();
         assert_eq!(with_query(&uri, "page", "4"), "/districts?kind=county&page=4");
-        assert_eq!(
-            with_query(&uri, "status", "active"),
-            "/districts?kind=county&status=active"
-        );
+        assert_eq!(with_query(&uri, "status", "active"), "/districts?kind=county&status=active");
         assert_eq!(with_query(&uri, "lang", "en"), "/districts?kind=county&page=3&lang=en");
         assert_eq!(with_query(&uri, "kind", ""), "/districts");
     }

@@ -30,22 +30,13 @@ struct SpanWithId;
 
 impl<B> MakeSpan<B> for SpanWithId {
     fn make_span(&mut self, request: &axum::http::Request<B>) -> tracing::Span {
-        let id = request
-            .headers()
-            .get(&REQUEST_ID)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default();
+        let id = request.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or_default();
         tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
     }
 }
 
 async fn scope_request_id(request: Request, next: Next) -> Response {
-    let id = request
-        .headers()
-        .get(&REQUEST_ID)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+    let id = request.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     CURRENT_REQUEST_ID.scope(id, next.run(request)).await
 }
 
@@ -83,11 +74,8 @@ pub async fn lang_cookie(request: Request, next: Next) -> Response {
     let chosen = i18n::lang_from_query(request.uri().query());
     let mut response = next.run(request).await;
     if let Some(lang) = chosen
-        && let Ok(value) = HeaderValue::from_str(&format!(
-            "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-            i18n::COOKIE,
-            lang.tag()
-        ))
+        && let Ok(value) =
+            HeaderValue::from_str(&format!("{}={}; Path=/; Max-Age=31536000; SameSite=Lax", i18n::COOKIE, lang.tag()))
     {
         response.headers_mut().append(header::SET_COOKIE, value);
     }

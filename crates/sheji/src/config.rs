@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use sheji_service::crypto::Secrets;
 use sheji_service::{DbUrl, ServiceError};
 
 use crate::LogFormat;
@@ -20,6 +21,10 @@ pub struct Settings {
     db: Option<String>,
     bind: Option<String>,
     pub log_format: Option<LogFormat>,
+    /// The data-encryption key (base64, 32 bytes); SHEJI_SECRET_KEY wins over it.
+    secret_key: Option<String>,
+    /// Where the key is kept when none is configured (default ./sheji.key).
+    key_file: Option<PathBuf>,
 }
 
 impl Settings {
@@ -39,25 +44,61 @@ impl Settings {
 
     /// The database URL: the flag or variable, else the file, else the default.
     pub fn db_url(&self, flag: Option<String>) -> Result<DbUrl, ServiceError> {
-        let raw = flag
-            .or_else(|| self.db.clone())
-            .unwrap_or_else(|| DEFAULT_DB.to_owned());
+        let raw = flag.or_else(|| self.db.clone()).unwrap_or_else(|| DEFAULT_DB.to_owned());
         Ok(DbUrl::parse(&raw)?)
     }
 
     /// The listening address: the flag or variable, else the file, else the default.
     pub fn bind(&self, flag: Option<String>) -> String {
-        flag.or_else(|| self.bind.clone())
-            .unwrap_or_else(|| DEFAULT_BIND.to_owned())
+        flag.or_else(|| self.bind.clone()).unwrap_or_else(|| DEFAULT_BIND.to_owned())
     }
+}
+
+impl Settings {
+    /// The platform's secrets: the key from SHEJI_SECRET_KEY, else `secret_key` in the file,
+    /// else the key file, created with a fresh random key on first start. Several app nodes
+    /// must share one key, so they set SHEJI_SECRET_KEY (or the same file).
+    pub fn secrets(&self) -> anyhow::Result<Secrets> {
+        let lang = crate::cli_lang();
+        if let Some(key) =
+            std::env::var("SHEJI_SECRET_KEY").ok().filter(|k| !k.trim().is_empty()).or_else(|| self.secret_key.clone())
+        {
+            return Secrets::from_base64_key(&key)
+                .map_err(|e| anyhow::anyhow!(lang.tf("cli.bad_key", &[("detail", &e.to_string())])));
+        }
+        let path = self.key_file.clone().unwrap_or_else(|| PathBuf::from("sheji.key"));
+        let key = match std::fs::read_to_string(&path) {
+            Ok(key) => key,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let key = sheji_service::crypto::generate_key()?;
+                write_private(&path, &key)?;
+                println!("{}", lang.tf("cli.key_created", &[("path", &path.display().to_string())]));
+                key
+            }
+            Err(e) => {
+                return Err(anyhow::anyhow!(lang.tf("cli.bad_key", &[("detail", &format!("{}: {e}", path.display()))])));
+            }
+        };
+        Secrets::from_base64_key(&key)
+            .map_err(|e| anyhow::anyhow!(lang.tf("cli.bad_key", &[("detail", &format!("{}: {e}", path.display()))])))
+    }
+}
+
+/// Writes a file only its owner may read.
+fn write_private(path: &Path, content: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(content.as_bytes())?;
+    Ok(())
 }
 
 fn config_error(path: &Path, detail: &str) -> anyhow::Error {
     let lang = crate::cli_lang();
-    anyhow::anyhow!(lang.tf(
-        "cli.config_invalid",
-        &[("path", &path.display().to_string()), ("detail", detail)]
-    ))
+    anyhow::anyhow!(lang.tf("cli.config_invalid", &[("path", &path.display().to_string()), ("detail", detail)]))
 }
 
 #[cfg(test)]
@@ -72,9 +113,6 @@ mod tests {
         assert_eq!(file.db_url(None).unwrap().as_str(), "sqlite://from-file.db");
         assert_eq!(Settings::default().db_url(None).unwrap().as_str(), DEFAULT_DB);
         assert_eq!(Settings::default().bind(None), DEFAULT_BIND);
-        assert!(
-            toml::from_str::<Settings>("port = 1").is_err(),
-            "unknown keys are refused"
-        );
+        assert!(toml::from_str::<Settings>("port = 1").is_err(), "unknown keys are refused");
     }
 }

@@ -12,14 +12,15 @@ use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use sheji_core::i18n::Lang;
 use sheji_service::clock::SystemClock;
-use sheji_service::{ServiceError, demo, platform};
+use sheji_service::identity::{self, AffiliationInput};
+use sheji_service::{DbUrl, ServiceError, Services, audit, demo, platform, reference};
 
 use crate::config::Settings;
 
 /// 重庆市工业设计公共服务平台 — the Chongqing industrial-design public service platform.
 ///
 /// Settings come from flags, then SHEJI_* environment variables, then ./sheji.toml
-/// (keys: db, bind, log_format), then defaults.
+/// (keys: db, bind, log_format, secret_key, key_file), then defaults.
 #[derive(Debug, Parser)]
 #[command(name = "sheji", version, about, long_about = None, propagate_version = true)]
 struct Cli {
@@ -44,14 +45,21 @@ enum LogFormat {
     Json,
 }
 
+#[derive(Debug, clap::Args)]
+struct DbArg {
+    /// Database URL: sqlite://FILE (default sqlite://sheji.db), postgres://… or mysql://…
+    #[arg(long, env = "SHEJI_DB")]
+    db: Option<String>,
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Serve the web platform and the JSON API. An empty database is migrated and seeded
-    /// with the reference data first.
+    /// with the reference data first, and the first administrator is created (password from
+    /// SHEJI_ADMIN_PASSWORD, else a random one printed once).
     Serve {
-        /// Database URL: sqlite://FILE (default sqlite://sheji.db), postgres://… or mysql://…
-        #[arg(long, env = "SHEJI_DB")]
-        db: Option<String>,
+        #[command(flatten)]
+        db: DbArg,
         /// Address to listen on (default 127.0.0.1:8080).
         #[arg(long, env = "SHEJI_BIND")]
         bind: Option<String>,
@@ -59,19 +67,76 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
-    /// Apply pending migrations and seed missing reference data, then print the schema
-    /// version. Running it twice changes nothing.
+    /// Apply pending migrations, seed missing reference data and create the first
+    /// administrator if there is no account, then print the schema version. Running it
+    /// twice changes nothing.
     Migrate {
-        /// Database URL (see serve).
-        #[arg(long, env = "SHEJI_DB")]
-        db: Option<String>,
+        #[command(flatten)]
+        db: DbArg,
     },
-    /// Load the demo data set: organizations of every kind across the districts and clusters.
-    /// Deterministic; records already present are left alone.
+    /// Load the demo data set: organizations of every kind across the districts and
+    /// clusters, and one login per role (printed). Deterministic; records already present
+    /// are left alone.
     Demo {
-        /// Database URL (see serve).
-        #[arg(long, env = "SHEJI_DB")]
-        db: Option<String>,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Manage accounts from the shell (every change is audited as `system`).
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// Check the audit trail.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserAction {
+    /// Create an account with one role; prints a temporary password that must be changed
+    /// at first sign-in.
+    Create {
+        /// Login name (3–32 letters, digits, _ . -).
+        username: String,
+        /// Display name (defaults to the username).
+        #[arg(long)]
+        name: Option<String>,
+        /// Role: admin, city_officer, hq_staff, branch_staff, expert, org_admin, org_member, designer.
+        #[arg(long)]
+        role: String,
+        /// District (name or id), for branch_staff.
+        #[arg(long)]
+        district: Option<String>,
+        /// Organization id, for org_admin and org_member.
+        #[arg(long)]
+        organization: Option<i32>,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Reset a password to a temporary one (printed), unlock the account and end its sessions.
+    ResetPassword {
+        /// Login name.
+        username: String,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Disable an account and end its sessions.
+    Disable {
+        /// Login name.
+        username: String,
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditAction {
+    /// Walk the hash chain and name the first record that was altered or removed.
+    Verify {
+        #[command(flatten)]
+        db: DbArg,
     },
 }
 
@@ -96,7 +161,7 @@ fn main() -> ExitCode {
         Err(e) => return fail(lang, &anyhow::Error::new(e)),
     };
     match runtime.block_on(run(cli.command, settings, lang)) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => fail(lang, &e),
     }
 }
@@ -113,79 +178,169 @@ fn fail(lang: Lang, err: &anyhow::Error) -> ExitCode {
 fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     match format {
         LogFormat::Human => builder.init(),
         LogFormat::Json => builder.json().flatten_event(true).with_current_span(true).init(),
     }
 }
 
-async fn run(command: Command, settings: Settings, lang: Lang) -> anyhow::Result<()> {
-    match command {
-        Command::Serve { db, bind, demo } => {
-            let url = settings.db_url(db)?;
-            let bind = settings.bind(bind);
-            let addr: SocketAddr = bind
-                .parse()
-                .map_err(|e: std::net::AddrParseError| bind_error(lang, &bind, &e.to_string()))?;
-            let (services, opened) = platform::open(&url, Arc::new(SystemClock)).await?;
-            report_open(lang, &opened);
-            if demo && sheji_service::registry::counts(&services).await?.total == 0 {
-                let report = demo::load(&services).await?;
-                println!(
-                    "{}",
-                    lang.tf("cli.demo_loaded", &[("orgs", &report.organizations.to_string())])
-                );
-            }
-            let listener = tokio::net::TcpListener::bind(addr)
-                .await
-                .map_err(|e| bind_error(lang, &bind, &e.to_string()))?;
-            let local = listener.local_addr().context("reading the bound address")?;
-            let state = sheji_web::AppState {
-                services: services.clone(),
-            };
-            println!(
-                "{}",
-                lang.tf(
-                    "cli.serving",
-                    &[("url", &format!("http://{local}")), ("db", &url.redacted())]
-                )
-            );
-            sheji_web::serve(listener, state, shutdown_signal())
-                .await
-                .context("serving HTTP")?;
-            services.close().await?;
-            println!("{}", lang.t("cli.stopped"));
-            Ok(())
-        }
-        Command::Migrate { db } => {
-            let url = settings.db_url(db)?;
-            let (services, opened) = platform::open(&url, Arc::new(SystemClock)).await?;
-            report_open(lang, &opened);
-            services.close().await?;
-            Ok(())
-        }
-        Command::Demo { db } => {
-            let url = settings.db_url(db)?;
-            let (services, opened) = platform::open(&url, Arc::new(SystemClock)).await?;
-            if opened.seeded > 0 {
-                println!("{}", lang.tf("cli.seeded", &[("n", &opened.seeded.to_string())]));
-            }
-            let report = demo::load(&services).await?;
-            if report.organizations == 0 {
-                println!("{}", lang.t("cli.demo_present"));
-            } else {
-                println!(
-                    "{}",
-                    lang.tf("cli.demo_loaded", &[("orgs", &report.organizations.to_string())])
-                );
-            }
-            services.close().await?;
-            Ok(())
+/// Opens the database (migrating and seeding), with the platform's secrets.
+async fn open(settings: &Settings, db: DbArg, lang: Lang) -> anyhow::Result<(Services, platform::Opened, DbUrl)> {
+    let url = settings.db_url(db.db)?;
+    // Check the URL and the database before creating a key file or anything else.
+    platform::version(&url).await?;
+    let secrets = Arc::new(settings.secrets()?);
+    let (services, opened) = platform::open(&url, Arc::new(SystemClock), secrets).await?;
+    report_open(lang, &opened);
+    Ok((services, opened, url))
+}
+
+async fn bootstrap(services: &Services, lang: Lang) -> anyhow::Result<()> {
+    let password = std::env::var("SHEJI_ADMIN_PASSWORD").ok().filter(|p| !p.is_empty());
+    if let Some(done) = identity::bootstrap_admin(services, password.as_deref()).await? {
+        match done.generated_password {
+            Some(pw) => println!("{}", lang.tf("cli.admin_generated", &[("password", &pw)])),
+            None => println!("{}", lang.t("cli.admin_from_env")),
         }
     }
+    Ok(())
+}
+
+fn print_demo(lang: Lang, report: &demo::DemoReport) {
+    if report.organizations == 0 && report.accounts.is_empty() {
+        println!("{}", lang.t("cli.demo_present"));
+        return;
+    }
+    println!("{}", lang.tf("cli.demo_loaded", &[("orgs", &report.organizations.to_string())]));
+    if !report.accounts.is_empty() {
+        println!("{}", lang.tf("cli.demo_logins", &[("password", demo::DEMO_PASSWORD)]));
+        for (username, role, place) in &report.accounts {
+            println!("  {username:<10} {:<12} {place}", lang.t(&format!("role.{}", role.code())));
+        }
+    }
+}
+
+async fn run(command: Command, settings: Settings, lang: Lang) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Serve { db, bind, demo } => {
+            let bind = settings.bind(bind);
+            let addr: SocketAddr =
+                bind.parse().map_err(|e: std::net::AddrParseError| bind_error(lang, &bind, &e.to_string()))?;
+            let (services, _, url) = open(&settings, db, lang).await?;
+            bootstrap(&services, lang).await?;
+            if demo && sheji_service::registry::counts(&services).await?.total == 0 {
+                print_demo(lang, &demo::load(&services).await?);
+            }
+            let listener =
+                tokio::net::TcpListener::bind(addr).await.map_err(|e| bind_error(lang, &bind, &e.to_string()))?;
+            let local = listener.local_addr().context("reading the bound address")?;
+            let state = sheji_web::AppState { services: services.clone() };
+            println!("{}", lang.tf("cli.serving", &[("url", &format!("http://{local}")), ("db", &url.redacted())]));
+            sheji_web::serve(listener, state, shutdown_signal()).await.context("serving HTTP")?;
+            services.close().await?;
+            println!("{}", lang.t("cli.stopped"));
+        }
+        Command::Migrate { db } => {
+            let (services, _, _) = open(&settings, db, lang).await?;
+            bootstrap(&services, lang).await?;
+            services.close().await?;
+        }
+        Command::Demo { db } => {
+            let (services, _, _) = open(&settings, db, lang).await?;
+            bootstrap(&services, lang).await?;
+            print_demo(lang, &demo::load(&services).await?);
+            services.close().await?;
+        }
+        Command::User { action } => return user(action, &settings, lang).await,
+        Command::Audit { action: AuditAction::Verify { db } } => {
+            let (services, _, _) = open(&settings, db, lang).await?;
+            let check = audit::verify(&services).await?;
+            services.close().await?;
+            return Ok(match check.broken {
+                None => {
+                    println!("{}", lang.tf("cli.audit_ok", &[("n", &check.checked.to_string())]));
+                    ExitCode::SUCCESS
+                }
+                Some((id, why)) => {
+                    eprintln!(
+                        "{}",
+                        lang.tf(audit::break_key(why), &[("id", &id.to_string()), ("n", &check.checked.to_string())])
+                    );
+                    ExitCode::FAILURE
+                }
+            });
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn user(action: UserAction, settings: &Settings, lang: Lang) -> anyhow::Result<ExitCode> {
+    match action {
+        UserAction::Create { username, name, role, district, organization, db } => {
+            let (services, _, _) = open(settings, db, lang).await?;
+            let district_id = match district {
+                Some(d) => resolve_district(&services, &d)
+                    .await?
+                    .ok_or_else(|| anyhow::anyhow!(lang.tf("cli.no_district", &[("name", &d)])))?,
+                None => String::new(),
+            };
+            let affiliation = AffiliationInput {
+                role,
+                district_id,
+                organization_id: organization.map(|o| o.to_string()).unwrap_or_default(),
+                until: String::new(),
+            };
+            let display = name.unwrap_or_else(|| username.clone());
+            let result = identity::shell::create(&services, &username, &display, &affiliation).await;
+            services.close().await?;
+            let password = result.map_err(|e| field_errors(lang, e))?;
+            println!("{}", lang.tf("cli.user_created", &[("username", &username), ("password", &password)]));
+        }
+        UserAction::ResetPassword { username, db } => {
+            let (services, _, _) = open(settings, db, lang).await?;
+            let result = identity::shell::reset_password(&services, &username).await;
+            services.close().await?;
+            let password = result?;
+            println!("{}", lang.tf("cli.user_reset", &[("username", &username), ("password", &password)]));
+        }
+        UserAction::Disable { username, db } => {
+            let (services, _, _) = open(settings, db, lang).await?;
+            let result = identity::shell::disable(&services, &username).await;
+            services.close().await?;
+            result?;
+            println!("{}", lang.tf("cli.user_disabled", &[("username", &username)]));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Field errors as one line naming each field.
+fn field_errors(lang: Lang, err: ServiceError) -> anyhow::Error {
+    if err.fields().is_empty() {
+        return err.into();
+    }
+    let parts: Vec<String> =
+        err.fields().iter().map(|f| format!("--{}: {}", f.field.replace('_', "-"), f.message(lang))).collect();
+    anyhow::anyhow!(parts.join(" "))
+}
+
+async fn resolve_district(services: &Services, name_or_id: &str) -> anyhow::Result<Option<String>> {
+    let page = reference::list_districts(
+        services,
+        &Default::default(),
+        sheji_core::page::PageRequest::new(Some(1), Some(200)),
+    )
+    .await?;
+    Ok(page
+        .items
+        .into_iter()
+        .find(|d| {
+            d.id.to_string() == name_or_id
+                || d.name == name_or_id
+                || d.code.as_ref().is_some_and(|c| c.as_str() == name_or_id)
+        })
+        .map(|d| d.id.to_string()))
 }
 
 fn bind_error(lang: Lang, addr: &str, detail: &str) -> anyhow::Error {
@@ -204,7 +359,7 @@ fn report_open(lang: Lang, opened: &platform::Opened) {
             &[
                 ("number", &v.number.to_string()),
                 ("latest", v.latest.as_deref().unwrap_or("-")),
-                ("pending", &v.pending.to_string()),
+                ("pending", &v.pending.to_string())
             ],
         )
     );

@@ -16,6 +16,9 @@ pub struct Model {
     pub founded_on: Option<Date>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub contact_name: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub contact_phone_enc: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -97,12 +97,7 @@ enum HonorTier {
 }
 
 fn id<T: IntoIden>(col: T) -> ColumnDef {
-    ColumnDef::new(col)
-        .integer()
-        .not_null()
-        .auto_increment()
-        .primary_key()
-        .to_owned()
+    ColumnDef::new(col).integer().not_null().auto_increment().primary_key().to_owned()
 }
 
 fn string<T: IntoIden>(col: T, len: u32) -> ColumnDef {
@@ -146,22 +141,11 @@ impl MigrationTrait for Migration {
         ))
         .await?;
         m.create_index(
-            Index::create()
-                .name("ux_district_name")
-                .table(District::Table)
-                .col(District::Name)
-                .unique()
-                .to_owned(),
+            Index::create().name("ux_district_name").table(District::Table).col(District::Name).unique().to_owned(),
         )
         .await?;
-        m.create_index(
-            Index::create()
-                .name("ix_district_code")
-                .table(District::Table)
-                .col(District::Code)
-                .to_owned(),
-        )
-        .await?;
+        m.create_index(Index::create().name("ix_district_code").table(District::Table).col(District::Code).to_owned())
+            .await?;
         m.create_index(
             Index::create()
                 .name("ix_district_sort")
@@ -188,12 +172,7 @@ impl MigrationTrait for Migration {
         ))
         .await?;
         m.create_index(
-            Index::create()
-                .name("ux_cluster_name")
-                .table(Cluster::Table)
-                .col(Cluster::Name)
-                .unique()
-                .to_owned(),
+            Index::create().name("ux_cluster_name").table(Cluster::Table).col(Cluster::Name).unique().to_owned(),
         )
         .await?;
         m.create_index(

@@ -46,13 +46,7 @@ impl MigrationTrait for Migration {
             b,
             Table::create()
                 .table(Organization::Table)
-                .col(
-                    ColumnDef::new(Organization::Id)
-                        .integer()
-                        .not_null()
-                        .auto_increment()
-                        .primary_key(),
-                )
+                .col(ColumnDef::new(Organization::Id).integer().not_null().auto_increment().primary_key())
                 .col(ColumnDef::new(Organization::Uscc).string_len(18).not_null())
                 .col(ColumnDef::new(Organization::Name).string_len(200).not_null())
                 .col(ColumnDef::new(Organization::Kind).string_len(32).not_null())
@@ -61,16 +55,8 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(Organization::Address).string_len(255).not_null())
                 .col(ColumnDef::new(Organization::Description).text().not_null())
                 .col(ColumnDef::new(Organization::FoundedOn).date().null())
-                .col(
-                    ColumnDef::new(Organization::CreatedAt)
-                        .timestamp_with_time_zone()
-                        .not_null(),
-                )
-                .col(
-                    ColumnDef::new(Organization::UpdatedAt)
-                        .timestamp_with_time_zone()
-                        .not_null(),
-                )
+                .col(ColumnDef::new(Organization::CreatedAt).timestamp_with_time_zone().not_null())
+                .col(ColumnDef::new(Organization::UpdatedAt).timestamp_with_time_zone().not_null())
                 .foreign_key(
                     ForeignKey::create()
                         .name("fk_organization_district")
@@ -90,11 +76,7 @@ impl MigrationTrait for Migration {
         )
         .await?;
         m.create_index(
-            Index::create()
-                .name("ix_organization_name")
-                .table(Organization::Table)
-                .col(Organization::Name)
-                .to_owned(),
+            Index::create().name("ix_organization_name").table(Organization::Table).col(Organization::Name).to_owned(),
         )
         .await?;
         m.create_index(
@@ -123,9 +105,7 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(OrganizationCluster::OrganizationId).integer().not_null())
                 .col(ColumnDef::new(OrganizationCluster::ClusterId).integer().not_null())
                 .primary_key(
-                    Index::create()
-                        .col(OrganizationCluster::OrganizationId)
-                        .col(OrganizationCluster::ClusterId),
+                    Index::create().col(OrganizationCluster::OrganizationId).col(OrganizationCluster::ClusterId),
                 )
                 .foreign_key(
                     ForeignKey::create()

@@ -3,6 +3,7 @@
 
 mod m20261127_000001_reference;
 mod m20261127_000002_registry;
+mod m20261127_000003_identity;
 
 use std::collections::HashSet;
 
@@ -10,7 +11,7 @@ use sea_orm::EntityTrait;
 use sea_orm_migration::seaql_migrations;
 use sea_orm_migration::{MigrationTrait, MigratorTrait, SchemaManager};
 
-use crate::{Store, StoreError};
+use crate::{Db, Store, StoreError};
 
 /// The list of migrations, oldest first.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261127_000001_reference::Migration),
             Box::new(m20261127_000002_registry::Migration),
+            Box::new(m20261127_000003_identity::Migration),
         ]
     }
 }
@@ -48,12 +50,7 @@ pub async fn version(store: &Store) -> Result<SchemaVersion, StoreError> {
     let manager = SchemaManager::new(store.conn());
     let table = Migrator::migration_table_name().to_string();
     let applied: Vec<String> = if manager.has_table(table).await? {
-        seaql_migrations::Entity::find()
-            .all(store.conn())
-            .await?
-            .into_iter()
-            .map(|m| m.version)
-            .collect()
+        seaql_migrations::Entity::find().all(store.conn()).await?.into_iter().map(|m| m.version).collect()
     } else {
         Vec::new()
     };
@@ -78,6 +75,7 @@ pub async fn version(store: &Store) -> Result<SchemaVersion, StoreError> {
 pub async fn migrate(store: &Store) -> Result<SchemaVersion, StoreError> {
     let before = version(store).await?;
     if before.pending > 0 {
+        // Run before the platform serves anything, so no other writer competes on SQLite.
         Migrator::up(store.conn(), None).await?;
     }
     version(store).await

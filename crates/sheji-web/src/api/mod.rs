@@ -1,8 +1,11 @@
 //! The JSON API under `/api/v1`. Handlers are registered through `utoipa_axum`, so the router
 //! and the OpenAPI document come from the same code and cannot drift apart.
 
+pub mod audit;
+pub mod identity;
 pub mod platform;
 pub mod reference;
+pub mod registry;
 
 use std::sync::OnceLock;
 
@@ -31,10 +34,25 @@ use crate::{AppState, i18n};
     tags(
         (name = "platform", description = "健康检查 · Health probes"),
         (name = "reference", description = "参考数据：区县、产业集群 · Reference data: districts, clusters"),
+        (name = "registry", description = "企业与机构 · Organizations"),
+        (name = "identity", description = "账号与权限 · Accounts and access"),
+        (name = "audit", description = "审计日志 · Audit trail"),
     ),
-    components(schemas(crate::error::ErrorBody))
+    components(schemas(crate::error::ErrorBody)),
+    modifiers(&BearerAuth)
 )]
 struct ApiDoc;
+
+/// Declares the `bearer` security scheme the protected operations name.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    }
+}
 
 /// Every API route with its documentation.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -44,6 +62,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(reference::list_districts))
         .routes(routes!(reference::get_district))
         .routes(routes!(reference::list_clusters))
+        .routes(routes!(registry::list_public))
+        .routes(routes!(registry::get))
+        .routes(routes!(registry::list_private))
+        .routes(routes!(registry::get_private))
+        .routes(routes!(identity::me))
+        .routes(routes!(identity::list_accounts))
+        .routes(routes!(identity::get_account))
+        .routes(routes!(audit::list))
         .route("/api/openapi.json", get(openapi_json))
 }
 
@@ -77,12 +103,7 @@ pub struct Paged<T> {
 impl<T> Paged<T> {
     fn from_page<U>(page: Page<U>, f: impl FnMut(U) -> T) -> Self {
         let page = page.map(f);
-        Self {
-            items: page.items,
-            page: page.page,
-            per_page: page.per_page,
-            total: page.total,
-        }
+        Self { items: page.items, page: page.page, per_page: page.per_page, total: page.total }
     }
 }
 

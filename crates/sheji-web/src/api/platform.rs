@@ -34,8 +34,6 @@ pub async fn readyz(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
 ) -> Result<(StatusCode, Json<ProbeResponse>), ApiError> {
-    sheji_service::platform::ready(&state.services)
-        .await
-        .map_err(|e| ApiError::service(&e, lang))?;
+    sheji_service::platform::ready(&state.services).await.map_err(|e| ApiError::service(&e, lang))?;
     Ok((StatusCode::OK, Json(ProbeResponse { status: "ok" })))
 }

@@ -111,21 +111,13 @@ pub fn district_filter(kind: Option<&str>, status: Option<&str>, code: Option<&s
         .transpose()?;
     let status = status
         .filter(|s| !s.is_empty())
-        .map(|s| {
-            s.parse::<DistrictStatus>()
-                .map_err(|_| format!("status={s} (active, abolished, superseded)"))
-        })
+        .map(|s| s.parse::<DistrictStatus>().map_err(|_| format!("status={s} (active, abolished, superseded)")))
         .transpose()?;
     let code = code
         .filter(|s| !s.is_empty())
         .map(|s| DivisionCode::parse(s).map_err(|_| format!("code={s} (6 digits)")))
         .transpose()?;
-    Ok(DistrictFilter {
-        kind,
-        status,
-        code,
-        sort: Default::default(),
-    })
+    Ok(DistrictFilter { kind, status, code, sort: Default::default() })
 }
 
 /// Districts in the order of the official list.
@@ -162,9 +154,8 @@ pub async fn get_district(
     ReqLang(lang): ReqLang,
     ApiPath(id): ApiPath<i32>,
 ) -> Result<Json<DistrictResponse>, ApiError> {
-    let district = reference::get_district(&state.services, DistrictId(id))
-        .await
-        .map_err(|e| ApiError::service(&e, lang))?;
+    let district =
+        reference::get_district(&state.services, DistrictId(id)).await.map_err(|e| ApiError::service(&e, lang))?;
     Ok(Json(district.into()))
 }
 

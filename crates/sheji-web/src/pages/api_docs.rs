@@ -2,14 +2,13 @@
 //! `/api/openapi.json` serves: no script, no CDN, always in step with the code.
 
 use askama::Template;
-use axum::http::{StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::Response;
 use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::{RefOr, Required};
 
 use crate::error::render;
-use crate::i18n::ReqLang;
-use crate::layout::Chrome;
+use crate::layout::{Chrome, Ctx};
 
 /// One operation as the page lists it.
 pub struct Endpoint {
@@ -65,11 +64,7 @@ fn endpoint(method: &'static str, path: &str, op: &Operation) -> Endpoint {
         path: path.to_owned(),
         anchor: format!("{}-{}", method.to_ascii_lowercase(), path.replace(['/', '{', '}'], "-")),
         summary: op.summary.clone().unwrap_or_else(|| description.clone()),
-        description: if op.summary.is_some() {
-            description
-        } else {
-            String::new()
-        },
+        description: if op.summary.is_some() { description } else { String::new() },
         params,
         responses,
     }
@@ -84,7 +79,7 @@ struct ApiDocsPage {
     error_example: &'static str,
 }
 
-pub async fn page(ReqLang(lang): ReqLang, uri: Uri) -> Response {
+pub async fn page(ctx: Ctx) -> Response {
     let doc = crate::api::openapi();
     let mut endpoints = Vec::new();
     for (path, item) in &doc.paths.paths {
@@ -102,7 +97,7 @@ pub async fn page(ReqLang(lang): ReqLang, uri: Uri) -> Response {
         }
     }
     let page = ApiDocsPage {
-        chrome: Chrome::new(lang, &uri, "api.docs.title"),
+        chrome: ctx.chrome("api.docs.title"),
         version: doc.info.version.clone(),
         endpoints,
         error_example: "{\"error\": {\"code\": \"not_found\", \"message\": \"…\", \"request_id\": \"…\"}}",

@@ -2,15 +2,14 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::Response;
 use sheji_core::i18n;
 use sheji_service::{reference, registry};
 
 use crate::AppState;
 use crate::error::{PageError, render};
-use crate::i18n::ReqLang;
-use crate::layout::Chrome;
+use crate::layout::{Chrome, Ctx};
 
 /// The "6个1" targets of the 2024–2027 action plan (渝经信服务〔2024〕16号), as (figure, label key).
 const PLAN_TARGETS: [(&str, &str); 6] = [
@@ -30,8 +29,9 @@ struct HomePage {
     stats: Vec<(String, &'static str, &'static str)>,
 }
 
-pub async fn page(State(state): State<AppState>, ReqLang(lang): ReqLang, uri: Uri) -> Result<Response, PageError> {
-    let chrome = Chrome::new(lang, &uri, "home.title");
+pub async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    let lang = ctx.lang;
+    let chrome = ctx.chrome("home.title");
     let refs = match reference::counts(&state.services).await {
         Ok(c) => c,
         Err(e) => return Err(PageError::service(&e, chrome)),
@@ -41,17 +41,10 @@ pub async fn page(State(state): State<AppState>, ReqLang(lang): ReqLang, uri: Ur
         Err(e) => return Err(PageError::service(&e, chrome)),
     };
     let page = HomePage {
-        targets: PLAN_TARGETS
-            .iter()
-            .map(|(figure, key)| (*figure, lang.t(key)))
-            .collect(),
+        targets: PLAN_TARGETS.iter().map(|(figure, key)| (*figure, lang.t(key))).collect(),
         stats: vec![
             (i18n::count(orgs.total), lang.t("home.counts.organizations"), ""),
-            (
-                i18n::count(refs.districts),
-                lang.t("home.counts.districts"),
-                "/districts",
-            ),
+            (i18n::count(refs.districts), lang.t("home.counts.districts"), "/districts"),
             (i18n::count(refs.clusters), lang.t("home.counts.clusters"), "/clusters"),
         ],
         chrome,

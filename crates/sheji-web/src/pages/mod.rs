@@ -1,12 +1,15 @@
 //! Server-rendered pages. Each handler builds a typed template struct holding the shared
 //! [`Chrome`](crate::layout::Chrome) and the data of one use case.
 
+mod account;
+mod admin;
 mod api_docs;
 mod home;
 mod reference;
+mod registry;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use crate::AppState;
 
@@ -16,5 +19,35 @@ pub fn router() -> Router<AppState> {
         .route("/", get(home::page))
         .route("/districts", get(reference::districts))
         .route("/clusters", get(reference::clusters))
+        .route("/organizations", get(registry::directory))
+        .route("/organizations/{id}", get(registry::public_detail))
+        .route("/admin/organizations", get(registry::staff_list))
+        .route("/admin/organizations/export.csv", get(registry::staff_export))
+        .route("/admin/organizations/{id}", get(registry::staff_detail))
+        .route("/login", get(account::login_page).post(account::login_submit))
+        .route("/login/totp", get(account::totp_login_page).post(account::totp_login_submit))
+        .route("/logout", post(account::logout))
+        .route("/register", get(account::register_page))
+        .route("/register/enterprise", get(account::register_enterprise_page).post(account::register_enterprise_submit))
+        .route("/register/designer", get(account::register_designer_page).post(account::register_designer_submit))
+        .route("/account", get(account::account))
+        .route("/account/profile", post(account::profile_submit))
+        .route("/account/password", get(account::password_page).post(account::password_submit))
+        .route("/account/sessions/{id}/end", post(account::end_session))
+        .route("/account/tokens", post(account::create_token))
+        .route("/account/tokens/{id}/revoke", post(account::revoke_token))
+        .route("/account/totp", get(account::totp_page).post(account::totp_enable))
+        .route("/account/totp/disable", post(account::totp_disable))
+        .route("/admin/accounts", get(admin::accounts))
+        .route("/admin/accounts/new", get(admin::account_new_page).post(admin::account_new_submit))
+        .route("/admin/accounts/{id}", get(admin::account_detail))
+        .route("/admin/accounts/{id}/status", post(admin::account_status))
+        .route("/admin/accounts/{id}/verify", post(admin::account_verify))
+        .route("/admin/accounts/{id}/reset-password", post(admin::account_reset))
+        .route("/admin/accounts/{id}/affiliations", post(admin::affiliation_add))
+        .route("/admin/accounts/{id}/affiliations/{aid}/remove", post(admin::affiliation_remove))
+        .route("/admin/audit", get(admin::audit_page))
+        .route("/admin/audit/export.csv", get(admin::audit_export))
+        .route("/admin/settings", get(admin::settings_page).post(admin::settings_submit))
         .route("/api/docs", get(api_docs::page))
 }

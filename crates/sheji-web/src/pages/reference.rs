@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use sheji_core::i18n::Lang;
@@ -13,8 +13,7 @@ use sheji_service::reference::{self, DistrictSort};
 use crate::AppState;
 use crate::api::reference::district_filter;
 use crate::error::{PageError, render};
-use crate::i18n::ReqLang;
-use crate::layout::{Chrome, Pager};
+use crate::layout::{Chrome, Ctx, Pager};
 
 /// Filters typed into the page's form; unknown values are ignored rather than refused, so a
 /// stale bookmark still opens.
@@ -50,9 +49,7 @@ fn district_row(lang: Lang, d: District) -> DistrictRow {
     };
     DistrictRow {
         name: d.name,
-        code: d
-            .code
-            .map_or_else(|| lang.t("district.no_code").to_owned(), |c| c.to_string()),
+        code: d.code.map_or_else(|| lang.t("district.no_code").to_owned(), |c| c.to_string()),
         kind: lang.t(&format!("district.kind.{}", d.kind.code())).to_owned(),
         status: lang.t(&format!("district.status.{}", d.status.code())).to_owned(),
         status_class,
@@ -83,11 +80,11 @@ struct DistrictsPage {
 
 pub async fn districts(
     State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
-    uri: Uri,
+    ctx: Ctx,
     Query(params): Query<DistrictParams>,
 ) -> Result<Response, PageError> {
-    let chrome = Chrome::new(lang, &uri, "district.title").crumb("nav.reference", None);
+    let lang = ctx.lang;
+    let chrome = ctx.chrome("district.title").crumb("nav.reference", None);
     let kind = params.kind.as_deref().filter(|k| k.parse::<DistrictKind>().is_ok());
     let status = params.status.as_deref().filter(|s| s.parse::<DistrictStatus>().is_ok());
     let mut filter = district_filter(kind, status, None).unwrap_or_default();
@@ -154,11 +151,7 @@ pub struct ClusterRow {
 
 impl From<Cluster> for ClusterRow {
     fn from(c: Cluster) -> Self {
-        Self {
-            unconfirmed: c.confirmation == Confirmation::Unconfirmed,
-            name: c.name,
-            source: c.source,
-        }
+        Self { unconfirmed: c.confirmation == Confirmation::Unconfirmed, name: c.name, source: c.source }
     }
 }
 
@@ -170,8 +163,9 @@ struct ClustersPage {
     total: String,
 }
 
-pub async fn clusters(State(state): State<AppState>, ReqLang(lang): ReqLang, uri: Uri) -> Result<Response, PageError> {
-    let chrome = Chrome::new(lang, &uri, "cluster.title").crumb("nav.reference", None);
+pub async fn clusters(State(state): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    let lang = ctx.lang;
+    let chrome = ctx.chrome("cluster.title").crumb("nav.reference", None);
     // The 33618 system is a bounded list (30 rows); one page of the maximum size holds it.
     let page = match reference::list_clusters(&state.services, None, PageRequest::new(Some(1), Some(200))).await {
         Ok(page) => page,

@@ -10,27 +10,13 @@ use std::time::{Duration, Instant};
 use sheji_store::testing::all_required;
 
 fn chromium() -> Option<PathBuf> {
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser"].iter().map(PathBuf::from).find(|p| p.exists())
 }
 
 fn chromium_run(bin: &Path, profile: &Path, extra: &[&str], url: &str) -> std::process::Output {
     Command::new(bin)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-        ])
-        .args([
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--disable-quic",
-            "--hide-scrollbars",
-        ])
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        .args(["--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", "--hide-scrollbars"])
         // The platform speaks Chinese first; headless Chromium would otherwise ask for en-US.
         .args(["--lang=zh-CN", "--accept-lang=zh-CN,zh"])
         .arg(format!("--user-data-dir={}", profile.display()))
@@ -84,10 +70,7 @@ fn start_demo_server() -> Server {
 #[test]
 fn key_pages_render_in_headless_chromium() {
     let Some(bin) = chromium() else {
-        assert!(
-            !all_required(),
-            "SHEJI_TEST_REQUIRE_ALL=1 but chromium is not installed (apt-get install chromium)"
-        );
+        assert!(!all_required(), "SHEJI_TEST_REQUIRE_ALL=1 but chromium is not installed (apt-get install chromium)");
         println!("skipped: headless browser check needs Debian's chromium (apt-get install chromium)");
         return;
     };
@@ -117,8 +100,5 @@ fn key_pages_render_in_headless_chromium() {
     );
     let png =
         std::fs::read(&shot).unwrap_or_else(|_| panic!("no screenshot: {}", String::from_utf8_lossy(&out.stderr)));
-    assert!(
-        png.starts_with(b"\x89PNG") && png.len() > 10_000,
-        "a real screenshot was taken"
-    );
+    assert!(png.starts_with(b"\x89PNG") && png.len() > 10_000, "a real screenshot was taken");
 }

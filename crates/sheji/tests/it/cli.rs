@@ -66,10 +66,7 @@ async fn serve_on_an_empty_sqlite_file_comes_up_ready_and_stops_on_sigterm() {
     let addr = addr.expect("serve prints the URL it serves");
     let (status, _) = http_get(&addr, "/readyz").await.expect("readyz answers");
     assert_eq!(status, 200);
-    assert!(
-        dir.join("sheji.db").exists(),
-        "the default database file is created in the working folder"
-    );
+    assert!(dir.join("sheji.db").exists(), "the default database file is created in the working folder");
     let (status, body) = http_get(&addr, "/districts").await.expect("page");
     assert_eq!(status, 200);
     assert!(body.contains("江北区"), "reference data is seeded on first start");
@@ -111,20 +108,11 @@ fn malformed_database_urls_fail_in_one_line_and_write_nothing() {
 fn an_unreachable_server_fails_fast_with_a_hint() {
     let dir = temp_dir("unreachable");
     let started = Instant::now();
-    let out = sheji(&dir)
-        .args(["migrate", "--db", "postgres://postgres@127.0.0.1:9/sheji"])
-        .output()
-        .expect("run");
+    let out = sheji(&dir).args(["migrate", "--db", "postgres://postgres@127.0.0.1:9/sheji"]).output().expect("run");
     assert!(!out.status.success());
-    assert!(
-        started.elapsed() < Duration::from_secs(20),
-        "gives up within the connect timeout"
-    );
+    assert!(started.elapsed() < Duration::from_secs(20), "gives up within the connect timeout");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("无法连接数据库") && stderr.contains("请确认数据库服务已启动"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("无法连接数据库") && stderr.contains("请确认数据库服务已启动"), "{stderr}");
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -147,12 +135,7 @@ backend_tests!(migrate_twice_prints_the_same_version, migrate_refuses_a_newer_sc
 async fn migrate_twice_prints_the_same_version(backend: Backend) {
     let Some(db) = fresh_db(backend).await else { return };
     let dir = temp_dir("migrate");
-    let run = || {
-        sheji(&dir)
-            .args(["migrate", "--db", db.url().as_str()])
-            .output()
-            .expect("run")
-    };
+    let run = || sheji(&dir).args(["migrate", "--db", db.url().as_str()]).output().expect("run");
     let first = run();
     assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
     let first = String::from_utf8_lossy(&first.stdout).into_owned();
@@ -160,23 +143,14 @@ async fn migrate_twice_prints_the_same_version(backend: Backend) {
     let second = run();
     assert!(second.status.success());
     let second = String::from_utf8_lossy(&second.stdout).into_owned();
-    assert!(
-        !second.contains("已导入参考数据"),
-        "nothing seeded the second time: {second}"
-    );
+    assert!(!second.contains("已导入参考数据"), "nothing seeded the second time: {second}");
     let version = |s: &str| s.lines().find(|l| l.contains("数据库结构版本")).map(str::to_owned);
     assert_eq!(version(&first), version(&second));
     assert!(version(&second).is_some_and(|v| v.contains("待执行迁移 0 个")));
 
-    let demo = sheji(&dir)
-        .args(["demo", "--db", db.url().as_str()])
-        .output()
-        .expect("demo");
+    let demo = sheji(&dir).args(["demo", "--db", db.url().as_str()]).output().expect("demo");
     assert!(String::from_utf8_lossy(&demo.stdout).contains("新增 240 家"));
-    let demo = sheji(&dir)
-        .args(["demo", "--db", db.url().as_str()])
-        .output()
-        .expect("demo");
+    let demo = sheji(&dir).args(["demo", "--db", db.url().as_str()]).output().expect("demo");
     assert!(String::from_utf8_lossy(&demo.stdout).contains("演示数据已存在"));
     db.drop_db().await;
     let _ = std::fs::remove_dir_all(dir);
@@ -185,24 +159,13 @@ async fn migrate_twice_prints_the_same_version(backend: Backend) {
 async fn migrate_refuses_a_newer_schema(backend: Backend) {
     let Some(db) = fresh_db(backend).await else { return };
     let dir = temp_dir("newer");
-    let ok = sheji(&dir)
-        .args(["migrate", "--db", db.url().as_str()])
-        .output()
-        .expect("run");
+    let ok = sheji(&dir).args(["migrate", "--db", db.url().as_str()]).output().expect("run");
     assert!(ok.status.success());
-    sheji_store::testing::record_foreign_migration(db.url(), "m20991231_000001_future")
-        .await
-        .expect("record");
-    let out = sheji(&dir)
-        .args(["serve", "--db", db.url().as_str(), "--bind", "127.0.0.1:0"])
-        .output()
-        .expect("run");
+    sheji_store::testing::record_foreign_migration(db.url(), "m20991231_000001_future").await.expect("record");
+    let out = sheji(&dir).args(["serve", "--db", db.url().as_str(), "--bind", "127.0.0.1:0"]).output().expect("run");
     assert!(!out.status.success(), "serve must not start on a newer schema");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("m20991231_000001_future") && stderr.contains("请升级 sheji"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("m20991231_000001_future") && stderr.contains("请升级 sheji"), "{stderr}");
     db.drop_db().await;
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -9,5 +9,6 @@ mod support;
 
 mod browser;
 mod cli;
+mod identity;
 mod storage;
 mod web;

@@ -1,4 +1,5 @@
-//! Test support: fresh databases per test on each backend, an app over them, and HTTP helpers.
+//! Test support: fresh databases per test on each backend, an app over them, accounts of
+//! every role, and HTTP helpers that sign in the way a browser does.
 
 use std::sync::Arc;
 
@@ -8,6 +9,8 @@ use axum::http::{HeaderMap, Request, StatusCode};
 use chrono::{TimeZone, Utc};
 use http_body_util::BodyExt;
 use sheji_core::clock::FixedClock;
+use sheji_service::crypto::Secrets;
+use sheji_service::identity::{self, AffiliationInput};
 use sheji_service::{Backend, Services, platform};
 use sheji_store::testing::{TestDb, TestDbError, all_required};
 use tower::ServiceExt;
@@ -49,28 +52,33 @@ pub async fn fresh_db(backend: Backend) -> Option<TestDb> {
 
 /// The instant every test clock starts at.
 pub fn test_time() -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0)
-        .single()
-        .expect("valid time")
+    Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0).single().expect("valid time")
 }
 
-/// A migrated, seeded platform over a fresh database, with its router.
+/// The key every test encrypts with.
+pub fn test_secrets() -> Arc<Secrets> {
+    Arc::new(Secrets::from_base64_key("BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=").expect("valid key"))
+}
+
+/// The password of every account the tests create.
+pub const PASSWORD: &str = "Test-Pass-2026";
+
+/// A migrated, seeded platform over a fresh database, with its router and a clock the test
+/// can move.
 pub struct TestApp {
     pub services: Services,
     pub router: Router,
     pub db: TestDb,
+    pub clock: Arc<FixedClock>,
 }
 
 impl TestApp {
     pub async fn new(backend: Backend) -> Option<Self> {
         let db = fresh_db(backend).await?;
-        let (services, _) = platform::open(db.url(), Arc::new(FixedClock::new(test_time())))
-            .await
-            .expect("open platform");
-        let router = sheji_web::router(sheji_web::AppState {
-            services: services.clone(),
-        });
-        Some(Self { services, router, db })
+        let clock = Arc::new(FixedClock::new(test_time()));
+        let (services, _) = platform::open(db.url(), clock.clone(), test_secrets()).await.expect("open platform");
+        let router = sheji_web::router(sheji_web::AppState { services: services.clone() });
+        Some(Self { services, router, db, clock })
     }
 
     pub async fn with_demo(backend: Backend) -> Option<Self> {
@@ -79,43 +87,130 @@ impl TestApp {
         Some(app)
     }
 
+    /// Creates an account with one affiliation and [`PASSWORD`].
+    pub async fn user(&self, username: &str, role: &str, district: Option<i32>, organization: Option<i32>) -> String {
+        let affiliation = AffiliationInput {
+            role: role.to_owned(),
+            district_id: district.map(|d| d.to_string()).unwrap_or_default(),
+            organization_id: organization.map(|o| o.to_string()).unwrap_or_default(),
+            until: String::new(),
+        };
+        identity::shell::create(&self.services, username, username, &affiliation).await.expect("create user");
+        identity::shell::set_password(&self.services, username, PASSWORD).await.expect("set password");
+        username.to_owned()
+    }
+
     /// Sends a request and returns status, headers and body text.
     pub async fn send(&self, request: Request<Body>) -> Response {
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("router is infallible");
+        let response = self.router.clone().oneshot(request).await.expect("router is infallible");
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.expect("body").to_bytes();
-        Response {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        Response { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
     }
 
     pub async fn get(&self, path: &str) -> Response {
-        self.send(Request::get(path).body(Body::empty()).expect("request"))
-            .await
+        self.send(Request::get(path).body(Body::empty()).expect("request")).await
     }
 
     pub async fn get_with(&self, path: &str, header: (&str, &str)) -> Response {
-        self.send(
-            Request::get(path)
-                .header(header.0, header.1)
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await
+        self.send(Request::get(path).header(header.0, header.1).body(Body::empty()).expect("request")).await
+    }
+
+    /// A browser with no session yet: it has fetched the sign-in page and holds its CSRF cookie.
+    pub async fn browser(&self) -> Browser {
+        let page = self.get("/login").await;
+        let csrf = cookie_value(&page.headers, "sheji_csrf").expect("the sign-in page sets the CSRF cookie");
+        Browser { csrf, session: None }
+    }
+
+    /// Signs in through the form, as a browser does.
+    pub async fn sign_in(&self, username: &str, password: &str) -> (Browser, Response) {
+        let mut browser = self.browser().await;
+        let response = self.post_form(&browser, "/login", &[("username", username), ("password", password)]).await;
+        browser.session = cookie_value(&response.headers, "sheji_session");
+        (browser, response)
+    }
+
+    /// Signs in and insists it worked.
+    pub async fn signed_in(&self, username: &str) -> Browser {
+        let (browser, response) = self.sign_in(username, PASSWORD).await;
+        assert_eq!(response.status, StatusCode::SEE_OTHER, "sign-in of {username} failed: {}", response.body);
+        assert!(browser.session.is_some(), "no session cookie for {username}");
+        browser
+    }
+
+    /// GET as a browser.
+    pub async fn get_as(&self, browser: &Browser, path: &str) -> Response {
+        self.send(Request::get(path).header("cookie", browser.cookies()).body(Body::empty()).expect("request")).await
+    }
+
+    /// POSTs a form as a browser, with its CSRF token.
+    pub async fn post_form(&self, browser: &Browser, path: &str, fields: &[(&str, &str)]) -> Response {
+        let mut all = vec![("csrf", browser.csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(browser, path, &encode_form(&all)).await
+    }
+
+    /// POSTs an already encoded form body as a browser (with or without a CSRF field).
+    pub async fn post_raw(&self, browser: &Browser, path: &str, body: &str) -> Response {
+        let request = Request::post(path)
+            .header("cookie", browser.cookies())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body.to_owned()))
+            .expect("request");
+        self.send(request).await
+    }
+
+    /// GET with an API token.
+    pub async fn get_bearer(&self, token: &str, path: &str) -> Response {
+        self.get_with(path, ("authorization", &format!("Bearer {token}"))).await
     }
 
     pub async fn finish(self) {
         self.services.close().await.expect("close");
         self.db.drop_db().await;
     }
+}
+
+/// What a browser carries between requests.
+#[derive(Debug, Clone)]
+pub struct Browser {
+    pub csrf: String,
+    pub session: Option<String>,
+}
+
+impl Browser {
+    fn cookies(&self) -> String {
+        match &self.session {
+            Some(s) => format!("sheji_csrf={}; sheji_session={s}", self.csrf),
+            None => format!("sheji_csrf={}", self.csrf),
+        }
+    }
+}
+
+/// A cookie set by a response.
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| {
+            c.strip_prefix(&format!("{name}=")).map(|rest| rest.split(';').next().unwrap_or_default().to_owned())
+        })
+        .filter(|v| !v.is_empty())
+}
+
+fn encode_form(fields: &[(&str, &str)]) -> String {
+    let enc = |s: &str| -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => char::from(b).to_string(),
+                other => format!("%{other:02X}"),
+            })
+            .collect()
+    };
+    fields.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&")
 }
 
 /// What came back.

@@ -7,11 +7,7 @@ use sheji_service::Backend;
 
 use crate::support::{TestApp, backend_tests};
 
-backend_tests!(
-    probes_answer,
-    api_errors_share_one_shape,
-    district_api_filters_and_pages
-);
+backend_tests!(probes_answer, api_errors_share_one_shape, district_api_filters_and_pages);
 
 async fn probes_answer(backend: Backend) {
     let Some(app) = TestApp::new(backend).await else { return };
@@ -20,10 +16,7 @@ async fn probes_answer(backend: Backend) {
     assert_eq!(health.json()["status"], "ok");
     let ready = app.get("/readyz").await;
     assert_eq!(ready.status, StatusCode::OK, "{}", ready.body);
-    assert!(
-        !ready.header("x-request-id").is_empty(),
-        "every response carries a request id"
-    );
+    assert!(!ready.header("x-request-id").is_empty(), "every response carries a request id");
     app.finish().await;
 }
 
@@ -33,68 +26,28 @@ fn assert_error(response: &crate::support::Response, status: StatusCode, code: &
     let body = response.json();
     assert_eq!(body["error"]["code"], code, "{body}");
     assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
-    assert_eq!(
-        body["error"]["request_id"],
-        response.header("x-request-id"),
-        "the body quotes the request id"
-    );
+    assert_eq!(body["error"]["request_id"], response.header("x-request-id"), "the body quotes the request id");
 }
 
 async fn api_errors_share_one_shape(backend: Backend) {
     let Some(app) = TestApp::new(backend).await else { return };
-    assert_error(
-        &app.get("/api/v1/no-such-thing").await,
-        StatusCode::NOT_FOUND,
-        "not_found",
-    );
-    assert_error(
-        &app.get("/api/v1/districts/99999").await,
-        StatusCode::NOT_FOUND,
-        "not_found",
-    );
-    assert_error(
-        &app.get("/api/v1/districts/abc").await,
-        StatusCode::BAD_REQUEST,
-        "invalid_input",
-    );
-    assert_error(
-        &app.get("/api/v1/districts?kind=city").await,
-        StatusCode::BAD_REQUEST,
-        "invalid_input",
-    );
-    assert_error(
-        &app.get("/api/v1/districts?page=first").await,
-        StatusCode::BAD_REQUEST,
-        "invalid_input",
-    );
-    assert_error(
-        &app.get("/api/v1/clusters?tier=9").await,
-        StatusCode::BAD_REQUEST,
-        "invalid_input",
-    );
-    let post = app
-        .send(Request::post("/api/v1/districts").body(Body::empty()).expect("request"))
-        .await;
+    assert_error(&app.get("/api/v1/no-such-thing").await, StatusCode::NOT_FOUND, "not_found");
+    assert_error(&app.get("/api/v1/districts/99999").await, StatusCode::NOT_FOUND, "not_found");
+    assert_error(&app.get("/api/v1/districts/abc").await, StatusCode::BAD_REQUEST, "invalid_input");
+    assert_error(&app.get("/api/v1/districts?kind=city").await, StatusCode::BAD_REQUEST, "invalid_input");
+    assert_error(&app.get("/api/v1/districts?page=first").await, StatusCode::BAD_REQUEST, "invalid_input");
+    assert_error(&app.get("/api/v1/clusters?tier=9").await, StatusCode::BAD_REQUEST, "invalid_input");
+    let post = app.send(Request::post("/api/v1/districts").body(Body::empty()).expect("request")).await;
     assert_error(&post, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
 
     // A request id sent by a proxy is kept, so logs on both sides line up.
-    let traced = app
-        .get_with("/api/v1/districts/99999", ("x-request-id", "proxy-42"))
-        .await;
+    let traced = app.get_with("/api/v1/districts/99999", ("x-request-id", "proxy-42")).await;
     assert_eq!(traced.json()["error"]["request_id"], "proxy-42");
 
     // The message follows the caller's language; the code does not.
-    let en = app
-        .get_with("/api/v1/districts/99999", ("accept-language", "en-US,en;q=0.9"))
-        .await;
+    let en = app.get_with("/api/v1/districts/99999", ("accept-language", "en-US,en;q=0.9")).await;
     assert_eq!(en.json()["error"]["code"], "not_found");
-    assert!(
-        en.json()["error"]["message"]
-            .as_str()
-            .is_some_and(|m| m.starts_with("No such district")),
-        "{}",
-        en.body
-    );
+    assert!(en.json()["error"]["message"].as_str().is_some_and(|m| m.starts_with("No such district")), "{}", en.body);
     app.finish().await;
 }
 
@@ -104,20 +57,13 @@ async fn district_api_filters_and_pages(backend: Backend) {
     assert_eq!(all["total"], 42);
     assert_eq!(all["per_page"], 200, "page size is clamped");
     let abolished = app.get("/api/v1/districts?status=abolished").await.json();
-    let names: Vec<&str> = abolished["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .filter_map(|d| d["name"].as_str())
-        .collect();
+    let names: Vec<&str> =
+        abolished["items"].as_array().expect("items").iter().filter_map(|d| d["name"].as_str()).collect();
     assert_eq!(names, ["江北区", "渝北区"]);
     assert_eq!(abolished["items"][0]["valid_to"], "2025-11");
     let zones = app.get("/api/v1/districts?kind=functional_zone").await.json();
     assert_eq!(zones["total"], 3);
-    assert!(
-        zones["items"][0]["code"].is_null(),
-        "functional zones have no division code"
-    );
+    assert!(zones["items"][0]["code"].is_null(), "functional zones have no division code");
     let page2 = app.get("/api/v1/districts?per_page=20&page=3").await.json();
     assert_eq!(page2["items"].as_array().map(Vec::len), Some(2));
     let id = all["items"][0]["id"].as_i64().expect("id");
@@ -137,11 +83,7 @@ async fn openapi_document_lists_every_route() {
     let doc = app.get("/api/openapi.json").await;
     assert_eq!(doc.status, StatusCode::OK);
     let doc = doc.json();
-    assert!(
-        doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.1")),
-        "OpenAPI 3.1: {}",
-        doc["openapi"]
-    );
+    assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.1")), "OpenAPI 3.1: {}", doc["openapi"]);
     let paths = doc["paths"].as_object().expect("paths");
     let expected = [
         "/healthz",
@@ -149,6 +91,14 @@ async fn openapi_document_lists_every_route() {
         "/api/v1/districts",
         "/api/v1/districts/{id}",
         "/api/v1/clusters",
+        "/api/v1/organizations",
+        "/api/v1/organizations/{id}",
+        "/api/v1/staff/organizations",
+        "/api/v1/staff/organizations/{id}",
+        "/api/v1/me",
+        "/api/v1/accounts",
+        "/api/v1/accounts/{id}",
+        "/api/v1/audit",
     ];
     let mut listed: Vec<&str> = paths.keys().map(String::as_str).collect();
     listed.sort_unstable();
@@ -156,17 +106,18 @@ async fn openapi_document_lists_every_route() {
     wanted.sort_unstable();
     assert_eq!(listed, wanted, "the document lists exactly the API's routes");
     // Every documented route answers (ids replaced by a real one), so the document cannot
-    // name a route the router lacks.
-    for path in paths.keys() {
+    // name a route the router lacks; the protected ones ask for a token.
+    sheji_service::demo::load(&app.services).await.expect("demo");
+    for (path, item) in paths {
         let concrete = path.replace("{id}", "1");
         let response = app.get(&concrete).await;
-        assert_eq!(response.status, StatusCode::OK, "{path}: {}", response.body);
+        let protected = item["get"]["security"].is_array();
+        let expected = if protected { StatusCode::UNAUTHORIZED } else { StatusCode::OK };
+        assert_eq!(response.status, expected, "{path}: {}", response.body);
     }
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object(), "the bearer scheme is documented");
     for schema in ["ErrorBody", "DistrictResponse", "ClusterResponse"] {
-        assert!(
-            doc["components"]["schemas"][schema].is_object(),
-            "schema {schema} documented"
-        );
+        assert!(doc["components"]["schemas"][schema].is_object(), "schema {schema} documented");
     }
     let docs_page = app.get("/api/docs").await;
     assert_eq!(docs_page.status, StatusCode::OK);
@@ -182,10 +133,7 @@ async fn language_follows_header_then_cookie_then_query() {
         return;
     };
     let zh = app.get("/districts").await;
-    assert!(
-        zh.body.contains("<html lang=\"zh-CN\">") && zh.body.contains("区县"),
-        "Chinese by default"
-    );
+    assert!(zh.body.contains("<html lang=\"zh-CN\">") && zh.body.contains("区县"), "Chinese by default");
     let en = app.get_with("/districts", ("accept-language", "en-GB,en;q=0.9")).await;
     assert!(en.body.contains("<html lang=\"en\">") && en.body.contains("Districts"));
     let cookie = app.get_with("/districts", ("cookie", "lang=en")).await;
@@ -196,18 +144,9 @@ async fn language_follows_header_then_cookie_then_query() {
         .body(Body::empty())
         .expect("request");
     let query = app.send(request).await;
-    assert!(
-        query.body.contains("<html lang=\"zh-CN\">"),
-        "?lang= wins over cookie and header"
-    );
-    assert!(
-        query.header("set-cookie").starts_with("lang=zh-CN"),
-        "and is remembered"
-    );
-    assert!(
-        query.body.contains("href=\"/districts?lang=en\""),
-        "the switch links to the other language"
-    );
+    assert!(query.body.contains("<html lang=\"zh-CN\">"), "?lang= wins over cookie and header");
+    assert_eq!(crate::support::cookie_value(&query.headers, "lang").as_deref(), Some("zh-CN"), "and is remembered");
+    assert!(query.body.contains("href=\"/districts?lang=en\""), "the switch links to the other language");
     app.finish().await;
 }
 
@@ -239,13 +178,8 @@ async fn cluster_page_shows_the_33618_tree() {
     };
     let page = app.get("/clusters").await;
     assert_eq!(page.status, StatusCode::OK);
-    for text in [
-        "万亿级主导产业集群",
-        "智能网联新能源汽车",
-        "“新星”产业集群",
-        "卫星互联网",
-        "30 个集群",
-    ] {
+    for text in ["万亿级主导产业集群", "智能网联新能源汽车", "“新星”产业集群", "卫星互联网", "30 个集群"]
+    {
         assert!(page.body.contains(text), "{text}");
     }
     assert_eq!(page.body.matches("class=\"card tier\"").count(), 4);
@@ -270,10 +204,7 @@ async fn pages_carry_security_headers_and_errors_quote_the_request() {
     let missing = app.get("/no/such/page").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(missing.header("content-type").starts_with("text/html"));
-    assert!(
-        missing.body.contains(missing.header("x-request-id")),
-        "the error page shows the request id"
-    );
+    assert!(missing.body.contains(missing.header("x-request-id")), "the error page shows the request id");
     let css = app.get("/static/sheji.css").await;
     assert_eq!(css.status, StatusCode::OK);
     assert!(css.header("content-type").starts_with("text/css"));

@@ -1,0 +1,60 @@
+//! Form state for pages: what the user typed (kept on a validation error, so nothing is
+//! lost) and each field's message, shown inline and summed up at the top.
+
+use std::collections::HashMap;
+
+use sheji_core::i18n::Lang;
+use sheji_service::ServiceError;
+
+/// The values and errors of one form.
+#[derive(Debug, Default, Clone)]
+pub struct FormState {
+    values: HashMap<&'static str, String>,
+    errors: Vec<(&'static str, String)>,
+    /// A message for the form as a whole (not tied to a field).
+    pub notice: Option<String>,
+}
+
+impl FormState {
+    /// Keeps what the user typed in `field`.
+    pub fn keep(mut self, field: &'static str, value: &str) -> Self {
+        self.values.insert(field, value.to_owned());
+        self
+    }
+
+    /// The value to show in `field`.
+    pub fn value(&self, field: &str) -> &str {
+        self.values.get(field).map_or("", String::as_str)
+    }
+
+    /// Whether `field` holds `value` (for selects and checkboxes).
+    pub fn is(&self, field: &str, value: &str) -> bool {
+        self.value(field) == value
+    }
+
+    /// The message for `field`, if it has one.
+    pub fn error(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+    }
+
+    /// Whether anything is wrong.
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty() || self.notice.is_some()
+    }
+
+    /// Every field message, for the summary at the top.
+    pub fn messages(&self) -> Vec<&str> {
+        self.errors.iter().map(|(_, m)| m.as_str()).collect()
+    }
+
+    /// Takes a use-case failure: field errors go next to their fields, anything else becomes
+    /// the form's notice.
+    pub fn with_error(mut self, err: &ServiceError, lang: Lang) -> Self {
+        if err.fields().is_empty() {
+            self.notice = Some(err.message(lang));
+        } else {
+            self.errors.extend(err.fields().iter().map(|f| (f.field, f.message(lang))));
+        }
+        self
+    }
+}
