@@ -95,7 +95,8 @@ async fn demo_accounts(
         registry_store::list_public(services.store(), &in_bishan, PageRequest::new(Some(1), Some(2))).await?.items;
     let (Some(company), Some(other)) = (orgs.first(), orgs.get(1)) else { return Ok(Vec::new()) };
     let none = String::new();
-    let plan: [DemoLogin<'_>; 7] = [
+    let plan: [DemoLogin<'_>; 8] = [
+        ("sysadmin", "演示管理员", Role::Admin, None, None, "全市"),
         ("city", "市经信委 李处长", Role::CityOfficer, None, None, "重庆市"),
         ("hqstaff", "促进中心 王主任", Role::HqStaff, None, None, "总部"),
         ("bishan", "璧山分中心 陈专员", Role::BranchStaff, Some(bishan.id), None, &bishan.name),

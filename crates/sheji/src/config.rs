@@ -76,7 +76,9 @@ impl Settings {
                 key
             }
             Err(e) => {
-                return Err(anyhow::anyhow!(lang.tf("cli.bad_key", &[("detail", &format!("{}: {e}", path.display()))])));
+                return Err(anyhow::anyhow!(
+                    lang.tf("cli.bad_key", &[("detail", &format!("{}: {e}", path.display()))])
+                ));
             }
         };
         Secrets::from_base64_key(&key)

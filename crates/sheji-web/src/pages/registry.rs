@@ -133,10 +133,15 @@ pub async fn staff_list(
             Err(ServiceError::Forbidden) => return Err(PageError::forbidden(chrome)),
             Err(e) => return Err(PageError::service(&e, chrome)),
         };
-    let (districts, kinds) = match filters(&state, lang, &q).await {
+    let (mut districts, kinds) = match filters(&state, lang, &q).await {
         Ok(f) => f,
         Err(e) => return Err(PageError::service(&e, chrome)),
     };
+    // The district filter offers only districts the caller's scope reaches.
+    let scope = p.scope(Permission::RegistryReadPrivate, state.services.now());
+    if !scope.all && scope.organizations.is_empty() {
+        districts.retain(|(id, _, _)| scope.districts.iter().any(|d| d.to_string() == *id));
+    }
     let can_export = p.can(Permission::RegistryExport, state.services.now());
     let view = OrganizationsPage {
         staff: true,

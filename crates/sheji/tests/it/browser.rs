@@ -76,7 +76,9 @@ fn key_pages_render_in_headless_chromium() {
     };
     let server = start_demo_server();
     let profile = server.dir.join("profile");
-    let pages: [(&str, &[&str]); 5] = [
+    let pages: [(&str, &[&str]); 7] = [
+        ("/login", &["登录", "用户名", "连续 5 次输错密码"]),
+        ("/register/enterprise", &["统一社会信用代码", "所属区县", "璧山区"]),
         ("/", &["重庆市工业设计公共服务平台", "240", "6个1"]),
         ("/districts", &["江北区", "已撤销", "第 1 / 1 页"]),
         ("/clusters", &["万亿级主导产业集群", "卫星互联网"]),
