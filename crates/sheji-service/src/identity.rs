@@ -1272,6 +1272,10 @@ pub async fn reset_password(
 ) -> Result<String, ServiceError> {
     require_manager(services, caller)?;
     let account = find(services, id).await?;
+    reset_as(services, &account, &Actor::of(caller, ip)).await
+}
+
+async fn reset_as(services: &Services, account: &AccountRecord, actor: &Actor) -> Result<String, ServiceError> {
     let password = generated_password()?;
     let now = services.now();
     let tx = services.store().begin().await?;
@@ -1282,16 +1286,16 @@ pub async fn reset_password(
         locked_until: Some(None),
         ..Default::default()
     };
-    store::update_account(&tx, id, changes, now).await?;
-    store::end_sessions_of(&tx, id, None, now).await?;
+    store::update_account(&tx, account.id, changes, now).await?;
+    store::end_sessions_of(&tx, account.id, None, now).await?;
     let change = Change {
         action: "account.password_reset",
         target_type: "account",
-        target_id: id.to_string(),
+        target_id: account.id.to_string(),
         before: json!({"must_change_password": account.must_change_password}),
         after: json!({"must_change_password": true}),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
+    audit::record(&tx, now, actor, change).await?;
     tx.commit().await?;
     Ok(password)
 }
@@ -1309,16 +1313,15 @@ pub async fn set_status(
     if id == caller.account && status != AccountStatus::Active {
         return Err(ServiceError::Conflict { key: "account.cannot_disable_self" });
     }
-    change_status(services, caller, id, status, "account.status", ip).await
+    change_status(services, &Actor::of(caller, ip), id, status, "account.status").await
 }
 
 async fn change_status(
     services: &Services,
-    caller: &Principal,
+    actor: &Actor,
     id: AccountId,
     status: AccountStatus,
     action: &str,
-    ip: &str,
 ) -> Result<(), ServiceError> {
     let account = find(services, id).await?;
     if account.status == status {
@@ -1337,7 +1340,7 @@ async fn change_status(
         before: json!({"status": account.status.code()}),
         after: json!({"status": status.code()}),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
+    audit::record(&tx, now, actor, change).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -1361,7 +1364,7 @@ pub async fn verify_account(
     if account.status != AccountStatus::Pending {
         return Err(ServiceError::Conflict { key: "account.not_pending" });
     }
-    change_status(services, caller, id, AccountStatus::Active, "account.verify", ip).await
+    change_status(services, &Actor::of(caller, ip), id, AccountStatus::Active, "account.verify").await
 }
 
 /// Adds an affiliation (a role, with its organization or district, and an optional end for
@@ -1489,53 +1492,13 @@ pub mod shell {
     /// Resets a password from the shell; returns the temporary password.
     pub async fn reset_password(services: &Services, username: &str) -> Result<String, ServiceError> {
         let account = by_name(services, username).await?;
-        let password = generated_password()?;
-        let now = services.now();
-        let tx = services.store().begin().await?;
-        let changes = AccountChanges {
-            password_hash: Some(services.secrets().hash_password(&password)?),
-            must_change_password: Some(true),
-            failed_logins: Some(0),
-            locked_until: Some(None),
-            ..Default::default()
-        };
-        store::update_account(&tx, account.id, changes, now).await?;
-        store::end_sessions_of(&tx, account.id, None, now).await?;
-        let change = Change {
-            action: "account.password_reset",
-            target_type: "account",
-            target_id: account.id.to_string(),
-            before: json!(null),
-            after: json!({"must_change_password": true}),
-        };
-        audit::record(&tx, now, &Actor::system(), change).await?;
-        tx.commit().await?;
-        Ok(password)
+        reset_as(services, &account, &Actor::system()).await
     }
 
     /// Disables an account from the shell and ends its sessions.
     pub async fn disable(services: &Services, username: &str) -> Result<(), ServiceError> {
         let account = by_name(services, username).await?;
-        let now = services.now();
-        let tx = services.store().begin().await?;
-        store::update_account(
-            &tx,
-            account.id,
-            AccountChanges { status: Some(AccountStatus::Disabled), ..Default::default() },
-            now,
-        )
-        .await?;
-        store::end_sessions_of(&tx, account.id, None, now).await?;
-        let change = Change {
-            action: "account.status",
-            target_type: "account",
-            target_id: account.id.to_string(),
-            before: json!({"status": account.status.code()}),
-            after: json!({"status": "disabled"}),
-        };
-        audit::record(&tx, now, &Actor::system(), change).await?;
-        tx.commit().await?;
-        Ok(())
+        change_status(services, &Actor::system(), account.id, AccountStatus::Disabled, "account.status").await
     }
 
     /// Sets a known password without forcing a change (demo logins, scripted set-ups).
