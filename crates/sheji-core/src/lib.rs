@@ -9,6 +9,7 @@ pub mod clock;
 pub mod i18n;
 pub mod identity;
 pub mod ids;
+pub mod import;
 pub mod page;
 pub mod reference;
 pub mod registry;

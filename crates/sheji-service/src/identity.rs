@@ -1428,6 +1428,19 @@ pub async fn remove_affiliation(
     Ok(())
 }
 
+/// The platform itself as a caller, for commands run at the server's shell (`sheji import …`):
+/// whoever can run the binary on the server already holds the database.
+pub fn system_principal() -> Principal {
+    Principal {
+        account: AccountId(0),
+        username: "system".to_owned(),
+        display_name: "system".to_owned(),
+        affiliations: vec![Affiliation { role: Role::Admin, organization: None, district: None, until: None }],
+        token_permissions: None,
+        must_change_password: false,
+    }
+}
+
 /// Shell administration (`sheji user …`): runs as the platform itself, no caller needed.
 pub mod shell {
     use super::*;

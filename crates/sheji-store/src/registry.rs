@@ -4,16 +4,17 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use sheji_core::identity::Scope;
 use sheji_core::ids::{ClusterId, DistrictId, OrganizationId};
 use sheji_core::page::{Page, PageRequest};
-use sheji_core::registry::OrgKind;
+use sheji_core::registry::{LibraryStatus, OrgKind, Qualification};
 use sheji_core::uscc::Uscc;
 
-use crate::entity::{district, organization, organization_cluster};
+use crate::entity::{district, organization, organization_cluster, organization_qualification};
 use crate::{Db, Store, StoreError, Tx, scope};
 
 /// Rows per INSERT statement: well under every backend's bound-parameter limit
@@ -169,6 +170,8 @@ pub struct OrgPublic {
     pub industry_code: Option<String>,
     /// What it does.
     pub description: String,
+    /// Its place in the design-driven library (public: the library list is published).
+    pub library_status: LibraryStatus,
 }
 
 /// The fields only callers whose scope reaches the organization may see.
@@ -191,6 +194,12 @@ pub struct OrgFilter {
     pub district: Option<DistrictId>,
     /// Only this kind.
     pub kind: Option<OrgKind>,
+    /// Only members of this cluster.
+    pub cluster: Option<ClusterId>,
+    /// Only holders of this qualification.
+    pub qualification: Option<Qualification>,
+    /// Only this library status.
+    pub library: Option<LibraryStatus>,
 }
 
 fn filtered(filter: &OrgFilter) -> Condition {
@@ -200,6 +209,23 @@ fn filtered(filter: &OrgFilter) -> Condition {
     }
     if let Some(k) = filter.kind {
         c = c.add(organization::Column::Kind.eq(k.code()));
+    }
+    if let Some(l) = filter.library {
+        c = c.add(organization::Column::LibraryStatus.eq(l.code()));
+    }
+    if let Some(cluster) = filter.cluster {
+        let mut sub = Query::select();
+        sub.column(organization_cluster::Column::OrganizationId)
+            .from(organization_cluster::Entity)
+            .and_where(organization_cluster::Column::ClusterId.eq(cluster.get()));
+        c = c.add(organization::Column::Id.in_subquery(sub));
+    }
+    if let Some(q) = filter.qualification {
+        let mut sub = Query::select();
+        sub.column(organization_qualification::Column::OrganizationId)
+            .from(organization_qualification::Entity)
+            .and_where(organization_qualification::Column::Kind.eq(q.code()));
+        c = c.add(organization::Column::Id.in_subquery(sub));
     }
     c
 }
@@ -233,6 +259,10 @@ async fn with_district_names(
                     district_name: names.get(&m.district_id).cloned().unwrap_or_default(),
                     industry_code: m.industry_code,
                     description: m.description,
+                    library_status: m
+                        .library_status
+                        .parse()
+                        .map_err(|e| StoreError::corrupt(format!("organization {}", m.id), e))?,
                 },
                 OrgPrivate {
                     address: m.address,
@@ -302,4 +332,24 @@ pub async fn find_private(
 pub async fn find_by_uscc(db: &impl Db, uscc: &Uscc) -> Result<Option<OrgPublic>, StoreError> {
     let rows = organization::Entity::find().filter(organization::Column::Uscc.eq(uscc.as_str())).all(db.conn()).await?;
     Ok(with_district_names(db, rows).await?.into_iter().next().map(|(public, _)| public))
+}
+
+/// Organizations the scope reaches with ids above `after`, in id order; for streaming exports
+/// (keyset pagination stays fast however deep the export goes).
+pub async fn list_private_after(
+    db: &impl Db,
+    scope: &Scope,
+    filter: &OrgFilter,
+    after: i32,
+    limit: u64,
+) -> Result<Vec<(OrgPublic, OrgPrivate)>, StoreError> {
+    let rows = organization::Entity::find()
+        .filter(scope::rows(scope, organization::Column::DistrictId, organization::Column::Id))
+        .filter(filtered(filter))
+        .filter(organization::Column::Id.gt(after))
+        .order_by_asc(organization::Column::Id)
+        .limit(limit)
+        .all(db.conn())
+        .await?;
+    with_district_names(db, rows).await
 }

@@ -177,7 +177,19 @@ pub async fn resolve(State(state): State<AppState>, request: Request, next: Next
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-        let mut sent = header_token;
+        // A file upload (multipart) cannot put the token in a header from a plain form, so
+        // it travels in the form's action URL.
+        let is_multipart = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        let query_token = is_multipart
+            .then(|| {
+                parts.uri.query().and_then(|q| q.split('&').find_map(|p| p.strip_prefix("csrf=")).map(str::to_owned))
+            })
+            .flatten();
+        let mut sent = header_token.or(query_token);
         if sent.is_none() && is_form {
             let Ok(bytes) = to_bytes(body, FORM_LIMIT).await else {
                 return (StatusCode::PAYLOAD_TOO_LARGE, lang.t("error.too_large")).into_response();

@@ -121,7 +121,8 @@ struct ErrorPage {
 #[derive(Debug)]
 pub struct PageError {
     status: StatusCode,
-    chrome: Chrome,
+    // Boxed: handlers return `Result<_, PageError>` everywhere, and the chrome is large.
+    chrome: Box<Chrome>,
     message: String,
 }
 
@@ -131,17 +132,25 @@ impl PageError {
         if err.kind() == ErrorKind::Internal {
             tracing::error!(error = %err, "page failed");
         }
-        Self { status: status_of(err.kind()), message: err.message(chrome.lang), chrome }
+        Self { status: status_of(err.kind()), message: err.message(chrome.lang), chrome: Box::new(chrome) }
     }
 
     /// A page the caller may not open.
     pub fn forbidden(chrome: Chrome) -> Self {
-        Self { status: StatusCode::FORBIDDEN, message: chrome.lang.t("error.forbidden").to_owned(), chrome }
+        Self {
+            status: StatusCode::FORBIDDEN,
+            message: chrome.lang.t("error.forbidden").to_owned(),
+            chrome: Box::new(chrome),
+        }
     }
 
     /// A page that does not exist.
     pub fn not_found(chrome: Chrome) -> Self {
-        Self { status: StatusCode::NOT_FOUND, message: chrome.lang.t("error.not_found").to_owned(), chrome }
+        Self {
+            status: StatusCode::NOT_FOUND,
+            message: chrome.lang.t("error.not_found").to_owned(),
+            chrome: Box::new(chrome),
+        }
     }
 }
 
@@ -151,7 +160,7 @@ impl IntoResponse for PageError {
             status: self.status.as_u16(),
             message: self.message,
             request_id: current_request_id(),
-            chrome: self.chrome,
+            chrome: *self.chrome,
         };
         render(self.status, &page)
     }

@@ -26,6 +26,9 @@ pub use error::{ApiError, ErrorBody};
 pub struct AppState {
     /// The use-case context.
     pub services: Services,
+    /// Where uploads wait between the check and the commit of an import (names are random
+    /// tokens; user-supplied names never reach the file system).
+    pub upload_dir: std::path::PathBuf,
 }
 
 /// The whole application: pages, API, static assets and middleware.
@@ -192,6 +195,19 @@ mod catalogue_tests {
         }
         for done in ["affiliation", "created", "reset", "status", "verify"] {
             keys.push(format!("accounts.done.{done}"));
+        }
+        for s in sheji_core::registry::LibraryStatus::ALL {
+            keys.push(format!("library.status.{}", s.code()));
+        }
+        for q in sheji_core::registry::Qualification::ALL {
+            keys.push(format!("qualification.{}", q.code()));
+        }
+        for a in ["propose", "admit", "return", "remove"] {
+            keys.push(format!("library.action.{a}"));
+            keys.push(format!("library.done.{a}"));
+        }
+        for c in sheji_core::import::OrgColumn::ALL {
+            keys.push(c.hint_key());
         }
         let missing: Vec<_> = keys.iter().filter(|k| !has(k)).collect();
         assert!(missing.is_empty(), "{missing:?}");

@@ -25,6 +25,8 @@ pub struct Settings {
     secret_key: Option<String>,
     /// Where the key is kept when none is configured (default ./sheji.key).
     key_file: Option<PathBuf>,
+    /// Where uploads and other files live (default ./data).
+    data_dir: Option<PathBuf>,
 }
 
 impl Settings {
@@ -55,6 +57,15 @@ impl Settings {
 }
 
 impl Settings {
+    /// The folder for uploads: SHEJI_DATA_DIR, else `data_dir` in the file, else ./data.
+    pub fn upload_dir(&self) -> PathBuf {
+        std::env::var_os("SHEJI_DATA_DIR")
+            .map(PathBuf::from)
+            .or_else(|| self.data_dir.clone())
+            .unwrap_or_else(|| PathBuf::from("data"))
+            .join("uploads")
+    }
+
     /// The platform's secrets: the key from SHEJI_SECRET_KEY, else `secret_key` in the file,
     /// else the key file, created with a fresh random key on first start. Several app nodes
     /// must share one key, so they set SHEJI_SECRET_KEY (or the same file).

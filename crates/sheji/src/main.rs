@@ -86,6 +86,11 @@ enum Command {
         #[command(subcommand)]
         action: UserAction,
     },
+    /// Import records from a spreadsheet.
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
     /// Check the audit trail.
     Audit {
         #[command(subcommand)]
@@ -126,6 +131,25 @@ enum UserAction {
     Disable {
         /// Login name.
         username: String,
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportWhat {
+    /// Import organizations from an .xlsx or .csv (UTF-8 or GBK) file. Every row is checked
+    /// first; bad rows are listed with their row number, column and reason. Nothing is written
+    /// while any row is bad unless --skip-invalid says to write the good ones.
+    Orgs {
+        /// The spreadsheet.
+        file: std::path::PathBuf,
+        /// Only check and report; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write the valid rows even though some rows are bad.
+        #[arg(long)]
+        skip_invalid: bool,
         #[command(flatten)]
         db: DbArg,
     },
@@ -235,7 +259,7 @@ async fn run(command: Command, settings: Settings, lang: Lang) -> anyhow::Result
             let listener =
                 tokio::net::TcpListener::bind(addr).await.map_err(|e| bind_error(lang, &bind, &e.to_string()))?;
             let local = listener.local_addr().context("reading the bound address")?;
-            let state = sheji_web::AppState { services: services.clone() };
+            let state = sheji_web::AppState { services: services.clone(), upload_dir: settings.upload_dir() };
             println!("{}", lang.tf("cli.serving", &[("url", &format!("http://{local}")), ("db", &url.redacted())]));
             sheji_web::serve(listener, state, shutdown_signal()).await.context("serving HTTP")?;
             services.close().await?;
@@ -253,6 +277,9 @@ async fn run(command: Command, settings: Settings, lang: Lang) -> anyhow::Result
             services.close().await?;
         }
         Command::User { action } => return user(action, &settings, lang).await,
+        Command::Import { what: ImportWhat::Orgs { file, dry_run, skip_invalid, db } } => {
+            return import_orgs(&settings, db, &file, dry_run, skip_invalid, lang).await;
+        }
         Command::Audit { action: AuditAction::Verify { db } } => {
             let (services, _, _) = open(&settings, db, lang).await?;
             let check = audit::verify(&services).await?;
@@ -312,6 +339,79 @@ async fn user(action: UserAction, settings: &Settings, lang: Lang) -> anyhow::Re
             println!("{}", lang.tf("cli.user_disabled", &[("username", &username)]));
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn import_orgs(
+    settings: &Settings,
+    db: DbArg,
+    file: &std::path::Path,
+    dry_run: bool,
+    skip_invalid: bool,
+    lang: Lang,
+) -> anyhow::Result<ExitCode> {
+    use sheji_service::registry::import;
+    let bytes = std::fs::read(file).map_err(|e| {
+        anyhow::anyhow!(
+            lang.tf("cli.file_unreadable", &[("path", &file.display().to_string()), ("detail", &e.to_string())])
+        )
+    })?;
+    let (services, _, _) = open(settings, db, lang).await?;
+    let system = identity::system_principal();
+    let sheet = import::read_sheet(&bytes, &file.display().to_string())?;
+    let report = import::preview(&services, &system, sheet, lang).await?;
+    for row in report.rows.iter().filter(|r| !r.errors.is_empty()) {
+        for e in &row.errors {
+            println!(
+                "{}",
+                lang.tf(
+                    "cli.import_row_error",
+                    &[("row", &row.row.to_string()), ("column", &e.column), ("message", &e.message)]
+                )
+            );
+        }
+    }
+    if !report.unknown_columns.is_empty() {
+        println!("{}", lang.tf("cli.import_unknown", &[("columns", &report.unknown_columns.join("、"))]));
+    }
+    println!(
+        "{}",
+        lang.tf(
+            "cli.import_checked",
+            &[
+                ("valid", &report.valid().to_string()),
+                ("invalid", &report.invalid().to_string()),
+                ("changes", &report.changes().to_string())
+            ]
+        )
+    );
+    if dry_run {
+        println!("{}", lang.t("cli.import_dry_run"));
+        services.close().await?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if report.invalid() > 0 && !skip_invalid {
+        println!("{}", lang.t("cli.import_blocked"));
+        services.close().await?;
+        return Ok(ExitCode::FAILURE);
+    }
+    let done = import::commit(&services, &system, &report, &sheji_service::audit::Actor::system(), |done, total| {
+        eprintln!("{}", lang.tf("cli.import_progress", &[("done", &done.to_string()), ("total", &total.to_string())]));
+    })
+    .await?;
+    println!(
+        "{}",
+        lang.tf(
+            "import.result",
+            &[
+                ("created", &done.created.to_string()),
+                ("updated", &done.updated.to_string()),
+                ("unchanged", &done.unchanged.to_string()),
+                ("skipped", &done.skipped.to_string())
+            ]
+        )
+    );
+    services.close().await?;
     Ok(ExitCode::SUCCESS)
 }
 

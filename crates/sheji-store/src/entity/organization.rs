@@ -19,6 +19,10 @@ pub struct Model {
     pub contact_name: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
     pub contact_phone_enc: Option<String>,
+    pub website: Option<String>,
+    pub status: String,
+    pub library_status: String,
+    pub library_changed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

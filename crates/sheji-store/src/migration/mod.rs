@@ -4,6 +4,7 @@
 mod m20261127_000001_reference;
 mod m20261127_000002_registry;
 mod m20261127_000003_identity;
+mod m20261127_000004_library;
 
 use std::collections::HashSet;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_reference::Migration),
             Box::new(m20261127_000002_registry::Migration),
             Box::new(m20261127_000003_identity::Migration),
+            Box::new(m20261127_000004_library::Migration),
         ]
     }
 }

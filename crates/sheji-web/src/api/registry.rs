@@ -99,7 +99,7 @@ fn filter(q: &OrgQuery, lang: sheji_core::i18n::Lang) -> Result<OrgFilter, ApiEr
         .map(str::parse::<OrgKind>)
         .transpose()
         .map_err(|_| ApiError::bad_request("kind", lang))?;
-    Ok(OrgFilter { district: q.district.map(DistrictId), kind })
+    Ok(OrgFilter { district: q.district.map(DistrictId), kind, ..Default::default() })
 }
 
 /// The public directory: every organization, public fields only.

@@ -5,6 +5,7 @@ mod account;
 mod admin;
 mod api_docs;
 mod home;
+mod import;
 mod reference;
 mod registry;
 
@@ -23,7 +24,17 @@ pub fn router() -> Router<AppState> {
         .route("/organizations/{id}", get(registry::public_detail))
         .route("/admin/organizations", get(registry::staff_list))
         .route("/admin/organizations/export.csv", get(registry::staff_export))
+        .route("/admin/organizations/export.xlsx", get(registry::staff_export_xlsx))
+        .route("/admin/organizations/template.xlsx", get(import::template))
+        .route(
+            "/admin/organizations/import",
+            get(import::form).post(import::upload).layer(axum::extract::DefaultBodyLimit::max(import::MAX_UPLOAD)),
+        )
+        .route("/admin/organizations/import/commit", post(import::commit))
+        .route("/admin/organizations/library/admit", post(registry::admit_selected))
+        .route("/admin/organizations/import/{token}/errors.xlsx", get(import::errors))
         .route("/admin/organizations/{id}", get(registry::staff_detail))
+        .route("/admin/organizations/{id}/library", post(registry::library_action))
         .route("/login", get(account::login_page).post(account::login_submit))
         .route("/login/totp", get(account::totp_login_page).post(account::totp_login_submit))
         .route("/logout", post(account::logout))

@@ -36,7 +36,7 @@ async fn fixture(app: &TestApp) -> Fixture {
     let first = |d: DistrictId| async move {
         let page = registry::list_public(
             &app.services,
-            &OrgFilter { district: Some(d), kind: None },
+            &OrgFilter { district: Some(d), ..Default::default() },
             PageRequest::new(Some(1), Some(1)),
         )
         .await

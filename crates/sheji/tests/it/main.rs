@@ -10,5 +10,6 @@ mod support;
 mod browser;
 mod cli;
 mod identity;
+mod registry;
 mod storage;
 mod web;

@@ -77,7 +77,8 @@ impl TestApp {
         let db = fresh_db(backend).await?;
         let clock = Arc::new(FixedClock::new(test_time()));
         let (services, _) = platform::open(db.url(), clock.clone(), test_secrets()).await.expect("open platform");
-        let router = sheji_web::router(sheji_web::AppState { services: services.clone() });
+        let upload_dir = std::env::temp_dir().join(format!("sheji_uploads_{}", uuid::Uuid::new_v4().simple()));
+        let router = sheji_web::router(sheji_web::AppState { services: services.clone(), upload_dir });
         Some(Self { services, router, db, clock })
     }
 

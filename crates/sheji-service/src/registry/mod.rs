@@ -13,6 +13,9 @@ pub use sheji_store::registry::{OrgFilter, OrgPublic};
 
 use crate::{ServiceError, Services};
 
+pub mod import;
+pub mod library;
+
 /// How many organizations are registered, in all and by kind.
 #[derive(Debug, Clone, Default)]
 pub struct RegistryCounts {
@@ -155,4 +158,67 @@ pub async fn export(
         page += 1;
     }
     Ok(count)
+}
+
+/// The filtered, scoped organization list as an .xlsx workbook, written in constant memory
+/// (rows stream from the database in keyset pages); phones masked per the caller's rights.
+pub async fn export_xlsx(
+    services: &Services,
+    caller: &Principal,
+    filter: &OrgFilter,
+    lang: sheji_core::i18n::Lang,
+) -> Result<Vec<u8>, ServiceError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let now = services.now();
+    let export = caller.scope(Permission::RegistryExport, now);
+    if export.is_none() {
+        return Err(ServiceError::Forbidden);
+    }
+    let xl = |e: rust_xlsxwriter::XlsxError| ServiceError::Invalid {
+        key: "import.unreadable",
+        args: vec![("detail", e.to_string())],
+    };
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet_with_constant_memory().map_err(xl)?;
+    let bold = Format::new().set_bold();
+    let headers = [
+        sheji_core::import::OrgColumn::Uscc.header(),
+        sheji_core::import::OrgColumn::Name.header(),
+        sheji_core::import::OrgColumn::Kind.header(),
+        sheji_core::import::OrgColumn::District.header(),
+        sheji_core::import::OrgColumn::Address.header(),
+        sheji_core::import::OrgColumn::Industry.header(),
+        sheji_core::import::OrgColumn::ContactName.header(),
+        sheji_core::import::OrgColumn::ContactPhone.header(),
+        "设计驱动型企业库",
+    ];
+    for (j, h) in headers.iter().enumerate() {
+        sheet.write_string_with_format(0, u16::try_from(j).unwrap_or(0), *h, &bold).map_err(xl)?;
+    }
+    let mut row: u32 = 1;
+    let mut after = 0;
+    loop {
+        let batch = store::list_private_after(services.store(), &export, filter, after, 500).await?;
+        let Some((last, _)) = batch.last() else { break };
+        after = last.id.get();
+        for (public, private) in batch {
+            let p = private_view(services, Some(caller), &public, private);
+            let cells = [
+                public.uscc.clone(),
+                public.name.clone(),
+                sheji_core::i18n::Lang::Zh.t(&format!("org.kind.{}", public.kind.code())).to_owned(),
+                public.district_name.clone(),
+                p.address,
+                public.industry_code.clone().unwrap_or_default(),
+                p.contact_name.unwrap_or_default(),
+                p.contact_phone.unwrap_or_default(),
+                lang.t(&format!("library.status.{}", public.library_status.code())).to_owned(),
+            ];
+            for (j, c) in cells.iter().enumerate() {
+                sheet.write_string(row, u16::try_from(j).unwrap_or(0), c).map_err(xl)?;
+            }
+            row += 1;
+        }
+    }
+    book.save_to_buffer().map_err(xl)
 }

@@ -1,0 +1,168 @@
+//! The design-driven library: an organization's eligibility checklist against the
+//! administrator's criteria, its status with history, and the staff actions that move it.
+
+use serde_json::json;
+use sheji_core::identity::{Permission, Principal};
+use sheji_core::ids::OrganizationId;
+use sheji_core::registry::{CheckItem, Indicators, LibraryAction, LibraryCriteria, LibraryStatus, library_transition};
+use sheji_store::identity as settings_store;
+use sheji_store::library::{self as store, LibraryEvent};
+
+use crate::audit::{self, Actor, Change};
+use crate::{FieldError, ServiceError, Services};
+
+/// Setting: the library criteria (JSON).
+pub const SETTING_CRITERIA: &str = "library.criteria";
+
+/// The criteria in force.
+pub async fn criteria(services: &Services) -> Result<LibraryCriteria, ServiceError> {
+    Ok(settings_store::get_setting(services.store(), SETTING_CRITERIA)
+        .await?
+        .and_then(|v| serde_json::from_str(&v).ok())
+        .unwrap_or_default())
+}
+
+/// Changes the criteria (administrators).
+pub async fn set_criteria(
+    services: &Services,
+    caller: &Principal,
+    new: LibraryCriteria,
+    ip: &str,
+) -> Result<(), ServiceError> {
+    let now = services.now();
+    if !caller.can(Permission::SettingsEdit, now) {
+        return Err(ServiceError::Forbidden);
+    }
+    let mut errors = Vec::new();
+    if new.min_design_investment.is_nan() || new.min_design_investment < 0.0 || new.min_design_investment.is_infinite()
+    {
+        errors.push(FieldError::new("min_design_investment", "indicator.negative"));
+    }
+    if !(1..=5).contains(&new.years) {
+        errors.push(FieldError::new("years", "library.years_range"));
+    }
+    if new.min_design_staff < 0
+        || new.min_design_patents < 0
+        || new.min_new_product_sales.is_nan()
+        || new.min_new_product_sales < 0.0
+    {
+        errors.push(FieldError::new("min_design_staff", "indicator.negative"));
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::Fields(errors));
+    }
+    let before = criteria(services).await?;
+    let tx = services.store().begin().await?;
+    settings_store::put_setting(&tx, SETTING_CRITERIA, &json!(new).to_string(), now).await?;
+    let change = Change {
+        action: "settings.library_criteria",
+        target_type: "setting",
+        target_id: SETTING_CRITERIA.to_owned(),
+        before: json!(before),
+        after: json!(new),
+    };
+    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What the library tab of an organization shows.
+#[derive(Debug, Clone)]
+pub struct LibraryView {
+    /// Where it stands.
+    pub status: LibraryStatus,
+    /// The criteria with the figures that pass or fail them.
+    pub checklist: Vec<CheckItem>,
+    /// Its history, newest first.
+    pub history: Vec<LibraryEvent>,
+    /// The actions the caller may take now.
+    pub actions: Vec<LibraryAction>,
+    /// Its figures by year, oldest first.
+    pub indicators: Vec<(i32, Indicators)>,
+}
+
+/// The library tab: private data, so the caller's `registry.read_private` scope must reach
+/// the organization (404 otherwise).
+pub async fn view(services: &Services, caller: &Principal, id: OrganizationId) -> Result<LibraryView, ServiceError> {
+    let now = services.now();
+    let org = super::get_private(services, caller, id).await?;
+    let indicators = store::list_indicators(services.store(), id).await?;
+    let checklist = sheji_core::registry::library_checklist(&criteria(services).await?, &indicators);
+    let status = org.public.library_status;
+    let can_edit = caller.scope(Permission::RegistryEdit, now).covers(Some(org.public.district_id), None);
+    let actions = if can_edit {
+        [LibraryAction::Propose, LibraryAction::Admit, LibraryAction::Return, LibraryAction::Remove]
+            .into_iter()
+            .filter(|a| library_transition(status, *a).is_ok())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(LibraryView {
+        status,
+        checklist,
+        history: store::list_library_events(services.store(), id).await?,
+        actions,
+        indicators,
+    })
+}
+
+/// Moves an organization through the library workflow. Staff whose `registry.edit` scope
+/// reaches its district may act; a removal needs a reason. An illegal step is an error.
+pub async fn act(
+    services: &Services,
+    caller: &Principal,
+    id: OrganizationId,
+    action: LibraryAction,
+    reason: &str,
+    ip: &str,
+) -> Result<LibraryStatus, ServiceError> {
+    let now = services.now();
+    let org = super::get_private(services, caller, id).await?;
+    // District staff decide; an organization's own administrator cannot admit itself.
+    if !caller.scope(Permission::RegistryEdit, now).covers(Some(org.public.district_id), None) {
+        return Err(ServiceError::Forbidden);
+    }
+    let from = org.public.library_status;
+    let to = library_transition(from, action).map_err(|_| ServiceError::Conflict { key: "library.illegal" })?;
+    let reason = reason.trim();
+    if action == LibraryAction::Remove && reason.is_empty() {
+        return Err(ServiceError::Fields(vec![FieldError::new("reason", "library.reason_required")]));
+    }
+    let tx = services.store().begin().await?;
+    let event =
+        LibraryEvent { from, to, reason: reason.chars().take(500).collect(), actor: caller.username.clone(), at: now };
+    store::set_library_status(&tx, id, &event).await?;
+    let change = Change {
+        action: "library.status",
+        target_type: "organization",
+        target_id: id.to_string(),
+        before: json!({"library_status": from.code()}),
+        after: json!({"library_status": to.code(), "action": action.code(), "reason": event.reason}),
+    };
+    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
+    tx.commit().await?;
+    Ok(to)
+}
+
+/// Admits several organizations at once (from a filtered list); returns how many moved and
+/// the ids that could not (out of scope, or a status that cannot be admitted).
+pub async fn admit_many(
+    services: &Services,
+    caller: &Principal,
+    ids: &[OrganizationId],
+    ip: &str,
+) -> Result<(u64, Vec<OrganizationId>), ServiceError> {
+    let mut admitted = 0;
+    let mut refused = Vec::new();
+    for id in ids {
+        match act(services, caller, *id, LibraryAction::Admit, "", ip).await {
+            Ok(_) => admitted += 1,
+            Err(ServiceError::Conflict { .. } | ServiceError::NotFound { .. } | ServiceError::Forbidden) => {
+                refused.push(*id)
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok((admitted, refused))
+}

@@ -1,0 +1,341 @@
+//! The design-driven library and the organizations' details around it: short names,
+//! qualifications, annual indicators, library status with its history, and full records for
+//! import upserts.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sheji_core::ids::{ClusterId, DistrictId, OrganizationId};
+use sheji_core::registry::{Indicators, LibraryStatus, OrgKind, Qualification};
+use sheji_core::uscc::Uscc;
+
+use crate::entity::{
+    library_event, organization, organization_alias, organization_cluster, organization_indicator,
+    organization_qualification,
+};
+use crate::{Db, StoreError, Tx};
+
+/// Everything an import row can set on an organization.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrgFields {
+    /// Code (the key of the upsert).
+    pub uscc: Uscc,
+    /// Normalised full name.
+    pub name: String,
+    /// Kind.
+    pub kind: OrgKind,
+    /// District.
+    pub district_id: DistrictId,
+    /// Address.
+    pub address: String,
+    /// GB/T 4754 division.
+    pub industry_code: Option<String>,
+    /// Website.
+    pub website: Option<String>,
+    /// Description.
+    pub description: String,
+    /// Founded.
+    pub founded_on: Option<NaiveDate>,
+    /// Contact person.
+    pub contact_name: Option<String>,
+    /// Contact phone, encrypted (compared by the caller in clear).
+    pub contact_phone_enc: Option<String>,
+    /// Short names.
+    pub short_names: BTreeSet<String>,
+    /// Clusters.
+    pub clusters: BTreeSet<ClusterId>,
+    /// Qualifications with their year.
+    pub qualifications: BTreeMap<Qualification, Option<i32>>,
+}
+
+/// The stored state of an organization, as comparable fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrgState {
+    /// Key.
+    pub id: OrganizationId,
+    /// The fields.
+    pub fields: OrgFields,
+    /// Library status.
+    pub library_status: LibraryStatus,
+}
+
+/// Reads the full state of the organization with this USCC, if registered.
+pub async fn find_state(db: &impl Db, uscc: &Uscc) -> Result<Option<OrgState>, StoreError> {
+    let Some(m) =
+        organization::Entity::find().filter(organization::Column::Uscc.eq(uscc.as_str())).one(db.conn()).await?
+    else {
+        return Ok(None);
+    };
+    state_of(db, m).await.map(Some)
+}
+
+/// Reads the full state of one organization by id.
+pub async fn find_state_by_id(db: &impl Db, id: OrganizationId) -> Result<Option<OrgState>, StoreError> {
+    let Some(m) = organization::Entity::find_by_id(id.get()).one(db.conn()).await? else { return Ok(None) };
+    state_of(db, m).await.map(Some)
+}
+
+async fn state_of(db: &impl Db, m: organization::Model) -> Result<OrgState, StoreError> {
+    let what = || format!("organization {}", m.id);
+    let aliases: Vec<String> = organization_alias::Entity::find()
+        .select_only()
+        .column(organization_alias::Column::Name)
+        .filter(organization_alias::Column::OrganizationId.eq(m.id))
+        .into_tuple()
+        .all(db.conn())
+        .await?;
+    let clusters: Vec<i32> = organization_cluster::Entity::find()
+        .select_only()
+        .column(organization_cluster::Column::ClusterId)
+        .filter(organization_cluster::Column::OrganizationId.eq(m.id))
+        .into_tuple()
+        .all(db.conn())
+        .await?;
+    let quals = organization_qualification::Entity::find()
+        .filter(organization_qualification::Column::OrganizationId.eq(m.id))
+        .all(db.conn())
+        .await?;
+    let mut qualifications = BTreeMap::new();
+    for q in quals {
+        qualifications.insert(q.kind.parse::<Qualification>().map_err(|e| StoreError::corrupt(what(), e))?, q.year);
+    }
+    Ok(OrgState {
+        id: OrganizationId(m.id),
+        library_status: m.library_status.parse().map_err(|e| StoreError::corrupt(what(), e))?,
+        fields: OrgFields {
+            uscc: Uscc::parse(&m.uscc).map_err(|e| StoreError::corrupt(what(), e))?,
+            kind: m.kind.parse().map_err(|e| StoreError::corrupt(what(), e))?,
+            name: m.name,
+            district_id: DistrictId(m.district_id),
+            address: m.address,
+            industry_code: m.industry_code,
+            website: m.website,
+            description: m.description,
+            founded_on: m.founded_on,
+            contact_name: m.contact_name,
+            contact_phone_enc: m.contact_phone_enc,
+            short_names: aliases.into_iter().collect(),
+            clusters: clusters.into_iter().map(ClusterId).collect(),
+            qualifications,
+        },
+    })
+}
+
+/// Inserts a new organization with its lists; returns its id.
+pub async fn insert(tx: &Tx, f: &OrgFields, now: DateTime<Utc>) -> Result<OrganizationId, StoreError> {
+    let result = organization::Entity::insert(organization::ActiveModel {
+        uscc: Set(f.uscc.as_str().to_owned()),
+        name: Set(f.name.clone()),
+        kind: Set(f.kind.code().to_owned()),
+        district_id: Set(f.district_id.get()),
+        industry_code: Set(f.industry_code.clone()),
+        address: Set(f.address.clone()),
+        description: Set(f.description.clone()),
+        founded_on: Set(f.founded_on),
+        contact_name: Set(f.contact_name.clone()),
+        contact_phone_enc: Set(f.contact_phone_enc.clone()),
+        website: Set(f.website.clone()),
+        status: Set("active".to_owned()),
+        library_status: Set(LibraryStatus::None.code().to_owned()),
+        library_changed_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    })
+    .exec(tx.conn())
+    .await?;
+    let id = OrganizationId(result.last_insert_id);
+    replace_lists(tx, id, f).await?;
+    Ok(id)
+}
+
+/// Overwrites an organization's fields and lists.
+pub async fn update(tx: &Tx, id: OrganizationId, f: &OrgFields, now: DateTime<Utc>) -> Result<(), StoreError> {
+    organization::Entity::update(organization::ActiveModel {
+        id: Set(id.get()),
+        name: Set(f.name.clone()),
+        kind: Set(f.kind.code().to_owned()),
+        district_id: Set(f.district_id.get()),
+        industry_code: Set(f.industry_code.clone()),
+        address: Set(f.address.clone()),
+        description: Set(f.description.clone()),
+        founded_on: Set(f.founded_on),
+        contact_name: Set(f.contact_name.clone()),
+        contact_phone_enc: Set(f.contact_phone_enc.clone()),
+        website: Set(f.website.clone()),
+        updated_at: Set(now),
+        ..Default::default()
+    })
+    .exec(tx.conn())
+    .await?;
+    organization_alias::Entity::delete_many()
+        .filter(organization_alias::Column::OrganizationId.eq(id.get()))
+        .exec(tx.conn())
+        .await?;
+    organization_cluster::Entity::delete_many()
+        .filter(organization_cluster::Column::OrganizationId.eq(id.get()))
+        .exec(tx.conn())
+        .await?;
+    organization_qualification::Entity::delete_many()
+        .filter(organization_qualification::Column::OrganizationId.eq(id.get()))
+        .exec(tx.conn())
+        .await?;
+    replace_lists(tx, id, f).await
+}
+
+async fn replace_lists(tx: &Tx, id: OrganizationId, f: &OrgFields) -> Result<(), StoreError> {
+    if !f.short_names.is_empty() {
+        organization_alias::Entity::insert_many(
+            f.short_names
+                .iter()
+                .map(|n| organization_alias::ActiveModel { organization_id: Set(id.get()), name: Set(n.clone()) }),
+        )
+        .exec(tx.conn())
+        .await?;
+    }
+    if !f.clusters.is_empty() {
+        organization_cluster::Entity::insert_many(
+            f.clusters.iter().map(|c| organization_cluster::ActiveModel {
+                organization_id: Set(id.get()),
+                cluster_id: Set(c.get()),
+            }),
+        )
+        .exec(tx.conn())
+        .await?;
+    }
+    if !f.qualifications.is_empty() {
+        organization_qualification::Entity::insert_many(f.qualifications.iter().map(|(q, y)| {
+            organization_qualification::ActiveModel {
+                organization_id: Set(id.get()),
+                kind: Set(q.code().to_owned()),
+                year: Set(*y),
+            }
+        }))
+        .exec(tx.conn())
+        .await?;
+    }
+    Ok(())
+}
+
+fn to_indicators(m: &organization_indicator::Model) -> Indicators {
+    Indicators {
+        revenue: m.revenue,
+        rd_spend: m.rd_spend,
+        design_investment: m.design_investment,
+        staff_total: m.staff_total,
+        design_staff: m.design_staff,
+        senior_design_staff: m.senior_design_staff,
+        design_patents: m.design_patents,
+        new_product_sales: m.new_product_sales,
+        design_service_revenue: m.design_service_revenue,
+        awards: m.awards,
+    }
+}
+
+/// An organization's figures by year, oldest first (bounded: one row a year).
+pub async fn list_indicators(db: &impl Db, id: OrganizationId) -> Result<Vec<(i32, Indicators)>, StoreError> {
+    Ok(organization_indicator::Entity::find()
+        .filter(organization_indicator::Column::OrganizationId.eq(id.get()))
+        .order_by_asc(organization_indicator::Column::Year)
+        .all(db.conn())
+        .await?
+        .iter()
+        .map(|m| (m.year, to_indicators(m)))
+        .collect())
+}
+
+/// Stores one year's figures (insert or replace); returns the figures it replaced.
+pub async fn put_indicators(
+    tx: &Tx,
+    id: OrganizationId,
+    year: i32,
+    i: &Indicators,
+    now: DateTime<Utc>,
+) -> Result<Option<Indicators>, StoreError> {
+    let before = organization_indicator::Entity::find_by_id((id.get(), year)).one(tx.conn()).await?;
+    let model = organization_indicator::ActiveModel {
+        organization_id: Set(id.get()),
+        year: Set(year),
+        revenue: Set(i.revenue),
+        rd_spend: Set(i.rd_spend),
+        design_investment: Set(i.design_investment),
+        staff_total: Set(i.staff_total),
+        design_staff: Set(i.design_staff),
+        senior_design_staff: Set(i.senior_design_staff),
+        design_patents: Set(i.design_patents),
+        new_product_sales: Set(i.new_product_sales),
+        design_service_revenue: Set(i.design_service_revenue),
+        awards: Set(i.awards),
+        updated_at: Set(now),
+    };
+    match &before {
+        Some(_) => {
+            organization_indicator::Entity::update(model).exec(tx.conn()).await?;
+        }
+        None => {
+            organization_indicator::Entity::insert(model).exec(tx.conn()).await?;
+        }
+    }
+    Ok(before.as_ref().map(to_indicators))
+}
+
+/// One step of an organization's library history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LibraryEvent {
+    /// From.
+    pub from: LibraryStatus,
+    /// To.
+    pub to: LibraryStatus,
+    /// Why (required for removals, else a comment).
+    pub reason: String,
+    /// Who.
+    pub actor: String,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// Changes the library status and records the step.
+pub async fn set_library_status(tx: &Tx, id: OrganizationId, event: &LibraryEvent) -> Result<(), StoreError> {
+    organization::Entity::update_many()
+        .col_expr(organization::Column::LibraryStatus, Expr::val(event.to.code()))
+        .col_expr(organization::Column::LibraryChangedAt, Expr::val(event.at))
+        .filter(organization::Column::Id.eq(id.get()))
+        .exec(tx.conn())
+        .await?;
+    library_event::Entity::insert(library_event::ActiveModel {
+        organization_id: Set(id.get()),
+        from_status: Set(event.from.code().to_owned()),
+        to_status: Set(event.to.code().to_owned()),
+        reason: Set(event.reason.clone()),
+        actor_name: Set(event.actor.clone()),
+        at: Set(event.at),
+        ..Default::default()
+    })
+    .exec(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// An organization's library history, newest first (bounded: a handful of steps).
+pub async fn list_library_events(db: &impl Db, id: OrganizationId) -> Result<Vec<LibraryEvent>, StoreError> {
+    library_event::Entity::find()
+        .filter(library_event::Column::OrganizationId.eq(id.get()))
+        .order_by_desc(library_event::Column::Id)
+        .limit(200)
+        .all(db.conn())
+        .await?
+        .into_iter()
+        .map(|m| {
+            let what = || format!("library event {}", m.id);
+            Ok(LibraryEvent {
+                from: m.from_status.parse().map_err(|e| StoreError::corrupt(what(), e))?,
+                to: m.to_status.parse().map_err(|e| StoreError::corrupt(what(), e))?,
+                reason: m.reason,
+                actor: m.actor_name,
+                at: m.at,
+            })
+        })
+        .collect()
+}

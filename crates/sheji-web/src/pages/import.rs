@@ -1,0 +1,276 @@
+//! Organization import pages: upload, check (every bad row with its row, column and reason),
+//! then commit the valid rows or download the file back with an error column. The upload waits
+//! in the upload folder under a random name between the check and the commit.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+use sheji_core::identity::{Permission, Principal};
+use sheji_service::ServiceError;
+use sheji_service::audit::Actor;
+use sheji_service::registry::import::{self, ImportReport, RowAction};
+
+use super::registry::xlsx_response;
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::error::{PageError, render};
+use crate::layout::{Chrome, Ctx};
+
+/// The largest file an import accepts.
+pub const MAX_UPLOAD: usize = 32 * 1024 * 1024;
+
+/// One row of the check report.
+pub struct ReportRow {
+    row: usize,
+    uscc: String,
+    name: String,
+    outcome: String,
+    class: &'static str,
+    errors: Vec<(String, String)>,
+    changes: String,
+}
+
+#[derive(Template)]
+#[template(path = "import.html")]
+struct ImportPage {
+    chrome: Chrome,
+    step: u8,
+    notice: Option<String>,
+    filename: String,
+    token: String,
+    header_row: usize,
+    valid: usize,
+    invalid: usize,
+    changes: usize,
+    unknown: String,
+    rows: Vec<ReportRow>,
+    result: String,
+}
+
+fn page(ctx: &Ctx, step: u8) -> ImportPage {
+    ImportPage {
+        chrome: ctx.chrome("import.title").crumb("nav.admin_organizations", Some("/admin/organizations")),
+        step,
+        notice: None,
+        filename: String::new(),
+        token: String::new(),
+        header_row: 0,
+        valid: 0,
+        invalid: 0,
+        changes: 0,
+        unknown: String::new(),
+        rows: Vec::new(),
+        result: String::new(),
+    }
+}
+
+fn require_editor(state: &AppState, ctx: &Ctx, p: &Principal) -> Result<(), PageError> {
+    if p.can(Permission::RegistryEdit, state.services.now()) {
+        Ok(())
+    } else {
+        Err(PageError::forbidden(ctx.chrome("import.title")))
+    }
+}
+
+pub async fn form(State(state): State<AppState>, ctx: Ctx, PageUser(p, _): PageUser) -> Result<Response, PageError> {
+    require_editor(&state, &ctx, &p)?;
+    Ok(render(StatusCode::OK, &page(&ctx, 1)))
+}
+
+pub async fn template(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, _): PageUser,
+) -> Result<Response, PageError> {
+    require_editor(&state, &ctx, &p)?;
+    match import::template(&state.services, ctx.lang).await {
+        Ok(bytes) => Ok(xlsx_response(bytes, "organizations-template.xlsx")),
+        Err(e) => Err(PageError::service(&e, ctx.chrome("import.title"))),
+    }
+}
+
+/// Upload tokens are ours: 43 URL-safe characters; anything else never reaches the disk.
+fn valid_token(token: &str) -> bool {
+    token.len() == 43 && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+fn stored(state: &AppState, token: &str) -> Option<(std::path::PathBuf, &'static str)> {
+    if !valid_token(token) {
+        return None;
+    }
+    ["xlsx", "csv"]
+        .into_iter()
+        .map(|ext| (state.upload_dir.join(format!("{token}.{ext}")), ext))
+        .find(|(p, _)| p.exists())
+}
+
+async fn check(
+    state: &AppState,
+    ctx: &Ctx,
+    p: &Principal,
+    token: &str,
+) -> Result<(ImportReport, String), ServiceError> {
+    let (path, ext) = stored(state, token).ok_or(ServiceError::NotFound { key: "import.expired" })?;
+    let bytes = tokio::fs::read(&path).await.map_err(|_| ServiceError::NotFound { key: "import.expired" })?;
+    let sheet = import::read_sheet(&bytes, &format!("upload.{ext}"))?;
+    Ok((import::preview(&state.services, p, sheet, ctx.lang).await?, ext.to_owned()))
+}
+
+pub async fn upload(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, _): PageUser,
+    mut multipart: Multipart,
+) -> Result<Response, PageError> {
+    require_editor(&state, &ctx, &p)?;
+    let lang = ctx.lang;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or_default().to_owned();
+            match field.bytes().await {
+                Ok(b) => file = Some((name, b.to_vec())),
+                Err(_) => {
+                    let mut view = page(&ctx, 1);
+                    view.notice = Some(lang.t("import.too_large").to_owned());
+                    return Ok(render(StatusCode::PAYLOAD_TOO_LARGE, &view));
+                }
+            }
+        }
+    }
+    let Some((filename, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        let mut view = page(&ctx, 1);
+        view.notice = Some(lang.t("import.no_file").to_owned());
+        return Ok(render(StatusCode::BAD_REQUEST, &view));
+    };
+    let sheet = match import::read_sheet(&bytes, &filename) {
+        Ok(s) => s,
+        Err(e) => {
+            let mut view = page(&ctx, 1);
+            view.notice = Some(e.message(lang));
+            return Ok(render(StatusCode::BAD_REQUEST, &view));
+        }
+    };
+    let report = match import::preview(&state.services, &p, sheet, lang).await {
+        Ok(r) => r,
+        Err(ServiceError::Forbidden) => return Err(PageError::forbidden(ctx.chrome("import.title"))),
+        Err(e) => {
+            let mut view = page(&ctx, 1);
+            view.notice = Some(e.message(lang));
+            return Ok(render(StatusCode::BAD_REQUEST, &view));
+        }
+    };
+    let token = sheji_service::crypto::random_token(32)
+        .map_err(|e| PageError::service(&e.into(), ctx.chrome("import.title")))?;
+    let ext = if filename.to_lowercase().ends_with(".csv") { "csv" } else { "xlsx" };
+    let saved = async {
+        tokio::fs::create_dir_all(&state.upload_dir).await?;
+        tokio::fs::write(state.upload_dir.join(format!("{token}.{ext}")), &bytes).await
+    }
+    .await;
+    if let Err(e) = saved {
+        tracing::error!(error = %e, "cannot keep the upload");
+        let mut view = page(&ctx, 1);
+        view.notice = Some(lang.t("error.internal").to_owned());
+        return Ok(render(StatusCode::INTERNAL_SERVER_ERROR, &view));
+    }
+    Ok(render(StatusCode::OK, &report_page(&ctx, report, &filename, &token)))
+}
+
+fn report_page(ctx: &Ctx, report: ImportReport, filename: &str, token: &str) -> ImportPage {
+    let lang = ctx.lang;
+    let mut view = page(ctx, 2);
+    view.filename = filename.to_owned();
+    view.token = token.to_owned();
+    view.header_row = report.header_row;
+    view.valid = report.valid();
+    view.invalid = report.invalid();
+    view.changes = report.changes();
+    view.unknown = report.unknown_columns.join("、");
+    view.rows = report
+        .rows
+        .into_iter()
+        .map(|r| {
+            let (outcome, class, changes) = match &r.action {
+                RowAction::Create => ("import.create", "progress", String::new()),
+                RowAction::Update(fields) => ("import.update", "action", fields.join("、")),
+                RowAction::Unchanged => ("import.unchanged", "draft", String::new()),
+                RowAction::Invalid => ("import.invalid", "rejected", String::new()),
+            };
+            ReportRow {
+                row: r.row,
+                uscc: r.uscc,
+                name: r.name,
+                outcome: lang.t(outcome).to_owned(),
+                class,
+                errors: r.errors.into_iter().map(|e| (e.column, e.message)).collect(),
+                changes,
+            }
+        })
+        .collect();
+    view
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CommitForm {
+    #[serde(default)]
+    token: String,
+}
+
+pub async fn commit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Form(f): Form<CommitForm>,
+) -> Result<Response, PageError> {
+    require_editor(&state, &ctx, &p)?;
+    let lang = ctx.lang;
+    let (report, _) = match check(&state, &ctx, &p, &f.token).await {
+        Ok(r) => r,
+        Err(e) => {
+            let mut view = page(&ctx, 1);
+            view.notice = Some(e.message(lang));
+            return Ok(render(StatusCode::BAD_REQUEST, &view));
+        }
+    };
+    let actor = Actor::of(&p, &c.ip);
+    match import::commit(&state.services, &p, &report, &actor, |_, _| {}).await {
+        Ok(done) => {
+            if let Some((path, _)) = stored(&state, &f.token) {
+                let _ = tokio::fs::remove_file(path).await;
+            }
+            let mut view = page(&ctx, 3);
+            view.result = lang.tf(
+                "import.result",
+                &[
+                    ("created", &done.created.to_string()),
+                    ("updated", &done.updated.to_string()),
+                    ("unchanged", &done.unchanged.to_string()),
+                    ("skipped", &done.skipped.to_string()),
+                ],
+            );
+            Ok(render(StatusCode::OK, &view))
+        }
+        Err(e) => Err(PageError::service(&e, ctx.chrome("import.title"))),
+    }
+}
+
+pub async fn errors(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, _): PageUser,
+    Path(token): Path<String>,
+) -> Result<Response, PageError> {
+    require_editor(&state, &ctx, &p)?;
+    let result = match check(&state, &ctx, &p, &token).await {
+        Ok((report, _)) => report.error_workbook(ctx.lang),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(bytes) => Ok(xlsx_response(bytes, "import-errors.xlsx")),
+        Err(e) => Err(PageError::service(&e, ctx.chrome("import.title"))),
+    }
+}

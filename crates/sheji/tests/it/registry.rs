@@ -1,0 +1,495 @@
+//! The registry and the design-driven library: importing the sheets districts really send,
+//! re-importing without effect, the error workbook, scoped and masked exports, and the library
+//! workflow with its checklist.
+
+use std::io::Cursor;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use calamine::{Reader, Xlsx, open_workbook_from_rs};
+use sheji_core::i18n::Lang;
+use sheji_core::ids::OrganizationId;
+use sheji_core::page::PageRequest;
+use sheji_core::uscc::check_char;
+use sheji_service::Backend;
+use sheji_service::audit::Actor;
+use sheji_service::identity::system_principal;
+use sheji_service::registry::import::{self, RowAction};
+use sheji_service::registry::{self, OrgFilter};
+
+use crate::support::{TestApp, backend_tests};
+
+fn uscc(body17: &str) -> String {
+    format!("{body17}{}", check_char(body17).unwrap())
+}
+
+/// A sheet as districts send it: two title rows, headers in other spellings and another
+/// order, a unit in a header, an unknown column, blank rows, numbers with separators and
+/// full-width digits, an Excel date serial, district names without their suffix.
+fn messy_rows() -> (Vec<Vec<String>>, [String; 3]) {
+    let (a, b, c) = (uscc("91500120MA5UAAAA1"), uscc("91500107MA5UBBBB2"), uscc("91500120MA5UCCCC3"));
+    let wrong_check = {
+        let mut x = uscc("91500120MA5UDDDD4");
+        x.pop();
+        x.push(if x.ends_with('0') { '1' } else { '0' });
+        x
+    };
+    let s = |v: &str| v.to_owned();
+    let rows = vec![
+        vec![s("璧山区设计驱动型企业（机构）名单（2025年度）")],
+        vec![s("填报单位：璧山区经信委"), s(""), s("填报日期：2025年12月")],
+        vec![
+            s("序号"),
+            s("企业名称"),
+            s("信用代码"),
+            s("所属区县"),
+            s("企业类型"),
+            s("营业收入（万元）"),
+            s("指标年度"),
+            s("从业人员"),
+            s("设计人员"),
+            s("联系电话"),
+            s("成立日期"),
+            s("所属产业集群"),
+            s("资质"),
+            s("备注"),
+        ],
+        vec![
+            s("1"),
+            s(" 重庆璧山测试汽车部件有限公司 "),
+            a.clone(),
+            s("璧山"),
+            s("制造企业"),
+            s("1,234.5"),
+            s("2025"),
+            s("１２０"),
+            s("18"),
+            s("138 1234 5678"),
+            s("43831"),
+            s("智能网联新能源汽车、先进材料"),
+            s("高企、专精特新“小巨人”（2023）"),
+            s("A级"),
+        ],
+        vec![s(""), s(""), s(""), s(""), s("")],
+        vec![
+            s("2"),
+            s("重庆九龙坡测试(设计)有限公司"),
+            b.clone(),
+            s("九龙坡区"),
+            s("设计企业"),
+            s(""),
+            s(""),
+            s(""),
+            s(""),
+            s("023-6789 1234"),
+            s("2018/5/1"),
+            s(""),
+            s(""),
+            s(""),
+        ],
+        vec![
+            s("3"),
+            s("重庆璧山第三测试有限公司"),
+            c.clone(),
+            s("璧山区"),
+            s("制造企业"),
+            s("800"),
+            s("2025"),
+            s("10"),
+            s("12"),
+            s(""),
+            s(""),
+            s(""),
+            s(""),
+            s(""),
+        ],
+        vec![
+            s("4"),
+            s("校验位错误公司"),
+            wrong_check,
+            s("璧山区"),
+            s("制造企业"),
+            s(""),
+            s(""),
+            s(""),
+            s(""),
+            s(""),
+            s(""),
+            s(""),
+            s(""),
+            s(""),
+        ],
+        vec![
+            s("5"),
+            s("非法字符公司"),
+            s("91500120MA5UIIII5X"),
+            s("璧山区"),
+            s("制造企业"),
+            s(""),
+            s(""),
+            s(""),
+            s(""),
+            s(""),
+            s(""),
+            s(""),
+            s(""),
+            s(""),
+        ],
+        vec![
+            s("6"),
+            s("长度错误公司"),
+            s("9150012"),
+            s("火星区"),
+            s("工厂"),
+            s(""),
+            s(""),
+            s(""),
+            s(""),
+            s(""),
+            s(""),
+            s(""),
+            s(""),
+            s(""),
+        ],
+        vec![
+            s("7"),
+            s("重复代码公司"),
+            a.clone(),
+            s("璧山区"),
+            s("制造企业"),
+            s(""),
+            s(""),
+            s(""),
+            s(""),
+            s(""),
+            s(""),
+            s(""),
+            s(""),
+            s(""),
+        ],
+        vec![
+            s("8"),
+            s("撤销区县公司"),
+            uscc("91500105MA5UEEEE6"),
+            s("江北区"),
+            s("制造企业"),
+            s(""),
+            s(""),
+            s(""),
+            s(""),
+            s(""),
+            s(""),
+            s(""),
+            s(""),
+            s(""),
+        ],
+    ];
+    (rows, [a, b, c])
+}
+
+fn xlsx(rows: &[Vec<String>]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (i, row) in rows.iter().enumerate() {
+        for (j, cell) in row.iter().enumerate() {
+            // The Excel date serial is a real number cell, as Excel stores dates.
+            if cell == "43831" {
+                sheet.write_number(i as u32, j as u16, 43831.0).unwrap();
+            } else {
+                sheet.write_string(i as u32, j as u16, cell).unwrap();
+            }
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+fn read_xlsx(bytes: &[u8]) -> Vec<Vec<String>> {
+    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec())).unwrap();
+    let range = book.worksheet_range_at(0).unwrap().unwrap();
+    range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect()
+}
+
+backend_tests!(a_messy_sheet_imports_once_and_reimports_as_no_op);
+
+async fn a_messy_sheet_imports_once_and_reimports_as_no_op(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
+    let (rows, [a, b, c]) = messy_rows();
+    let bytes = xlsx(&rows);
+    let system = system_principal();
+    let sheet = import::read_sheet(&bytes, "名单.xlsx").unwrap();
+    let report = import::preview(&app.services, &system, sheet, Lang::Zh).await.unwrap();
+    assert_eq!(report.header_row, 3, "the header is found below the title rows");
+    assert_eq!(report.unknown_columns, ["序号", "备注"], "unknown columns are reported");
+    assert_eq!(report.rows.len(), 8, "the blank row is skipped");
+    let by_row = |n: usize| report.rows.iter().find(|r| r.row == n).unwrap();
+    assert_eq!(by_row(4).action, RowAction::Create, "{:?}", by_row(4).errors);
+    assert_eq!(by_row(6).action, RowAction::Create, "{:?}", by_row(6).errors);
+    let errors =
+        |n: usize| by_row(n).errors.iter().map(|e| format!("{}|{}", e.column, e.message)).collect::<Vec<_>>().join(" ");
+    assert!(errors(7).contains("设计人员|设计人员不能多于从业人员总数"), "{}", errors(7));
+    assert!(errors(8).contains("信用代码|统一社会信用代码校验位不符"), "{}", errors(8));
+    assert!(errors(9).contains("第 13 位的“I”不是允许的字符"), "{}", errors(9));
+    assert!(
+        errors(10).contains("应为 18 位，当前为 7 位") && errors(10).contains("火星区") && errors(10).contains("工厂"),
+        "{}",
+        errors(10)
+    );
+    assert!(errors(11).contains("与第 4 行的统一社会信用代码重复"), "{}", errors(11));
+    assert!(errors(12).contains("已撤销"), "{}", errors(12));
+    assert_eq!((report.valid(), report.invalid()), (2, 6));
+
+    // Checking writes nothing.
+    let count = || async { registry::counts(&app.services).await.unwrap().total };
+    assert_eq!(count().await, 0, "a dry run writes nothing");
+
+    // The error workbook is the original with an error column.
+    let errors_book = read_xlsx(&report.error_workbook(Lang::Zh).unwrap());
+    assert_eq!(errors_book[2].last().map(String::as_str), Some("错误说明"));
+    assert!(errors_book[7].last().unwrap().contains("【信用代码】统一社会信用代码校验位不符"), "{:?}", errors_book[7]);
+    assert_eq!(errors_book[3].last().map(String::as_str), Some(""), "valid rows carry no error text");
+
+    let done = import::commit(&app.services, &system, &report, &Actor::system(), |_, _| {}).await.unwrap();
+    assert_eq!((done.created, done.updated, done.skipped), (2, 0, 6));
+    let state = sheji_store::library::find_state(
+        &sheji_store::Store::connect(app.db.url()).await.unwrap(),
+        &sheji_core::uscc::Uscc::parse(&a).unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(state.fields.name, "重庆璧山测试汽车部件有限公司", "trimmed");
+    assert_eq!(
+        state.fields.founded_on.map(|d| d.to_string()).as_deref(),
+        Some("2020-01-01"),
+        "Excel serial read as a date"
+    );
+    assert_eq!(state.fields.clusters.len(), 2);
+    assert_eq!(state.fields.qualifications.len(), 2);
+    let b_state = sheji_store::library::find_state(
+        &sheji_store::Store::connect(app.db.url()).await.unwrap(),
+        &sheji_core::uscc::Uscc::parse(&b).unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(b_state.fields.name, "重庆九龙坡测试（设计）有限公司", "brackets stored one way");
+    assert!(!c.is_empty());
+
+    // Re-importing the same file changes nothing.
+    let again = import::preview(&app.services, &system, import::read_sheet(&bytes, "名单.xlsx").unwrap(), Lang::Zh)
+        .await
+        .unwrap();
+    assert!(
+        again.rows.iter().filter(|r| r.action != RowAction::Invalid).all(|r| r.action == RowAction::Unchanged),
+        "{:?}",
+        again.rows.iter().map(|r| &r.action).collect::<Vec<_>>()
+    );
+    let trail_before =
+        sheji_store::audit::count(&sheji_store::Store::connect(app.db.url()).await.unwrap()).await.unwrap();
+    let done = import::commit(&app.services, &system, &again, &Actor::system(), |_, _| {}).await.unwrap();
+    assert_eq!((done.created, done.updated, done.unchanged), (0, 0, 2));
+    let trail_after =
+        sheji_store::audit::count(&sheji_store::Store::connect(app.db.url()).await.unwrap()).await.unwrap();
+    assert_eq!(trail_before, trail_after, "nothing changed, nothing audited");
+
+    // A changed field is updated and audited with its before and after.
+    let mut changed = rows.clone();
+    changed[3][1] = "重庆璧山测试汽车部件股份有限公司".to_owned();
+    let report =
+        import::preview(&app.services, &system, import::read_sheet(&xlsx(&changed), "x.xlsx").unwrap(), Lang::Zh)
+            .await
+            .unwrap();
+    assert_eq!(report.rows[0].action, RowAction::Update(vec!["单位名称".to_owned()]));
+    let done = import::commit(&app.services, &system, &report, &Actor::system(), |_, _| {}).await.unwrap();
+    assert_eq!(done.updated, 1);
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn gbk_csv_is_read() {
+    let Some(app) = TestApp::new(Backend::Sqlite).await else { return };
+    let code = uscc("91500120MA5UFFFF7");
+    let text =
+        format!("企业名称,统一社会信用代码,区县,单位类型\r\n重庆璧山编码测试有限公司,{code},璧山区,制造企业\r\n");
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    let sheet = import::read_sheet(&gbk, "list.csv").unwrap();
+    let report = import::preview(&app.services, &system_principal(), sheet, Lang::Zh).await.unwrap();
+    assert_eq!(report.valid(), 1, "{:?}", report.rows.iter().map(|r| &r.errors).collect::<Vec<_>>());
+    assert_eq!(report.rows[0].name, "重庆璧山编码测试有限公司");
+    let missing = import::read_sheet("名称,地址\r\nx,y\r\n".as_bytes(), "a.csv").unwrap();
+    let err = import::preview(&app.services, &system_principal(), missing, Lang::Zh).await.unwrap_err();
+    assert!(err.message(Lang::Zh).contains("缺少必填列"), "{}", err.message(Lang::Zh));
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn import_through_the_pages_then_export_scoped_and_masked() {
+    let Some(app) = TestApp::with_demo(Backend::Sqlite).await else { return };
+    let districts = sheji_service::reference::list_districts(
+        &app.services,
+        &Default::default(),
+        PageRequest::new(Some(1), Some(200)),
+    )
+    .await
+    .unwrap();
+    let bishan = districts.items.iter().find(|d| d.name == "璧山区").unwrap().id;
+    app.user("imp_branch", "branch_staff", Some(bishan.get()), None).await;
+    app.user("imp_city", "city_officer", None, None).await;
+    let branch = app.signed_in("imp_branch").await;
+    let (rows, [a, b, _]) = messy_rows();
+    let file = xlsx(&rows);
+    let boundary = "----shejiboundary";
+    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"list.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n").into_bytes();
+    body.extend_from_slice(&file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let upload = |csrf: String| {
+        Request::post(format!("/admin/organizations/import?csrf={csrf}"))
+            .header("cookie", format!("sheji_csrf={}; sheji_session={}", branch.csrf, branch.session.clone().unwrap()))
+            .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+            .body(Body::from(body.clone()))
+            .unwrap()
+    };
+    assert_eq!(
+        app.send(upload("forged".repeat(8))).await.status,
+        StatusCode::FORBIDDEN,
+        "uploads need the CSRF token too"
+    );
+    let report = app.send(upload(branch.csrf.clone())).await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.body);
+    assert!(report.body.contains("校验位不符"));
+    assert!(report.body.contains("不在您的管理范围内"), "a branch may import only its own district");
+    let token: String = report.body.split("name=\"token\" value=\"").nth(1).unwrap().chars().take(43).collect();
+    let errors = app.get_as(&branch, &format!("/admin/organizations/import/{token}/errors.xlsx")).await;
+    assert_eq!(errors.status, StatusCode::OK);
+    assert_eq!(
+        app.get_as(&branch, "/admin/organizations/import/..%2F..%2Fetc/errors.xlsx").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let committed = app.post_form(&branch, "/admin/organizations/import/commit", &[("token", &token)]).await;
+    assert_eq!(committed.status, StatusCode::OK, "{}", committed.body);
+    assert!(committed.body.contains("新增 1 家"), "only the row of its own district: {}", committed.body);
+    let template = app.get_as(&branch, "/admin/organizations/template.xlsx").await;
+    assert_eq!(template.status, StatusCode::OK);
+
+    // Exports: the branch gets its district only, phones in clear; the city officer gets
+    // everything with phones masked.
+    let branch_rows = download(&app, &branch, "/admin/organizations/export.xlsx").await;
+    assert!(branch_rows.iter().skip(1).all(|r| r[3] == "璧山区"), "scoped export");
+    assert!(branch_rows.iter().any(|r| r[0] == a), "the imported organization is exported");
+    assert!(!branch_rows.iter().any(|r| r[0] == b));
+    let imported = branch_rows.iter().find(|r| r[0] == a).unwrap();
+    assert_eq!(imported[7], "13812345678", "the editing branch sees the phone");
+    let city = app.signed_in("imp_city").await;
+    let city_rows = download(&app, &city, "/admin/organizations/export.xlsx").await;
+    assert!(city_rows.len() > branch_rows.len());
+    assert_eq!(city_rows.iter().find(|r| r[0] == a).unwrap()[7], "138****5678", "masked for readers");
+    app.finish().await;
+}
+
+async fn download(app: &TestApp, browser: &crate::support::Browser, path: &str) -> Vec<Vec<String>> {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let request = Request::get(path)
+        .header("cookie", format!("sheji_csrf={}; sheji_session={}", browser.csrf, browser.session.clone().unwrap()))
+        .body(Body::empty())
+        .unwrap();
+    let response = app.router.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    read_xlsx(&bytes)
+}
+
+#[tokio::test]
+async fn the_library_workflow_with_its_checklist() {
+    let Some(app) = TestApp::new(Backend::Sqlite).await else { return };
+    let code = uscc("91500120MA5UGGGG8");
+    let rows = vec![
+        [
+            "企业名称",
+            "统一社会信用代码",
+            "所属区县",
+            "单位类型",
+            "指标年度",
+            "设计投入（万元）",
+            "设计人员",
+            "从业人员",
+            "新产品销售收入（万元）",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+        ["重庆璧山入库测试有限公司", code.as_str(), "璧山区", "制造企业", "2025", "120", "8", "60", "2,300"]
+            .map(str::to_owned)
+            .to_vec(),
+    ];
+    let system = system_principal();
+    let report = import::preview(&app.services, &system, import::read_sheet(&xlsx(&rows), "a.xlsx").unwrap(), Lang::Zh)
+        .await
+        .unwrap();
+    import::commit(&app.services, &system, &report, &Actor::system(), |_, _| {}).await.unwrap();
+    let org =
+        registry::list_public(&app.services, &OrgFilter::default(), PageRequest::default()).await.unwrap().items[0].id;
+    app.user("lib_admin", "admin", None, None).await;
+    let admin = app.signed_in("lib_admin").await;
+    let page = app.get_as(&admin, &format!("/admin/organizations/{org}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    // One year of investment against a two-year rule: the checklist says which fails.
+    assert_eq!(page.body.matches("badge rejected\">未达到").count(), 1, "only the stable-investment criterion fails");
+    assert!(page.body.contains("2025: 120.0"));
+    let admit = app.post_form(&admin, &format!("/admin/organizations/{org}/library"), &[("action", "admit")]).await;
+    assert_eq!(admit.status, StatusCode::SEE_OTHER);
+    let again = app.post_form(&admin, &format!("/admin/organizations/{org}/library"), &[("action", "admit")]).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "an illegal step is an error, not a no-op");
+    let no_reason =
+        app.post_form(&admin, &format!("/admin/organizations/{org}/library"), &[("action", "remove")]).await;
+    assert_eq!(no_reason.status, StatusCode::BAD_REQUEST);
+    assert!(no_reason.body.contains("移出库须填写原因"));
+    let removed = app
+        .post_form(
+            &admin,
+            &format!("/admin/organizations/{org}/library"),
+            &[("action", "remove"), ("reason", "连续两年未报送指标")],
+        )
+        .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    let history = app.get_as(&admin, &format!("/admin/organizations/{org}")).await.body;
+    assert!(
+        history.contains("在库 → 已移出")
+            && history.contains("连续两年未报送指标")
+            && history.contains("未入库 → 在库")
+    );
+    let view = registry::get(&app.services, None, OrganizationId(org.get())).await.unwrap();
+    assert_eq!(view.public.library_status.code(), "removed");
+    app.finish().await;
+}
+
+#[test]
+fn cli_import_checks_before_writing() {
+    let dir = std::env::temp_dir().join(format!("sheji_cli_import_{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (rows, _) = messy_rows();
+    std::fs::write(dir.join("list.xlsx"), xlsx(&rows)).unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_sheji"))
+            .current_dir(&dir)
+            .args(["import", "orgs", "list.xlsx"])
+            .args(args)
+            .env("SHEJI_LANG", "zh_CN.UTF-8")
+            .env("RUST_LOG", "warn")
+            .env_remove("SHEJI_DB")
+            .output()
+            .unwrap()
+    };
+    let dry = run(&["--dry-run"]);
+    assert!(dry.status.success());
+    let out = String::from_utf8_lossy(&dry.stdout);
+    assert!(out.contains("第 8 行【信用代码】") && out.contains("试运行"), "{out}");
+    let blocked = run(&[]);
+    assert!(!blocked.status.success(), "errors block the import without --skip-invalid");
+    assert!(String::from_utf8_lossy(&blocked.stdout).contains("未写入任何数据"));
+    let done = run(&["--skip-invalid"]);
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    assert!(String::from_utf8_lossy(&done.stdout).contains("新增 2 家"));
+    let again = run(&["--skip-invalid"]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("新增 0 家，更新 0 家，无变化 2 家"));
+    let _ = std::fs::remove_dir_all(dir);
+}
