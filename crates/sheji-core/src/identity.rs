@@ -119,11 +119,14 @@ pub enum Permission {
     SettingsEdit,
     /// `recognition.review`: review recognition applications.
     RecognitionReview,
+    /// `library.decide`: admit to, return from and remove from the design-driven library.
+    LibraryDecide,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 11] = [
+        Self::LibraryDecide,
         Self::ReferenceEdit,
         Self::RegistryReadPrivate,
         Self::RegistryEdit,
@@ -149,6 +152,7 @@ impl Permission {
             Self::AuditRead => "audit.read",
             Self::SettingsEdit => "settings.edit",
             Self::RecognitionReview => "recognition.review",
+            Self::LibraryDecide => "library.decide",
         }
     }
 }
@@ -190,6 +194,9 @@ pub const GRANTS: &[(Role, Permission, Reach)] = &[
     (Role::Admin, Permission::AuditRead, Reach::All),
     (Role::Admin, Permission::SettingsEdit, Reach::All),
     (Role::Admin, Permission::RecognitionReview, Reach::All),
+    (Role::Admin, Permission::LibraryDecide, Reach::All),
+    (Role::HqStaff, Permission::LibraryDecide, Reach::All),
+    (Role::BranchStaff, Permission::LibraryDecide, Reach::Districts),
     (Role::CityOfficer, Permission::RegistryReadPrivate, Reach::All),
     (Role::CityOfficer, Permission::RegistryExport, Reach::All),
     (Role::CityOfficer, Permission::AccountRead, Reach::All),

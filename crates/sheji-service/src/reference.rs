@@ -36,3 +36,8 @@ pub async fn list_clusters(
 pub async fn counts(services: &Services) -> Result<ReferenceCounts, ServiceError> {
     Ok(store::counts(services.store()).await?)
 }
+
+/// GB/T 4754 manufacturing division codes, for pickers (a bounded list of 31).
+pub async fn industry_division_codes(services: &Services) -> Result<Vec<String>, ServiceError> {
+    Ok(store::list_industry_division_codes(services.store()).await?)
+}

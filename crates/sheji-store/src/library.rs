@@ -12,7 +12,7 @@ use sheji_core::registry::{Indicators, LibraryStatus, OrgKind, Qualification};
 use sheji_core::uscc::Uscc;
 
 use crate::entity::{
-    library_event, organization, organization_alias, organization_cluster, organization_indicator,
+    library_application, library_event, organization, organization_alias, organization_cluster, organization_indicator,
     organization_qualification,
 };
 use crate::{Db, StoreError, Tx};
@@ -338,4 +338,140 @@ pub async fn list_library_events(db: &impl Db, id: OrganizationId) -> Result<Vec
             })
         })
         .collect()
+}
+
+/// An organization's own application to enter the library.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Application {
+    /// Key.
+    pub id: i32,
+    /// Which organization.
+    pub organization: OrganizationId,
+    /// The organization's name (for lists).
+    pub organization_name: String,
+    /// `submitted`, `accepted` or `returned`.
+    pub status: String,
+    /// What the organization says about its design capability.
+    pub statement: String,
+    /// The district's comment when deciding.
+    pub comment: Option<String>,
+    /// Who submitted it.
+    pub submitted_by: String,
+    /// When.
+    pub submitted_at: DateTime<Utc>,
+}
+
+/// Files an application.
+pub async fn create_application(
+    tx: &Tx,
+    id: OrganizationId,
+    statement: &str,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<i32, StoreError> {
+    let result = library_application::Entity::insert(library_application::ActiveModel {
+        organization_id: Set(id.get()),
+        status: Set("submitted".to_owned()),
+        statement: Set(statement.to_owned()),
+        comment: Set(None),
+        submitted_by: Set(by.to_owned()),
+        submitted_at: Set(now),
+        decided_by: Set(None),
+        decided_at: Set(None),
+        ..Default::default()
+    })
+    .exec(tx.conn())
+    .await?;
+    Ok(result.last_insert_id)
+}
+
+/// Records the decision on an application still open; returns whether it was open.
+pub async fn decide_application(
+    tx: &Tx,
+    id: i32,
+    status: &str,
+    comment: &str,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let result = library_application::Entity::update_many()
+        .col_expr(library_application::Column::Status, Expr::val(status))
+        .col_expr(library_application::Column::Comment, Expr::val(comment))
+        .col_expr(library_application::Column::DecidedBy, Expr::val(by))
+        .col_expr(library_application::Column::DecidedAt, Expr::val(now))
+        .filter(library_application::Column::Id.eq(id))
+        .filter(library_application::Column::Status.eq("submitted"))
+        .exec(tx.conn())
+        .await?;
+    Ok(result.rows_affected > 0)
+}
+
+async fn with_names(db: &impl Db, rows: Vec<library_application::Model>) -> Result<Vec<Application>, StoreError> {
+    let ids: Vec<i32> = rows.iter().map(|r| r.organization_id).collect();
+    let names: std::collections::HashMap<i32, String> = organization::Entity::find()
+        .select_only()
+        .column(organization::Column::Id)
+        .column(organization::Column::Name)
+        .filter(organization::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(db.conn())
+        .await?
+        .into_iter()
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|m| Application {
+            id: m.id,
+            organization: OrganizationId(m.organization_id),
+            organization_name: names.get(&m.organization_id).cloned().unwrap_or_default(),
+            status: m.status,
+            statement: m.statement,
+            comment: m.comment,
+            submitted_by: m.submitted_by,
+            submitted_at: m.submitted_at,
+        })
+        .collect())
+}
+
+/// One application by id.
+pub async fn find_application(db: &impl Db, id: i32) -> Result<Option<Application>, StoreError> {
+    let rows = library_application::Entity::find_by_id(id).all(db.conn()).await?;
+    Ok(with_names(db, rows).await?.into_iter().next())
+}
+
+/// An organization's applications, newest first (bounded: a few a year).
+pub async fn list_applications_of(db: &impl Db, id: OrganizationId) -> Result<Vec<Application>, StoreError> {
+    let rows = library_application::Entity::find()
+        .filter(library_application::Column::OrganizationId.eq(id.get()))
+        .order_by_desc(library_application::Column::Id)
+        .limit(50)
+        .all(db.conn())
+        .await?;
+    with_names(db, rows).await
+}
+
+/// One page of open applications of the organizations `scope` reaches, oldest first.
+pub async fn list_open_applications(
+    db: &impl Db,
+    scope: &sheji_core::identity::Scope,
+    page: sheji_core::page::PageRequest,
+) -> Result<sheji_core::page::Page<Application>, StoreError> {
+    use sea_orm::PaginatorTrait;
+    let mut reached = sea_orm::sea_query::Query::select();
+    reached.column(organization::Column::Id).from(organization::Entity).cond_where(crate::scope::rows(
+        scope,
+        organization::Column::DistrictId,
+        organization::Column::Id,
+    ));
+    let query = library_application::Entity::find()
+        .filter(library_application::Column::Status.eq("submitted"))
+        .filter(library_application::Column::OrganizationId.in_subquery(reached));
+    let total = query.clone().count(db.conn()).await?;
+    let rows = query
+        .order_by_asc(library_application::Column::Id)
+        .offset(page.offset())
+        .limit(page.per_page())
+        .all(db.conn())
+        .await?;
+    Ok(sheji_core::page::Page::new(with_names(db, rows).await?, page, total))
 }

@@ -200,6 +200,29 @@ pub struct OrgFilter {
     pub qualification: Option<Qualification>,
     /// Only this library status.
     pub library: Option<LibraryStatus>,
+    /// The order of the rows.
+    pub sort: OrgSort,
+}
+
+/// How organization lists are ordered; each order is backed by an index.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum OrgSort {
+    /// Oldest registration first (the primary key).
+    #[default]
+    Registered,
+    /// Newest registration first.
+    Newest,
+    /// By name (the database's collation: pinyin-like on PostgreSQL and MySQL, code points
+    /// on SQLite).
+    Name,
+}
+
+fn ordered(query: sea_orm::Select<organization::Entity>, sort: OrgSort) -> sea_orm::Select<organization::Entity> {
+    match sort {
+        OrgSort::Registered => query.order_by_asc(organization::Column::Id),
+        OrgSort::Newest => query.order_by_desc(organization::Column::Id),
+        OrgSort::Name => query.order_by_asc(organization::Column::Name).order_by_asc(organization::Column::Id),
+    }
 }
 
 fn filtered(filter: &OrgFilter) -> Condition {
@@ -279,12 +302,7 @@ async fn with_district_names(
 pub async fn list_public(db: &impl Db, filter: &OrgFilter, page: PageRequest) -> Result<Page<OrgPublic>, StoreError> {
     let query = organization::Entity::find().filter(filtered(filter));
     let total = query.clone().count(db.conn()).await?;
-    let rows = query
-        .order_by_asc(organization::Column::Id)
-        .offset(page.offset())
-        .limit(page.per_page())
-        .all(db.conn())
-        .await?;
+    let rows = ordered(query, filter.sort).offset(page.offset()).limit(page.per_page()).all(db.conn()).await?;
     let items = with_district_names(db, rows).await?.into_iter().map(|(public, _)| public).collect();
     Ok(Page::new(items, page, total))
 }
@@ -300,12 +318,7 @@ pub async fn list_private(
         .filter(scope::rows(scope, organization::Column::DistrictId, organization::Column::Id))
         .filter(filtered(filter));
     let total = query.clone().count(db.conn()).await?;
-    let rows = query
-        .order_by_asc(organization::Column::Id)
-        .offset(page.offset())
-        .limit(page.per_page())
-        .all(db.conn())
-        .await?;
+    let rows = ordered(query, filter.sort).offset(page.offset()).limit(page.per_page()).all(db.conn()).await?;
     Ok(Page::new(with_district_names(db, rows).await?, page, total))
 }
 

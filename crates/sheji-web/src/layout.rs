@@ -73,6 +73,7 @@ const NAV: &[(&str, &[NavEntry])] = &[
         &[
             ("/organizations", "nav.organizations", None),
             ("/admin/organizations", "nav.admin_organizations", Some(Permission::RegistryReadPrivate)),
+            ("/admin/library/applications", "nav.applications", Some(Permission::LibraryDecide)),
         ],
     ),
     ("nav.reference", &[("/districts", "nav.districts", None), ("/clusters", "nav.clusters", None)]),

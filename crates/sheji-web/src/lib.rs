@@ -206,6 +206,12 @@ mod catalogue_tests {
             keys.push(format!("library.action.{a}"));
             keys.push(format!("library.done.{a}"));
         }
+        for st in ["submitted", "accepted", "returned"] {
+            keys.push(format!("library.application.{st}"));
+        }
+        for done in ["created", "saved", "unchanged", "figures", "applied"] {
+            keys.push(format!("library.done.{done}"));
+        }
         for c in sheji_core::import::OrgColumn::ALL {
             keys.push(c.hint_key());
         }

@@ -89,8 +89,8 @@ pub async fn view(services: &Services, caller: &Principal, id: OrganizationId) -
     let indicators = store::list_indicators(services.store(), id).await?;
     let checklist = sheji_core::registry::library_checklist(&criteria(services).await?, &indicators);
     let status = org.public.library_status;
-    let can_edit = caller.scope(Permission::RegistryEdit, now).covers(Some(org.public.district_id), None);
-    let actions = if can_edit {
+    let can_decide = caller.scope(Permission::LibraryDecide, now).covers(Some(org.public.district_id), None);
+    let actions = if can_decide {
         [LibraryAction::Propose, LibraryAction::Admit, LibraryAction::Return, LibraryAction::Remove]
             .into_iter()
             .filter(|a| library_transition(status, *a).is_ok())
@@ -120,7 +120,7 @@ pub async fn act(
     let now = services.now();
     let org = super::get_private(services, caller, id).await?;
     // District staff decide; an organization's own administrator cannot admit itself.
-    if !caller.scope(Permission::RegistryEdit, now).covers(Some(org.public.district_id), None) {
+    if !caller.scope(Permission::LibraryDecide, now).covers(Some(org.public.district_id), None) {
         return Err(ServiceError::Forbidden);
     }
     let from = org.public.library_status;
@@ -165,4 +165,150 @@ pub async fn admit_many(
         }
     }
     Ok((admitted, refused))
+}
+
+pub use sheji_store::library::Application;
+
+/// Whether the caller administers this organization (an org_admin affiliation in force).
+fn administers(caller: &Principal, id: OrganizationId, now: chrono::DateTime<chrono::Utc>) -> bool {
+    caller
+        .affiliations
+        .iter()
+        .any(|a| a.in_force(now) && a.role == sheji_core::identity::Role::OrgAdmin && a.organization == Some(id))
+}
+
+/// The organization's applications, for its own administrators and for staff who reach it.
+pub async fn applications_of(
+    services: &Services,
+    caller: &Principal,
+    id: OrganizationId,
+) -> Result<Vec<Application>, ServiceError> {
+    super::get_private(services, caller, id).await?;
+    Ok(store::list_applications_of(services.store(), id).await?)
+}
+
+/// Whether the caller may apply for this organization now (its administrator, status none
+/// or removed, no application open).
+pub async fn can_apply(
+    services: &Services,
+    caller: &Principal,
+    id: OrganizationId,
+    status: LibraryStatus,
+) -> Result<bool, ServiceError> {
+    if !administers(caller, id, services.now()) || library_transition(status, LibraryAction::Propose).is_err() {
+        return Ok(false);
+    }
+    Ok(!store::list_applications_of(services.store(), id).await?.iter().any(|a| a.status == "submitted"))
+}
+
+/// The organization's administrator applies for the library: the status becomes candidate
+/// and the district's staff see the application in their queue.
+pub async fn apply(
+    services: &Services,
+    caller: &Principal,
+    id: OrganizationId,
+    statement: &str,
+    ip: &str,
+) -> Result<i32, ServiceError> {
+    let now = services.now();
+    let org = super::get_private(services, caller, id).await?;
+    if !can_apply(services, caller, id, org.public.library_status).await? {
+        return Err(ServiceError::Conflict { key: "library.cannot_apply" });
+    }
+    let statement = statement.trim();
+    if statement.chars().count() < 10 || statement.chars().count() > 2000 {
+        return Err(ServiceError::Fields(vec![FieldError::new("statement", "library.statement_length")]));
+    }
+    let tx = services.store().begin().await?;
+    let app_id = store::create_application(&tx, id, statement, &caller.username, now).await?;
+    let from = org.public.library_status;
+    let event = LibraryEvent {
+        from,
+        to: LibraryStatus::Candidate,
+        reason: String::new(),
+        actor: caller.username.clone(),
+        at: now,
+    };
+    store::set_library_status(&tx, id, &event).await?;
+    let change = Change {
+        action: "library.apply",
+        target_type: "organization",
+        target_id: id.to_string(),
+        before: json!({"library_status": from.code()}),
+        after: json!({"library_status": "candidate", "application": app_id}),
+    };
+    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
+    tx.commit().await?;
+    Ok(app_id)
+}
+
+/// Open applications of the organizations the caller's `registry.edit` scope reaches.
+pub async fn open_applications(
+    services: &Services,
+    caller: &Principal,
+    page: sheji_core::page::PageRequest,
+) -> Result<sheji_core::page::Page<Application>, ServiceError> {
+    let scope = caller.scope(Permission::LibraryDecide, services.now());
+    if scope.is_none() {
+        return Err(ServiceError::Forbidden);
+    }
+    Ok(store::list_open_applications(services.store(), &scope, page).await?)
+}
+
+/// The district accepts (admits) or returns an application, with a comment (required when
+/// returning, so the organization knows what to improve).
+pub async fn decide(
+    services: &Services,
+    caller: &Principal,
+    application: i32,
+    accept: bool,
+    comment: &str,
+    ip: &str,
+) -> Result<(), ServiceError> {
+    let now = services.now();
+    let app = store::find_application(services.store(), application)
+        .await?
+        .ok_or(ServiceError::NotFound { key: "library.no_application" })?;
+    let org = super::get_private(services, caller, app.organization).await?;
+    if !caller.scope(Permission::LibraryDecide, now).covers(Some(org.public.district_id), None) {
+        return Err(ServiceError::NotFound { key: "library.no_application" });
+    }
+    let comment = comment.trim();
+    if !accept && comment.is_empty() {
+        return Err(ServiceError::Fields(vec![FieldError::new("comment", "library.comment_required")]));
+    }
+    let action = if accept { LibraryAction::Admit } else { LibraryAction::Return };
+    let to = library_transition(org.public.library_status, action)
+        .map_err(|_| ServiceError::Conflict { key: "library.illegal" })?;
+    let tx = services.store().begin().await?;
+    if !store::decide_application(
+        &tx,
+        application,
+        if accept { "accepted" } else { "returned" },
+        comment,
+        &caller.username,
+        now,
+    )
+    .await?
+    {
+        return Err(ServiceError::Conflict { key: "library.already_decided" });
+    }
+    let event = LibraryEvent {
+        from: org.public.library_status,
+        to,
+        reason: comment.chars().take(500).collect(),
+        actor: caller.username.clone(),
+        at: now,
+    };
+    store::set_library_status(&tx, app.organization, &event).await?;
+    let change = Change {
+        action: if accept { "library.accept" } else { "library.return" },
+        target_type: "organization",
+        target_id: app.organization.to_string(),
+        before: json!({"library_status": org.public.library_status.code(), "application": application}),
+        after: json!({"library_status": to.code(), "comment": comment}),
+    };
+    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
+    tx.commit().await?;
+    Ok(())
 }

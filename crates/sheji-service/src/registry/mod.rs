@@ -9,10 +9,11 @@ use sheji_core::page::{Page, PageRequest};
 use sheji_core::registry::OrgKind;
 use sheji_store::registry::{self as store, OrgPrivate};
 
-pub use sheji_store::registry::{OrgFilter, OrgPublic};
+pub use sheji_store::registry::{OrgFilter, OrgPublic, OrgSort};
 
 use crate::{ServiceError, Services};
 
+pub mod edit;
 pub mod import;
 pub mod library;
 

@@ -66,6 +66,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(registry::get))
         .routes(routes!(registry::list_private))
         .routes(routes!(registry::get_private))
+        .routes(routes!(registry::get_library, registry::post_library))
         .routes(routes!(identity::me))
         .routes(routes!(identity::list_accounts))
         .routes(routes!(identity::get_account))

@@ -48,6 +48,8 @@ pub struct OrgResponse {
     pub industry_code: Option<String>,
     /// What it does.
     pub description: String,
+    /// Design-driven library status: `none`, `candidate`, `in_library` or `removed`.
+    pub library_status: String,
     /// Present only when the caller's scope reaches the organization.
     pub private: Option<OrgPrivateResponse>,
 }
@@ -55,6 +57,7 @@ pub struct OrgResponse {
 fn response(public: OrgPublic, private: Option<PrivateView>) -> OrgResponse {
     OrgResponse {
         id: public.id.get(),
+        library_status: public.library_status.code().to_owned(),
         kind: public.kind.code().to_owned(),
         district_id: public.district_id.get(),
         uscc: public.uscc,
@@ -181,4 +184,161 @@ pub async fn get_private(
         .await
         .map_err(|e| ApiError::service(&e, lang))?;
     Ok(Json(view.into()))
+}
+
+/// One year's figures (money in 万元).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FiguresResponse {
+    /// Year.
+    pub year: i32,
+    /// 营业收入.
+    pub revenue: Option<f64>,
+    /// 研发投入.
+    pub rd_spend: Option<f64>,
+    /// 设计投入.
+    pub design_investment: Option<f64>,
+    /// 从业人员.
+    pub staff_total: Option<i64>,
+    /// 设计人员.
+    pub design_staff: Option<i64>,
+    /// 高级设计人员.
+    pub senior_design_staff: Option<i64>,
+    /// 设计专利.
+    pub design_patents: Option<i64>,
+    /// 新产品销售收入.
+    pub new_product_sales: Option<f64>,
+    /// 设计服务收入.
+    pub design_service_revenue: Option<f64>,
+    /// 设计奖项.
+    pub awards: Option<i64>,
+}
+
+/// The library view of an organization: status, checklist and figures.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LibraryResponse {
+    /// `none`, `candidate`, `in_library` or `removed`.
+    pub status: String,
+    /// Each criterion with the threshold, the organization's figures and the result.
+    pub checklist: Vec<CheckResponse>,
+    /// Figures by year, oldest first.
+    pub figures: Vec<FiguresResponse>,
+    /// Actions the caller may take now (`propose`, `admit`, `return`, `remove`).
+    pub actions: Vec<String>,
+}
+
+/// One criterion of the checklist.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CheckResponse {
+    /// Criterion key.
+    pub criterion: String,
+    /// Threshold.
+    pub required: String,
+    /// The organization's figures.
+    pub actual: String,
+    /// Whether it is met.
+    pub passed: bool,
+}
+
+/// The organization's library status, checklist and figures (private: scope must reach it).
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/organizations/{id}/library",
+    tag = "registry",
+    security(("bearer" = [])),
+    params(("id" = i32, Path, description = "Organization id")),
+    responses((status = 200, body = LibraryResponse), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
+pub async fn get_library(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ApiUser(p, _): ApiUser,
+    ApiPath(id): ApiPath<i32>,
+) -> Result<Json<LibraryResponse>, ApiError> {
+    let v = sheji_service::registry::library::view(&state.services, &p, OrganizationId(id))
+        .await
+        .map_err(|e| ApiError::service(&e, lang))?;
+    Ok(Json(LibraryResponse {
+        status: v.status.code().to_owned(),
+        checklist: v
+            .checklist
+            .into_iter()
+            .map(|c| CheckResponse {
+                criterion: c.key.to_owned(),
+                required: c.required,
+                actual: c.actual,
+                passed: c.passed,
+            })
+            .collect(),
+        figures: v
+            .indicators
+            .into_iter()
+            .map(|(year, i)| FiguresResponse {
+                year,
+                revenue: i.revenue,
+                rd_spend: i.rd_spend,
+                design_investment: i.design_investment,
+                staff_total: i.staff_total,
+                design_staff: i.design_staff,
+                senior_design_staff: i.senior_design_staff,
+                design_patents: i.design_patents,
+                new_product_sales: i.new_product_sales,
+                design_service_revenue: i.design_service_revenue,
+                awards: i.awards,
+            })
+            .collect(),
+        actions: v.actions.iter().map(|a| a.code().to_owned()).collect(),
+    }))
+}
+
+/// A library decision.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LibraryActionRequest {
+    /// `propose`, `admit`, `return` or `remove`.
+    pub action: String,
+    /// Why (required for `remove`).
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// The new status after a library decision.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LibraryStatusResponse {
+    /// The new status.
+    pub status: String,
+}
+
+/// Moves an organization through the library workflow (`library.decide`). An illegal step
+/// is a 409, never a silent no-op.
+#[utoipa::path(
+    post,
+    path = "/api/v1/staff/organizations/{id}/library",
+    tag = "registry",
+    security(("bearer" = [])),
+    params(("id" = i32, Path, description = "Organization id")),
+    request_body = LibraryActionRequest,
+    responses(
+        (status = 200, body = LibraryStatusResponse),
+        (status = 400, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)
+    )
+)]
+pub async fn post_library(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ApiUser(p, c): ApiUser,
+    ApiPath(id): ApiPath<i32>,
+    body: Result<Json<LibraryActionRequest>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<LibraryStatusResponse>, ApiError> {
+    let Json(req) = body.map_err(|e| ApiError::bad_request(&e.body_text(), lang))?;
+    let action = req
+        .action
+        .parse::<sheji_core::registry::LibraryAction>()
+        .map_err(|_| ApiError::bad_request("action (propose, admit, return, remove)", lang))?;
+    let status =
+        sheji_service::registry::library::act(&state.services, &p, OrganizationId(id), action, &req.reason, &c.ip)
+            .await
+            .map_err(|e| ApiError::service(&e, lang))?;
+    Ok(Json(LibraryStatusResponse { status: status.code().to_owned() }))
 }

@@ -18,7 +18,7 @@ use sheji_service::{ErrorKind, ServiceError, reference};
 use crate::AppState;
 use crate::auth::{PageUser, SESSION_COOKIE, https, set_cookie};
 use crate::error::{PageError, render};
-use crate::forms::FormState;
+use crate::forms::{FormState, repeated, single};
 use crate::layout::{Chrome, Ctx};
 
 fn status_for(err: &ServiceError) -> StatusCode {
@@ -489,40 +489,6 @@ pub async fn end_session(
         Ok(()) => Ok(Redirect::to("/account?done=session").into_response()),
         Err(e) => Err(PageError::service(&e, ctx.chrome("account.title"))),
     }
-}
-
-/// Several checkboxes with the same name arrive as repeated pairs, which `Form` cannot
-/// collect into a list; this reads them by hand.
-fn repeated(body: &str, name: &str) -> Vec<String> {
-    body.split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .filter(|(k, _)| *k == name)
-        .map(|(_, v)| v.replace('+', " "))
-        .map(|v| percent_decode(&v))
-        .collect()
-}
-
-fn single(body: &str, name: &str) -> String {
-    repeated(body, name).into_iter().next().unwrap_or_default()
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b == b'%'
-            && let Some(hex) = bytes.get(i + 1..i + 3)
-            && let Ok(v) = u8::from_str_radix(std::str::from_utf8(hex).unwrap_or("zz"), 16)
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 pub async fn create_token(

@@ -632,7 +632,79 @@ pub async fn audit_export(
 struct SettingsPage {
     chrome: Chrome,
     form: FormState,
+    criteria: FormState,
     saved: bool,
+}
+
+fn criteria_form(c: sheji_core::registry::LibraryCriteria) -> FormState {
+    FormState::default()
+        .keep("min_design_investment", &c.min_design_investment.to_string())
+        .keep("years", &c.years.to_string())
+        .keep("min_design_staff", &c.min_design_staff.to_string())
+        .keep("min_new_product_sales", &c.min_new_product_sales.to_string())
+        .keep("min_design_patents", &c.min_design_patents.to_string())
+}
+
+async fn current_criteria(state: &AppState) -> FormState {
+    criteria_form(sheji_service::registry::library::criteria(&state.services).await.unwrap_or_default())
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct CriteriaForm {
+    #[serde(default)]
+    min_design_investment: String,
+    #[serde(default)]
+    years: String,
+    #[serde(default)]
+    min_design_staff: String,
+    #[serde(default)]
+    min_new_product_sales: String,
+    #[serde(default)]
+    min_design_patents: String,
+}
+
+pub async fn criteria_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Form(f): Form<CriteriaForm>,
+) -> Result<Response, PageError> {
+    let num = |s: &str| s.trim().replace(',', "").parse::<f64>().unwrap_or(f64::NAN);
+    let int = |s: &str| s.trim().parse::<i64>().unwrap_or(-1);
+    let new = sheji_core::registry::LibraryCriteria {
+        min_design_investment: num(&f.min_design_investment),
+        years: usize::try_from(int(&f.years)).unwrap_or(0),
+        min_design_staff: int(&f.min_design_staff),
+        min_new_product_sales: num(&f.min_new_product_sales),
+        min_design_patents: int(&f.min_design_patents),
+    };
+    match sheji_service::registry::library::set_criteria(&state.services, &p, new, &c.ip).await {
+        Ok(()) => Ok(Redirect::to("/admin/settings?done=saved").into_response()),
+        Err(ServiceError::Forbidden) => Err(PageError::forbidden(ctx.chrome("nav.settings"))),
+        Err(e) => {
+            let settings = identity::security_settings(&state.services).await.unwrap_or(SecuritySettings {
+                require_totp_for_staff: false,
+                idle_minutes: 30,
+                absolute_hours: 12,
+            });
+            let criteria = FormState::default()
+                .keep("min_design_investment", &f.min_design_investment)
+                .keep("years", &f.years)
+                .keep("min_design_staff", &f.min_design_staff)
+                .keep("min_new_product_sales", &f.min_new_product_sales)
+                .keep("min_design_patents", &f.min_design_patents)
+                .with_error(&e, ctx.lang);
+            Ok(render(
+                StatusCode::BAD_REQUEST,
+                &SettingsPage {
+                    chrome: ctx.chrome("nav.settings"),
+                    form: settings_form(settings),
+                    criteria,
+                    saved: false,
+                },
+            ))
+        }
+    }
 }
 
 fn settings_form(s: SecuritySettings) -> FormState {
@@ -656,7 +728,11 @@ pub async fn settings_page(
         Ok(s) => s,
         Err(e) => return Err(PageError::service(&e, chrome)),
     };
-    Ok(render(StatusCode::OK, &SettingsPage { chrome, form: settings_form(settings), saved: q.done == "saved" }))
+    let criteria = current_criteria(&state).await;
+    Ok(render(
+        StatusCode::OK,
+        &SettingsPage { chrome, form: settings_form(settings), criteria, saved: q.done == "saved" },
+    ))
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -689,9 +765,10 @@ pub async fn settings_submit(
                 .keep("idle_minutes", &f.idle_minutes)
                 .keep("absolute_hours", &f.absolute_hours)
                 .with_error(&e, ctx.lang);
+            let criteria = current_criteria(&state).await;
             Ok(render(
                 StatusCode::BAD_REQUEST,
-                &SettingsPage { chrome: ctx.chrome("nav.settings"), form, saved: false },
+                &SettingsPage { chrome: ctx.chrome("nav.settings"), form, criteria, saved: false },
             ))
         }
     }

@@ -14,7 +14,10 @@ use sheji_core::ids::{DistrictId, OrganizationId};
 use sheji_core::page::PageRequest;
 use sheji_core::registry::LibraryAction;
 use sheji_core::registry::OrgKind;
+use sheji_service::registry::edit::{self, FiguresInput, OrgInput};
 use sheji_service::registry::{self, OrgFilter, OrgPublic, OrgView, PrivateView, library};
+
+use crate::forms::{FormState, repeated, single};
 use sheji_service::{ServiceError, reference};
 
 use super::admin::csv_field;
@@ -40,6 +43,8 @@ pub struct OrgQuery {
     /// After a bulk admission: how many were admitted.
     #[serde(default)]
     done: String,
+    #[serde(default)]
+    sort: String,
 }
 
 impl OrgQuery {
@@ -50,6 +55,11 @@ impl OrgQuery {
             cluster: self.cluster.parse().ok().map(sheji_core::ids::ClusterId),
             qualification: self.qualification.parse().ok(),
             library: self.library.parse().ok(),
+            sort: match self.sort.as_str() {
+                "name" => registry::OrgSort::Name,
+                "newest" => registry::OrgSort::Newest,
+                _ => registry::OrgSort::Registered,
+            },
         }
     }
 }
@@ -100,6 +110,9 @@ struct OrganizationsPage {
     can_import: bool,
     can_admit: bool,
     notice: Option<String>,
+    name_sort: &'static str,
+    name_sort_href: String,
+    newest_href: String,
     pager: Pager,
 }
 
@@ -157,6 +170,9 @@ pub async fn directory(
         can_import: false,
         can_admit: false,
         notice: None,
+        name_sort: if q.sort == "name" { "ascending" } else { "none" },
+        name_sort_href: chrome.href_with("sort", if q.sort == "name" { "" } else { "name" }),
+        newest_href: chrome.href_with("sort", "newest"),
         clusters: Vec::new(),
         qualifications: Vec::new(),
         libraries: sheji_core::registry::LibraryStatus::ALL
@@ -210,7 +226,10 @@ pub async fn staff_list(
         export_href: can_export
             .then(|| format!("/admin/organizations/export.xlsx?{}", ctx.uri.query().unwrap_or_default())),
         can_import: can_edit,
-        can_admit: can_edit,
+        can_admit: p.can(Permission::LibraryDecide, state.services.now()),
+        name_sort: if q.sort == "name" { "ascending" } else { "none" },
+        name_sort_href: chrome.href_with("sort", if q.sort == "name" { "" } else { "name" }),
+        newest_href: chrome.href_with("sort", "newest"),
         notice: (!q.done.is_empty()).then(|| lang.tf("library.admitted", &[("n", &q.done)])),
         clusters,
         qualifications,
@@ -331,6 +350,11 @@ struct OrganizationPage {
     library_class: &'static str,
     library: Option<LibraryTab>,
     notice: Option<String>,
+    can_edit: bool,
+    form: FormState,
+    figure_fields: Vec<(&'static str, String)>,
+    can_apply: bool,
+    applications: Vec<(String, String, &'static str, String, String)>,
 }
 
 fn detail(chrome: Chrome, lang: Lang, view: OrgView) -> OrganizationPage {
@@ -340,6 +364,11 @@ fn detail(chrome: Chrome, lang: Lang, view: OrgView) -> OrganizationPage {
         library_class: view.public.library_status.badge(),
         library: None,
         notice: None,
+        can_edit: false,
+        form: FormState::default(),
+        figure_fields: Vec::new(),
+        can_apply: false,
+        applications: Vec::new(),
         kind: lang.t(&format!("org.kind.{}", view.public.kind.code())).to_owned(),
         industry: view.public.industry_code.clone().unwrap_or_else(|| "—".to_owned()),
         founded: p.and_then(|p| p.founded_on).map(|d| lang.date(d)).unwrap_or_else(|| "—".to_owned()),
@@ -370,6 +399,17 @@ async fn staff_page(
     id: OrganizationId,
     notice: Option<String>,
 ) -> Result<OrganizationPage, PageError> {
+    staff_page_with(state, ctx, p, id, notice, FormState::default()).await
+}
+
+async fn staff_page_with(
+    state: &AppState,
+    ctx: &Ctx,
+    p: &sheji_core::identity::Principal,
+    id: OrganizationId,
+    notice: Option<String>,
+    form: FormState,
+) -> Result<OrganizationPage, PageError> {
     let chrome = ctx.chrome("org.detail").crumb("nav.admin_organizations", Some("/admin/organizations"));
     let view = match registry::get_private(&state.services, p, id).await {
         Ok(view) => view,
@@ -380,9 +420,50 @@ async fn staff_page(
         Ok(l) => l,
         Err(e) => return Err(PageError::service(&e, chrome)),
     };
+    let can_edit = p
+        .scope(Permission::RegistryEdit, state.services.now())
+        .covers(Some(view.public.district_id), Some(view.public.id));
+    let status = view.public.library_status;
+    let apps = async {
+        Ok::<_, ServiceError>((
+            library::can_apply(&state.services, p, id, status).await?,
+            library::applications_of(&state.services, p, id).await?,
+        ))
+    };
+    let (can_apply, applications) = match apps.await {
+        Ok(a) => a,
+        Err(e) => return Err(PageError::service(&e, ctx.chrome("org.detail"))),
+    };
     let mut page = detail(chrome, ctx.lang, view);
     page.library = Some(library_tab(ctx.lang, lib));
     page.notice = notice;
+    page.can_edit = can_edit;
+    page.can_apply = can_apply;
+    page.applications = applications
+        .into_iter()
+        .map(|a| {
+            let class = match a.status.as_str() {
+                "accepted" => "passed",
+                "returned" => "rejected",
+                _ => "progress",
+            };
+            (
+                i18n::datetime(a.submitted_at),
+                ctx.lang.t(&format!("library.application.{}", a.status)).to_owned(),
+                class,
+                a.submitted_by,
+                a.comment.unwrap_or_default(),
+            )
+        })
+        .collect();
+    page.form = form;
+    page.figure_fields = edit::FIGURE_FIELDS
+        .iter()
+        .map(|(f, money)| {
+            let label = ctx.lang.t(&format!("indicator.{f}")).to_owned();
+            (*f, if *money { format!("{label}（{}）", ctx.lang.t("unit.wan_yuan")) } else { label })
+        })
+        .collect();
     Ok(page)
 }
 
@@ -524,5 +605,333 @@ pub async fn admit_selected(
                 .into_response())
         }
         Err(e) => Err(PageError::service(&e, ctx.chrome("nav.admin_organizations"))),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "org_form.html")]
+struct OrgFormPage {
+    chrome: Chrome,
+    form: FormState,
+    creating: bool,
+    action: String,
+    cancel: String,
+    kinds: Vec<(&'static str, String)>,
+    districts: Vec<(String, String)>,
+    clusters: Vec<(String, String, bool)>,
+    industries: Vec<String>,
+    qualifications: Vec<(&'static str, String, bool, String)>,
+}
+
+fn input_from_body(body: &str) -> OrgInput {
+    let checked = repeated(body, "qualifications");
+    OrgInput {
+        uscc: single(body, "uscc"),
+        name: single(body, "name"),
+        short_names: single(body, "short_names"),
+        kind: single(body, "kind"),
+        district_id: single(body, "district_id"),
+        address: single(body, "address"),
+        clusters: repeated(body, "clusters"),
+        industry_code: single(body, "industry_code"),
+        qualifications: checked.iter().map(|q| (q.clone(), single(body, &format!("year_{q}")))).collect(),
+        website: single(body, "website"),
+        description: single(body, "description"),
+        founded_on: single(body, "founded_on"),
+        contact_name: single(body, "contact_name"),
+        contact_phone: single(body, "contact_phone"),
+    }
+}
+
+async fn org_form(
+    state: &AppState,
+    ctx: &Ctx,
+    p: &sheji_core::identity::Principal,
+    input: &OrgInput,
+    form: FormState,
+    target: Option<OrganizationId>,
+) -> Result<OrgFormPage, PageError> {
+    let lang = ctx.lang;
+    let title = if target.is_some() { "org.edit" } else { "org.new" };
+    let chrome = ctx.chrome(title).crumb("nav.admin_organizations", Some("/admin/organizations"));
+    let scope = p.scope(Permission::RegistryEdit, state.services.now());
+    let lists = async {
+        let districts =
+            reference::list_districts(&state.services, &Default::default(), PageRequest::new(Some(1), Some(200)))
+                .await?;
+        let clusters = reference::list_clusters(&state.services, None, PageRequest::new(Some(1), Some(200))).await?;
+        let industries = reference::industry_division_codes(&state.services).await?;
+        Ok::<_, ServiceError>((districts.items, clusters.items, industries))
+    };
+    let (districts, clusters, industries) = match lists.await {
+        Ok(l) => l,
+        Err(e) => return Err(PageError::service(&e, chrome)),
+    };
+    let form = form
+        .keep("uscc", &input.uscc)
+        .keep("name", &input.name)
+        .keep("short_names", &input.short_names)
+        .keep("kind", &input.kind)
+        .keep("district_id", &input.district_id)
+        .keep("address", &input.address)
+        .keep("industry_code", &input.industry_code)
+        .keep("website", &input.website)
+        .keep("description", &input.description)
+        .keep("founded_on", &input.founded_on)
+        .keep("contact_name", &input.contact_name)
+        .keep("contact_phone", &input.contact_phone);
+    Ok(OrgFormPage {
+        creating: target.is_none(),
+        action: target
+            .map_or_else(|| "/admin/organizations/new".to_owned(), |id| format!("/admin/organizations/{id}/edit")),
+        cancel: target.map_or_else(|| "/admin/organizations".to_owned(), |id| format!("/admin/organizations/{id}")),
+        kinds: OrgKind::ALL.iter().map(|k| (k.code(), lang.t(&format!("org.kind.{}", k.code())).to_owned())).collect(),
+        // The picker offers only districts in force that the caller's scope reaches.
+        districts: districts
+            .into_iter()
+            .filter(|d| {
+                d.status.accepts_new_records()
+                    && (scope.all || scope.districts.contains(&d.id) || input.district_id == d.id.to_string())
+            })
+            .map(|d| (d.id.to_string(), d.name))
+            .collect(),
+        clusters: clusters
+            .into_iter()
+            .map(|c| (c.id.to_string(), c.name, input.clusters.contains(&c.id.to_string())))
+            .collect(),
+        industries,
+        qualifications: sheji_core::registry::Qualification::ALL
+            .iter()
+            .map(|q| {
+                let chosen = input.qualifications.iter().find(|(c, _)| c == q.code());
+                (
+                    q.code(),
+                    lang.t(&format!("qualification.{}", q.code())).to_owned(),
+                    chosen.is_some(),
+                    chosen.map(|(_, y)| y.clone()).unwrap_or_default(),
+                )
+            })
+            .collect(),
+        form,
+        chrome,
+    })
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, _): PageUser,
+) -> Result<Response, PageError> {
+    if !p.can(Permission::RegistryEdit, state.services.now()) {
+        return Err(PageError::forbidden(ctx.chrome("org.new")));
+    }
+    Ok(render(StatusCode::OK, &org_form(&state, &ctx, &p, &OrgInput::default(), FormState::default(), None).await?))
+}
+
+pub async fn new_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    body: String,
+) -> Result<Response, PageError> {
+    let input = input_from_body(&body);
+    match edit::create(&state.services, &p, &input, &c.ip).await {
+        Ok(id) => Ok(axum::response::Redirect::to(&format!("/admin/organizations/{id}?done=created")).into_response()),
+        Err(ServiceError::Forbidden) => Err(PageError::forbidden(ctx.chrome("org.new"))),
+        Err(e) => {
+            let form = FormState::default().with_error(&e, ctx.lang);
+            Ok(render(StatusCode::BAD_REQUEST, &org_form(&state, &ctx, &p, &input, form, None).await?))
+        }
+    }
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, _): PageUser,
+    Path(id): Path<i32>,
+) -> Result<Response, PageError> {
+    let id = OrganizationId(id);
+    match edit::form_of(&state.services, &p, id).await {
+        Ok(input) => {
+            Ok(render(StatusCode::OK, &org_form(&state, &ctx, &p, &input, FormState::default(), Some(id)).await?))
+        }
+        Err(ServiceError::Forbidden) => Err(PageError::forbidden(ctx.chrome("org.edit"))),
+        Err(e) => Err(PageError::service(&e, ctx.chrome("org.edit"))),
+    }
+}
+
+pub async fn edit_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Path(id): Path<i32>,
+    body: String,
+) -> Result<Response, PageError> {
+    let id = OrganizationId(id);
+    let mut input = input_from_body(&body);
+    match edit::update(&state.services, &p, id, &input, &c.ip).await {
+        Ok(changed) => Ok(axum::response::Redirect::to(&format!(
+            "/admin/organizations/{id}?done={}",
+            if changed { "saved" } else { "unchanged" }
+        ))
+        .into_response()),
+        Err(e @ (ServiceError::Forbidden | ServiceError::NotFound { .. })) => {
+            Err(PageError::service(&e, ctx.chrome("org.edit")))
+        }
+        Err(e) => {
+            if let Ok(stored) = edit::form_of(&state.services, &p, id).await {
+                input.uscc = stored.uscc;
+            }
+            let form = FormState::default().with_error(&e, ctx.lang);
+            Ok(render(StatusCode::BAD_REQUEST, &org_form(&state, &ctx, &p, &input, form, Some(id)).await?))
+        }
+    }
+}
+
+pub async fn figures_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Path(id): Path<i32>,
+    body: String,
+) -> Result<Response, PageError> {
+    let id = OrganizationId(id);
+    let mut input = FiguresInput { year: single(&body, "year"), ..Default::default() };
+    for (field, _) in edit::FIGURE_FIELDS {
+        input.values.insert(field, single(&body, field));
+    }
+    match edit::save_figures(&state.services, &p, id, &input, &c.ip).await {
+        Ok(()) => Ok(axum::response::Redirect::to(&format!("/admin/organizations/{id}?done=figures")).into_response()),
+        Err(e @ (ServiceError::Forbidden | ServiceError::NotFound { .. })) => {
+            Err(PageError::service(&e, ctx.chrome("org.detail")))
+        }
+        Err(e) => {
+            let mut form = FormState::default().keep("year", &input.year);
+            for (k, v) in &input.values {
+                form = form.keep(k, v);
+            }
+            let form = form.with_error(&e, ctx.lang);
+            Ok(render(StatusCode::BAD_REQUEST, &staff_page_with(&state, &ctx, &p, id, None, form).await?))
+        }
+    }
+}
+
+pub async fn apply(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Path(id): Path<i32>,
+    body: String,
+) -> Result<Response, PageError> {
+    let id = OrganizationId(id);
+    let statement = single(&body, "statement");
+    match library::apply(&state.services, &p, id, &statement, &c.ip).await {
+        Ok(_) => Ok(axum::response::Redirect::to(&format!("/admin/organizations/{id}?done=applied")).into_response()),
+        Err(e @ (ServiceError::Forbidden | ServiceError::NotFound { .. })) => {
+            Err(PageError::service(&e, ctx.chrome("org.detail")))
+        }
+        Err(e) => {
+            let form = FormState::default().keep("statement", &statement).with_error(&e, ctx.lang);
+            let status =
+                if matches!(e, ServiceError::Conflict { .. }) { StatusCode::CONFLICT } else { StatusCode::BAD_REQUEST };
+            let notice = (!matches!(e, ServiceError::Fields(_))).then(|| e.message(ctx.lang));
+            Ok(render(status, &staff_page_with(&state, &ctx, &p, id, notice, form).await?))
+        }
+    }
+}
+
+/// One open application in the district's queue.
+pub struct ApplicationRow {
+    id: i32,
+    org: OrganizationId,
+    name: String,
+    by: String,
+    at: String,
+    statement: String,
+}
+
+#[derive(Template)]
+#[template(path = "applications.html")]
+struct ApplicationsPage {
+    chrome: Chrome,
+    rows: Vec<ApplicationRow>,
+    notice: Option<String>,
+    pager: Pager,
+}
+
+pub async fn applications(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, _): PageUser,
+    Query(q): Query<DoneQuery>,
+) -> Result<Response, PageError> {
+    let chrome = ctx.chrome("nav.applications").crumb("nav.registry", None);
+    let page = match library::open_applications(&state.services, &p, PageRequest::default()).await {
+        Ok(page) => page,
+        Err(ServiceError::Forbidden) => return Err(PageError::forbidden(chrome)),
+        Err(e) => return Err(PageError::service(&e, chrome)),
+    };
+    let view = ApplicationsPage {
+        notice: (!q.done.is_empty()).then(|| ctx.lang.t(&format!("library.done.{}", q.done)).to_owned()),
+        pager: chrome.pager(&page),
+        rows: page
+            .items
+            .into_iter()
+            .map(|a| ApplicationRow {
+                id: a.id,
+                org: a.organization,
+                name: a.organization_name,
+                by: a.submitted_by,
+                at: i18n::datetime(a.submitted_at),
+                statement: a.statement,
+            })
+            .collect(),
+        chrome,
+    };
+    Ok(render(StatusCode::OK, &view))
+}
+
+pub async fn decide(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Path(id): Path<i32>,
+    body: String,
+) -> Result<Response, PageError> {
+    let accept = single(&body, "decision") == "accept";
+    match library::decide(&state.services, &p, id, accept, &single(&body, "comment"), &c.ip).await {
+        Ok(()) => Ok(axum::response::Redirect::to(&format!(
+            "/admin/library/applications?done={}",
+            if accept { "admit" } else { "return" }
+        ))
+        .into_response()),
+        Err(e @ ServiceError::Fields(_)) | Err(e @ ServiceError::Conflict { .. }) => {
+            let chrome = ctx.chrome("nav.applications");
+            let status =
+                if matches!(e, ServiceError::Conflict { .. }) { StatusCode::CONFLICT } else { StatusCode::BAD_REQUEST };
+            let page = library::open_applications(&state.services, &p, PageRequest::default())
+                .await
+                .map_err(|e| PageError::service(&e, ctx.chrome("nav.applications")))?;
+            let view = ApplicationsPage {
+                notice: Some(e.message(ctx.lang)),
+                pager: chrome.pager(&page),
+                rows: page
+                    .items
+                    .into_iter()
+                    .map(|a| ApplicationRow {
+                        id: a.id,
+                        org: a.organization,
+                        name: a.organization_name,
+                        by: a.submitted_by,
+                        at: i18n::datetime(a.submitted_at),
+                        statement: a.statement,
+                    })
+                    .collect(),
+                chrome,
+            };
+            Ok(render(status, &view))
+        }
+        Err(e) => Err(PageError::service(&e, ctx.chrome("nav.applications"))),
     }
 }

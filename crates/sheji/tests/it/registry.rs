@@ -459,6 +459,34 @@ async fn the_library_workflow_with_its_checklist() {
     );
     let view = registry::get(&app.services, None, OrganizationId(org.get())).await.unwrap();
     assert_eq!(view.public.library_status.code(), "removed");
+
+    // The same through the API: the checklist, then a decision as JSON with the CSRF header.
+    let api = app.get_as(&admin, &format!("/api/v1/staff/organizations/{org}/library")).await.json();
+    assert_eq!(api["status"], "removed");
+    assert_eq!(api["checklist"].as_array().unwrap().len(), 3);
+    assert_eq!(api["actions"], serde_json::json!(["propose", "admit"]));
+    let post = |body: &str, csrf: Option<&str>| {
+        let mut r = Request::post(format!("/api/v1/staff/organizations/{org}/library"))
+            .header("cookie", format!("sheji_csrf={}; sheji_session={}", admin.csrf, admin.session.clone().unwrap()))
+            .header("content-type", "application/json");
+        if let Some(t) = csrf {
+            r = r.header("x-csrf-token", t);
+        }
+        r.body(Body::from(body.to_owned())).unwrap()
+    };
+    assert_eq!(
+        app.send(post(r#"{"action":"admit"}"#, None)).await.status,
+        StatusCode::FORBIDDEN,
+        "cookie calls need the CSRF header"
+    );
+    let admitted = app.send(post(r#"{"action":"admit"}"#, Some(&admin.csrf))).await;
+    assert_eq!(admitted.status, StatusCode::OK, "{}", admitted.body);
+    assert_eq!(admitted.json()["status"], "in_library");
+    let illegal = app.send(post(r#"{"action":"admit"}"#, Some(&admin.csrf))).await;
+    assert_eq!(illegal.status, StatusCode::CONFLICT);
+    assert_eq!(illegal.json()["error"]["code"], "conflict");
+    let bad = app.send(post(r#"{"action":"promote"}"#, Some(&admin.csrf))).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     app.finish().await;
 }
 
@@ -492,4 +520,274 @@ fn cli_import_checks_before_writing() {
     let again = run(&["--skip-invalid"]);
     assert!(String::from_utf8_lossy(&again.stdout).contains("新增 0 家，更新 0 家，无变化 2 家"));
     let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn organizations_are_created_and_edited_through_forms() {
+    let Some(app) = TestApp::with_demo(Backend::Sqlite).await else { return };
+    let districts = sheji_service::reference::list_districts(
+        &app.services,
+        &Default::default(),
+        PageRequest::new(Some(1), Some(200)),
+    )
+    .await
+    .unwrap();
+    let id_of = |n: &str| districts.items.iter().find(|d| d.name == n).unwrap().id.get();
+    let (bishan, jiulong) = (id_of("璧山区"), id_of("九龙坡区"));
+    app.user("form_branch", "branch_staff", Some(bishan), None).await;
+    let branch = app.signed_in("form_branch").await;
+    let bad = app
+        .post_form(
+            &branch,
+            "/admin/organizations/new",
+            &[
+                ("uscc", "91500120MA5UHHHH9X"),
+                ("name", ""),
+                ("district_id", &jiulong.to_string()),
+                ("contact_phone", "12345"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    for message in ["校验位不符", "请填写单位名称", "请选择单位类型", "电话号码格式不正确"]
+    {
+        assert!(bad.body.contains(message), "{message} missing");
+    }
+    let code = uscc("91500120MA5UHHHH9");
+    let outside = app
+        .post_form(
+            &branch,
+            "/admin/organizations/new",
+            &[
+                ("uscc", &code),
+                ("name", "重庆表单测试有限公司"),
+                ("kind", "manufacturer"),
+                ("district_id", &jiulong.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(outside.status, StatusCode::BAD_REQUEST, "a branch cannot register in another district");
+    assert!(outside.body.contains("不在您的管理范围内"));
+    let created = app
+        .post_form(
+            &branch,
+            "/admin/organizations/new",
+            &[
+                ("uscc", &code),
+                ("name", "重庆表单测试(璧山)有限公司"),
+                ("kind", "manufacturer"),
+                ("district_id", &bishan.to_string()),
+                ("contact_phone", "13900001111"),
+                ("qualifications", "high_tech"),
+                ("year_high_tech", "2024"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let location = created.header("location").to_owned();
+    let id: i32 = location.trim_start_matches("/admin/organizations/").split('?').next().unwrap().parse().unwrap();
+    let page = app.get_as(&branch, &location).await;
+    assert!(page.body.contains("重庆表单测试（璧山）有限公司") && page.body.contains("13900001111"));
+    let duplicate = app
+        .post_form(
+            &branch,
+            "/admin/organizations/new",
+            &[("uscc", &code), ("name", "x"), ("kind", "manufacturer"), ("district_id", &bishan.to_string())],
+        )
+        .await;
+    assert!(duplicate.body.contains("已登记"));
+
+    let figures = app
+        .post_form(
+            &branch,
+            &format!("/admin/organizations/{id}/figures"),
+            &[("year", "2025"), ("staff_total", "10"), ("design_staff", "12"), ("revenue", "1,000")],
+        )
+        .await;
+    assert_eq!(figures.status, StatusCode::BAD_REQUEST);
+    assert!(figures.body.contains("设计人员不能多于从业人员总数"));
+    let figures = app
+        .post_form(
+            &branch,
+            &format!("/admin/organizations/{id}/figures"),
+            &[("year", "2025"), ("staff_total", "100"), ("design_staff", "12"), ("design_investment", "88.5")],
+        )
+        .await;
+    assert_eq!(figures.status, StatusCode::SEE_OTHER, "{}", figures.body);
+    assert!(app.get_as(&branch, &format!("/admin/organizations/{id}")).await.body.contains("88.5"));
+
+    let form = app.get_as(&branch, &format!("/admin/organizations/{id}/edit")).await;
+    assert!(form.body.contains("13900001111") && form.body.contains(&code));
+    let edited = app
+        .post_form(
+            &branch,
+            &format!("/admin/organizations/{id}/edit"),
+            &[
+                ("name", "重庆表单测试(璧山)股份有限公司"),
+                ("kind", "manufacturer"),
+                ("district_id", &bishan.to_string()),
+                ("contact_phone", "13900001111"),
+            ],
+        )
+        .await;
+    assert_eq!(edited.status, StatusCode::SEE_OTHER);
+    let trail = app.get_as(&branch, &format!("/admin/audit?target_type=organization&target_id={id}")).await;
+    assert_eq!(trail.status, StatusCode::FORBIDDEN, "branches do not read the trail");
+    // Another district's organization cannot be edited by this branch.
+    let other = registry::list_public(
+        &app.services,
+        &OrgFilter { district: Some(sheji_core::ids::DistrictId(jiulong)), ..Default::default() },
+        PageRequest::default(),
+    )
+    .await
+    .unwrap()
+    .items[0]
+        .id;
+    assert_eq!(app.get_as(&branch, &format!("/admin/organizations/{other}/edit")).await.status, StatusCode::NOT_FOUND);
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn an_organization_applies_and_its_district_decides() {
+    let Some(app) = TestApp::with_demo(Backend::Sqlite).await else { return };
+    let districts = sheji_service::reference::list_districts(
+        &app.services,
+        &Default::default(),
+        PageRequest::new(Some(1), Some(200)),
+    )
+    .await
+    .unwrap();
+    let id_of = |n: &str| districts.items.iter().find(|d| d.name == n).unwrap().id.get();
+    let (bishan, jiulong) = (id_of("璧山区"), id_of("九龙坡区"));
+    let org = registry::list_public(
+        &app.services,
+        &OrgFilter { district: Some(sheji_core::ids::DistrictId(bishan)), ..Default::default() },
+        PageRequest::default(),
+    )
+    .await
+    .unwrap()
+    .items[0]
+        .id;
+    app.user("ap_owner", "org_admin", None, Some(org.get())).await;
+    app.user("ap_branch", "branch_staff", Some(bishan), None).await;
+    app.user("ap_other", "branch_staff", Some(jiulong), None).await;
+    let owner = app.signed_in("ap_owner").await;
+    let short = app.post_form(&owner, &format!("/admin/organizations/{org}/apply"), &[("statement", "太短")]).await;
+    assert_eq!(short.status, StatusCode::BAD_REQUEST);
+    assert!(short.body.contains("10—2000 字"));
+    let applied = app
+        .post_form(
+            &owner,
+            &format!("/admin/organizations/{org}/apply"),
+            &[("statement", "公司设有独立设计中心，设计人员 18 人，近两年设计投入均超过 100 万元。")],
+        )
+        .await;
+    assert_eq!(applied.status, StatusCode::SEE_OTHER, "{}", applied.body);
+    let twice = app
+        .post_form(&owner, &format!("/admin/organizations/{org}/apply"), &[("statement", "再次申请再次申请再次申请")])
+        .await;
+    assert_eq!(twice.status, StatusCode::CONFLICT, "one open application at a time");
+    assert_eq!(
+        app.get_as(&owner, "/admin/library/applications").await.status,
+        StatusCode::FORBIDDEN,
+        "an organization does not decide"
+    );
+    let cannot_admit_self =
+        app.post_form(&owner, &format!("/admin/organizations/{org}/library"), &[("action", "admit")]).await;
+    assert_eq!(cannot_admit_self.status, StatusCode::FORBIDDEN);
+
+    let other = app.signed_in("ap_other").await;
+    let queue = app.get_as(&other, "/admin/library/applications").await;
+    assert!(queue.body.contains("暂无待审核"), "another district does not see it");
+    let branch = app.signed_in("ap_branch").await;
+    let queue = app.get_as(&branch, "/admin/library/applications").await;
+    let app_id: String = queue
+        .body
+        .split("/admin/library/applications/")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    assert_eq!(
+        app.post_form(&other, &format!("/admin/library/applications/{app_id}"), &[("decision", "accept")]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let no_comment =
+        app.post_form(&branch, &format!("/admin/library/applications/{app_id}"), &[("decision", "return")]).await;
+    assert_eq!(no_comment.status, StatusCode::BAD_REQUEST);
+    let returned = app
+        .post_form(
+            &branch,
+            &format!("/admin/library/applications/{app_id}"),
+            &[("decision", "return"), ("comment", "请补充近两年设计投入凭证")],
+        )
+        .await;
+    assert_eq!(returned.status, StatusCode::SEE_OTHER);
+    let page = app.get_as(&owner, &format!("/admin/organizations/{org}")).await.body;
+    assert!(page.contains("已退回") && page.contains("请补充近两年设计投入凭证"), "the organization sees the comment");
+    let again = app
+        .post_form(
+            &owner,
+            &format!("/admin/organizations/{org}/apply"),
+            &[("statement", "已补充近两年设计投入凭证，请再次审核。")],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    let queue = app.get_as(&branch, "/admin/library/applications").await;
+    let app_id: String = queue
+        .body
+        .split("/admin/library/applications/")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let accepted =
+        app.post_form(&branch, &format!("/admin/library/applications/{app_id}"), &[("decision", "accept")]).await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER);
+    assert_eq!(registry::get(&app.services, None, org).await.unwrap().public.library_status.code(), "in_library");
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn administrators_edit_the_library_criteria() {
+    let Some(app) = TestApp::new(Backend::Sqlite).await else { return };
+    app.user("crit_admin", "admin", None, None).await;
+    app.user("crit_hq", "hq_staff", None, None).await;
+    let admin = app.signed_in("crit_admin").await;
+    let bad = app
+        .post_form(
+            &admin,
+            "/admin/settings/library",
+            &[
+                ("min_design_investment", "-5"),
+                ("years", "9"),
+                ("min_design_staff", "5"),
+                ("min_new_product_sales", "500"),
+                ("min_design_patents", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("不能为负数") && bad.body.contains("1 到 5"));
+    let ok = app
+        .post_form(
+            &admin,
+            "/admin/settings/library",
+            &[
+                ("min_design_investment", "30"),
+                ("years", "1"),
+                ("min_design_staff", "3"),
+                ("min_new_product_sales", "200"),
+                ("min_design_patents", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let c = sheji_service::registry::library::criteria(&app.services).await.unwrap();
+    assert_eq!((c.min_design_investment, c.years, c.min_design_staff), (30.0, 1, 3));
+    let hq = app.signed_in("crit_hq").await;
+    assert_eq!(app.post_form(&hq, "/admin/settings/library", &[("years", "1")]).await.status, StatusCode::FORBIDDEN);
+    app.finish().await;
 }

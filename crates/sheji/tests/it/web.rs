@@ -95,6 +95,7 @@ async fn openapi_document_lists_every_route() {
         "/api/v1/organizations/{id}",
         "/api/v1/staff/organizations",
         "/api/v1/staff/organizations/{id}",
+        "/api/v1/staff/organizations/{id}/library",
         "/api/v1/me",
         "/api/v1/accounts",
         "/api/v1/accounts/{id}",
