@@ -74,6 +74,26 @@ pub async fn record(tx: &Tx, now: DateTime<Utc>, actor: &Actor, change: Change<'
     Ok(())
 }
 
+/// Appends several records to the trail inside `tx`, in order, in a few statements.
+pub async fn record_many(tx: &Tx, now: DateTime<Utc>, actor: &Actor, changes: Vec<Change<'_>>) -> Result<(), ServiceError> {
+    let records = changes
+        .into_iter()
+        .map(|change| NewAudit {
+            at_ms: now.timestamp_millis(),
+            actor_id: actor.account,
+            actor_name: actor.name.clone(),
+            ip: actor.ip.clone(),
+            action: change.action.to_owned(),
+            target_type: change.target_type.to_owned(),
+            target_id: change.target_id,
+            before: change.before.to_string(),
+            after: change.after.to_string(),
+        })
+        .collect();
+    store::append_many(tx, records).await?;
+    Ok(())
+}
+
 /// Records a change in a transaction of its own (sign-in attempts and the like, which have
 /// nothing else to commit).
 pub async fn record_alone(services: &Services, actor: &Actor, change: Change<'_>) -> Result<(), ServiceError> {

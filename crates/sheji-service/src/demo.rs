@@ -149,17 +149,31 @@ pub fn organizations(
 ) -> Vec<(NewOrganization, String)> {
     let mut names = HashSet::new();
     let mut codes = HashSet::new();
+    organizations_mix(rng, &DEMO_MIX, districts, clusters, industries, &mut names, &mut codes)
+}
+
+/// Builds `mix` organizations (kind, how many), unique by name and USCC against `names` and
+/// `codes` (which the caller keeps across batches). Pure but for the sets.
+pub fn organizations_mix(
+    rng: &mut impl Rng,
+    mix: &[(OrgKind, usize)],
+    districts: &[District],
+    clusters: &[Cluster],
+    industries: &[String],
+    names: &mut HashSet<String>,
+    codes: &mut HashSet<String>,
+) -> Vec<(NewOrganization, String)> {
     let mut out = Vec::new();
     let weighted: Vec<(&District, u32)> = districts.iter().map(|d| (d, district_weight(&d.name))).collect();
-    for (kind, n) in DEMO_MIX {
+    for &(kind, n) in mix {
         for _ in 0..n {
             let Ok((district, _)) = weighted.choose_weighted(rng, |(_, w)| *w) else {
                 return out;
             };
-            let Some((name, trade)) = unique_name(rng, kind, district, &mut names) else {
+            let Some((name, trade)) = unique_name(rng, kind, district, names) else {
                 continue;
             };
-            let Some(code) = unique_uscc(rng, kind, district, &mut codes) else {
+            let Some(code) = unique_uscc(rng, kind, district, codes) else {
                 continue;
             };
             let clusters = pick_clusters(rng, kind, clusters);
@@ -304,13 +318,27 @@ fn unique_name(
     district: &District,
     taken: &mut HashSet<String>,
 ) -> Option<(String, &'static Trade)> {
-    loop {
-        let brand = BRANDS.choose(rng).copied().unwrap_or("渝达");
+    for attempt in 0.. {
+        // The listed brands run out at city scale; then brands are coined from two characters.
+        let coined;
+        let brand = if attempt < 20 {
+            BRANDS.choose(rng).copied().unwrap_or("渝达")
+        } else {
+            coined = format!(
+                "{}{}",
+                BRAND_CHARS.choose(rng).copied().unwrap_or('渝'),
+                BRAND_CHARS.choose(rng).copied().unwrap_or('达')
+            );
+            coined.as_str()
+        };
         let trade = TRADES.choose(rng)?;
         let place = if rng.random_bool(0.5) { "重庆".to_owned() } else { format!("重庆{}", place_word(district)) };
         let name = match kind {
             OrgKind::Manufacturer => {
-                format!("{place}{brand}{}{}", trade.word, LEGAL_FORMS.choose(rng).copied().unwrap_or("有限公司"))
+                let form = LEGAL_FORMS.choose(rng).copied().unwrap_or("有限公司");
+                // "储能科技科技有限公司" reads wrong: a trade that ends in 科技 takes the plain form.
+                let form = if trade.word.ends_with("科技") && form.starts_with("科技") { "有限公司" } else { form };
+                format!("{place}{brand}{}{form}", trade.word)
             }
             OrgKind::DesignFirm => {
                 let form = ["工业设计有限公司", "产品设计有限公司", "设计咨询有限公司", "创意设计有限公司"]
@@ -339,6 +367,11 @@ fn unique_name(
                     .copied()
                     .unwrap_or("服务有限公司")
             ),
+            OrgKind::Association if attempt >= 20 => format!(
+                "重庆{}{brand}{}协会",
+                place_word(district),
+                ["工业设计", "产品设计", "包装设计"].choose(rng).copied().unwrap_or("工业设计")
+            ),
             OrgKind::Association => format!(
                 "重庆市{}协会",
                 ["工业设计", "汽车摩托车设计", "包装设计", "服务设计", "家居设计", "电子信息设计"]
@@ -356,7 +389,15 @@ fn unique_name(
             return Some((name, trade));
         }
     }
+    None
 }
+
+/// Characters for coined brand names (auspicious and common in company names).
+const BRAND_CHARS: &[char] = &[
+    '华', '渝', '达', '盛', '泰', '恒', '鑫', '宏', '瑞', '丰', '嘉', '兴', '隆', '源', '通', '远', '博', '创', '新', '智',
+    '精', '诚', '信', '德', '和', '安', '康', '宇', '航', '辉', '峰', '川', '江', '山', '城', '巴', '锦', '汇', '联', '众',
+    '腾', '飞', '宸', '睿', '星', '海', '云', '晟', '鼎', '誉', '凯', '卓', '越', '铭', '昊', '启', '明', '昌', '佳', '美',
+];
 
 fn unique_uscc(rng: &mut impl Rng, kind: OrgKind, district: &District, taken: &mut HashSet<String>) -> Option<Uscc> {
     // Registration department and category (GB 32100 positions 1–2): companies are 91
@@ -368,8 +409,10 @@ fn unique_uscc(rng: &mut impl Rng, kind: OrgKind, district: &District, taken: &m
     };
     let division = district.code.as_ref().map_or("500000", |c| c.as_str());
     for _ in 0..100 {
-        let body: String =
-            (0..6).map(|_| char::from(*uscc::ALPHABET.get(rng.random_range(0..10)).unwrap_or(&b'0'))).collect();
+        // Six characters from the whole alphabet: 31^6 codes per district and category.
+        let body: String = (0..6)
+            .map(|_| char::from(*uscc::ALPHABET.get(rng.random_range(0..uscc::ALPHABET.len())).unwrap_or(&b'0')))
+            .collect();
         let org8 = format!("MA{body}");
         let org_check = uscc::org_code_check_char(&org8)?;
         let first17 = format!("{prefix}{division}{org8}{org_check}");

@@ -283,3 +283,64 @@ pub async fn tamper_for_test(tx: &Tx, id: AuditId, new_ip: &str) -> Result<(), S
 pub async fn count(db: &impl Db) -> Result<u64, StoreError> {
     Ok(audit_record::Entity::find().select_only().column(audit_record::Column::Id).count(db.conn()).await?)
 }
+
+/// Appends several records in `tx` in a few statements: the head is bumped once (the same
+/// lock as [`append`]), the chain computed in order, and the rows inserted in bulk.
+pub async fn append_many(tx: &Tx, records: Vec<NewAudit>) -> Result<(), StoreError> {
+    if records.is_empty() {
+        return Ok(());
+    }
+    let db = tx.conn();
+    audit_head::Entity::update_many()
+        .col_expr(audit_head::Column::Seq, Expr::col(audit_head::Column::Seq).add(1))
+        .filter(audit_head::Column::Id.eq(1))
+        .exec(db)
+        .await?;
+    let head = audit_head::Entity::find_by_id(1)
+        .one(db)
+        .await?
+        .ok_or_else(|| StoreError::corrupt("audit head", "missing; run sheji migrate"))?;
+    let mut previous = head.last_hash;
+    let mut rows = Vec::with_capacity(records.len());
+    for r in records {
+        let hash = chain_hash(
+            &previous,
+            &AuditContent {
+                at_ms: r.at_ms,
+                actor_id: r.actor_id,
+                actor_name: &r.actor_name,
+                ip: &r.ip,
+                action: &r.action,
+                target_type: &r.target_type,
+                target_id: &r.target_id,
+                before: &r.before,
+                after: &r.after,
+            },
+        );
+        rows.push(audit_record::ActiveModel {
+            at_ms: Set(r.at_ms),
+            actor_id: Set(r.actor_id),
+            actor_name: Set(r.actor_name),
+            ip: Set(r.ip),
+            action: Set(r.action),
+            target_type: Set(r.target_type),
+            target_id: Set(r.target_id),
+            before_json: Set(r.before),
+            after_json: Set(r.after),
+            prev_hash: Set(previous.clone()),
+            hash: Set(hash.clone()),
+            ..Default::default()
+        });
+        previous = hash;
+    }
+    // Inserted in chain order, so ids ascend with the chain as `verify` walks it.
+    for chunk in rows.chunks(300) {
+        audit_record::Entity::insert_many(chunk.to_vec()).exec(db).await?;
+    }
+    audit_head::Entity::update_many()
+        .col_expr(audit_head::Column::LastHash, Expr::val(previous))
+        .filter(audit_head::Column::Id.eq(1))
+        .exec(db)
+        .await?;
+    Ok(())
+}

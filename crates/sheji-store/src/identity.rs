@@ -665,3 +665,59 @@ pub async fn put_setting(tx: &Tx, key: &str, value: &str, now: DateTime<Utc>) ->
     }
     Ok(())
 }
+
+/// Inserts many accounts, each with one affiliation (generators); returns how many.
+/// Usernames must be new.
+pub async fn insert_accounts_bulk(
+    tx: &Tx,
+    accounts: &[(NewAccount, Affiliation)],
+    now: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    const BULK: usize = 300;
+    for chunk in accounts.chunks(BULK) {
+        account::Entity::insert_many(chunk.iter().map(|(a, _)| account::ActiveModel {
+            username: Set(a.username.clone()),
+            display_name: Set(a.display_name.clone()),
+            phone_enc: Set(a.phone_enc.clone()),
+            email: Set(a.email.clone()),
+            status: Set(a.status.code().to_owned()),
+            password_hash: Set(a.password_hash.clone()),
+            must_change_password: Set(a.must_change_password),
+            totp_secret_enc: Set(None),
+            totp_last_step: Set(None),
+            failed_logins: Set(0),
+            locked_until: Set(None),
+            last_login_at: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }))
+        .exec(tx.conn())
+        .await?;
+        let names: Vec<&str> = chunk.iter().map(|(a, _)| a.username.as_str()).collect();
+        let ids: std::collections::HashMap<String, i32> = account::Entity::find()
+            .select_only()
+            .column(account::Column::Username)
+            .column(account::Column::Id)
+            .filter(account::Column::Username.is_in(names))
+            .into_tuple()
+            .all(tx.conn())
+            .await?
+            .into_iter()
+            .collect();
+        affiliation::Entity::insert_many(chunk.iter().filter_map(|(a, aff)| {
+            ids.get(&a.username).map(|id| affiliation::ActiveModel {
+                account_id: Set(*id),
+                role: Set(aff.role.code().to_owned()),
+                organization_id: Set(aff.organization.map(OrganizationId::get)),
+                district_id: Set(aff.district.map(DistrictId::get)),
+                until: Set(aff.until),
+                created_at: Set(now),
+                ..Default::default()
+            })
+        }))
+        .exec(tx.conn())
+        .await?;
+    }
+    Ok(accounts.len() as u64)
+}

@@ -475,3 +475,208 @@ pub async fn list_open_applications(
         .await?;
     Ok(sheji_core::page::Page::new(with_names(db, rows).await?, page, total))
 }
+
+/// Rows per bulk INSERT: 13 columns × 400 rows stays under every backend's parameter limit.
+const BULK: usize = 400;
+
+/// Inserts many years of figures at once (generators and bulk loads); existing rows are not
+/// expected (the caller loads fresh organizations).
+pub async fn insert_indicators_bulk(
+    tx: &Tx,
+    rows: &[(OrganizationId, i32, Indicators)],
+    now: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    for chunk in rows.chunks(BULK) {
+        organization_indicator::Entity::insert_many(chunk.iter().map(|(id, year, i)| organization_indicator::ActiveModel {
+            organization_id: Set(id.get()),
+            year: Set(*year),
+            revenue: Set(i.revenue),
+            rd_spend: Set(i.rd_spend),
+            design_investment: Set(i.design_investment),
+            staff_total: Set(i.staff_total),
+            design_staff: Set(i.design_staff),
+            senior_design_staff: Set(i.senior_design_staff),
+            design_patents: Set(i.design_patents),
+            new_product_sales: Set(i.new_product_sales),
+            design_service_revenue: Set(i.design_service_revenue),
+            awards: Set(i.awards),
+            updated_at: Set(now),
+        }))
+        .exec(tx.conn())
+        .await?;
+    }
+    Ok(rows.len() as u64)
+}
+
+/// Sets the library status of many organizations at once (generators).
+pub async fn set_library_status_bulk(
+    tx: &Tx,
+    ids: &[OrganizationId],
+    status: LibraryStatus,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    for chunk in ids.chunks(BULK) {
+        organization::Entity::update_many()
+            .col_expr(organization::Column::LibraryStatus, Expr::val(status.code()))
+            .col_expr(organization::Column::LibraryChangedAt, Expr::val(now))
+            .filter(organization::Column::Id.is_in(chunk.iter().map(|i| i.get())))
+            .exec(tx.conn())
+            .await?;
+    }
+    Ok(())
+}
+
+/// Ids of organizations by USCC (generators read back what they inserted).
+pub async fn ids_by_uscc(db: &impl Db, usccs: &[&str]) -> Result<Vec<(String, OrganizationId)>, StoreError> {
+    let mut out = Vec::with_capacity(usccs.len());
+    for chunk in usccs.chunks(BULK) {
+        let rows: Vec<(String, i32)> = organization::Entity::find()
+            .select_only()
+            .column(organization::Column::Uscc)
+            .column(organization::Column::Id)
+            .filter(organization::Column::Uscc.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db.conn())
+            .await?;
+        out.extend(rows.into_iter().map(|(u, id)| (u, OrganizationId(id))));
+    }
+    Ok(out)
+}
+
+/// The full states of the organizations with these USCCs, in a handful of queries per 400
+/// codes (imports check thousands of rows at once).
+pub async fn find_states(db: &impl Db, usccs: &[&str]) -> Result<std::collections::HashMap<String, OrgState>, StoreError> {
+    use std::collections::HashMap;
+    let mut out = HashMap::with_capacity(usccs.len());
+    for chunk in usccs.chunks(BULK) {
+        let orgs = organization::Entity::find().filter(organization::Column::Uscc.is_in(chunk.iter().copied())).all(db.conn()).await?;
+        if orgs.is_empty() {
+            continue;
+        }
+        let ids: Vec<i32> = orgs.iter().map(|o| o.id).collect();
+        let mut aliases: HashMap<i32, BTreeSet<String>> = HashMap::new();
+        for a in organization_alias::Entity::find().filter(organization_alias::Column::OrganizationId.is_in(ids.clone())).all(db.conn()).await? {
+            aliases.entry(a.organization_id).or_default().insert(a.name);
+        }
+        let mut clusters: HashMap<i32, BTreeSet<ClusterId>> = HashMap::new();
+        for c in organization_cluster::Entity::find().filter(organization_cluster::Column::OrganizationId.is_in(ids.clone())).all(db.conn()).await? {
+            clusters.entry(c.organization_id).or_default().insert(ClusterId(c.cluster_id));
+        }
+        let mut quals: HashMap<i32, BTreeMap<Qualification, Option<i32>>> = HashMap::new();
+        for q in organization_qualification::Entity::find()
+            .filter(organization_qualification::Column::OrganizationId.is_in(ids.clone()))
+            .all(db.conn())
+            .await?
+        {
+            let kind = q.kind.parse::<Qualification>().map_err(|e| StoreError::corrupt(format!("organization {}", q.organization_id), e))?;
+            quals.entry(q.organization_id).or_default().insert(kind, q.year);
+        }
+        for m in orgs {
+            let what = || format!("organization {}", m.id);
+            let state = OrgState {
+                id: OrganizationId(m.id),
+                library_status: m.library_status.parse().map_err(|e| StoreError::corrupt(what(), e))?,
+                fields: OrgFields {
+                    uscc: Uscc::parse(&m.uscc).map_err(|e| StoreError::corrupt(what(), e))?,
+                    kind: m.kind.parse().map_err(|e| StoreError::corrupt(what(), e))?,
+                    name: m.name,
+                    district_id: DistrictId(m.district_id),
+                    address: m.address,
+                    industry_code: m.industry_code,
+                    website: m.website,
+                    description: m.description,
+                    founded_on: m.founded_on,
+                    contact_name: m.contact_name,
+                    contact_phone_enc: m.contact_phone_enc,
+                    short_names: aliases.remove(&m.id).unwrap_or_default(),
+                    clusters: clusters.remove(&m.id).unwrap_or_default(),
+                    qualifications: quals.remove(&m.id).unwrap_or_default(),
+                },
+            };
+            out.insert(m.uscc, state);
+        }
+    }
+    Ok(out)
+}
+
+/// The figures of many organizations, by organization (imports compare them in bulk).
+pub async fn indicators_of(
+    db: &impl Db,
+    ids: &[OrganizationId],
+) -> Result<std::collections::HashMap<OrganizationId, Vec<(i32, Indicators)>>, StoreError> {
+    let mut out: std::collections::HashMap<OrganizationId, Vec<(i32, Indicators)>> = std::collections::HashMap::new();
+    for chunk in ids.chunks(BULK) {
+        for m in organization_indicator::Entity::find()
+            .filter(organization_indicator::Column::OrganizationId.is_in(chunk.iter().map(|i| i.get())))
+            .all(db.conn())
+            .await?
+        {
+            out.entry(OrganizationId(m.organization_id)).or_default().push((m.year, to_indicators(&m)));
+        }
+    }
+    Ok(out)
+}
+
+/// Inserts many new organizations with their lists in a few statements; returns their ids in
+/// the order given.
+pub async fn insert_many(tx: &Tx, orgs: &[OrgFields], now: DateTime<Utc>) -> Result<Vec<OrganizationId>, StoreError> {
+    let mut ids = Vec::with_capacity(orgs.len());
+    for chunk in orgs.chunks(BULK / 2) {
+        organization::Entity::insert_many(chunk.iter().map(|f| organization::ActiveModel {
+            uscc: Set(f.uscc.as_str().to_owned()),
+            name: Set(f.name.clone()),
+            kind: Set(f.kind.code().to_owned()),
+            district_id: Set(f.district_id.get()),
+            industry_code: Set(f.industry_code.clone()),
+            address: Set(f.address.clone()),
+            description: Set(f.description.clone()),
+            founded_on: Set(f.founded_on),
+            contact_name: Set(f.contact_name.clone()),
+            contact_phone_enc: Set(f.contact_phone_enc.clone()),
+            website: Set(f.website.clone()),
+            status: Set("active".to_owned()),
+            library_status: Set(LibraryStatus::None.code().to_owned()),
+            library_changed_at: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }))
+        .exec(tx.conn())
+        .await?;
+        let codes: Vec<&str> = chunk.iter().map(|f| f.uscc.as_str()).collect();
+        let found: std::collections::HashMap<String, OrganizationId> = ids_by_uscc(tx, &codes).await?.into_iter().collect();
+        let chunk_ids: Vec<OrganizationId> = chunk.iter().filter_map(|f| found.get(f.uscc.as_str()).copied()).collect();
+        let aliases: Vec<_> = chunk
+            .iter()
+            .zip(&chunk_ids)
+            .flat_map(|(f, id)| f.short_names.iter().map(move |n| organization_alias::ActiveModel { organization_id: Set(id.get()), name: Set(n.clone()) }))
+            .collect();
+        let clusters: Vec<_> = chunk
+            .iter()
+            .zip(&chunk_ids)
+            .flat_map(|(f, id)| f.clusters.iter().map(move |c| organization_cluster::ActiveModel { organization_id: Set(id.get()), cluster_id: Set(c.get()) }))
+            .collect();
+        let quals: Vec<_> = chunk
+            .iter()
+            .zip(&chunk_ids)
+            .flat_map(|(f, id)| {
+                f.qualifications.iter().map(move |(q, y)| organization_qualification::ActiveModel {
+                    organization_id: Set(id.get()),
+                    kind: Set(q.code().to_owned()),
+                    year: Set(*y),
+                })
+            })
+            .collect();
+        for part in aliases.chunks(BULK) {
+            organization_alias::Entity::insert_many(part.to_vec()).exec(tx.conn()).await?;
+        }
+        for part in clusters.chunks(BULK) {
+            organization_cluster::Entity::insert_many(part.to_vec()).exec(tx.conn()).await?;
+        }
+        for part in quals.chunks(BULK) {
+            organization_qualification::Entity::insert_many(part.to_vec()).exec(tx.conn()).await?;
+        }
+        ids.extend(chunk_ids);
+    }
+    Ok(ids)
+}

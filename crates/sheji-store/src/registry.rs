@@ -257,6 +257,9 @@ async fn with_district_names(
     db: &impl Db,
     rows: Vec<organization::Model>,
 ) -> Result<Vec<(OrgPublic, OrgPrivate)>, StoreError> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
     let ids: HashSet<i32> = rows.iter().map(|r| r.district_id).collect();
     let names: HashMap<i32, String> = district::Entity::find()
         .select_only()
@@ -322,10 +325,24 @@ pub async fn list_private(
     Ok(Page::new(with_district_names(db, rows).await?, page, total))
 }
 
-/// One organization's public fields.
+/// One organization's public fields (one query: the district's name comes by a join).
 pub async fn find_public(db: &impl Db, id: OrganizationId) -> Result<Option<OrgPublic>, StoreError> {
-    let rows = organization::Entity::find_by_id(id.get()).all(db.conn()).await?;
-    Ok(with_district_names(db, rows).await?.into_iter().next().map(|(public, _)| public))
+    let Some((m, d)) = organization::Entity::find_by_id(id.get()).find_also_related(district::Entity).one(db.conn()).await?
+    else {
+        return Ok(None);
+    };
+    let kind = m.kind.parse::<OrgKind>().map_err(|e| StoreError::corrupt(format!("organization {}", m.id), e))?;
+    Ok(Some(OrgPublic {
+        id: OrganizationId(m.id),
+        uscc: m.uscc,
+        name: m.name,
+        kind,
+        district_id: DistrictId(m.district_id),
+        district_name: d.map(|d| d.name).unwrap_or_default(),
+        industry_code: m.industry_code,
+        description: m.description,
+        library_status: m.library_status.parse().map_err(|e| StoreError::corrupt(format!("organization {}", m.id), e))?,
+    }))
 }
 
 /// One organization with its private fields, if `scope` reaches it.
@@ -334,6 +351,9 @@ pub async fn find_private(
     scope: &Scope,
     id: OrganizationId,
 ) -> Result<Option<(OrgPublic, OrgPrivate)>, StoreError> {
+    if scope.is_none() {
+        return Ok(None);
+    }
     let rows = organization::Entity::find_by_id(id.get())
         .filter(scope::rows(scope, organization::Column::DistrictId, organization::Column::Id))
         .all(db.conn())

@@ -308,28 +308,31 @@ pub async fn preview(
                 }
             }
         }
+        report.rows.push(r);
+    }
+    // What committing would do, from the stored states read in bulk.
+    let codes: Vec<String> = report.rows.iter().filter_map(|r| r.parsed.as_ref().map(|p| p.fields.uscc.to_string())).collect();
+    let code_refs: Vec<&str> = codes.iter().map(String::as_str).collect();
+    let states = library::find_states(services.store(), &code_refs).await?;
+    let ids: Vec<OrganizationId> = states.values().map(|s| s.id).collect();
+    let figures = library::indicators_of(services.store(), &ids).await?;
+    for r in &mut report.rows {
         r.action = match &r.parsed {
             None => RowAction::Invalid,
-            Some(p) => {
-                let existing = library::find_state(services.store(), &p.fields.uscc).await?;
-                match existing {
-                    Some(state) if !edit.covers(Some(state.fields.district_id), Some(state.id)) => {
-                        r.errors.push(CellError {
-                            column: OrgColumn::Uscc.header().to_owned(),
-                            message: lang.t("import.out_of_scope").to_owned(),
-                        });
-                        r.parsed = None;
-                        RowAction::Invalid
-                    }
-                    Some(state) => {
-                        let changed = changed_fields(services, &state, p, lang).await?;
-                        if changed.is_empty() { RowAction::Unchanged } else { RowAction::Update(changed) }
-                    }
-                    None => RowAction::Create,
+            Some(p) => match states.get(p.fields.uscc.as_str()) {
+                Some(state) if !edit.covers(Some(state.fields.district_id), Some(state.id)) => {
+                    r.errors.push(CellError { column: OrgColumn::Uscc.header().to_owned(), message: lang.t("import.out_of_scope").to_owned() });
+                    r.parsed = None;
+                    RowAction::Invalid
                 }
-            }
+                Some(state) => {
+                    let stored = figures.get(&state.id).map(Vec::as_slice).unwrap_or_default();
+                    let changed = changed_fields(services, state, p, stored, lang);
+                    if changed.is_empty() { RowAction::Unchanged } else { RowAction::Update(changed) }
+                }
+                None => RowAction::Create,
+            },
         };
-        report.rows.push(r);
     }
     report.sheet = sheet;
     Ok(report)
@@ -522,12 +525,13 @@ fn check_row(row: usize, cells: &BTreeMap<OrgColumn, (String, String)>, lk: &Loo
 }
 
 /// The fields of `state` that `p` would change, by their column headers.
-async fn changed_fields(
+fn changed_fields(
     services: &Services,
     state: &OrgState,
     p: &Parsed,
+    stored: &[(i32, Indicators)],
     lang: Lang,
-) -> Result<Vec<String>, ServiceError> {
+) -> Vec<String> {
     let (a, b) = (&state.fields, &p.fields);
     let old_phone = a.contact_phone_enc.as_deref().and_then(|e| services.secrets().decrypt(e).ok());
     let mut changed = Vec::new();
@@ -549,13 +553,12 @@ async fn changed_fields(
     note(a.short_names == b.short_names, OrgColumn::ShortNames);
     note(a.clusters == b.clusters, OrgColumn::Clusters);
     note(a.qualifications == b.qualifications, OrgColumn::Qualifications);
-    if let Some((year, figures)) = &p.indicators {
-        let stored = library::list_indicators(services.store(), state.id).await?;
-        if !stored.iter().any(|(y, i)| y == year && i == figures) {
-            changed.push(lang.tf("import.figures_of", &[("year", &year.to_string())]));
-        }
+    if let Some((year, figures)) = &p.indicators
+        && !stored.iter().any(|(y, i)| y == year && i == figures)
+    {
+        changed.push(lang.tf("import.figures_of", &[("year", &year.to_string())]));
     }
-    Ok(changed)
+    changed
 }
 
 /// What a commit did.
@@ -600,67 +603,77 @@ pub async fn commit(
     for (done, batch) in rows.chunks(BATCH).enumerate() {
         let now = services.now();
         let tx = services.store().begin().await?;
+        let codes: Vec<&str> = batch.iter().filter_map(|r| r.parsed.as_ref().map(|p| p.fields.uscc.as_str())).collect();
+        let states = library::find_states(&tx, &codes).await?;
+        let mut new_fields = Vec::new();
+        let mut new_rows = Vec::new();
+        let mut changes = Vec::new();
         for r in batch {
             let Some(p) = &r.parsed else { continue };
             let mut fields = p.fields.clone();
-            fields.contact_phone_enc = p.phone.as_deref().map(|ph| services.secrets().encrypt(ph)).transpose()?;
-            let existing = library::find_state(&tx, &fields.uscc).await?;
-            let id = match existing {
+            match states.get(fields.uscc.as_str()) {
                 None => {
-                    let id = library::insert(&tx, &fields, now).await?;
-                    let change = Change {
-                        action: "organization.import_create",
-                        target_type: "organization",
-                        target_id: id.to_string(),
-                        before: Value::Null,
-                        after: snapshot(&fields, p.phone.as_deref()),
-                    };
-                    audit::record(&tx, now, actor, change).await?;
-                    out.created += 1;
-                    id
+                    fields.contact_phone_enc = p.phone.as_deref().map(|ph| services.secrets().encrypt(ph)).transpose()?;
+                    new_fields.push(fields);
+                    new_rows.push(p);
                 }
                 Some(state) => {
-                    let old_phone =
-                        state.fields.contact_phone_enc.as_deref().and_then(|e| services.secrets().decrypt(e).ok());
+                    let old_phone = state.fields.contact_phone_enc.as_deref().and_then(|e| services.secrets().decrypt(e).ok());
                     let mut same = state.fields.clone();
                     same.contact_phone_enc = None;
-                    let mut new = fields.clone();
-                    new.contact_phone_enc = None;
-                    let fields_changed = same != new || old_phone != p.phone;
+                    let fields_changed = same != fields || old_phone != p.phone;
                     if fields_changed {
                         // Keep the stored ciphertext when the phone itself did not change.
-                        if old_phone == p.phone {
-                            fields.contact_phone_enc = state.fields.contact_phone_enc.clone();
-                        }
+                        fields.contact_phone_enc = if old_phone == p.phone {
+                            state.fields.contact_phone_enc.clone()
+                        } else {
+                            p.phone.as_deref().map(|ph| services.secrets().encrypt(ph)).transpose()?
+                        };
                         library::update(&tx, state.id, &fields, now).await?;
-                        let change = Change {
+                        changes.push(Change {
                             action: "organization.import_update",
                             target_type: "organization",
                             target_id: state.id.to_string(),
                             before: snapshot(&state.fields, old_phone.as_deref()),
                             after: snapshot(&fields, p.phone.as_deref()),
-                        };
-                        audit::record(&tx, now, actor, change).await?;
+                        });
                     }
                     let figures_changed = match &p.indicators {
-                        Some((year, figures)) => !library::list_indicators(&tx, state.id)
-                            .await?
-                            .iter()
-                            .any(|(y, i)| y == year && i == figures),
+                        Some((year, figures)) => !library::list_indicators(&tx, state.id).await?.iter().any(|(y, i)| y == year && i == figures),
                         None => false,
                     };
-                    if fields_changed || figures_changed {
-                        out.updated += 1
-                    } else {
-                        out.unchanged += 1
+                    if let Some((year, figures)) = &p.indicators {
+                        put_figures(&tx, now, actor, state.id, *year, figures).await?;
                     }
-                    state.id
+                    if fields_changed || figures_changed { out.updated += 1 } else { out.unchanged += 1 }
                 }
-            };
-            if let Some((year, figures)) = &p.indicators {
-                put_figures(&tx, now, actor, id, *year, figures).await?;
             }
         }
+        // New organizations go in with bulk statements, audited in one chained append.
+        let ids = library::insert_many(&tx, &new_fields, now).await?;
+        let mut figures = Vec::new();
+        for ((id, fields), p) in ids.iter().zip(&new_fields).zip(&new_rows) {
+            changes.push(Change {
+                action: "organization.import_create",
+                target_type: "organization",
+                target_id: id.to_string(),
+                before: Value::Null,
+                after: snapshot(fields, p.phone.as_deref()),
+            });
+            if let Some((year, f)) = &p.indicators {
+                figures.push((*id, *year, *f));
+                changes.push(Change {
+                    action: "organization.indicators",
+                    target_type: "organization",
+                    target_id: id.to_string(),
+                    before: Value::Null,
+                    after: json!({"year": year, "figures": f}),
+                });
+            }
+        }
+        library::insert_indicators_bulk(&tx, &figures, now).await?;
+        out.created += ids.len() as u64;
+        audit::record_many(&tx, now, actor, changes).await?;
         tx.commit().await?;
         progress(((done + 1) * BATCH).min(total), total);
     }

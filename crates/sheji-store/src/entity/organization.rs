@@ -26,6 +26,15 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(belongs_to = "super::district::Entity", from = "Column::DistrictId", to = "super::district::Column::Id")]
+    District,
+}
+
+impl Related<super::district::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::District.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}
