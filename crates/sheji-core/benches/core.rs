@@ -35,7 +35,17 @@ fn cell_parsing() -> (Option<f64>, bool) {
 #[divan::bench]
 fn library_checklist_five_years() -> usize {
     let years: Vec<(i32, Indicators)> = (2021..=2025)
-        .map(|y| (y, Indicators { design_investment: Some(80.0), design_staff: Some(9), new_product_sales: Some(900.0), ..Default::default() }))
+        .map(|y| {
+            (
+                y,
+                Indicators {
+                    design_investment: Some(80.0),
+                    design_staff: Some(9),
+                    new_product_sales: Some(900.0),
+                    ..Default::default()
+                },
+            )
+        })
         .collect();
     library_checklist(&LibraryCriteria::default(), black_box(&years)).len()
 }

@@ -75,7 +75,12 @@ pub async fn record(tx: &Tx, now: DateTime<Utc>, actor: &Actor, change: Change<'
 }
 
 /// Appends several records to the trail inside `tx`, in order, in a few statements.
-pub async fn record_many(tx: &Tx, now: DateTime<Utc>, actor: &Actor, changes: Vec<Change<'_>>) -> Result<(), ServiceError> {
+pub async fn record_many(
+    tx: &Tx,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    changes: Vec<Change<'_>>,
+) -> Result<(), ServiceError> {
     let records = changes
         .into_iter()
         .map(|change| NewAudit {

@@ -337,7 +337,8 @@ fn unique_name(
             OrgKind::Manufacturer => {
                 let form = LEGAL_FORMS.choose(rng).copied().unwrap_or("有限公司");
                 // "储能科技科技有限公司" reads wrong: a trade that ends in 科技 takes the plain form.
-                let form = if trade.word.ends_with("科技") && form.starts_with("科技") { "有限公司" } else { form };
+                let form =
+                    if trade.word.ends_with("科技") && form.starts_with("科技") { "有限公司" } else { form };
                 format!("{place}{brand}{}{form}", trade.word)
             }
             OrgKind::DesignFirm => {
@@ -394,9 +395,10 @@ fn unique_name(
 
 /// Characters for coined brand names (auspicious and common in company names).
 const BRAND_CHARS: &[char] = &[
-    '华', '渝', '达', '盛', '泰', '恒', '鑫', '宏', '瑞', '丰', '嘉', '兴', '隆', '源', '通', '远', '博', '创', '新', '智',
-    '精', '诚', '信', '德', '和', '安', '康', '宇', '航', '辉', '峰', '川', '江', '山', '城', '巴', '锦', '汇', '联', '众',
-    '腾', '飞', '宸', '睿', '星', '海', '云', '晟', '鼎', '誉', '凯', '卓', '越', '铭', '昊', '启', '明', '昌', '佳', '美',
+    '华', '渝', '达', '盛', '泰', '恒', '鑫', '宏', '瑞', '丰', '嘉', '兴', '隆', '源', '通', '远', '博', '创', '新',
+    '智', '精', '诚', '信', '德', '和', '安', '康', '宇', '航', '辉', '峰', '川', '江', '山', '城', '巴', '锦', '汇',
+    '联', '众', '腾', '飞', '宸', '睿', '星', '海', '云', '晟', '鼎', '誉', '凯', '卓', '越', '铭', '昊', '启', '明',
+    '昌', '佳', '美',
 ];
 
 fn unique_uscc(rng: &mut impl Rng, kind: OrgKind, district: &District, taken: &mut HashSet<String>) -> Option<Uscc> {

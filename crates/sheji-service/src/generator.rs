@@ -82,7 +82,8 @@ fn figures(rng: &mut impl Rng, kind: OrgKind) -> Vec<(i32, Indicators)> {
                 senior_design_staff: Some((design_staff as f64 * rng.random_range(0.1..0.3)).round() as i64),
                 design_patents: Some(rng.random_range(0..30)),
                 new_product_sales: Some((revenue * rng.random_range(0.1..0.4) * 10.0).round() / 10.0),
-                design_service_revenue: (kind == OrgKind::DesignFirm).then(|| (revenue * rng.random_range(0.6..0.95) * 10.0).round() / 10.0),
+                design_service_revenue: (kind == OrgKind::DesignFirm)
+                    .then(|| (revenue * rng.random_range(0.6..0.95) * 10.0).round() / 10.0),
                 awards: Some(rng.random_range(0..4)),
             };
             (year, i)
@@ -140,7 +141,8 @@ pub async fn generate(
         done.organizations += registry_store::insert_organizations_in(&tx, &orgs, now).await?;
         let usccs: Vec<&str> = kinds.iter().map(|(u, _)| u.as_str()).collect();
         let ids = library_store::ids_by_uscc(&tx, &usccs).await?;
-        let id_of: std::collections::HashMap<&str, OrganizationId> = ids.iter().map(|(u, id)| (u.as_str(), *id)).collect();
+        let id_of: std::collections::HashMap<&str, OrganizationId> =
+            ids.iter().map(|(u, id)| (u.as_str(), *id)).collect();
         let mut rows = Vec::with_capacity(kinds.len() * 5);
         let (mut in_library, mut candidates) = (Vec::new(), Vec::new());
         for (uscc, kind) in &kinds {

@@ -487,20 +487,22 @@ pub async fn insert_indicators_bulk(
     now: DateTime<Utc>,
 ) -> Result<u64, StoreError> {
     for chunk in rows.chunks(BULK) {
-        organization_indicator::Entity::insert_many(chunk.iter().map(|(id, year, i)| organization_indicator::ActiveModel {
-            organization_id: Set(id.get()),
-            year: Set(*year),
-            revenue: Set(i.revenue),
-            rd_spend: Set(i.rd_spend),
-            design_investment: Set(i.design_investment),
-            staff_total: Set(i.staff_total),
-            design_staff: Set(i.design_staff),
-            senior_design_staff: Set(i.senior_design_staff),
-            design_patents: Set(i.design_patents),
-            new_product_sales: Set(i.new_product_sales),
-            design_service_revenue: Set(i.design_service_revenue),
-            awards: Set(i.awards),
-            updated_at: Set(now),
+        organization_indicator::Entity::insert_many(chunk.iter().map(|(id, year, i)| {
+            organization_indicator::ActiveModel {
+                organization_id: Set(id.get()),
+                year: Set(*year),
+                revenue: Set(i.revenue),
+                rd_spend: Set(i.rd_spend),
+                design_investment: Set(i.design_investment),
+                staff_total: Set(i.staff_total),
+                design_staff: Set(i.design_staff),
+                senior_design_staff: Set(i.senior_design_staff),
+                design_patents: Set(i.design_patents),
+                new_product_sales: Set(i.new_product_sales),
+                design_service_revenue: Set(i.design_service_revenue),
+                awards: Set(i.awards),
+                updated_at: Set(now),
+            }
         }))
         .exec(tx.conn())
         .await?;
@@ -545,21 +547,35 @@ pub async fn ids_by_uscc(db: &impl Db, usccs: &[&str]) -> Result<Vec<(String, Or
 
 /// The full states of the organizations with these USCCs, in a handful of queries per 400
 /// codes (imports check thousands of rows at once).
-pub async fn find_states(db: &impl Db, usccs: &[&str]) -> Result<std::collections::HashMap<String, OrgState>, StoreError> {
+pub async fn find_states(
+    db: &impl Db,
+    usccs: &[&str],
+) -> Result<std::collections::HashMap<String, OrgState>, StoreError> {
     use std::collections::HashMap;
     let mut out = HashMap::with_capacity(usccs.len());
     for chunk in usccs.chunks(BULK) {
-        let orgs = organization::Entity::find().filter(organization::Column::Uscc.is_in(chunk.iter().copied())).all(db.conn()).await?;
+        let orgs = organization::Entity::find()
+            .filter(organization::Column::Uscc.is_in(chunk.iter().copied()))
+            .all(db.conn())
+            .await?;
         if orgs.is_empty() {
             continue;
         }
         let ids: Vec<i32> = orgs.iter().map(|o| o.id).collect();
         let mut aliases: HashMap<i32, BTreeSet<String>> = HashMap::new();
-        for a in organization_alias::Entity::find().filter(organization_alias::Column::OrganizationId.is_in(ids.clone())).all(db.conn()).await? {
+        for a in organization_alias::Entity::find()
+            .filter(organization_alias::Column::OrganizationId.is_in(ids.clone()))
+            .all(db.conn())
+            .await?
+        {
             aliases.entry(a.organization_id).or_default().insert(a.name);
         }
         let mut clusters: HashMap<i32, BTreeSet<ClusterId>> = HashMap::new();
-        for c in organization_cluster::Entity::find().filter(organization_cluster::Column::OrganizationId.is_in(ids.clone())).all(db.conn()).await? {
+        for c in organization_cluster::Entity::find()
+            .filter(organization_cluster::Column::OrganizationId.is_in(ids.clone()))
+            .all(db.conn())
+            .await?
+        {
             clusters.entry(c.organization_id).or_default().insert(ClusterId(c.cluster_id));
         }
         let mut quals: HashMap<i32, BTreeMap<Qualification, Option<i32>>> = HashMap::new();
@@ -568,7 +584,10 @@ pub async fn find_states(db: &impl Db, usccs: &[&str]) -> Result<std::collection
             .all(db.conn())
             .await?
         {
-            let kind = q.kind.parse::<Qualification>().map_err(|e| StoreError::corrupt(format!("organization {}", q.organization_id), e))?;
+            let kind = q
+                .kind
+                .parse::<Qualification>()
+                .map_err(|e| StoreError::corrupt(format!("organization {}", q.organization_id), e))?;
             quals.entry(q.organization_id).or_default().insert(kind, q.year);
         }
         for m in orgs {
@@ -644,17 +663,28 @@ pub async fn insert_many(tx: &Tx, orgs: &[OrgFields], now: DateTime<Utc>) -> Res
         .exec(tx.conn())
         .await?;
         let codes: Vec<&str> = chunk.iter().map(|f| f.uscc.as_str()).collect();
-        let found: std::collections::HashMap<String, OrganizationId> = ids_by_uscc(tx, &codes).await?.into_iter().collect();
+        let found: std::collections::HashMap<String, OrganizationId> =
+            ids_by_uscc(tx, &codes).await?.into_iter().collect();
         let chunk_ids: Vec<OrganizationId> = chunk.iter().filter_map(|f| found.get(f.uscc.as_str()).copied()).collect();
         let aliases: Vec<_> = chunk
             .iter()
             .zip(&chunk_ids)
-            .flat_map(|(f, id)| f.short_names.iter().map(move |n| organization_alias::ActiveModel { organization_id: Set(id.get()), name: Set(n.clone()) }))
+            .flat_map(|(f, id)| {
+                f.short_names.iter().map(move |n| organization_alias::ActiveModel {
+                    organization_id: Set(id.get()),
+                    name: Set(n.clone()),
+                })
+            })
             .collect();
         let clusters: Vec<_> = chunk
             .iter()
             .zip(&chunk_ids)
-            .flat_map(|(f, id)| f.clusters.iter().map(move |c| organization_cluster::ActiveModel { organization_id: Set(id.get()), cluster_id: Set(c.get()) }))
+            .flat_map(|(f, id)| {
+                f.clusters.iter().map(move |c| organization_cluster::ActiveModel {
+                    organization_id: Set(id.get()),
+                    cluster_id: Set(c.get()),
+                })
+            })
             .collect();
         let quals: Vec<_> = chunk
             .iter()

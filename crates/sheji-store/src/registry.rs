@@ -327,7 +327,8 @@ pub async fn list_private(
 
 /// One organization's public fields (one query: the district's name comes by a join).
 pub async fn find_public(db: &impl Db, id: OrganizationId) -> Result<Option<OrgPublic>, StoreError> {
-    let Some((m, d)) = organization::Entity::find_by_id(id.get()).find_also_related(district::Entity).one(db.conn()).await?
+    let Some((m, d)) =
+        organization::Entity::find_by_id(id.get()).find_also_related(district::Entity).one(db.conn()).await?
     else {
         return Ok(None);
     };
@@ -341,7 +342,10 @@ pub async fn find_public(db: &impl Db, id: OrganizationId) -> Result<Option<OrgP
         district_name: d.map(|d| d.name).unwrap_or_default(),
         industry_code: m.industry_code,
         description: m.description,
-        library_status: m.library_status.parse().map_err(|e| StoreError::corrupt(format!("organization {}", m.id), e))?,
+        library_status: m
+            .library_status
+            .parse()
+            .map_err(|e| StoreError::corrupt(format!("organization {}", m.id), e))?,
     }))
 }
 

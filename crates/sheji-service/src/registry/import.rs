@@ -311,7 +311,8 @@ pub async fn preview(
         report.rows.push(r);
     }
     // What committing would do, from the stored states read in bulk.
-    let codes: Vec<String> = report.rows.iter().filter_map(|r| r.parsed.as_ref().map(|p| p.fields.uscc.to_string())).collect();
+    let codes: Vec<String> =
+        report.rows.iter().filter_map(|r| r.parsed.as_ref().map(|p| p.fields.uscc.to_string())).collect();
     let code_refs: Vec<&str> = codes.iter().map(String::as_str).collect();
     let states = library::find_states(services.store(), &code_refs).await?;
     let ids: Vec<OrganizationId> = states.values().map(|s| s.id).collect();
@@ -321,7 +322,10 @@ pub async fn preview(
             None => RowAction::Invalid,
             Some(p) => match states.get(p.fields.uscc.as_str()) {
                 Some(state) if !edit.covers(Some(state.fields.district_id), Some(state.id)) => {
-                    r.errors.push(CellError { column: OrgColumn::Uscc.header().to_owned(), message: lang.t("import.out_of_scope").to_owned() });
+                    r.errors.push(CellError {
+                        column: OrgColumn::Uscc.header().to_owned(),
+                        message: lang.t("import.out_of_scope").to_owned(),
+                    });
                     r.parsed = None;
                     RowAction::Invalid
                 }
@@ -613,12 +617,14 @@ pub async fn commit(
             let mut fields = p.fields.clone();
             match states.get(fields.uscc.as_str()) {
                 None => {
-                    fields.contact_phone_enc = p.phone.as_deref().map(|ph| services.secrets().encrypt(ph)).transpose()?;
+                    fields.contact_phone_enc =
+                        p.phone.as_deref().map(|ph| services.secrets().encrypt(ph)).transpose()?;
                     new_fields.push(fields);
                     new_rows.push(p);
                 }
                 Some(state) => {
-                    let old_phone = state.fields.contact_phone_enc.as_deref().and_then(|e| services.secrets().decrypt(e).ok());
+                    let old_phone =
+                        state.fields.contact_phone_enc.as_deref().and_then(|e| services.secrets().decrypt(e).ok());
                     let mut same = state.fields.clone();
                     same.contact_phone_enc = None;
                     let fields_changed = same != fields || old_phone != p.phone;
@@ -639,7 +645,10 @@ pub async fn commit(
                         });
                     }
                     let figures_changed = match &p.indicators {
-                        Some((year, figures)) => !library::list_indicators(&tx, state.id).await?.iter().any(|(y, i)| y == year && i == figures),
+                        Some((year, figures)) => !library::list_indicators(&tx, state.id)
+                            .await?
+                            .iter()
+                            .any(|(y, i)| y == year && i == figures),
                         None => false,
                     };
                     if let Some((year, figures)) = &p.indicators {

@@ -798,13 +798,21 @@ async fn the_generator_fills_a_city_deterministically() {
         let Some(app) = TestApp::new(Backend::Sqlite).await else { return };
         let done = sheji_service::generator::generate(&app.services, 0.05, 7, |_, _, _| {}).await.unwrap();
         assert_eq!((done.organizations, done.figures, done.accounts), (500, 2500, 2500));
-        let page = registry::list_public(&app.services, &OrgFilter::default(), PageRequest::new(Some(1), Some(20))).await.unwrap();
+        let page = registry::list_public(&app.services, &OrgFilter::default(), PageRequest::new(Some(1), Some(20)))
+            .await
+            .unwrap();
         for org in &page.items {
             assert!(sheji_core::uscc::Uscc::parse(&org.uscc).is_ok(), "valid USCC {}", org.uscc);
             assert!(org.name.starts_with("重庆"), "{}", org.name);
             assert!(!org.name.contains("科技科技"), "{}", org.name);
         }
-        let in_library = registry::list_public(&app.services, &OrgFilter { library: Some(sheji_core::registry::LibraryStatus::InLibrary), ..Default::default() }, PageRequest::default()).await.unwrap();
+        let in_library = registry::list_public(
+            &app.services,
+            &OrgFilter { library: Some(sheji_core::registry::LibraryStatus::InLibrary), ..Default::default() },
+            PageRequest::default(),
+        )
+        .await
+        .unwrap();
         assert!(in_library.total > 50, "a share of the city is in the library");
         let names: Vec<String> = page.items.into_iter().map(|o| o.name).collect();
         app.finish().await;
@@ -812,7 +820,14 @@ async fn the_generator_fills_a_city_deterministically() {
     };
     let Some(app) = TestApp::new(Backend::Sqlite).await else { return };
     sheji_service::generator::generate(&app.services, 0.05, 7, |_, _, _| {}).await.unwrap();
-    let again: Vec<String> = registry::list_public(&app.services, &OrgFilter::default(), PageRequest::new(Some(1), Some(20))).await.unwrap().items.into_iter().map(|o| o.name).collect();
+    let again: Vec<String> =
+        registry::list_public(&app.services, &OrgFilter::default(), PageRequest::new(Some(1), Some(20)))
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|o| o.name)
+            .collect();
     assert_eq!(first, again, "the same seed gives the same city");
     app.finish().await;
 }
