@@ -56,22 +56,7 @@ pub struct Change<'a> {
 
 /// Appends one record to the trail inside `tx`.
 pub async fn record(tx: &Tx, now: DateTime<Utc>, actor: &Actor, change: Change<'_>) -> Result<(), ServiceError> {
-    store::append(
-        tx,
-        NewAudit {
-            at_ms: now.timestamp_millis(),
-            actor_id: actor.account,
-            actor_name: actor.name.clone(),
-            ip: actor.ip.clone(),
-            action: change.action.to_owned(),
-            target_type: change.target_type.to_owned(),
-            target_id: change.target_id,
-            before: change.before.to_string(),
-            after: change.after.to_string(),
-        },
-    )
-    .await?;
-    Ok(())
+    record_many(tx, now, actor, vec![change]).await
 }
 
 /// Appends several records to the trail inside `tx`, in order, in a few statements.

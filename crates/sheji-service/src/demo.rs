@@ -67,6 +67,33 @@ pub async fn load(services: &Services) -> Result<DemoReport, ServiceError> {
     }
     let organizations = registry_store::insert_organizations(store, &orgs, services.now()).await?;
     if organizations > 0 {
+        // Five years of figures for every organization, and a share of the city in the library.
+        let now = services.now();
+        let codes: Vec<&str> = orgs.iter().map(|o| o.uscc.as_str()).collect();
+        let mut ids = sheji_store::library::ids_by_uscc(store, &codes).await?;
+        // In code order, so the figures drawn do not depend on the order the database returns.
+        ids.sort();
+        let kind_of: std::collections::HashMap<&str, OrgKind> =
+            orgs.iter().map(|o| (o.uscc.as_str(), o.kind)).collect();
+        let mut rows = Vec::new();
+        let mut in_library = Vec::new();
+        for (code, id) in &ids {
+            let kind = kind_of.get(code.as_str()).copied().unwrap_or(OrgKind::Other);
+            rows.extend(crate::generator::figures(&mut rng, kind).into_iter().map(|(y, i)| (*id, y, i)));
+            if matches!(kind, OrgKind::Manufacturer | OrgKind::DesignFirm) && rng.random_range(0..100) < 30 {
+                in_library.push(*id);
+            }
+        }
+        let tx = store.begin().await?;
+        sheji_store::library::insert_indicators_bulk(&tx, &rows, now).await?;
+        sheji_store::library::set_library_status_bulk(
+            &tx,
+            &in_library,
+            sheji_core::registry::LibraryStatus::InLibrary,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
         let change = Change {
             action: "demo.load",
             target_type: "organization",

@@ -58,7 +58,7 @@ pub struct Generated {
 }
 
 /// Plausible figures for five years, growing or shrinking a little each year.
-fn figures(rng: &mut impl Rng, kind: OrgKind) -> Vec<(i32, Indicators)> {
+pub(crate) fn figures(rng: &mut impl Rng, kind: OrgKind) -> Vec<(i32, Indicators)> {
     let (mut revenue, staff): (f64, i64) = match kind {
         OrgKind::Manufacturer => (rng.random_range(1_000.0..200_000.0), rng.random_range(50..5_000)),
         OrgKind::DesignFirm => (rng.random_range(100.0..20_000.0), rng.random_range(5..300)),

@@ -38,6 +38,25 @@ pub const SETTING_IDLE_MINUTES: &str = "session.idle_minutes";
 /// Setting: hours after sign-in when a session ends.
 pub const SETTING_ABSOLUTE_HOURS: &str = "session.absolute_hours";
 
+/// Inserts an account with its first affiliation and records it, in one transaction.
+async fn insert_with_role(
+    services: &Services,
+    actor: &Actor,
+    action: &str,
+    new: NewAccount,
+    affiliation: &Affiliation,
+    after: serde_json::Value,
+) -> Result<AccountId, ServiceError> {
+    let now = services.now();
+    let tx = services.store().begin().await?;
+    let id = store::insert_account(&tx, new, now).await?;
+    store::add_affiliation(&tx, id, affiliation, now).await?;
+    let change = Change { action, target_type: "account", target_id: id.to_string(), before: json!(null), after };
+    audit::record(&tx, now, actor, change).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
 /// The outcome of creating the first administrator.
 #[derive(Debug, Clone)]
 pub struct Bootstrap {
@@ -70,10 +89,10 @@ pub async fn bootstrap_admin(services: &Services, password: Option<&str>) -> Res
             (p.clone(), Some(p))
         }
     };
-    let now = services.now();
-    let tx = services.store().begin().await?;
-    let id = store::insert_account(
-        &tx,
+    insert_with_role(
+        services,
+        &Actor::system(),
+        "account.bootstrap",
         NewAccount {
             username: "admin".to_owned(),
             display_name: "系统管理员".to_owned(),
@@ -83,25 +102,10 @@ pub async fn bootstrap_admin(services: &Services, password: Option<&str>) -> Res
             password_hash: services.secrets().hash_password(&password)?,
             must_change_password: generated.is_some(),
         },
-        now,
-    )
-    .await?;
-    store::add_affiliation(
-        &tx,
-        id,
         &Affiliation { role: Role::Admin, organization: None, district: None, until: None },
-        now,
+        json!({"username": "admin", "roles": ["admin"]}),
     )
     .await?;
-    let change = Change {
-        action: "account.bootstrap",
-        target_type: "account",
-        target_id: id.to_string(),
-        before: json!(null),
-        after: json!({"username": "admin", "roles": ["admin"]}),
-    };
-    audit::record(&tx, now, &Actor::system(), change).await?;
-    tx.commit().await?;
     Ok(Some(Bootstrap { generated_password: generated }))
 }
 
@@ -1037,11 +1041,11 @@ pub async fn register_designer(
         &mut errors,
     );
     let (Some(name), true) = (name, errors.is_empty()) else { return Err(ServiceError::Fields(errors)) };
-    let now = services.now();
     let phone_enc = profile.phone.as_deref().map(|p| services.secrets().encrypt(p)).transpose()?;
-    let tx = services.store().begin().await?;
-    let id = store::insert_account(
-        &tx,
+    let id = insert_with_role(
+        services,
+        &Actor::anonymous(ip),
+        "account.register_designer",
         NewAccount {
             username: name.clone(),
             display_name: profile.display_name,
@@ -1051,25 +1055,10 @@ pub async fn register_designer(
             password_hash: services.secrets().hash_password(&input.password)?,
             must_change_password: false,
         },
-        now,
-    )
-    .await?;
-    store::add_affiliation(
-        &tx,
-        id,
         &Affiliation { role: Role::Designer, organization: None, district: None, until: None },
-        now,
+        json!({"username": name, "roles": ["designer"]}),
     )
     .await?;
-    let change = Change {
-        action: "account.register_designer",
-        target_type: "account",
-        target_id: id.to_string(),
-        before: json!(null),
-        after: json!({"username": name, "roles": ["designer"]}),
-    };
-    audit::record(&tx, now, &Actor::anonymous(ip), change).await?;
-    tx.commit().await?;
     Ok(id)
 }
 
@@ -1232,12 +1221,8 @@ pub async fn create_account(
         return Err(ServiceError::Fields(errors));
     };
     let password = generated_password()?;
-    let now = services.now();
     let phone_enc = profile.phone.as_deref().map(|p| services.secrets().encrypt(p)).transpose()?;
-    let tx = services.store().begin().await?;
-    let id = store::insert_account(
-        &tx,
-        NewAccount {
+    let id = insert_with_role(services, &Actor::of(caller, ip), "account.create", NewAccount {
             username: name.clone(),
             display_name: profile.display_name.clone(),
             phone_enc,
@@ -1245,20 +1230,7 @@ pub async fn create_account(
             status: AccountStatus::Active,
             password_hash: services.secrets().hash_password(&password)?,
             must_change_password: true,
-        },
-        now,
-    )
-    .await?;
-    store::add_affiliation(&tx, id, &affiliation, now).await?;
-    let change = Change {
-        action: "account.create",
-        target_type: "account",
-        target_id: id.to_string(),
-        before: json!(null),
-        after: json!({"username": name, "display_name": profile.display_name, "phone": profile.phone.as_deref().map(mask_phone), "affiliation": affiliation}),
-    };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+        }, &affiliation, json!({"username": name, "display_name": profile.display_name, "phone": profile.phone.as_deref().map(mask_phone), "affiliation": affiliation})).await?;
     Ok((id, password))
 }
 
@@ -1466,10 +1438,10 @@ pub mod shell {
             return Err(ServiceError::Fields(errors));
         }
         let password = generated_password()?;
-        let now = services.now();
-        let tx = services.store().begin().await?;
-        let id = store::insert_account(
-            &tx,
+        insert_with_role(
+            services,
+            &Actor::system(),
+            "account.create",
             NewAccount {
                 username: name.clone(),
                 display_name: profile.display_name,
@@ -1479,19 +1451,10 @@ pub mod shell {
                 password_hash: services.secrets().hash_password(&password)?,
                 must_change_password: true,
             },
-            now,
+            &affiliation,
+            json!({"username": name, "affiliation": affiliation}),
         )
         .await?;
-        store::add_affiliation(&tx, id, &affiliation, now).await?;
-        let change = Change {
-            action: "account.create",
-            target_type: "account",
-            target_id: id.to_string(),
-            before: json!(null),
-            after: json!({"username": name, "affiliation": affiliation}),
-        };
-        audit::record(&tx, now, &Actor::system(), change).await?;
-        tx.commit().await?;
         Ok(password)
     }
 

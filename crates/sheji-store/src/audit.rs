@@ -81,52 +81,7 @@ impl From<audit_record::Model> for AuditRecord {
 /// update locks it until the transaction ends, and SQLite has one writer, so concurrent
 /// appends line up and the chain never forks.
 pub async fn append(tx: &Tx, record: NewAudit) -> Result<(), StoreError> {
-    let db = tx.conn();
-    audit_head::Entity::update_many()
-        .col_expr(audit_head::Column::Seq, Expr::col(audit_head::Column::Seq).add(1))
-        .filter(audit_head::Column::Id.eq(1))
-        .exec(db)
-        .await?;
-    let head = audit_head::Entity::find_by_id(1)
-        .one(db)
-        .await?
-        .ok_or_else(|| StoreError::corrupt("audit head", "missing; run sheji migrate"))?;
-    let hash = chain_hash(
-        &head.last_hash,
-        &AuditContent {
-            at_ms: record.at_ms,
-            actor_id: record.actor_id,
-            actor_name: &record.actor_name,
-            ip: &record.ip,
-            action: &record.action,
-            target_type: &record.target_type,
-            target_id: &record.target_id,
-            before: &record.before,
-            after: &record.after,
-        },
-    );
-    audit_record::Entity::insert(audit_record::ActiveModel {
-        at_ms: Set(record.at_ms),
-        actor_id: Set(record.actor_id),
-        actor_name: Set(record.actor_name),
-        ip: Set(record.ip),
-        action: Set(record.action),
-        target_type: Set(record.target_type),
-        target_id: Set(record.target_id),
-        before_json: Set(record.before),
-        after_json: Set(record.after),
-        prev_hash: Set(head.last_hash),
-        hash: Set(hash.clone()),
-        ..Default::default()
-    })
-    .exec(db)
-    .await?;
-    audit_head::Entity::update_many()
-        .col_expr(audit_head::Column::LastHash, Expr::val(hash))
-        .filter(audit_head::Column::Id.eq(1))
-        .exec(db)
-        .await?;
-    Ok(())
+    append_many(tx, vec![record]).await
 }
 
 /// Filters for browsing the trail; `None` means any.
@@ -284,8 +239,8 @@ pub async fn count(db: &impl Db) -> Result<u64, StoreError> {
     Ok(audit_record::Entity::find().select_only().column(audit_record::Column::Id).count(db.conn()).await?)
 }
 
-/// Appends several records in `tx` in a few statements: the head is bumped once (the same
-/// lock as [`append`]), the chain computed in order, and the rows inserted in bulk.
+/// Appends several records in `tx` in a few statements: the head is bumped once (taking its
+/// lock), the chain computed in order, and the rows inserted in bulk.
 pub async fn append_many(tx: &Tx, records: Vec<NewAudit>) -> Result<(), StoreError> {
     if records.is_empty() {
         return Ok(());

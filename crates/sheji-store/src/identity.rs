@@ -85,21 +85,16 @@ pub struct NewAccount {
     pub must_change_password: bool,
 }
 
-/// How many accounts exist.
-pub async fn count_accounts(db: &impl Db) -> Result<u64, StoreError> {
-    Ok(account::Entity::find().count(db.conn()).await?)
-}
-
-/// Inserts an account and returns its id.
-pub async fn insert_account(tx: &Tx, new: NewAccount, now: DateTime<Utc>) -> Result<AccountId, StoreError> {
-    let result = account::Entity::insert(account::ActiveModel {
-        username: Set(new.username),
-        display_name: Set(new.display_name),
-        phone_enc: Set(new.phone_enc),
-        email: Set(new.email),
-        status: Set(new.status.code().to_owned()),
-        password_hash: Set(new.password_hash),
-        must_change_password: Set(new.must_change_password),
+/// The row of a new account: no second factor, no failures, never signed in.
+fn account_model(a: &NewAccount, now: DateTime<Utc>) -> account::ActiveModel {
+    account::ActiveModel {
+        username: Set(a.username.clone()),
+        display_name: Set(a.display_name.clone()),
+        phone_enc: Set(a.phone_enc.clone()),
+        email: Set(a.email.clone()),
+        status: Set(a.status.code().to_owned()),
+        password_hash: Set(a.password_hash.clone()),
+        must_change_password: Set(a.must_change_password),
         totp_secret_enc: Set(None),
         totp_last_step: Set(None),
         failed_logins: Set(0),
@@ -108,9 +103,27 @@ pub async fn insert_account(tx: &Tx, new: NewAccount, now: DateTime<Utc>) -> Res
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
-    })
-    .exec(tx.conn())
-    .await?;
+    }
+}
+
+async fn max_account_id(tx: &Tx) -> Result<i32, StoreError> {
+    let max: Option<Option<i32>> = account::Entity::find()
+        .select_only()
+        .column_as(account::Column::Id.max(), "m")
+        .into_tuple()
+        .one(tx.conn())
+        .await?;
+    Ok(max.flatten().unwrap_or(0))
+}
+
+/// How many accounts exist.
+pub async fn count_accounts(db: &impl Db) -> Result<u64, StoreError> {
+    Ok(account::Entity::find().count(db.conn()).await?)
+}
+
+/// Inserts an account and returns its id.
+pub async fn insert_account(tx: &Tx, new: NewAccount, now: DateTime<Utc>) -> Result<AccountId, StoreError> {
+    let result = account::Entity::insert(account_model(&new, now)).exec(tx.conn()).await?;
     Ok(AccountId(result.last_insert_id))
 }
 
@@ -675,31 +688,15 @@ pub async fn insert_accounts_bulk(
 ) -> Result<u64, StoreError> {
     const BULK: usize = 300;
     for chunk in accounts.chunks(BULK) {
-        account::Entity::insert_many(chunk.iter().map(|(a, _)| account::ActiveModel {
-            username: Set(a.username.clone()),
-            display_name: Set(a.display_name.clone()),
-            phone_enc: Set(a.phone_enc.clone()),
-            email: Set(a.email.clone()),
-            status: Set(a.status.code().to_owned()),
-            password_hash: Set(a.password_hash.clone()),
-            must_change_password: Set(a.must_change_password),
-            totp_secret_enc: Set(None),
-            totp_last_step: Set(None),
-            failed_logins: Set(0),
-            locked_until: Set(None),
-            last_login_at: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }))
-        .exec(tx.conn())
-        .await?;
-        let names: Vec<&str> = chunk.iter().map(|(a, _)| a.username.as_str()).collect();
+        let before = max_account_id(tx).await?;
+        account::Entity::insert_many(chunk.iter().map(|(a, _)| account_model(a, now))).exec(tx.conn()).await?;
+        // Read the new ids back by the primary key range rather than `username IN (…)`: right
+        // after a bulk load PostgreSQL's statistics are stale and it would scan the table.
         let ids: std::collections::HashMap<String, i32> = account::Entity::find()
             .select_only()
             .column(account::Column::Username)
             .column(account::Column::Id)
-            .filter(account::Column::Username.is_in(names))
+            .filter(account::Column::Id.gt(before))
             .into_tuple()
             .all(tx.conn())
             .await?

@@ -123,9 +123,9 @@ async fn state_of(db: &impl Db, m: organization::Model) -> Result<OrgState, Stor
     })
 }
 
-/// Inserts a new organization with its lists; returns its id.
-pub async fn insert(tx: &Tx, f: &OrgFields, now: DateTime<Utc>) -> Result<OrganizationId, StoreError> {
-    let result = organization::Entity::insert(organization::ActiveModel {
+/// The row of a new organization: active, not in the library.
+fn new_model(f: &OrgFields, now: DateTime<Utc>) -> organization::ActiveModel {
+    organization::ActiveModel {
         uscc: Set(f.uscc.as_str().to_owned()),
         name: Set(f.name.clone()),
         kind: Set(f.kind.code().to_owned()),
@@ -143,9 +143,12 @@ pub async fn insert(tx: &Tx, f: &OrgFields, now: DateTime<Utc>) -> Result<Organi
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
-    })
-    .exec(tx.conn())
-    .await?;
+    }
+}
+
+/// Inserts a new organization with its lists; returns its id.
+pub async fn insert(tx: &Tx, f: &OrgFields, now: DateTime<Utc>) -> Result<OrganizationId, StoreError> {
+    let result = organization::Entity::insert(new_model(f, now)).exec(tx.conn()).await?;
     let id = OrganizationId(result.last_insert_id);
     replace_lists(tx, id, f).await?;
     Ok(id)
@@ -636,36 +639,49 @@ pub async fn indicators_of(
     Ok(out)
 }
 
+/// The largest organization id so far. Bulk inserts read their new ids back as the rows above
+/// it: right after a large load PostgreSQL's statistics are stale, and `uscc IN (…)` over
+/// hundreds of codes would scan the table, while a primary-key range never does.
+pub async fn max_organization_id(tx: &Tx) -> Result<i32, StoreError> {
+    let max: Option<Option<i32>> = organization::Entity::find()
+        .select_only()
+        .column_as(organization::Column::Id.max(), "m")
+        .into_tuple()
+        .one(tx.conn())
+        .await?;
+    Ok(max.flatten().unwrap_or(0))
+}
+
 /// Inserts many new organizations with their lists in a few statements; returns their ids in
 /// the order given.
 pub async fn insert_many(tx: &Tx, orgs: &[OrgFields], now: DateTime<Utc>) -> Result<Vec<OrganizationId>, StoreError> {
     let mut ids = Vec::with_capacity(orgs.len());
     for chunk in orgs.chunks(BULK / 2) {
-        organization::Entity::insert_many(chunk.iter().map(|f| organization::ActiveModel {
-            uscc: Set(f.uscc.as_str().to_owned()),
-            name: Set(f.name.clone()),
-            kind: Set(f.kind.code().to_owned()),
-            district_id: Set(f.district_id.get()),
-            industry_code: Set(f.industry_code.clone()),
-            address: Set(f.address.clone()),
-            description: Set(f.description.clone()),
-            founded_on: Set(f.founded_on),
-            contact_name: Set(f.contact_name.clone()),
-            contact_phone_enc: Set(f.contact_phone_enc.clone()),
-            website: Set(f.website.clone()),
-            status: Set("active".to_owned()),
-            library_status: Set(LibraryStatus::None.code().to_owned()),
-            library_changed_at: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }))
-        .exec(tx.conn())
-        .await?;
-        let codes: Vec<&str> = chunk.iter().map(|f| f.uscc.as_str()).collect();
-        let found: std::collections::HashMap<String, OrganizationId> =
-            ids_by_uscc(tx, &codes).await?.into_iter().collect();
-        let chunk_ids: Vec<OrganizationId> = chunk.iter().filter_map(|f| found.get(f.uscc.as_str()).copied()).collect();
+        let before = max_organization_id(tx).await?;
+        organization::Entity::insert_many(chunk.iter().map(|f| new_model(f, now))).exec(tx.conn()).await?;
+        // By primary-key range, not `uscc IN (…)`: see `max_organization_id`.
+        let found: std::collections::HashMap<String, OrganizationId> = organization::Entity::find()
+            .select_only()
+            .column(organization::Column::Uscc)
+            .column(organization::Column::Id)
+            .filter(organization::Column::Id.gt(before))
+            .into_tuple::<(String, i32)>()
+            .all(tx.conn())
+            .await?
+            .into_iter()
+            .map(|(u, id)| (u, OrganizationId(id)))
+            .collect();
+        // Every row was just inserted in this transaction, so every code is found; a miss would
+        // misalign the lists below, so it is an error, not a skip.
+        let chunk_ids: Vec<OrganizationId> = chunk
+            .iter()
+            .map(|f| {
+                found
+                    .get(f.uscc.as_str())
+                    .copied()
+                    .ok_or_else(|| StoreError::corrupt("organization", "inserted row not found"))
+            })
+            .collect::<Result<_, _>>()?;
         let aliases: Vec<_> = chunk
             .iter()
             .zip(&chunk_ids)

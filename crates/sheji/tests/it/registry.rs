@@ -661,7 +661,11 @@ async fn an_organization_applies_and_its_district_decides() {
     let (bishan, jiulong) = (id_of("璧山区"), id_of("九龙坡区"));
     let org = registry::list_public(
         &app.services,
-        &OrgFilter { district: Some(sheji_core::ids::DistrictId(bishan)), ..Default::default() },
+        &OrgFilter {
+            district: Some(sheji_core::ids::DistrictId(bishan)),
+            library: Some(sheji_core::registry::LibraryStatus::None),
+            ..Default::default()
+        },
         PageRequest::default(),
     )
     .await
