@@ -118,8 +118,9 @@ async fn demo_accounts(
 ) -> Result<Vec<(String, Role, String)>, ServiceError> {
     let Some(bishan) = districts.iter().find(|d| d.name == "璧山区") else { return Ok(Vec::new()) };
     let in_bishan = OrgFilter { district: Some(bishan.id), kind: Some(OrgKind::Manufacturer), ..Default::default() };
-    let orgs =
-        registry_store::list_public(services.store(), &in_bishan, PageRequest::new(Some(1), Some(2))).await?.items;
+    let orgs = registry_store::list_public(services.store(), &in_bishan, PageRequest::new(Some(1), Some(2)), None)
+        .await?
+        .items;
     let (Some(company), Some(other)) = (orgs.first(), orgs.get(1)) else { return Ok(Vec::new()) };
     let none = String::new();
     let plan: [DemoLogin<'_>; 8] = [

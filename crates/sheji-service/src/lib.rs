@@ -34,7 +34,18 @@ pub struct Services {
     store: Store,
     clock: Arc<dyn Clock>,
     secrets: Arc<Secrets>,
+    counts: Arc<std::sync::Mutex<CountCache>>,
 }
+
+/// Recent list counts: key → (when counted, rows).
+type CountCache = std::collections::HashMap<String, (chrono::DateTime<chrono::Utc>, u64)>;
+
+/// How long a list's row count is reused. Counting a large filtered table costs more than
+/// reading a page of it; a total that is a few seconds old is fine for a pager, and every
+/// node keeps its own (nothing here is needed by another node).
+const COUNT_TTL_SECONDS: i64 = 5;
+/// Counts kept at most (distinct filters × scopes); the cache is emptied past that.
+const COUNT_CACHE_LIMIT: usize = 1_000;
 
 impl std::fmt::Debug for Services {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -45,7 +56,25 @@ impl std::fmt::Debug for Services {
 impl Services {
     /// Wraps an open store, a clock and the platform's secrets.
     pub fn new(store: Store, clock: Arc<dyn Clock>, secrets: Arc<Secrets>) -> Self {
-        Self { store, clock, secrets }
+        Self { store, clock, secrets, counts: Arc::default() }
+    }
+
+    /// A list's row count if it was counted within the last few seconds.
+    pub(crate) fn cached_count(&self, key: &str) -> Option<u64> {
+        let now = self.now();
+        let counts = self.counts.lock().ok()?;
+        counts.get(key).filter(|(at, _)| now - *at < chrono::Duration::seconds(COUNT_TTL_SECONDS)).map(|(_, n)| *n)
+    }
+
+    /// Keeps a list's row count for a few seconds.
+    pub(crate) fn remember_count(&self, key: &str, total: u64) {
+        let now = self.now();
+        if let Ok(mut counts) = self.counts.lock() {
+            if counts.len() >= COUNT_CACHE_LIMIT {
+                counts.clear();
+            }
+            counts.insert(key.to_owned(), (now, total));
+        }
     }
 
     /// The store, for the use-case modules.

@@ -302,25 +302,40 @@ async fn with_district_names(
 }
 
 /// One page of the public directory: every organization, public fields only.
-pub async fn list_public(db: &impl Db, filter: &OrgFilter, page: PageRequest) -> Result<Page<OrgPublic>, StoreError> {
+/// `known_total` skips the count when the caller already has it (counting 100 000 rows costs
+/// more than reading a page of them).
+pub async fn list_public(
+    db: &impl Db,
+    filter: &OrgFilter,
+    page: PageRequest,
+    known_total: Option<u64>,
+) -> Result<Page<OrgPublic>, StoreError> {
     let query = organization::Entity::find().filter(filtered(filter));
-    let total = query.clone().count(db.conn()).await?;
+    let total = match known_total {
+        Some(t) => t,
+        None => query.clone().count(db.conn()).await?,
+    };
     let rows = ordered(query, filter.sort).offset(page.offset()).limit(page.per_page()).all(db.conn()).await?;
     let items = with_district_names(db, rows).await?.into_iter().map(|(public, _)| public).collect();
     Ok(Page::new(items, page, total))
 }
 
-/// One page of the organizations `scope` reaches, with their private fields.
+/// One page of the organizations `scope` reaches, with their private fields (`known_total` as
+/// for [`list_public`]).
 pub async fn list_private(
     db: &impl Db,
     scope: &Scope,
     filter: &OrgFilter,
     page: PageRequest,
+    known_total: Option<u64>,
 ) -> Result<Page<(OrgPublic, OrgPrivate)>, StoreError> {
     let query = organization::Entity::find()
         .filter(scope::rows(scope, organization::Column::DistrictId, organization::Column::Id))
         .filter(filtered(filter));
-    let total = query.clone().count(db.conn()).await?;
+    let total = match known_total {
+        Some(t) => t,
+        None => query.clone().count(db.conn()).await?,
+    };
     let rows = ordered(query, filter.sort).offset(page.offset()).limit(page.per_page()).all(db.conn()).await?;
     Ok(Page::new(with_district_names(db, rows).await?, page, total))
 }

@@ -79,7 +79,13 @@ pub async fn list_public(
     filter: &OrgFilter,
     page: PageRequest,
 ) -> Result<Page<OrgPublic>, ServiceError> {
-    Ok(store::list_public(services.store(), filter, page).await?)
+    let key = format!("public {filter:?}");
+    let known = services.cached_count(&key);
+    let page = store::list_public(services.store(), filter, page, known).await?;
+    if known.is_none() {
+        services.remember_count(&key, page.total);
+    }
+    Ok(page)
 }
 
 /// One page of the organizations the caller's scope reaches, with private fields; 403 for a
@@ -94,7 +100,12 @@ pub async fn list_private(
     if scope.is_none() {
         return Err(ServiceError::Forbidden);
     }
-    let page = store::list_private(services.store(), &scope, filter, page).await?;
+    let key = format!("private {scope:?} {filter:?}");
+    let known = services.cached_count(&key);
+    let page = store::list_private(services.store(), &scope, filter, page, known).await?;
+    if known.is_none() {
+        services.remember_count(&key, page.total);
+    }
     Ok(page.map(|(public, private)| {
         let private = Some(private_view(services, Some(caller), &public, private));
         OrgView { public, private }
@@ -146,7 +157,8 @@ pub async fn export(
     let mut page = 1;
     loop {
         let rows =
-            store::list_private(services.store(), &export, filter, PageRequest::new(Some(page), Some(200))).await?;
+            store::list_private(services.store(), &export, filter, PageRequest::new(Some(page), Some(200)), None)
+                .await?;
         let done = rows.page >= rows.page_count();
         for (public, private) in rows.items {
             let private = Some(private_view(services, Some(caller), &public, private));
