@@ -342,3 +342,122 @@ pub async fn post_library(
             .map_err(|e| ApiError::service(&e, lang))?;
     Ok(Json(LibraryStatusResponse { status: status.code().to_owned() }))
 }
+
+/// An organization as sent to create or change it.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct OrgRequest {
+    /// 统一社会信用代码 (when creating; ignored when changing, it never changes).
+    #[serde(default)]
+    pub uscc: String,
+    /// Full name.
+    pub name: String,
+    /// Short names.
+    #[serde(default)]
+    pub short_names: Vec<String>,
+    /// Kind code.
+    pub kind: String,
+    /// District id.
+    pub district_id: i32,
+    /// Address.
+    #[serde(default)]
+    pub address: String,
+    /// Cluster ids.
+    #[serde(default)]
+    pub clusters: Vec<i32>,
+    /// GB/T 4754 division code.
+    #[serde(default)]
+    pub industry_code: String,
+    /// Qualifications: code → year granted (or null).
+    #[serde(default)]
+    pub qualifications: std::collections::BTreeMap<String, Option<i32>>,
+    /// Website.
+    #[serde(default)]
+    pub website: String,
+    /// Description.
+    #[serde(default)]
+    pub description: String,
+    /// Founded (YYYY-MM-DD).
+    #[serde(default)]
+    pub founded_on: String,
+    /// Contact person.
+    #[serde(default)]
+    pub contact_name: String,
+    /// Contact phone.
+    #[serde(default)]
+    pub contact_phone: String,
+}
+
+impl From<OrgRequest> for sheji_service::registry::edit::OrgInput {
+    fn from(r: OrgRequest) -> Self {
+        Self {
+            uscc: r.uscc,
+            name: r.name,
+            short_names: r.short_names.join("、"),
+            kind: r.kind,
+            district_id: r.district_id.to_string(),
+            address: r.address,
+            clusters: r.clusters.iter().map(ToString::to_string).collect(),
+            industry_code: r.industry_code,
+            qualifications: r
+                .qualifications
+                .into_iter()
+                .map(|(k, y)| (k, y.map(|y| y.to_string()).unwrap_or_default()))
+                .collect(),
+            website: r.website,
+            description: r.description,
+            founded_on: r.founded_on,
+            contact_name: r.contact_name,
+            contact_phone: r.contact_phone,
+        }
+    }
+}
+
+/// Registers an organization (`registry.edit` reaching its district). Field errors come back
+/// as a 400 whose message names each field.
+#[utoipa::path(
+    post,
+    path = "/api/v1/staff/organizations",
+    tag = "registry",
+    security(("bearer" = [])),
+    request_body = OrgRequest,
+    responses((status = 200, body = OrgResponse), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody))
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ApiUser(p, c): ApiUser,
+    body: Result<Json<OrgRequest>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<OrgResponse>, ApiError> {
+    let Json(req) = body.map_err(|e| ApiError::bad_request(&e.body_text(), lang))?;
+    let id = sheji_service::registry::edit::create(&state.services, &p, &req.into(), &c.ip)
+        .await
+        .map_err(|e| ApiError::service(&e, lang))?;
+    let view = registry::get_private(&state.services, &p, id).await.map_err(|e| ApiError::service(&e, lang))?;
+    Ok(Json(view.into()))
+}
+
+/// Changes an organization the caller's `registry.edit` scope reaches (404 otherwise).
+#[utoipa::path(
+    put,
+    path = "/api/v1/staff/organizations/{id}",
+    tag = "registry",
+    security(("bearer" = [])),
+    params(("id" = i32, Path, description = "Organization id")),
+    request_body = OrgRequest,
+    responses((status = 200, body = OrgResponse), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
+pub async fn update(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ApiUser(p, c): ApiUser,
+    ApiPath(id): ApiPath<i32>,
+    body: Result<Json<OrgRequest>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<OrgResponse>, ApiError> {
+    let Json(req) = body.map_err(|e| ApiError::bad_request(&e.body_text(), lang))?;
+    let id = OrganizationId(id);
+    sheji_service::registry::edit::update(&state.services, &p, id, &req.into(), &c.ip)
+        .await
+        .map_err(|e| ApiError::service(&e, lang))?;
+    let view = registry::get_private(&state.services, &p, id).await.map_err(|e| ApiError::service(&e, lang))?;
+    Ok(Json(view.into()))
+}

@@ -835,3 +835,91 @@ async fn the_generator_fills_a_city_deterministically() {
     assert_eq!(first, again, "the same seed gives the same city");
     app.finish().await;
 }
+
+#[tokio::test]
+async fn organizations_are_created_and_changed_through_the_api() {
+    let Some(app) = TestApp::with_demo(Backend::Sqlite).await else { return };
+    let districts = sheji_service::reference::list_districts(
+        &app.services,
+        &Default::default(),
+        PageRequest::new(Some(1), Some(200)),
+    )
+    .await
+    .unwrap();
+    let id_of = |n: &str| districts.items.iter().find(|d| d.name == n).unwrap().id.get();
+    let (bishan, jiulong) = (id_of("璧山区"), id_of("九龙坡区"));
+    app.user("api_branch", "branch_staff", Some(bishan), None).await;
+    let browser = app.signed_in("api_branch").await;
+    let page = app
+        .post_raw(
+            &browser,
+            "/account/tokens",
+            &format!(
+                "csrf={}&name=erp&days=30&permissions=registry.edit&permissions=registry.read_private",
+                browser.csrf
+            ),
+        )
+        .await;
+    let token = format!(
+        "sj_{}",
+        page.body
+            .split("sj_")
+            .nth(1)
+            .unwrap()
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect::<String>()
+    );
+    let send = |method: &str, path: &str, body: serde_json::Value| {
+        Request::builder()
+            .method(method)
+            .uri(path)
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    };
+    let code = uscc("91500120MA5UJJJJ1");
+    let bad = app
+        .send(send(
+            "POST",
+            "/api/v1/staff/organizations",
+            serde_json::json!({"uscc": "123", "name": "", "kind": "factory", "district_id": bishan}),
+        ))
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let message = bad.json()["error"]["message"].as_str().unwrap().to_owned();
+    assert!(message.contains("18 位") && message.contains("单位名称") && message.contains("单位类型"), "{message}");
+    let outside = app.send(send("POST", "/api/v1/staff/organizations", serde_json::json!({"uscc": code, "name": "重庆接口测试有限公司", "kind": "manufacturer", "district_id": jiulong}))).await;
+    assert_eq!(outside.status, StatusCode::BAD_REQUEST, "another district is out of scope");
+    let created = app
+        .send(send("POST", "/api/v1/staff/organizations", serde_json::json!({"uscc": code, "name": "重庆接口测试有限公司", "kind": "manufacturer", "district_id": bishan, "contact_phone": "13700001111", "qualifications": {"high_tech": 2024}})))
+        .await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+    let body = created.json();
+    assert_eq!(body["private"]["contact_phone"], "13700001111");
+    let id = body["id"].as_i64().unwrap();
+    let changed = app
+        .send(send("PUT", &format!("/api/v1/staff/organizations/{id}"), serde_json::json!({"name": "重庆接口测试股份有限公司", "kind": "manufacturer", "district_id": bishan, "contact_phone": "13700001111"})))
+        .await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+    assert_eq!(changed.json()["name"], "重庆接口测试股份有限公司");
+    let other = registry::list_public(
+        &app.services,
+        &OrgFilter { district: Some(sheji_core::ids::DistrictId(jiulong)), ..Default::default() },
+        PageRequest::default(),
+    )
+    .await
+    .unwrap()
+    .items[0]
+        .id;
+    let refused = app
+        .send(send(
+            "PUT",
+            &format!("/api/v1/staff/organizations/{other}"),
+            serde_json::json!({"name": "x", "kind": "manufacturer", "district_id": jiulong}),
+        ))
+        .await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    app.finish().await;
+}

@@ -112,6 +112,9 @@ async fn openapi_document_lists_every_route() {
     for (path, item) in paths {
         let concrete = path.replace("{id}", "1");
         let response = app.get(&concrete).await;
+        if item["get"].is_null() {
+            continue;
+        }
         let protected = item["get"]["security"].is_array();
         let expected = if protected { StatusCode::UNAUTHORIZED } else { StatusCode::OK };
         assert_eq!(response.status, expected, "{path}: {}", response.body);
