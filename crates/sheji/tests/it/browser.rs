@@ -71,7 +71,11 @@ fn start_demo_server() -> Server {
 fn key_pages_render_in_headless_chromium() {
     let Some(bin) = chromium() else {
         assert!(!all_required(), "SHEJI_TEST_REQUIRE_ALL=1 but chromium is not installed (apt-get install chromium)");
-        println!("skipped: headless browser check needs Debian's chromium (apt-get install chromium)");
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: the headless browser check needs Debian's chromium (apt-get install chromium)"
+        );
         return;
     };
     let server = start_demo_server();

@@ -43,7 +43,17 @@ pub async fn fresh_db(backend: Backend) -> Option<TestDb> {
         Ok(db) => Some(db),
         Err(TestDbError::Skipped(var)) => {
             assert!(!all_required(), "SHEJI_TEST_REQUIRE_ALL=1 but {var} is not set");
-            println!("skipped: {backend} tests need {var} (e.g. postgres://postgres@127.0.0.1:5432/test)");
+            // Straight to stderr, not through println!, which the test harness captures for
+            // passing tests; once per backend.
+            static NOTICE: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+            if let Ok(mut shown) = NOTICE.lock()
+                && !shown.contains(&var)
+            {
+                shown.push(var);
+                use std::io::Write;
+                let _ =
+                    writeln!(std::io::stderr(), "skipped: the {backend} tests, because {var} is not set (see README)");
+            }
             None
         }
         Err(e) => panic!("cannot create a {backend} test database: {e}"),
