@@ -13,6 +13,7 @@ pub mod crypto;
 pub mod demo;
 pub mod generator;
 pub mod identity;
+pub mod job;
 pub mod platform;
 pub mod reference;
 pub mod registry;

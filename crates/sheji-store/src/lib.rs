@@ -10,6 +10,7 @@ pub mod connect;
 pub mod dialect;
 mod entity;
 pub mod identity;
+pub mod job;
 pub mod library;
 pub mod migration;
 pub mod reference;

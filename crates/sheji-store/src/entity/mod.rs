@@ -10,6 +10,7 @@ pub mod district;
 pub mod honor_tier;
 pub mod industry_division;
 pub mod industry_section;
+pub mod job;
 pub mod library_application;
 pub mod library_event;
 pub mod login_attempt;

@@ -5,6 +5,7 @@ mod m20261127_000001_reference;
 mod m20261127_000002_registry;
 mod m20261127_000003_identity;
 mod m20261127_000004_library;
+mod m20261127_000005_job;
 
 use std::collections::HashSet;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000002_registry::Migration),
             Box::new(m20261127_000003_identity::Migration),
             Box::new(m20261127_000004_library::Migration),
+            Box::new(m20261127_000005_job::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
+use axum::response::IntoResponse;
 use axum::response::Response;
 use serde::Deserialize;
 use sheji_core::identity::{Permission, Principal};
@@ -237,25 +238,69 @@ pub async fn commit(
         }
     };
     let actor = Actor::of(&p, &c.ip);
-    match import::commit(&state.services, &p, &report, &actor, |_, _| {}).await {
-        Ok(done) => {
+    match sheji_service::job::start_import(&state.services, &p, report, actor, lang).await {
+        Ok(job) => {
+            // The upload has been read; the job holds the checked rows.
             if let Some((path, _)) = stored(&state, &f.token) {
                 let _ = tokio::fs::remove_file(path).await;
             }
-            let mut view = page(&ctx, 3);
-            view.result = lang.tf(
-                "import.result",
-                &[
-                    ("created", &done.created.to_string()),
-                    ("updated", &done.updated.to_string()),
-                    ("unchanged", &done.unchanged.to_string()),
-                    ("skipped", &done.skipped.to_string()),
-                ],
-            );
-            Ok(render(StatusCode::OK, &view))
+            Ok(axum::response::Redirect::to(&format!("/admin/jobs/{job}")).into_response())
         }
         Err(e) => Err(PageError::service(&e, ctx.chrome("import.title"))),
     }
+}
+
+#[derive(Template)]
+#[template(path = "job.html")]
+struct JobPage {
+    chrome: Chrome,
+    running: bool,
+    status: String,
+    badge: &'static str,
+    progress_line: String,
+    percent: u64,
+    width: u64,
+    result: String,
+}
+
+/// A job's progress; the page refreshes itself every two seconds while it runs.
+pub async fn job(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, _): PageUser,
+    Path(id): Path<i32>,
+) -> Result<Response, PageError> {
+    let lang = ctx.lang;
+    let chrome = ctx.chrome("job.title").crumb("nav.admin_organizations", Some("/admin/organizations"));
+    let view = match sheji_service::job::get(&state.services, &p, id).await {
+        Ok(v) => v,
+        Err(e) => return Err(PageError::service(&e, chrome)),
+    };
+    let r = &view.record;
+    let percent = (r.done * 100).checked_div(r.total).unwrap_or(100).min(100);
+    let (status, badge) = if view.running {
+        ("job.running", "progress")
+    } else if view.interrupted {
+        ("job.interrupted", "action")
+    } else if r.status == "done" {
+        ("job.done", "passed")
+    } else {
+        ("job.failed", "rejected")
+    };
+    let page = JobPage {
+        running: view.running,
+        status: lang.t(status).to_owned(),
+        badge,
+        progress_line: lang.tf(
+            "job.progress_line",
+            &[("done", &sheji_core::i18n::count(r.done)), ("total", &sheji_core::i18n::count(r.total))],
+        ),
+        percent,
+        width: percent / 5 * 5,
+        result: if view.interrupted { lang.t("job.interrupted_hint").to_owned() } else { r.result.clone() },
+        chrome,
+    };
+    Ok(render(StatusCode::OK, &page))
 }
 
 pub async fn errors(

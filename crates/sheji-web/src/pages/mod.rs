@@ -31,6 +31,7 @@ pub fn router() -> Router<AppState> {
             get(import::form).post(import::upload).layer(axum::extract::DefaultBodyLimit::max(import::MAX_UPLOAD)),
         )
         .route("/admin/organizations/import/commit", post(import::commit))
+        .route("/admin/jobs/{id}", get(import::job))
         .route("/admin/organizations/library/admit", post(registry::admit_selected))
         .route("/admin/organizations/new", get(registry::new_form).post(registry::new_submit))
         .route("/admin/organizations/{id}/edit", get(registry::edit_form).post(registry::edit_submit))

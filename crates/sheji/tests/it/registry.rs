@@ -366,8 +366,25 @@ async fn import_through_the_pages_then_export_scoped_and_masked() {
         StatusCode::NOT_FOUND
     );
     let committed = app.post_form(&branch, "/admin/organizations/import/commit", &[("token", &token)]).await;
-    assert_eq!(committed.status, StatusCode::OK, "{}", committed.body);
-    assert!(committed.body.contains("新增 1 家"), "only the row of its own district: {}", committed.body);
+    assert_eq!(committed.status, StatusCode::SEE_OTHER, "{}", committed.body);
+    let job = committed.header("location").to_owned();
+    assert!(job.starts_with("/admin/jobs/"), "the commit runs as a job: {job}");
+    let mut page = app.get_as(&branch, &job).await;
+    for _ in 0..100 {
+        if !page.body.contains("进行中") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        page = app.get_as(&branch, &job).await;
+    }
+    assert!(
+        page.body.contains("已完成") && page.body.contains("新增 1 家"),
+        "only the row of its own district: {}",
+        page.body
+    );
+    assert!(page.body.contains("已处理 1 / 1 行"));
+    let city = app.signed_in("imp_city").await;
+    assert_eq!(app.get_as(&city, &job).await.status, StatusCode::NOT_FOUND, "a job is its owner's");
     let template = app.get_as(&branch, "/admin/organizations/template.xlsx").await;
     assert_eq!(template.status, StatusCode::OK);
 
@@ -379,7 +396,6 @@ async fn import_through_the_pages_then_export_scoped_and_masked() {
     assert!(!branch_rows.iter().any(|r| r[0] == b));
     let imported = branch_rows.iter().find(|r| r[0] == a).unwrap();
     assert_eq!(imported[7], "13812345678", "the editing branch sees the phone");
-    let city = app.signed_in("imp_city").await;
     let city_rows = download(&app, &city, "/admin/organizations/export.xlsx").await;
     assert!(city_rows.len() > branch_rows.len());
     assert_eq!(city_rows.iter().find(|r| r[0] == a).unwrap()[7], "138****5678", "masked for readers");
