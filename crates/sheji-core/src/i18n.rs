@@ -170,7 +170,11 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "The e-mail address is not valid (e.g. name@example.com). Check it and try again.",
     ),
     ("account.last_login", "最近登录", "Last sign-in"),
-    ("account.not_pending", "该账号不在待审核状态，无需审核。", "This account is not waiting for verification."),
+    (
+        "account.not_pending",
+        "该账号不在待审核状态，无需审核。请刷新账号列表查看其当前状态。",
+        "This account is not waiting for verification. Reload the account list to see its current status.",
+    ),
     ("account.password", "密码", "Password"),
     ("account.phone", "手机号码", "Phone"),
     (
@@ -572,8 +576,16 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "未找到该企业/机构，或您无权查看其详细信息。请从企业名录中选择。",
         "No such organization, or you may not see its details. Choose one from the directory.",
     ),
-    ("error.not_found.session", "该登录会话不存在或已结束。", "That session does not exist or has ended."),
-    ("error.not_found.token", "该令牌不存在或已撤销。", "That token does not exist or is already revoked."),
+    (
+        "error.not_found.session",
+        "该登录会话不存在或已结束。请刷新“个人中心”页面查看仍在使用的会话。",
+        "That session does not exist or has ended. Reload “My account” to see the sessions still open.",
+    ),
+    (
+        "error.not_found.token",
+        "该令牌不存在或已撤销。请刷新“个人中心”页面查看仍有效的令牌。",
+        "That token does not exist or is already revoked. Reload “My account” to see the tokens still valid.",
+    ),
     ("error.request_id", "请求编号", "Request id"),
     ("error.title", "出错了", "Something went wrong"),
     ("error.too_large", "提交的内容过大。请减少内容后重试。", "The submission is too large. Send less and try again."),
@@ -848,7 +860,11 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "任务在运行中断开（服务器可能重启）。已写入的部分保留；请重新上传同一文件，已导入的行不会重复写入。",
         "The job stopped while running (the server may have restarted). What was written stays; upload the same file again: rows already imported are not written twice.",
     ),
-    ("job.not_found", "未找到该任务。", "No such job."),
+    (
+        "job.not_found",
+        "未找到该任务，或它不是您发起的。请从导入页面重新上传文件。",
+        "No such job, or it is not yours. Upload the file again from the import page.",
+    ),
     ("job.progress", "进度", "Progress"),
     ("job.progress_line", "已处理 {done} / {total} 行", "{done} of {total} rows processed"),
     (
@@ -884,8 +900,8 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("library.apply", "提交入库申请", "Apply"),
     (
         "library.cannot_apply",
-        "当前不能提交申请：已在库、已是候选，或已有待审核的申请。",
-        "You cannot apply now: already in the library, already a candidate, or an application is waiting.",
+        "当前不能提交申请：已在库、已是候选，或已有待审核的申请。请在本单位页面查看入库状态和申请进度。",
+        "You cannot apply now: already in the library, already a candidate, or an application is waiting. See the library status and the application on your organization's page.",
     ),
     ("library.checklist", "设计驱动型企业库入库条件", "Design-driven library criteria"),
     ("library.comment", "意见", "Comment"),
