@@ -101,6 +101,18 @@ async fn state_of(db: &impl Db, m: organization::Model) -> Result<OrgState, Stor
     for q in quals {
         qualifications.insert(q.kind.parse::<Qualification>().map_err(|e| StoreError::corrupt(what(), e))?, q.year);
     }
+    org_state(m, aliases.into_iter().collect(), clusters.into_iter().map(ClusterId).collect(), qualifications)
+}
+
+/// The state of one organization from its row and its already-loaded child rows (one place
+/// maps columns to fields, for the single and the bulk read alike).
+fn org_state(
+    m: organization::Model,
+    short_names: BTreeSet<String>,
+    clusters: BTreeSet<ClusterId>,
+    qualifications: BTreeMap<Qualification, Option<i32>>,
+) -> Result<OrgState, StoreError> {
+    let what = || format!("organization {}", m.id);
     Ok(OrgState {
         id: OrganizationId(m.id),
         library_status: m.library_status.parse().map_err(|e| StoreError::corrupt(what(), e))?,
@@ -116,8 +128,8 @@ async fn state_of(db: &impl Db, m: organization::Model) -> Result<OrgState, Stor
             founded_on: m.founded_on,
             contact_name: m.contact_name,
             contact_phone_enc: m.contact_phone_enc,
-            short_names: aliases.into_iter().collect(),
-            clusters: clusters.into_iter().map(ClusterId).collect(),
+            short_names,
+            clusters,
             qualifications,
         },
     })
@@ -594,28 +606,14 @@ pub async fn find_states(
             quals.entry(q.organization_id).or_default().insert(kind, q.year);
         }
         for m in orgs {
-            let what = || format!("organization {}", m.id);
-            let state = OrgState {
-                id: OrganizationId(m.id),
-                library_status: m.library_status.parse().map_err(|e| StoreError::corrupt(what(), e))?,
-                fields: OrgFields {
-                    uscc: Uscc::parse(&m.uscc).map_err(|e| StoreError::corrupt(what(), e))?,
-                    kind: m.kind.parse().map_err(|e| StoreError::corrupt(what(), e))?,
-                    name: m.name,
-                    district_id: DistrictId(m.district_id),
-                    address: m.address,
-                    industry_code: m.industry_code,
-                    website: m.website,
-                    description: m.description,
-                    founded_on: m.founded_on,
-                    contact_name: m.contact_name,
-                    contact_phone_enc: m.contact_phone_enc,
-                    short_names: aliases.remove(&m.id).unwrap_or_default(),
-                    clusters: clusters.remove(&m.id).unwrap_or_default(),
-                    qualifications: quals.remove(&m.id).unwrap_or_default(),
-                },
-            };
-            out.insert(m.uscc, state);
+            let (id, uscc) = (m.id, m.uscc.clone());
+            let state = org_state(
+                m,
+                aliases.remove(&id).unwrap_or_default(),
+                clusters.remove(&id).unwrap_or_default(),
+                quals.remove(&id).unwrap_or_default(),
+            )?;
+            out.insert(uscc, state);
         }
     }
     Ok(out)

@@ -574,6 +574,38 @@ pub fn csv_field(value: &str) -> String {
     format!("\"{}\"", guarded.replace('"', "\"\""))
 }
 
+/// A CSV download being written: a BOM so Excel opens the UTF-8 file with its Chinese intact,
+/// a translated header, CRLF rows of guarded fields.
+pub struct CsvOut(String);
+
+impl CsvOut {
+    /// Starts the file with its header row, each key translated into `lang`.
+    pub fn new(lang: Lang, header: &[&str]) -> Self {
+        let mut out = CsvOut(String::from("\u{feff}"));
+        out.row(header.iter().map(|k| lang.t(k)));
+        out
+    }
+
+    /// Appends one row.
+    pub fn row<S: AsRef<str>>(&mut self, cells: impl IntoIterator<Item = S>) {
+        let cells: Vec<String> = cells.into_iter().map(|c| csv_field(c.as_ref())).collect();
+        self.0.push_str(&cells.join(","));
+        self.0.push_str("\r\n");
+    }
+
+    /// The finished file as an attachment named `name`.
+    pub fn into_response(self, name: &str) -> Response {
+        (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            ],
+            Body::from(self.0),
+        )
+            .into_response()
+    }
+}
+
 pub async fn audit_export(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -581,22 +613,20 @@ pub async fn audit_export(
     Query(q): Query<AuditQuery>,
 ) -> Result<Response, PageError> {
     let filter = audit_filter(&q);
-    let lang = ctx.lang;
-    // A BOM so Excel opens the UTF-8 file with its Chinese intact.
-    let mut out = String::from("\u{feff}");
-    let header = [
-        "audit.id",
-        "audit.time",
-        "audit.actor",
-        "audit.ip",
-        "audit.action",
-        "audit.target_type",
-        "audit.target_id",
-        "audit.before",
-        "audit.after",
-    ];
-    out.push_str(&header.iter().map(|k| csv_field(lang.t(k))).collect::<Vec<_>>().join(","));
-    out.push_str("\r\n");
+    let mut out = CsvOut::new(
+        ctx.lang,
+        &[
+            "audit.id",
+            "audit.time",
+            "audit.actor",
+            "audit.ip",
+            "audit.action",
+            "audit.target_type",
+            "audit.target_id",
+            "audit.before",
+            "audit.after",
+        ],
+    );
     let result = audit::export(&state.services, &p, &filter, |r| {
         let cells = [
             r.id.to_string(),
@@ -609,19 +639,11 @@ pub async fn audit_export(
             r.before.clone(),
             r.after.clone(),
         ];
-        out.push_str(&cells.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(","));
-        out.push_str("\r\n");
+        out.row(&cells);
     })
     .await;
     match result {
-        Ok(_) => Ok((
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (header::CONTENT_DISPOSITION, "attachment; filename=\"audit.csv\""),
-            ],
-            Body::from(out),
-        )
-            .into_response()),
+        Ok(_) => Ok(out.into_response("audit.csv")),
         Err(ServiceError::Forbidden) => Err(PageError::forbidden(ctx.chrome("nav.audit"))),
         Err(e) => Err(PageError::service(&e, ctx.chrome("nav.audit"))),
     }

@@ -20,7 +20,7 @@ use sheji_service::registry::{self, OrgFilter, OrgPublic, OrgView, PrivateView, 
 use crate::forms::{FormState, repeated, single};
 use sheji_service::{ServiceError, reference};
 
-use super::admin::csv_field;
+use super::admin::CsvOut;
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::{PageError, render};
@@ -552,11 +552,10 @@ pub async fn staff_export(
     Query(q): Query<OrgQuery>,
 ) -> Result<Response, PageError> {
     let lang = ctx.lang;
-    let mut out = String::from("\u{feff}");
-    let header =
-        ["org.uscc", "org.name", "org.kind", "org.district", "org.address", "org.contact", "org.contact_phone"];
-    out.push_str(&header.iter().map(|k| csv_field(lang.t(k))).collect::<Vec<_>>().join(","));
-    out.push_str("\r\n");
+    let mut out = CsvOut::new(
+        lang,
+        &["org.uscc", "org.name", "org.kind", "org.district", "org.address", "org.contact", "org.contact_phone"],
+    );
     let result = registry::export(&state.services, &p, &q.filter(), |o| {
         let private = o.private.as_ref();
         let cells = [
@@ -568,19 +567,11 @@ pub async fn staff_export(
             private.and_then(|p| p.contact_name.clone()).unwrap_or_default(),
             private.and_then(|p| p.contact_phone.clone()).unwrap_or_default(),
         ];
-        out.push_str(&cells.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(","));
-        out.push_str("\r\n");
+        out.row(&cells);
     })
     .await;
     match result {
-        Ok(_) => Ok((
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (header::CONTENT_DISPOSITION, "attachment; filename=\"organizations.csv\""),
-            ],
-            Body::from(out),
-        )
-            .into_response()),
+        Ok(_) => Ok(out.into_response("organizations.csv")),
         Err(ServiceError::Forbidden) => Err(PageError::forbidden(ctx.chrome("nav.admin_organizations"))),
         Err(e) => Err(PageError::service(&e, ctx.chrome("nav.admin_organizations"))),
     }
@@ -851,6 +842,19 @@ pub struct ApplicationRow {
     statement: String,
 }
 
+impl From<library::Application> for ApplicationRow {
+    fn from(a: library::Application) -> Self {
+        ApplicationRow {
+            id: a.id,
+            org: a.organization,
+            name: a.organization_name,
+            by: a.submitted_by,
+            at: i18n::datetime(a.submitted_at),
+            statement: a.statement,
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "applications.html")]
 struct ApplicationsPage {
@@ -875,18 +879,7 @@ pub async fn applications(
     let view = ApplicationsPage {
         notice: (!q.done.is_empty()).then(|| ctx.lang.t(&format!("library.done.{}", q.done)).to_owned()),
         pager: chrome.pager(&page),
-        rows: page
-            .items
-            .into_iter()
-            .map(|a| ApplicationRow {
-                id: a.id,
-                org: a.organization,
-                name: a.organization_name,
-                by: a.submitted_by,
-                at: i18n::datetime(a.submitted_at),
-                statement: a.statement,
-            })
-            .collect(),
+        rows: page.items.into_iter().map(ApplicationRow::from).collect(),
         chrome,
     };
     Ok(render(StatusCode::OK, &view))
@@ -916,18 +909,7 @@ pub async fn decide(
             let view = ApplicationsPage {
                 notice: Some(e.message(ctx.lang)),
                 pager: chrome.pager(&page),
-                rows: page
-                    .items
-                    .into_iter()
-                    .map(|a| ApplicationRow {
-                        id: a.id,
-                        org: a.organization,
-                        name: a.organization_name,
-                        by: a.submitted_by,
-                        at: i18n::datetime(a.submitted_at),
-                        statement: a.statement,
-                    })
-                    .collect(),
+                rows: page.items.into_iter().map(ApplicationRow::from).collect(),
                 chrome,
             };
             Ok(render(status, &view))

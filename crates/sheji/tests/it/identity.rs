@@ -9,7 +9,6 @@ use chrono::Duration;
 use sheji_core::ids::{DistrictId, OrganizationId};
 use sheji_core::page::PageRequest;
 use sheji_service::Backend;
-use sheji_service::reference::{self, DistrictFilter};
 use sheji_service::registry::{self, OrgFilter};
 
 use crate::support::{PASSWORD, TestApp, backend_tests};
@@ -27,12 +26,7 @@ struct Fixture {
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
-    let districts =
-        reference::list_districts(&app.services, &DistrictFilter::default(), PageRequest::new(Some(1), Some(200)))
-            .await
-            .unwrap();
-    let id = |name: &str| districts.items.iter().find(|d| d.name == name).map(|d| d.id).unwrap();
-    let (district_a, district_b) = (id("璧山区"), id("九龙坡区"));
+    let (district_a, district_b) = (app.district("璧山区").await, app.district("九龙坡区").await);
     let first = |d: DistrictId| async move {
         let page = registry::list_public(
             &app.services,

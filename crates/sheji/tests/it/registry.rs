@@ -325,14 +325,7 @@ async fn gbk_csv_is_read() {
 #[tokio::test]
 async fn import_through_the_pages_then_export_scoped_and_masked() {
     let Some(app) = TestApp::with_demo(Backend::Sqlite).await else { return };
-    let districts = sheji_service::reference::list_districts(
-        &app.services,
-        &Default::default(),
-        PageRequest::new(Some(1), Some(200)),
-    )
-    .await
-    .unwrap();
-    let bishan = districts.items.iter().find(|d| d.name == "璧山区").unwrap().id;
+    let bishan = app.district("璧山区").await;
     app.user("imp_branch", "branch_staff", Some(bishan.get()), None).await;
     app.user("imp_city", "city_officer", None, None).await;
     let branch = app.signed_in("imp_branch").await;
@@ -541,15 +534,7 @@ fn cli_import_checks_before_writing() {
 #[tokio::test]
 async fn organizations_are_created_and_edited_through_forms() {
     let Some(app) = TestApp::with_demo(Backend::Sqlite).await else { return };
-    let districts = sheji_service::reference::list_districts(
-        &app.services,
-        &Default::default(),
-        PageRequest::new(Some(1), Some(200)),
-    )
-    .await
-    .unwrap();
-    let id_of = |n: &str| districts.items.iter().find(|d| d.name == n).unwrap().id.get();
-    let (bishan, jiulong) = (id_of("璧山区"), id_of("九龙坡区"));
+    let (bishan, jiulong) = (app.district("璧山区").await.get(), app.district("九龙坡区").await.get());
     app.user("form_branch", "branch_staff", Some(bishan), None).await;
     let branch = app.signed_in("form_branch").await;
     let bad = app
@@ -666,15 +651,7 @@ async fn organizations_are_created_and_edited_through_forms() {
 #[tokio::test]
 async fn an_organization_applies_and_its_district_decides() {
     let Some(app) = TestApp::with_demo(Backend::Sqlite).await else { return };
-    let districts = sheji_service::reference::list_districts(
-        &app.services,
-        &Default::default(),
-        PageRequest::new(Some(1), Some(200)),
-    )
-    .await
-    .unwrap();
-    let id_of = |n: &str| districts.items.iter().find(|d| d.name == n).unwrap().id.get();
-    let (bishan, jiulong) = (id_of("璧山区"), id_of("九龙坡区"));
+    let (bishan, jiulong) = (app.district("璧山区").await.get(), app.district("九龙坡区").await.get());
     let org = registry::list_public(
         &app.services,
         &OrgFilter {
@@ -855,15 +832,7 @@ async fn the_generator_fills_a_city_deterministically() {
 #[tokio::test]
 async fn organizations_are_created_and_changed_through_the_api() {
     let Some(app) = TestApp::with_demo(Backend::Sqlite).await else { return };
-    let districts = sheji_service::reference::list_districts(
-        &app.services,
-        &Default::default(),
-        PageRequest::new(Some(1), Some(200)),
-    )
-    .await
-    .unwrap();
-    let id_of = |n: &str| districts.items.iter().find(|d| d.name == n).unwrap().id.get();
-    let (bishan, jiulong) = (id_of("璧山区"), id_of("九龙坡区"));
+    let (bishan, jiulong) = (app.district("璧山区").await.get(), app.district("九龙坡区").await.get());
     app.user("api_branch", "branch_staff", Some(bishan), None).await;
     let browser = app.signed_in("api_branch").await;
     let page = app

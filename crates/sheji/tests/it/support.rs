@@ -98,6 +98,18 @@ impl TestApp {
         Some(app)
     }
 
+    /// The district of this name in the reference data (e.g. "璧山区").
+    pub async fn district(&self, name: &str) -> sheji_core::ids::DistrictId {
+        let all = sheji_service::reference::list_districts(
+            &self.services,
+            &Default::default(),
+            sheji_core::page::PageRequest::new(Some(1), Some(200)),
+        )
+        .await
+        .expect("list districts");
+        all.items.iter().find(|d| d.name == name).map(|d| d.id).unwrap_or_else(|| panic!("no district {name}"))
+    }
+
     /// Creates an account with one affiliation and [`PASSWORD`].
     pub async fn user(&self, username: &str, role: &str, district: Option<i32>, organization: Option<i32>) -> String {
         let affiliation = AffiliationInput {
