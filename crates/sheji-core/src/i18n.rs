@@ -422,8 +422,9 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "Checked: {valid} valid rows ({changes} with changes), {invalid} rows with errors.",
     ),
     ("cli.import_dry_run", "试运行（--dry-run），未写入任何数据。", "Dry run (--dry-run): nothing was written."),
-    ("cli.import_progress", "已写入 {done}/{total} 行", "Written {done}/{total} rows"),
-    ("cli.import_row_error", "第 {row} 行【{column}】{message}", "Row {row} [{column}] {message}"),
+    ("cli.import_progress", "已处理 {done}/{total} 行", "Processed {done}/{total} rows"),
+    ("cli.import_progress_rows", "已处理 {done} 行", "Processed {done} rows"),
+    ("cli.import_row_error", "第 {row} 行{message}", "Row {row}: {message}"),
     ("cli.import_unknown", "未识别的列（已忽略）：{columns}", "Unrecognised columns (ignored): {columns}"),
     (
         "cli.key_created",
@@ -802,6 +803,11 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("import.reupload", "重新上传", "Upload again"),
     ("import.row", "行号", "Row"),
     ("import.rows_invalid", "错误行", "Rows with errors"),
+    (
+        "import.rows_shown",
+        "下表列出前 {shown} 行（共 {total} 行）；全部错误行及原因见“下载错误说明”。",
+        "The table lists the first {shown} rows of {total}; every bad row and its reason are in the error workbook.",
+    ),
     ("import.rows_valid", "正确行", "Valid rows"),
     ("import.step_check", "检查", "Check"),
     ("import.step_commit", "导入", "Import"),

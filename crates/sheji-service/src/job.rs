@@ -3,13 +3,13 @@
 //! batch by batch; the page shows how far it got.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use sheji_core::identity::Principal;
 use sheji_store::job::{self as store, JobRecord};
 
 use crate::audit::Actor;
-use crate::registry::import::{self, ImportReport};
+use crate::registry::import::{self, Upload};
 use crate::{ServiceError, Services};
 
 /// A running job that wrote no progress for this long was interrupted (its node stopped).
@@ -37,21 +37,21 @@ pub async fn get(services: &Services, caller: &Principal, id: i32) -> Result<Job
     Ok(JobView { record, running, interrupted })
 }
 
-/// Starts committing the valid rows of a checked import in the background; returns the job id
-/// at once. Progress is written about once a second; the result is the commit's summary in the
-/// caller's language.
+/// Starts committing the valid rows of an uploaded file in the background; returns the job id
+/// at once. `rows` is the number of data rows the check found, for the progress bar. Progress
+/// is written about once a second; the result is the commit's summary in the caller's language.
 pub async fn start_import(
     services: &Services,
     caller: &Principal,
-    report: ImportReport,
+    upload: Upload,
+    rows: u64,
     actor: Actor,
     lang: sheji_core::i18n::Lang,
 ) -> Result<i32, ServiceError> {
-    let total = report.valid();
     let tx = services.store().begin().await?;
-    let id = store::create(&tx, "import.orgs", caller.account, total as u64, services.now()).await?;
+    let id = store::create(&tx, "import.orgs", caller.account, rows, services.now()).await?;
     tx.commit().await?;
-    let done = Arc::new(AtomicUsize::new(0));
+    let done = Arc::new(AtomicU64::new(0));
     let (services, caller) = (services.clone(), caller.clone());
     tokio::spawn(async move {
         // The work runs as its own task: the progress writer below waits for the writer
@@ -59,8 +59,10 @@ pub async fn start_import(
         let counter = done.clone();
         let worker_services = services.clone();
         let mut work = tokio::spawn(async move {
-            import::commit(&worker_services, &caller, &report, &actor, move |n, _| counter.store(n, Ordering::Relaxed))
-                .await
+            import::commit(&worker_services, &caller, &upload, &actor, lang, move |n| {
+                counter.store(n, Ordering::Relaxed)
+            })
+            .await
         });
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
         let outcome = loop {
@@ -68,7 +70,7 @@ pub async fn start_import(
                 joined = &mut work => break joined.unwrap_or_else(|e| Err(ServiceError::Invalid { key: "error.internal", args: vec![("detail", e.to_string())] })),
                 _ = tick.tick() => {
                     if let Ok(tx) = services.store().begin().await {
-                        let _ = store::progress(&tx, id, done.load(Ordering::Relaxed) as u64, services.now()).await;
+                        let _ = store::progress(&tx, id, done.load(Ordering::Relaxed), services.now()).await;
                         let _ = tx.commit().await;
                     }
                 }
@@ -93,7 +95,7 @@ pub async fn start_import(
             }
         };
         if let Ok(tx) = services.store().begin().await {
-            let _ = store::progress(&tx, id, done.load(Ordering::Relaxed) as u64, services.now()).await;
+            let _ = store::progress(&tx, id, done.load(Ordering::Relaxed), services.now()).await;
             let _ = store::finish(&tx, id, status, &result, services.now()).await;
             let _ = tx.commit().await;
         }

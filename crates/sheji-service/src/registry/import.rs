@@ -3,14 +3,21 @@
 //! every row, report each bad row with its row number, column and reason, and write only what
 //! the user then chooses to commit. Re-importing the same file changes nothing: rows are
 //! upserted by USCC and only changed fields are written (and audited).
+//!
+//! Files stream: a blocking thread parses the sheet and hands over chunks of rows through a
+//! bounded channel while the checks and writes of the previous chunk run, so memory stays flat
+//! whatever the row count. Only the file, the USCCs seen so far (to catch duplicates) and the
+//! bad rows' messages are kept; committing reads the file again and checks each chunk against
+//! the stored records in the transaction that writes it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Cursor;
+use std::sync::Arc;
 
-use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+use calamine::{DataRef, Reader, SheetType, SheetVisible, Xlsx, open_workbook_from_rs};
 use serde_json::{Value, json};
 use sheji_core::i18n::Lang;
-use sheji_core::identity::{Permission, Principal, normalize_phone};
+use sheji_core::identity::{Permission, Principal, Scope, normalize_phone};
 use sheji_core::ids::OrganizationId;
 use sheji_core::import::{OrgColumn, clean, district_matches, parse_count, parse_date, parse_number, split_list};
 use sheji_core::page::PageRequest;
@@ -19,72 +26,156 @@ use sheji_core::registry::{Indicators, OrgKind, Qualification, normalize_name};
 use sheji_core::uscc::{Uscc, UsccError};
 use sheji_store::library::{self, OrgFields, OrgState};
 use sheji_store::reference as reference_store;
+use tokio::sync::mpsc;
 
 use crate::audit::{self, Actor, Change};
 use crate::{ServiceError, Services};
 
-/// Rows written per transaction on commit.
-const BATCH: usize = 200;
+/// Rows checked, looked up and written together (one transaction on commit).
+const CHUNK: usize = 1000;
 /// How many leading rows may hold titles before the header.
 const HEADER_SEARCH: usize = 10;
+/// Rows of each kind a report keeps to show; the counts cover every row and the error
+/// workbook every bad row.
+const SHOWN: usize = 200;
+/// Bad rows a report keeps to show.
+const SHOWN_BAD: usize = 1000;
 
-/// A sheet as text cells.
-#[derive(Debug, Clone, Default)]
-pub struct Sheet {
-    /// Rows of cells, as displayed.
-    pub rows: Vec<Vec<String>>,
+/// Rows of a file with their 0-based index, as the reader hands them over.
+type Chunk = Vec<(usize, Vec<String>)>;
+
+/// An uploaded file: `.xlsx` recognised by its content, `.csv` in UTF-8 (with or without BOM)
+/// or GBK. Cheap to clone; the rows are read from it each time they are needed.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    bytes: Arc<[u8]>,
+    csv: bool,
 }
 
-/// Reads an uploaded file: `.xlsx` by its content, `.csv` in UTF-8 (with or without BOM) or GBK.
-pub fn read_sheet(bytes: &[u8], filename: &str) -> Result<Sheet, ServiceError> {
-    let lower = filename.to_lowercase();
-    if lower.ends_with(".csv") || lower.ends_with(".txt") {
-        return read_csv(bytes);
+impl Upload {
+    /// Accepts a file by its name and content; anything else is refused with the reason.
+    pub fn new(bytes: Vec<u8>, filename: &str) -> Result<Self, ServiceError> {
+        let lower = filename.to_lowercase();
+        let csv = lower.ends_with(".csv") || lower.ends_with(".txt");
+        if !csv && !bytes.starts_with(b"PK") {
+            return Err(ServiceError::Invalid { key: "import.bad_file", args: vec![("name", filename.to_owned())] });
+        }
+        Ok(Self { bytes: bytes.into(), csv })
     }
-    if bytes.starts_with(b"PK") {
-        return read_xlsx(bytes);
+
+    /// The file as uploaded.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
     }
-    Err(ServiceError::Invalid { key: "import.bad_file", args: vec![("name", filename.to_owned())] })
+
+    /// Every row with its 0-based index, in order; rows without any cell are not reported.
+    /// `emit` returns false to stop early.
+    fn for_each_row(&self, emit: impl FnMut(usize, Vec<String>) -> bool) -> Result<(), ServiceError> {
+        if self.csv { csv_rows(&self.bytes, emit) } else { xlsx_rows(&self.bytes, emit) }
+    }
+
+    /// Streams the rows in chunks from a blocking thread; at most two chunks wait in memory.
+    fn chunks(&self) -> mpsc::Receiver<Result<Chunk, ServiceError>> {
+        let (tx, rx) = mpsc::channel(2);
+        let upload = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut chunk = Vec::with_capacity(CHUNK);
+            let read = upload.for_each_row(|i, row| {
+                chunk.push((i, row));
+                if chunk.len() < CHUNK {
+                    return true;
+                }
+                tx.blocking_send(Ok(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)))).is_ok()
+            });
+            let last = match read {
+                Ok(()) if chunk.is_empty() => return,
+                Ok(()) => Ok(chunk),
+                Err(e) => Err(e),
+            };
+            // The receiver may be gone (the caller stopped); nothing is left to do then.
+            let _ = tx.blocking_send(last);
+        });
+        rx
+    }
 }
 
-fn read_xlsx(bytes: &[u8]) -> Result<Sheet, ServiceError> {
-    let bad = |e: String| ServiceError::Invalid { key: "import.unreadable", args: vec![("detail", e)] };
+fn unreadable(detail: String) -> ServiceError {
+    ServiceError::Invalid { key: "import.unreadable", args: vec![("detail", detail)] }
+}
+
+fn xlsx_rows(bytes: &[u8], mut emit: impl FnMut(usize, Vec<String>) -> bool) -> Result<(), ServiceError> {
     let mut book: Xlsx<_> =
-        open_workbook_from_rs(Cursor::new(bytes.to_vec())).map_err(|e: calamine::XlsxError| bad(e.to_string()))?;
-    let range =
-        book.worksheet_range_at(0).ok_or_else(|| bad("no worksheet".to_owned()))?.map_err(|e| bad(e.to_string()))?;
-    let rows = range.rows().map(|r| r.iter().map(cell_text).collect()).collect();
-    Ok(Sheet { rows })
+        open_workbook_from_rs(Cursor::new(bytes)).map_err(|e: calamine::XlsxError| unreadable(e.to_string()))?;
+    // The first visible worksheet: our own template keeps its drop-down lists on a hidden
+    // sheet in front of the data.
+    let name = book
+        .sheets_metadata()
+        .iter()
+        .find(|s| s.typ == SheetType::WorkSheet && s.visible == SheetVisible::Visible)
+        .or_else(|| book.sheets_metadata().first())
+        .map(|s| s.name.clone())
+        .ok_or_else(|| unreadable("no worksheet".to_owned()))?;
+    let mut cells = book.worksheet_cells_reader(&name).map_err(|e| unreadable(e.to_string()))?;
+    let mut current: Option<(u32, Vec<String>)> = None;
+    while let Some(cell) = cells.next_cell().map_err(|e| unreadable(e.to_string()))? {
+        let (r, c) = cell.get_position();
+        let text = cell_text(cell.get_value());
+        if text.is_empty() {
+            continue;
+        }
+        if current.as_ref().is_some_and(|(row, _)| *row != r)
+            && let Some((row, cells)) = current.take()
+            && !emit(row as usize, cells)
+        {
+            return Ok(());
+        }
+        let (_, row) = current.get_or_insert_with(|| (r, Vec::new()));
+        let c = c as usize;
+        if row.len() <= c {
+            row.resize(c + 1, String::new());
+        }
+        if let Some(slot) = row.get_mut(c) {
+            *slot = text;
+        }
+    }
+    if let Some((row, cells)) = current {
+        emit(row as usize, cells);
+    }
+    Ok(())
 }
 
-fn cell_text(c: &Data) -> String {
+fn cell_text(c: &DataRef<'_>) -> String {
     match c {
-        Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Float(f) => f.to_string(),
-        Data::Int(i) => i.to_string(),
-        Data::Bool(b) => b.to_string(),
-        Data::DateTime(d) => d.as_f64().to_string(),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => format!("#{e:?}"),
+        DataRef::Empty => String::new(),
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+        DataRef::SharedString(s) => (*s).to_owned(),
+        DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        DataRef::Float(f) => f.to_string(),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Bool(b) => b.to_string(),
+        DataRef::DateTime(d) => d.as_f64().to_string(),
+        DataRef::Error(e) => format!("#{e:?}"),
     }
 }
 
-fn read_csv(bytes: &[u8]) -> Result<Sheet, ServiceError> {
-    let text = match std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)) {
-        Ok(t) => t.to_owned(),
-        // Not UTF-8: Excel on a Chinese Windows saves CSV as GBK.
-        Err(_) => encoding_rs::GBK.decode(bytes).0.into_owned(),
-    };
+fn csv_rows(bytes: &[u8], mut emit: impl FnMut(usize, Vec<String>) -> bool) -> Result<(), ServiceError> {
+    let text: std::borrow::Cow<'_, str> =
+        match std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)) {
+            Ok(t) => t.into(),
+            // Not UTF-8: Excel on a Chinese Windows saves CSV as GBK.
+            Err(_) => encoding_rs::GBK.decode(bytes).0,
+        };
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record
-            .map_err(|e| ServiceError::Invalid { key: "import.unreadable", args: vec![("detail", e.to_string())] })?;
-        rows.push(record.iter().map(str::to_owned).collect());
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| unreadable(e.to_string()))?;
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        if !emit(i, record.iter().map(str::to_owned).collect()) {
+            break;
+        }
     }
-    Ok(Sheet { rows })
+    Ok(())
 }
 
 /// One problem in one cell.
@@ -96,7 +187,7 @@ pub struct CellError {
     pub message: String,
 }
 
-/// What committing a row would do.
+/// What committing a row would do (or did).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RowAction {
     /// A new organization.
@@ -132,72 +223,107 @@ struct Parsed {
     indicators: Option<(i32, Indicators)>,
 }
 
-/// The outcome of reading and checking a file; nothing has been written.
+/// The outcome of reading a file: what committing would do (after a check) or did (after a
+/// commit), with every bad row's messages.
 #[derive(Debug, Clone, Default)]
 pub struct ImportReport {
     /// The spreadsheet row of the header.
     pub header_row: usize,
     /// Headers that were not recognised (their columns are ignored).
     pub unknown_columns: Vec<String>,
-    /// Every data row (blank rows skipped).
+    /// Rows to show: the first valid rows and the first bad rows, in file order. The counts
+    /// below cover every row.
     pub rows: Vec<RowReport>,
-    /// The file's rows, kept to write the error workbook.
-    sheet: Sheet,
+    /// Organizations created (or to be created).
+    pub created: u64,
+    /// Organizations updated (or to be).
+    pub updated: u64,
+    /// Valid rows that change nothing.
+    pub unchanged: u64,
+    /// Rows with errors, left out.
+    pub skipped: u64,
+    /// Every bad row's messages by row number, for the error workbook.
+    errors: BTreeMap<usize, String>,
+    /// The widest row, so the error column goes right of every cell.
+    width: usize,
+    /// Rows kept to show: bad ones, and the others.
+    shown: (usize, usize),
 }
 
 impl ImportReport {
     /// Rows that can be written.
-    pub fn valid(&self) -> usize {
-        self.rows.iter().filter(|r| r.action != RowAction::Invalid).count()
+    pub fn valid(&self) -> u64 {
+        self.created + self.updated + self.unchanged
     }
 
     /// Rows with errors.
-    pub fn invalid(&self) -> usize {
-        self.rows.iter().filter(|r| r.action == RowAction::Invalid).count()
+    pub fn invalid(&self) -> u64 {
+        self.skipped
     }
 
-    /// Rows that would change something.
-    pub fn changes(&self) -> usize {
-        self.rows.iter().filter(|r| matches!(r.action, RowAction::Create | RowAction::Update(_))).count()
+    /// Rows that change something.
+    pub fn changes(&self) -> u64 {
+        self.created + self.updated
     }
 
-    /// The original sheet with an error column added, as an .xlsx workbook.
-    pub fn error_workbook(&self, lang: Lang) -> Result<Vec<u8>, ServiceError> {
-        use rust_xlsxwriter::{Format, Workbook};
-        let mut book = Workbook::new();
-        let sheet = book.add_worksheet();
-        let bold = Format::new().set_bold();
-        let red = Format::new().set_font_color(rust_xlsxwriter::Color::Red);
-        let errors: HashMap<usize, String> = self
-            .rows
-            .iter()
-            .filter(|r| !r.errors.is_empty())
-            .map(|r| {
-                (
-                    r.row,
-                    r.errors.iter().map(|e| format!("【{}】{}", e.column, e.message)).collect::<Vec<_>>().join("；"),
-                )
-            })
-            .collect();
-        let width = self.sheet.rows.iter().map(Vec::len).max().unwrap_or(0);
-        let xl = |e: rust_xlsxwriter::XlsxError| ServiceError::Invalid {
-            key: "import.unreadable",
-            args: vec![("detail", e.to_string())],
-        };
-        for (i, row) in self.sheet.rows.iter().enumerate() {
-            let r = u32::try_from(i).unwrap_or(u32::MAX);
-            for (j, cell) in row.iter().enumerate() {
-                sheet.write_string(r, u16::try_from(j).unwrap_or(u16::MAX), cell).map_err(xl)?;
-            }
-            let error_col = u16::try_from(width).unwrap_or(u16::MAX);
-            if i + 1 == self.header_row {
-                sheet.write_string_with_format(r, error_col, lang.t("import.error_column"), &bold).map_err(xl)?;
-            } else if let Some(msg) = errors.get(&(i + 1)) {
-                sheet.write_string_with_format(r, error_col, msg, &red).map_err(xl)?;
+    /// Data rows read (blank rows not counted).
+    pub fn data_rows(&self) -> u64 {
+        self.valid() + self.invalid()
+    }
+
+    /// Every bad row's number and reasons (each as 【column】reason, joined by ；), in order.
+    pub fn bad_rows(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.errors.iter().map(|(row, text)| (*row, text.as_str()))
+    }
+
+    fn keep(&mut self, mut r: RowReport) {
+        match r.action {
+            RowAction::Create => self.created += 1,
+            RowAction::Update(_) => self.updated += 1,
+            RowAction::Unchanged => self.unchanged += 1,
+            RowAction::Invalid => {
+                self.skipped += 1;
+                let text = r.errors.iter().map(|e| format!("【{}】{}", e.column, e.message)).collect::<Vec<_>>();
+                self.errors.insert(r.row, text.join("；"));
             }
         }
-        book.save_to_buffer().map_err(xl)
+        let (bad, other) = &mut self.shown;
+        let slot = if r.action == RowAction::Invalid { (bad, SHOWN_BAD) } else { (other, SHOWN) };
+        if *slot.0 < slot.1 {
+            *slot.0 += 1;
+            r.parsed = None;
+            self.rows.push(r);
+        }
     }
+}
+
+/// The header: its row, what each of its cells names, and the cells as written.
+struct Header {
+    index: usize,
+    columns: Vec<Option<OrgColumn>>,
+    cells: Vec<String>,
+}
+
+/// The header is the row among the first few with the most recognised columns; a file without
+/// the required columns is refused whole, naming them.
+fn find_header(first: &[(usize, Vec<String>)]) -> Result<Header, ServiceError> {
+    let (index, columns, cells) = first
+        .iter()
+        .take(HEADER_SEARCH)
+        .map(|(i, row)| (*i, row.iter().map(|h| OrgColumn::recognise(h)).collect::<Vec<_>>(), row))
+        .max_by_key(|(i, cols, _)| (cols.iter().filter(|c| c.is_some()).count(), std::cmp::Reverse(*i)))
+        .map(|(i, cols, row)| (i, cols, row.clone()))
+        .unwrap_or_default();
+    let found: BTreeSet<OrgColumn> = columns.iter().flatten().copied().collect();
+    let missing: Vec<&str> =
+        OrgColumn::ALL.iter().filter(|c| c.required() && !found.contains(c)).map(|c| c.header()).collect();
+    if !missing.is_empty() {
+        return Err(ServiceError::Invalid {
+            key: "import.missing_columns",
+            args: vec![("columns", missing.join("、"))],
+        });
+    }
+    Ok(Header { index, columns, cells })
 }
 
 /// Reference lists the checks need, read once per import.
@@ -236,110 +362,6 @@ fn kind_from_label(label: &str, lang: Lang) -> Option<OrgKind> {
             "协会" | "学会" => Some(OrgKind::Association),
             _ => None,
         })
-}
-
-/// Reads and checks every row against the registry; writes nothing.
-pub async fn preview(
-    services: &Services,
-    caller: &Principal,
-    sheet: Sheet,
-    lang: Lang,
-) -> Result<ImportReport, ServiceError> {
-    let now = services.now();
-    let edit = caller.scope(Permission::RegistryEdit, now);
-    if edit.is_none() {
-        return Err(ServiceError::Forbidden);
-    }
-    let lk = lookups(services).await?;
-    // The header is the row among the first few with the most recognised columns.
-    let (header_index, columns) = sheet
-        .rows
-        .iter()
-        .take(HEADER_SEARCH)
-        .enumerate()
-        .map(|(i, row)| (i, row.iter().map(|h| OrgColumn::recognise(h)).collect::<Vec<_>>()))
-        .max_by_key(|(_, cols)| cols.iter().filter(|c| c.is_some()).count())
-        .unwrap_or_default();
-    let found: BTreeSet<OrgColumn> = columns.iter().flatten().copied().collect();
-    let missing: Vec<&str> =
-        OrgColumn::ALL.iter().filter(|c| c.required() && !found.contains(c)).map(|c| c.header()).collect();
-    if !missing.is_empty() {
-        return Err(ServiceError::Invalid {
-            key: "import.missing_columns",
-            args: vec![("columns", missing.join("、"))],
-        });
-    }
-    let header_cells = sheet.rows.get(header_index).cloned().unwrap_or_default();
-    let unknown_columns = header_cells
-        .iter()
-        .zip(columns.iter())
-        .filter(|(h, c)| c.is_none() && !clean(h).is_empty())
-        .map(|(h, _)| clean(h))
-        .collect();
-    let mut report =
-        ImportReport { header_row: header_index + 1, unknown_columns, rows: Vec::new(), sheet: Sheet::default() };
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for (i, row) in sheet.rows.iter().enumerate().skip(header_index + 1) {
-        if row.iter().all(|c| clean(c).is_empty()) {
-            continue;
-        }
-        let cells: BTreeMap<OrgColumn, (String, String)> = columns
-            .iter()
-            .zip(row.iter().chain(std::iter::repeat(&String::new())))
-            .zip(header_cells.iter())
-            .filter_map(|((c, v), h)| c.map(|c| (c, (v.clone(), clean(h)))))
-            .collect();
-        let mut r = check_row(i + 1, &cells, &lk, lang);
-        if let Some(p) = &r.parsed {
-            let code = p.fields.uscc.as_str().to_owned();
-            if let Some(first) = seen.get(&code) {
-                let header = cells.get(&OrgColumn::Uscc).map(|(_, h)| h.clone()).unwrap_or_default();
-                r.errors.push(CellError {
-                    column: header,
-                    message: lang.tf("import.duplicate", &[("row", &first.to_string())]),
-                });
-                r.parsed = None;
-            } else {
-                seen.insert(code, i + 1);
-                if !edit.covers(Some(p.fields.district_id), None) {
-                    let header = cells.get(&OrgColumn::District).map(|(_, h)| h.clone()).unwrap_or_default();
-                    r.errors.push(CellError { column: header, message: lang.t("import.out_of_scope").to_owned() });
-                    r.parsed = None;
-                }
-            }
-        }
-        report.rows.push(r);
-    }
-    // What committing would do, from the stored states read in bulk.
-    let codes: Vec<String> =
-        report.rows.iter().filter_map(|r| r.parsed.as_ref().map(|p| p.fields.uscc.to_string())).collect();
-    let code_refs: Vec<&str> = codes.iter().map(String::as_str).collect();
-    let states = library::find_states(services.store(), &code_refs).await?;
-    let ids: Vec<OrganizationId> = states.values().map(|s| s.id).collect();
-    let figures = library::indicators_of(services.store(), &ids).await?;
-    for r in &mut report.rows {
-        r.action = match &r.parsed {
-            None => RowAction::Invalid,
-            Some(p) => match states.get(p.fields.uscc.as_str()) {
-                Some(state) if !edit.covers(Some(state.fields.district_id), Some(state.id)) => {
-                    r.errors.push(CellError {
-                        column: OrgColumn::Uscc.header().to_owned(),
-                        message: lang.t("import.out_of_scope").to_owned(),
-                    });
-                    r.parsed = None;
-                    RowAction::Invalid
-                }
-                Some(state) => {
-                    let stored = figures.get(&state.id).map(Vec::as_slice).unwrap_or_default();
-                    let changed = changed_fields(services, state, p, stored, lang);
-                    if changed.is_empty() { RowAction::Unchanged } else { RowAction::Update(changed) }
-                }
-                None => RowAction::Create,
-            },
-        };
-    }
-    report.sheet = sheet;
-    Ok(report)
 }
 
 fn check_row(row: usize, cells: &BTreeMap<OrgColumn, (String, String)>, lk: &Lookups, lang: Lang) -> RowReport {
@@ -565,19 +587,6 @@ fn changed_fields(
     changed
 }
 
-/// What a commit did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct CommitReport {
-    /// Organizations created.
-    pub created: u64,
-    /// Organizations updated.
-    pub updated: u64,
-    /// Valid rows that changed nothing.
-    pub unchanged: u64,
-    /// Rows left out because of errors.
-    pub skipped: u64,
-}
-
 fn snapshot(f: &OrgFields, phone: Option<&str>) -> Value {
     json!({
         "uscc": f.uscc.as_str(), "name": f.name, "kind": f.kind.code(), "district": f.district_id.get(),
@@ -589,104 +598,296 @@ fn snapshot(f: &OrgFields, phone: Option<&str>) -> Value {
     })
 }
 
-/// Writes the valid rows of a checked file (the user has chosen to commit them), in batches,
-/// each change audited with the fields before and after. `progress` hears (done, total).
+/// Whether a pass only checks or also writes.
+#[derive(Clone, Copy)]
+enum Mode<'a> {
+    Check,
+    Commit(&'a Actor),
+}
+
+/// Reads and checks every row against the registry; writes nothing.
+pub async fn preview(
+    services: &Services,
+    caller: &Principal,
+    upload: &Upload,
+    lang: Lang,
+) -> Result<ImportReport, ServiceError> {
+    run(services, caller, upload, lang, Mode::Check, |_| {}).await
+}
+
+/// Writes the valid rows of a file (the user has chosen to commit them), one chunk per
+/// transaction, each chunk checked again against the records as they stand in that
+/// transaction; each change is audited with the fields before and after. `progress` hears
+/// the number of data rows handled so far.
 pub async fn commit(
     services: &Services,
     caller: &Principal,
-    report: &ImportReport,
+    upload: &Upload,
     actor: &Actor,
-    mut progress: impl FnMut(usize, usize),
-) -> Result<CommitReport, ServiceError> {
-    if caller.scope(Permission::RegistryEdit, services.now()).is_none() {
-        return Err(ServiceError::Forbidden);
-    }
-    let mut out = CommitReport { skipped: report.invalid() as u64, ..Default::default() };
-    let rows: Vec<&RowReport> = report.rows.iter().filter(|r| r.parsed.is_some()).collect();
-    let total = rows.len();
-    for (done, batch) in rows.chunks(BATCH).enumerate() {
-        let now = services.now();
-        let tx = services.store().begin().await?;
-        let codes: Vec<&str> = batch.iter().filter_map(|r| r.parsed.as_ref().map(|p| p.fields.uscc.as_str())).collect();
-        let states = library::find_states(&tx, &codes).await?;
-        let mut new_fields = Vec::new();
-        let mut new_rows = Vec::new();
-        let mut changes = Vec::new();
-        for r in batch {
-            let Some(p) = &r.parsed else { continue };
-            let mut fields = p.fields.clone();
-            match states.get(fields.uscc.as_str()) {
-                None => {
-                    fields.contact_phone_enc =
-                        p.phone.as_deref().map(|ph| services.secrets().encrypt(ph)).transpose()?;
-                    new_fields.push(fields);
-                    new_rows.push(p);
-                }
-                Some(state) => {
-                    let old_phone =
-                        state.fields.contact_phone_enc.as_deref().and_then(|e| services.secrets().decrypt(e).ok());
-                    let mut same = state.fields.clone();
-                    same.contact_phone_enc = None;
-                    let fields_changed = same != fields || old_phone != p.phone;
-                    if fields_changed {
-                        // Keep the stored ciphertext when the phone itself did not change.
-                        fields.contact_phone_enc = if old_phone == p.phone {
-                            state.fields.contact_phone_enc.clone()
-                        } else {
-                            p.phone.as_deref().map(|ph| services.secrets().encrypt(ph)).transpose()?
-                        };
-                        library::update(&tx, state.id, &fields, now).await?;
-                        changes.push(Change {
-                            action: "organization.import_update",
-                            target_type: "organization",
-                            target_id: state.id.to_string(),
-                            before: snapshot(&state.fields, old_phone.as_deref()),
-                            after: snapshot(&fields, p.phone.as_deref()),
-                        });
-                    }
-                    let figures_changed = match &p.indicators {
-                        Some((year, figures)) => !library::list_indicators(&tx, state.id)
-                            .await?
-                            .iter()
-                            .any(|(y, i)| y == year && i == figures),
-                        None => false,
-                    };
-                    if let Some((year, figures)) = &p.indicators {
-                        put_figures(&tx, now, actor, state.id, *year, figures).await?;
-                    }
-                    if fields_changed || figures_changed { out.updated += 1 } else { out.unchanged += 1 }
+    lang: Lang,
+    progress: impl FnMut(u64),
+) -> Result<ImportReport, ServiceError> {
+    run(services, caller, upload, lang, Mode::Commit(actor), progress).await
+}
+
+/// The file as uploaded with an error column added to each bad row, as an .xlsx workbook.
+pub async fn error_workbook(
+    services: &Services,
+    caller: &Principal,
+    upload: &Upload,
+    lang: Lang,
+) -> Result<Vec<u8>, ServiceError> {
+    let report = preview(services, caller, upload, lang).await?;
+    let upload = upload.clone();
+    tokio::task::spawn_blocking(move || write_error_workbook(&upload, &report, lang))
+        .await
+        .map_err(|e| unreadable(e.to_string()))?
+}
+
+fn write_error_workbook(upload: &Upload, report: &ImportReport, lang: Lang) -> Result<Vec<u8>, ServiceError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let xl = |e: rust_xlsxwriter::XlsxError| unreadable(e.to_string());
+    let mut book = Workbook::new();
+    // Rows go straight to disk in order: a workbook of 100 000 rows is not held in memory.
+    let sheet = book.add_worksheet_with_constant_memory().map_err(xl)?;
+    let bold = Format::new().set_bold();
+    let red = Format::new().set_font_color(rust_xlsxwriter::Color::Red);
+    let error_col = u16::try_from(report.width).unwrap_or(u16::MAX);
+    let mut failure = None;
+    upload.for_each_row(|i, row| {
+        let r = u32::try_from(i).unwrap_or(u32::MAX);
+        let mut write = || -> Result<(), rust_xlsxwriter::XlsxError> {
+            for (j, cell) in row.iter().enumerate() {
+                if !cell.is_empty() {
+                    sheet.write_string(r, u16::try_from(j).unwrap_or(u16::MAX), cell)?;
                 }
             }
+            if i + 1 == report.header_row {
+                sheet.write_string_with_format(r, error_col, lang.t("import.error_column"), &bold)?;
+            } else if let Some(msg) = report.errors.get(&(i + 1)) {
+                sheet.write_string_with_format(r, error_col, msg, &red)?;
+            }
+            Ok(())
+        };
+        match write() {
+            Ok(()) => true,
+            Err(e) => {
+                failure = Some(e);
+                false
+            }
         }
-        // New organizations go in with bulk statements, audited in one chained append.
-        let ids = library::insert_many(&tx, &new_fields, now).await?;
-        let mut figures = Vec::new();
-        for ((id, fields), p) in ids.iter().zip(&new_fields).zip(&new_rows) {
+    })?;
+    if let Some(e) = failure {
+        return Err(xl(e));
+    }
+    book.save_to_buffer().map_err(xl)
+}
+
+/// One pass over the file: check each chunk, and in commit mode write it.
+async fn run(
+    services: &Services,
+    caller: &Principal,
+    upload: &Upload,
+    lang: Lang,
+    mode: Mode<'_>,
+    mut progress: impl FnMut(u64),
+) -> Result<ImportReport, ServiceError> {
+    let edit = caller.scope(Permission::RegistryEdit, services.now());
+    if edit.is_none() {
+        return Err(ServiceError::Forbidden);
+    }
+    let lk = lookups(services).await?;
+    let mut chunks = upload.chunks();
+    let mut report = ImportReport::default();
+    let mut header: Option<Header> = None;
+    // Each USCC's first row, to report a repeat; 18 bytes a key, not the whole row.
+    let mut seen: HashMap<[u8; 18], usize> = HashMap::new();
+    while let Some(chunk) = chunks.recv().await {
+        let chunk = chunk?;
+        report.width = report.width.max(chunk.iter().map(|(_, r)| r.len()).max().unwrap_or(0));
+        let head = match &header {
+            Some(h) => h,
+            None => {
+                let h = find_header(&chunk)?;
+                report.header_row = h.index + 1;
+                report.unknown_columns = h
+                    .cells
+                    .iter()
+                    .zip(h.columns.iter())
+                    .filter(|(cell, c)| c.is_none() && !clean(cell).is_empty())
+                    .map(|(cell, _)| clean(cell))
+                    .collect();
+                header.insert(h)
+            }
+        };
+        let mut rows = Vec::with_capacity(chunk.len());
+        for (i, row) in chunk.into_iter().filter(|(i, _)| *i > head.index) {
+            if row.iter().all(|c| clean(c).is_empty()) {
+                continue;
+            }
+            let cells: BTreeMap<OrgColumn, (String, String)> = head
+                .columns
+                .iter()
+                .zip(row.into_iter().chain(std::iter::repeat_with(String::new)))
+                .zip(head.cells.iter())
+                .filter_map(|((c, v), h)| c.map(|c| (c, (v, clean(h)))))
+                .collect();
+            let mut r = check_row(i + 1, &cells, &lk, lang);
+            let header_of = |c: OrgColumn| cells.get(&c).map(|(_, h)| h.clone()).unwrap_or_default();
+            if let Some(p) = &r.parsed {
+                let key: [u8; 18] = p.fields.uscc.as_str().as_bytes().try_into().unwrap_or([0; 18]);
+                if let Some(first) = seen.get(&key) {
+                    r.errors.push(CellError {
+                        column: header_of(OrgColumn::Uscc),
+                        message: lang.tf("import.duplicate", &[("row", &first.to_string())]),
+                    });
+                    r.parsed = None;
+                } else {
+                    seen.insert(key, i + 1);
+                    if !edit.covers(Some(p.fields.district_id), None) {
+                        r.errors.push(CellError {
+                            column: header_of(OrgColumn::District),
+                            message: lang.t("import.out_of_scope").to_owned(),
+                        });
+                        r.parsed = None;
+                    }
+                }
+            }
+            rows.push(r);
+        }
+        match mode {
+            Mode::Check => {
+                decide(services, services.store(), &edit, &mut rows, lang).await?;
+            }
+            Mode::Commit(actor) => {
+                let tx = services.store().begin().await?;
+                let states = decide(services, &tx, &edit, &mut rows, lang).await?;
+                write(services, &tx, actor, &rows, &states).await?;
+                tx.commit().await?;
+            }
+        }
+        for r in rows {
+            report.keep(r);
+        }
+        progress(report.data_rows());
+    }
+    if header.is_none() {
+        // An empty file: say which columns it needs.
+        find_header(&[])?;
+    }
+    Ok(report)
+}
+
+/// What committing each checked row would do, from the stored states read in bulk (returned
+/// for the writes).
+async fn decide(
+    services: &Services,
+    db: &impl sheji_store::Db,
+    edit: &Scope,
+    rows: &mut [RowReport],
+    lang: Lang,
+) -> Result<HashMap<String, OrgState>, ServiceError> {
+    let codes: Vec<&str> = rows.iter().filter_map(|r| r.parsed.as_ref().map(|p| p.fields.uscc.as_str())).collect();
+    let states = library::find_states(db, &codes).await?;
+    let ids: Vec<OrganizationId> = states.values().map(|s| s.id).collect();
+    let figures = library::indicators_of(db, &ids).await?;
+    for r in rows {
+        r.action = match &r.parsed {
+            None => RowAction::Invalid,
+            Some(p) => match states.get(p.fields.uscc.as_str()) {
+                Some(state) if !edit.covers(Some(state.fields.district_id), Some(state.id)) => {
+                    r.errors.push(CellError {
+                        column: OrgColumn::Uscc.header().to_owned(),
+                        message: lang.t("import.out_of_scope").to_owned(),
+                    });
+                    r.parsed = None;
+                    RowAction::Invalid
+                }
+                Some(state) => {
+                    let stored = figures.get(&state.id).map(Vec::as_slice).unwrap_or_default();
+                    let changed = changed_fields(services, state, p, stored, lang);
+                    if changed.is_empty() { RowAction::Unchanged } else { RowAction::Update(changed) }
+                }
+                None => RowAction::Create,
+            },
+        };
+    }
+    Ok(states)
+}
+
+/// Writes one decided chunk: new organizations with bulk statements, changed ones one by one,
+/// every change audited in one chained append.
+async fn write(
+    services: &Services,
+    tx: &sheji_store::Tx,
+    actor: &Actor,
+    rows: &[RowReport],
+    states: &HashMap<String, OrgState>,
+) -> Result<(), ServiceError> {
+    let now = services.now();
+    let mut new_fields = Vec::new();
+    let mut new_rows = Vec::new();
+    let mut changes = Vec::new();
+    for r in rows {
+        let Some(p) = &r.parsed else { continue };
+        let mut fields = p.fields.clone();
+        match (&r.action, states.get(fields.uscc.as_str())) {
+            (RowAction::Create, _) => {
+                fields.contact_phone_enc = p.phone.as_deref().map(|ph| services.secrets().encrypt(ph)).transpose()?;
+                new_fields.push(fields);
+                new_rows.push(p);
+            }
+            (RowAction::Update(_), Some(state)) => {
+                let old_phone =
+                    state.fields.contact_phone_enc.as_deref().and_then(|e| services.secrets().decrypt(e).ok());
+                let mut same = state.fields.clone();
+                same.contact_phone_enc = None;
+                if same != fields || old_phone != p.phone {
+                    // Keep the stored ciphertext when the phone itself did not change.
+                    fields.contact_phone_enc = if old_phone == p.phone {
+                        state.fields.contact_phone_enc.clone()
+                    } else {
+                        p.phone.as_deref().map(|ph| services.secrets().encrypt(ph)).transpose()?
+                    };
+                    library::update(tx, state.id, &fields, now).await?;
+                    changes.push(Change {
+                        action: "organization.import_update",
+                        target_type: "organization",
+                        target_id: state.id.to_string(),
+                        before: snapshot(&state.fields, old_phone.as_deref()),
+                        after: snapshot(&fields, p.phone.as_deref()),
+                    });
+                }
+                if let Some((year, figures)) = &p.indicators {
+                    put_figures(tx, now, actor, state.id, *year, figures).await?;
+                }
+            }
+            _ => {}
+        }
+    }
+    let ids = library::insert_many(tx, &new_fields, now).await?;
+    let mut figures = Vec::new();
+    for ((id, fields), p) in ids.iter().zip(&new_fields).zip(&new_rows) {
+        changes.push(Change {
+            action: "organization.import_create",
+            target_type: "organization",
+            target_id: id.to_string(),
+            before: Value::Null,
+            after: snapshot(fields, p.phone.as_deref()),
+        });
+        if let Some((year, f)) = &p.indicators {
+            figures.push((*id, *year, *f));
             changes.push(Change {
-                action: "organization.import_create",
+                action: "organization.indicators",
                 target_type: "organization",
                 target_id: id.to_string(),
                 before: Value::Null,
-                after: snapshot(fields, p.phone.as_deref()),
+                after: json!({"year": year, "figures": f}),
             });
-            if let Some((year, f)) = &p.indicators {
-                figures.push((*id, *year, *f));
-                changes.push(Change {
-                    action: "organization.indicators",
-                    target_type: "organization",
-                    target_id: id.to_string(),
-                    before: Value::Null,
-                    after: json!({"year": year, "figures": f}),
-                });
-            }
         }
-        library::insert_indicators_bulk(&tx, &figures, now).await?;
-        out.created += ids.len() as u64;
-        audit::record_many(&tx, now, actor, changes).await?;
-        tx.commit().await?;
-        progress(((done + 1) * BATCH).min(total), total);
     }
-    Ok(out)
+    library::insert_indicators_bulk(tx, &figures, now).await?;
+    audit::record_many(tx, now, actor, changes).await
 }
 
 /// Stores one year's figures if they differ, with an audit record.

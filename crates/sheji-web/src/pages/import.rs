@@ -12,7 +12,7 @@ use serde::Deserialize;
 use sheji_core::identity::{Permission, Principal};
 use sheji_service::ServiceError;
 use sheji_service::audit::Actor;
-use sheji_service::registry::import::{self, ImportReport, RowAction};
+use sheji_service::registry::import::{self, ImportReport, RowAction, Upload};
 
 use super::registry::xlsx_response;
 use crate::AppState;
@@ -43,10 +43,11 @@ struct ImportPage {
     filename: String,
     token: String,
     header_row: usize,
-    valid: usize,
-    invalid: usize,
-    changes: usize,
+    valid: u64,
+    invalid: u64,
+    changes: u64,
     unknown: String,
+    shown_note: String,
     rows: Vec<ReportRow>,
     result: String,
 }
@@ -63,6 +64,7 @@ fn page(ctx: &Ctx, step: u8) -> ImportPage {
         invalid: 0,
         changes: 0,
         unknown: String::new(),
+        shown_note: String::new(),
         rows: Vec::new(),
         result: String::new(),
     }
@@ -108,16 +110,11 @@ fn stored(state: &AppState, token: &str) -> Option<(std::path::PathBuf, &'static
         .find(|(p, _)| p.exists())
 }
 
-async fn check(
-    state: &AppState,
-    ctx: &Ctx,
-    p: &Principal,
-    token: &str,
-) -> Result<(ImportReport, String), ServiceError> {
+/// The upload kept under `token`, or a message that it is gone (re-upload).
+async fn kept(state: &AppState, token: &str) -> Result<Upload, ServiceError> {
     let (path, ext) = stored(state, token).ok_or(ServiceError::NotFound { key: "import.expired" })?;
     let bytes = tokio::fs::read(&path).await.map_err(|_| ServiceError::NotFound { key: "import.expired" })?;
-    let sheet = import::read_sheet(&bytes, &format!("upload.{ext}"))?;
-    Ok((import::preview(&state.services, p, sheet, ctx.lang).await?, ext.to_owned()))
+    Upload::new(bytes, &format!("upload.{ext}"))
 }
 
 pub async fn upload(
@@ -147,15 +144,15 @@ pub async fn upload(
         view.notice = Some(lang.t("import.no_file").to_owned());
         return Ok(render(StatusCode::BAD_REQUEST, &view));
     };
-    let sheet = match import::read_sheet(&bytes, &filename) {
-        Ok(s) => s,
+    let upload = match Upload::new(bytes, &filename) {
+        Ok(u) => u,
         Err(e) => {
             let mut view = page(&ctx, 1);
             view.notice = Some(e.message(lang));
             return Ok(render(StatusCode::BAD_REQUEST, &view));
         }
     };
-    let report = match import::preview(&state.services, &p, sheet, lang).await {
+    let report = match import::preview(&state.services, &p, &upload, lang).await {
         Ok(r) => r,
         Err(ServiceError::Forbidden) => return Err(PageError::forbidden(ctx.chrome("import.title"))),
         Err(e) => {
@@ -169,7 +166,7 @@ pub async fn upload(
     let ext = if filename.to_lowercase().ends_with(".csv") { "csv" } else { "xlsx" };
     let saved = async {
         tokio::fs::create_dir_all(&state.upload_dir).await?;
-        tokio::fs::write(state.upload_dir.join(format!("{token}.{ext}")), &bytes).await
+        tokio::fs::write(state.upload_dir.join(format!("{token}.{ext}")), upload.bytes()).await
     }
     .await;
     if let Err(e) = saved {
@@ -191,6 +188,13 @@ fn report_page(ctx: &Ctx, report: ImportReport, filename: &str, token: &str) -> 
     view.invalid = report.invalid();
     view.changes = report.changes();
     view.unknown = report.unknown_columns.join("、");
+    let total = report.data_rows();
+    if (report.rows.len() as u64) < total {
+        view.shown_note = lang.tf(
+            "import.rows_shown",
+            &[("shown", &report.rows.len().to_string()), ("total", &sheji_core::i18n::count(total))],
+        );
+    }
     view.rows = report
         .rows
         .into_iter()
@@ -219,6 +223,9 @@ fn report_page(ctx: &Ctx, report: ImportReport, filename: &str, token: &str) -> 
 pub struct CommitForm {
     #[serde(default)]
     token: String,
+    /// The data rows the check counted, for the progress bar only.
+    #[serde(default)]
+    rows: u64,
 }
 
 pub async fn commit(
@@ -229,8 +236,8 @@ pub async fn commit(
 ) -> Result<Response, PageError> {
     require_editor(&state, &ctx, &p)?;
     let lang = ctx.lang;
-    let (report, _) = match check(&state, &ctx, &p, &f.token).await {
-        Ok(r) => r,
+    let upload = match kept(&state, &f.token).await {
+        Ok(u) => u,
         Err(e) => {
             let mut view = page(&ctx, 1);
             view.notice = Some(e.message(lang));
@@ -238,9 +245,9 @@ pub async fn commit(
         }
     };
     let actor = Actor::of(&p, &c.ip);
-    match sheji_service::job::start_import(&state.services, &p, report, actor, lang).await {
+    match sheji_service::job::start_import(&state.services, &p, upload, f.rows, actor, lang).await {
         Ok(job) => {
-            // The upload has been read; the job holds the checked rows.
+            // The job holds the file now; a second commit of the same token finds nothing.
             if let Some((path, _)) = stored(&state, &f.token) {
                 let _ = tokio::fs::remove_file(path).await;
             }
@@ -310,8 +317,8 @@ pub async fn errors(
     Path(token): Path<String>,
 ) -> Result<Response, PageError> {
     require_editor(&state, &ctx, &p)?;
-    let result = match check(&state, &ctx, &p, &token).await {
-        Ok((report, _)) => report.error_workbook(ctx.lang),
+    let result = match kept(&state, &token).await {
+        Ok(upload) => import::error_workbook(&state.services, &p, &upload, ctx.lang).await,
         Err(e) => Err(e),
     };
     match result {

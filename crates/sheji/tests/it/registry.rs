@@ -216,8 +216,8 @@ async fn a_messy_sheet_imports_once_and_reimports_as_no_op(backend: Backend) {
     let (rows, [a, b, c]) = messy_rows();
     let bytes = xlsx(&rows);
     let system = system_principal();
-    let sheet = import::read_sheet(&bytes, "名单.xlsx").unwrap();
-    let report = import::preview(&app.services, &system, sheet, Lang::Zh).await.unwrap();
+    let upload = import::Upload::new(bytes.clone(), "名单.xlsx").unwrap();
+    let report = import::preview(&app.services, &system, &upload, Lang::Zh).await.unwrap();
     assert_eq!(report.header_row, 3, "the header is found below the title rows");
     assert_eq!(report.unknown_columns, ["序号", "备注"], "unknown columns are reported");
     assert_eq!(report.rows.len(), 8, "the blank row is skipped");
@@ -243,12 +243,12 @@ async fn a_messy_sheet_imports_once_and_reimports_as_no_op(backend: Backend) {
     assert_eq!(count().await, 0, "a dry run writes nothing");
 
     // The error workbook is the original with an error column.
-    let errors_book = read_xlsx(&report.error_workbook(Lang::Zh).unwrap());
+    let errors_book = read_xlsx(&import::error_workbook(&app.services, &system, &upload, Lang::Zh).await.unwrap());
     assert_eq!(errors_book[2].last().map(String::as_str), Some("错误说明"));
     assert!(errors_book[7].last().unwrap().contains("【信用代码】统一社会信用代码校验位不符"), "{:?}", errors_book[7]);
     assert_eq!(errors_book[3].last().map(String::as_str), Some(""), "valid rows carry no error text");
 
-    let done = import::commit(&app.services, &system, &report, &Actor::system(), |_, _| {}).await.unwrap();
+    let done = import::commit(&app.services, &system, &upload, &Actor::system(), Lang::Zh, |_| {}).await.unwrap();
     assert_eq!((done.created, done.updated, done.skipped), (2, 0, 6));
     let state = sheji_store::library::find_state(
         &sheji_store::Store::connect(app.db.url()).await.unwrap(),
@@ -276,9 +276,7 @@ async fn a_messy_sheet_imports_once_and_reimports_as_no_op(backend: Backend) {
     assert!(!c.is_empty());
 
     // Re-importing the same file changes nothing.
-    let again = import::preview(&app.services, &system, import::read_sheet(&bytes, "名单.xlsx").unwrap(), Lang::Zh)
-        .await
-        .unwrap();
+    let again = import::preview(&app.services, &system, &upload, Lang::Zh).await.unwrap();
     assert!(
         again.rows.iter().filter(|r| r.action != RowAction::Invalid).all(|r| r.action == RowAction::Unchanged),
         "{:?}",
@@ -286,7 +284,7 @@ async fn a_messy_sheet_imports_once_and_reimports_as_no_op(backend: Backend) {
     );
     let trail_before =
         sheji_store::audit::count(&sheji_store::Store::connect(app.db.url()).await.unwrap()).await.unwrap();
-    let done = import::commit(&app.services, &system, &again, &Actor::system(), |_, _| {}).await.unwrap();
+    let done = import::commit(&app.services, &system, &upload, &Actor::system(), Lang::Zh, |_| {}).await.unwrap();
     assert_eq!((done.created, done.updated, done.unchanged), (0, 0, 2));
     let trail_after =
         sheji_store::audit::count(&sheji_store::Store::connect(app.db.url()).await.unwrap()).await.unwrap();
@@ -295,12 +293,10 @@ async fn a_messy_sheet_imports_once_and_reimports_as_no_op(backend: Backend) {
     // A changed field is updated and audited with its before and after.
     let mut changed = rows.clone();
     changed[3][1] = "重庆璧山测试汽车部件股份有限公司".to_owned();
-    let report =
-        import::preview(&app.services, &system, import::read_sheet(&xlsx(&changed), "x.xlsx").unwrap(), Lang::Zh)
-            .await
-            .unwrap();
+    let changed = import::Upload::new(xlsx(&changed), "x.xlsx").unwrap();
+    let report = import::preview(&app.services, &system, &changed, Lang::Zh).await.unwrap();
     assert_eq!(report.rows[0].action, RowAction::Update(vec!["单位名称".to_owned()]));
-    let done = import::commit(&app.services, &system, &report, &Actor::system(), |_, _| {}).await.unwrap();
+    let done = import::commit(&app.services, &system, &changed, &Actor::system(), Lang::Zh, |_| {}).await.unwrap();
     assert_eq!(done.updated, 1);
     app.finish().await;
 }
@@ -312,13 +308,72 @@ async fn gbk_csv_is_read() {
     let text =
         format!("企业名称,统一社会信用代码,区县,单位类型\r\n重庆璧山编码测试有限公司,{code},璧山区,制造企业\r\n");
     let (gbk, _, _) = encoding_rs::GBK.encode(&text);
-    let sheet = import::read_sheet(&gbk, "list.csv").unwrap();
-    let report = import::preview(&app.services, &system_principal(), sheet, Lang::Zh).await.unwrap();
+    let upload = import::Upload::new(gbk.into_owned(), "list.csv").unwrap();
+    let report = import::preview(&app.services, &system_principal(), &upload, Lang::Zh).await.unwrap();
     assert_eq!(report.valid(), 1, "{:?}", report.rows.iter().map(|r| &r.errors).collect::<Vec<_>>());
     assert_eq!(report.rows[0].name, "重庆璧山编码测试有限公司");
-    let missing = import::read_sheet("名称,地址\r\nx,y\r\n".as_bytes(), "a.csv").unwrap();
-    let err = import::preview(&app.services, &system_principal(), missing, Lang::Zh).await.unwrap_err();
+    let missing = import::Upload::new("名称,地址\r\nx,y\r\n".as_bytes().to_vec(), "a.csv").unwrap();
+    let err = import::preview(&app.services, &system_principal(), &missing, Lang::Zh).await.unwrap_err();
     assert!(err.message(Lang::Zh).contains("缺少必填列"), "{}", err.message(Lang::Zh));
+    app.finish().await;
+}
+
+/// A valid USCC for a number: the body carries the number in base 10 digits.
+fn numbered_uscc(n: usize) -> String {
+    uscc(&format!("9150012{n:08}MA"))
+}
+
+#[tokio::test]
+async fn a_file_longer_than_a_chunk_streams_with_every_bad_row_reported() {
+    let Some(app) = TestApp::new(Backend::Sqlite).await else { return };
+    let system = system_principal();
+    let mut rows = vec![["企业名称", "统一社会信用代码", "区县", "单位类型"].map(str::to_owned).to_vec()];
+    for n in 0..2_500 {
+        rows.push(vec![format!("重庆分块测试{n:05}有限公司"), numbered_uscc(n), "璧山区".into(), "制造企业".into()]);
+    }
+    // A repeat of the first row's code far away (another chunk), and a bad district at the end.
+    rows.push(vec!["重复公司".into(), numbered_uscc(0), "璧山区".into(), "制造企业".into()]);
+    rows.push(vec!["末行公司".into(), numbered_uscc(9_999), "火星区".into(), "制造企业".into()]);
+    let upload = import::Upload::new(xlsx(&rows), "大表.xlsx").unwrap();
+    let report = import::preview(&app.services, &system, &upload, Lang::Zh).await.unwrap();
+    assert_eq!((report.valid(), report.invalid(), report.data_rows()), (2_500, 2, 2_502));
+    assert!(report.rows.len() < 2_502, "the report keeps a sample of rows to show, not all of them");
+    let bad: Vec<(usize, String)> = report.bad_rows().map(|(r, m)| (r, m.to_owned())).collect();
+    assert_eq!(bad.len(), 2);
+    assert!(bad[0].0 == 2_502 && bad[0].1.contains("与第 2 行的统一社会信用代码重复"), "{bad:?}");
+    assert!(bad[1].0 == 2_503 && bad[1].1.contains("火星区"), "{bad:?}");
+    let book = read_xlsx(&import::error_workbook(&app.services, &system, &upload, Lang::Zh).await.unwrap());
+    assert_eq!(book.len(), 2_503, "every row of the file comes back");
+    assert!(book[2_502].last().unwrap().contains("火星区"));
+    let mut seen = Vec::new();
+    let done =
+        import::commit(&app.services, &system, &upload, &Actor::system(), Lang::Zh, |n| seen.push(n)).await.unwrap();
+    assert_eq!((done.created, done.skipped), (2_500, 2));
+    assert_eq!(seen, [999, 1_999, 2_502], "progress is reported chunk by chunk (the first holds the header)");
+    assert_eq!(registry::counts(&app.services).await.unwrap().total, 2_500);
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn the_filled_in_template_is_read_from_its_data_sheet() {
+    let Some(app) = TestApp::new(Backend::Sqlite).await else { return };
+    // The template keeps its drop-down lists on a hidden first sheet; the data is on the second.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let lists = book.add_worksheet();
+    lists.write_string(0, 0, "璧山区").unwrap();
+    lists.set_hidden(true);
+    let data = book.add_worksheet();
+    for (j, h) in ["统一社会信用代码*", "单位名称*", "单位类型*", "所属区县*"].iter().enumerate() {
+        data.write_string(0, j as u16, *h).unwrap();
+    }
+    for (j, v) in [numbered_uscc(7).as_str(), "重庆模板填报有限公司", "制造企业", "璧山区"].iter().enumerate()
+    {
+        data.write_string(1, j as u16, *v).unwrap();
+    }
+    data.set_active(true);
+    let upload = import::Upload::new(book.save_to_buffer().unwrap(), "模板.xlsx").unwrap();
+    let report = import::preview(&app.services, &system_principal(), &upload, Lang::Zh).await.unwrap();
+    assert_eq!((report.valid(), report.invalid()), (1, 0), "{:?}", report.bad_rows().collect::<Vec<_>>());
     app.finish().await;
 }
 
@@ -358,7 +413,9 @@ async fn import_through_the_pages_then_export_scoped_and_masked() {
         app.get_as(&branch, "/admin/organizations/import/..%2F..%2Fetc/errors.xlsx").await.status,
         StatusCode::NOT_FOUND
     );
-    let committed = app.post_form(&branch, "/admin/organizations/import/commit", &[("token", &token)]).await;
+    assert!(report.body.contains("name=\"rows\" value=\"8\""), "the page passes the row count for the progress bar");
+    let committed =
+        app.post_form(&branch, "/admin/organizations/import/commit", &[("token", &token), ("rows", "8")]).await;
     assert_eq!(committed.status, StatusCode::SEE_OTHER, "{}", committed.body);
     let job = committed.header("location").to_owned();
     assert!(job.starts_with("/admin/jobs/"), "the commit runs as a job: {job}");
@@ -375,7 +432,7 @@ async fn import_through_the_pages_then_export_scoped_and_masked() {
         "only the row of its own district: {}",
         page.body
     );
-    assert!(page.body.contains("已处理 1 / 1 行"));
+    assert!(page.body.contains("已处理 8 / 8 行"), "every row was gone through");
     let city = app.signed_in("imp_city").await;
     assert_eq!(app.get_as(&city, &job).await.status, StatusCode::NOT_FOUND, "a job is its owner's");
     let template = app.get_as(&branch, "/admin/organizations/template.xlsx").await;
@@ -431,10 +488,8 @@ async fn the_library_workflow_with_its_checklist() {
             .to_vec(),
     ];
     let system = system_principal();
-    let report = import::preview(&app.services, &system, import::read_sheet(&xlsx(&rows), "a.xlsx").unwrap(), Lang::Zh)
-        .await
-        .unwrap();
-    import::commit(&app.services, &system, &report, &Actor::system(), |_, _| {}).await.unwrap();
+    let upload = import::Upload::new(xlsx(&rows), "a.xlsx").unwrap();
+    import::commit(&app.services, &system, &upload, &Actor::system(), Lang::Zh, |_| {}).await.unwrap();
     let org =
         registry::list_public(&app.services, &OrgFilter::default(), PageRequest::default()).await.unwrap().items[0].id;
     app.user("lib_admin", "admin", None, None).await;
