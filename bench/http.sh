@@ -4,7 +4,12 @@
 # RUNS times (default 3) for DURATION seconds (default 10). Prints, per endpoint, the medians of
 # p50, p95 and requests/s over the runs, with the spread, and the throughput as a fraction of
 # the ceiling measured in the same run: /healthz, a trivial handler of the same binary and stack.
-# Also prints the server's resident memory at rest and its peak under the load.
+# Also prints the server's resident memory at rest and its peak under the load, and times the
+# staff export of every organization (.xlsx) with the server's peak memory after it.
+#
+# Anonymous detail pages are served from a five-second in-memory copy when the same record is
+# asked for again; the "random" rows ask for a different record (or page) on every request, so
+# they measure the database path that a cache cannot help.
 #
 #   cargo build --release -p sheji && bench/http.sh
 #   BENCH_DB=postgres://postgres@127.0.0.1:5432/bench bench/http.sh   # an existing empty database
@@ -43,23 +48,49 @@ LUA
 # A mid-size organization id for the detail pages.
 org=$(curl -fs "http://127.0.0.1:$port/api/v1/organizations?per_page=1&page=$((scale * 5000))" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
 
+# Sign in as the administrator (double-submit CSRF: the cookie and the form field agree).
+jar="$work/cookies"
+csrf=$(curl -fs -c "$jar" "http://127.0.0.1:$port/login" | grep -o 'name="csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')
+curl -fs -b "$jar" -c "$jar" -o /dev/null --data-urlencode "csrf=$csrf" --data-urlencode "username=admin" \
+  --data-urlencode "password=$SHEJI_ADMIN_PASSWORD" --data-urlencode "next=/" "http://127.0.0.1:$port/login"
+cookie=$(awk '$6 ~ /^sheji_/ {printf "%s=%s; ", $6, $7}' "$jar")
+orgs=$((scale * 10000))
+pages=$((orgs / 20))
+
+cat > "$work/random_detail.lua" <<LUA
+math.randomseed(2026)
+request = function() return wrk.format(nil, "/organizations/" .. math.random(1, $orgs)) end
+LUA
+cat > "$work/random_page.lua" <<LUA
+math.randomseed(2026)
+request = function() return wrk.format(nil, "/organizations?page=" .. math.random(1, $pages)) end
+LUA
+cat "$work/report.lua" >> "$work/random_detail.lua"
+cat "$work/report.lua" >> "$work/random_page.lua"
+
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2}'; }
 spread() { sort -n | awk '{a[NR]=$1} END {printf "%s–%s", a[1], a[NR]}'; }
 
+# name|path|script|signed in
 endpoints=(
-  "ceiling|/healthz"
-  "directory page|/organizations?page=100"
-  "directory API|/api/v1/organizations?page=100"
-  "detail page|/organizations/$org"
-  "detail API|/api/v1/organizations/$org"
+  "ceiling|/healthz|report|"
+  "directory page|/organizations?page=100|report|"
+  "directory API|/api/v1/organizations?page=100|report|"
+  "directory random|/organizations|random_page|"
+  "staff directory|/admin/organizations?page=100|report|yes"
+  "detail page|/organizations/$org|report|"
+  "detail API|/api/v1/organizations/$org|report|"
+  "detail random|/organizations/1|random_detail|"
 )
 declare -A rps_med
 printf "%-16s %10s %10s %12s %10s %8s\n" endpoint p50_ms p95_ms req_per_s spread ceiling
 for entry in "${endpoints[@]}"; do
-  name=${entry%%|*}; path=${entry#*|}
+  IFS='|' read -r name path script signed <<<"$entry"
+  headers=()
+  [ -n "$signed" ] && headers=(-H "Cookie: $cookie")
   p50s=(); p95s=(); rpss=()
   for _ in $(seq 1 "$runs"); do
-    line=$(wrk -t2 -c"$conns" -d"${duration}s" -s "$work/report.lua" "http://127.0.0.1:$port$path" | grep '^RESULT')
+    line=$(wrk -t2 -c"$conns" -d"${duration}s" "${headers[@]}" -s "$work/$script.lua" "http://127.0.0.1:$port$path" | grep '^RESULT')
     read -r _ p50 p95 rps errors <<<"$line"
     [ "$errors" = "0" ] || echo "  warning: $errors errors on $path" >&2
     p50s+=("$p50"); p95s+=("$p95"); rpss+=("$rps")
@@ -72,3 +103,10 @@ for entry in "${endpoints[@]}"; do
 done
 rss_peak=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
 echo "server RSS: $((rss_rest / 1024)) MiB at rest, $((rss_peak / 1024)) MiB peak under load"
+
+# The staff export of every organization, as the administrator (every district).
+for _ in $(seq 1 "$runs"); do
+  curl -fs -b "$jar" -o "$work/export.xlsx" -w '%{time_total}\n' "http://127.0.0.1:$port/admin/organizations/export.xlsx"
+done >"$work/export_times"
+rows=$(python3 -c "import zipfile,re,sys; z=zipfile.ZipFile(sys.argv[1]); print(len(re.findall(rb'<row ', z.read('xl/worksheets/sheet1.xml'))) - 1)" "$work/export.xlsx")
+echo "export .xlsx of $rows organizations: $(median <"$work/export_times") s median ($(spread <"$work/export_times") s, n = $runs), $(($(stat -c %s "$work/export.xlsx") / 1024)) KiB; server peak RSS now $(($(awk '/VmHWM/ {print $2}' /proc/$pid/status) / 1024)) MiB"

@@ -36,10 +36,24 @@ pub struct Services {
     clock: Arc<dyn Clock>,
     secrets: Arc<Secrets>,
     counts: Arc<std::sync::Mutex<CountCache>>,
+    public: Arc<std::sync::Mutex<PublicCache>>,
 }
 
 /// Recent list counts: key → (when counted, rows).
 type CountCache = std::collections::HashMap<String, (chrono::DateTime<chrono::Utc>, u64)>;
+
+/// Public organization records read recently: id → (when read, record).
+type PublicCache = std::collections::HashMap<
+    sheji_core::ids::OrganizationId,
+    (chrono::DateTime<chrono::Utc>, sheji_store::registry::OrgPublic),
+>;
+
+/// How long a public organization record is served from memory. Anonymous visitors and
+/// crawlers read the same public pages over and over; a record a few seconds old is fine for
+/// them, and a write on this node drops the cache at once (other nodes catch up within this).
+const PUBLIC_TTL_SECONDS: i64 = 5;
+/// Public records kept at most; the cache is emptied past that.
+const PUBLIC_CACHE_LIMIT: usize = 10_000;
 
 /// How long a list's row count is reused. Counting a large filtered table costs more than
 /// reading a page of it; a total that is a few seconds old is fine for a pager, and every
@@ -57,7 +71,42 @@ impl std::fmt::Debug for Services {
 impl Services {
     /// Wraps an open store, a clock and the platform's secrets.
     pub fn new(store: Store, clock: Arc<dyn Clock>, secrets: Arc<Secrets>) -> Self {
-        Self { store, clock, secrets, counts: Arc::default() }
+        Self { store, clock, secrets, counts: Arc::default(), public: Arc::default() }
+    }
+
+    /// An organization's public record if it was read within the last few seconds.
+    pub(crate) fn cached_public(
+        &self,
+        id: sheji_core::ids::OrganizationId,
+    ) -> Option<sheji_store::registry::OrgPublic> {
+        let now = self.now();
+        let cache = self.public.lock().ok()?;
+        cache
+            .get(&id)
+            .filter(|(at, _)| now - *at < chrono::Duration::seconds(PUBLIC_TTL_SECONDS))
+            .map(|(_, p)| p.clone())
+    }
+
+    /// Keeps an organization's public record for a few seconds.
+    pub(crate) fn remember_public(&self, public: &sheji_store::registry::OrgPublic) {
+        let now = self.now();
+        if let Ok(mut cache) = self.public.lock() {
+            if cache.len() >= PUBLIC_CACHE_LIMIT {
+                cache.clear();
+            }
+            cache.insert(public.id, (now, public.clone()));
+        }
+    }
+
+    /// Registry records changed (call after the commit): what this node remembers of them
+    /// is dropped, so the writer reads its change at once.
+    pub(crate) fn registry_written(&self) {
+        if let Ok(mut cache) = self.public.lock() {
+            cache.clear();
+        }
+        if let Ok(mut counts) = self.counts.lock() {
+            counts.clear();
+        }
     }
 
     /// A list's row count if it was counted within the last few seconds.

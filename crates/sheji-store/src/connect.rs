@@ -127,6 +127,11 @@ pub(crate) async fn open(url: &DbUrl) -> Result<(DatabaseConnection, DatabaseCon
     Ok((reader, writer))
 }
 
+/// SQLite page cache of the writer connection, in KiB.
+const WRITER_CACHE_KIB: u32 = 32 * 1024;
+/// SQLite page cache of each reader connection, in KiB (SQLite's default).
+const READER_CACHE_KIB: u32 = 2 * 1024;
+
 /// Opens a pool. SQLite gets WAL, foreign keys and a busy timeout on every connection and is
 /// created if missing; the servers get bounded connect and acquire timeouts so an unreachable
 /// host fails in seconds with a clear message instead of hanging.
@@ -135,12 +140,18 @@ async fn open_pool(url: &DbUrl, max_connections: u32) -> Result<DatabaseConnecti
     options.connect_timeout(Duration::from_secs(5)).acquire_timeout(Duration::from_secs(10)).sqlx_logging(false);
     match url.backend() {
         Backend::Sqlite => {
-            options.max_connections(max_connections).map_sqlx_sqlite_opts(|o| {
+            // The one writer keeps a larger page cache: bulk writes walk every index of the
+            // tables they grow. Statement journals (a multi-row insert that may need undoing
+            // alone) stay in memory rather than in a temporary file per statement.
+            let cache_kib = if max_connections == 1 { WRITER_CACHE_KIB } else { READER_CACHE_KIB };
+            options.max_connections(max_connections).map_sqlx_sqlite_opts(move |o| {
                 o.create_if_missing(true)
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(5))
+                    .pragma("temp_store", "memory")
+                    .pragma("cache_size", format!("-{cache_kib}"))
             });
         }
         Backend::Postgres => {

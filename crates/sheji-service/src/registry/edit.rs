@@ -262,6 +262,7 @@ pub async fn create(
     };
     audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
     tx.commit().await?;
+    services.registry_written();
     Ok(id)
 }
 
@@ -324,6 +325,7 @@ pub async fn update(
     };
     audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
     tx.commit().await?;
+    services.registry_written();
     Ok(true)
 }
 
@@ -413,5 +415,6 @@ pub async fn save_figures(
     let tx = services.store().begin().await?;
     put_figures(&tx, now, &Actor::of(caller, ip), id, year, &figures).await?;
     tx.commit().await?;
+    services.registry_written();
     Ok(())
 }

@@ -41,9 +41,6 @@ const SHOWN: usize = 200;
 /// Bad rows a report keeps to show.
 const SHOWN_BAD: usize = 1000;
 
-/// Rows of a file with their 0-based index, as the reader hands them over.
-type Chunk = Vec<(usize, Vec<String>)>;
-
 /// An uploaded file: `.xlsx` recognised by its content, `.csv` in UTF-8 (with or without BOM)
 /// or GBK. Cheap to clone; the rows are read from it each time they are needed.
 #[derive(Debug, Clone)]
@@ -72,30 +69,6 @@ impl Upload {
     /// `emit` returns false to stop early.
     fn for_each_row(&self, emit: impl FnMut(usize, Vec<String>) -> bool) -> Result<(), ServiceError> {
         if self.csv { csv_rows(&self.bytes, emit) } else { xlsx_rows(&self.bytes, emit) }
-    }
-
-    /// Streams the rows in chunks from a blocking thread; at most two chunks wait in memory.
-    fn chunks(&self) -> mpsc::Receiver<Result<Chunk, ServiceError>> {
-        let (tx, rx) = mpsc::channel(2);
-        let upload = self.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut chunk = Vec::with_capacity(CHUNK);
-            let read = upload.for_each_row(|i, row| {
-                chunk.push((i, row));
-                if chunk.len() < CHUNK {
-                    return true;
-                }
-                tx.blocking_send(Ok(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)))).is_ok()
-            });
-            let last = match read {
-                Ok(()) if chunk.is_empty() => return,
-                Ok(()) => Ok(chunk),
-                Err(e) => Err(e),
-            };
-            // The receiver may be gone (the caller stopped); nothing is left to do then.
-            let _ = tx.blocking_send(last);
-        });
-        rx
     }
 }
 
@@ -683,6 +656,154 @@ fn write_error_workbook(upload: &Upload, report: &ImportReport, lang: Lang) -> R
     book.save_to_buffer().map_err(xl)
 }
 
+/// What the reading thread hands over.
+enum Piece {
+    /// The header was found.
+    Header { row: usize, unknown: Vec<String> },
+    /// Checked rows, with the widest row seen so far.
+    Rows { rows: Vec<RowReport>, width: usize },
+}
+
+/// Reads and checks rows on a blocking thread: parsing, the header, each row's own checks,
+/// repeats within the file and the caller's district scope need nothing from the database, so
+/// they run beside the lookups and writes of the previous chunk. At most two chunks wait.
+struct Checker {
+    lk: Lookups,
+    edit: Scope,
+    lang: Lang,
+    header: Option<Header>,
+    /// Rows read before the header is known (at most `HEADER_SEARCH`).
+    pending: Vec<(usize, Vec<String>)>,
+    batch: Vec<RowReport>,
+    width: usize,
+    /// Each USCC's first row, to report a repeat; 18 bytes a key, not the whole row.
+    seen: HashMap<[u8; 18], usize>,
+    out: mpsc::Sender<Result<Piece, ServiceError>>,
+}
+
+impl Checker {
+    fn spawn(upload: &Upload, lk: Lookups, edit: Scope, lang: Lang) -> mpsc::Receiver<Result<Piece, ServiceError>> {
+        let (out, rx) = mpsc::channel(2);
+        let upload = upload.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut c = Checker {
+                lk,
+                edit,
+                lang,
+                header: None,
+                pending: Vec::new(),
+                batch: Vec::with_capacity(CHUNK),
+                width: 0,
+                seen: HashMap::new(),
+                out,
+            };
+            let read = upload.for_each_row(|i, row| c.take(i, row));
+            let ended = read.and_then(|()| c.finish());
+            if let Err(e) = ended {
+                // The receiver may be gone (the caller stopped); nothing is left to do then.
+                let _ = c.out.blocking_send(Err(e));
+            }
+        });
+        rx
+    }
+
+    /// Takes one row; false stops the reading (an error was sent, or nobody listens).
+    fn take(&mut self, i: usize, row: Vec<String>) -> bool {
+        self.width = self.width.max(row.len());
+        if self.header.is_some() {
+            self.check(i, row);
+            return self.flush(CHUNK);
+        }
+        self.pending.push((i, row));
+        if self.pending.len() < HEADER_SEARCH {
+            return true;
+        }
+        match self.settle_header() {
+            Ok(()) => self.flush(CHUNK),
+            Err(e) => {
+                let _ = self.out.blocking_send(Err(e));
+                false
+            }
+        }
+    }
+
+    fn finish(&mut self) -> Result<(), ServiceError> {
+        if self.header.is_none() {
+            self.settle_header()?;
+        }
+        self.flush(1);
+        Ok(())
+    }
+
+    /// Finds the header among the rows read so far and checks the rows below it.
+    fn settle_header(&mut self) -> Result<(), ServiceError> {
+        let h = find_header(&self.pending)?;
+        let unknown = h
+            .cells
+            .iter()
+            .zip(h.columns.iter())
+            .filter(|(cell, c)| c.is_none() && !clean(cell).is_empty())
+            .map(|(cell, _)| clean(cell))
+            .collect();
+        let index = h.index;
+        self.header = Some(h);
+        // A closed channel shows up at the next flush.
+        let _ = self.out.blocking_send(Ok(Piece::Header { row: index + 1, unknown }));
+        for (i, row) in std::mem::take(&mut self.pending) {
+            if i > index {
+                self.check(i, row);
+            }
+        }
+        Ok(())
+    }
+
+    /// Hands the batch over once it holds `at_least` rows; false when nobody listens.
+    fn flush(&mut self, at_least: usize) -> bool {
+        if self.batch.len() < at_least {
+            return true;
+        }
+        let rows = std::mem::replace(&mut self.batch, Vec::with_capacity(CHUNK));
+        self.out.blocking_send(Ok(Piece::Rows { rows, width: self.width })).is_ok()
+    }
+
+    fn check(&mut self, i: usize, row: Vec<String>) {
+        let Some(head) = &self.header else { return };
+        if row.iter().all(|c| clean(c).is_empty()) {
+            return;
+        }
+        let cells: BTreeMap<OrgColumn, (String, String)> = head
+            .columns
+            .iter()
+            .zip(row.into_iter().chain(std::iter::repeat_with(String::new)))
+            .zip(head.cells.iter())
+            .filter_map(|((c, v), h)| c.map(|c| (c, (v, clean(h)))))
+            .collect();
+        let lang = self.lang;
+        let mut r = check_row(i + 1, &cells, &self.lk, lang);
+        let header_of = |c: OrgColumn| cells.get(&c).map(|(_, h)| h.clone()).unwrap_or_default();
+        if let Some(p) = &r.parsed {
+            let key: [u8; 18] = p.fields.uscc.as_str().as_bytes().try_into().unwrap_or([0; 18]);
+            if let Some(first) = self.seen.get(&key) {
+                r.errors.push(CellError {
+                    column: header_of(OrgColumn::Uscc),
+                    message: lang.tf("import.duplicate", &[("row", &first.to_string())]),
+                });
+                r.parsed = None;
+            } else {
+                self.seen.insert(key, i + 1);
+                if !self.edit.covers(Some(p.fields.district_id), None) {
+                    r.errors.push(CellError {
+                        column: header_of(OrgColumn::District),
+                        message: lang.t("import.out_of_scope").to_owned(),
+                    });
+                    r.parsed = None;
+                }
+            }
+        }
+        self.batch.push(r);
+    }
+}
+
 /// One pass over the file: check each chunk, and in commit mode write it.
 async fn run(
     services: &Services,
@@ -697,64 +818,18 @@ async fn run(
         return Err(ServiceError::Forbidden);
     }
     let lk = lookups(services).await?;
-    let mut chunks = upload.chunks();
+    let mut pieces = Checker::spawn(upload, lk, edit.clone(), lang);
     let mut report = ImportReport::default();
-    let mut header: Option<Header> = None;
-    // Each USCC's first row, to report a repeat; 18 bytes a key, not the whole row.
-    let mut seen: HashMap<[u8; 18], usize> = HashMap::new();
-    while let Some(chunk) = chunks.recv().await {
-        let chunk = chunk?;
-        report.width = report.width.max(chunk.iter().map(|(_, r)| r.len()).max().unwrap_or(0));
-        let head = match &header {
-            Some(h) => h,
-            None => {
-                let h = find_header(&chunk)?;
-                report.header_row = h.index + 1;
-                report.unknown_columns = h
-                    .cells
-                    .iter()
-                    .zip(h.columns.iter())
-                    .filter(|(cell, c)| c.is_none() && !clean(cell).is_empty())
-                    .map(|(cell, _)| clean(cell))
-                    .collect();
-                header.insert(h)
-            }
-        };
-        let mut rows = Vec::with_capacity(chunk.len());
-        for (i, row) in chunk.into_iter().filter(|(i, _)| *i > head.index) {
-            if row.iter().all(|c| clean(c).is_empty()) {
+    while let Some(piece) = pieces.recv().await {
+        let (mut rows, width) = match piece? {
+            Piece::Header { row, unknown } => {
+                report.header_row = row;
+                report.unknown_columns = unknown;
                 continue;
             }
-            let cells: BTreeMap<OrgColumn, (String, String)> = head
-                .columns
-                .iter()
-                .zip(row.into_iter().chain(std::iter::repeat_with(String::new)))
-                .zip(head.cells.iter())
-                .filter_map(|((c, v), h)| c.map(|c| (c, (v, clean(h)))))
-                .collect();
-            let mut r = check_row(i + 1, &cells, &lk, lang);
-            let header_of = |c: OrgColumn| cells.get(&c).map(|(_, h)| h.clone()).unwrap_or_default();
-            if let Some(p) = &r.parsed {
-                let key: [u8; 18] = p.fields.uscc.as_str().as_bytes().try_into().unwrap_or([0; 18]);
-                if let Some(first) = seen.get(&key) {
-                    r.errors.push(CellError {
-                        column: header_of(OrgColumn::Uscc),
-                        message: lang.tf("import.duplicate", &[("row", &first.to_string())]),
-                    });
-                    r.parsed = None;
-                } else {
-                    seen.insert(key, i + 1);
-                    if !edit.covers(Some(p.fields.district_id), None) {
-                        r.errors.push(CellError {
-                            column: header_of(OrgColumn::District),
-                            message: lang.t("import.out_of_scope").to_owned(),
-                        });
-                        r.parsed = None;
-                    }
-                }
-            }
-            rows.push(r);
-        }
+            Piece::Rows { rows, width } => (rows, width),
+        };
+        report.width = width;
         match mode {
             Mode::Check => {
                 decide(services, services.store(), &edit, &mut rows, lang).await?;
@@ -764,6 +839,7 @@ async fn run(
                 let states = decide(services, &tx, &edit, &mut rows, lang).await?;
                 write(services, &tx, actor, &rows, &states).await?;
                 tx.commit().await?;
+                services.registry_written();
             }
         }
         for r in rows {
@@ -771,9 +847,9 @@ async fn run(
         }
         progress(report.data_rows());
     }
-    if header.is_none() {
-        // An empty file: say which columns it needs.
-        find_header(&[])?;
+    if report.header_row == 0 {
+        // The reader stopped without a word (it cannot, short of a crash): say so.
+        return Err(unreadable("the file could not be read to its end".to_owned()));
     }
     Ok(report)
 }
@@ -868,23 +944,22 @@ async fn write(
     let ids = library::insert_many(tx, &new_fields, now).await?;
     let mut figures = Vec::new();
     for ((id, fields), p) in ids.iter().zip(&new_fields).zip(&new_rows) {
+        // One record per new organization, its first year's figures included: the trail of an
+        // import of 100 000 rows is half as long and says the same.
+        let mut after = snapshot(fields, p.phone.as_deref());
+        if let Some((year, f)) = &p.indicators {
+            figures.push((*id, *year, *f));
+            if let Some(obj) = after.as_object_mut() {
+                obj.insert("indicators".to_owned(), json!({"year": year, "figures": f}));
+            }
+        }
         changes.push(Change {
             action: "organization.import_create",
             target_type: "organization",
             target_id: id.to_string(),
             before: Value::Null,
-            after: snapshot(fields, p.phone.as_deref()),
+            after,
         });
-        if let Some((year, f)) = &p.indicators {
-            figures.push((*id, *year, *f));
-            changes.push(Change {
-                action: "organization.indicators",
-                target_type: "organization",
-                target_id: id.to_string(),
-                before: Value::Null,
-                after: json!({"year": year, "figures": f}),
-            });
-        }
     }
     library::insert_indicators_bulk(tx, &figures, now).await?;
     audit::record_many(tx, now, actor, changes).await

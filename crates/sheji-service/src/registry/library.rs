@@ -63,6 +63,7 @@ pub async fn set_criteria(
     };
     audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
     tx.commit().await?;
+    services.registry_written();
     Ok(())
 }
 
@@ -142,6 +143,7 @@ pub async fn act(
     };
     audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
     tx.commit().await?;
+    services.registry_written();
     Ok(to)
 }
 
@@ -239,6 +241,7 @@ pub async fn apply(
     };
     audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
     tx.commit().await?;
+    services.registry_written();
     Ok(app_id)
 }
 
@@ -310,5 +313,6 @@ pub async fn decide(
     };
     audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
     tx.commit().await?;
+    services.registry_written();
     Ok(())
 }

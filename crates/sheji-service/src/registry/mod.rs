@@ -120,9 +120,14 @@ pub async fn get(services: &Services, caller: Option<&Principal>, id: Organizati
         let private = Some(private_view(services, caller, &public, private));
         return Ok(OrgView { public, private });
     }
+    // Public fields only from here: the same for every such caller, so briefly cached.
+    if let Some(public) = services.cached_public(id) {
+        return Ok(OrgView { public, private: None });
+    }
     let public = store::find_public(services.store(), id)
         .await?
         .ok_or(ServiceError::NotFound { key: "error.not_found.organization" })?;
+    services.remember_public(&public);
     Ok(OrgView { public, private: None })
 }
 

@@ -6,6 +6,7 @@ mod m20261127_000002_registry;
 mod m20261127_000003_identity;
 mod m20261127_000004_library;
 mod m20261127_000005_job;
+mod m20261127_000006_list_order;
 
 use std::collections::HashSet;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000003_identity::Migration),
             Box::new(m20261127_000004_library::Migration),
             Box::new(m20261127_000005_job::Migration),
+            Box::new(m20261127_000006_list_order::Migration),
         ]
     }
 }

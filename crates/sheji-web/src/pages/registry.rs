@@ -864,14 +864,23 @@ struct ApplicationsPage {
     pager: Pager,
 }
 
+#[derive(Debug, Deserialize, Default)]
+pub struct QueueQuery {
+    #[serde(default)]
+    done: String,
+    #[serde(default)]
+    page: String,
+}
+
 pub async fn applications(
     State(state): State<AppState>,
     ctx: Ctx,
     PageUser(p, _): PageUser,
-    Query(q): Query<DoneQuery>,
+    Query(q): Query<QueueQuery>,
 ) -> Result<Response, PageError> {
     let chrome = ctx.chrome("nav.applications").crumb("nav.registry", None);
-    let page = match library::open_applications(&state.services, &p, PageRequest::default()).await {
+    let request = PageRequest::new(q.page.parse().ok(), None);
+    let page = match library::open_applications(&state.services, &p, request).await {
         Ok(page) => page,
         Err(ServiceError::Forbidden) => return Err(PageError::forbidden(chrome)),
         Err(e) => return Err(PageError::service(&e, chrome)),
