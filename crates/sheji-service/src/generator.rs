@@ -208,5 +208,6 @@ pub async fn generate(
         after: json!({"scale": scale, "seed": seed, "organizations": done.organizations, "figures": done.figures, "accounts": done.accounts}),
     };
     audit::record_alone(services, &Actor::system(), change).await?;
+    store.refresh_statistics().await?;
     Ok(done)
 }

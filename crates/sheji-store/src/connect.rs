@@ -129,6 +129,8 @@ pub(crate) async fn open(url: &DbUrl) -> Result<(DatabaseConnection, DatabaseCon
 
 /// SQLite page cache of the writer connection, in KiB.
 const WRITER_CACHE_KIB: u32 = 32 * 1024;
+/// WAL pages the SQLite writer lets accumulate before it checkpoints (4 KiB each).
+const WRITER_CHECKPOINT_PAGES: u32 = 8192;
 /// SQLite page cache of each reader connection, in KiB (SQLite's default).
 const READER_CACHE_KIB: u32 = 2 * 1024;
 
@@ -144,6 +146,10 @@ async fn open_pool(url: &DbUrl, max_connections: u32) -> Result<DatabaseConnecti
             // tables they grow. Statement journals (a multi-row insert that may need undoing
             // alone) stay in memory rather than in a temporary file per statement.
             let cache_kib = if max_connections == 1 { WRITER_CACHE_KIB } else { READER_CACHE_KIB };
+            // Only the writer checkpoints. Checkpointing every 4 MiB of WAL (SQLite's default)
+            // copied the same hot pages (index edges, the audit head) into the database file
+            // again and again during bulk writes; every 32 MiB copies each of them once.
+            let checkpoint_pages = if max_connections == 1 { WRITER_CHECKPOINT_PAGES } else { 1000 };
             options.max_connections(max_connections).map_sqlx_sqlite_opts(move |o| {
                 o.create_if_missing(true)
                     .journal_mode(SqliteJournalMode::Wal)
@@ -152,6 +158,7 @@ async fn open_pool(url: &DbUrl, max_connections: u32) -> Result<DatabaseConnecti
                     .busy_timeout(Duration::from_secs(5))
                     .pragma("temp_store", "memory")
                     .pragma("cache_size", format!("-{cache_kib}"))
+                    .pragma("wal_autocheckpoint", checkpoint_pages.to_string())
             });
         }
         Backend::Postgres => {

@@ -136,6 +136,13 @@ impl Store {
         Ok(Self { reader, writer, backend: url.backend() })
     }
 
+    /// Refreshes the planner's statistics after a bulk load (outside any transaction): with
+    /// statistics from before the load, PostgreSQL planned deep directory pages as heap scans
+    /// and timed out under load.
+    pub async fn refresh_statistics(&self) -> Result<(), StoreError> {
+        Ok(dialect::refresh_statistics(&self.writer, &["organization", "organization_indicator", "account"]).await?)
+    }
+
     /// Starts a write transaction.
     pub async fn begin(&self) -> Result<Tx, StoreError> {
         Ok(Tx { txn: self.writer.begin().await? })
