@@ -346,17 +346,16 @@ fn unique_name(
     district: &District,
     taken: &mut HashSet<String>,
 ) -> Option<(String, &'static Trade)> {
-    for attempt in 0.. {
-        // The listed brands run out at city scale; then brands are coined from two characters.
-        let coined;
+    for attempt in 0..MAX_NAME_ATTEMPTS {
+        // The listed brands run out at city scale; then brands are coined from two characters,
+        // and from three once those crowd too (at scale 100 the 3 600 two-character brands
+        // cannot name 15 000 colleges four ways each).
+        let coined: String;
         let brand = if attempt < 20 {
             BRANDS.choose(rng).copied().unwrap_or("渝达")
         } else {
-            coined = format!(
-                "{}{}",
-                BRAND_CHARS.choose(rng).copied().unwrap_or('渝'),
-                BRAND_CHARS.choose(rng).copied().unwrap_or('达')
-            );
+            let len = if attempt < 60 { 2 } else { 3 };
+            coined = (0..len).map(|_| BRAND_CHARS.choose(rng).copied().unwrap_or('渝')).collect();
             coined.as_str()
         };
         let trade = TRADES.choose(rng)?;
@@ -422,6 +421,10 @@ fn unique_name(
 }
 
 /// Characters for coined brand names (auspicious and common in company names).
+/// Tries for a name that is not taken before the organization is left out (never reached in
+/// practice: three-character brands leave room for millions of names).
+const MAX_NAME_ATTEMPTS: usize = 10_000;
+
 const BRAND_CHARS: &[char] = &[
     '华', '渝', '达', '盛', '泰', '恒', '鑫', '宏', '瑞', '丰', '嘉', '兴', '隆', '源', '通', '远', '博', '创', '新',
     '智', '精', '诚', '信', '德', '和', '安', '康', '宇', '航', '辉', '峰', '川', '江', '山', '城', '巴', '锦', '汇',
@@ -579,6 +582,24 @@ mod tests {
         for kind in OrgKind::ALL {
             assert!(a.iter().any(|o| o.kind == kind), "no {kind:?}");
         }
+    }
+
+    /// Scale 100 asks for 15 000 colleges; two-character brands name only 14 400 of them (four
+    /// forms each). Generation once looped forever here.
+    #[test]
+    fn names_stay_unique_past_the_two_character_brands() {
+        let (mut names, mut codes) = (HashSet::new(), HashSet::new());
+        let made = organizations_mix(
+            &mut ChaCha8Rng::seed_from_u64(7),
+            &[(OrgKind::University, 16_000)],
+            &districts(),
+            &clusters(),
+            &[],
+            &mut names,
+            &mut codes,
+        );
+        assert_eq!(made.len(), 16_000);
+        assert_eq!(made.iter().map(|(o, _)| &o.name).collect::<HashSet<_>>().len(), 16_000);
     }
 
     #[test]

@@ -679,6 +679,8 @@ struct Checker {
     /// Each USCC's first row, to report a repeat; 18 bytes a key, not the whole row.
     seen: HashMap<[u8; 18], usize>,
     out: mpsc::Sender<Result<Piece, ServiceError>>,
+    /// An error was sent or nobody listens any more: nothing more to do.
+    stopped: bool,
 }
 
 impl Checker {
@@ -696,8 +698,12 @@ impl Checker {
                 width: 0,
                 seen: HashMap::new(),
                 out,
+                stopped: false,
             };
             let read = upload.for_each_row(|i, row| c.take(i, row));
+            if c.stopped {
+                return;
+            }
             let ended = read.and_then(|()| c.finish());
             if let Err(e) = ended {
                 // The receiver may be gone (the caller stopped); nothing is left to do then.
@@ -722,6 +728,7 @@ impl Checker {
             Ok(()) => self.flush(CHUNK),
             Err(e) => {
                 let _ = self.out.blocking_send(Err(e));
+                self.stopped = true;
                 false
             }
         }
@@ -763,7 +770,8 @@ impl Checker {
             return true;
         }
         let rows = std::mem::replace(&mut self.batch, Vec::with_capacity(CHUNK));
-        self.out.blocking_send(Ok(Piece::Rows { rows, width: self.width })).is_ok()
+        self.stopped = self.out.blocking_send(Ok(Piece::Rows { rows, width: self.width })).is_err();
+        !self.stopped
     }
 
     fn check(&mut self, i: usize, row: Vec<String>) {

@@ -223,9 +223,9 @@ fn report_page(ctx: &Ctx, report: ImportReport, filename: &str, token: &str) -> 
 pub struct CommitForm {
     #[serde(default)]
     token: String,
-    /// The data rows the check counted, for the progress bar only.
+    /// The data rows the check counted, for the progress bar only (anything else counts as 0).
     #[serde(default)]
-    rows: u64,
+    rows: String,
 }
 
 pub async fn commit(
@@ -245,7 +245,8 @@ pub async fn commit(
         }
     };
     let actor = Actor::of(&p, &c.ip);
-    match sheji_service::job::start_import(&state.services, &p, upload, f.rows, actor, lang).await {
+    match sheji_service::job::start_import(&state.services, &p, upload, f.rows.parse().unwrap_or(0), actor, lang).await
+    {
         Ok(job) => {
             // The job holds the file now; a second commit of the same token finds nothing.
             if let Some((path, _)) = stored(&state, &f.token) {
