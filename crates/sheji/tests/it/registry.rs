@@ -890,6 +890,18 @@ async fn administrators_edit_the_library_criteria() {
     app.finish().await;
 }
 
+backend_tests!(the_generator_loads_and_refreshes_statistics_on_every_backend);
+
+/// The generator ends with each backend's own statistics statement (VACUUM ANALYZE, ANALYZE
+/// TABLE, ANALYZE), which must run outside a transaction.
+async fn the_generator_loads_and_refreshes_statistics_on_every_backend(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
+    let done = sheji_service::generator::generate(&app.services, 0.01, 3, |_, _, _| {}).await.unwrap();
+    assert_eq!(done.organizations, 100);
+    assert_eq!(registry::counts(&app.services).await.unwrap().total, 100);
+    app.finish().await;
+}
+
 #[tokio::test]
 async fn the_generator_fills_a_city_deterministically() {
     let first = {
