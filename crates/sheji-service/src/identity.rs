@@ -238,6 +238,9 @@ async fn fail_sign_in(
 
 /// The session policy in force (administrator settings, else 30 minutes idle, 12 hours).
 pub async fn session_policy(services: &Services) -> Result<SessionPolicy, ServiceError> {
+    if let Some(policy) = services.cached_policy() {
+        return Ok(policy);
+    }
     let mut policy = SessionPolicy::default();
     if let Some(m) = store::get_setting(services.store(), SETTING_IDLE_MINUTES).await?.and_then(|v| v.parse().ok()) {
         policy.idle = Duration::minutes(m);
@@ -245,6 +248,7 @@ pub async fn session_policy(services: &Services) -> Result<SessionPolicy, Servic
     if let Some(h) = store::get_setting(services.store(), SETTING_ABSOLUTE_HOURS).await?.and_then(|v| v.parse().ok()) {
         policy.absolute = Duration::hours(h);
     }
+    services.remember_policy(policy);
     Ok(policy)
 }
 
@@ -830,6 +834,7 @@ pub async fn update_security_settings(
     };
     audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
     tx.commit().await?;
+    services.settings_written();
     Ok(())
 }
 

@@ -37,7 +37,11 @@ pub struct Services {
     secrets: Arc<Secrets>,
     counts: Arc<std::sync::Mutex<CountCache>>,
     public: Arc<std::sync::Mutex<PublicCache>>,
+    policy: Arc<std::sync::Mutex<Option<PolicyRead>>>,
 }
+
+/// The session policy as last read: (when, policy).
+type PolicyRead = (chrono::DateTime<chrono::Utc>, sheji_core::identity::SessionPolicy);
 
 /// Recent list counts: key → (when counted, rows).
 type CountCache = std::collections::HashMap<String, (chrono::DateTime<chrono::Utc>, u64)>;
@@ -52,6 +56,8 @@ type PublicCache = std::collections::HashMap<
 /// crawlers read the same public pages over and over; a record a few seconds old is fine for
 /// them, and a write on this node drops the cache at once (other nodes catch up within this).
 const PUBLIC_TTL_SECONDS: i64 = 5;
+/// How long the session policy is reused; a change on another node applies within this.
+const POLICY_TTL_SECONDS: i64 = 5;
 /// Public records kept at most; the cache is emptied past that.
 const PUBLIC_CACHE_LIMIT: usize = 10_000;
 
@@ -71,7 +77,7 @@ impl std::fmt::Debug for Services {
 impl Services {
     /// Wraps an open store, a clock and the platform's secrets.
     pub fn new(store: Store, clock: Arc<dyn Clock>, secrets: Arc<Secrets>) -> Self {
-        Self { store, clock, secrets, counts: Arc::default(), public: Arc::default() }
+        Self { store, clock, secrets, counts: Arc::default(), public: Arc::default(), policy: Arc::default() }
     }
 
     /// An organization's public record if it was read within the last few seconds.
@@ -95,6 +101,29 @@ impl Services {
                 cache.clear();
             }
             cache.insert(public.id, (now, public.clone()));
+        }
+    }
+
+    /// The session policy if it was read within the last few seconds: every signed-in request
+    /// checks it, and it changes only when an administrator saves the security settings.
+    pub(crate) fn cached_policy(&self) -> Option<sheji_core::identity::SessionPolicy> {
+        let now = self.now();
+        let slot = self.policy.lock().ok()?;
+        slot.filter(|(at, _)| now - *at < chrono::Duration::seconds(POLICY_TTL_SECONDS)).map(|(_, p)| p)
+    }
+
+    /// Keeps the session policy for a few seconds.
+    pub(crate) fn remember_policy(&self, policy: sheji_core::identity::SessionPolicy) {
+        let now = self.now();
+        if let Ok(mut slot) = self.policy.lock() {
+            *slot = Some((now, policy));
+        }
+    }
+
+    /// Settings changed (call after the commit): this node reads them afresh.
+    pub(crate) fn settings_written(&self) {
+        if let Ok(mut slot) = self.policy.lock() {
+            *slot = None;
         }
     }
 
