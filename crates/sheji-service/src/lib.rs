@@ -15,6 +15,7 @@ pub mod generator;
 pub mod identity;
 pub mod job;
 pub mod platform;
+mod recent;
 pub mod reference;
 pub mod registry;
 
@@ -28,6 +29,7 @@ pub use sheji_core::identity::Principal;
 pub use sheji_store::{Backend, DbUrl, SchemaVersion};
 
 use crate::crypto::{CryptoError, Secrets};
+use crate::recent::Recent;
 
 /// The shared context of every use case. Cheap to clone.
 #[derive(Clone)]
@@ -35,38 +37,25 @@ pub struct Services {
     store: Store,
     clock: Arc<dyn Clock>,
     secrets: Arc<Secrets>,
-    counts: Arc<std::sync::Mutex<CountCache>>,
-    public: Arc<std::sync::Mutex<PublicCache>>,
-    policy: Arc<std::sync::Mutex<Option<PolicyRead>>>,
+    counts: Arc<Recent<String, u64>>,
+    public: Arc<Recent<sheji_core::ids::OrganizationId, sheji_store::registry::OrgPublic>>,
+    policy: Arc<Recent<(), sheji_core::identity::SessionPolicy>>,
 }
 
-/// The session policy as last read: (when, policy).
-type PolicyRead = (chrono::DateTime<chrono::Utc>, sheji_core::identity::SessionPolicy);
-
-/// Recent list counts: key → (when counted, rows).
-type CountCache = std::collections::HashMap<String, (chrono::DateTime<chrono::Utc>, u64)>;
-
-/// Public organization records read recently: id → (when read, record).
-type PublicCache = std::collections::HashMap<
-    sheji_core::ids::OrganizationId,
-    (chrono::DateTime<chrono::Utc>, sheji_store::registry::OrgPublic),
->;
-
+/// How long a list's row count is reused. Counting a large filtered table costs more than
+/// reading a page of it; a total that is a few seconds old is fine for a pager.
+const COUNT_TTL_SECONDS: i64 = 5;
+/// Counts kept at most (distinct filters × scopes).
+const COUNT_CACHE_LIMIT: usize = 1_000;
 /// How long a public organization record is served from memory. Anonymous visitors and
 /// crawlers read the same public pages over and over; a record a few seconds old is fine for
-/// them, and a write on this node drops the cache at once (other nodes catch up within this).
+/// them.
 const PUBLIC_TTL_SECONDS: i64 = 5;
-/// How long the session policy is reused; a change on another node applies within this.
-const POLICY_TTL_SECONDS: i64 = 5;
-/// Public records kept at most; the cache is emptied past that.
+/// Public records kept at most.
 const PUBLIC_CACHE_LIMIT: usize = 10_000;
-
-/// How long a list's row count is reused. Counting a large filtered table costs more than
-/// reading a page of it; a total that is a few seconds old is fine for a pager, and every
-/// node keeps its own (nothing here is needed by another node).
-const COUNT_TTL_SECONDS: i64 = 5;
-/// Counts kept at most (distinct filters × scopes); the cache is emptied past that.
-const COUNT_CACHE_LIMIT: usize = 1_000;
+/// How long the session policy is reused; every signed-in request checks it, and it changes
+/// only when an administrator saves the security settings.
+const POLICY_TTL_SECONDS: i64 = 5;
 
 impl std::fmt::Debug for Services {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -77,7 +66,14 @@ impl std::fmt::Debug for Services {
 impl Services {
     /// Wraps an open store, a clock and the platform's secrets.
     pub fn new(store: Store, clock: Arc<dyn Clock>, secrets: Arc<Secrets>) -> Self {
-        Self { store, clock, secrets, counts: Arc::default(), public: Arc::default(), policy: Arc::default() }
+        Self {
+            store,
+            clock,
+            secrets,
+            counts: Arc::new(Recent::new(COUNT_TTL_SECONDS, COUNT_CACHE_LIMIT)),
+            public: Arc::new(Recent::new(PUBLIC_TTL_SECONDS, PUBLIC_CACHE_LIMIT)),
+            policy: Arc::new(Recent::new(POLICY_TTL_SECONDS, 1)),
+        }
     }
 
     /// An organization's public record if it was read within the last few seconds.
@@ -85,75 +81,44 @@ impl Services {
         &self,
         id: sheji_core::ids::OrganizationId,
     ) -> Option<sheji_store::registry::OrgPublic> {
-        let now = self.now();
-        let cache = self.public.lock().ok()?;
-        cache
-            .get(&id)
-            .filter(|(at, _)| now - *at < chrono::Duration::seconds(PUBLIC_TTL_SECONDS))
-            .map(|(_, p)| p.clone())
+        self.public.get(&id, self.now())
     }
 
     /// Keeps an organization's public record for a few seconds.
     pub(crate) fn remember_public(&self, public: &sheji_store::registry::OrgPublic) {
-        let now = self.now();
-        if let Ok(mut cache) = self.public.lock() {
-            if cache.len() >= PUBLIC_CACHE_LIMIT {
-                cache.clear();
-            }
-            cache.insert(public.id, (now, public.clone()));
-        }
+        self.public.put(public.id, public.clone(), self.now());
     }
 
-    /// The session policy if it was read within the last few seconds: every signed-in request
-    /// checks it, and it changes only when an administrator saves the security settings.
+    /// The session policy if it was read within the last few seconds.
     pub(crate) fn cached_policy(&self) -> Option<sheji_core::identity::SessionPolicy> {
-        let now = self.now();
-        let slot = self.policy.lock().ok()?;
-        slot.filter(|(at, _)| now - *at < chrono::Duration::seconds(POLICY_TTL_SECONDS)).map(|(_, p)| p)
+        self.policy.get(&(), self.now())
     }
 
     /// Keeps the session policy for a few seconds.
     pub(crate) fn remember_policy(&self, policy: sheji_core::identity::SessionPolicy) {
-        let now = self.now();
-        if let Ok(mut slot) = self.policy.lock() {
-            *slot = Some((now, policy));
-        }
+        self.policy.put((), policy, self.now());
     }
 
     /// Settings changed (call after the commit): this node reads them afresh.
     pub(crate) fn settings_written(&self) {
-        if let Ok(mut slot) = self.policy.lock() {
-            *slot = None;
-        }
+        self.policy.clear();
     }
 
     /// Registry records changed (call after the commit): what this node remembers of them
     /// is dropped, so the writer reads its change at once.
     pub(crate) fn registry_written(&self) {
-        if let Ok(mut cache) = self.public.lock() {
-            cache.clear();
-        }
-        if let Ok(mut counts) = self.counts.lock() {
-            counts.clear();
-        }
+        self.public.clear();
+        self.counts.clear();
     }
 
     /// A list's row count if it was counted within the last few seconds.
     pub(crate) fn cached_count(&self, key: &str) -> Option<u64> {
-        let now = self.now();
-        let counts = self.counts.lock().ok()?;
-        counts.get(key).filter(|(at, _)| now - *at < chrono::Duration::seconds(COUNT_TTL_SECONDS)).map(|(_, n)| *n)
+        self.counts.get(key, self.now())
     }
 
     /// Keeps a list's row count for a few seconds.
     pub(crate) fn remember_count(&self, key: &str, total: u64) {
-        let now = self.now();
-        if let Ok(mut counts) = self.counts.lock() {
-            if counts.len() >= COUNT_CACHE_LIMIT {
-                counts.clear();
-            }
-            counts.insert(key.to_owned(), (now, total));
-        }
+        self.counts.put(key.to_owned(), total, self.now());
     }
 
     /// The store, for the use-case modules.

@@ -872,26 +872,37 @@ pub struct QueueQuery {
     page: String,
 }
 
+/// The open applications the caller may decide, one page, with a notice above them.
+async fn applications_page(
+    state: &AppState,
+    ctx: &Ctx,
+    p: &sheji_core::identity::Principal,
+    request: PageRequest,
+    notice: Option<String>,
+) -> Result<ApplicationsPage, PageError> {
+    let chrome = ctx.chrome("nav.applications").crumb("nav.registry", None);
+    let page = match library::open_applications(&state.services, p, request).await {
+        Ok(page) => page,
+        Err(ServiceError::Forbidden) => return Err(PageError::forbidden(chrome)),
+        Err(e) => return Err(PageError::service(&e, chrome)),
+    };
+    Ok(ApplicationsPage {
+        notice,
+        pager: chrome.pager(&page),
+        rows: page.items.into_iter().map(ApplicationRow::from).collect(),
+        chrome,
+    })
+}
+
 pub async fn applications(
     State(state): State<AppState>,
     ctx: Ctx,
     PageUser(p, _): PageUser,
     Query(q): Query<QueueQuery>,
 ) -> Result<Response, PageError> {
-    let chrome = ctx.chrome("nav.applications").crumb("nav.registry", None);
+    let notice = (!q.done.is_empty()).then(|| ctx.lang.t(&format!("library.done.{}", q.done)).to_owned());
     let request = PageRequest::new(q.page.parse().ok(), None);
-    let page = match library::open_applications(&state.services, &p, request).await {
-        Ok(page) => page,
-        Err(ServiceError::Forbidden) => return Err(PageError::forbidden(chrome)),
-        Err(e) => return Err(PageError::service(&e, chrome)),
-    };
-    let view = ApplicationsPage {
-        notice: (!q.done.is_empty()).then(|| ctx.lang.t(&format!("library.done.{}", q.done)).to_owned()),
-        pager: chrome.pager(&page),
-        rows: page.items.into_iter().map(ApplicationRow::from).collect(),
-        chrome,
-    };
-    Ok(render(StatusCode::OK, &view))
+    Ok(render(StatusCode::OK, &applications_page(&state, &ctx, &p, request, notice).await?))
 }
 
 pub async fn decide(
@@ -909,18 +920,9 @@ pub async fn decide(
         ))
         .into_response()),
         Err(e @ ServiceError::Fields(_)) | Err(e @ ServiceError::Conflict { .. }) => {
-            let chrome = ctx.chrome("nav.applications");
             let status =
                 if matches!(e, ServiceError::Conflict { .. }) { StatusCode::CONFLICT } else { StatusCode::BAD_REQUEST };
-            let page = library::open_applications(&state.services, &p, PageRequest::default())
-                .await
-                .map_err(|e| PageError::service(&e, ctx.chrome("nav.applications")))?;
-            let view = ApplicationsPage {
-                notice: Some(e.message(ctx.lang)),
-                pager: chrome.pager(&page),
-                rows: page.items.into_iter().map(ApplicationRow::from).collect(),
-                chrome,
-            };
+            let view = applications_page(&state, &ctx, &p, PageRequest::default(), Some(e.message(ctx.lang))).await?;
             Ok(render(status, &view))
         }
         Err(e) => Err(PageError::service(&e, ctx.chrome("nav.applications"))),
