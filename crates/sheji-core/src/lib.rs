@@ -13,5 +13,6 @@ pub mod import;
 pub mod page;
 pub mod reference;
 pub mod registry;
+pub mod search;
 pub mod totp;
 pub mod uscc;

@@ -104,6 +104,10 @@ pub async fn load(services: &Services) -> Result<DemoReport, ServiceError> {
         audit::record_alone(services, &Actor::system(), change).await?;
     }
     let accounts = demo_accounts(services, &districts).await?;
+    if organizations > 0 {
+        // Inserted in bulk, without outbox rows: every node rebuilds its index instead.
+        crate::search::bulk_loaded(services).await?;
+    }
     Ok(DemoReport { organizations, accounts })
 }
 

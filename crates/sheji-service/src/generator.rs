@@ -209,5 +209,7 @@ pub async fn generate(
     };
     audit::record_alone(services, &Actor::system(), change).await?;
     store.refresh_statistics().await?;
+    // A bulk load writes no outbox rows: every node rebuilds its index instead.
+    crate::search::bulk_loaded(services).await?;
     Ok(done)
 }

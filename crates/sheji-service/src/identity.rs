@@ -986,6 +986,7 @@ pub async fn register_enterprise(
     };
     audit::record(&tx, now, &Actor::anonymous(ip), change).await?;
     tx.commit().await?;
+    services.registry_written().await;
     Ok(id)
 }
 
@@ -1025,6 +1026,8 @@ async fn create_org_for_registration(
         after: json!({"uscc": uscc.as_str(), "name": name, "kind": kind.code(), "district": district.get(), "source": "registration"}),
     };
     let _ = services;
+    sheji_store::search::enqueue(tx, sheji_core::search::DocType::Organization, &[i64::from(created.id.get())], now)
+        .await?;
     audit::record(tx, now, &Actor::system(), change).await?;
     Ok(created.id)
 }

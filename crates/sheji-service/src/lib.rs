@@ -18,6 +18,7 @@ pub mod platform;
 mod recent;
 pub mod reference;
 pub mod registry;
+pub mod search;
 
 use std::sync::Arc;
 
@@ -40,7 +41,16 @@ pub struct Services {
     counts: Arc<Recent<String, u64>>,
     public: Arc<Recent<sheji_core::ids::OrganizationId, sheji_store::registry::OrgPublic>>,
     policy: Arc<Recent<(), sheji_core::identity::SessionPolicy>>,
+    synonyms: Arc<Recent<(), sheji_core::search::Synonyms>>,
+    labels: Arc<Recent<(), FacetLabels>>,
+    search: Option<Arc<search::Engine>>,
 }
+
+/// Names of facet values by (dimension, value code).
+type FacetLabels = std::collections::HashMap<(sheji_core::search::Dimension, String), String>;
+
+/// How long facet labels (district and cluster names) are reused.
+const LABELS_TTL_SECONDS: i64 = 60;
 
 /// How long a list's row count is reused. Counting a large filtered table costs more than
 /// reading a page of it; a total that is a few seconds old is fine for a pager.
@@ -73,7 +83,42 @@ impl Services {
             counts: Arc::new(Recent::new(COUNT_TTL_SECONDS, COUNT_CACHE_LIMIT)),
             public: Arc::new(Recent::new(PUBLIC_TTL_SECONDS, PUBLIC_CACHE_LIMIT)),
             policy: Arc::new(Recent::new(POLICY_TTL_SECONDS, 1)),
+            synonyms: Arc::new(Recent::new(POLICY_TTL_SECONDS, 1)),
+            labels: Arc::new(Recent::new(LABELS_TTL_SECONDS, 1)),
+            search: None,
         }
+    }
+
+    /// The same services with this node's search index attached.
+    pub(crate) fn with_search(mut self, engine: Arc<search::Engine>) -> Self {
+        self.search = Some(engine);
+        self
+    }
+
+    /// This node's search index, when one is attached (the server; not one-off CLI commands,
+    /// whose writes reach the index through the outbox).
+    pub(crate) fn search(&self) -> Option<&Arc<search::Engine>> {
+        self.search.as_ref()
+    }
+
+    /// The synonym list if it was read within the last few seconds.
+    pub(crate) fn cached_synonyms(&self) -> Option<sheji_core::search::Synonyms> {
+        self.synonyms.get(&(), self.now())
+    }
+
+    /// Keeps the synonym list for a few seconds.
+    pub(crate) fn remember_synonyms(&self, synonyms: sheji_core::search::Synonyms) {
+        self.synonyms.put((), synonyms, self.now());
+    }
+
+    /// Facet labels if read within the last minute.
+    pub(crate) fn cached_labels(&self) -> Option<FacetLabels> {
+        self.labels.get(&(), self.now())
+    }
+
+    /// Keeps facet labels for a minute.
+    pub(crate) fn remember_labels(&self, labels: FacetLabels) {
+        self.labels.put((), labels, self.now());
     }
 
     /// An organization's public record if it was read within the last few seconds.
@@ -102,13 +147,19 @@ impl Services {
     /// Settings changed (call after the commit): this node reads them afresh.
     pub(crate) fn settings_written(&self) {
         self.policy.clear();
+        self.synonyms.clear();
     }
 
     /// Registry records changed (call after the commit): what this node remembers of them
-    /// is dropped, so the writer reads its change at once.
-    pub(crate) fn registry_written(&self) {
+    /// is dropped and its search index applies the outbox, so the writer reads — and finds —
+    /// its change at once. The change is committed whatever happens here: a failure to
+    /// index is logged and retried by the follower, not reported as a failed write.
+    pub(crate) async fn registry_written(&self) {
         self.public.clear();
         self.counts.clear();
+        if let Err(e) = search::catch_up(self).await {
+            tracing::warn!(error = %e, "search: applying this node's change failed; the follower retries");
+        }
     }
 
     /// A list's row count if it was counted within the last few seconds.

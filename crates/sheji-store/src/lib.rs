@@ -16,6 +16,7 @@ pub mod migration;
 pub mod reference;
 pub mod registry;
 mod scope;
+pub mod search;
 pub mod testing;
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
@@ -57,6 +58,12 @@ pub enum StoreError {
     /// Any other database failure.
     #[error(transparent)]
     Database(#[from] DbErr),
+    /// The search index could not be read or written.
+    #[error("search index: {0}")]
+    Index(String),
+    /// Another process holds the search index in this folder.
+    #[error("the search index in {} is in use by another process", .0.display())]
+    IndexLocked(std::path::PathBuf),
 }
 
 impl StoreError {
@@ -71,7 +78,8 @@ impl StoreError {
                 ("db.schema_too_new", vec![("found", found.clone()), ("known", known.clone())])
             }
             Self::Database(DbErr::Conn(_) | DbErr::ConnectionAcquire(_)) => ("error.unavailable", vec![]),
-            Self::Corrupt { .. } | Self::Database(_) => ("error.internal", vec![]),
+            Self::IndexLocked(dir) => ("search.index_locked", vec![("dir", dir.display().to_string())]),
+            Self::Corrupt { .. } | Self::Database(_) | Self::Index(_) => ("error.internal", vec![]),
         }
     }
 

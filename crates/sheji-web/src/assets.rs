@@ -12,6 +12,7 @@ use crate::AppState;
 const FILES: &[(&str, &str, &[u8])] = &[
     ("sheji.css", "text/css; charset=utf-8", include_bytes!("../static/sheji.css")),
     ("favicon.svg", "image/svg+xml", include_bytes!("../static/favicon.svg")),
+    ("search.js", "text/javascript; charset=utf-8", include_bytes!("../static/search.js")),
 ];
 
 pub fn router() -> Router<AppState> {

@@ -66,6 +66,22 @@ impl Settings {
             .join("uploads")
     }
 
+    /// This node's search index folder: SHEJI_SEARCH_DIR, else `search` in the data folder
+    /// (SHEJI_DATA_DIR, `data_dir`, ./data). None for an in-memory database, whose index
+    /// lives in memory too.
+    pub fn search_dir(&self, url: &DbUrl) -> Option<PathBuf> {
+        if url.as_str().contains(":memory:") || url.as_str().contains("mode=memory") {
+            return None;
+        }
+        Some(std::env::var_os("SHEJI_SEARCH_DIR").map(PathBuf::from).unwrap_or_else(|| {
+            std::env::var_os("SHEJI_DATA_DIR")
+                .map(PathBuf::from)
+                .or_else(|| self.data_dir.clone())
+                .unwrap_or_else(|| PathBuf::from("data"))
+                .join("search")
+        }))
+    }
+
     /// The platform's secrets: the key from SHEJI_SECRET_KEY, else `secret_key` in the file,
     /// else the key file, created with a fresh random key on first start. Several app nodes
     /// must share one key, so they set SHEJI_SECRET_KEY (or the same file).

@@ -13,7 +13,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use sheji_core::i18n::Lang;
 use sheji_service::clock::SystemClock;
 use sheji_service::identity::{self, AffiliationInput};
-use sheji_service::{DbUrl, ServiceError, Services, audit, demo, platform, reference};
+use sheji_service::{DbUrl, ServiceError, Services, audit, demo, platform, reference, search};
 
 use crate::config::Settings;
 
@@ -113,6 +113,21 @@ enum Command {
     Audit {
         #[command(subcommand)]
         action: AuditAction,
+    },
+    /// Manage this node's search index.
+    Search {
+        #[command(subcommand)]
+        action: SearchAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum SearchAction {
+    /// Rebuild the search index from the records (the server must be stopped: it holds the
+    /// index). A running server rebuilds by itself when its index is missing or damaged.
+    Reindex {
+        #[command(flatten)]
+        db: DbArg,
     },
 }
 
@@ -249,6 +264,17 @@ async fn bootstrap(services: &Services, lang: Lang) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn reindexed(lang: Lang, r: &search::Rebuilt) -> String {
+    lang.tf(
+        "cli.search_reindexed",
+        &[
+            ("documents", &r.documents.to_string()),
+            ("seconds", &format!("{:.1}", r.seconds)),
+            ("mib", &format!("{:.1}", r.bytes as f64 / (1024.0 * 1024.0))),
+        ],
+    )
+}
+
 fn print_demo(lang: Lang, report: &demo::DemoReport) {
     if report.organizations == 0 && report.accounts.is_empty() {
         println!("{}", lang.t("cli.demo_present"));
@@ -274,12 +300,18 @@ async fn run(command: Command, settings: Settings, lang: Lang) -> anyhow::Result
             if demo && sheji_service::registry::counts(&services).await?.total == 0 {
                 print_demo(lang, &demo::load(&services).await?);
             }
+            let (services, attached) = search::attach(services, settings.search_dir(&url).as_deref()).await?;
+            if let Some(r) = attached.rebuilt {
+                println!("{}", reindexed(lang, &r));
+            }
+            let follower = search::spawn_follower(services.clone());
             let listener =
                 tokio::net::TcpListener::bind(addr).await.map_err(|e| bind_error(lang, &bind, &e.to_string()))?;
             let local = listener.local_addr().context("reading the bound address")?;
             let state = sheji_web::AppState { services: services.clone(), upload_dir: settings.upload_dir() };
             println!("{}", lang.tf("cli.serving", &[("url", &format!("http://{local}")), ("db", &url.redacted())]));
             sheji_web::serve(listener, state, shutdown_signal()).await.context("serving HTTP")?;
+            follower.abort();
             services.close().await?;
             println!("{}", lang.t("cli.stopped"));
         }
@@ -295,6 +327,17 @@ async fn run(command: Command, settings: Settings, lang: Lang) -> anyhow::Result
             services.close().await?;
         }
         Command::User { action } => return user(action, &settings, lang).await,
+        Command::Search { action: SearchAction::Reindex { db } } => {
+            let (services, _, url) = open(&settings, db, lang).await?;
+            // Attaching rebuilds a missing or stale index; rebuild again only if it did not.
+            let (services, attached) = search::attach(services, settings.search_dir(&url).as_deref()).await?;
+            let rebuilt = match attached.rebuilt {
+                Some(r) => r,
+                None => search::rebuild(&services).await?,
+            };
+            println!("{}", reindexed(lang, &rebuilt));
+            services.close().await?;
+        }
         Command::Gen { scale, seed, db } => {
             if !(scale > 0.0 && scale <= 1000.0) {
                 anyhow::bail!(lang.t("cli.gen_scale"));

@@ -9,6 +9,7 @@ use sheji_core::identity::{Permission, Principal, mask_phone, normalize_phone};
 use sheji_core::ids::{ClusterId, DistrictId, OrganizationId};
 use sheji_core::import::{parse_count, parse_date, parse_number, split_list};
 use sheji_core::registry::{Indicators, OrgKind, Qualification, normalize_name};
+use sheji_core::search::DocType;
 use sheji_core::uscc::{Uscc, UsccError};
 use sheji_store::library::{self, OrgFields, OrgState};
 use sheji_store::reference as reference_store;
@@ -253,6 +254,7 @@ pub async fn create(
     stored.contact_phone_enc = phone.as_deref().map(|p| services.secrets().encrypt(p)).transpose()?;
     let tx = services.store().begin().await?;
     let id = library::insert(&tx, &stored, now).await?;
+    sheji_store::search::enqueue(&tx, DocType::Organization, &[i64::from(id.get())], now).await?;
     let change = Change {
         action: "organization.create",
         target_type: "organization",
@@ -262,7 +264,7 @@ pub async fn create(
     };
     audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
     tx.commit().await?;
-    services.registry_written();
+    services.registry_written().await;
     Ok(id)
 }
 
@@ -316,6 +318,7 @@ pub async fn update(
     };
     let tx = services.store().begin().await?;
     library::update(&tx, id, &fields, now).await?;
+    sheji_store::search::enqueue(&tx, DocType::Organization, &[i64::from(id.get())], now).await?;
     let change = Change {
         action: "organization.update",
         target_type: "organization",
@@ -325,7 +328,7 @@ pub async fn update(
     };
     audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
     tx.commit().await?;
-    services.registry_written();
+    services.registry_written().await;
     Ok(true)
 }
 
@@ -415,6 +418,6 @@ pub async fn save_figures(
     let tx = services.store().begin().await?;
     put_figures(&tx, now, &Actor::of(caller, ip), id, year, &figures).await?;
     tx.commit().await?;
-    services.registry_written();
+    services.registry_written().await;
     Ok(())
 }

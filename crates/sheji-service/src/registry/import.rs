@@ -23,6 +23,7 @@ use sheji_core::import::{OrgColumn, clean, district_matches, parse_count, parse_
 use sheji_core::page::PageRequest;
 use sheji_core::reference::{Cluster, District};
 use sheji_core::registry::{Indicators, OrgKind, Qualification, normalize_name};
+use sheji_core::search::DocType;
 use sheji_core::uscc::{Uscc, UsccError};
 use sheji_store::library::{self, OrgFields, OrgState};
 use sheji_store::reference as reference_store;
@@ -847,7 +848,7 @@ async fn run(
                 let states = decide(services, &tx, &edit, &mut rows, lang).await?;
                 write(services, &tx, actor, &rows, &states).await?;
                 tx.commit().await?;
-                services.registry_written();
+                services.registry_written().await;
             }
         }
         for r in rows {
@@ -912,6 +913,7 @@ async fn write(
     let mut new_fields = Vec::new();
     let mut new_rows = Vec::new();
     let mut changes = Vec::new();
+    let mut searchable = Vec::new();
     for r in rows {
         let Some(p) = &r.parsed else { continue };
         let mut fields = p.fields.clone();
@@ -934,6 +936,7 @@ async fn write(
                         p.phone.as_deref().map(|ph| services.secrets().encrypt(ph)).transpose()?
                     };
                     library::update(tx, state.id, &fields, now).await?;
+                    searchable.push(i64::from(state.id.get()));
                     changes.push(Change {
                         action: "organization.import_update",
                         target_type: "organization",
@@ -970,6 +973,8 @@ async fn write(
         });
     }
     library::insert_indicators_bulk(tx, &figures, now).await?;
+    searchable.extend(ids.iter().map(|id| i64::from(id.get())));
+    sheji_store::search::enqueue(tx, DocType::Organization, &searchable, now).await?;
     audit::record_many(tx, now, actor, changes).await
 }
 

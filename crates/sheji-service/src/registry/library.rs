@@ -63,7 +63,7 @@ pub async fn set_criteria(
     };
     audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
     tx.commit().await?;
-    services.registry_written();
+    services.registry_written().await;
     Ok(())
 }
 
@@ -143,7 +143,7 @@ pub async fn act(
     };
     audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
     tx.commit().await?;
-    services.registry_written();
+    services.registry_written().await;
     Ok(to)
 }
 
@@ -241,7 +241,7 @@ pub async fn apply(
     };
     audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
     tx.commit().await?;
-    services.registry_written();
+    services.registry_written().await;
     Ok(app_id)
 }
 
@@ -313,6 +313,6 @@ pub async fn decide(
     };
     audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
     tx.commit().await?;
-    services.registry_written();
+    services.registry_written().await;
     Ok(())
 }

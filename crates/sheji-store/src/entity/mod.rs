@@ -19,6 +19,7 @@ pub mod organization_alias;
 pub mod organization_cluster;
 pub mod organization_indicator;
 pub mod organization_qualification;
+pub mod search_outbox;
 pub mod service_category;
 pub mod session;
 pub mod setting;

@@ -7,6 +7,7 @@ mod m20261127_000003_identity;
 mod m20261127_000004_library;
 mod m20261127_000005_job;
 mod m20261127_000006_list_order;
+mod m20261127_000007_search;
 
 use std::collections::HashSet;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000004_library::Migration),
             Box::new(m20261127_000005_job::Migration),
             Box::new(m20261127_000006_list_order::Migration),
+            Box::new(m20261127_000007_search::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@ pub mod identity;
 pub mod platform;
 pub mod reference;
 pub mod registry;
+pub mod search;
 
 use std::sync::OnceLock;
 
@@ -37,6 +38,7 @@ use crate::{AppState, i18n};
         (name = "registry", description = "企业与机构 · Organizations"),
         (name = "identity", description = "账号与权限 · Accounts and access"),
         (name = "audit", description = "审计日志 · Audit trail"),
+        (name = "search", description = "全平台检索 · Search across the platform"),
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth)
@@ -71,6 +73,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(identity::list_accounts))
         .routes(routes!(identity::get_account))
         .routes(routes!(audit::list))
+        .routes(routes!(search::search))
+        .routes(routes!(search::suggest))
         .route("/api/openapi.json", get(openapi_json))
 }
 

@@ -655,7 +655,33 @@ struct SettingsPage {
     chrome: Chrome,
     form: FormState,
     criteria: FormState,
+    synonyms: String,
     saved: bool,
+}
+
+/// The synonym list as the settings page shows it (empty if it cannot be read: the page
+/// still opens for the other settings).
+async fn current_synonyms(state: &AppState) -> String {
+    sheji_service::search::synonyms(&state.services).await.map(|s| s.to_text()).unwrap_or_default()
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct SynonymsForm {
+    #[serde(default)]
+    synonyms: String,
+}
+
+pub async fn search_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Form(f): Form<SynonymsForm>,
+) -> Result<Response, PageError> {
+    match sheji_service::search::save_synonyms(&state.services, &p, &c.ip, &f.synonyms).await {
+        Ok(_) => Ok(Redirect::to("/admin/settings?done=saved").into_response()),
+        Err(ServiceError::Forbidden) => Err(PageError::forbidden(ctx.chrome("nav.settings"))),
+        Err(e) => Err(PageError::service(&e, ctx.chrome("nav.settings"))),
+    }
 }
 
 fn criteria_form(c: sheji_core::registry::LibraryCriteria) -> FormState {
@@ -722,6 +748,7 @@ pub async fn criteria_submit(
                     chrome: ctx.chrome("nav.settings"),
                     form: settings_form(settings),
                     criteria,
+                    synonyms: current_synonyms(&state).await,
                     saved: false,
                 },
             ))
@@ -753,7 +780,13 @@ pub async fn settings_page(
     let criteria = current_criteria(&state).await;
     Ok(render(
         StatusCode::OK,
-        &SettingsPage { chrome, form: settings_form(settings), criteria, saved: q.done == "saved" },
+        &SettingsPage {
+            chrome,
+            form: settings_form(settings),
+            criteria,
+            synonyms: current_synonyms(&state).await,
+            saved: q.done == "saved",
+        },
     ))
 }
 
@@ -790,7 +823,13 @@ pub async fn settings_submit(
             let criteria = current_criteria(&state).await;
             Ok(render(
                 StatusCode::BAD_REQUEST,
-                &SettingsPage { chrome: ctx.chrome("nav.settings"), form, criteria, saved: false },
+                &SettingsPage {
+                    chrome: ctx.chrome("nav.settings"),
+                    form,
+                    criteria,
+                    synonyms: current_synonyms(&state).await,
+                    saved: false,
+                },
             ))
         }
     }

@@ -8,6 +8,7 @@ mod home;
 mod import;
 mod reference;
 mod registry;
+mod search;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -18,6 +19,7 @@ use crate::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home::page))
+        .route("/search", get(search::page))
         .route("/districts", get(reference::districts))
         .route("/clusters", get(reference::clusters))
         .route("/organizations", get(registry::directory))
@@ -68,5 +70,6 @@ pub fn router() -> Router<AppState> {
         .route("/admin/audit/export.csv", get(admin::audit_export))
         .route("/admin/settings", get(admin::settings_page).post(admin::settings_submit))
         .route("/admin/settings/library", post(admin::criteria_submit))
+        .route("/admin/settings/search", post(admin::search_submit))
         .route("/api/docs", get(api_docs::page))
 }

@@ -11,5 +11,6 @@ mod browser;
 mod cli;
 mod identity;
 mod registry;
+mod search;
 mod storage;
 mod web;

@@ -87,6 +87,7 @@ impl TestApp {
         let db = fresh_db(backend).await?;
         let clock = Arc::new(FixedClock::new(test_time()));
         let (services, _) = platform::open(db.url(), clock.clone(), test_secrets()).await.expect("open platform");
+        let (services, _) = sheji_service::search::attach(services, None).await.expect("attach the search index");
         let upload_dir = std::env::temp_dir().join(format!("sheji_uploads_{}", uuid::Uuid::new_v4().simple()));
         let router = sheji_web::router(sheji_web::AppState { services: services.clone(), upload_dir });
         Some(Self { services, router, db, clock })
@@ -251,4 +252,12 @@ impl Response {
     pub fn header(&self, name: &str) -> &str {
         self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default()
     }
+}
+
+/// Percent-encodes a query value.
+pub fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
 }

@@ -1,0 +1,573 @@
+//! The embedded full-text index (tantivy). It stores the terms `sheji_core::search` makes —
+//! the index only splits them on spaces — so analysis is ours and identical everywhere.
+//!
+//! Queries are built from term queries, never parsed from user text: a quote, a colon or
+//! `NEAR` cannot become syntax. The caller's visibility is a filter inside the query, and a
+//! private field is matched only under the caller's scope, so a hit, a count or a facet never
+//! comes from a field the caller may not see. Writes are not synchronised here: the service
+//! serialises them (one writer per index).
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use chrono::{DateTime, Utc};
+use sheji_core::search::{Dimension, DocType, Document, Form, Query as TextQuery, Unit, analyze};
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
+use tantivy::schema::{
+    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions, Value,
+};
+use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+use crate::StoreError;
+
+/// Bump when the schema or the analysis changes: an index of another version is rebuilt.
+const VERSION: u32 = 1;
+const TOKENIZER: &str = "sheji_terms";
+/// Indexing memory for the writer (split among its threads).
+const WRITER_MEMORY: usize = 96 << 20;
+/// Results reachable by paging: nobody reads past the 50th page of a search.
+pub const MAX_OFFSET: usize = 1_000;
+
+/// Boosts: a short name typed whole is the strongest signal, then names, pinyin, text.
+const BOOST_CODE: f32 = 8.0;
+const BOOST_SHORT: f32 = 6.0;
+const BOOST_NAME: f32 = 3.0;
+const BOOST_PINYIN: f32 = 2.0;
+const BOOST_TEXT: f32 = 1.0;
+/// A corrected spelling counts for less than what was typed.
+const BOOST_CORRECTION: f32 = 0.5;
+
+/// What the index has applied, stored with each commit.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct IndexState {
+    /// Schema and analysis version.
+    pub version: u32,
+    /// The database it was built from (its instance id), so an index is never reused for
+    /// another database.
+    pub instance: String,
+    /// The last outbox row applied.
+    pub applied: i32,
+    /// When it was last brought up to date.
+    pub at: DateTime<Utc>,
+}
+
+impl IndexState {
+    /// The state of an index at this version.
+    pub fn new(instance: &str, applied: i32, at: DateTime<Utc>) -> Self {
+        Self { version: VERSION, instance: instance.to_owned(), applied, at }
+    }
+}
+
+/// Which records a caller may see beyond the public ones, and match on private fields.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Visibility {
+    /// Every record.
+    pub all: bool,
+    /// Records of these districts.
+    pub districts: Vec<i32>,
+    /// Records of these organizations.
+    pub organizations: Vec<i32>,
+}
+
+/// A search to run.
+#[derive(Debug, Clone)]
+pub struct IndexQuery<'a> {
+    /// The analysed query.
+    pub query: &'a TextQuery,
+    /// Facet filters: (dimension, value code); values of one dimension are alternatives.
+    pub filters: &'a [(Dimension, String)],
+    /// What the caller may see.
+    pub visibility: &'a Visibility,
+    /// Results skipped (capped at [`MAX_OFFSET`]).
+    pub offset: usize,
+    /// Results returned.
+    pub limit: usize,
+}
+
+/// One result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    /// Its type.
+    pub doc_type: DocType,
+    /// Its key within the type.
+    pub id: i64,
+    /// Its title.
+    pub title: String,
+    /// Its public text (for the snippet).
+    pub text: String,
+    /// Relevance.
+    pub score: f32,
+}
+
+/// Counts per value, per dimension, most frequent first.
+pub type Facets = Vec<(Dimension, Vec<(String, u64)>)>;
+
+/// The answer to a search.
+#[derive(Debug, Clone, Default)]
+pub struct IndexResults {
+    /// The page of results.
+    pub hits: Vec<Hit>,
+    /// How many results there are.
+    pub total: u64,
+    /// Counts per facet value: for a dimension with a filter, counted without that filter
+    /// (so the other values stay selectable), else under every filter.
+    pub facets: Facets,
+    /// True when no record matched every word and records matching some are shown.
+    pub relaxed: bool,
+}
+
+/// A completion for the search box.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    /// Its type.
+    pub doc_type: DocType,
+    /// Its key within the type.
+    pub id: i64,
+    /// Its title.
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Fields {
+    key: Field,
+    doc_type: Field,
+    id: Field,
+    title: Field,
+    text_stored: Field,
+    name: Field,
+    short: Field,
+    pinyin: Field,
+    prefix: Field,
+    code: Field,
+    text: Field,
+    private: Field,
+    district: Field,
+    organization: Field,
+    public: Field,
+    facet: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let terms = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default().set_tokenizer(TOKENIZER).set_index_option(IndexRecordOption::WithFreqs),
+    );
+    let fields = Fields {
+        key: b.add_text_field("key", STRING),
+        doc_type: b.add_text_field("doc_type", STRING | STORED),
+        id: b.add_i64_field("id", STORED),
+        title: b.add_text_field("title", STORED),
+        text_stored: b.add_text_field("text_stored", STORED),
+        name: b.add_text_field("name", terms.clone()),
+        short: b.add_text_field("short", terms.clone()),
+        pinyin: b.add_text_field("pinyin", terms.clone()),
+        prefix: b.add_text_field("prefix", terms.clone()),
+        code: b.add_text_field("code", terms.clone()),
+        text: b.add_text_field("text", terms.clone()),
+        private: b.add_text_field("private", terms),
+        district: b.add_u64_field("district", INDEXED | FAST),
+        organization: b.add_u64_field("organization", INDEXED),
+        public: b.add_u64_field("public", INDEXED),
+        facet: b.add_facet_field("facet", FacetOptions::default()),
+    };
+    (b.build(), fields)
+}
+
+fn index_err(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Index(e.to_string())
+}
+
+/// One node's index: in a folder (kept across restarts) or in memory (tests, and databases
+/// that are themselves in memory).
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    f: Fields,
+    dir: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex").field("dir", &self.dir).finish_non_exhaustive()
+    }
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir` (created if missing), or a new one in memory. The state is
+    /// `None` when the index is new, of another version, or unreadable: it was (re)created
+    /// empty and must be rebuilt.
+    pub fn open(dir: Option<&Path>) -> Result<(Self, Option<IndexState>), StoreError> {
+        let (schema, f) = schema();
+        let (index, state) = match dir {
+            None => (Index::create_in_ram(schema), None),
+            Some(dir) => {
+                std::fs::create_dir_all(dir).map_err(index_err)?;
+                let existing = Index::open_in_dir(dir).ok().and_then(|index| {
+                    let state = index
+                        .load_metas()
+                        .ok()
+                        .and_then(|m| m.payload)
+                        .and_then(|p| serde_json::from_str::<IndexState>(&p).ok())
+                        .filter(|s| s.version == VERSION);
+                    state.filter(|_| index.schema() == schema).map(|s| (index, s))
+                });
+                match existing {
+                    Some((index, state)) => (index, Some(state)),
+                    None => {
+                        // Whatever is there is not an index we can use: start afresh.
+                        std::fs::remove_dir_all(dir).map_err(index_err)?;
+                        std::fs::create_dir_all(dir).map_err(index_err)?;
+                        (Index::create_in_dir(dir, schema).map_err(index_err)?, None)
+                    }
+                }
+            }
+        };
+        index.tokenizers().register(TOKENIZER, TextAnalyzer::builder(WhitespaceTokenizer::default()).build());
+        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 4);
+        let writer = index.writer_with_num_threads(threads, WRITER_MEMORY).map_err(|e| match e {
+            tantivy::TantivyError::LockFailure(..) => {
+                StoreError::IndexLocked(dir.map(Path::to_path_buf).unwrap_or_default())
+            }
+            other => index_err(other),
+        })?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(index_err)?;
+        Ok((Self { index, reader, writer: Mutex::new(writer), f, dir: dir.map(Path::to_path_buf) }, state))
+    }
+
+    /// Where the index lives (`None` in memory).
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
+    /// Bytes on disk (0 in memory).
+    pub fn size_on_disk(&self) -> u64 {
+        let Some(dir) = &self.dir else { return 0 };
+        std::fs::read_dir(dir)
+            .map(|entries| entries.flatten().filter_map(|e| e.metadata().ok()).map(|m| m.len()).sum())
+            .unwrap_or(0)
+    }
+
+    /// Documents searchable now.
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// The state stored with the last commit.
+    pub fn state(&self) -> Option<IndexState> {
+        self.index.load_metas().ok().and_then(|m| m.payload).and_then(|p| serde_json::from_str(&p).ok())
+    }
+
+    /// Removes every document (seen by readers at the next commit).
+    pub fn clear(&self) -> Result<(), StoreError> {
+        self.lock()?.delete_all_documents().map_err(index_err)?;
+        Ok(())
+    }
+
+    /// Adds or replaces documents (seen at the next commit). Analysis happens here, on the
+    /// calling thread: call it off the async runtime.
+    pub fn put(&self, docs: &[Document]) -> Result<(), StoreError> {
+        let writer = self.lock()?;
+        for d in docs {
+            writer.delete_term(Term::from_field_text(self.f.key, &d.key()));
+            writer.add_document(self.to_doc(d)).map_err(index_err)?;
+        }
+        Ok(())
+    }
+
+    /// Removes documents by key (seen at the next commit).
+    pub fn delete(&self, keys: &[String]) -> Result<(), StoreError> {
+        let writer = self.lock()?;
+        for k in keys {
+            writer.delete_term(Term::from_field_text(self.f.key, k));
+        }
+        Ok(())
+    }
+
+    /// Makes every change since the last commit visible, recording `state` with it.
+    pub fn commit(&self, state: &IndexState) -> Result<(), StoreError> {
+        {
+            let mut writer = self.lock()?;
+            let mut prepared = writer.prepare_commit().map_err(index_err)?;
+            prepared.set_payload(&serde_json::to_string(state).map_err(index_err)?);
+            prepared.commit().map_err(index_err)?;
+        }
+        self.reader.reload().map_err(index_err)
+    }
+
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, IndexWriter>, StoreError> {
+        self.writer.lock().map_err(|_| StoreError::Index("index writer poisoned".into()))
+    }
+
+    fn to_doc(&self, d: &Document) -> TantivyDocument {
+        let f = &self.f;
+        let t = analyze(d);
+        let mut doc = TantivyDocument::new();
+        doc.add_text(f.key, d.key());
+        doc.add_text(f.doc_type, d.doc_type.code());
+        doc.add_i64(f.id, d.id);
+        doc.add_text(f.title, &d.title);
+        doc.add_text(f.text_stored, &d.text);
+        for (field, terms) in [
+            (f.name, &t.name),
+            (f.short, &t.short),
+            (f.pinyin, &t.pinyin),
+            (f.prefix, &t.prefix),
+            (f.code, &t.code),
+            (f.text, &t.text),
+            (f.private, &t.private),
+        ] {
+            if !terms.is_empty() {
+                doc.add_text(field, terms.join(" "));
+            }
+        }
+        if let Some(district) = d.district.and_then(|v| u64::try_from(v).ok()) {
+            doc.add_u64(f.district, district);
+            doc.add_facet(f.facet, Facet::from_path([Dimension::District.code(), &district.to_string()]));
+        }
+        if let Some(org) = d.organization.and_then(|v| u64::try_from(v).ok()) {
+            doc.add_u64(f.organization, org);
+        }
+        doc.add_u64(f.public, u64::from(d.public));
+        doc.add_facet(f.facet, Facet::from_path([Dimension::Type.code(), d.doc_type.code()]));
+        for (dim, value) in &d.facets {
+            doc.add_facet(f.facet, Facet::from_path([dim.code(), value.as_str()]));
+        }
+        doc
+    }
+
+    fn term(&self, field: Field, text: &str, boost: f32) -> Box<dyn Query> {
+        let q: Box<dyn Query> =
+            Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs));
+        if (boost - 1.0).abs() < f32::EPSILON { q } else { Box::new(BoostQuery::new(q, boost)) }
+    }
+
+    fn all_of(&self, field: Field, terms: &[String], boost: f32) -> Option<Box<dyn Query>> {
+        match terms {
+            [] => None,
+            [one] => Some(self.term(field, one, boost)),
+            many => {
+                let q =
+                    BooleanQuery::new(many.iter().map(|t| (Occur::Must, self.term(field, t, 1.0))).collect::<Vec<_>>());
+                Some(Box::new(BoostQuery::new(Box::new(q), boost)))
+            }
+        }
+    }
+
+    /// The records a caller's scope reaches (for private fields), or `None` for none.
+    fn in_scope(&self, v: &Visibility) -> Option<Box<dyn Query>> {
+        if v.all {
+            return Some(Box::new(AllQuery));
+        }
+        let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for d in v.districts.iter().filter_map(|d| u64::try_from(*d).ok()) {
+            any.push((
+                Occur::Should,
+                Box::new(TermQuery::new(Term::from_field_u64(self.f.district, d), IndexRecordOption::Basic)),
+            ));
+        }
+        for o in v.organizations.iter().filter_map(|o| u64::try_from(*o).ok()) {
+            any.push((
+                Occur::Should,
+                Box::new(TermQuery::new(Term::from_field_u64(self.f.organization, o), IndexRecordOption::Basic)),
+            ));
+        }
+        if any.is_empty() { None } else { Some(Box::new(BooleanQuery::new(any))) }
+    }
+
+    /// Public records, or records in the caller's scope.
+    fn visible(&self, v: &Visibility) -> Box<dyn Query> {
+        let public: Box<dyn Query> =
+            Box::new(TermQuery::new(Term::from_field_u64(self.f.public, 1), IndexRecordOption::Basic));
+        match self.in_scope(v) {
+            None => public,
+            Some(scope) => Box::new(BooleanQuery::new(vec![(Occur::Should, public), (Occur::Should, scope)])),
+        }
+    }
+
+    /// How one unit can match: any of its forms in any field (private ones under the scope).
+    fn unit_query(&self, unit: &Unit, scope: Option<&dyn Query>, names_only: bool) -> Box<dyn Query> {
+        let f = &self.f;
+        let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for form in &unit.forms {
+            match form {
+                Form::Han { run, grams, words } => {
+                    any.extend(self.all_of(f.name, grams, BOOST_NAME).map(|q| (Occur::Should, q)));
+                    any.push((Occur::Should, self.term(f.short, run, BOOST_SHORT)));
+                    if !names_only {
+                        any.extend(self.all_of(f.text, words, BOOST_TEXT).map(|q| (Occur::Should, q)));
+                        if let (Some(scope), Some(private)) = (scope, self.all_of(f.private, words, BOOST_TEXT)) {
+                            any.push((Occur::Should, scoped(private, scope)));
+                        }
+                    }
+                }
+                Form::Latin { word, grams } => {
+                    for split in grams {
+                        any.extend(self.all_of(f.pinyin, split, BOOST_PINYIN).map(|q| (Occur::Should, q)));
+                    }
+                    any.push((Occur::Should, self.term(f.name, word, BOOST_NAME)));
+                    any.push((Occur::Should, self.term(f.short, word, BOOST_SHORT)));
+                    any.push((Occur::Should, self.term(f.pinyin, word, BOOST_PINYIN)));
+                    if !names_only {
+                        any.push((Occur::Should, self.term(f.code, word, BOOST_CODE)));
+                        any.push((Occur::Should, self.term(f.text, word, BOOST_TEXT)));
+                        if let Some(scope) = scope {
+                            any.push((Occur::Should, scoped(self.term(f.private, word, BOOST_TEXT), scope)));
+                        }
+                    }
+                }
+            }
+        }
+        if !names_only {
+            for fix in &unit.corrections {
+                let fixed = Unit { forms: vec![fix.clone()], corrections: Vec::new() };
+                let q = self.unit_query(&fixed, None, true);
+                any.push((Occur::Should, Box::new(BoostQuery::new(q, BOOST_CORRECTION))));
+            }
+        }
+        Box::new(BooleanQuery::new(any))
+    }
+
+    /// Filters of every dimension but `except`, as one Must clause each.
+    fn filter_clauses(
+        &self,
+        filters: &[(Dimension, String)],
+        except: Option<Dimension>,
+    ) -> Vec<(Occur, Box<dyn Query>)> {
+        let mut out = Vec::new();
+        for dim in Dimension::ALL.into_iter().filter(|d| Some(*d) != except) {
+            let values: Vec<(Occur, Box<dyn Query>)> = filters
+                .iter()
+                .filter(|(d, _)| *d == dim)
+                .map(|(_, v)| {
+                    let term = Term::from_facet(self.f.facet, &Facet::from_path([dim.code(), v.as_str()]));
+                    (Occur::Should, Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>)
+                })
+                .collect();
+            if !values.is_empty() {
+                out.push((Occur::Must, zero(Box::new(BooleanQuery::new(values)))));
+            }
+        }
+        out
+    }
+
+    fn build(&self, q: &IndexQuery<'_>, relaxed: bool, except: Option<Dimension>) -> Box<dyn Query> {
+        let scope = self.in_scope(q.visibility);
+        let occur = if relaxed { Occur::Should } else { Occur::Must };
+        let units: Vec<(Occur, Box<dyn Query>)> =
+            q.query.units.iter().map(|u| (occur, self.unit_query(u, scope.as_deref(), false))).collect();
+        let mut clauses = vec![(Occur::Must, Box::new(BooleanQuery::new(units)) as Box<dyn Query>)];
+        clauses.push((Occur::Must, zero(self.visible(q.visibility))));
+        clauses.extend(self.filter_clauses(q.filters, except));
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// Runs a search. An empty query finds nothing.
+    pub fn search(&self, q: &IndexQuery<'_>) -> Result<IndexResults, StoreError> {
+        if q.query.is_empty() {
+            return Ok(IndexResults::default());
+        }
+        let searcher = self.reader.searcher();
+        let offset = q.offset.min(MAX_OFFSET);
+        let limit = q.limit.max(1);
+        let mut relaxed = false;
+        let mut query = self.build(q, false, None);
+        let mut total = searcher.search(&*query, &Count).map_err(index_err)? as u64;
+        if total == 0 && q.query.units.len() > 1 {
+            relaxed = true;
+            query = self.build(q, true, None);
+        }
+        let mut collector = FacetCollector::for_field("facet");
+        for dim in Dimension::ALL {
+            collector.add_facet(Facet::from_path([dim.code()]));
+        }
+        let top = TopDocs::with_limit(limit).and_offset(offset).order_by_score();
+        let (top, count, counts) = searcher.search(&*query, &(top, Count, collector)).map_err(index_err)?;
+        total = count as u64;
+        let active: HashSet<Dimension> = q.filters.iter().map(|(d, _)| *d).collect();
+        let mut facets = Vec::new();
+        for dim in Dimension::ALL {
+            let values = if active.contains(&dim) {
+                let mut own = FacetCollector::for_field("facet");
+                own.add_facet(Facet::from_path([dim.code()]));
+                let without = self.build(q, relaxed, Some(dim));
+                let counts = searcher.search(&*without, &own).map_err(index_err)?;
+                facet_values(&counts, dim)
+            } else {
+                facet_values(&counts, dim)
+            };
+            facets.push((dim, values));
+        }
+        let hits = top.into_iter().filter_map(|(score, addr)| self.hit(&searcher, addr, score)).collect();
+        Ok(IndexResults { hits, total, facets, relaxed })
+    }
+
+    /// Completions for what is being typed: names that contain the Han text or whose pinyin
+    /// or initials start with the last Latin word.
+    pub fn suggest(
+        &self,
+        query: &TextQuery,
+        visibility: &Visibility,
+        limit: usize,
+    ) -> Result<Vec<Suggestion>, StoreError> {
+        let Some((last, rest)) = query.units.split_last() else { return Ok(Vec::new()) };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+            rest.iter().map(|u| (Occur::Must, self.unit_query(u, None, true))).collect();
+        let last_q: Box<dyn Query> = match last.forms.first() {
+            Some(Form::Latin { word, .. }) => {
+                let f = &self.f;
+                Box::new(BooleanQuery::new(vec![
+                    (Occur::Should, self.term(f.prefix, word, BOOST_PINYIN)),
+                    (Occur::Should, self.term(f.name, word, BOOST_NAME)),
+                    (Occur::Should, self.term(f.short, word, BOOST_SHORT)),
+                ]))
+            }
+            _ => self.unit_query(last, None, true),
+        };
+        clauses.push((Occur::Must, last_q));
+        clauses.push((Occur::Must, zero(self.visible(visibility))));
+        let query = BooleanQuery::new(clauses);
+        let searcher = self.reader.searcher();
+        let top = searcher.search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score()).map_err(index_err)?;
+        Ok(top
+            .into_iter()
+            .filter_map(|(score, addr)| self.hit(&searcher, addr, score))
+            .map(|h| Suggestion { doc_type: h.doc_type, id: h.id, title: h.title })
+            .collect())
+    }
+
+    fn hit(&self, searcher: &tantivy::Searcher, addr: DocAddress, score: f32) -> Option<Hit> {
+        let doc: TantivyDocument = searcher.doc(addr).ok()?;
+        let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+        Some(Hit {
+            doc_type: DocType::parse(doc.get_first(self.f.doc_type).and_then(|v| v.as_str())?)?,
+            id: doc.get_first(self.f.id).and_then(|v| v.as_i64())?,
+            title: text(self.f.title),
+            text: text(self.f.text_stored),
+            score,
+        })
+    }
+}
+
+/// `query` only where `scope` holds.
+fn scoped(query: Box<dyn Query>, scope: &dyn Query) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(vec![(Occur::Must, query), (Occur::Must, zero(scope.box_clone()))]))
+}
+
+/// A filter: matches like `query`, adds nothing to the score.
+fn zero(query: Box<dyn Query>) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(query, 0.0))
+}
+
+fn facet_values(counts: &tantivy::collector::FacetCounts, dim: Dimension) -> Vec<(String, u64)> {
+    let mut values: Vec<(String, u64)> = counts
+        .get(Facet::from_path([dim.code()]))
+        .filter_map(|(facet, n)| facet.to_path().last().map(|v| ((*v).to_owned(), n)))
+        .collect();
+    values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    values
+}
