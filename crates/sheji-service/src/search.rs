@@ -86,16 +86,20 @@ pub struct Rebuilt {
 }
 
 /// Opens this node's index (in `dir`, or in memory) and brings it up to date: rebuilt when
-/// new, unreadable, made from another database or older than the outbox keeps; else caught
-/// up from the outbox. Fails when another process holds the folder.
+/// new, unreadable, made from another database, or out of step with the outbox kept; else
+/// caught up from the outbox. Fails when another process holds the folder.
 pub async fn attach(services: Services, dir: Option<&Path>) -> Result<(Services, Attached), ServiceError> {
     let instance = instance(&services).await?;
     let path = dir.map(Path::to_path_buf);
     let (index, state) = tokio::task::spawn_blocking(move || SearchIndex::open(path.as_deref()))
         .await
         .map_err(|e| ServiceError::Store(sheji_store::StoreError::Index(e.to_string())))??;
-    let now = services.now();
-    let usable = state.filter(|s| s.instance == instance && s.at > now - store::retention());
+    // Reusable only when made from this database, not ahead of its outbox (a database
+    // restored from a backup), and not behind its oldest kept row (rows it needed were pruned).
+    let (first, last) = (store::first_seq(services.store()).await?, store::last_seq(services.store()).await?);
+    let usable = state.filter(|s| {
+        s.instance == instance && s.applied <= last && first.is_none_or(|f| f <= s.applied.saturating_add(1))
+    });
     let engine = Arc::new(Engine {
         index: Arc::new(index),
         instance,
@@ -135,26 +139,47 @@ pub async fn rebuild(services: &Services) -> Result<Rebuilt, ServiceError> {
     let mut progress = engine.progress.lock().await;
     // Rows after this one are applied again afterwards; applying twice is harmless.
     let from = store::last_seq(services.store()).await?;
-    let index = engine.index.clone();
-    blocking(move || index.clear()).await?;
-    let mut documents = 0u64;
-    for doc_type in DocType::ALL {
-        let mut after = 0i64;
-        loop {
-            let docs = scan(services, doc_type, after, REBUILD_BATCH).await?;
-            let Some(last) = docs.last().map(|d| d.id) else { break };
-            after = last;
-            documents += docs.len() as u64;
-            let index = engine.index.clone();
-            blocking(move || index.put(&docs)).await?;
+    let refilled = refill(services, engine).await;
+    if refilled.is_err() {
+        let index = engine.index.clone();
+        if let Err(e) = blocking(move || index.rollback()).await {
+            tracing::warn!(error = %e, "search: rolling back a failed rebuild failed");
         }
     }
+    let documents = refilled?;
     let state = IndexState::new(&engine.instance, from, services.now());
     let index = engine.index.clone();
     blocking(move || index.commit(&state)).await?;
     progress.applied = from;
     progress.holes.clear();
     Ok(Rebuilt { documents, seconds: started.elapsed().as_secs_f64(), bytes: engine.index.size_on_disk() })
+}
+
+/// Empties the index and adds every document again, uncommitted; how many.
+async fn refill(services: &Services, engine: &Engine) -> Result<u64, ServiceError> {
+    let index = engine.index.clone();
+    blocking(move || index.clear()).await?;
+    let mut documents = 0u64;
+    // The next batch is read from the database while the previous one is analysed.
+    let mut pending: Option<tokio::task::JoinHandle<Result<(), sheji_store::StoreError>>> = None;
+    for doc_type in DocType::ALL {
+        let mut after = 0i64;
+        loop {
+            let docs = scan(services, doc_type, after, REBUILD_BATCH).await?;
+            if let Some(previous) = pending.take() {
+                joined(previous.await)?;
+            }
+            let Some(last) = docs.last().map(|d| d.id) else { break };
+            after = last;
+            documents += docs.len() as u64;
+            let index = engine.index.clone();
+            pending = Some(tokio::task::spawn_blocking(move || index.put(&docs)));
+        }
+    }
+    if let Some(previous) = pending.take() {
+        joined(previous.await)?;
+    }
+    Ok(documents)
 }
 
 /// Applies the outbox rows this node has not applied yet; how many documents changed.
@@ -254,7 +279,8 @@ pub fn spawn_follower(services: Services) -> tokio::task::JoinHandle<()> {
     })
 }
 
-async fn prune(services: &Services) -> Result<u64, ServiceError> {
+/// Deletes outbox rows past the retention period (the follower does it hourly).
+pub async fn prune(services: &Services) -> Result<u64, ServiceError> {
     let tx = services.store().begin().await?;
     let n = store::prune(&tx, services.now()).await?;
     tx.commit().await?;
@@ -278,10 +304,11 @@ async fn scan(services: &Services, doc_type: DocType, after: i64, limit: u64) ->
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, sheji_store::StoreError> + Send + 'static,
 ) -> Result<T, ServiceError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| ServiceError::Store(sheji_store::StoreError::Index(e.to_string())))?
-        .map_err(ServiceError::from)
+    joined(tokio::task::spawn_blocking(f).await)
+}
+
+fn joined<T>(result: Result<Result<T, sheji_store::StoreError>, tokio::task::JoinError>) -> Result<T, ServiceError> {
+    result.map_err(|e| ServiceError::Store(sheji_store::StoreError::Index(e.to_string())))?.map_err(ServiceError::from)
 }
 
 fn not_attached() -> ServiceError {
@@ -420,12 +447,15 @@ fn visibility(services: &Services, caller: Option<&Principal>) -> Visibility {
     }
 }
 
-fn url_of(doc_type: DocType, id: i64, caller: Option<&Principal>, v: &Visibility) -> String {
+/// Where a result is shown: the staff page when the caller's scope reaches the record, else
+/// the public page.
+fn url_of(doc_type: DocType, id: i64, district: Option<i32>, organization: Option<i32>, v: &Visibility) -> String {
+    let reached = v.all
+        || district.is_some_and(|d| v.districts.contains(&d))
+        || organization.is_some_and(|o| v.organizations.contains(&o));
     match doc_type {
-        DocType::Organization => {
-            let staff = caller.is_some() && (v.all || !v.districts.is_empty() || !v.organizations.is_empty());
-            if staff { format!("/admin/organizations/{id}") } else { format!("/organizations/{id}") }
-        }
+        DocType::Organization if reached => format!("/admin/organizations/{id}"),
+        DocType::Organization => format!("/organizations/{id}"),
     }
 }
 
@@ -508,7 +538,7 @@ pub async fn search(
             id: h.id,
             title: highlight(&h.title, &query),
             snippet: snippet(&h.text, &query, SNIPPET_CHARS),
-            url: url_of(h.doc_type, h.id, caller, &v),
+            url: url_of(h.doc_type, h.id, h.district, h.organization, &v),
             score: h.score,
         })
         .collect();
@@ -563,7 +593,7 @@ pub async fn suggest(
         .map(|s| SuggestionView {
             doc_type: s.doc_type.code(),
             id: s.id,
-            url: url_of(s.doc_type, s.id, caller, &v),
+            url: url_of(s.doc_type, s.id, s.district, s.organization, &v),
             title: s.title,
         })
         .collect())

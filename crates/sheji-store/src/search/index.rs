@@ -25,7 +25,7 @@ use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Tantivy
 use crate::StoreError;
 
 /// Bump when the schema or the analysis changes: an index of another version is rebuilt.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 const TOKENIZER: &str = "sheji_terms";
 /// Indexing memory for the writer (split among its threads).
 const WRITER_MEMORY: usize = 96 << 20;
@@ -99,6 +99,10 @@ pub struct Hit {
     pub title: String,
     /// Its public text (for the snippet).
     pub text: String,
+    /// Its district, if any.
+    pub district: Option<i32>,
+    /// Its organization, if any.
+    pub organization: Option<i32>,
     /// Relevance.
     pub score: f32,
 }
@@ -129,6 +133,10 @@ pub struct Suggestion {
     pub id: i64,
     /// Its title.
     pub title: String,
+    /// Its district, if any.
+    pub district: Option<i32>,
+    /// Its organization, if any.
+    pub organization: Option<i32>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -169,8 +177,8 @@ fn schema() -> (Schema, Fields) {
         code: b.add_text_field("code", terms.clone()),
         text: b.add_text_field("text", terms.clone()),
         private: b.add_text_field("private", terms),
-        district: b.add_u64_field("district", INDEXED | FAST),
-        organization: b.add_u64_field("organization", INDEXED),
+        district: b.add_u64_field("district", INDEXED | FAST | STORED),
+        organization: b.add_u64_field("organization", INDEXED | STORED),
         public: b.add_u64_field("public", INDEXED),
         facet: b.add_facet_field("facet", FacetOptions::default()),
     };
@@ -271,10 +279,23 @@ impl SearchIndex {
     /// Adds or replaces documents (seen at the next commit). Analysis happens here, on the
     /// calling thread: call it off the async runtime.
     pub fn put(&self, docs: &[Document]) -> Result<(), StoreError> {
+        // Analysis (jieba, pinyin) is most of the cost of indexing: spread it over the cores.
+        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8);
+        let per = docs.len().div_ceil(threads).max(256);
+        let analysed: Vec<Vec<(String, TantivyDocument)>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = docs
+                .chunks(per)
+                .map(|chunk| scope.spawn(move || chunk.iter().map(|d| (d.key(), self.to_doc(d))).collect::<Vec<_>>()))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+        });
+        if analysed.iter().map(Vec::len).sum::<usize>() != docs.len() {
+            return Err(StoreError::Index("analysing documents failed".into()));
+        }
         let writer = self.lock()?;
-        for d in docs {
-            writer.delete_term(Term::from_field_text(self.f.key, &d.key()));
-            writer.add_document(self.to_doc(d)).map_err(index_err)?;
+        for (key, doc) in analysed.into_iter().flatten() {
+            writer.delete_term(Term::from_field_text(self.f.key, &key));
+            writer.add_document(doc).map_err(index_err)?;
         }
         Ok(())
     }
@@ -297,6 +318,13 @@ impl SearchIndex {
             prepared.commit().map_err(index_err)?;
         }
         self.reader.reload().map_err(index_err)
+    }
+
+    /// Drops every change since the last commit (a rebuild that failed half-way must not be
+    /// committed by the next catch-up).
+    pub fn rollback(&self) -> Result<(), StoreError> {
+        self.lock()?.rollback().map_err(index_err)?;
+        Ok(())
     }
 
     fn lock(&self) -> Result<std::sync::MutexGuard<'_, IndexWriter>, StoreError> {
@@ -474,20 +502,23 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let offset = q.offset.min(MAX_OFFSET);
         let limit = q.limit.max(1);
+        let collectors = || {
+            let mut facets = FacetCollector::for_field("facet");
+            for dim in Dimension::ALL {
+                facets.add_facet(Facet::from_path([dim.code()]));
+            }
+            (TopDocs::with_limit(limit).and_offset(offset).order_by_score(), Count, facets)
+        };
+        // One pass collects the page, the total and the facets; only a query of several words
+        // that matched nothing runs again, relaxed to "any word".
         let mut relaxed = false;
-        let mut query = self.build(q, false, None);
-        let mut total = searcher.search(&*query, &Count).map_err(index_err)? as u64;
-        if total == 0 && q.query.units.len() > 1 {
+        let (mut top, mut count, mut counts) =
+            searcher.search(&*self.build(q, false, None), &collectors()).map_err(index_err)?;
+        if count == 0 && q.query.units.len() > 1 {
             relaxed = true;
-            query = self.build(q, true, None);
+            (top, count, counts) = searcher.search(&*self.build(q, true, None), &collectors()).map_err(index_err)?;
         }
-        let mut collector = FacetCollector::for_field("facet");
-        for dim in Dimension::ALL {
-            collector.add_facet(Facet::from_path([dim.code()]));
-        }
-        let top = TopDocs::with_limit(limit).and_offset(offset).order_by_score();
-        let (top, count, counts) = searcher.search(&*query, &(top, Count, collector)).map_err(index_err)?;
-        total = count as u64;
+        let total = count as u64;
         let active: HashSet<Dimension> = q.filters.iter().map(|(d, _)| *d).collect();
         let mut facets = Vec::new();
         for dim in Dimension::ALL {
@@ -536,7 +567,13 @@ impl SearchIndex {
         Ok(top
             .into_iter()
             .filter_map(|(score, addr)| self.hit(&searcher, addr, score))
-            .map(|h| Suggestion { doc_type: h.doc_type, id: h.id, title: h.title })
+            .map(|h| Suggestion {
+                doc_type: h.doc_type,
+                id: h.id,
+                title: h.title,
+                district: h.district,
+                organization: h.organization,
+            })
             .collect())
     }
 
@@ -548,6 +585,11 @@ impl SearchIndex {
             id: doc.get_first(self.f.id).and_then(|v| v.as_i64())?,
             title: text(self.f.title),
             text: text(self.f.text_stored),
+            district: doc.get_first(self.f.district).and_then(|v| v.as_u64()).and_then(|v| i32::try_from(v).ok()),
+            organization: doc
+                .get_first(self.f.organization)
+                .and_then(|v| v.as_u64())
+                .and_then(|v| i32::try_from(v).ok()),
             score,
         })
     }

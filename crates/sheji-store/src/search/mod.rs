@@ -102,15 +102,31 @@ pub async fn last_seq(db: &impl Db) -> Result<i32, StoreError> {
     Ok(max.flatten().unwrap_or(0))
 }
 
-/// How long outbox rows are kept; a node whose index is older than this rebuilds.
+/// The oldest outbox row id still kept (`None` when empty): a node that applied less than
+/// the row before it missed pruned rows and must rebuild.
+pub async fn first_seq(db: &impl Db) -> Result<Option<i32>, StoreError> {
+    let min: Option<Option<i32>> = search_outbox::Entity::find()
+        .select_only()
+        .column_as(search_outbox::Column::Id.min(), "m")
+        .into_tuple()
+        .one(db.conn())
+        .await?;
+    Ok(min.flatten())
+}
+
+/// How long outbox rows are kept.
 pub fn retention() -> Duration {
     Duration::days(7)
 }
 
-/// Deletes rows older than the retention period.
+/// Deletes rows older than the retention period, always keeping the newest row: ids must
+/// never be handed out again (SQLite would restart them after an emptied table), and the
+/// newest id tells a node how far the outbox has gone.
 pub async fn prune(tx: &Tx, now: DateTime<Utc>) -> Result<u64, StoreError> {
+    let newest = last_seq(tx).await?;
     let res = search_outbox::Entity::delete_many()
         .filter(search_outbox::Column::CreatedAt.lt(now - retention()))
+        .filter(search_outbox::Column::Id.lt(newest))
         .exec(tx.conn())
         .await?;
     Ok(res.rows_affected)

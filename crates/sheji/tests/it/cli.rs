@@ -169,3 +169,20 @@ async fn migrate_refuses_a_newer_schema(backend: Backend) {
     db.drop_db().await;
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// `sheji search reindex` rebuilds the index from the records and says how many, how long and
+/// how big; a second run reuses nothing but rebuilds again.
+#[test]
+fn search_reindex_rebuilds_from_the_records() {
+    let dir = temp_dir("reindex");
+    let demo = sheji(&dir).arg("demo").output().expect("run demo");
+    assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
+    for _ in 0..2 {
+        let out = sheji(&dir).args(["search", "reindex"]).output().expect("run reindex");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+        assert!(text.contains("检索索引已重建：240 条记录"), "{text}");
+    }
+    assert!(dir.join("data/search/meta.json").exists(), "the index is kept in the data folder");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -389,3 +389,37 @@ async fn synonyms_are_edited_by_administrators_only() {
     let audit = app.get_as(&root, "/admin/audit").await;
     assert!(audit.body.contains("search.synonyms"), "audited");
 }
+
+/// A node whose index is behind rows that were pruned from the outbox rebuilds when it starts.
+#[tokio::test]
+async fn an_index_behind_the_pruned_outbox_is_rebuilt() {
+    let Some(app) = TestApp::new(Backend::Sqlite).await else { return };
+    let dir = std::env::temp_dir().join(format!("sheji_search_{}", uuid::Uuid::new_v4().simple()));
+    let open = || platform::open(app.db.url(), app.clock.clone(), test_secrets());
+    let (node, _) = open().await.unwrap();
+    let (node, _) = search::attach(node, Some(&dir)).await.unwrap();
+    node.close().await.unwrap();
+    // While that node is down, two organizations are written eight days apart and the old
+    // outbox row is pruned.
+    let district = app.district("璧山区").await;
+    let system = system_principal();
+    for (n, name) in [(1, "重庆早先设计有限公司"), (2, "重庆后来设计有限公司")] {
+        let input = OrgInput {
+            uscc: uscc(&format!("91500227MA5T0D00{n}")),
+            name: name.into(),
+            kind: "design_firm".into(),
+            district_id: district.to_string(),
+            ..Default::default()
+        };
+        edit::create(&app.services, &system, &input, "127.0.0.1").await.unwrap();
+        app.clock.advance(chrono::Duration::days(8));
+    }
+    assert_eq!(search::prune(&app.services).await.unwrap(), 1, "the newest row is always kept");
+    let (node, _) = open().await.unwrap();
+    let (node, attached) = search::attach(node, Some(&dir)).await.unwrap();
+    assert_eq!(attached.rebuilt.map(|r| r.documents), Some(2), "rebuilt: a change it needed was pruned");
+    let request = SearchRequest { q: "早先".into(), filters: vec![], page: PageRequest::default() };
+    assert_eq!(search::search(&node, None, &request, Lang::Zh).await.unwrap().total, 1);
+    node.close().await.unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}
