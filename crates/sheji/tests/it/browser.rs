@@ -87,8 +87,8 @@ fn key_pages_render_in_headless_chromium() {
         ("/districts", &["江北区", "已撤销", "第 1 / 1 页"]),
         ("/clusters", &["万亿级主导产业集群", "卫星互联网"]),
         ("/api/docs", &["/api/v1/districts", "OpenAPI 3.1"]),
-        ("/districts?lang=en", &["Districts", "Abolished"]),
         ("/search?q=%E9%87%8D%E5%BA%86", &["共找到", "筛选", "<mark>重庆</mark>", "header-q"]),
+        ("/districts?lang=en", &["Districts", "Abolished"]),
     ];
     for (path, expected) in pages {
         let url = format!("http://{}{path}", server.addr);

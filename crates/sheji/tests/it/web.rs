@@ -100,6 +100,8 @@ async fn openapi_document_lists_every_route() {
         "/api/v1/accounts",
         "/api/v1/accounts/{id}",
         "/api/v1/audit",
+        "/api/v1/search",
+        "/api/v1/search/suggest",
     ];
     let mut listed: Vec<&str> = paths.keys().map(String::as_str).collect();
     listed.sort_unstable();
