@@ -94,15 +94,19 @@ def http_latencies(path_of, queries):
     return out, hits
 
 
-def like_latencies(con, queries):
+def db_latencies(cur, table, mark, queries):
+    """count + first 20 rows of `name LIKE '%w%'` for every word; `mark` is the driver's
+    placeholder (? for sqlite3, %s for psycopg2)."""
     out = []
     for q in queries:
         words = q.split()
-        where = " AND ".join(["name LIKE ?"] * len(words))
+        where = " AND ".join([f"name LIKE {mark}"] * len(words))
         args = [f"%{w}%" for w in words]
         t = time.perf_counter()
-        con.execute(f"SELECT COUNT(*) FROM organization WHERE {where}", args).fetchone()
-        con.execute(f"SELECT id, name FROM organization WHERE {where} LIMIT 20", args).fetchall()
+        cur.execute(f"SELECT count(*) FROM {table} WHERE {where}", args)
+        cur.fetchone()
+        cur.execute(f"SELECT id, name FROM {table} WHERE {where} LIMIT 20", args)
+        cur.fetchall()
         out.append((time.perf_counter() - t) * 1000)
     return out
 
@@ -159,10 +163,10 @@ def main():
     print("SQLite LIKE '%q%' on organization.name (count + 20 rows, in process):")
     for label in ["one word (brand, 2 Han chars)", "two words (brand + trade)"]:
         qs = searches[label]
-        like_latencies(con, qs[:20])
-        ms = like_latencies(con, qs)
+        db_latencies(con.cursor(), "organization", "?", qs[:20])
+        ms = db_latencies(con.cursor(), "organization", "?", qs)
         results[("like", label)] = summary(label, ms)
-    ms = like_latencies(con, suggests["suggest: 2 Han chars"])
+    ms = db_latencies(con.cursor(), "organization", "?", suggests["suggest: 2 Han chars"])
     results[("like", "suggest: 2 Han chars")] = summary("suggest: 2 Han chars", ms)
 
     if PG:
@@ -188,8 +192,8 @@ def main():
         print("PostgreSQL pg_trgm (LIKE '%q%' over a GIN trigram index; count + 20 rows, psycopg2):")
         for label in ["one word (brand, 2 Han chars)", "two words (brand + trade)"]:
             qs = searches[label]
-            pg_latencies(cur, qs[:20])
-            ms = pg_latencies(cur, qs)
+            db_latencies(cur, "bench_names", "%s", qs[:20])
+            ms = db_latencies(cur, "bench_names", "%s", qs)
             results[("trgm", label)] = summary(label, ms)
         cur.execute("EXPLAIN SELECT count(*) FROM bench_names WHERE name LIKE '%长安汽车%'")
         plan = " / ".join(r[0].strip() for r in cur.fetchall()[:3])
@@ -201,21 +205,6 @@ def main():
         if engine != "sheji" and ("sheji", label) in results:
             print(f"  {engine:>5} {label:<36} {p95 / results[('sheji', label)][1]:8.1f}x")
     shutil.rmtree(work, ignore_errors=True)
-
-
-def pg_latencies(cur, queries):
-    out = []
-    for q in queries:
-        words = q.split()
-        where = " AND ".join(["name LIKE %s"] * len(words))
-        args = [f"%{w}%" for w in words]
-        t = time.perf_counter()
-        cur.execute(f"SELECT count(*) FROM bench_names WHERE {where}", args)
-        cur.fetchone()
-        cur.execute(f"SELECT id, name FROM bench_names WHERE {where} LIMIT 20", args)
-        cur.fetchall()
-        out.append((time.perf_counter() - t) * 1000)
-    return out
 
 
 def pg_size(cur, rel):
