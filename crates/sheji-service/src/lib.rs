@@ -49,6 +49,8 @@ pub struct Services {
 /// Names of facet values by (dimension, value code).
 type FacetLabels = std::collections::HashMap<(sheji_core::search::Dimension, String), String>;
 
+/// How long the search synonym list is reused; every search reads it.
+const SYNONYMS_TTL_SECONDS: i64 = 5;
 /// How long facet labels (district and cluster names) are reused.
 const LABELS_TTL_SECONDS: i64 = 60;
 
@@ -83,7 +85,7 @@ impl Services {
             counts: Arc::new(Recent::new(COUNT_TTL_SECONDS, COUNT_CACHE_LIMIT)),
             public: Arc::new(Recent::new(PUBLIC_TTL_SECONDS, PUBLIC_CACHE_LIMIT)),
             policy: Arc::new(Recent::new(POLICY_TTL_SECONDS, 1)),
-            synonyms: Arc::new(Recent::new(POLICY_TTL_SECONDS, 1)),
+            synonyms: Arc::new(Recent::new(SYNONYMS_TTL_SECONDS, 1)),
             labels: Arc::new(Recent::new(LABELS_TTL_SECONDS, 1)),
             search: None,
         }
