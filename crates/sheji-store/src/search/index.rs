@@ -29,6 +29,8 @@ const VERSION: u32 = 2;
 const TOKENIZER: &str = "sheji_terms";
 /// Indexing memory for the writer (split among its threads).
 const WRITER_MEMORY: usize = 96 << 20;
+/// Clause combinations up to which "every unit" is rewritten as a union of intersections.
+const MAX_EXPANSION: usize = 64;
 /// Results reachable by paging: nobody reads past the 50th page of a search.
 pub const MAX_OFFSET: usize = 1_000;
 
@@ -419,6 +421,12 @@ impl SearchIndex {
 
     /// How one unit can match: any of its forms in any field (private ones under the scope).
     fn unit_query(&self, unit: &Unit, scope: Option<&dyn Query>, names_only: bool) -> Box<dyn Query> {
+        let any = self.unit_clauses(unit, scope, names_only).into_iter().map(|q| (Occur::Should, q)).collect();
+        Box::new(BooleanQuery::new(any))
+    }
+
+    /// The ways one unit can match, as separate clauses (any one suffices).
+    fn unit_clauses(&self, unit: &Unit, scope: Option<&dyn Query>, names_only: bool) -> Vec<Box<dyn Query>> {
         let f = &self.f;
         let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for form in &unit.forms {
@@ -457,7 +465,52 @@ impl SearchIndex {
                 any.push((Occur::Should, Box::new(BoostQuery::new(q, BOOST_CORRECTION))));
             }
         }
-        Box::new(BooleanQuery::new(any))
+        any.into_iter().map(|(_, q)| q).collect()
+    }
+
+    /// Every unit must match. Written as it reads — an intersection of unions — a word found
+    /// in most documents ("设计") makes its union decode its whole posting lists for every
+    /// query. When the combinations are few, the same set is written as a union of
+    /// intersections, one per choice of clause per unit: each intersection is led by its
+    /// rarest list and skips through the others.
+    fn all_units(&self, units: &[Unit], scope: Option<&dyn Query>) -> Box<dyn Query> {
+        let per_unit: Vec<Vec<Box<dyn Query>>> = units.iter().map(|u| self.unit_clauses(u, scope, false)).collect();
+        let combinations =
+            per_unit.iter().try_fold(1usize, |n, c| n.checked_mul(c.len()).filter(|n| *n <= MAX_EXPANSION));
+        match combinations {
+            Some(n) if units.len() > 1 && n > 0 => {
+                let mut choices: Vec<Vec<Box<dyn Query>>> = vec![Vec::new()];
+                for clauses in &per_unit {
+                    choices = choices
+                        .iter()
+                        .flat_map(|chosen| {
+                            clauses.iter().map(move |c| {
+                                let mut next: Vec<Box<dyn Query>> = chosen.iter().map(|q| q.box_clone()).collect();
+                                next.push(c.box_clone());
+                                next
+                            })
+                        })
+                        .collect();
+                }
+                let any = choices
+                    .into_iter()
+                    .map(|all| {
+                        let must = all.into_iter().map(|q| (Occur::Must, q)).collect::<Vec<_>>();
+                        (Occur::Should, Box::new(BooleanQuery::new(must)) as Box<dyn Query>)
+                    })
+                    .collect();
+                Box::new(BooleanQuery::new(any))
+            }
+            _ => Box::new(BooleanQuery::new(
+                per_unit
+                    .into_iter()
+                    .map(|clauses| {
+                        let any = clauses.into_iter().map(|q| (Occur::Should, q)).collect();
+                        (Occur::Must, Box::new(BooleanQuery::new(any)) as Box<dyn Query>)
+                    })
+                    .collect(),
+            )),
+        }
     }
 
     /// Filters of every dimension but `except`, as one Must clause each.
@@ -485,10 +538,13 @@ impl SearchIndex {
 
     fn build(&self, q: &IndexQuery<'_>, relaxed: bool, except: Option<Dimension>) -> Box<dyn Query> {
         let scope = self.in_scope(q.visibility);
-        let occur = if relaxed { Occur::Should } else { Occur::Must };
-        let units: Vec<(Occur, Box<dyn Query>)> =
-            q.query.units.iter().map(|u| (occur, self.unit_query(u, scope.as_deref(), false))).collect();
-        let mut clauses = vec![(Occur::Must, Box::new(BooleanQuery::new(units)) as Box<dyn Query>)];
+        let matched: Box<dyn Query> = if relaxed {
+            let units = q.query.units.iter().map(|u| (Occur::Should, self.unit_query(u, scope.as_deref(), false)));
+            Box::new(BooleanQuery::new(units.collect()))
+        } else {
+            self.all_units(&q.query.units, scope.as_deref())
+        };
+        let mut clauses = vec![(Occur::Must, matched)];
         clauses.push((Occur::Must, zero(self.visible(q.visibility))));
         clauses.extend(self.filter_clauses(q.filters, except));
         Box::new(BooleanQuery::new(clauses))
