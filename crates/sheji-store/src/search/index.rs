@@ -558,22 +558,26 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let offset = q.offset.min(MAX_OFFSET);
         let limit = q.limit.max(1);
-        let collectors = || {
+        let facet_collector = || {
             let mut facets = FacetCollector::for_field("facet");
             for dim in Dimension::ALL {
                 facets.add_facet(Facet::from_path([dim.code()]));
             }
-            (TopDocs::with_limit(limit).and_offset(offset).order_by_score(), Count, facets)
+            facets
         };
-        // One pass collects the page, the total and the facets; only a query of several words
-        // that matched nothing runs again, relaxed to "any word".
+        // The page is collected with scores; the total and the facets in a pass without
+        // scoring (tantivy then skips term frequencies and BM25 for every match).
+        let page = || TopDocs::with_limit(limit).and_offset(offset).order_by_score();
         let mut relaxed = false;
-        let (mut top, mut count, mut counts) =
-            searcher.search(&*self.build(q, false, None), &collectors()).map_err(index_err)?;
+        let mut query = self.build(q, false, None);
+        let (mut count, mut counts) = searcher.search(&*query, &(Count, facet_collector())).map_err(index_err)?;
         if count == 0 && q.query.units.len() > 1 {
+            // Several words that matched nothing together: any of them.
             relaxed = true;
-            (top, count, counts) = searcher.search(&*self.build(q, true, None), &collectors()).map_err(index_err)?;
+            query = self.build(q, true, None);
+            (count, counts) = searcher.search(&*query, &(Count, facet_collector())).map_err(index_err)?;
         }
+        let top = if count == 0 { Vec::new() } else { searcher.search(&*query, &page()).map_err(index_err)? };
         let total = count as u64;
         let active: HashSet<Dimension> = q.filters.iter().map(|(d, _)| *d).collect();
         let mut facets = Vec::new();
