@@ -16,6 +16,8 @@ use std::sync::LazyLock;
 use jieba_rs::Jieba;
 use pinyin::ToPinyinMulti;
 
+use crate::registry::to_half_width;
+
 /// The dictionary is built once per process (about 0.2 s); it is read-only afterwards.
 static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
 
@@ -212,14 +214,12 @@ pub fn analyze(doc: &Document) -> Terms {
 
 /// Folds what people type into one form: full-width ASCII to half-width, lower case.
 pub fn normalize(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\u{3000}' => ' ',
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            _ => c,
-        })
-        .flat_map(char::to_lowercase)
-        .collect()
+    s.chars().map(to_half_width).flat_map(char::to_lowercase).collect()
+}
+
+/// One character folded as [`normalize`] does, kept one-for-one (for highlighting).
+fn fold(c: char) -> char {
+    to_half_width(c).to_lowercase().next().unwrap_or(c)
 }
 
 /// The normalised string with everything but letters and digits removed (a short name or a
@@ -237,6 +237,12 @@ pub fn is_han(c: char) -> bool {
 enum Run {
     Han(String),
     Word(String),
+}
+
+impl Run {
+    fn new(han: bool, text: String) -> Self {
+        if han { Self::Han(text) } else { Self::Word(text) }
+    }
 }
 
 /// Splits normalised text into Han runs and other letter/digit words; everything else
@@ -259,18 +265,16 @@ fn runs(s: &str) -> Vec<Run> {
                 cur.push(c);
             }
             Some(h) => {
-                out.push(if han { Run::Han(std::mem::take(&mut cur)) } else { Run::Word(std::mem::take(&mut cur)) });
+                out.push(Run::new(han, std::mem::take(&mut cur)));
                 han = h;
                 cur.push(c);
             }
-            None if !cur.is_empty() => {
-                out.push(if han { Run::Han(std::mem::take(&mut cur)) } else { Run::Word(std::mem::take(&mut cur)) });
-            }
+            None if !cur.is_empty() => out.push(Run::new(han, std::mem::take(&mut cur))),
             None => {}
         }
     }
     if !cur.is_empty() {
-        out.push(if han { Run::Han(cur) } else { Run::Word(cur) });
+        out.push(Run::new(han, cur));
     }
     out
 }
@@ -618,7 +622,7 @@ pub struct Segment {
 /// Han characters whose pinyin or initials a Latin word spells ("changan" marks 长安).
 pub fn highlight(text: &str, query: &Query) -> Vec<Segment> {
     let chars: Vec<char> = text.chars().collect();
-    let lower: Vec<char> = chars.iter().map(|c| normalize(&c.to_string()).chars().next().unwrap_or(*c)).collect();
+    let lower: Vec<char> = chars.iter().copied().map(fold).collect();
     let mut hit = vec![false; chars.len()];
     for form in query.needles() {
         match form {

@@ -91,9 +91,7 @@ pub struct Rebuilt {
 pub async fn attach(services: Services, dir: Option<&Path>) -> Result<(Services, Attached), ServiceError> {
     let instance = instance(&services).await?;
     let path = dir.map(Path::to_path_buf);
-    let (index, state) = tokio::task::spawn_blocking(move || SearchIndex::open(path.as_deref()))
-        .await
-        .map_err(|e| ServiceError::Store(sheji_store::StoreError::Index(e.to_string())))??;
+    let (index, state) = blocking(move || SearchIndex::open(path.as_deref())).await?;
     // Reusable only when made from this database, not ahead of its outbox (a database
     // restored from a backup), and not behind its oldest kept row (rows it needed were pruned).
     let (first, last) = (store::first_seq(services.store()).await?, store::last_seq(services.store()).await?);
@@ -313,24 +311,6 @@ fn joined<T>(result: Result<Result<T, sheji_store::StoreError>, tokio::task::Joi
 
 fn not_attached() -> ServiceError {
     ServiceError::Conflict { key: "search.not_attached" }
-}
-
-/// The index's numbers, for the CLI and the bench.
-#[derive(Debug, Clone, Copy)]
-pub struct IndexStats {
-    /// Documents searchable.
-    pub documents: u64,
-    /// Bytes on disk.
-    pub bytes: u64,
-    /// Last outbox row applied.
-    pub applied: i32,
-}
-
-/// This node's index numbers, if it has one.
-pub async fn stats(services: &Services) -> Option<IndexStats> {
-    let engine = services.search()?;
-    let applied = engine.progress.lock().await.applied;
-    Some(IndexStats { documents: engine.index.num_docs(), bytes: engine.index.size_on_disk(), applied })
 }
 
 // ---------------------------------------------------------------------------------------

@@ -566,57 +566,88 @@ pub async fn find_states(
     db: &impl Db,
     usccs: &[&str],
 ) -> Result<std::collections::HashMap<String, OrgState>, StoreError> {
-    use std::collections::HashMap;
-    let mut out = HashMap::with_capacity(usccs.len());
+    let mut out = std::collections::HashMap::with_capacity(usccs.len());
     for chunk in usccs.chunks(BULK) {
         let orgs = organization::Entity::find()
             .filter(organization::Column::Uscc.is_in(chunk.iter().copied()))
             .all(db.conn())
             .await?;
-        if orgs.is_empty() {
-            continue;
-        }
-        let ids: Vec<i32> = orgs.iter().map(|o| o.id).collect();
-        let mut aliases: HashMap<i32, BTreeSet<String>> = HashMap::new();
-        for a in organization_alias::Entity::find()
-            .filter(organization_alias::Column::OrganizationId.is_in(ids.clone()))
+        out.extend(states_of(db, orgs).await?.into_iter().map(|s| (s.fields.uscc.as_str().to_owned(), s)));
+    }
+    Ok(out)
+}
+
+/// The full states of the organizations with these ids (those that exist).
+pub async fn find_states_by_id(db: &impl Db, ids: &[OrganizationId]) -> Result<Vec<OrgState>, StoreError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(BULK) {
+        let orgs = organization::Entity::find()
+            .filter(organization::Column::Id.is_in(chunk.iter().map(|i| i.get())))
             .all(db.conn())
-            .await?
-        {
-            aliases.entry(a.organization_id).or_default().insert(a.name);
-        }
-        let mut clusters: HashMap<i32, BTreeSet<ClusterId>> = HashMap::new();
-        for c in organization_cluster::Entity::find()
-            .filter(organization_cluster::Column::OrganizationId.is_in(ids.clone()))
-            .all(db.conn())
-            .await?
-        {
-            clusters.entry(c.organization_id).or_default().insert(ClusterId(c.cluster_id));
-        }
-        let mut quals: HashMap<i32, BTreeMap<Qualification, Option<i32>>> = HashMap::new();
-        for q in organization_qualification::Entity::find()
-            .filter(organization_qualification::Column::OrganizationId.is_in(ids.clone()))
-            .all(db.conn())
-            .await?
-        {
-            let kind = q
-                .kind
-                .parse::<Qualification>()
-                .map_err(|e| StoreError::corrupt(format!("organization {}", q.organization_id), e))?;
-            quals.entry(q.organization_id).or_default().insert(kind, q.year);
-        }
-        for m in orgs {
-            let (id, uscc) = (m.id, m.uscc.clone());
-            let state = org_state(
+            .await?;
+        out.extend(states_of(db, orgs).await?);
+    }
+    Ok(out)
+}
+
+/// Up to `limit` full states after id `after`, in id order (a walk over every organization).
+pub async fn scan_states(db: &impl Db, after: i32, limit: u64) -> Result<Vec<OrgState>, StoreError> {
+    let orgs = organization::Entity::find()
+        .filter(organization::Column::Id.gt(after))
+        .order_by_asc(organization::Column::Id)
+        .limit(limit)
+        .all(db.conn())
+        .await?;
+    states_of(db, orgs).await
+}
+
+/// The states of these rows, with their short names, clusters and qualifications read in
+/// one query each.
+async fn states_of(db: &impl Db, orgs: Vec<organization::Model>) -> Result<Vec<OrgState>, StoreError> {
+    use std::collections::HashMap;
+    if orgs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i32> = orgs.iter().map(|o| o.id).collect();
+    let mut aliases: HashMap<i32, BTreeSet<String>> = HashMap::new();
+    for a in organization_alias::Entity::find()
+        .filter(organization_alias::Column::OrganizationId.is_in(ids.clone()))
+        .all(db.conn())
+        .await?
+    {
+        aliases.entry(a.organization_id).or_default().insert(a.name);
+    }
+    let mut clusters: HashMap<i32, BTreeSet<ClusterId>> = HashMap::new();
+    for c in organization_cluster::Entity::find()
+        .filter(organization_cluster::Column::OrganizationId.is_in(ids.clone()))
+        .all(db.conn())
+        .await?
+    {
+        clusters.entry(c.organization_id).or_default().insert(ClusterId(c.cluster_id));
+    }
+    let mut quals: HashMap<i32, BTreeMap<Qualification, Option<i32>>> = HashMap::new();
+    for q in organization_qualification::Entity::find()
+        .filter(organization_qualification::Column::OrganizationId.is_in(ids))
+        .all(db.conn())
+        .await?
+    {
+        let kind = q
+            .kind
+            .parse::<Qualification>()
+            .map_err(|e| StoreError::corrupt(format!("organization {}", q.organization_id), e))?;
+        quals.entry(q.organization_id).or_default().insert(kind, q.year);
+    }
+    orgs.into_iter()
+        .map(|m| {
+            let id = m.id;
+            org_state(
                 m,
                 aliases.remove(&id).unwrap_or_default(),
                 clusters.remove(&id).unwrap_or_default(),
                 quals.remove(&id).unwrap_or_default(),
-            )?;
-            out.insert(uscc, state);
-        }
-    }
-    Ok(out)
+            )
+        })
+        .collect()
 }
 
 /// The figures of many organizations, by organization (imports compare them in bulk).

@@ -14,7 +14,7 @@ use sheji_core::page::{Page, PageRequest};
 use sheji_core::registry::{LibraryStatus, OrgKind, Qualification};
 use sheji_core::uscc::Uscc;
 
-use crate::entity::{district, organization, organization_alias, organization_cluster, organization_qualification};
+use crate::entity::{district, organization, organization_cluster, organization_qualification};
 use crate::{Db, Store, StoreError, Tx, scope};
 
 /// Rows per INSERT statement: well under every backend's bound-parameter limit
@@ -432,102 +432,4 @@ pub async fn list_private_after(
         .all(db.conn())
         .await?;
     with_district_names(db, rows).await
-}
-
-/// What the search index needs of an organization.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OrgSearchRow {
-    /// Key.
-    pub id: OrganizationId,
-    /// 统一社会信用代码.
-    pub uscc: String,
-    /// Full name.
-    pub name: String,
-    /// Short names (简称).
-    pub short_names: Vec<String>,
-    /// What it is.
-    pub kind: OrgKind,
-    /// Where it is registered.
-    pub district_id: DistrictId,
-    /// Its clusters.
-    pub clusters: Vec<ClusterId>,
-    /// Public description.
-    pub description: String,
-    /// Private: street address.
-    pub address: String,
-    /// Private: contact person.
-    pub contact_name: Option<String>,
-}
-
-/// The search rows of these organizations (those that exist).
-pub async fn search_rows(db: &impl Db, ids: &[OrganizationId]) -> Result<Vec<OrgSearchRow>, StoreError> {
-    let mut out = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(CHUNK) {
-        let rows = organization::Entity::find()
-            .filter(organization::Column::Id.is_in(chunk.iter().map(|i| i.get())))
-            .all(db.conn())
-            .await?;
-        out.extend(search_rows_of(db, rows).await?);
-    }
-    Ok(out)
-}
-
-/// Up to `limit` search rows after id `after`, in id order (for a full rebuild).
-pub async fn search_scan(db: &impl Db, after: i32, limit: u64) -> Result<Vec<OrgSearchRow>, StoreError> {
-    let rows = organization::Entity::find()
-        .filter(organization::Column::Id.gt(after))
-        .order_by_asc(organization::Column::Id)
-        .limit(limit)
-        .all(db.conn())
-        .await?;
-    search_rows_of(db, rows).await
-}
-
-async fn search_rows_of(db: &impl Db, rows: Vec<organization::Model>) -> Result<Vec<OrgSearchRow>, StoreError> {
-    if rows.is_empty() {
-        return Ok(Vec::new());
-    }
-    let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
-    let mut aliases: HashMap<i32, Vec<String>> = HashMap::new();
-    let alias_rows: Vec<(i32, String)> = organization_alias::Entity::find()
-        .select_only()
-        .column(organization_alias::Column::OrganizationId)
-        .column(organization_alias::Column::Name)
-        .filter(organization_alias::Column::OrganizationId.is_in(ids.clone()))
-        .into_tuple()
-        .all(db.conn())
-        .await?;
-    for (id, name) in alias_rows {
-        aliases.entry(id).or_default().push(name);
-    }
-    let mut clusters: HashMap<i32, Vec<ClusterId>> = HashMap::new();
-    let cluster_rows: Vec<(i32, i32)> = organization_cluster::Entity::find()
-        .select_only()
-        .column(organization_cluster::Column::OrganizationId)
-        .column(organization_cluster::Column::ClusterId)
-        .filter(organization_cluster::Column::OrganizationId.is_in(ids))
-        .into_tuple()
-        .all(db.conn())
-        .await?;
-    for (id, cluster) in cluster_rows {
-        clusters.entry(id).or_default().push(ClusterId(cluster));
-    }
-    rows.into_iter()
-        .map(|m| {
-            let kind =
-                m.kind.parse::<OrgKind>().map_err(|e| StoreError::corrupt(format!("organization {}", m.id), e))?;
-            Ok(OrgSearchRow {
-                id: OrganizationId(m.id),
-                uscc: m.uscc,
-                name: m.name,
-                short_names: aliases.remove(&m.id).unwrap_or_default(),
-                kind,
-                district_id: DistrictId(m.district_id),
-                clusters: clusters.remove(&m.id).unwrap_or_default(),
-                description: m.description,
-                address: m.address,
-                contact_name: m.contact_name,
-            })
-        })
-        .collect()
 }

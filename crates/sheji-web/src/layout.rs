@@ -194,15 +194,19 @@ impl Chrome {
 
     /// The previous/next links and the "page x of y" line for a list.
     pub fn pager<T>(&self, page: &Page<T>) -> Pager {
-        let pages = page.page_count();
+        self.pager_at(page.page, page.page_count(), page.total)
+    }
+
+    /// The pager for page `page` of `pages`, `total` rows in all.
+    pub fn pager_at(&self, page: u64, pages: u64, total: u64) -> Pager {
         let label = self.lang.tf(
             "page.of",
-            &[("page", &page.page.to_string()), ("pages", &pages.to_string()), ("total", &i18n::count(page.total))],
+            &[("page", &page.to_string()), ("pages", &pages.to_string()), ("total", &i18n::count(total))],
         );
         Pager {
             label,
-            prev: (page.page > 1).then(|| with_query(&self.uri, "page", &(page.page - 1).to_string())),
-            next: (page.page < pages).then(|| with_query(&self.uri, "page", &(page.page + 1).to_string())),
+            prev: (page > 1).then(|| with_query(&self.uri, "page", &(page - 1).to_string())),
+            next: (page < pages).then(|| with_query(&self.uri, "page", &(page + 1).to_string())),
         }
     }
 }

@@ -8,6 +8,7 @@ use sheji_core::ids::OrganizationId;
 use sheji_core::page::{Page, PageRequest};
 use sheji_core::registry::OrgKind;
 use sheji_core::search::{Dimension, DocType, Document};
+use sheji_store::library::{self as library_store, OrgState};
 use sheji_store::registry::{self as store, OrgPrivate};
 
 pub use sheji_store::registry::{OrgFilter, OrgPublic, OrgSort};
@@ -246,29 +247,30 @@ pub async fn export_xlsx(
 /// description; the address and contact person are private (matched only in scope).
 pub(crate) async fn search_documents(services: &Services, ids: &[i64]) -> Result<Vec<Document>, ServiceError> {
     let ids: Vec<OrganizationId> = ids.iter().filter_map(|id| i32::try_from(*id).ok()).map(OrganizationId).collect();
-    Ok(store::search_rows(services.store(), &ids).await?.into_iter().map(document).collect())
+    Ok(library_store::find_states_by_id(services.store(), &ids).await?.into_iter().map(document).collect())
 }
 
 /// Up to `limit` search documents after id `after`, in id order (for a rebuild).
 pub(crate) async fn search_scan(services: &Services, after: i64, limit: u64) -> Result<Vec<Document>, ServiceError> {
     let after = i32::try_from(after).unwrap_or(i32::MAX);
-    Ok(store::search_scan(services.store(), after, limit).await?.into_iter().map(document).collect())
+    Ok(library_store::scan_states(services.store(), after, limit).await?.into_iter().map(document).collect())
 }
 
-fn document(r: store::OrgSearchRow) -> Document {
-    let mut facets = vec![(Dimension::Kind, r.kind.code().to_owned())];
-    facets.extend(r.clusters.iter().map(|c| (Dimension::Cluster, c.get().to_string())));
-    let private_text = [r.address.as_str(), r.contact_name.as_deref().unwrap_or_default()].join(" ");
+fn document(state: OrgState) -> Document {
+    let f = state.fields;
+    let mut facets = vec![(Dimension::Kind, f.kind.code().to_owned())];
+    facets.extend(f.clusters.iter().map(|c| (Dimension::Cluster, c.get().to_string())));
+    let private_text = [f.address.as_str(), f.contact_name.as_deref().unwrap_or_default()].join(" ");
     Document {
         doc_type: DocType::Organization,
-        id: i64::from(r.id.get()),
-        title: r.name,
-        short_names: r.short_names,
-        codes: vec![r.uscc],
-        text: r.description,
+        id: i64::from(state.id.get()),
+        title: f.name,
+        short_names: f.short_names.into_iter().collect(),
+        codes: vec![f.uscc.as_str().to_owned()],
+        text: f.description,
         private_text,
-        district: Some(r.district_id.get()),
-        organization: Some(r.id.get()),
+        district: Some(f.district_id.get()),
+        organization: Some(state.id.get()),
         public: true,
         facets,
     }

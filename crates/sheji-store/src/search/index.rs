@@ -126,21 +126,6 @@ pub struct IndexResults {
     pub relaxed: bool,
 }
 
-/// A completion for the search box.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Suggestion {
-    /// Its type.
-    pub doc_type: DocType,
-    /// Its key within the type.
-    pub id: i64,
-    /// Its title.
-    pub title: String,
-    /// Its district, if any.
-    pub district: Option<i32>,
-    /// Its organization, if any.
-    pub organization: Option<i32>,
-}
-
 #[derive(Debug, Clone, Copy)]
 struct Fields {
     key: Field,
@@ -187,6 +172,11 @@ fn schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
+/// The state stored with an index's last commit, if it can be read.
+fn stored_state(index: &Index) -> Option<IndexState> {
+    index.load_metas().ok().and_then(|m| m.payload).and_then(|p| serde_json::from_str(&p).ok())
+}
+
 fn index_err(e: impl std::fmt::Display) -> StoreError {
     StoreError::Index(e.to_string())
 }
@@ -194,7 +184,6 @@ fn index_err(e: impl std::fmt::Display) -> StoreError {
 /// One node's index: in a folder (kept across restarts) or in memory (tests, and databases
 /// that are themselves in memory).
 pub struct SearchIndex {
-    index: Index,
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     f: Fields,
@@ -218,13 +207,8 @@ impl SearchIndex {
             Some(dir) => {
                 std::fs::create_dir_all(dir).map_err(index_err)?;
                 let existing = Index::open_in_dir(dir).ok().and_then(|index| {
-                    let state = index
-                        .load_metas()
-                        .ok()
-                        .and_then(|m| m.payload)
-                        .and_then(|p| serde_json::from_str::<IndexState>(&p).ok())
-                        .filter(|s| s.version == VERSION);
-                    state.filter(|_| index.schema() == schema).map(|s| (index, s))
+                    let state = stored_state(&index).filter(|s| s.version == VERSION && index.schema() == schema);
+                    state.map(|s| (index, s))
                 });
                 match existing {
                     Some((index, state)) => (index, Some(state)),
@@ -246,12 +230,7 @@ impl SearchIndex {
             other => index_err(other),
         })?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(index_err)?;
-        Ok((Self { index, reader, writer: Mutex::new(writer), f, dir: dir.map(Path::to_path_buf) }, state))
-    }
-
-    /// Where the index lives (`None` in memory).
-    pub fn dir(&self) -> Option<&Path> {
-        self.dir.as_deref()
+        Ok((Self { reader, writer: Mutex::new(writer), f, dir: dir.map(Path::to_path_buf) }, state))
     }
 
     /// Bytes on disk (0 in memory).
@@ -265,11 +244,6 @@ impl SearchIndex {
     /// Documents searchable now.
     pub fn num_docs(&self) -> u64 {
         self.reader.searcher().num_docs()
-    }
-
-    /// The state stored with the last commit.
-    pub fn state(&self) -> Option<IndexState> {
-        self.index.load_metas().ok().and_then(|m| m.payload).and_then(|p| serde_json::from_str(&p).ok())
     }
 
     /// Removes every document (seen by readers at the next commit).
@@ -381,9 +355,8 @@ impl SearchIndex {
             [] => None,
             [one] => Some(self.term(field, one, boost)),
             many => {
-                let q =
-                    BooleanQuery::new(many.iter().map(|t| (Occur::Must, self.term(field, t, 1.0))).collect::<Vec<_>>());
-                Some(Box::new(BoostQuery::new(Box::new(q), boost)))
+                let all = every(many.iter().map(|t| self.term(field, t, 1.0)).collect());
+                Some(Box::new(BoostQuery::new(all, boost)))
             }
         }
     }
@@ -393,66 +366,54 @@ impl SearchIndex {
         if v.all {
             return Some(Box::new(AllQuery));
         }
-        let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for d in v.districts.iter().filter_map(|d| u64::try_from(*d).ok()) {
-            any.push((
-                Occur::Should,
-                Box::new(TermQuery::new(Term::from_field_u64(self.f.district, d), IndexRecordOption::Basic)),
-            ));
-        }
-        for o in v.organizations.iter().filter_map(|o| u64::try_from(*o).ok()) {
-            any.push((
-                Occur::Should,
-                Box::new(TermQuery::new(Term::from_field_u64(self.f.organization, o), IndexRecordOption::Basic)),
-            ));
-        }
-        if any.is_empty() { None } else { Some(Box::new(BooleanQuery::new(any))) }
+        let districts = v.districts.iter().filter_map(|d| u64::try_from(*d).ok()).map(|d| (self.f.district, d));
+        let orgs = v.organizations.iter().filter_map(|o| u64::try_from(*o).ok()).map(|o| (self.f.organization, o));
+        let any: Vec<Box<dyn Query>> = districts.chain(orgs).map(|(field, value)| exact(field, value)).collect();
+        if any.is_empty() { None } else { Some(any_of(any)) }
     }
 
     /// Public records, or records in the caller's scope.
     fn visible(&self, v: &Visibility) -> Box<dyn Query> {
-        let public: Box<dyn Query> =
-            Box::new(TermQuery::new(Term::from_field_u64(self.f.public, 1), IndexRecordOption::Basic));
+        let public = exact(self.f.public, 1);
         match self.in_scope(v) {
             None => public,
-            Some(scope) => Box::new(BooleanQuery::new(vec![(Occur::Should, public), (Occur::Should, scope)])),
+            Some(scope) => any_of(vec![public, scope]),
         }
     }
 
     /// How one unit can match: any of its forms in any field (private ones under the scope).
     fn unit_query(&self, unit: &Unit, scope: Option<&dyn Query>, names_only: bool) -> Box<dyn Query> {
-        let any = self.unit_clauses(unit, scope, names_only).into_iter().map(|q| (Occur::Should, q)).collect();
-        Box::new(BooleanQuery::new(any))
+        any_of(self.unit_clauses(unit, scope, names_only))
     }
 
     /// The ways one unit can match, as separate clauses (any one suffices).
     fn unit_clauses(&self, unit: &Unit, scope: Option<&dyn Query>, names_only: bool) -> Vec<Box<dyn Query>> {
         let f = &self.f;
-        let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut any: Vec<Box<dyn Query>> = Vec::new();
         for form in &unit.forms {
             match form {
                 Form::Han { run, grams, words } => {
-                    any.extend(self.all_of(f.name, grams, BOOST_NAME).map(|q| (Occur::Should, q)));
-                    any.push((Occur::Should, self.term(f.short, run, BOOST_SHORT)));
+                    any.extend(self.all_of(f.name, grams, BOOST_NAME));
+                    any.push(self.term(f.short, run, BOOST_SHORT));
                     if !names_only {
-                        any.extend(self.all_of(f.text, words, BOOST_TEXT).map(|q| (Occur::Should, q)));
+                        any.extend(self.all_of(f.text, words, BOOST_TEXT));
                         if let (Some(scope), Some(private)) = (scope, self.all_of(f.private, words, BOOST_TEXT)) {
-                            any.push((Occur::Should, scoped(private, scope)));
+                            any.push(scoped(private, scope));
                         }
                     }
                 }
                 Form::Latin { word, grams } => {
                     for split in grams {
-                        any.extend(self.all_of(f.pinyin, split, BOOST_PINYIN).map(|q| (Occur::Should, q)));
+                        any.extend(self.all_of(f.pinyin, split, BOOST_PINYIN));
                     }
-                    any.push((Occur::Should, self.term(f.name, word, BOOST_NAME)));
-                    any.push((Occur::Should, self.term(f.short, word, BOOST_SHORT)));
-                    any.push((Occur::Should, self.term(f.pinyin, word, BOOST_PINYIN)));
+                    any.push(self.term(f.name, word, BOOST_NAME));
+                    any.push(self.term(f.short, word, BOOST_SHORT));
+                    any.push(self.term(f.pinyin, word, BOOST_PINYIN));
                     if !names_only {
-                        any.push((Occur::Should, self.term(f.code, word, BOOST_CODE)));
-                        any.push((Occur::Should, self.term(f.text, word, BOOST_TEXT)));
+                        any.push(self.term(f.code, word, BOOST_CODE));
+                        any.push(self.term(f.text, word, BOOST_TEXT));
                         if let Some(scope) = scope {
-                            any.push((Occur::Should, scoped(self.term(f.private, word, BOOST_TEXT), scope)));
+                            any.push(scoped(self.term(f.private, word, BOOST_TEXT), scope));
                         }
                     }
                 }
@@ -462,10 +423,10 @@ impl SearchIndex {
             for fix in &unit.corrections {
                 let fixed = Unit { forms: vec![fix.clone()], corrections: Vec::new() };
                 let q = self.unit_query(&fixed, None, true);
-                any.push((Occur::Should, Box::new(BoostQuery::new(q, BOOST_CORRECTION))));
+                any.push(Box::new(BoostQuery::new(q, BOOST_CORRECTION)));
             }
         }
-        any.into_iter().map(|(_, q)| q).collect()
+        any
     }
 
     /// Every unit must match. Written as it reads — an intersection of unions — a word found
@@ -492,45 +453,27 @@ impl SearchIndex {
                         })
                         .collect();
                 }
-                let any = choices
-                    .into_iter()
-                    .map(|all| {
-                        let must = all.into_iter().map(|q| (Occur::Must, q)).collect::<Vec<_>>();
-                        (Occur::Should, Box::new(BooleanQuery::new(must)) as Box<dyn Query>)
-                    })
-                    .collect();
-                Box::new(BooleanQuery::new(any))
+                any_of(choices.into_iter().map(every).collect())
             }
-            _ => Box::new(BooleanQuery::new(
-                per_unit
-                    .into_iter()
-                    .map(|clauses| {
-                        let any = clauses.into_iter().map(|q| (Occur::Should, q)).collect();
-                        (Occur::Must, Box::new(BooleanQuery::new(any)) as Box<dyn Query>)
-                    })
-                    .collect(),
-            )),
+            _ => every(per_unit.into_iter().map(any_of).collect()),
         }
     }
 
-    /// Filters of every dimension but `except`, as one Must clause each.
-    fn filter_clauses(
-        &self,
-        filters: &[(Dimension, String)],
-        except: Option<Dimension>,
-    ) -> Vec<(Occur, Box<dyn Query>)> {
+    /// Filters of every dimension but `except`, one clause per dimension (its values are
+    /// alternatives).
+    fn filter_clauses(&self, filters: &[(Dimension, String)], except: Option<Dimension>) -> Vec<Box<dyn Query>> {
         let mut out = Vec::new();
         for dim in Dimension::ALL.into_iter().filter(|d| Some(*d) != except) {
-            let values: Vec<(Occur, Box<dyn Query>)> = filters
+            let values: Vec<Box<dyn Query>> = filters
                 .iter()
                 .filter(|(d, _)| *d == dim)
                 .map(|(_, v)| {
                     let term = Term::from_facet(self.f.facet, &Facet::from_path([dim.code(), v.as_str()]));
-                    (Occur::Should, Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>)
+                    Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>
                 })
                 .collect();
             if !values.is_empty() {
-                out.push((Occur::Must, zero(Box::new(BooleanQuery::new(values)))));
+                out.push(zero(any_of(values)));
             }
         }
         out
@@ -538,16 +481,14 @@ impl SearchIndex {
 
     fn build(&self, q: &IndexQuery<'_>, relaxed: bool, except: Option<Dimension>) -> Box<dyn Query> {
         let scope = self.in_scope(q.visibility);
-        let matched: Box<dyn Query> = if relaxed {
-            let units = q.query.units.iter().map(|u| (Occur::Should, self.unit_query(u, scope.as_deref(), false)));
-            Box::new(BooleanQuery::new(units.collect()))
+        let matched = if relaxed {
+            any_of(q.query.units.iter().map(|u| self.unit_query(u, scope.as_deref(), false)).collect())
         } else {
             self.all_units(&q.query.units, scope.as_deref())
         };
-        let mut clauses = vec![(Occur::Must, matched)];
-        clauses.push((Occur::Must, zero(self.visible(q.visibility))));
+        let mut clauses = vec![matched, zero(self.visible(q.visibility))];
         clauses.extend(self.filter_clauses(q.filters, except));
-        Box::new(BooleanQuery::new(clauses))
+        every(clauses)
     }
 
     /// Runs a search. An empty query finds nothing.
@@ -558,24 +499,19 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let offset = q.offset.min(MAX_OFFSET);
         let limit = q.limit.max(1);
-        let facet_collector = || {
-            let mut facets = FacetCollector::for_field("facet");
-            for dim in Dimension::ALL {
-                facets.add_facet(Facet::from_path([dim.code()]));
-            }
-            facets
-        };
         // The page is collected with scores; the total and the facets in a pass without
         // scoring (tantivy then skips term frequencies and BM25 for every match).
         let page = || TopDocs::with_limit(limit).and_offset(offset).order_by_score();
         let mut relaxed = false;
         let mut query = self.build(q, false, None);
-        let (mut count, mut counts) = searcher.search(&*query, &(Count, facet_collector())).map_err(index_err)?;
+        let (mut count, mut counts) =
+            searcher.search(&*query, &(Count, facet_collector(&Dimension::ALL))).map_err(index_err)?;
         if count == 0 && q.query.units.len() > 1 {
             // Several words that matched nothing together: any of them.
             relaxed = true;
             query = self.build(q, true, None);
-            (count, counts) = searcher.search(&*query, &(Count, facet_collector())).map_err(index_err)?;
+            (count, counts) =
+                searcher.search(&*query, &(Count, facet_collector(&Dimension::ALL))).map_err(index_err)?;
         }
         let top = if count == 0 { Vec::new() } else { searcher.search(&*query, &page()).map_err(index_err)? };
         let total = count as u64;
@@ -583,10 +519,8 @@ impl SearchIndex {
         let mut facets = Vec::new();
         for dim in Dimension::ALL {
             let values = if active.contains(&dim) {
-                let mut own = FacetCollector::for_field("facet");
-                own.add_facet(Facet::from_path([dim.code()]));
                 let without = self.build(q, relaxed, Some(dim));
-                let counts = searcher.search(&*without, &own).map_err(index_err)?;
+                let counts = searcher.search(&*without, &facet_collector(&[dim])).map_err(index_err)?;
                 facet_values(&counts, dim)
             } else {
                 facet_values(&counts, dim)
@@ -599,42 +533,25 @@ impl SearchIndex {
 
     /// Completions for what is being typed: names that contain the Han text or whose pinyin
     /// or initials start with the last Latin word.
-    pub fn suggest(
-        &self,
-        query: &TextQuery,
-        visibility: &Visibility,
-        limit: usize,
-    ) -> Result<Vec<Suggestion>, StoreError> {
+    pub fn suggest(&self, query: &TextQuery, visibility: &Visibility, limit: usize) -> Result<Vec<Hit>, StoreError> {
         let Some((last, rest)) = query.units.split_last() else { return Ok(Vec::new()) };
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-            rest.iter().map(|u| (Occur::Must, self.unit_query(u, None, true))).collect();
-        let last_q: Box<dyn Query> = match last.forms.first() {
+        let mut clauses: Vec<Box<dyn Query>> = rest.iter().map(|u| self.unit_query(u, None, true)).collect();
+        clauses.push(match last.forms.first() {
             Some(Form::Latin { word, .. }) => {
                 let f = &self.f;
-                Box::new(BooleanQuery::new(vec![
-                    (Occur::Should, self.term(f.prefix, word, BOOST_PINYIN)),
-                    (Occur::Should, self.term(f.name, word, BOOST_NAME)),
-                    (Occur::Should, self.term(f.short, word, BOOST_SHORT)),
-                ]))
+                any_of(vec![
+                    self.term(f.prefix, word, BOOST_PINYIN),
+                    self.term(f.name, word, BOOST_NAME),
+                    self.term(f.short, word, BOOST_SHORT),
+                ])
             }
             _ => self.unit_query(last, None, true),
-        };
-        clauses.push((Occur::Must, last_q));
-        clauses.push((Occur::Must, zero(self.visible(visibility))));
-        let query = BooleanQuery::new(clauses);
+        });
+        clauses.push(zero(self.visible(visibility)));
+        let query = every(clauses);
         let searcher = self.reader.searcher();
-        let top = searcher.search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score()).map_err(index_err)?;
-        Ok(top
-            .into_iter()
-            .filter_map(|(score, addr)| self.hit(&searcher, addr, score))
-            .map(|h| Suggestion {
-                doc_type: h.doc_type,
-                id: h.id,
-                title: h.title,
-                district: h.district,
-                organization: h.organization,
-            })
-            .collect())
+        let top = searcher.search(&*query, &TopDocs::with_limit(limit.max(1)).order_by_score()).map_err(index_err)?;
+        Ok(top.into_iter().filter_map(|(score, addr)| self.hit(&searcher, addr, score)).collect())
     }
 
     fn hit(&self, searcher: &tantivy::Searcher, addr: DocAddress, score: f32) -> Option<Hit> {
@@ -657,7 +574,31 @@ impl SearchIndex {
 
 /// `query` only where `scope` holds.
 fn scoped(query: Box<dyn Query>, scope: &dyn Query) -> Box<dyn Query> {
-    Box::new(BooleanQuery::new(vec![(Occur::Must, query), (Occur::Must, zero(scope.box_clone()))]))
+    every(vec![query, zero(scope.box_clone())])
+}
+
+/// Documents whose numeric `field` holds `value`.
+fn exact(field: Field, value: u64) -> Box<dyn Query> {
+    Box::new(TermQuery::new(Term::from_field_u64(field, value), IndexRecordOption::Basic))
+}
+
+/// Matches when any of `clauses` does (their scores add up).
+fn any_of(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(clauses.into_iter().map(|q| (Occur::Should, q)).collect()))
+}
+
+/// Matches when every one of `clauses` does.
+fn every(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(clauses.into_iter().map(|q| (Occur::Must, q)).collect()))
+}
+
+/// Counts per value of `dims`.
+fn facet_collector(dims: &[Dimension]) -> FacetCollector {
+    let mut facets = FacetCollector::for_field("facet");
+    for dim in dims {
+        facets.add_facet(Facet::from_path([dim.code()]));
+    }
+    facets
 }
 
 /// A filter: matches like `query`, adds nothing to the score.

@@ -15,7 +15,7 @@ use sheji_core::search::DocType;
 use crate::entity::search_outbox;
 use crate::{Db, StoreError, Tx};
 
-pub use index::{Facets, Hit, IndexQuery, IndexResults, IndexState, SearchIndex, Suggestion, Visibility};
+pub use index::{Facets, Hit, IndexQuery, IndexResults, IndexState, SearchIndex, Visibility};
 
 /// Rows per INSERT statement (3 columns a row).
 const CHUNK: usize = 1_000;

@@ -5,7 +5,6 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use sheji_core::page::PageRequest;
 use sheji_service::search::{self, FacetView, SearchHit, SearchPage};
 
 use crate::AppState;
@@ -83,14 +82,9 @@ fn groups(chrome: &Chrome, hits: Vec<SearchHit>) -> Vec<Group> {
 }
 
 fn pager(chrome: &Chrome, page: &SearchPage) -> Pager {
+    // Only the reachable pages are offered, and the total is counted over those.
     let pages = page.pages();
-    // The pager reads a Page; only its numbers matter here.
-    let numbers = sheji_core::page::Page::<()>::new(
-        Vec::new(),
-        PageRequest::new(Some(page.page.min(pages)), Some(page.per_page)),
-        page.total.min(pages * page.per_page),
-    );
-    chrome.pager(&numbers)
+    chrome.pager_at(page.page.min(pages), pages, page.total.min(pages * page.per_page))
 }
 
 pub async fn page(
