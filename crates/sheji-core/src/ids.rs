@@ -37,4 +37,12 @@ typed_id!(
     AccountId,
     /// A record of the audit trail.
     AuditId,
+    /// An expert of the pool.
+    ExpertId,
+    /// A review campaign (评审批次).
+    CampaignId,
+    /// An item under review in a campaign.
+    ItemId,
+    /// A version of a rubric.
+    RubricId,
 );

@@ -13,6 +13,7 @@ pub mod import;
 pub mod page;
 pub mod reference;
 pub mod registry;
+pub mod review;
 pub mod search;
 pub mod totp;
 pub mod uscc;
