@@ -121,12 +121,22 @@ pub enum Permission {
     RecognitionReview,
     /// `library.decide`: admit to, return from and remove from the design-driven library.
     LibraryDecide,
+    /// `review.manage`: run review campaigns: the expert pool, rubrics, items, assignment,
+    /// closing, publicity and objections.
+    ReviewManage,
+    /// `review.score`: score the items assigned to one.
+    ReviewScore,
+    /// `review.override`: let an expert review an item despite a conflict (with a reason).
+    ReviewOverride,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 14] = [
         Self::LibraryDecide,
+        Self::ReviewManage,
+        Self::ReviewScore,
+        Self::ReviewOverride,
         Self::ReferenceEdit,
         Self::RegistryReadPrivate,
         Self::RegistryEdit,
@@ -153,6 +163,9 @@ impl Permission {
             Self::SettingsEdit => "settings.edit",
             Self::RecognitionReview => "recognition.review",
             Self::LibraryDecide => "library.decide",
+            Self::ReviewManage => "review.manage",
+            Self::ReviewScore => "review.score",
+            Self::ReviewOverride => "review.override",
         }
     }
 }
@@ -196,6 +209,11 @@ pub const GRANTS: &[(Role, Permission, Reach)] = &[
     (Role::Admin, Permission::RecognitionReview, Reach::All),
     (Role::Admin, Permission::LibraryDecide, Reach::All),
     (Role::HqStaff, Permission::LibraryDecide, Reach::All),
+    (Role::Admin, Permission::ReviewManage, Reach::All),
+    (Role::Admin, Permission::ReviewOverride, Reach::All),
+    (Role::CityOfficer, Permission::ReviewManage, Reach::All),
+    (Role::HqStaff, Permission::ReviewManage, Reach::All),
+    (Role::Expert, Permission::ReviewScore, Reach::Assigned),
     (Role::BranchStaff, Permission::LibraryDecide, Reach::Districts),
     (Role::CityOfficer, Permission::RegistryReadPrivate, Reach::All),
     (Role::CityOfficer, Permission::RegistryExport, Reach::All),

@@ -17,6 +17,7 @@ pub mod job;
 pub mod platform;
 mod recent;
 pub mod reference;
+pub mod review;
 pub mod registry;
 pub mod search;
 

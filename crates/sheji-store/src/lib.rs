@@ -15,6 +15,7 @@ pub mod library;
 pub mod migration;
 pub mod reference;
 pub mod registry;
+pub mod review;
 mod scope;
 pub mod search;
 pub mod testing;

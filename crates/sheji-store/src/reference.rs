@@ -455,3 +455,47 @@ pub async fn list_industry_division_codes(store: &Store) -> Result<Vec<String>, 
         .all(store.conn())
         .await?)
 }
+
+/// A specialty an expert or an item can have: a design-service category (`svc:CODE`) or a
+/// cluster (`cluster:ID`), with its name and group, in list order (a bounded list of ~60).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Specialty {
+    /// Stored code.
+    pub code: String,
+    /// Name shown.
+    pub name: String,
+    /// Group (the service category's group, or the cluster's tier name).
+    pub group: String,
+}
+
+/// Every specialty: service categories first, then clusters.
+pub async fn list_specialties(store: &Store) -> Result<Vec<Specialty>, StoreError> {
+    let mut out: Vec<Specialty> = service_category::Entity::find()
+        .order_by_asc(service_category::Column::SortOrder)
+        .all(store.conn())
+        .await?
+        .into_iter()
+        .map(|m| Specialty { code: format!("svc:{}", m.code), name: m.name, group: m.group_name })
+        .collect();
+    out.extend(
+        cluster::Entity::find()
+            .order_by_asc(cluster::Column::Tier)
+            .order_by_asc(cluster::Column::SortOrder)
+            .all(store.conn())
+            .await?
+            .into_iter()
+            .map(|m| Specialty { code: format!("cluster:{}", m.id), name: m.name, group: m.tier_name }),
+    );
+    Ok(out)
+}
+
+/// Professional title names in rank order (a bounded list of a few).
+pub async fn list_title_names(store: &Store) -> Result<Vec<String>, StoreError> {
+    Ok(title_level::Entity::find()
+        .select_only()
+        .column(title_level::Column::TitleName)
+        .order_by_asc(title_level::Column::Rank)
+        .into_tuple()
+        .all(store.conn())
+        .await?)
+}

@@ -433,3 +433,22 @@ pub async fn list_private_after(
         .await?;
     with_district_names(db, rows).await
 }
+
+/// Names of organizations by id (for lists that show who is behind a record), bounded by the
+/// ids asked for.
+pub async fn names(db: &impl Db, ids: &std::collections::BTreeSet<OrganizationId>) -> Result<HashMap<OrganizationId, String>, StoreError> {
+    let ids: Vec<i32> = ids.iter().map(|i| i.get()).collect();
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let rows: Vec<(i32, String)> = organization::Entity::find()
+            .select_only()
+            .column(organization::Column::Id)
+            .column(organization::Column::Name)
+            .filter(organization::Column::Id.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(db.conn())
+            .await?;
+        out.extend(rows.into_iter().map(|(i, n)| (OrganizationId(i), n)));
+    }
+    Ok(out)
+}

@@ -8,6 +8,7 @@ mod m20261127_000004_library;
 mod m20261127_000005_job;
 mod m20261127_000006_list_order;
 mod m20261127_000007_search;
+mod m20261127_000008_review;
 
 use std::collections::HashSet;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000005_job::Migration),
             Box::new(m20261127_000006_list_order::Migration),
             Box::new(m20261127_000007_search::Migration),
+            Box::new(m20261127_000008_review::Migration),
         ]
     }
 }

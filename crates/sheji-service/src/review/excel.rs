@@ -1,0 +1,136 @@
+//! Excel in and out of the review engine: items from a staff spreadsheet, score sheets and
+//! results to workbooks (staff, once scoring has closed).
+
+use std::collections::BTreeMap;
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use sheji_core::i18n::Lang;
+use sheji_core::identity::Principal;
+use sheji_core::ids::CampaignId;
+use sheji_core::page::PageRequest;
+
+use super::{ItemInput, specialties};
+use crate::{ServiceError, Services};
+
+fn xl(e: XlsxError) -> ServiceError {
+    ServiceError::Invalid { key: "import.unreadable", args: vec![("detail", e.to_string())] }
+}
+
+fn cell(row: &[Data], i: Option<usize>) -> String {
+    i.and_then(|i| row.get(i)).map(|d| d.to_string().trim().to_owned()).unwrap_or_default()
+}
+
+/// Reads items from the first sheet of an .xlsx: a header row with 名称 (or 标题), and
+/// optionally 统一社会信用代码, 专长 (names or codes separated by 、,;), 团队成员 (names
+/// separated likewise) and 评审对象编号. Specialties are matched by name.
+pub async fn read_items(services: &Services, bytes: Vec<u8>) -> Result<Vec<ItemInput>, ServiceError> {
+    let unreadable = |detail: String| ServiceError::Invalid { key: "import.unreadable", args: vec![("detail", detail)] };
+    let mut book: Xlsx<_> =
+        open_workbook_from_rs(Cursor::new(bytes)).map_err(|e: calamine::XlsxError| unreadable(e.to_string()))?;
+    let range = book
+        .worksheet_range_at(0)
+        .ok_or_else(|| unreadable("no sheet".to_owned()))?
+        .map_err(|e| unreadable(e.to_string()))?;
+    let mut rows = range.rows();
+    let header: Vec<String> = rows.next().map(|r| r.iter().map(|d| d.to_string().trim().to_owned()).collect()).unwrap_or_default();
+    let find = |names: &[&str]| header.iter().position(|h| names.iter().any(|n| h.contains(n)));
+    let title = find(&["名称", "标题", "title", "Title"]).ok_or(ServiceError::Invalid { key: "review.items_header", args: vec![] })?;
+    let org = find(&["信用代码", "USCC"]);
+    let spec = find(&["专长", "专业", "领域", "Specialt"]);
+    let team = find(&["团队", "成员", "Team"]);
+    let subject = find(&["对象编号", "Subject"]);
+    let by_name: BTreeMap<String, String> =
+        specialties(services).await?.into_iter().flat_map(|s| [(s.name.clone(), s.code.clone()), (s.code.clone(), s.code)]).collect();
+    let split = |s: &str| -> Vec<String> {
+        s.split(['、', ',', '，', ';', '；', '\n']).map(str::trim).filter(|x| !x.is_empty()).map(str::to_owned).collect()
+    };
+    let mut out = Vec::new();
+    for row in rows.take(5_000) {
+        let t = cell(row, Some(title));
+        if t.is_empty() && row.iter().all(|d| d.to_string().trim().is_empty()) {
+            continue;
+        }
+        let specialties = split(&cell(row, spec))
+            .into_iter()
+            .map(|s| by_name.get(&s).cloned().unwrap_or(s))
+            .collect();
+        out.push(ItemInput {
+            title: t,
+            organization: Some(cell(row, org)).filter(|s| !s.is_empty()),
+            specialties,
+            team: split(&cell(row, team)),
+            subject: Some(cell(row, subject)).filter(|s| !s.is_empty()),
+        });
+    }
+    Ok(out)
+}
+
+/// The workbook of a closed campaign: the results by rank, then every sheet with each
+/// criterion's score and comment.
+pub async fn workbook(services: &Services, caller: &Principal, id: CampaignId, lang: Lang) -> Result<Vec<u8>, ServiceError> {
+    let (c, rubric, sheets) = super::sheet::closed_sheets(services, caller, id).await?;
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let results = book.add_worksheet().set_name(lang.t("review.results")).map_err(xl)?;
+    let heads = ["review.rank", "review.item", "review.organization", "review.score", "review.grade", "review.sheets", "review.outliers"];
+    for (i, h) in heads.iter().enumerate() {
+        results.write_string_with_format(0, i as u16, lang.t(h), &bold).map_err(xl)?;
+    }
+    let mut row = 1u32;
+    let mut page = 1;
+    loop {
+        let p = super::sheet::results(services, caller, id, PageRequest::new(Some(page), Some(200))).await?;
+        for l in &p.items {
+            let rank = if l.result.tied { format!("{}=", l.result.rank) } else { l.result.rank.to_string() };
+            results.write_string(row, 0, rank).map_err(xl)?;
+            results.write_string(row, 1, &l.item.item.fields.title).map_err(xl)?;
+            results.write_string(row, 2, l.item.organization.as_deref().unwrap_or("")).map_err(xl)?;
+            if let Some(s) = l.result.score {
+                results.write_number(row, 3, s).map_err(xl)?;
+            }
+            results.write_string(row, 4, l.result.grade.as_deref().unwrap_or("")).map_err(xl)?;
+            results.write_number(row, 5, f64::from(l.result.sheets)).map_err(xl)?;
+            results.write_number(row, 6, f64::from(l.result.outliers)).map_err(xl)?;
+            row += 1;
+        }
+        if page >= p.page_count() {
+            break;
+        }
+        page += 1;
+    }
+    let ws = book.add_worksheet().set_name(lang.t("review.sheets")).map_err(xl)?;
+    let mut col = 0u16;
+    for h in ["review.item", "review.expert", "review.sheet_status"] {
+        ws.write_string_with_format(0, col, lang.t(h), &bold).map_err(xl)?;
+        col += 1;
+    }
+    for cr in &rubric.rubric.criteria {
+        ws.write_string_with_format(0, col, format!("{}（{}）", cr.name, cr.max_score), &bold).map_err(xl)?;
+        ws.write_string_with_format(0, col + 1, format!("{} · {}", cr.name, lang.t("review.comment")), &bold).map_err(xl)?;
+        col += 2;
+    }
+    ws.write_string_with_format(0, col, lang.t("review.total"), &bold).map_err(xl)?;
+    ws.write_string_with_format(0, col + 1, lang.t("review.comment"), &bold).map_err(xl)?;
+    for (r, (a, title, expert)) in sheets.iter().enumerate() {
+        let r = r as u32 + 1;
+        ws.write_string(r, 0, title).map_err(xl)?;
+        ws.write_string(r, 1, expert).map_err(xl)?;
+        ws.write_string(r, 2, lang.t(&format!("review.sheet.{}", a.sheet_status))).map_err(xl)?;
+        let mut col = 3u16;
+        for i in 0..rubric.rubric.criteria.len() {
+            if let Some(Some(s)) = a.scores.get(i) {
+                ws.write_number(r, col, *s).map_err(xl)?;
+            }
+            ws.write_string(r, col + 1, a.comments.get(i).map(String::as_str).unwrap_or("")).map_err(xl)?;
+            col += 2;
+        }
+        if let Some(t) = a.total {
+            ws.write_number(r, col, t).map_err(xl)?;
+        }
+        ws.write_string(r, col + 1, &a.comment).map_err(xl)?;
+    }
+    let _ = c;
+    book.save_to_buffer().map_err(xl)
+}

@@ -1,0 +1,255 @@
+//! Publicity (公示) and objections (异议): results on a public page for a number of working
+//! days by the administrator's calendar; anyone may object with name, contact and evidence;
+//! staff decide each objection with reasons; the final list goes out when the window has
+//! closed and no objection is open.
+
+use chrono::NaiveDate;
+use serde_json::json;
+use sheji_core::identity::{Permission, Principal};
+use sheji_core::ids::{CampaignId, ItemId};
+use sheji_core::page::{Page, PageRequest};
+use sheji_core::review::{self as core, CampaignAction, CampaignStatus};
+use sheji_store::review::{self as store, CalendarDay, Objection};
+
+use super::{clip, load_campaign, require, today};
+use crate::audit::{self, Actor, Change};
+use crate::{FieldError, ServiceError, Services};
+
+/// Publishes closed results for the campaign's number of working days (staff).
+pub async fn publish(
+    services: &Services,
+    caller: &Principal,
+    id: CampaignId,
+    ip: &str,
+) -> Result<(NaiveDate, NaiveDate), ServiceError> {
+    require(services, caller, Permission::ReviewManage)?;
+    let c = load_campaign(services, id).await?;
+    let to = core::transition(c.status, CampaignAction::Publish)
+        .map_err(|_| ServiceError::Conflict { key: "review.not_closed" })?;
+    let today = today(services);
+    let calendar = store::work_calendar(services.store(), today).await?;
+    let (first, last) =
+        calendar.window(today, c.fields.publicity_days).ok_or(ServiceError::Conflict { key: "review.no_window" })?;
+    let now = services.now();
+    let tx = services.store().begin().await?;
+    if !store::set_campaign_status(&tx, id, c.status, to, now).await? {
+        return Err(ServiceError::Conflict { key: "review.changed_meanwhile" });
+    }
+    store::set_publicity(&tx, id, today, last).await?;
+    let change = Change {
+        action: "review.publish",
+        target_type: "review_campaign",
+        target_id: id.to_string(),
+        before: json!({"status": c.status.code()}),
+        after: json!({"status": to.code(), "from": first, "until": last, "working_days": c.fields.publicity_days}),
+    };
+    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
+    tx.commit().await?;
+    Ok((first, last))
+}
+
+/// Whether objections are accepted today.
+pub fn window_open(c: &store::Campaign, today: NaiveDate) -> bool {
+    c.status == CampaignStatus::Publicity && c.publicity.is_some_and(|(from, last)| from <= today && today <= last)
+}
+
+/// Anyone raises an objection during the window: name, contact and evidence are required
+/// (no anonymous objections). The contact is stored encrypted.
+pub async fn object(
+    services: &Services,
+    id: CampaignId,
+    item: Option<ItemId>,
+    name: &str,
+    contact: &str,
+    evidence: &str,
+    ip: &str,
+) -> Result<i32, ServiceError> {
+    let c = load_campaign(services, id).await?;
+    if !matches!(c.status, CampaignStatus::Publicity | CampaignStatus::Final) {
+        return Err(ServiceError::NotFound { key: "review.no_campaign" });
+    }
+    if !window_open(&c, today(services)) {
+        return Err(ServiceError::Conflict { key: "review.window_closed" });
+    }
+    if let Some(item) = item {
+        super::load_item(services, id, item).await?;
+    }
+    let (name, contact, evidence) = (clip(name, 100), clip(contact, 100), clip(evidence, 10_000));
+    let mut errors = Vec::new();
+    if name.is_empty() {
+        errors.push(FieldError::new("name", "review.objection_name"));
+    }
+    if contact.chars().filter(char::is_ascii_digit).count() < 7 && !contact.contains('@') {
+        errors.push(FieldError::new("contact", "review.objection_contact"));
+    }
+    if evidence.chars().count() < 10 {
+        errors.push(FieldError::new("evidence", "review.objection_evidence"));
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::Fields(errors));
+    }
+    let contact_enc = services.secrets().encrypt(&contact).map_err(ServiceError::internal)?;
+    let now = services.now();
+    let tx = services.store().begin().await?;
+    let oid = store::insert_objection(&tx, id, item, &name, &contact_enc, &evidence, now).await?;
+    let change = Change {
+        action: "review.objection_raise",
+        target_type: "review_objection",
+        target_id: oid.to_string(),
+        before: serde_json::Value::Null,
+        after: json!({"campaign": id, "item": item, "name": name, "contact": sheji_core::identity::mask_phone(&contact)}),
+    };
+    audit::record(&tx, now, &Actor::anonymous(ip), change).await?;
+    tx.commit().await?;
+    Ok(oid)
+}
+
+/// An objection as staff see it: the contact in clear.
+#[derive(Debug, Clone)]
+pub struct ObjectionView {
+    /// The record.
+    pub objection: Objection,
+    /// Contact in clear.
+    pub contact: String,
+    /// Title of the item objected to.
+    pub item_title: Option<String>,
+}
+
+/// A campaign's objections (staff only: objectors' identities are not public).
+pub async fn objections(
+    services: &Services,
+    caller: &Principal,
+    id: CampaignId,
+    page: PageRequest,
+) -> Result<Page<ObjectionView>, ServiceError> {
+    require(services, caller, Permission::ReviewManage)?;
+    load_campaign(services, id).await?;
+    let p = store::list_objections(services.store(), id, page).await?;
+    let items = store::items_by_id(services.store(), &p.items.iter().filter_map(|o| o.item).collect()).await?;
+    let mut out = Vec::with_capacity(p.items.len());
+    for o in p.items {
+        let contact = services.secrets().decrypt(&o.contact_enc).map_err(ServiceError::internal)?;
+        let item_title = o.item.and_then(|i| items.get(&i)).map(|i| i.fields.title.clone());
+        out.push(ObjectionView { objection: o, contact, item_title });
+    }
+    Ok(Page::new(out, page, p.total))
+}
+
+/// Decides an objection with written reasons (staff).
+pub async fn resolve(
+    services: &Services,
+    caller: &Principal,
+    objection: i32,
+    accept: bool,
+    resolution: &str,
+    ip: &str,
+) -> Result<(), ServiceError> {
+    require(services, caller, Permission::ReviewManage)?;
+    let o = store::get_objection(services.store(), objection)
+        .await?
+        .ok_or(ServiceError::NotFound { key: "review.no_objection" })?;
+    let resolution = clip(resolution, 5_000);
+    if resolution.is_empty() {
+        return Err(ServiceError::Fields(vec![FieldError::new("resolution", "review.reason_required")]));
+    }
+    let status = if accept { "accepted" } else { "rejected" };
+    let now = services.now();
+    let tx = services.store().begin().await?;
+    if !store::resolve_objection(&tx, objection, status, &resolution, &caller.username, now).await? {
+        return Err(ServiceError::Conflict { key: "review.objection_decided" });
+    }
+    let change = Change {
+        action: "review.objection_resolve",
+        target_type: "review_objection",
+        target_id: objection.to_string(),
+        before: json!({"status": o.status}),
+        after: json!({"status": status, "resolution": resolution}),
+    };
+    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Publishes the final list: only after the window has closed and with no objection open
+/// (staff).
+pub async fn finalize(services: &Services, caller: &Principal, id: CampaignId, ip: &str) -> Result<(), ServiceError> {
+    require(services, caller, Permission::ReviewManage)?;
+    let c = load_campaign(services, id).await?;
+    let to = core::transition(c.status, CampaignAction::Finalize)
+        .map_err(|_| ServiceError::Conflict { key: "review.not_publicity" })?;
+    if c.publicity.is_some_and(|(_, last)| today(services) <= last) {
+        return Err(ServiceError::Conflict { key: "review.window_running" });
+    }
+    if store::open_objections(services.store(), id).await? > 0 {
+        return Err(ServiceError::Conflict { key: "review.objections_open" });
+    }
+    let now = services.now();
+    let tx = services.store().begin().await?;
+    if !store::set_campaign_status(&tx, id, c.status, to, now).await? {
+        return Err(ServiceError::Conflict { key: "review.changed_meanwhile" });
+    }
+    let change = Change {
+        action: "review.finalize",
+        target_type: "review_campaign",
+        target_id: id.to_string(),
+        before: json!({"status": c.status.code()}),
+        after: json!({"status": to.code()}),
+    };
+    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Campaigns on public notice or published, newest first (anyone).
+pub async fn public_campaigns(services: &Services, page: PageRequest) -> Result<Page<store::Campaign>, ServiceError> {
+    Ok(store::list_campaigns(services.store(), &[CampaignStatus::Publicity, CampaignStatus::Final], page).await?)
+}
+
+/// The calendar from a year ago on (administrators).
+pub async fn calendar(services: &Services, caller: &Principal) -> Result<Vec<CalendarDay>, ServiceError> {
+    require(services, caller, Permission::SettingsEdit)?;
+    let from = today(services) - chrono::Duration::days(366);
+    Ok(store::calendar_days(services.store(), from, 1_000).await?)
+}
+
+/// Sets a holiday or a weekend working day (administrators).
+pub async fn set_day(services: &Services, caller: &Principal, day: CalendarDay, ip: &str) -> Result<(), ServiceError> {
+    require(services, caller, Permission::SettingsEdit)?;
+    let day = CalendarDay { name: clip(&day.name, 100), ..day };
+    if day.name.is_empty() {
+        return Err(ServiceError::Fields(vec![FieldError::new("name", "review.name_required")]));
+    }
+    let now = services.now();
+    let tx = services.store().begin().await?;
+    store::put_calendar_day(&tx, &day).await?;
+    let change = Change {
+        action: "settings.calendar_set",
+        target_type: "calendar",
+        target_id: day.day.to_string(),
+        before: serde_json::Value::Null,
+        after: json!({"day": day.day, "workday": day.workday, "name": day.name}),
+    };
+    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Removes a day from the calendar (administrators).
+pub async fn delete_day(services: &Services, caller: &Principal, day: NaiveDate, ip: &str) -> Result<(), ServiceError> {
+    require(services, caller, Permission::SettingsEdit)?;
+    let now = services.now();
+    let tx = services.store().begin().await?;
+    if !store::delete_calendar_day(&tx, day).await? {
+        return Err(ServiceError::NotFound { key: "review.no_day" });
+    }
+    let change = Change {
+        action: "settings.calendar_delete",
+        target_type: "calendar",
+        target_id: day.to_string(),
+        before: json!({"day": day}),
+        after: serde_json::Value::Null,
+    };
+    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
+    tx.commit().await?;
+    Ok(())
+}
