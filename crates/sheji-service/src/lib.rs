@@ -17,8 +17,8 @@ pub mod job;
 pub mod platform;
 mod recent;
 pub mod reference;
-pub mod review;
 pub mod registry;
+pub mod review;
 pub mod search;
 
 use std::sync::Arc;

@@ -436,7 +436,10 @@ pub async fn list_private_after(
 
 /// Names of organizations by id (for lists that show who is behind a record), bounded by the
 /// ids asked for.
-pub async fn names(db: &impl Db, ids: &std::collections::BTreeSet<OrganizationId>) -> Result<HashMap<OrganizationId, String>, StoreError> {
+pub async fn names(
+    db: &impl Db,
+    ids: &std::collections::BTreeSet<OrganizationId>,
+) -> Result<HashMap<OrganizationId, String>, StoreError> {
     let ids: Vec<i32> = ids.iter().map(|i| i.get()).collect();
     let mut out = HashMap::new();
     for chunk in ids.chunks(500) {

@@ -145,7 +145,10 @@ pub async fn update_expert(
         .exec(tx.conn())
         .await?;
     }
-    expert_specialty::Entity::delete_many().filter(expert_specialty::Column::ExpertId.eq(id.get())).exec(tx.conn()).await?;
+    expert_specialty::Entity::delete_many()
+        .filter(expert_specialty::Column::ExpertId.eq(id.get()))
+        .exec(tx.conn())
+        .await?;
     expert_availability::Entity::delete_many()
         .filter(expert_availability::Column::ExpertId.eq(id.get()))
         .exec(tx.conn())
@@ -505,8 +508,12 @@ pub async fn list_campaigns(
         q = q.filter(review_campaign::Column::Status.is_in(statuses.iter().map(|s| s.code())));
     }
     let total = q.clone().count(db.conn()).await?;
-    let rows =
-        q.order_by_desc(review_campaign::Column::Id).offset(page.offset()).limit(page.per_page()).all(db.conn()).await?;
+    let rows = q
+        .order_by_desc(review_campaign::Column::Id)
+        .offset(page.offset())
+        .limit(page.per_page())
+        .all(db.conn())
+        .await?;
     Ok(Page::new(rows.into_iter().map(to_campaign).collect::<Result<_, _>>()?, page, total))
 }
 
@@ -629,7 +636,8 @@ pub async fn get_item(db: &impl Db, id: ItemId) -> Result<Option<Item>, StoreErr
 pub async fn list_items(db: &impl Db, campaign: CampaignId, page: PageRequest) -> Result<Page<Item>, StoreError> {
     let q = review_item::Entity::find().filter(review_item::Column::CampaignId.eq(campaign.get()));
     let total = q.clone().count(db.conn()).await?;
-    let rows = q.order_by_asc(review_item::Column::Id).offset(page.offset()).limit(page.per_page()).all(db.conn()).await?;
+    let rows =
+        q.order_by_asc(review_item::Column::Id).offset(page.offset()).limit(page.per_page()).all(db.conn()).await?;
     Ok(Page::new(rows.into_iter().map(to_item).collect(), page, total))
 }
 
@@ -1038,7 +1046,13 @@ pub async fn save_sheet(
 }
 
 /// Ends an active assignment (declined or swapped); false if it was not active.
-pub async fn end_assignment(tx: &Tx, id: i32, status: &str, reason: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+pub async fn end_assignment(
+    tx: &Tx,
+    id: i32,
+    status: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
     let r = review_assignment::Entity::update_many()
         .col_expr(review_assignment::Column::Status, Expr::value(status))
         .col_expr(review_assignment::Column::StatusReason, Expr::value(reason.to_owned()))
@@ -1143,7 +1157,9 @@ pub async fn items_by_id(db: &impl Db, ids: &BTreeSet<ItemId>) -> Result<BTreeMa
     let ids: Vec<i32> = ids.iter().map(|i| i.get()).collect();
     let mut out = BTreeMap::new();
     for chunk in ids.chunks(500) {
-        for m in review_item::Entity::find().filter(review_item::Column::Id.is_in(chunk.to_vec())).all(db.conn()).await? {
+        for m in
+            review_item::Entity::find().filter(review_item::Column::Id.is_in(chunk.to_vec())).all(db.conn()).await?
+        {
             let item = to_item(m);
             out.insert(item.id, item);
         }
@@ -1235,8 +1251,12 @@ pub async fn list_objections(
 ) -> Result<Page<Objection>, StoreError> {
     let q = review_objection::Entity::find().filter(review_objection::Column::CampaignId.eq(campaign.get()));
     let total = q.clone().count(db.conn()).await?;
-    let rows =
-        q.order_by_asc(review_objection::Column::Id).offset(page.offset()).limit(page.per_page()).all(db.conn()).await?;
+    let rows = q
+        .order_by_asc(review_objection::Column::Id)
+        .offset(page.offset())
+        .limit(page.per_page())
+        .all(db.conn())
+        .await?;
     Ok(Page::new(rows.into_iter().map(to_objection).collect(), page, total))
 }
 

@@ -34,7 +34,7 @@ pub struct NavGroup {
 }
 
 /// One step of the breadcrumb trail.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Crumb {
     /// Visible label.
     pub label: String,
@@ -43,7 +43,7 @@ pub struct Crumb {
 }
 
 /// What the shared layout needs to draw a page.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Chrome {
     /// The page's language.
     pub lang: Lang,
@@ -76,6 +76,16 @@ const NAV: &[(&str, &[NavEntry])] = &[
             ("/admin/library/applications", "nav.applications", Some(Permission::LibraryDecide)),
         ],
     ),
+    (
+        "nav.review",
+        &[
+            ("/admin/reviews", "nav.reviews", Some(Permission::ReviewManage)),
+            ("/admin/experts", "nav.experts", Some(Permission::ReviewManage)),
+            ("/admin/rubrics", "nav.rubrics", Some(Permission::ReviewManage)),
+            ("/reviews", "nav.my_reviews", Some(Permission::ReviewScore)),
+            ("/publicity", "nav.publicity", None),
+        ],
+    ),
     ("nav.reference", &[("/districts", "nav.districts", None), ("/clusters", "nav.clusters", None)]),
     (
         "nav.system",
@@ -83,6 +93,7 @@ const NAV: &[(&str, &[NavEntry])] = &[
             ("/admin/accounts", "nav.accounts", Some(Permission::AccountRead)),
             ("/admin/audit", "nav.audit", Some(Permission::AuditRead)),
             ("/admin/settings", "nav.settings", Some(Permission::SettingsEdit)),
+            ("/admin/calendar", "nav.calendar", Some(Permission::SettingsEdit)),
         ],
     ),
     ("", &[("/api/docs", "nav.api", None)]),

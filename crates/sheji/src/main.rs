@@ -119,6 +119,23 @@ enum Command {
         #[command(subcommand)]
         action: SearchAction,
     },
+    /// Check the record of an expert review.
+    Review {
+        #[command(subcommand)]
+        action: ReviewAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ReviewAction {
+    /// Reruns a campaign's deployed assignment from its stored pool, constraints and seed and
+    /// compares it byte for byte with what was deployed; exits with status 1 if they differ.
+    Replay {
+        /// The campaign's number.
+        campaign: i32,
+        #[command(flatten)]
+        db: DbArg,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -337,6 +354,29 @@ async fn run(command: Command, settings: Settings, lang: Lang) -> anyhow::Result
             };
             println!("{}", reindexed(lang, &rebuilt));
             services.close().await?;
+        }
+        Command::Review { action: ReviewAction::Replay { campaign, db } } => {
+            let (services, _, _) = open(&settings, db, lang).await?;
+            let replay = sheji_service::review::assign::replay(&services, sheji_core::ids::CampaignId(campaign))
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message(lang)))?;
+            services.close().await?;
+            let seed = replay.seed.map(|s| s.to_string()).unwrap_or_else(|| "—".to_owned());
+            let args = [
+                ("campaign", campaign.to_string()),
+                ("mode", replay.mode.clone()),
+                ("seed", seed),
+                ("pairs", replay.pairs.to_string()),
+                ("stored", replay.stored.clone()),
+                ("replayed", replay.replayed.clone()),
+            ];
+            let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            if replay.identical() {
+                println!("{}", lang.tf("cli.replay_identical", &args));
+            } else {
+                eprintln!("{}", lang.tf("cli.replay_differs", &args));
+                std::process::exit(1);
+            }
         }
         Command::Gen { scale, seed, db } => {
             if !(scale > 0.0 && scale <= 1000.0) {

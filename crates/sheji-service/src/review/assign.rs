@@ -288,8 +288,13 @@ async fn plan_for(
         .iter()
         .map(|i| Slot { item: i.id, specialties: i.fields.specialties.clone(), need: c.fields.reviewers_per_item })
         .collect();
-    let prepared =
-        core::prepare(&slots, &candidates(c, &pool, &BTreeMap::new()), &blocked, &BTreeSet::new(), c.fields.require_match);
+    let prepared = core::prepare(
+        &slots,
+        &candidates(c, &pool, &BTreeMap::new()),
+        &blocked,
+        &BTreeSet::new(),
+        c.fields.require_match,
+    );
     let a = solve(&prepared, mode, seed);
     Ok((explain(&prepared, &a, &items, &pool, mode, seed, blocked.len()), a))
 }
@@ -412,10 +417,8 @@ pub async fn deploy(
     let deployment = Deployment {
         mode: mode.code().to_owned(),
         seed: plan.seed.map(|s| s as i64),
-        pool: serde_json::to_string(&plan.prepared).map_err(|e| sheji_store::StoreError::Corrupt {
-            what: "assignment pool".into(),
-            detail: e.to_string(),
-        })?,
+        pool: serde_json::to_string(&plan.prepared)
+            .map_err(|e| sheji_store::StoreError::Corrupt { what: "assignment pool".into(), detail: e.to_string() })?,
         digest: digest(&a),
     };
     store::set_deployment(&tx, id, &deployment).await?;
@@ -463,8 +466,10 @@ pub async fn replay(services: &Services, id: CampaignId) -> Result<Replay, Servi
     let d = c.deployment.ok_or(ServiceError::Conflict { key: "review.not_deployed" })?;
     let prepared: Prepared = serde_json::from_str(&d.pool)
         .map_err(|e| sheji_store::StoreError::Corrupt { what: format!("campaign {id} pool"), detail: e.to_string() })?;
-    let mode = Mode::parse(&d.mode)
-        .ok_or_else(|| sheji_store::StoreError::Corrupt { what: format!("campaign {id} mode"), detail: d.mode.clone() })?;
+    let mode = Mode::parse(&d.mode).ok_or_else(|| sheji_store::StoreError::Corrupt {
+        what: format!("campaign {id} mode"),
+        detail: d.mode.clone(),
+    })?;
     let seed = d.seed.map(|s| s as u64);
     let a = solve(&prepared, mode, seed.unwrap_or(0));
     Ok(Replay { mode: d.mode, seed, pairs: a.pairs.len(), stored: d.digest, replayed: digest(&a) })

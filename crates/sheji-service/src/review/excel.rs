@@ -26,7 +26,8 @@ fn cell(row: &[Data], i: Option<usize>) -> String {
 /// optionally 统一社会信用代码, 专长 (names or codes separated by 、,;), 团队成员 (names
 /// separated likewise) and 评审对象编号. Specialties are matched by name.
 pub async fn read_items(services: &Services, bytes: Vec<u8>) -> Result<Vec<ItemInput>, ServiceError> {
-    let unreadable = |detail: String| ServiceError::Invalid { key: "import.unreadable", args: vec![("detail", detail)] };
+    let unreadable =
+        |detail: String| ServiceError::Invalid { key: "import.unreadable", args: vec![("detail", detail)] };
     let mut book: Xlsx<_> =
         open_workbook_from_rs(Cursor::new(bytes)).map_err(|e: calamine::XlsxError| unreadable(e.to_string()))?;
     let range = book
@@ -34,17 +35,26 @@ pub async fn read_items(services: &Services, bytes: Vec<u8>) -> Result<Vec<ItemI
         .ok_or_else(|| unreadable("no sheet".to_owned()))?
         .map_err(|e| unreadable(e.to_string()))?;
     let mut rows = range.rows();
-    let header: Vec<String> = rows.next().map(|r| r.iter().map(|d| d.to_string().trim().to_owned()).collect()).unwrap_or_default();
+    let header: Vec<String> =
+        rows.next().map(|r| r.iter().map(|d| d.to_string().trim().to_owned()).collect()).unwrap_or_default();
     let find = |names: &[&str]| header.iter().position(|h| names.iter().any(|n| h.contains(n)));
-    let title = find(&["名称", "标题", "title", "Title"]).ok_or(ServiceError::Invalid { key: "review.items_header", args: vec![] })?;
+    let title = find(&["名称", "标题", "title", "Title"])
+        .ok_or(ServiceError::Invalid { key: "review.items_header", args: vec![] })?;
     let org = find(&["信用代码", "USCC"]);
     let spec = find(&["专长", "专业", "领域", "Specialt"]);
     let team = find(&["团队", "成员", "Team"]);
     let subject = find(&["对象编号", "Subject"]);
-    let by_name: BTreeMap<String, String> =
-        specialties(services).await?.into_iter().flat_map(|s| [(s.name.clone(), s.code.clone()), (s.code.clone(), s.code)]).collect();
+    let by_name: BTreeMap<String, String> = specialties(services)
+        .await?
+        .into_iter()
+        .flat_map(|s| [(s.name.clone(), s.code.clone()), (s.code.clone(), s.code)])
+        .collect();
     let split = |s: &str| -> Vec<String> {
-        s.split(['、', ',', '，', ';', '；', '\n']).map(str::trim).filter(|x| !x.is_empty()).map(str::to_owned).collect()
+        s.split(['、', ',', '，', ';', '；', '\n'])
+            .map(str::trim)
+            .filter(|x| !x.is_empty())
+            .map(str::to_owned)
+            .collect()
     };
     let mut out = Vec::new();
     for row in rows.take(5_000) {
@@ -52,10 +62,7 @@ pub async fn read_items(services: &Services, bytes: Vec<u8>) -> Result<Vec<ItemI
         if t.is_empty() && row.iter().all(|d| d.to_string().trim().is_empty()) {
             continue;
         }
-        let specialties = split(&cell(row, spec))
-            .into_iter()
-            .map(|s| by_name.get(&s).cloned().unwrap_or(s))
-            .collect();
+        let specialties = split(&cell(row, spec)).into_iter().map(|s| by_name.get(&s).cloned().unwrap_or(s)).collect();
         out.push(ItemInput {
             title: t,
             organization: Some(cell(row, org)).filter(|s| !s.is_empty()),
@@ -69,12 +76,25 @@ pub async fn read_items(services: &Services, bytes: Vec<u8>) -> Result<Vec<ItemI
 
 /// The workbook of a closed campaign: the results by rank, then every sheet with each
 /// criterion's score and comment.
-pub async fn workbook(services: &Services, caller: &Principal, id: CampaignId, lang: Lang) -> Result<Vec<u8>, ServiceError> {
+pub async fn workbook(
+    services: &Services,
+    caller: &Principal,
+    id: CampaignId,
+    lang: Lang,
+) -> Result<Vec<u8>, ServiceError> {
     let (c, rubric, sheets) = super::sheet::closed_sheets(services, caller, id).await?;
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
     let results = book.add_worksheet().set_name(lang.t("review.results")).map_err(xl)?;
-    let heads = ["review.rank", "review.item", "review.organization", "review.score", "review.grade", "review.sheets", "review.outliers"];
+    let heads = [
+        "review.rank",
+        "review.item",
+        "review.organization",
+        "review.score",
+        "review.grade",
+        "review.sheets",
+        "review.outliers",
+    ];
     for (i, h) in heads.iter().enumerate() {
         results.write_string_with_format(0, i as u16, lang.t(h), &bold).map_err(xl)?;
     }
@@ -108,7 +128,8 @@ pub async fn workbook(services: &Services, caller: &Principal, id: CampaignId, l
     }
     for cr in &rubric.rubric.criteria {
         ws.write_string_with_format(0, col, format!("{}（{}）", cr.name, cr.max_score), &bold).map_err(xl)?;
-        ws.write_string_with_format(0, col + 1, format!("{} · {}", cr.name, lang.t("review.comment")), &bold).map_err(xl)?;
+        ws.write_string_with_format(0, col + 1, format!("{} · {}", cr.name, lang.t("review.comment")), &bold)
+            .map_err(xl)?;
         col += 2;
     }
     ws.write_string_with_format(0, col, lang.t("review.total"), &bold).map_err(xl)?;

@@ -9,6 +9,11 @@ pub mod excel;
 pub mod publicity;
 pub mod sheet;
 
+pub use sheji_store::review::{
+    Assignment, CalendarDay, Campaign, CampaignFields, Expert, ExpertFields, Item, ItemFields, Objection, ResultRow,
+    RubricVersion,
+};
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
@@ -20,7 +25,7 @@ use sheji_core::review::CampaignStatus;
 use sheji_core::review::score::{Rubric, Threshold};
 use sheji_core::uscc::Uscc;
 use sheji_store::reference::Specialty;
-use sheji_store::review::{self as store, Campaign, CampaignFields, Expert, ExpertFields, Item, ItemFields, RubricVersion};
+use sheji_store::review as store;
 
 use crate::audit::{self, Actor, Change};
 use crate::{FieldError, ServiceError, Services};
@@ -194,7 +199,8 @@ pub async fn update_expert(
     ip: &str,
 ) -> Result<(), ServiceError> {
     require(services, caller, Permission::ReviewManage)?;
-    let before = store::get_expert(services.store(), id).await?.ok_or(ServiceError::NotFound { key: "review.no_expert" })?;
+    let before =
+        store::get_expert(services.store(), id).await?.ok_or(ServiceError::NotFound { key: "review.no_expert" })?;
     let fields = expert_fields(services, input).await?;
     if fields == before.fields {
         return Ok(());
@@ -315,7 +321,11 @@ pub async fn save_rubric(
 }
 
 /// A page of rubric versions (staff).
-pub async fn rubrics(services: &Services, caller: &Principal, page: PageRequest) -> Result<Page<RubricVersion>, ServiceError> {
+pub async fn rubrics(
+    services: &Services,
+    caller: &Principal,
+    page: PageRequest,
+) -> Result<Page<RubricVersion>, ServiceError> {
     require(services, caller, Permission::ReviewManage)?;
     Ok(store::list_rubrics(services.store(), page).await?)
 }
@@ -397,7 +407,11 @@ fn campaign_json(f: &CampaignFields) -> serde_json::Value {
 }
 
 /// A page of campaigns (staff).
-pub async fn campaigns(services: &Services, caller: &Principal, page: PageRequest) -> Result<Page<Campaign>, ServiceError> {
+pub async fn campaigns(
+    services: &Services,
+    caller: &Principal,
+    page: PageRequest,
+) -> Result<Page<Campaign>, ServiceError> {
     require(services, caller, Permission::ReviewManage)?;
     Ok(store::list_campaigns(services.store(), &[], page).await?)
 }
@@ -407,10 +421,16 @@ pub(crate) async fn load_campaign(services: &Services, id: CampaignId) -> Result
 }
 
 /// One campaign with its frozen rubric (staff).
-pub async fn campaign(services: &Services, caller: &Principal, id: CampaignId) -> Result<(Campaign, RubricVersion), ServiceError> {
+pub async fn campaign(
+    services: &Services,
+    caller: &Principal,
+    id: CampaignId,
+) -> Result<(Campaign, RubricVersion), ServiceError> {
     require(services, caller, Permission::ReviewManage)?;
     let c = load_campaign(services, id).await?;
-    let r = store::get_rubric(services.store(), c.fields.rubric).await?.ok_or(ServiceError::NotFound { key: "review.no_rubric" })?;
+    let r = store::get_rubric(services.store(), c.fields.rubric)
+        .await?
+        .ok_or(ServiceError::NotFound { key: "review.no_rubric" })?;
     Ok((c, r))
 }
 
@@ -493,10 +513,8 @@ pub async fn add_items(
             return Err(ServiceError::Fields(errors.drain(..).map(|(_, e)| e).collect()));
         }
         Err(errors) => {
-            let list: Vec<String> = errors
-                .iter()
-                .map(|(row, e)| format!("{row}:{}", e.message(sheji_core::i18n::Lang::Zh)))
-                .collect();
+            let list: Vec<String> =
+                errors.iter().map(|(row, e)| format!("{row}:{}", e.message(sheji_core::i18n::Lang::Zh))).collect();
             return Err(ServiceError::Invalid { key: "review.items_invalid", args: vec![("list", list.join("；"))] });
         }
     };
@@ -537,7 +555,12 @@ pub(crate) async fn item_rows(services: &Services, items: Vec<Item>) -> Result<V
 }
 
 /// A page of a campaign's items (staff).
-pub async fn items(services: &Services, caller: &Principal, id: CampaignId, page: PageRequest) -> Result<Page<ItemRow>, ServiceError> {
+pub async fn items(
+    services: &Services,
+    caller: &Principal,
+    id: CampaignId,
+    page: PageRequest,
+) -> Result<Page<ItemRow>, ServiceError> {
     require(services, caller, Permission::ReviewManage)?;
     load_campaign(services, id).await?;
     let p = store::list_items(services.store(), id, page).await?;
@@ -572,4 +595,45 @@ pub(crate) async fn load_item(services: &Services, campaign: CampaignId, item: I
         .await?
         .filter(|i| i.campaign == campaign)
         .ok_or(ServiceError::NotFound { key: "review.no_item" })
+}
+
+/// Names of experts by id (staff).
+pub async fn expert_names(
+    services: &Services,
+    caller: &Principal,
+    ids: BTreeSet<ExpertId>,
+) -> Result<BTreeMap<ExpertId, String>, ServiceError> {
+    require(services, caller, Permission::ReviewManage)?;
+    Ok(store::experts_by_id(services.store(), &ids).await?.into_iter().map(|(id, e)| (id, e.fields.name)).collect())
+}
+
+/// Names of organizations by id (public: names are public fields).
+pub async fn organization_names(
+    services: &Services,
+    ids: BTreeSet<OrganizationId>,
+) -> Result<BTreeMap<OrganizationId, String>, ServiceError> {
+    Ok(sheji_store::registry::names(services.store(), &ids).await?.into_iter().collect())
+}
+
+/// Active, unsubmitted assignments of a campaign: (assignment, item title, expert name), for
+/// the swap form (staff).
+pub async fn open_assignments(
+    services: &Services,
+    caller: &Principal,
+    id: CampaignId,
+) -> Result<Vec<(i32, String, String)>, ServiceError> {
+    require(services, caller, Permission::ReviewManage)?;
+    let all = store::campaign_assignments(services.store(), id).await?;
+    let open: Vec<store::Assignment> =
+        all.into_iter().filter(|a| a.status == store::STATUS_ACTIVE && a.sheet_status == store::SHEET_DRAFT).collect();
+    let experts = store::experts_by_id(services.store(), &open.iter().map(|a| a.expert).collect()).await?;
+    let items = store::items_by_id(services.store(), &open.iter().map(|a| a.item).collect()).await?;
+    Ok(open
+        .into_iter()
+        .map(|a| {
+            let title = items.get(&a.item).map(|i| i.fields.title.clone()).unwrap_or_default();
+            let name = experts.get(&a.expert).map(|e| e.fields.name.clone()).unwrap_or_default();
+            (a.id, title, name)
+        })
+        .collect())
 }

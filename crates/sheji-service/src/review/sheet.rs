@@ -83,7 +83,11 @@ pub(crate) async fn reviews_of(
 }
 
 /// The caller's own assignments (experts).
-pub async fn my_reviews(services: &Services, caller: &Principal, page: PageRequest) -> Result<Page<MyReview>, ServiceError> {
+pub async fn my_reviews(
+    services: &Services,
+    caller: &Principal,
+    page: PageRequest,
+) -> Result<Page<MyReview>, ServiceError> {
     let me = caller_expert(services, caller).await?;
     reviews_of(services, me.id, page).await
 }
@@ -110,7 +114,8 @@ pub async fn sheet(services: &Services, caller: &Principal, id: i32) -> Result<S
         .await?
         .ok_or(ServiceError::NotFound { key: "review.no_rubric" })?;
     let item = super::load_item(services, c.id, a.item).await?;
-    let mut row = item_rows(services, vec![item]).await?.pop().ok_or(ServiceError::NotFound { key: "review.no_item" })?;
+    let mut row =
+        item_rows(services, vec![item]).await?.pop().ok_or(ServiceError::NotFound { key: "review.no_item" })?;
     if c.fields.blind {
         row.organization = None;
         row.item.fields.organization = None;
@@ -325,8 +330,7 @@ pub(crate) fn compute(c: &Campaign, items: &[ItemId], all: &[Assignment]) -> Vec
             list.push(t);
         }
     }
-    let scores: Vec<(ItemId, Option<f64>)> =
-        totals.iter().map(|(i, t)| (*i, c.fields.aggregation.apply(t))).collect();
+    let scores: Vec<(ItemId, Option<f64>)> = totals.iter().map(|(i, t)| (*i, c.fields.aggregation.apply(t))).collect();
     score::rank(&scores, &c.fields.thresholds)
         .into_iter()
         .map(|r| {
@@ -471,8 +475,9 @@ pub(crate) async fn closed_sheets(
     if matches!(c.status, CampaignStatus::Draft | CampaignStatus::Scoring) {
         return Err(ServiceError::Conflict { key: "review.not_closed" });
     }
-    let rubric =
-        store::get_rubric(services.store(), c.fields.rubric).await?.ok_or(ServiceError::NotFound { key: "review.no_rubric" })?;
+    let rubric = store::get_rubric(services.store(), c.fields.rubric)
+        .await?
+        .ok_or(ServiceError::NotFound { key: "review.no_rubric" })?;
     let all = store::campaign_assignments(services.store(), id).await?;
     let sheets: Vec<Assignment> = all.into_iter().filter(|a| a.status == store::STATUS_ACTIVE).collect();
     let experts = store::experts_by_id(services.store(), &sheets.iter().map(|a| a.expert).collect()).await?;

@@ -261,12 +261,7 @@ impl MigrationTrait for Migration {
         ))
         .await?;
         m.create_index(
-            Index::create()
-                .name("ux_expert_account")
-                .table(Expert::Table)
-                .col(Expert::AccountId)
-                .unique()
-                .to_owned(),
+            Index::create().name("ux_expert_account").table(Expert::Table).col(Expert::AccountId).unique().to_owned(),
         )
         .await?;
         m.create_index(

@@ -8,6 +8,7 @@ mod home;
 mod import;
 mod reference;
 mod registry;
+mod review;
 mod search;
 
 use axum::Router;
@@ -71,5 +72,35 @@ pub fn router() -> Router<AppState> {
         .route("/admin/settings", get(admin::settings_page).post(admin::settings_submit))
         .route("/admin/settings/library", post(admin::criteria_submit))
         .route("/admin/settings/search", post(admin::search_submit))
+        .route("/admin/reviews", get(review::campaigns))
+        .route("/admin/reviews/new", get(review::new_form).post(review::new_submit))
+        .route("/admin/reviews/{id}", get(review::campaign))
+        .route("/admin/reviews/{id}/items", post(review::add_item))
+        .route(
+            "/admin/reviews/{id}/items/import",
+            post(review::import_items).layer(axum::extract::DefaultBodyLimit::max(review::MAX_UPLOAD)),
+        )
+        .route("/admin/reviews/{id}/plan", post(review::plan))
+        .route("/admin/reviews/{id}/deploy", post(review::deploy))
+        .route("/admin/reviews/{id}/declare", post(review::declare))
+        .route("/admin/reviews/{id}/override", post(review::override_conflict))
+        .route("/admin/reviews/{id}/swap", post(review::swap))
+        .route("/admin/reviews/{id}/remind", post(review::remind))
+        .route("/admin/reviews/{id}/close", post(review::close))
+        .route("/admin/reviews/{id}/publish", post(review::publish))
+        .route("/admin/reviews/{id}/finalize", post(review::finalize))
+        .route("/admin/reviews/{id}/objections/{oid}", post(review::resolve))
+        .route("/admin/reviews/{id}/export.xlsx", get(review::export))
+        .route("/admin/experts", get(review::pool::experts))
+        .route("/admin/experts/new", get(review::pool::new_form).post(review::pool::new_submit))
+        .route("/admin/experts/{id}", get(review::pool::detail).post(review::pool::update))
+        .route("/admin/rubrics", get(review::pool::rubrics).post(review::pool::rubric_submit))
+        .route("/admin/calendar", get(review::publicity::calendar).post(review::publicity::calendar_submit))
+        .route("/reviews", get(review::sheet::mine))
+        .route("/reviews/{id}", get(review::sheet::sheet).post(review::sheet::save))
+        .route("/reviews/{id}/decline", post(review::sheet::decline))
+        .route("/publicity", get(review::publicity::list))
+        .route("/publicity/{id}", get(review::publicity::notice))
+        .route("/publicity/{id}/objections", post(review::publicity::object))
         .route("/api/docs", get(api_docs::page))
 }
