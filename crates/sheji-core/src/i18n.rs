@@ -437,16 +437,6 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "No district \"{name}\". Use a name, code or id from the district list.",
     ),
     (
-        "cli.schema",
-        "数据库结构版本 {number}（{latest}），待执行迁移 {pending} 个。",
-        "Schema version {number} ({latest}), {pending} migrations pending.",
-    ),
-    (
-        "cli.search_reindexed",
-        "检索索引已重建：{documents} 条记录，用时 {seconds} 秒，索引占用 {mib} MiB。",
-        "Search index rebuilt: {documents} documents in {seconds} s, {mib} MiB on disk.",
-    ),
-    (
         "cli.replay_differs",
         "批次 {campaign} 的复现结果与正式分配不一致：记录摘要 {stored}，复现摘要 {replayed}。请保留数据库备份并联系系统管理员核查。",
         "Campaign {campaign}: the replay differs from the deployed assignment (stored {stored}, replayed {replayed}). Keep a database backup and ask the administrator to investigate.",
@@ -455,6 +445,16 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "cli.replay_identical",
         "批次 {campaign} 的分配已复现，结果完全一致。方式：{mode}，种子：{seed}，组合 {pairs} 个，摘要 {replayed}。",
         "Campaign {campaign}: the assignment replays identically. Mode {mode}, seed {seed}, {pairs} pairs, digest {replayed}.",
+    ),
+    (
+        "cli.schema",
+        "数据库结构版本 {number}（{latest}），待执行迁移 {pending} 个。",
+        "Schema version {number} ({latest}), {pending} migrations pending.",
+    ),
+    (
+        "cli.search_reindexed",
+        "检索索引已重建：{documents} 条记录，用时 {seconds} 秒，索引占用 {mib} MiB。",
+        "Search index rebuilt: {documents} documents in {seconds} s, {mib} MiB on disk.",
     ),
     ("cli.seeded", "已导入参考数据 {n} 条。", "{n} reference rows seeded."),
     (

@@ -105,6 +105,7 @@ pub async fn load(services: &Services) -> Result<DemoReport, ServiceError> {
     }
     let accounts = demo_accounts(services, &districts).await?;
     if organizations > 0 {
+        demo_review(services).await?;
         // Inserted in bulk, without outbox rows: every node rebuilds its index instead.
         crate::search::bulk_loaded(services).await?;
     }
@@ -169,6 +170,47 @@ async fn demo_accounts(
         Err(e) => return Err(e),
     }
     Ok(added)
+}
+
+/// The review engine's demo: the demo expert and five more experts, a rubric, and a campaign
+/// in preparation over eight organizations of the library.
+async fn demo_review(services: &Services) -> Result<(), ServiceError> {
+    let more = [
+        ("expert2", "评审专家 钱教授", "正高级工程师"),
+        ("expert3", "评审专家 孙高工", "高级工程师"),
+        ("expert4", "评审专家 李设计师", "高级工程师"),
+        ("expert5", "评审专家 周研究员", "正高级工程师"),
+        ("expert6", "评审专家 郑工", "工程师"),
+    ];
+    let expert_role = AffiliationInput {
+        role: Role::Expert.code().to_owned(),
+        district_id: String::new(),
+        organization_id: String::new(),
+        until: String::new(),
+    };
+    for (username, display, _) in more {
+        match identity::shell::create(services, username, display, &expert_role).await {
+            Ok(_) => identity::shell::set_password(services, username, DEMO_PASSWORD).await?,
+            Err(ServiceError::Fields(f)) if f.iter().any(|e| e.key == "account.username_taken") => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let mut experts = Vec::new();
+    for (username, display, title) in [("expert", "评审专家 赵教授", "正高级工程师")].into_iter().chain(more)
+    {
+        if let Some(a) = sheji_store::identity::find_account_by_username(services.store(), username).await? {
+            experts.push((a.id, display.trim_start_matches("评审专家 "), title));
+        }
+    }
+    let library = OrgFilter { library: Some(sheji_core::registry::LibraryStatus::InLibrary), ..Default::default() };
+    let orgs: Vec<(OrganizationId, String)> =
+        registry_store::list_public(services.store(), &library, PageRequest::new(Some(1), Some(20)), None)
+            .await?
+            .items
+            .into_iter()
+            .map(|o| (o.id, o.name))
+            .collect();
+    crate::review::demo(services, &experts, &orgs).await
 }
 
 /// Builds the demo organizations, each with its contact's phone in clear (the caller encrypts

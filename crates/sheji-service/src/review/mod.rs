@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use chrono::NaiveDate;
 use serde_json::json;
 use sheji_core::identity::{Affiliation, Permission, Principal, Role};
-use sheji_core::ids::{CampaignId, ExpertId, ItemId, OrganizationId, RubricId};
+use sheji_core::ids::{AccountId, CampaignId, ExpertId, ItemId, OrganizationId, RubricId};
 use sheji_core::page::{Page, PageRequest};
 use sheji_core::review::CampaignStatus;
 use sheji_core::review::score::{Rubric, Threshold};
@@ -636,4 +636,98 @@ pub async fn open_assignments(
             (a.id, title, name)
         })
         .collect())
+}
+
+/// Demo data for the review engine: the demo expert and five more in the pool, a rubric and a
+/// campaign in preparation with eight library members as items, so a visitor can run a dry run
+/// and deploy it. Written once, by the first demo load (the system acts; audited).
+pub(crate) async fn demo(
+    services: &Services,
+    experts: &[(AccountId, &str, &str)],
+    orgs: &[(OrganizationId, String)],
+) -> Result<(), ServiceError> {
+    let now = services.now();
+    let today = today(services);
+    let codes = ["svc:PROD", "svc:FORM", "svc:RES", "svc:PLAN"];
+    let tx = services.store().begin().await?;
+    for (i, (account, name, title)) in experts.iter().enumerate() {
+        if store::expert_of_account(&tx, *account).await?.is_some() {
+            continue;
+        }
+        let fields = ExpertFields {
+            name: (*name).to_owned(),
+            title: Some((*title).to_owned()),
+            organization: orgs.get(i + 8).map(|(id, _)| *id),
+            district: None,
+            bio: String::new(),
+            max_load: 6,
+            active: true,
+            specialties: codes.iter().skip(i % 3).take(2).map(|c| (*c).to_owned()).collect(),
+            availability: Vec::new(),
+        };
+        store::insert_expert(&tx, *account, &fields, now).await?;
+    }
+    let c = |name: &str, max: f64, weight: f64, levels: &[&str]| sheji_core::review::score::Criterion {
+        name: name.to_owned(),
+        max_score: max,
+        weight,
+        levels: levels.iter().map(|l| (*l).to_owned()).collect(),
+    };
+    let rubric = Rubric {
+        criteria: vec![
+            c(
+                "设计创新能力",
+                30.0,
+                30.0,
+                &["优（25–30）：有自主设计体系和标志性成果", "良（18–24）：有稳定的设计团队和成果"],
+            ),
+            c("设计成果转化", 30.0, 30.0, &["优（25–30）：设计驱动新产品销售占比高"]),
+            c("设计团队与投入", 20.0, 20.0, &[]),
+            c("管理与服务", 20.0, 20.0, &[]),
+        ],
+    };
+    let saved = store::insert_rubric(&tx, "市级工业设计中心认定评审", &rubric, "system", now).await?;
+    let fields = CampaignFields {
+        name: "2026年度市级工业设计中心认定专家评审（演示）".to_owned(),
+        rubric: saved.id,
+        reviewers_per_item: 3,
+        blind: true,
+        aggregation: sheji_core::review::score::Aggregation::TrimmedMean,
+        thresholds: vec![
+            Threshold { grade: "推荐认定".to_owned(), min: 80.0 },
+            Threshold { grade: "合格".to_owned(), min: 60.0 },
+        ],
+        period_start: today,
+        deadline: today + chrono::Duration::days(14),
+        conflict_years: sheji_core::review::conflict::DEFAULT_WINDOW_YEARS,
+        forbid_repeat: true,
+        require_match: true,
+        min_load: 2,
+        max_load: 6,
+        publicity_days: 5,
+    };
+    let id = store::insert_campaign(&tx, &fields, "system", now).await?;
+    let items: Vec<ItemFields> = orgs
+        .iter()
+        .take(8)
+        .enumerate()
+        .map(|(i, (org, name))| ItemFields {
+            title: format!("{name} 工业设计中心"),
+            subject: Some(format!("demo-application-{}", org.get())),
+            organization: Some(*org),
+            specialties: codes.iter().skip(i % 4).take(2).map(|c| (*c).to_owned()).collect(),
+            team: Vec::new(),
+        })
+        .collect();
+    store::insert_items(&tx, id, &items, now).await?;
+    let change = Change {
+        action: "demo.review",
+        target_type: "review_campaign",
+        target_id: id.to_string(),
+        before: serde_json::Value::Null,
+        after: json!({"experts": experts.len(), "items": items.len(), "rubric": saved.id}),
+    };
+    audit::record(&tx, now, &crate::audit::Actor::system(), change).await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -11,6 +11,7 @@ mod browser;
 mod cli;
 mod identity;
 mod registry;
+mod review;
 mod search;
 mod storage;
 mod web;
