@@ -39,8 +39,9 @@ pub(crate) fn require(services: &Services, caller: &Principal, permission: Permi
     if caller.can(permission, services.now()) { Ok(()) } else { Err(ServiceError::Forbidden) }
 }
 
-pub(crate) fn today(services: &Services) -> NaiveDate {
-    // Dates of the review calendar are Beijing dates.
+/// Today in China Standard Time: the review calendar's dates (deadlines, publicity) are
+/// Beijing dates.
+pub fn today(services: &Services) -> NaiveDate {
     (services.now() + chrono::Duration::hours(8)).date_naive()
 }
 

@@ -6,6 +6,7 @@ pub mod identity;
 pub mod platform;
 pub mod reference;
 pub mod registry;
+pub mod review;
 pub mod search;
 
 use std::sync::OnceLock;
@@ -39,6 +40,7 @@ use crate::{AppState, i18n};
         (name = "identity", description = "账号与权限 · Accounts and access"),
         (name = "audit", description = "审计日志 · Audit trail"),
         (name = "search", description = "全平台检索 · Search across the platform"),
+        (name = "review", description = "专家评审 · Expert review"),
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth)
@@ -75,6 +77,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(audit::list))
         .routes(routes!(search::search))
         .routes(routes!(search::suggest))
+        .routes(routes!(review::campaigns))
+        .routes(routes!(review::plan))
+        .routes(routes!(review::results))
+        .routes(routes!(review::publicity))
+        .routes(routes!(review::mine))
+        .routes(routes!(review::get_sheet, review::put_sheet))
         .route("/api/openapi.json", get(openapi_json))
 }
 

@@ -372,3 +372,72 @@ async fn administrators_override_and_declines_are_refilled() {
     assert!(overrides.body.contains("review.conflict_override"));
     app.finish().await;
 }
+
+#[tokio::test]
+async fn experts_reach_only_their_own_sheets_over_the_api() {
+    let Some(app) = TestApp::with_demo(Backend::Sqlite).await else { return };
+    let [(org_a, _), _] = two_orgs(&app).await;
+    app.user("hq1", "hq_staff", None, None).await;
+    let staff = app.signed_in("hq1").await;
+    for (u, n) in [("zhangsan", "张三"), ("lisi", "李四")] {
+        add_expert(&app, &staff, u, n, "").await;
+    }
+    let id = campaign(&app, &staff, &org_a, "1").await;
+    // The dry run over the API names every pair and why.
+    let staff_token = app_token(&app, &staff, "review.manage").await;
+    let plan = app.get_bearer(&staff_token, &format!("/api/v1/reviews/campaigns/{id}/plan?mode=random&seed=7")).await;
+    assert_eq!(plan.status, 200, "{}", plan.body);
+    let plan = plan.json();
+    assert_eq!((plan["seed"].as_u64(), plan["pairs"].as_array().unwrap().len()), (Some(7), 3));
+    assert_eq!(plan["pairs"][0]["shared"][0], "svc:CMF");
+    let bad = app.get_bearer(&staff_token, &format!("/api/v1/reviews/campaigns/{id}/plan?mode=lottery")).await;
+    assert_eq!(bad.status, 400);
+    assert!(app.post_form(&staff, &format!("/admin/reviews/{id}/deploy"), &[("mode", "optimal")]).await.status == 303);
+    let zs = app.signed_in("zhangsan").await;
+    let ls = app.signed_in("lisi").await;
+    let (zs_token, ls_token) = (app_token(&app, &zs, "review.score").await, app_token(&app, &ls, "review.score").await);
+    let mine = app.get_bearer(&zs_token, "/api/v1/reviews/mine").await.json();
+    let theirs = app.get_bearer(&ls_token, "/api/v1/reviews/mine").await.json();
+    let mine_ids: Vec<i64> = mine["items"].as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
+    let their_ids: Vec<i64> = theirs["items"].as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
+    assert_eq!(mine_ids.len() + their_ids.len(), 3);
+    let (owner, other, sheet) =
+        if let Some(s) = mine_ids.first() { (&zs_token, &ls_token, *s) } else { (&ls_token, &zs_token, their_ids[0]) };
+    let got = app.get_bearer(owner, &format!("/api/v1/reviews/sheets/{sheet}")).await;
+    assert_eq!(got.status, 200);
+    assert!(got.json()["organization"].is_null(), "blind campaign: no applicant");
+    assert_eq!(app.get_bearer(other, &format!("/api/v1/reviews/sheets/{sheet}")).await.status, 404);
+    assert_eq!(app.get_bearer(&staff_token, "/api/v1/reviews/mine").await.status, 403);
+    // Staff read no scores before closing.
+    assert_eq!(app.get_bearer(&staff_token, &format!("/api/v1/reviews/campaigns/{id}/results")).await.status, 409);
+    let put = |token: String, body: &'static str| {
+        let app = &app;
+        async move {
+            let request = axum::http::Request::put(format!("/api/v1/reviews/sheets/{sheet}"))
+                .header("authorization", format!("Bearer {token}"))
+                .header("content-type", "application/json")
+                .body(axum::body::Body::from(body))
+                .unwrap();
+            app.send(request).await
+        }
+    };
+    let foreign = put(other.clone(), r#"{"scores":[40,30,10],"submit":true}"#).await;
+    assert_eq!(foreign.status, 404);
+    let incomplete = put(owner.clone(), r#"{"scores":[40,null,10],"submit":true}"#).await;
+    assert_eq!(incomplete.status, 400, "{}", incomplete.body);
+    let done = put(owner.clone(), r#"{"scores":[40,15,5],"comment":"良好","submit":true}"#).await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    // 40/40×40 + 15/30×30 + 5/10×30 = 40 + 15 + 15 = 70.
+    assert_eq!(done.json()["total"].as_f64(), Some(70.0));
+    assert_eq!(put(owner.clone(), r#"{"scores":[1,1,1]}"#).await.status, 409);
+    app.finish().await;
+}
+
+/// An API token for a signed-in browser, made on the account page.
+async fn app_token(app: &TestApp, browser: &Browser, permission: &str) -> String {
+    let r = app
+        .post_form(browser, "/account/tokens", &[("name", "test"), ("days", "30"), ("permissions", permission)])
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    first(r"(sj_[A-Za-z0-9_-]+)", &r.body)
+}

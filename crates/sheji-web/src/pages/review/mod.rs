@@ -137,7 +137,7 @@ pub async fn new_form(
     ctx: Ctx,
     PageUser(p, _): PageUser,
 ) -> Result<Response, PageError> {
-    let today = (state.services.now() + chrono::Duration::hours(8)).date_naive();
+    let today = review::today(&state.services);
     let form = FormState::default()
         .keep("reviewers_per_item", "5")
         .keep("aggregation", "trimmed_mean")
@@ -510,12 +510,7 @@ async fn campaign_page(
                 submitted: e.submitted,
                 note: e
                     .reminded_at
-                    .map(|t| {
-                        lang.tf(
-                            "review.reminded_at",
-                            &[("at", &(t + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string())],
-                        )
-                    })
+                    .map(|t| lang.tf("review.reminded_at", &[("at", &sheji_core::i18n::datetime(t))]))
                     .unwrap_or_default(),
             })
             .collect();
@@ -574,7 +569,7 @@ async fn campaign_page(
                 status: lang.t(&format!("review.objection.{}", v.objection.status)).to_owned(),
                 open: v.objection.status == "open",
                 resolution: v.objection.resolution.unwrap_or_default(),
-                at: (v.objection.created_at + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string(),
+                at: sheji_core::i18n::datetime(v.objection.created_at),
             })
             .collect();
     }

@@ -337,7 +337,7 @@ async fn rubrics_page(
                 })
                 .collect(),
             by: r.created_by.clone(),
-            at: (r.created_at + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string(),
+            at: sheji_core::i18n::datetime(r.created_at),
         })
         .collect();
     let pager = chrome.pager(&list);

@@ -9,6 +9,7 @@ use sheji_core::ids::{CampaignId, ItemId};
 use sheji_core::page::PageRequest;
 use sheji_core::review::CampaignStatus;
 use sheji_service::ServiceError;
+use sheji_service::review;
 use sheji_service::review::CalendarDay;
 use sheji_service::review::publicity as service;
 use sheji_service::review::sheet::public_results;
@@ -94,7 +95,7 @@ async fn notice_page(
         .map_err(|e| PageError::service(&e, base.clone()))?;
     let mut chrome = base.clone();
     chrome.title = c.fields.name.clone();
-    let today = (state.services.now() + chrono::Duration::hours(8)).date_naive();
+    let today = review::today(&state.services);
     let pager = chrome.pager(&lines);
     Ok(NoticePage {
         id: c.id,
