@@ -622,7 +622,9 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("form.choose", "请选择", "Choose"),
     ("form.edit", "编辑", "Edit"),
     ("form.fix_below", "请修改以下内容后重新提交：", "Please correct the following and submit again:"),
+    ("form.no", "否", "No"),
     ("form.save", "保存", "Save"),
+    ("form.yes", "是", "Yes"),
     ("home.counts.clusters", "产业集群", "Clusters"),
     ("home.counts.districts", "服务区县", "Districts served"),
     ("home.counts.organizations", "在库企业与机构", "Organizations on record"),
@@ -1659,6 +1661,7 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "有 {n} 个评审对象无法配足专家，未作分配。请查看试分配结果中的原因后调整专家库或批次设置。",
         "{n} items cannot get enough experts; nothing was deployed. See the dry run for the reasons, then adjust the pool or the settings.",
     ),
+    ("review.shortfall_full", "；符合条件的专家已达评审数上限", "; the eligible experts are at their maximum load"),
     (
         "review.shortfall_line",
         "{title}：需要 {need} 人，只能分配 {got} 人（符合条件 {eligible} 人；回避 {conflicted} 人，时段不符 {unavailable} 人，专长不符 {unmatched} 人）",

@@ -49,29 +49,45 @@ pub async fn read_items(services: &Services, bytes: Vec<u8>) -> Result<Vec<ItemI
         .into_iter()
         .flat_map(|s| [(s.name.clone(), s.code.clone()), (s.code.clone(), s.code)])
         .collect();
-    let split = |s: &str| -> Vec<String> {
-        s.split(['、', ',', '，', ';', '；', '\n'])
-            .map(str::trim)
-            .filter(|x| !x.is_empty())
-            .map(str::to_owned)
-            .collect()
-    };
     let mut out = Vec::new();
     for row in rows.take(5_000) {
         let t = cell(row, Some(title));
         if t.is_empty() && row.iter().all(|d| d.to_string().trim().is_empty()) {
             continue;
         }
-        let specialties = split(&cell(row, spec)).into_iter().map(|s| by_name.get(&s).cloned().unwrap_or(s)).collect();
+        let specialties =
+            split_list(&cell(row, spec)).into_iter().map(|s| by_name.get(&s).cloned().unwrap_or(s)).collect();
         out.push(ItemInput {
             title: t,
             organization: Some(cell(row, org)).filter(|s| !s.is_empty()),
             specialties,
-            team: split(&cell(row, team)),
+            team: split_list(&cell(row, team)),
             subject: Some(cell(row, subject)).filter(|s| !s.is_empty()),
         });
     }
     Ok(out)
+}
+
+/// Splits a cell listing names by 、 , ， ; ； or new lines, but not inside brackets: a
+/// specialty's own name may hold a list ("CMF设计（色彩、材料、表面处理）").
+fn split_list(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut depth = 0u32;
+    for c in s.chars() {
+        match c {
+            '（' | '(' => depth += 1,
+            '）' | ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth == 0 && matches!(c, '、' | ',' | '，' | ';' | '；' | '\n') {
+            out.push(std::mem::take(&mut current));
+        } else {
+            current.push(c);
+        }
+    }
+    out.push(current);
+    out.into_iter().map(|x| x.trim().to_owned()).filter(|x| !x.is_empty()).collect()
 }
 
 /// The workbook of a closed campaign: the results by rank, then every sheet with each
@@ -154,4 +170,17 @@ pub async fn workbook(
     }
     let _ = c;
     book.save_to_buffer().map_err(xl)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn lists_split_outside_brackets_only() {
+        assert_eq!(
+            super::split_list("产品设计（综合）、CMF设计（色彩、材料、表面处理）;UX"),
+            ["产品设计（综合）", "CMF设计（色彩、材料、表面处理）", "UX"]
+        );
+        assert_eq!(super::split_list(" 周一 ， 吴二\n"), ["周一", "吴二"]);
+        assert!(super::split_list("").is_empty());
+    }
 }

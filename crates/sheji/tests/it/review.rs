@@ -441,3 +441,91 @@ async fn app_token(app: &TestApp, browser: &Browser, permission: &str) -> String
     assert_eq!(r.status, 200, "{}", r.body);
     first(r"(sj_[A-Za-z0-9_-]+)", &r.body)
 }
+
+fn xlsx(rows: &[&[&str]]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (i, row) in rows.iter().enumerate() {
+        for (j, cell) in row.iter().enumerate() {
+            sheet.write_string(i as u32, j as u16, *cell).unwrap();
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+async fn upload(app: &TestApp, browser: &Browser, path: &str, file: &[u8]) -> crate::support::Response {
+    let boundary = "----shejiboundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"items.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let request = axum::http::Request::post(format!("{path}?csrf={}", browser.csrf))
+        .header("cookie", format!("sheji_csrf={}; sheji_session={}", browser.csrf, browser.session.clone().unwrap()))
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    app.send(request).await
+}
+
+#[tokio::test]
+async fn items_from_excel_a_short_pool_explained_and_a_swap() {
+    let Some(app) = TestApp::with_demo(Backend::Sqlite).await else { return };
+    let [(org_a, _), (org_b, name_b)] = two_orgs(&app).await;
+    app.user("hq1", "hq_staff", None, None).await;
+    let staff = app.signed_in("hq1").await;
+    add_expert(&app, &staff, "zhangsan", "张三", "").await;
+    let id = campaign(&app, &staff, &org_a, "2").await;
+    // A bad row refuses the whole file and names the row; the corrected file imports.
+    let bad = xlsx(&[
+        &["名称", "统一社会信用代码", "专长", "团队成员"],
+        &["展示柜设计", &org_b, "CMF设计（色彩、材料、表面处理）", "周一、吴二"],
+        &["", "", "", "x"],
+    ]);
+    let refused = upload(&app, &staff, &format!("/admin/reviews/{id}/items/import"), &bad).await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert!(refused.body.contains("未导入任何对象") && refused.body.contains("2:"), "{}", refused.body);
+    let good = xlsx(&[
+        &["名称", "统一社会信用代码", "专长", "团队成员"],
+        &["展示柜设计", &org_b, "CMF设计（色彩、材料、表面处理）", "周一、吴二"],
+    ]);
+    let imported = upload(&app, &staff, &format!("/admin/reviews/{id}/items/import"), &good).await;
+    assert_eq!(imported.status, 303, "{}", imported.body);
+    let page = app.get_as(&staff, &format!("/admin/reviews/{id}")).await;
+    assert!(page.body.contains("展示柜设计") && page.body.contains(&name_b) && page.body.contains("周一、吴二"));
+    assert!(page.body.contains("评审对象（4）"));
+    // One eligible expert for items that need two: the dry run says which and why; deploying
+    // is refused and writes nothing.
+    let plan = app.post_form(&staff, &format!("/admin/reviews/{id}/plan"), &[("mode", "optimal")]).await;
+    assert_eq!(plan.status, 200);
+    assert!(plan.body.contains("智能座舱设计：需要 2 人，只能分配 1 人"), "{}", plan.body);
+    assert!(plan.body.contains("符合条件的专家已达评审数上限"), "{}", plan.body);
+    assert!(plan.body.contains("专长不符"));
+    let refused = app.post_form(&staff, &format!("/admin/reviews/{id}/deploy"), &[("mode", "optimal")]).await;
+    assert_eq!(refused.status, 400);
+    assert!(refused.body.contains("个评审对象无法配足专家"), "{}", refused.body);
+    // Two more experts: now it deploys, and staff can swap a reviewer for an eligible one.
+    add_expert(&app, &staff, "lisi", "李四", "").await;
+    add_expert(&app, &staff, "wangwu", "王五", "").await;
+    add_expert(&app, &staff, "zhaoliu", "赵六", "").await;
+    let deployed = app.post_form(&staff, &format!("/admin/reviews/{id}/deploy"), &[("mode", "optimal")]).await;
+    assert_eq!(deployed.status, 303, "{}", deployed.body);
+    let page = app.get_as(&staff, &format!("/admin/reviews/{id}")).await;
+    let assignment = first(r#"name="assignment"><option value="(\d+)""#, &page.body);
+    let no_reason = app
+        .post_form(&staff, &format!("/admin/reviews/{id}/swap"), &[("assignment", &assignment), ("reason", "")])
+        .await;
+    assert_eq!(no_reason.status, 400);
+    let swapped = app
+        .post_form(
+            &staff,
+            &format!("/admin/reviews/{id}/swap"),
+            &[("assignment", &assignment), ("reason", "专家出差无法参加")],
+        )
+        .await;
+    assert_eq!(swapped.status, 303, "{}", swapped.body);
+    let after = app.get_as(&staff, &format!("/admin/reviews/{id}")).await;
+    assert!(after.body.contains("评分进度（0 / 8）"), "{}", after.body);
+    app.finish().await;
+}

@@ -693,6 +693,7 @@ fn plan_view(
             .shortfalls
             .iter()
             .map(|sh| {
+                let full = if sh.got < sh.pool.eligible.min(sh.need) { lang.t("review.shortfall_full") } else { "" };
                 lang.tf(
                     "review.shortfall_line",
                     &[
@@ -704,7 +705,7 @@ fn plan_view(
                         ("unavailable", &sh.pool.unavailable.to_string()),
                         ("unmatched", &sh.pool.unmatched.to_string()),
                     ],
-                )
+                ) + full
             })
             .collect(),
         under_min: plan
