@@ -248,13 +248,13 @@ async fn a_campaign_runs_from_the_pool_to_the_final_list(backend: Backend) {
         .post_form(&admin, "/admin/calendar", &[("day", "2026-11-30"), ("kind", "holiday"), ("name", "测试假日")])
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
-    assert_eq!(app.post_form(&staff, &format!("/admin/reviews/{id}/close"), &[]).await.status, 303);
+    assert_eq!(app.post_form(&staff, &format!("/admin/reviews/{id}/steps/close"), &[]).await.status, 303);
     let closed = app.get_as(&staff, &format!("/admin/reviews/{id}")).await;
     assert!(closed.body.contains("评审结果") && closed.body.contains("偏离"), "{}", closed.body);
     let xlsx = app.get_as(&staff, &format!("/admin/reviews/{id}/export.xlsx")).await;
     assert_eq!(xlsx.status, 200);
     assert!(xlsx.header("content-type").contains("spreadsheetml"));
-    assert_eq!(app.post_form(&staff, &format!("/admin/reviews/{id}/publish"), &[]).await.status, 303);
+    assert_eq!(app.post_form(&staff, &format!("/admin/reviews/{id}/steps/publish"), &[]).await.status, 303);
     // Three working days from Friday 27 November, skipping the weekend and Monday's holiday.
     let public = app.get(&format!("/publicity/{id}")).await;
     assert_eq!(public.status, 200);
@@ -279,14 +279,14 @@ async fn a_campaign_runs_from_the_pool_to_the_final_list(backend: Backend) {
     assert!(case.body.contains(evidence) && case.body.contains("13800138000"));
 
     // The final list waits for the window to close and for every objection to be decided.
-    let early = app.post_form(&staff, &format!("/admin/reviews/{id}/finalize"), &[]).await;
+    let early = app.post_form(&staff, &format!("/admin/reviews/{id}/steps/finalize"), &[]).await;
     assert_eq!(early.status, 409);
     assert!(early.body.contains("公示期尚未结束"));
     app.clock.advance(chrono::Duration::days(6));
     // Sessions lapse over six days: sign in again.
     let staff = app.signed_in("hq1").await;
     let admin = app.signed_in("admin1").await;
-    let open = app.post_form(&staff, &format!("/admin/reviews/{id}/finalize"), &[]).await;
+    let open = app.post_form(&staff, &format!("/admin/reviews/{id}/steps/finalize"), &[]).await;
     assert_eq!(open.status, 409);
     assert!(open.body.contains("还有未处理的异议"));
     let oid = first(r#"/objections/(\d+)""#, &case.body);
@@ -298,7 +298,7 @@ async fn a_campaign_runs_from_the_pool_to_the_final_list(backend: Backend) {
         )
         .await;
     assert_eq!(decided.status, 303);
-    assert_eq!(app.post_form(&staff, &format!("/admin/reviews/{id}/finalize"), &[]).await.status, 303);
+    assert_eq!(app.post_form(&staff, &format!("/admin/reviews/{id}/steps/finalize"), &[]).await.status, 303);
     assert!(app.get(&format!("/publicity/{id}")).await.body.contains("最终名单"));
     // Every step is in the audit trail.
     let audit = app.get_as(&admin, "/admin/audit?action=review.deploy").await;

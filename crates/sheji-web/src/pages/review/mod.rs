@@ -943,51 +943,22 @@ pub async fn swap(
     after(&state, &ctx, &p, id, result, Extras::default()).await
 }
 
-/// Reminds experts with open sheets.
-pub async fn remind(
+/// One step of the campaign workflow: remind, close, publish or finalize.
+pub async fn step(
     State(state): State<AppState>,
     ctx: Ctx,
     PageUser(p, c): PageUser,
-    Path(id): Path<i32>,
+    Path((id, step)): Path<(i32, String)>,
 ) -> Result<Response, PageError> {
     let id = CampaignId(id);
-    let result = sheet_service::remind(&state.services, &p, id, &c.ip).await.map(|n| format!("reminded&n={n}"));
-    after(&state, &ctx, &p, id, result, Extras::default()).await
-}
-
-/// Closes scoring.
-pub async fn close(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    PageUser(p, c): PageUser,
-    Path(id): Path<i32>,
-) -> Result<Response, PageError> {
-    let id = CampaignId(id);
-    let result = sheet_service::close(&state.services, &p, id, &c.ip).await.map(|_| "closed".to_owned());
-    after(&state, &ctx, &p, id, result, Extras::default()).await
-}
-
-/// Publishes the results for publicity.
-pub async fn publish(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    PageUser(p, c): PageUser,
-    Path(id): Path<i32>,
-) -> Result<Response, PageError> {
-    let id = CampaignId(id);
-    let result = pub_service::publish(&state.services, &p, id, &c.ip).await.map(|_| "published".to_owned());
-    after(&state, &ctx, &p, id, result, Extras::default()).await
-}
-
-/// Publishes the final list.
-pub async fn finalize(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    PageUser(p, c): PageUser,
-    Path(id): Path<i32>,
-) -> Result<Response, PageError> {
-    let id = CampaignId(id);
-    let result = pub_service::finalize(&state.services, &p, id, &c.ip).await.map(|()| "finalized".to_owned());
+    let s = &state.services;
+    let result = match step.as_str() {
+        "remind" => sheet_service::remind(s, &p, id, &c.ip).await.map(|n| format!("reminded&n={n}")),
+        "close" => sheet_service::close(s, &p, id, &c.ip).await.map(|_| "closed".to_owned()),
+        "publish" => pub_service::publish(s, &p, id, &c.ip).await.map(|_| "published".to_owned()),
+        "finalize" => pub_service::finalize(s, &p, id, &c.ip).await.map(|()| "finalized".to_owned()),
+        _ => return Err(PageError::not_found(chrome(&ctx, "review.campaign"))),
+    };
     after(&state, &ctx, &p, id, result, Extras::default()).await
 }
 
