@@ -1370,8 +1370,8 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("review.import_items", "从 Excel 导入评审对象", "Import items from Excel"),
     (
         "review.import_items_hint",
-        "第一行为表头：名称（必填）、统一社会信用代码、专长（用、分隔）、团队成员、评审对象编号。",
-        "Header row: 名称 (required), 统一社会信用代码, 专长 (separated by 、), 团队成员, 评审对象编号.",
+        "第一行为表头：名称（必填）、统一社会信用代码（联合申报用、分隔）、专长（用、分隔）、团队成员、评审对象编号。",
+        "Header row: 名称 (required), 统一社会信用代码 (joint applicants separated by 、), 专长 (separated by 、), 团队成员, 评审对象编号.",
     ),
     ("review.inactive", "暂停", "Inactive"),
     (
@@ -1381,8 +1381,12 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ),
     ("review.item", "评审对象", "Item"),
     ("review.item_id", "对象编号", "Item no."),
-    ("review.item_org", "申报单位信用代码", "Applicant's credit code"),
-    ("review.item_org_hint", "用于自动识别回避关系；可不填。", "Used to find conflicts; optional."),
+    ("review.item_org", "申报单位信用代码", "Applicants' credit codes"),
+    (
+        "review.item_org_hint",
+        "联合申报时用、分隔，牵头单位在前；用于自动识别回避关系，可不填。",
+        "Joint applicants separated by 、, the lead first; used to find conflicts; optional.",
+    ),
     ("review.item_title", "名称", "Title"),
     ("review.items", "评审对象", "Items"),
     (

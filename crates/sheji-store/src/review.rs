@@ -22,7 +22,8 @@ use sheji_core::review::score::{Aggregation, Rubric, Threshold};
 
 use crate::entity::{
     cooperation, expert, expert_availability, expert_employment, expert_specialty, holiday, review_assignment,
-    review_campaign, review_declaration, review_item, review_objection, review_override, review_result, rubric,
+    review_campaign, review_declaration, review_item, review_item_organization, review_objection, review_override,
+    review_result, rubric,
 };
 use crate::{Db, StoreError, Tx};
 
@@ -570,8 +571,8 @@ pub struct ItemFields {
     pub title: String,
     /// What it is across rounds (e.g. `application:12`), for the earlier-round rule.
     pub subject: Option<String>,
-    /// The organization behind it.
-    pub organization: Option<OrganizationId>,
+    /// The organizations behind it (the applicant first; partners of a joint application).
+    pub organizations: Vec<OrganizationId>,
     /// Specialty codes.
     pub specialties: BTreeSet<String>,
     /// People named on it.
@@ -589,47 +590,93 @@ pub struct Item {
     pub fields: ItemFields,
 }
 
-fn to_item(m: review_item::Model) -> Item {
+fn to_item(m: review_item::Model, organizations: Vec<OrganizationId>) -> Item {
     Item {
         id: ItemId(m.id),
         campaign: CampaignId(m.campaign_id),
         fields: ItemFields {
             title: m.title,
             subject: m.subject,
-            organization: m.organization_id.map(OrganizationId),
+            organizations,
             specialties: m.specialties.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
             team: m.team.lines().filter(|s| !s.trim().is_empty()).map(str::to_owned).collect(),
         },
     }
 }
 
-/// Adds items to a campaign.
+/// Items from their rows, with the organizations behind each (in the order entered).
+async fn items_of(db: &impl Db, rows: Vec<review_item::Model>) -> Result<Vec<Item>, StoreError> {
+    let ids: Vec<i32> = rows.iter().map(|m| m.id).collect();
+    let mut orgs: BTreeMap<i32, Vec<OrganizationId>> = BTreeMap::new();
+    for chunk in ids.chunks(500) {
+        let links: Vec<(i32, i32, i32)> = review_item_organization::Entity::find()
+            .select_only()
+            .column(review_item_organization::Column::ItemId)
+            .column(review_item_organization::Column::OrganizationId)
+            .column(review_item_organization::Column::Position)
+            .filter(review_item_organization::Column::ItemId.is_in(chunk.to_vec()))
+            .order_by_asc(review_item_organization::Column::Position)
+            .into_tuple()
+            .all(db.conn())
+            .await?;
+        for (item, org, _) in links {
+            orgs.entry(item).or_default().push(OrganizationId(org));
+        }
+    }
+    Ok(rows
+        .into_iter()
+        .map(|m| {
+            let o = orgs.remove(&m.id).unwrap_or_default();
+            to_item(m, o)
+        })
+        .collect())
+}
+
+/// Adds items to a campaign, each with the organizations behind it.
 pub async fn insert_items(
     tx: &Tx,
     campaign: CampaignId,
     items: &[ItemFields],
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    for chunk in items.chunks(200) {
-        review_item::Entity::insert_many(chunk.iter().map(|f| review_item::ActiveModel {
+    // One row at a time: each item's id is needed for its organizations, and a campaign's
+    // list is a few thousand rows at most.
+    for f in items {
+        let id = review_item::Entity::insert(review_item::ActiveModel {
             campaign_id: Set(campaign.get()),
             title: Set(f.title.clone()),
             subject: Set(f.subject.clone()),
-            organization_id: Set(f.organization.map(OrganizationId::get)),
             specialties: Set(f.specialties.iter().cloned().collect::<Vec<_>>().join(",")),
             team: Set(f.team.join("\n")),
             created_at: Set(now),
             ..Default::default()
-        }))
+        })
         .exec(tx.conn())
-        .await?;
+        .await?
+        .last_insert_id;
+        let mut seen = BTreeSet::new();
+        let links: Vec<review_item_organization::ActiveModel> = f
+            .organizations
+            .iter()
+            .filter(|o| seen.insert(**o))
+            .enumerate()
+            .map(|(i, o)| review_item_organization::ActiveModel {
+                item_id: Set(id),
+                organization_id: Set(o.get()),
+                position: Set(i32::try_from(i).unwrap_or(i32::MAX)),
+            })
+            .collect();
+        if !links.is_empty() {
+            review_item_organization::Entity::insert_many(links).exec(tx.conn()).await?;
+        }
     }
     Ok(())
 }
 
 /// One item.
 pub async fn get_item(db: &impl Db, id: ItemId) -> Result<Option<Item>, StoreError> {
-    Ok(review_item::Entity::find_by_id(id.get()).one(db.conn()).await?.map(to_item))
+    let rows = review_item::Entity::find_by_id(id.get()).all(db.conn()).await?;
+    Ok(items_of(db, rows).await?.pop())
 }
 
 /// A page of a campaign's items, in the order entered.
@@ -638,19 +685,17 @@ pub async fn list_items(db: &impl Db, campaign: CampaignId, page: PageRequest) -
     let total = q.clone().count(db.conn()).await?;
     let rows =
         q.order_by_asc(review_item::Column::Id).offset(page.offset()).limit(page.per_page()).all(db.conn()).await?;
-    Ok(Page::new(rows.into_iter().map(to_item).collect(), page, total))
+    Ok(Page::new(items_of(db, rows).await?, page, total))
 }
 
 /// Every item of a campaign (for assignment and results).
 pub async fn all_items(db: &impl Db, campaign: CampaignId) -> Result<Vec<Item>, StoreError> {
-    Ok(review_item::Entity::find()
+    let rows = review_item::Entity::find()
         .filter(review_item::Column::CampaignId.eq(campaign.get()))
         .order_by_asc(review_item::Column::Id)
         .all(db.conn())
-        .await?
-        .into_iter()
-        .map(to_item)
-        .collect())
+        .await?;
+    items_of(db, rows).await
 }
 
 /// A declared conflict as stored.
@@ -1157,12 +1202,9 @@ pub async fn items_by_id(db: &impl Db, ids: &BTreeSet<ItemId>) -> Result<BTreeMa
     let ids: Vec<i32> = ids.iter().map(|i| i.get()).collect();
     let mut out = BTreeMap::new();
     for chunk in ids.chunks(500) {
-        for m in
-            review_item::Entity::find().filter(review_item::Column::Id.is_in(chunk.to_vec())).all(db.conn()).await?
-        {
-            let item = to_item(m);
-            out.insert(item.id, item);
-        }
+        let rows =
+            review_item::Entity::find().filter(review_item::Column::Id.is_in(chunk.to_vec())).all(db.conn()).await?;
+        out.extend(items_of(db, rows).await?.into_iter().map(|i| (i.id, i)));
     }
     Ok(out)
 }

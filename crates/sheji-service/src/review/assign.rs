@@ -61,7 +61,8 @@ async fn derive(services: &Services, c: &Campaign, items: &[Item], pool: &[Exper
     let today = today(services);
     let policy = Policy { window_years: c.fields.conflict_years, forbid_repeat: c.fields.forbid_repeat };
     let since = today.checked_sub_months(Months::new(policy.window_years * 12)).unwrap_or(today);
-    let mut orgs: BTreeSet<OrganizationId> = items.iter().filter_map(|i| i.fields.organization).collect();
+    let mut orgs: BTreeSet<OrganizationId> =
+        items.iter().flat_map(|i| i.fields.organizations.iter().copied()).collect();
     orgs.extend(pool.iter().filter_map(|e| e.fields.organization));
     let cooperations = store::cooperations(services.store(), &orgs, since).await?;
     let subjects: BTreeSet<String> = items.iter().filter_map(|i| i.fields.subject.clone()).collect();
@@ -89,7 +90,7 @@ async fn derive(services: &Services, c: &Campaign, items: &[Item], pool: &[Exper
         .map(|i| ItemFacts {
             item: i.id,
             subject: i.fields.subject.clone(),
-            organizations: i.fields.organization.into_iter().collect(),
+            organizations: i.fields.organizations.clone(),
             team: i.fields.team.iter().map(|n| TeamMember { name: n.clone(), account: None }).collect(),
         })
         .collect();

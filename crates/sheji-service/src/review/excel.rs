@@ -59,7 +59,7 @@ pub async fn read_items(services: &Services, bytes: Vec<u8>) -> Result<Vec<ItemI
             split_list(&cell(row, spec)).into_iter().map(|s| by_name.get(&s).cloned().unwrap_or(s)).collect();
         out.push(ItemInput {
             title: t,
-            organization: Some(cell(row, org)).filter(|s| !s.is_empty()),
+            organizations: split_list(&cell(row, org)),
             specialties,
             team: split_list(&cell(row, team)),
             subject: Some(cell(row, subject)).filter(|s| !s.is_empty()),
@@ -68,9 +68,9 @@ pub async fn read_items(services: &Services, bytes: Vec<u8>) -> Result<Vec<ItemI
     Ok(out)
 }
 
-/// Splits a cell listing names by 、 , ， ; ； or new lines, but not inside brackets: a
+/// Splits a cell listing names (or codes) by 、 , ， ; ； or new lines, but not inside brackets: a
 /// specialty's own name may hold a list ("CMF设计（色彩、材料、表面处理）").
-fn split_list(s: &str) -> Vec<String> {
+pub fn split_list(s: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut current = String::new();
     let mut depth = 0u32;

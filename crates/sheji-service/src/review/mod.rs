@@ -440,8 +440,8 @@ pub async fn campaign(
 pub struct ItemInput {
     /// Title.
     pub title: String,
-    /// USCC of the organization behind it.
-    pub organization: Option<String>,
+    /// USCCs of the organizations behind it, the applicant first.
+    pub organizations: Vec<String>,
     /// Specialty codes.
     pub specialties: BTreeSet<String>,
     /// Team members' names.
@@ -470,24 +470,26 @@ pub(crate) async fn item_fields(
             errors.push((i + 1, e));
             continue;
         }
-        let mut organization = None;
-        if let Some(code) = input.organization.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        let mut organizations = Vec::new();
+        let mut unknown = false;
+        for code in input.organizations.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
             let found = match Uscc::parse(code) {
                 Ok(uscc) => sheji_store::library::find_state(services.store(), &uscc).await?.map(|s| s.id),
                 Err(_) => None,
             };
             match found {
-                Some(id) => organization = Some(id),
-                None => {
-                    errors.push((i + 1, FieldError::new("organization", "review.employer_unknown")));
-                    continue;
-                }
+                Some(id) => organizations.push(id),
+                None => unknown = true,
             }
+        }
+        if unknown {
+            errors.push((i + 1, FieldError::new("organization", "review.employer_unknown")));
+            continue;
         }
         out.push(ItemFields {
             title,
             subject: input.subject.as_deref().map(|s| clip(s, 100)).filter(|s| !s.is_empty()),
-            organization,
+            organizations,
             specialties: input.specialties.clone(),
             team: input.team.iter().map(|t| clip(t, 50)).filter(|t| !t.is_empty()).take(50).collect(),
         });
@@ -530,7 +532,7 @@ pub async fn add_items(
         target_type: "review_campaign",
         target_id: id.to_string(),
         before: serde_json::Value::Null,
-        after: json!(items.iter().map(|i| json!({"title": i.title, "organization": i.organization, "specialties": i.specialties, "team": i.team, "subject": i.subject})).collect::<Vec<_>>()),
+        after: json!(items.iter().map(|i| json!({"title": i.title, "organizations": i.organizations, "specialties": i.specialties, "team": i.team, "subject": i.subject})).collect::<Vec<_>>()),
     };
     audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
     tx.commit().await?;
@@ -542,16 +544,20 @@ pub async fn add_items(
 pub struct ItemRow {
     /// The item.
     pub item: Item,
-    /// Name of the organization behind it.
+    /// Names of the organizations behind it, joined by 、.
     pub organization: Option<String>,
 }
 
 pub(crate) async fn item_rows(services: &Services, items: Vec<Item>) -> Result<Vec<ItemRow>, ServiceError> {
-    let orgs: BTreeSet<OrganizationId> = items.iter().filter_map(|i| i.fields.organization).collect();
+    let orgs: BTreeSet<OrganizationId> = items.iter().flat_map(|i| i.fields.organizations.iter().copied()).collect();
     let names: HashMap<OrganizationId, String> = sheji_store::registry::names(services.store(), &orgs).await?;
     Ok(items
         .into_iter()
-        .map(|item| ItemRow { organization: item.fields.organization.and_then(|o| names.get(&o).cloned()), item })
+        .map(|item| {
+            let list: Vec<&str> =
+                item.fields.organizations.iter().filter_map(|o| names.get(o).map(String::as_str)).collect();
+            ItemRow { organization: (!list.is_empty()).then(|| list.join("、")), item }
+        })
         .collect())
 }
 
@@ -715,7 +721,7 @@ pub(crate) async fn demo(
         .map(|(i, (org, name))| ItemFields {
             title: format!("{name} 工业设计中心"),
             subject: Some(format!("demo-application-{}", org.get())),
-            organization: Some(*org),
+            organizations: vec![*org],
             specialties: codes.iter().skip(i % 4).take(2).map(|c| (*c).to_owned()).collect(),
             team: Vec::new(),
         })

@@ -118,7 +118,7 @@ pub async fn sheet(services: &Services, caller: &Principal, id: i32) -> Result<S
         item_rows(services, vec![item]).await?.pop().ok_or(ServiceError::NotFound { key: "review.no_item" })?;
     if c.fields.blind {
         row.organization = None;
-        row.item.fields.organization = None;
+        row.item.fields.organizations.clear();
         row.item.fields.team.clear();
     }
     let editable = c.status == CampaignStatus::Scoring && a.sheet_status == store::SHEET_DRAFT;

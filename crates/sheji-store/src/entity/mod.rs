@@ -29,6 +29,7 @@ pub mod review_assignment;
 pub mod review_campaign;
 pub mod review_declaration;
 pub mod review_item;
+pub mod review_item_organization;
 pub mod review_objection;
 pub mod review_override;
 pub mod review_result;

@@ -8,7 +8,6 @@ pub struct Model {
     pub campaign_id: i32,
     pub title: String,
     pub subject: Option<String>,
-    pub organization_id: Option<i32>,
     #[sea_orm(column_type = "Text")]
     pub specialties: String,
     #[sea_orm(column_type = "Text")]

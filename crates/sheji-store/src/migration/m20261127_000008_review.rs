@@ -156,11 +156,18 @@ enum ReviewItem {
     CampaignId,
     CreatedAt,
     Id,
-    OrganizationId,
     Specialties,
     Subject,
     Team,
     Title,
+}
+
+#[derive(DeriveIden)]
+enum ReviewItemOrganization {
+    Table,
+    ItemId,
+    OrganizationId,
+    Position,
 }
 
 #[derive(DeriveIden)]
@@ -445,7 +452,6 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(ReviewItem::CampaignId).integer().not_null())
                 .col(ColumnDef::new(ReviewItem::Title).string_len(200).not_null())
                 .col(ColumnDef::new(ReviewItem::Subject).string_len(100).null())
-                .col(ColumnDef::new(ReviewItem::OrganizationId).integer().null())
                 .col(ColumnDef::new(ReviewItem::Specialties).text().not_null())
                 .col(ColumnDef::new(ReviewItem::Team).text().not_null())
                 .col(ColumnDef::new(ReviewItem::CreatedAt).timestamp_with_time_zone().not_null())
@@ -456,13 +462,6 @@ impl MigrationTrait for Migration {
                         .to(ReviewCampaign::Table, ReviewCampaign::Id)
                         .on_delete(ForeignKeyAction::Cascade),
                 )
-                .foreign_key(
-                    ForeignKey::create()
-                        .name("fk_review_item_organization_id")
-                        .from(ReviewItem::Table, ReviewItem::OrganizationId)
-                        .to(Organization::Table, Organization::Id)
-                        .on_delete(ForeignKeyAction::SetNull),
-                )
                 .to_owned(),
         ))
         .await?;
@@ -472,6 +471,52 @@ impl MigrationTrait for Migration {
                 .table(ReviewItem::Table)
                 .col(ReviewItem::CampaignId)
                 .col(ReviewItem::Id)
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_review_item_subject")
+                .table(ReviewItem::Table)
+                .col(ReviewItem::Subject)
+                .col(ReviewItem::CampaignId)
+                .to_owned(),
+        )
+        .await?;
+        // An organization behind an item (applicants of a joint application).
+        m.create_table(dialect::table(
+            b,
+            Table::create()
+                .table(ReviewItemOrganization::Table)
+                .col(ColumnDef::new(ReviewItemOrganization::ItemId).integer().not_null())
+                .col(ColumnDef::new(ReviewItemOrganization::OrganizationId).integer().not_null())
+                .col(ColumnDef::new(ReviewItemOrganization::Position).integer().not_null())
+                .primary_key(
+                    Index::create().col(ReviewItemOrganization::ItemId).col(ReviewItemOrganization::OrganizationId),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_review_item_organization_item_id")
+                        .from(ReviewItemOrganization::Table, ReviewItemOrganization::ItemId)
+                        .to(ReviewItem::Table, ReviewItem::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_review_item_organization_organization_id")
+                        .from(ReviewItemOrganization::Table, ReviewItemOrganization::OrganizationId)
+                        .to(Organization::Table, Organization::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .to_owned(),
+        ))
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_review_item_organization")
+                .table(ReviewItemOrganization::Table)
+                .col(ReviewItemOrganization::OrganizationId)
+                .col(ReviewItemOrganization::ItemId)
                 .to_owned(),
         )
         .await?;
@@ -789,6 +834,7 @@ impl MigrationTrait for Migration {
             ReviewAssignment::Table.into_iden(),
             ReviewOverride::Table.into_iden(),
             ReviewDeclaration::Table.into_iden(),
+            ReviewItemOrganization::Table.into_iden(),
             ReviewItem::Table.into_iden(),
             ReviewCampaign::Table.into_iden(),
             Rubric::Table.into_iden(),

@@ -472,10 +472,11 @@ async fn upload(app: &TestApp, browser: &Browser, path: &str, file: &[u8]) -> cr
 #[tokio::test]
 async fn items_from_excel_a_short_pool_explained_and_a_swap() {
     let Some(app) = TestApp::with_demo(Backend::Sqlite).await else { return };
-    let [(org_a, _), (org_b, name_b)] = two_orgs(&app).await;
+    let [(org_a, name_a), (org_b, name_b)] = two_orgs(&app).await;
     app.user("hq1", "hq_staff", None, None).await;
     let staff = app.signed_in("hq1").await;
     add_expert(&app, &staff, "zhangsan", "张三", "").await;
+    add_expert(&app, &staff, "liming", "李明", &org_a).await;
     let id = campaign(&app, &staff, &org_a, "2").await;
     // A bad row refuses the whole file and names the row; the corrected file imports.
     let bad = xlsx(&[
@@ -486,15 +487,19 @@ async fn items_from_excel_a_short_pool_explained_and_a_swap() {
     let refused = upload(&app, &staff, &format!("/admin/reviews/{id}/items/import"), &bad).await;
     assert_eq!(refused.status, 400, "{}", refused.body);
     assert!(refused.body.contains("未导入任何对象") && refused.body.contains("2:"), "{}", refused.body);
+    // A joint application: org B leads, org A (李明's employer) is the partner.
+    let joint = format!("{org_b}、{org_a}");
     let good = xlsx(&[
         &["名称", "统一社会信用代码", "专长", "团队成员"],
-        &["展示柜设计", &org_b, "CMF设计（色彩、材料、表面处理）", "周一、吴二"],
+        &["展示柜设计", &joint, "CMF设计（色彩、材料、表面处理）", "周一、吴二"],
     ]);
     let imported = upload(&app, &staff, &format!("/admin/reviews/{id}/items/import"), &good).await;
     assert_eq!(imported.status, 303, "{}", imported.body);
     let page = app.get_as(&staff, &format!("/admin/reviews/{id}")).await;
-    assert!(page.body.contains("展示柜设计") && page.body.contains(&name_b) && page.body.contains("周一、吴二"));
+    assert!(page.body.contains(&format!("{name_b}、{name_a}")) && page.body.contains("周一、吴二"));
     assert!(page.body.contains("评审对象（4）"));
+    // 李明 conflicts with the item his employer leads and the one it joins.
+    assert!(page.body.contains("利益冲突（回避）（2）"), "{}", page.body);
     // One eligible expert for items that need two: the dry run says which and why; deploying
     // is refused and writes nothing.
     let plan = app.post_form(&staff, &format!("/admin/reviews/{id}/plan"), &[("mode", "optimal")]).await;

@@ -790,7 +790,7 @@ pub async fn add_item(
     let specialties = repeated(&body, "specialties");
     let input = ItemInput {
         title: single(&body, "title"),
-        organization: Some(single(&body, "organization")),
+        organizations: excel::split_list(&single(&body, "organization").replace(' ', "、")),
         specialties: specialties.iter().cloned().collect(),
         team: single(&body, "team").split(['、', ',', '，', ';', '；']).map(str::to_owned).collect(),
         subject: Some(single(&body, "subject")),
