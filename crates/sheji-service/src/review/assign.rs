@@ -595,7 +595,9 @@ pub async fn swap(
         let conflicts = derive(services, &c, std::slice::from_ref(&item), &pool).await?;
         let load = all.iter().filter(|x| x.expert == new && x.status == store::STATUS_ACTIVE).count() as u32;
         swap_affinity = item.fields.specialties.intersection(&expert.fields.specialties).count() as u32;
-        let eligible = !conflicts.blocked().contains(&(item.id, new))
+        let matches = !c.fields.require_match || item.fields.specialties.is_empty() || swap_affinity > 0;
+        let eligible = matches
+            && !conflicts.blocked().contains(&(item.id, new))
             && !all.iter().any(|x| x.item == item.id && x.expert == new)
             && core::available(&expert.fields.availability, (c.fields.period_start, c.fields.deadline))
             && load < c.fields.max_load.min(expert.fields.max_load);

@@ -453,7 +453,11 @@ fn xlsx(rows: &[&[&str]]) -> Vec<u8> {
     book.save_to_buffer().unwrap()
 }
 
-async fn upload(app: &TestApp, browser: &Browser, path: &str, file: &[u8]) -> crate::support::Response {
+/// Uploads a file to the campaign page's import form, at the address the form itself names
+/// (multipart forms carry their CSRF token in the query).
+async fn upload(app: &TestApp, browser: &Browser, id: i32, file: &[u8]) -> crate::support::Response {
+    let page = app.get_as(browser, &format!("/admin/reviews/{id}")).await;
+    let path = first(r#"action="(/admin/reviews/\d+/items/import\?csrf=[^"]+)""#, &page.body);
     let boundary = "----shejiboundary";
     let mut body = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"items.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n"
@@ -461,7 +465,7 @@ async fn upload(app: &TestApp, browser: &Browser, path: &str, file: &[u8]) -> cr
     .into_bytes();
     body.extend_from_slice(file);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let request = axum::http::Request::post(format!("{path}?csrf={}", browser.csrf))
+    let request = axum::http::Request::post(path)
         .header("cookie", format!("sheji_csrf={}; sheji_session={}", browser.csrf, browser.session.clone().unwrap()))
         .header("content-type", format!("multipart/form-data; boundary={boundary}"))
         .body(axum::body::Body::from(body))
@@ -484,7 +488,7 @@ async fn items_from_excel_a_short_pool_explained_and_a_swap() {
         &["展示柜设计", &org_b, "CMF设计（色彩、材料、表面处理）", "周一、吴二"],
         &["", "", "", "x"],
     ]);
-    let refused = upload(&app, &staff, &format!("/admin/reviews/{id}/items/import"), &bad).await;
+    let refused = upload(&app, &staff, id, &bad).await;
     assert_eq!(refused.status, 400, "{}", refused.body);
     assert!(refused.body.contains("未导入任何对象") && refused.body.contains("2:"), "{}", refused.body);
     // A joint application: org B leads, org A (李明's employer) is the partner.
@@ -493,7 +497,7 @@ async fn items_from_excel_a_short_pool_explained_and_a_swap() {
         &["名称", "统一社会信用代码", "专长", "团队成员"],
         &["展示柜设计", &joint, "CMF设计（色彩、材料、表面处理）", "周一、吴二"],
     ]);
-    let imported = upload(&app, &staff, &format!("/admin/reviews/{id}/items/import"), &good).await;
+    let imported = upload(&app, &staff, id, &good).await;
     assert_eq!(imported.status, 303, "{}", imported.body);
     let page = app.get_as(&staff, &format!("/admin/reviews/{id}")).await;
     assert!(page.body.contains(&format!("{name_b}、{name_a}")) && page.body.contains("周一、吴二"));
