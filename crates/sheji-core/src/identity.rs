@@ -128,12 +128,16 @@ pub enum Permission {
     ReviewScore,
     /// `review.override`: let an expert review an item despite a conflict (with a reason).
     ReviewOverride,
+    /// `recognition.manage`: open recognition batches, check applications formally, send them
+    /// to expert review and conclude.
+    RecognitionManage,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 15] = [
         Self::LibraryDecide,
+        Self::RecognitionManage,
         Self::ReviewManage,
         Self::ReviewScore,
         Self::ReviewOverride,
@@ -166,6 +170,7 @@ impl Permission {
             Self::ReviewManage => "review.manage",
             Self::ReviewScore => "review.score",
             Self::ReviewOverride => "review.override",
+            Self::RecognitionManage => "recognition.manage",
         }
     }
 }
@@ -214,6 +219,9 @@ pub const GRANTS: &[(Role, Permission, Reach)] = &[
     (Role::CityOfficer, Permission::ReviewManage, Reach::All),
     (Role::HqStaff, Permission::ReviewManage, Reach::All),
     (Role::Expert, Permission::ReviewScore, Reach::Assigned),
+    (Role::Admin, Permission::RecognitionManage, Reach::All),
+    (Role::CityOfficer, Permission::RecognitionManage, Reach::All),
+    (Role::HqStaff, Permission::RecognitionManage, Reach::All),
     (Role::BranchStaff, Permission::LibraryDecide, Reach::Districts),
     (Role::CityOfficer, Permission::RegistryReadPrivate, Reach::All),
     (Role::CityOfficer, Permission::RegistryExport, Reach::All),

@@ -11,6 +11,7 @@ pub mod identity;
 pub mod ids;
 pub mod import;
 pub mod page;
+pub mod recognition;
 pub mod reference;
 pub mod registry;
 pub mod review;

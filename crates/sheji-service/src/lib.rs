@@ -16,6 +16,7 @@ pub mod identity;
 pub mod job;
 pub mod platform;
 mod recent;
+pub mod recognition;
 pub mod reference;
 pub mod registry;
 pub mod review;

@@ -13,6 +13,7 @@ pub mod identity;
 pub mod job;
 pub mod library;
 pub mod migration;
+pub mod recognition;
 pub mod reference;
 pub mod registry;
 pub mod review;

@@ -77,6 +77,13 @@ const NAV: &[(&str, &[NavEntry])] = &[
         ],
     ),
     (
+        "nav.recognition_group",
+        &[
+            ("/recognition", "nav.recognition", Some(Permission::RegistryReadPrivate)),
+            ("/recognitions", "nav.recognitions", None),
+        ],
+    ),
+    (
         "nav.review",
         &[
             ("/admin/reviews", "nav.reviews", Some(Permission::ReviewManage)),

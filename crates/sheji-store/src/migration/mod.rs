@@ -9,6 +9,7 @@ mod m20261127_000005_job;
 mod m20261127_000006_list_order;
 mod m20261127_000007_search;
 mod m20261127_000008_review;
+mod m20261127_000009_recognition;
 
 use std::collections::HashSet;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000006_list_order::Migration),
             Box::new(m20261127_000007_search::Migration),
             Box::new(m20261127_000008_review::Migration),
+            Box::new(m20261127_000009_recognition::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@ mod admin;
 mod api_docs;
 mod home;
 mod import;
+mod recognition;
 mod reference;
 mod registry;
 mod review;
@@ -99,5 +100,14 @@ pub fn router() -> Router<AppState> {
         .route("/publicity", get(review::publicity::list))
         .route("/publicity/{id}", get(review::publicity::notice))
         .route("/publicity/{id}/objections", post(review::publicity::object))
+        .route("/recognition", get(recognition::home))
+        .route("/recognition/{batch}/apply", post(recognition::apply))
+        .route("/recognition/applications/{id}", get(recognition::application).post(recognition::save))
+        .route("/recognition/applications/{id}/act", post(recognition::act))
+        .route("/admin/recognition/new", get(recognition::new_form).post(recognition::new_submit))
+        .route("/admin/recognition/{id}", get(recognition::batch))
+        .route("/admin/recognition/{id}/steps/{step}", post(recognition::batch_step))
+        .route("/recognitions", get(recognition::register))
+        .route("/certificates/{number}", get(recognition::certificate))
         .route("/api/docs", get(api_docs::page))
 }

@@ -1,0 +1,601 @@
+//! The recognition ladder (梯度培育): kinds of recognition, their eligibility rules as data, the
+//! application workflow, and recognitions with their validity.
+//!
+//! An enterprise climbs from the design-driven library to a district-level design center, a
+//! municipal one, and a recommendation for national recognition; design institutes and
+//! backbone design firms are recognized the same way. The rules are numbers an administrator
+//! edits; the defaults follow the sources cited in `reference/honor_tiers.csv`. Everything here
+//! is pure: the caller passes the organization's facts and today's date.
+
+use chrono::{Datelike, Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::registry::{CheckItem, Indicators, LibraryStatus};
+
+/// What is recognized.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// 区县级工业设计中心
+    DistrictCenter,
+    /// 市级工业设计中心
+    MunicipalCenter,
+    /// 国家级工业设计中心（推荐）: the city recommends to MIIT.
+    NationalCenter,
+    /// 工业设计研究院
+    DesignInstitute,
+    /// 骨干设计企业 (design firms with design-service revenue above 10 million yuan)
+    BackboneFirm,
+}
+
+impl Kind {
+    /// Every kind, up the ladder.
+    pub const ALL: [Kind; 5] =
+        [Kind::DistrictCenter, Kind::MunicipalCenter, Kind::NationalCenter, Kind::DesignInstitute, Kind::BackboneFirm];
+
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::DistrictCenter => "district_center",
+            Kind::MunicipalCenter => "municipal_center",
+            Kind::NationalCenter => "national_center",
+            Kind::DesignInstitute => "design_institute",
+            Kind::BackboneFirm => "backbone_firm",
+        }
+    }
+
+    /// Reads a stored code.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == s)
+    }
+
+    /// The certificate number's prefix.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Kind::DistrictCenter => "QX",
+            Kind::MunicipalCenter => "SJ",
+            Kind::NationalCenter => "GJ",
+            Kind::DesignInstitute => "YJY",
+            Kind::BackboneFirm => "GG",
+        }
+    }
+}
+
+/// The eligibility rules of one kind. Zero or `false` means "not required".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rules {
+    /// Years of operation (from the founding date) at least.
+    pub min_years: u32,
+    /// Must be in the design-driven library…
+    pub requires_library: bool,
+    /// …or hold one of these recognitions (valid), when any is listed; with `requires_library`
+    /// either one suffices.
+    pub requires_any_of: Vec<Kind>,
+    /// Years without a major safety, quality or environmental incident (declared).
+    pub incident_free_years: u32,
+    /// Must declare not being a seriously dishonest entity.
+    pub requires_credit_statement: bool,
+    /// Design staff at least (latest year).
+    pub min_design_staff: i64,
+    /// Share of senior (qualified) design staff among design staff, percent.
+    pub min_qualified_share: f64,
+    /// Design patents at least (latest year).
+    pub min_patents: i64,
+    /// Design-service revenue at least, 万元 (latest year).
+    pub min_design_revenue: f64,
+    /// Years a recognition stays valid.
+    pub validity_years: u32,
+    /// The expert-review score (0–100) an application needs to be recognized.
+    #[serde(default = "default_pass_score")]
+    pub pass_score: f64,
+}
+
+fn default_pass_score() -> f64 {
+    70.0
+}
+
+impl Rules {
+    /// The defaults for a kind, from the rules `reference/honor_tiers.csv` cites: municipal
+    /// centers after 渝经信发〔2016〕87号 and the newer Chongqing conditions (a district center or
+    /// library member, one year of operation, two years without incidents, not seriously
+    /// dishonest, 30 staff with 70 % qualified, 10 patents); national recommendation after
+    /// 工信部政法〔2023〕93号 and 199号 (three years, municipal recognition, 50 staff with 50 %
+    /// qualified, 15 patents a year; four years of validity); backbone firms above 1 000 万元 of
+    /// design-service revenue. District-center, institute and backbone criteria are not
+    /// published: the defaults are conservative and meant to be edited.
+    pub fn default_for(kind: Kind) -> Self {
+        let base = Rules {
+            min_years: 1,
+            requires_library: false,
+            requires_any_of: Vec::new(),
+            incident_free_years: 2,
+            requires_credit_statement: true,
+            min_design_staff: 0,
+            min_qualified_share: 0.0,
+            min_patents: 0,
+            min_design_revenue: 0.0,
+            validity_years: 3,
+            pass_score: default_pass_score(),
+        };
+        match kind {
+            Kind::DistrictCenter => Rules { requires_library: true, min_design_staff: 10, ..base },
+            Kind::MunicipalCenter => Rules {
+                requires_library: true,
+                requires_any_of: vec![Kind::DistrictCenter],
+                min_design_staff: 30,
+                min_qualified_share: 70.0,
+                min_patents: 10,
+                ..base
+            },
+            Kind::NationalCenter => Rules {
+                min_years: 3,
+                requires_any_of: vec![Kind::MunicipalCenter],
+                incident_free_years: 3,
+                min_design_staff: 50,
+                min_qualified_share: 50.0,
+                min_patents: 15,
+                validity_years: 4,
+                ..base
+            },
+            Kind::DesignInstitute => {
+                Rules { min_years: 2, requires_any_of: vec![Kind::MunicipalCenter], min_design_staff: 50, ..base }
+            }
+            Kind::BackboneFirm => Rules { min_design_staff: 30, min_design_revenue: 1_000.0, ..base },
+        }
+    }
+
+    /// Checks edited rules.
+    pub fn is_valid(&self) -> bool {
+        self.min_years <= 50
+            && self.incident_free_years <= 10
+            && self.min_design_staff >= 0
+            && (0.0..=100.0).contains(&self.min_qualified_share)
+            && self.min_patents >= 0
+            && self.min_design_revenue.is_finite()
+            && self.min_design_revenue >= 0.0
+            && (1..=10).contains(&self.validity_years)
+            && (0.0..=100.0).contains(&self.pass_score)
+    }
+}
+
+/// What the checklist reads about an applicant.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facts {
+    /// Founding date.
+    pub founded_on: Option<NaiveDate>,
+    /// Library status.
+    pub library: Option<LibraryStatus>,
+    /// Valid recognitions held.
+    pub held: Vec<Kind>,
+    /// Latest year's figures, with the year.
+    pub latest: Option<(i32, Indicators)>,
+    /// Declared: no major incident in the rules' window.
+    pub incident_free: bool,
+    /// Declared: not a seriously dishonest entity.
+    pub credit_ok: bool,
+}
+
+/// The checklist an applicant sees before submitting; all must pass to submit.
+pub fn checklist(rules: &Rules, facts: &Facts, today: NaiveDate) -> Vec<CheckItem> {
+    let dash = || "—".to_owned();
+    let mut out = Vec::new();
+    if rules.min_years > 0 {
+        let years = facts.founded_on.map(|f| full_years(f, today));
+        out.push(CheckItem {
+            key: "recognition.check.years",
+            required: format!("≥ {}", rules.min_years),
+            actual: years.map_or_else(dash, |y| y.to_string()),
+            passed: years.is_some_and(|y| y >= rules.min_years),
+        });
+    }
+    if rules.requires_library || !rules.requires_any_of.is_empty() {
+        let in_library = facts.library == Some(LibraryStatus::InLibrary);
+        let holds = rules.requires_any_of.iter().any(|k| facts.held.contains(k));
+        let mut required: Vec<&str> = Vec::new();
+        if rules.requires_library {
+            required.push("library");
+        }
+        required.extend(rules.requires_any_of.iter().map(|k| k.code()));
+        let mut actual: Vec<&str> = Vec::new();
+        if in_library {
+            actual.push("library");
+        }
+        actual.extend(facts.held.iter().map(|k| k.code()));
+        out.push(CheckItem {
+            key: "recognition.check.tier",
+            required: required.join(","),
+            actual: actual.join(","),
+            passed: (rules.requires_library && in_library) || holds,
+        });
+    }
+    if rules.incident_free_years > 0 {
+        out.push(CheckItem {
+            key: "recognition.check.incidents",
+            required: rules.incident_free_years.to_string(),
+            actual: String::new(),
+            passed: facts.incident_free,
+        });
+    }
+    if rules.requires_credit_statement {
+        out.push(CheckItem {
+            key: "recognition.check.credit",
+            required: String::new(),
+            actual: String::new(),
+            passed: facts.credit_ok,
+        });
+    }
+    let latest = facts.latest.as_ref().map(|(_, i)| i);
+    if rules.min_design_staff > 0 {
+        let v = latest.and_then(|i| i.design_staff);
+        out.push(CheckItem {
+            key: "recognition.check.staff",
+            required: format!("≥ {}", rules.min_design_staff),
+            actual: v.map_or_else(dash, |v| v.to_string()),
+            passed: v.is_some_and(|v| v >= rules.min_design_staff),
+        });
+    }
+    if rules.min_qualified_share > 0.0 {
+        let share = latest.and_then(|i| match (i.senior_design_staff, i.design_staff) {
+            (Some(q), Some(t)) if t > 0 => Some(q as f64 * 100.0 / t as f64),
+            _ => None,
+        });
+        out.push(CheckItem {
+            key: "recognition.check.qualified",
+            required: format!("≥ {}%", rules.min_qualified_share),
+            actual: share.map_or_else(dash, |s| format!("{s:.1}%")),
+            passed: share.is_some_and(|s| s >= rules.min_qualified_share),
+        });
+    }
+    if rules.min_patents > 0 {
+        let v = latest.and_then(|i| i.design_patents);
+        out.push(CheckItem {
+            key: "recognition.check.patents",
+            required: format!("≥ {}", rules.min_patents),
+            actual: v.map_or_else(dash, |v| v.to_string()),
+            passed: v.is_some_and(|v| v >= rules.min_patents),
+        });
+    }
+    if rules.min_design_revenue > 0.0 {
+        let v = latest.and_then(|i| i.design_service_revenue);
+        out.push(CheckItem {
+            key: "recognition.check.revenue",
+            required: format!("≥ {}", crate::i18n::wan_yuan(rules.min_design_revenue)),
+            actual: v.map_or_else(dash, crate::i18n::wan_yuan),
+            passed: v.is_some_and(|v| v >= rules.min_design_revenue),
+        });
+    }
+    out
+}
+
+/// Whole years from `from` to `today`.
+pub fn full_years(from: NaiveDate, today: NaiveDate) -> u32 {
+    let mut years = today.year() - from.year();
+    if (today.month(), today.day()) < (from.month(), from.day()) {
+        years -= 1;
+    }
+    u32::try_from(years).unwrap_or(0)
+}
+
+/// Where an application stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Being filled in.
+    Draft,
+    /// Sent to the district.
+    Submitted,
+    /// Sent back for correction (editable, resubmitted with its history kept).
+    Returned,
+    /// Recommended by the district, within its quota.
+    Recommended,
+    /// Passed the city's formal check.
+    Checked,
+    /// With the expert review (and its publicity).
+    InReview,
+    /// Recognized.
+    Recognized,
+    /// Reviewed and not recognized.
+    NotRecognized,
+    /// Rejected by the district or the city.
+    Rejected,
+}
+
+impl Status {
+    /// Every status.
+    pub const ALL: [Status; 9] = [
+        Status::Draft,
+        Status::Submitted,
+        Status::Returned,
+        Status::Recommended,
+        Status::Checked,
+        Status::InReview,
+        Status::Recognized,
+        Status::NotRecognized,
+        Status::Rejected,
+    ];
+
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Submitted => "submitted",
+            Status::Returned => "returned",
+            Status::Recommended => "recommended",
+            Status::Checked => "checked",
+            Status::InReview => "in_review",
+            Status::Recognized => "recognized",
+            Status::NotRecognized => "not_recognized",
+            Status::Rejected => "rejected",
+        }
+    }
+
+    /// Reads a stored code.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.code() == s)
+    }
+
+    /// Whether the applicant may edit it.
+    pub fn editable(self) -> bool {
+        matches!(self, Status::Draft | Status::Returned)
+    }
+
+    /// Badge class (the status colours of DESIGN.md).
+    pub fn badge(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Submitted | Status::Recommended | Status::Checked | Status::InReview => "progress",
+            Status::Returned => "action",
+            Status::Recognized => "passed",
+            Status::NotRecognized | Status::Rejected => "rejected",
+        }
+    }
+}
+
+/// What someone does to an application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// The applicant submits (or resubmits).
+    Submit,
+    /// The district recommends it.
+    Recommend,
+    /// The district or the city returns it for correction.
+    Return,
+    /// The district or the city rejects it.
+    Reject,
+    /// The city passes the formal check.
+    Pass,
+    /// The city sends it to the expert review.
+    SendToReview,
+    /// The review ended with a passing grade and publicity closed.
+    Recognize,
+    /// The review ended without one.
+    Decline,
+}
+
+impl Action {
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Action::Submit => "submit",
+            Action::Recommend => "recommend",
+            Action::Return => "return",
+            Action::Reject => "reject",
+            Action::Pass => "pass",
+            Action::SendToReview => "send_to_review",
+            Action::Recognize => "recognize",
+            Action::Decline => "decline",
+        }
+    }
+
+    /// Reads a code.
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Action::Submit,
+            Action::Recommend,
+            Action::Return,
+            Action::Reject,
+            Action::Pass,
+            Action::SendToReview,
+            Action::Recognize,
+            Action::Decline,
+        ]
+        .into_iter()
+        .find(|a| a.code() == s)
+    }
+}
+
+/// A transition the workflow does not allow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("cannot {action:?} an application that is {from:?}")]
+pub struct IllegalTransition {
+    /// Where it stood.
+    pub from: Status,
+    /// What was asked.
+    pub action: Action,
+}
+
+/// The application workflow: draft → submitted → (district) recommended → (city) checked → in
+/// review → recognized or not; the district or the city can return it for correction (it comes
+/// back through `submit`) or reject it. Who may take each step is the caller's to check.
+pub fn transition(from: Status, action: Action) -> Result<Status, IllegalTransition> {
+    use Action as A;
+    use Status as S;
+    match (from, action) {
+        (S::Draft | S::Returned, A::Submit) => Ok(S::Submitted),
+        (S::Submitted, A::Recommend) => Ok(S::Recommended),
+        (S::Submitted | S::Recommended, A::Return) => Ok(S::Returned),
+        (S::Submitted | S::Recommended, A::Reject) => Ok(S::Rejected),
+        (S::Recommended, A::Pass) => Ok(S::Checked),
+        (S::Checked, A::SendToReview) => Ok(S::InReview),
+        (S::InReview, A::Recognize) => Ok(S::Recognized),
+        (S::InReview, A::Decline) => Ok(S::NotRecognized),
+        _ => Err(IllegalTransition { from, action }),
+    }
+}
+
+/// Whether a district may recommend one more application of a batch.
+pub fn within_quota(quota: Option<u32>, used: u32) -> bool {
+    quota.is_none_or(|q| used < q)
+}
+
+/// The last day of a recognition granted on `granted` for `years`.
+pub fn valid_until(granted: NaiveDate, years: u32) -> NaiveDate {
+    granted
+        .checked_add_months(Months::new(years.saturating_mul(12)))
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(NaiveDate::MAX)
+}
+
+/// A recognition's state on a given day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Standing {
+    /// In force.
+    Valid,
+    /// In force, with rectification ordered by a re-review.
+    Rectifying,
+    /// Withdrawn.
+    Revoked,
+    /// Past its validity.
+    Expired,
+}
+
+impl Standing {
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Standing::Valid => "valid",
+            Standing::Rectifying => "rectifying",
+            Standing::Revoked => "revoked",
+            Standing::Expired => "expired",
+        }
+    }
+
+    /// Reads a stored code.
+    pub fn parse(s: &str) -> Option<Self> {
+        [Standing::Valid, Standing::Rectifying, Standing::Revoked, Standing::Expired]
+            .into_iter()
+            .find(|x| x.code() == s)
+    }
+
+    /// The standing on `today` of a recognition stored as `self` and valid until `until`.
+    pub fn on(self, until: NaiveDate, today: NaiveDate) -> Standing {
+        match self {
+            Standing::Valid | Standing::Rectifying if today > until => Standing::Expired,
+            other => other,
+        }
+    }
+
+    /// Badge class.
+    pub fn badge(self) -> &'static str {
+        match self {
+            Standing::Valid => "passed",
+            Standing::Rectifying => "action",
+            Standing::Revoked => "rejected",
+            Standing::Expired => "draft",
+        }
+    }
+}
+
+/// Days before expiry when the organization and its district are reminded.
+pub const REMINDER_DAYS: [i64; 2] = [90, 30];
+
+/// Whether `today` is a reminder day for a recognition valid until `until`.
+pub fn reminder_due(until: NaiveDate, today: NaiveDate) -> Option<i64> {
+    let left = (until - today).num_days();
+    REMINDER_DAYS.into_iter().find(|d| *d == left)
+}
+
+/// A certificate number: prefix, year, sequence (SJ-2026-0007).
+pub fn certificate_number(kind: Kind, year: i32, sequence: u32) -> String {
+    format!("{}-{year}-{sequence:04}", kind.prefix())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn figures(staff: i64, senior: i64, patents: i64) -> Option<(i32, Indicators)> {
+        Some((
+            2025,
+            Indicators {
+                design_staff: Some(staff),
+                senior_design_staff: Some(senior),
+                design_patents: Some(patents),
+                ..Indicators::default()
+            },
+        ))
+    }
+
+    #[test]
+    fn a_municipal_applicant_needs_every_condition() {
+        let rules = Rules::default_for(Kind::MunicipalCenter);
+        let today = day("2026-11-27");
+        let ok = Facts {
+            founded_on: Some(day("2020-03-01")),
+            library: Some(LibraryStatus::InLibrary),
+            held: vec![],
+            latest: figures(40, 30, 12),
+            incident_free: true,
+            credit_ok: true,
+        };
+        assert!(checklist(&rules, &ok, today).iter().all(|c| c.passed));
+        // A district center outside the library qualifies too.
+        let center = Facts { library: None, held: vec![Kind::DistrictCenter], ..ok.clone() };
+        assert!(checklist(&rules, &center, today).iter().all(|c| c.passed));
+        // Neither: the tier line fails; founded last month: the years line fails.
+        let young = Facts { founded_on: Some(day("2026-10-01")), library: None, ..ok.clone() };
+        let failed: Vec<&str> = checklist(&rules, &young, today).iter().filter(|c| !c.passed).map(|c| c.key).collect();
+        assert_eq!(failed, ["recognition.check.years", "recognition.check.tier"]);
+        // 20 of 40 qualified is 50 % < 70 %; no statement on credit.
+        let weak = Facts { latest: figures(40, 20, 12), credit_ok: false, ..ok };
+        let failed: Vec<&str> = checklist(&rules, &weak, today).iter().filter(|c| !c.passed).map(|c| c.key).collect();
+        assert_eq!(failed, ["recognition.check.credit", "recognition.check.qualified"]);
+    }
+
+    #[test]
+    fn national_needs_three_years_and_municipal_recognition() {
+        let rules = Rules::default_for(Kind::NationalCenter);
+        let facts = Facts {
+            founded_on: Some(day("2024-01-01")),
+            library: Some(LibraryStatus::InLibrary),
+            held: vec![Kind::DistrictCenter],
+            latest: figures(60, 40, 20),
+            incident_free: true,
+            credit_ok: true,
+        };
+        let failed: Vec<&str> =
+            checklist(&rules, &facts, day("2026-11-27")).iter().filter(|c| !c.passed).map(|c| c.key).collect();
+        assert_eq!(failed, ["recognition.check.years", "recognition.check.tier"]);
+        assert_eq!(rules.validity_years, 4);
+    }
+
+    #[test]
+    fn the_workflow_refuses_skipped_steps() {
+        assert_eq!(transition(Status::Draft, Action::Submit), Ok(Status::Submitted));
+        assert_eq!(transition(Status::Returned, Action::Submit), Ok(Status::Submitted));
+        assert!(transition(Status::Draft, Action::Recommend).is_err());
+        assert!(transition(Status::Submitted, Action::Pass).is_err());
+        assert!(transition(Status::Recognized, Action::Return).is_err());
+        assert_eq!(transition(Status::Recommended, Action::Return), Ok(Status::Returned));
+    }
+
+    #[test]
+    fn quotas_validity_and_reminders() {
+        assert!(within_quota(Some(2), 1) && !within_quota(Some(2), 2) && within_quota(None, 99));
+        assert_eq!(valid_until(day("2026-11-27"), 4), day("2030-11-26"));
+        assert_eq!(Standing::Valid.on(day("2030-11-26"), day("2030-11-27")), Standing::Expired);
+        assert_eq!(Standing::Revoked.on(day("2030-11-26"), day("2031-01-01")), Standing::Revoked);
+        assert_eq!(reminder_due(day("2027-02-25"), day("2026-11-27")), Some(90));
+        assert_eq!(reminder_due(day("2026-12-27"), day("2026-11-27")), Some(30));
+        assert_eq!(reminder_due(day("2026-12-28"), day("2026-11-27")), None);
+        assert_eq!(certificate_number(Kind::MunicipalCenter, 2026, 7), "SJ-2026-0007");
+        assert_eq!(full_years(day("2023-11-28"), day("2026-11-27")), 2);
+        assert_eq!(full_years(day("2023-11-27"), day("2026-11-27")), 3);
+    }
+}

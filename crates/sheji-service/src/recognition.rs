@@ -1,0 +1,686 @@
+//! The recognition ladder's use cases: batches opened by city staff, applications filled by an
+//! organization's administrator against the batch's checklist, district recommendation within
+//! quota, the city's formal check, expert review through a review campaign (whose publicity
+//! and objections are the recognition's 公示), and recognitions with certificates anyone can
+//! verify. Every transition is checked by `sheji_core::recognition::transition`, recorded on
+//! the application's timeline and in the audit trail.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::json;
+use sheji_core::identity::{Permission, Principal};
+use sheji_core::ids::{CampaignId, DistrictId, OrganizationId};
+use sheji_core::page::{Page, PageRequest};
+use sheji_core::recognition::{self as core, Action, Facts, Kind, Rules, Standing, Status};
+use sheji_core::registry::{CheckItem, Indicators};
+use sheji_core::review::CampaignStatus;
+use sheji_core::review::score::{Aggregation, Threshold};
+use sheji_store::recognition::{self as store, ApplicationFilter};
+pub use sheji_store::recognition::{Application, ApplicationForm, Batch, BatchFields, Event, Recognition};
+use sheji_store::review as review_store;
+
+use crate::audit::{self, Actor, Change};
+use crate::review::{clip, today};
+use crate::{FieldError, ServiceError, Services};
+
+/// Batches, newest first (anyone signed in: applicants look for open ones).
+pub async fn batches(services: &Services, page: PageRequest) -> Result<Page<Batch>, ServiceError> {
+    Ok(store::list_batches(services.store(), page).await?)
+}
+
+async fn load_batch(services: &Services, id: i32) -> Result<Batch, ServiceError> {
+    store::get_batch(services.store(), id).await?.ok_or(ServiceError::NotFound { key: "recognition.no_batch" })
+}
+
+/// One batch.
+pub async fn batch(services: &Services, id: i32) -> Result<Batch, ServiceError> {
+    load_batch(services, id).await
+}
+
+/// Whether the batch accepts applications today.
+pub fn accepting(services: &Services, b: &Batch) -> bool {
+    let t = today(services);
+    b.status == "open" && b.fields.opens_on <= t && t <= b.fields.closes_on
+}
+
+/// Opens a batch (`recognition.manage`).
+pub async fn open_batch(
+    services: &Services,
+    caller: &Principal,
+    fields: &BatchFields,
+    ip: &str,
+) -> Result<i32, ServiceError> {
+    if !caller.can(Permission::RecognitionManage, services.now()) {
+        return Err(ServiceError::Forbidden);
+    }
+    let mut f = fields.clone();
+    f.name = clip(&f.name, 200);
+    let mut errors = Vec::new();
+    if f.name.is_empty() {
+        errors.push(FieldError::new("name", "review.name_required"));
+    }
+    if f.closes_on < f.opens_on {
+        errors.push(FieldError::new("closes_on", "recognition.dates_order"));
+    }
+    if !(2000..=2100).contains(&f.year) {
+        errors.push(FieldError::new("year", "recognition.year_range"));
+    }
+    if f.district_quota == Some(0) {
+        errors.push(FieldError::new("district_quota", "recognition.quota_range"));
+    }
+    if !f.rules.is_valid() {
+        errors.push(FieldError::new("rules", "recognition.rules_invalid"));
+    }
+    if let Some(r) = f.rubric
+        && review_store::get_rubric(services.store(), r).await?.is_none()
+    {
+        errors.push(FieldError::new("rubric", "review.no_rubric"));
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::Fields(errors));
+    }
+    let now = services.now();
+    let tx = services.store().begin().await?;
+    let id = store::insert_batch(&tx, &f, &caller.username, now).await?;
+    let change = Change {
+        action: "recognition.batch_open",
+        target_type: "recognition_batch",
+        target_id: id.to_string(),
+        before: serde_json::Value::Null,
+        after: json!({"kind": f.kind.code(), "year": f.year, "name": f.name, "opens_on": f.opens_on,
+            "closes_on": f.closes_on, "district_quota": f.district_quota, "rules": f.rules, "rubric": f.rubric}),
+    };
+    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Whether the caller may act as the applicant for `org` (its administrator).
+fn is_applicant(services: &Services, caller: &Principal, district: DistrictId, org: OrganizationId) -> bool {
+    caller.scope(Permission::RegistryEdit, services.now()).organizations.contains(&org)
+        && caller.scope(Permission::RegistryEdit, services.now()).covers(Some(district), Some(org))
+}
+
+/// Starts an application for an organization the caller administers; the figures come from the
+/// registry's latest year (collected once).
+pub async fn start(
+    services: &Services,
+    caller: &Principal,
+    batch: i32,
+    org: OrganizationId,
+    ip: &str,
+) -> Result<i32, ServiceError> {
+    let b = load_batch(services, batch).await?;
+    let state = sheji_store::library::find_state_by_id(services.store(), org)
+        .await?
+        .ok_or(ServiceError::NotFound { key: "error.not_found.organization" })?;
+    if !is_applicant(services, caller, state.fields.district_id, org) {
+        return Err(ServiceError::Forbidden);
+    }
+    if !accepting(services, &b) {
+        return Err(ServiceError::Conflict { key: "recognition.batch_closed" });
+    }
+    let figures = sheji_store::library::list_indicators(services.store(), org).await?;
+    let latest = figures.last().cloned();
+    let form = ApplicationForm {
+        figures: json!(latest.map(|(y, i)| json!({"year": y, "figures": i}))).to_string(),
+        ..ApplicationForm::default()
+    };
+    let now = services.now();
+    let tx = services.store().begin().await?;
+    let id = store::insert_application(&tx, batch, org, state.fields.district_id, &form, &caller.username, now)
+        .await?
+        .ok_or(ServiceError::Conflict { key: "recognition.applied_already" })?;
+    let change = Change {
+        action: "recognition.application_start",
+        target_type: "recognition_application",
+        target_id: id.to_string(),
+        before: serde_json::Value::Null,
+        after: json!({"batch": batch, "organization": org}),
+    };
+    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Who the caller is to an application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The applicant's administrator.
+    Applicant,
+    /// District staff whose scope reaches the applicant.
+    District,
+    /// City staff.
+    City,
+}
+
+fn roles_of(services: &Services, caller: &Principal, app: &Application) -> Vec<Role> {
+    let now = services.now();
+    let mut out = Vec::new();
+    if is_applicant(services, caller, app.district, app.organization) {
+        out.push(Role::Applicant);
+    }
+    let review = caller.scope(Permission::RecognitionReview, now);
+    if review.all || review.districts.contains(&app.district) {
+        out.push(Role::District);
+    }
+    if caller.can(Permission::RecognitionManage, now) {
+        out.push(Role::City);
+    }
+    out
+}
+
+/// Everything the application page shows.
+#[derive(Debug, Clone)]
+pub struct ApplicationView {
+    /// The application.
+    pub application: Application,
+    /// Its batch.
+    pub batch: Batch,
+    /// The applicant's name.
+    pub organization: String,
+    /// The checklist against the batch's rules.
+    pub checklist: Vec<CheckItem>,
+    /// The history.
+    pub events: Vec<Event>,
+    /// What the caller may do now.
+    pub actions: Vec<Action>,
+    /// Whether the caller may edit the form.
+    pub editable: bool,
+    /// Recommendations used and allowed in the applicant's district.
+    pub quota: (u32, Option<u32>),
+}
+
+async fn facts(services: &Services, app: &Application) -> Result<Facts, ServiceError> {
+    let state = sheji_store::library::find_state_by_id(services.store(), app.organization)
+        .await?
+        .ok_or(ServiceError::NotFound { key: "error.not_found.organization" })?;
+    let t = today(services);
+    let held = store::of_organization(services.store(), app.organization)
+        .await?
+        .into_iter()
+        .filter(|r| {
+            r.standing.on(r.valid_until, t) == Standing::Valid
+                || r.standing.on(r.valid_until, t) == Standing::Rectifying
+        })
+        .map(|r| r.kind)
+        .collect();
+    let latest: Option<(i32, Indicators)> =
+        sheji_store::library::list_indicators(services.store(), app.organization).await?.last().cloned();
+    Ok(Facts {
+        founded_on: state.fields.founded_on,
+        library: Some(state.library_status),
+        held,
+        latest,
+        incident_free: app.form.incident_free,
+        credit_ok: app.form.credit_ok,
+    })
+}
+
+/// One application, for the applicant, the staff of its district and the city (404 for
+/// anyone else).
+pub async fn view(services: &Services, caller: &Principal, id: i32) -> Result<ApplicationView, ServiceError> {
+    let app = store::get_application(services.store(), id)
+        .await?
+        .ok_or(ServiceError::NotFound { key: "recognition.no_application" })?;
+    let roles = roles_of(services, caller, &app);
+    if roles.is_empty() {
+        return Err(ServiceError::NotFound { key: "recognition.no_application" });
+    }
+    let batch = load_batch(services, app.batch).await?;
+    let facts = facts(services, &app).await?;
+    let checklist = core::checklist(&batch.fields.rules, &facts, today(services));
+    let mut actions = Vec::new();
+    let candidates: &[(Role, Action)] =
+        &[(Role::Applicant, Action::Submit), (Role::District, Action::Recommend), (Role::City, Action::Pass)];
+    for (role, action) in candidates {
+        if roles.contains(role) && core::transition(app.status, *action).is_ok() {
+            actions.push(*action);
+        }
+    }
+    let staff_stage = match app.status {
+        Status::Submitted => roles.contains(&Role::District),
+        Status::Recommended => roles.contains(&Role::City),
+        _ => false,
+    };
+    if staff_stage {
+        actions.extend([Action::Return, Action::Reject]);
+    }
+    let names = sheji_store::registry::names(services.store(), &BTreeSet::from([app.organization])).await?;
+    let tx_used = used(services, app.batch, app.district).await?;
+    Ok(ApplicationView {
+        organization: names.get(&app.organization).cloned().unwrap_or_default(),
+        events: store::events(services.store(), id).await?,
+        editable: roles.contains(&Role::Applicant) && app.status.editable() && accepting(services, &batch),
+        quota: (tx_used, batch.fields.district_quota),
+        checklist,
+        actions,
+        batch,
+        application: app,
+    })
+}
+
+async fn used(services: &Services, batch: i32, district: DistrictId) -> Result<u32, ServiceError> {
+    Ok(store::recommended_count(services.store(), batch, district).await?)
+}
+
+/// What the applicant types.
+#[derive(Debug, Clone, Default)]
+pub struct FormInput {
+    /// Description.
+    pub description: String,
+    /// No major incident declared.
+    pub incident_free: bool,
+    /// Not seriously dishonest declared.
+    pub credit_ok: bool,
+    /// Authenticity statement signed.
+    pub statement_signed: bool,
+}
+
+/// Saves the applicant's draft.
+pub async fn save(
+    services: &Services,
+    caller: &Principal,
+    id: i32,
+    input: &FormInput,
+    ip: &str,
+) -> Result<(), ServiceError> {
+    let v = view(services, caller, id).await?;
+    if !v.editable {
+        return Err(ServiceError::Conflict { key: "recognition.not_editable" });
+    }
+    let form = ApplicationForm {
+        description: clip(&input.description, 20_000),
+        figures: v.application.form.figures.clone(),
+        incident_free: input.incident_free,
+        credit_ok: input.credit_ok,
+        statement_signed: input.statement_signed,
+    };
+    let now = services.now();
+    let tx = services.store().begin().await?;
+    if !store::save_form(&tx, id, &form, now).await? {
+        return Err(ServiceError::Conflict { key: "recognition.not_editable" });
+    }
+    let change = Change {
+        action: "recognition.application_save",
+        target_type: "recognition_application",
+        target_id: id.to_string(),
+        before: json!({"incident_free": v.application.form.incident_free, "credit_ok": v.application.form.credit_ok,
+            "statement_signed": v.application.form.statement_signed}),
+        after: json!({"incident_free": form.incident_free, "credit_ok": form.credit_ok,
+            "statement_signed": form.statement_signed, "description_chars": form.description.chars().count()}),
+    };
+    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Takes one step of the workflow: the applicant submits (checklist passed, statement signed),
+/// the district recommends within its quota, returns or rejects, the city passes the formal
+/// check, returns or rejects. A return or rejection needs a comment. Anything else is refused
+/// with the reason.
+pub async fn act(
+    services: &Services,
+    caller: &Principal,
+    id: i32,
+    action: Action,
+    comment: &str,
+    ip: &str,
+) -> Result<Status, ServiceError> {
+    let v = view(services, caller, id).await?;
+    let from = v.application.status;
+    if !v.actions.contains(&action) {
+        return Err(if core::transition(from, action).is_err() {
+            ServiceError::Conflict { key: "recognition.illegal" }
+        } else {
+            ServiceError::Forbidden
+        });
+    }
+    let to = core::transition(from, action).map_err(|_| ServiceError::Conflict { key: "recognition.illegal" })?;
+    let comment = clip(comment, 2_000);
+    if matches!(action, Action::Return | Action::Reject) && comment.is_empty() {
+        return Err(ServiceError::Fields(vec![FieldError::new("comment", "recognition.comment_required")]));
+    }
+    if action == Action::Submit {
+        if !accepting(services, &v.batch) {
+            return Err(ServiceError::Conflict { key: "recognition.batch_closed" });
+        }
+        if let Some(failed) = v.checklist.iter().find(|c| !c.passed) {
+            return Err(ServiceError::Invalid {
+                key: "recognition.not_eligible",
+                args: vec![("item", sheji_core::i18n::Lang::Zh.t(failed.key).to_owned())],
+            });
+        }
+        if !v.application.form.statement_signed {
+            return Err(ServiceError::Fields(vec![FieldError::new(
+                "statement_signed",
+                "recognition.statement_required",
+            )]));
+        }
+    }
+    let now = services.now();
+    let tx = services.store().begin().await?;
+    if action == Action::Recommend {
+        let used = store::recommended_count(&tx, v.batch.id, v.application.district).await?;
+        if !core::within_quota(v.batch.fields.district_quota, used) {
+            return Err(ServiceError::Conflict { key: "recognition.quota_full" });
+        }
+    }
+    let event = Event {
+        from,
+        to,
+        action: action.code().to_owned(),
+        comment: comment.clone(),
+        actor: caller.username.clone(),
+        at: now,
+    };
+    if !store::move_application(&tx, id, &event, None).await? {
+        return Err(ServiceError::Conflict { key: "recognition.changed_meanwhile" });
+    }
+    let change = Change {
+        action: "recognition.application_step",
+        target_type: "recognition_application",
+        target_id: id.to_string(),
+        before: json!({"status": from.code()}),
+        after: json!({"status": to.code(), "action": action.code(), "comment": comment}),
+    };
+    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
+    tx.commit().await?;
+    Ok(to)
+}
+
+/// One line of a queue.
+#[derive(Debug, Clone)]
+pub struct QueueLine {
+    /// The application.
+    pub application: Application,
+    /// Applicant's name.
+    pub organization: String,
+}
+
+/// A batch as the caller sees it: the funnel and the queue of applications they may act on —
+/// district staff their districts' (with quota used and left), city staff every one.
+#[derive(Debug, Clone)]
+pub struct BatchView {
+    /// The batch.
+    pub batch: Batch,
+    /// Counts by status.
+    pub funnel: BTreeMap<String, u64>,
+    /// The queue page.
+    pub queue: Page<QueueLine>,
+    /// Per district in the caller's reach: (district, used).
+    pub quota_used: Vec<(DistrictId, u32)>,
+    /// Whether the caller is city staff.
+    pub city: bool,
+    /// The review campaign's status, once sent.
+    pub campaign: Option<CampaignStatus>,
+}
+
+/// The staff view of a batch (`recognition.review`).
+pub async fn batch_view(
+    services: &Services,
+    caller: &Principal,
+    id: i32,
+    page: PageRequest,
+) -> Result<BatchView, ServiceError> {
+    let now = services.now();
+    let scope = caller.scope(Permission::RecognitionReview, now);
+    let city = caller.can(Permission::RecognitionManage, now);
+    if !scope.all && scope.districts.is_empty() && !city {
+        return Err(ServiceError::Forbidden);
+    }
+    let batch = load_batch(services, id).await?;
+    let districts: Option<Vec<DistrictId>> =
+        if scope.all || city { None } else { Some(scope.districts.iter().copied().collect()) };
+    let funnel = store::funnel(services.store(), id, districts.as_deref()).await?;
+    let filter = ApplicationFilter { districts: districts.clone(), statuses: Vec::new() };
+    let p = store::list_applications(services.store(), id, &filter, page).await?;
+    let names =
+        sheji_store::registry::names(services.store(), &p.items.iter().map(|a| a.organization).collect()).await?;
+    let lines: Vec<QueueLine> = p
+        .items
+        .into_iter()
+        .map(|a| QueueLine { organization: names.get(&a.organization).cloned().unwrap_or_default(), application: a })
+        .collect();
+    let mut quota_used = Vec::new();
+    for d in districts.unwrap_or_default() {
+        quota_used.push((d, used(services, id, d).await?));
+    }
+    let campaign = match batch.campaign {
+        Some(c) => review_store::get_campaign(services.store(), c).await?.map(|c| c.status),
+        None => None,
+    };
+    Ok(BatchView { batch, funnel, queue: Page::new(lines, page, p.total), quota_used, city, campaign })
+}
+
+/// The caller's organizations' applications (an organization's administrator).
+pub async fn mine(services: &Services, caller: &Principal, page: PageRequest) -> Result<Page<QueueLine>, ServiceError> {
+    let orgs: Vec<OrganizationId> =
+        caller.scope(Permission::RegistryEdit, services.now()).organizations.into_iter().collect();
+    let Some(org) = orgs.first() else { return Ok(Page::new(Vec::new(), page, 0)) };
+    let p = store::applications_of(services.store(), *org, page).await?;
+    let names = sheji_store::registry::names(services.store(), &BTreeSet::from([*org])).await?;
+    let lines = p
+        .items
+        .into_iter()
+        .map(|a| QueueLine { organization: names.get(&a.organization).cloned().unwrap_or_default(), application: a })
+        .collect();
+    Ok(Page::new(lines, page, p.total))
+}
+
+/// Sends every formally checked application to expert review: a review campaign with one item
+/// per application (its organization behind it, its clusters as specialties), which staff then
+/// assign, score, close and publish in the review pages (`recognition.manage`).
+pub async fn send_to_review(
+    services: &Services,
+    caller: &Principal,
+    id: i32,
+    ip: &str,
+) -> Result<CampaignId, ServiceError> {
+    if !caller.can(Permission::RecognitionManage, services.now()) {
+        return Err(ServiceError::Forbidden);
+    }
+    let b = load_batch(services, id).await?;
+    if b.campaign.is_some() {
+        return Err(ServiceError::Conflict { key: "recognition.in_review_already" });
+    }
+    let rubric = b.fields.rubric.ok_or(ServiceError::Conflict { key: "recognition.no_rubric" })?;
+    let checked = store::applications_in(services.store(), id, &[Status::Checked]).await?;
+    if checked.is_empty() {
+        return Err(ServiceError::Conflict { key: "recognition.nothing_checked" });
+    }
+    let t = today(services);
+    let fields = review_store::CampaignFields {
+        name: format!("{}专家评审", b.fields.name),
+        rubric,
+        reviewers_per_item: 3,
+        blind: false,
+        aggregation: Aggregation::TrimmedMean,
+        thresholds: vec![Threshold { grade: "通过".to_owned(), min: b.fields.rules.pass_score }],
+        period_start: t,
+        deadline: t + chrono::Duration::days(14),
+        conflict_years: sheji_core::review::conflict::DEFAULT_WINDOW_YEARS,
+        forbid_repeat: true,
+        require_match: false,
+        min_load: 0,
+        max_load: 20,
+        publicity_days: 5,
+    };
+    let names =
+        sheji_store::registry::names(services.store(), &checked.iter().map(|a| a.organization).collect()).await?;
+    let now = services.now();
+    let tx = services.store().begin().await?;
+    let campaign = review_store::insert_campaign(&tx, &fields, &caller.username, now).await?;
+    let mut items = Vec::with_capacity(checked.len());
+    for a in &checked {
+        let clusters = sheji_store::library::find_state_by_id(&tx, a.organization)
+            .await?
+            .map(|s| s.fields.clusters.iter().map(|c| format!("cluster:{c}")).collect())
+            .unwrap_or_default();
+        items.push(review_store::ItemFields {
+            title: names.get(&a.organization).cloned().unwrap_or_else(|| format!("#{}", a.id)),
+            subject: Some(format!("recognition:{}:{}", b.fields.kind.code(), a.organization)),
+            organizations: vec![a.organization],
+            specialties: clusters,
+            team: Vec::new(),
+        });
+    }
+    review_store::insert_items(&tx, campaign, &items, now).await?;
+    let stored = review_store::all_items(&tx, campaign).await?;
+    for (a, item) in checked.iter().zip(stored.iter()) {
+        let event = Event {
+            from: Status::Checked,
+            to: Status::InReview,
+            action: Action::SendToReview.code().to_owned(),
+            comment: String::new(),
+            actor: caller.username.clone(),
+            at: now,
+        };
+        if !store::move_application(&tx, a.id, &event, Some(item.id)).await? {
+            return Err(ServiceError::Conflict { key: "recognition.changed_meanwhile" });
+        }
+    }
+    store::set_batch_status(&tx, id, "in_review", Some(campaign), now).await?;
+    let change = Change {
+        action: "recognition.send_to_review",
+        target_type: "recognition_batch",
+        target_id: id.to_string(),
+        before: json!({"status": b.status}),
+        after: json!({"status": "in_review", "campaign": campaign, "applications": checked.len()}),
+    };
+    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
+    tx.commit().await?;
+    Ok(campaign)
+}
+
+/// Concludes a batch once its review campaign's final list is out: applications whose item
+/// reached the pass score are recognized, with a certificate valid for the rules' years; the
+/// others are not (`recognition.manage`). Returns how many were recognized.
+pub async fn conclude(services: &Services, caller: &Principal, id: i32, ip: &str) -> Result<usize, ServiceError> {
+    if !caller.can(Permission::RecognitionManage, services.now()) {
+        return Err(ServiceError::Forbidden);
+    }
+    let b = load_batch(services, id).await?;
+    let campaign = b.campaign.ok_or(ServiceError::Conflict { key: "recognition.not_in_review" })?;
+    let c = review_store::get_campaign(services.store(), campaign)
+        .await?
+        .ok_or(ServiceError::NotFound { key: "review.no_campaign" })?;
+    if c.status != CampaignStatus::Final {
+        return Err(ServiceError::Conflict { key: "recognition.review_not_final" });
+    }
+    let mut grades = BTreeMap::new();
+    let mut page = 1;
+    loop {
+        let r = review_store::list_results(services.store(), campaign, PageRequest::new(Some(page), Some(200))).await?;
+        for row in &r.items {
+            grades.insert(row.item, row.grade.is_some());
+        }
+        if page >= r.page_count() {
+            break;
+        }
+        page += 1;
+    }
+    let in_review = store::applications_in(services.store(), id, &[Status::InReview]).await?;
+    let t = today(services);
+    let until = core::valid_until(t, b.fields.rules.validity_years);
+    let now = services.now();
+    let tx = services.store().begin().await?;
+    let mut granted = Vec::new();
+    for a in &in_review {
+        let pass = a.item.and_then(|i| grades.get(&i).copied()).unwrap_or(false);
+        let action = if pass { Action::Recognize } else { Action::Decline };
+        let to =
+            core::transition(a.status, action).map_err(|_| ServiceError::Conflict { key: "recognition.illegal" })?;
+        let mut comment = String::new();
+        if pass {
+            let number = store::grant(
+                &tx,
+                &store::Grant {
+                    organization: a.organization,
+                    kind: b.fields.kind,
+                    granted_on: t,
+                    valid_until: until,
+                    batch: Some(id),
+                    application: Some(a.id),
+                },
+                now,
+            )
+            .await?;
+            comment = number.clone();
+            granted.push(number);
+        }
+        let event = Event {
+            from: a.status,
+            to,
+            action: action.code().to_owned(),
+            comment,
+            actor: caller.username.clone(),
+            at: now,
+        };
+        if !store::move_application(&tx, a.id, &event, None).await? {
+            return Err(ServiceError::Conflict { key: "recognition.changed_meanwhile" });
+        }
+    }
+    store::set_batch_status(&tx, id, "concluded", None, now).await?;
+    let change = Change {
+        action: "recognition.conclude",
+        target_type: "recognition_batch",
+        target_id: id.to_string(),
+        before: json!({"status": b.status}),
+        after: json!({"status": "concluded", "certificates": granted, "reviewed": in_review.len()}),
+    };
+    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
+    tx.commit().await?;
+    Ok(granted.len())
+}
+
+/// A certificate as anyone may verify it.
+#[derive(Debug, Clone)]
+pub struct Certificate {
+    /// The recognition.
+    pub recognition: Recognition,
+    /// Standing today.
+    pub standing: Standing,
+    /// Holder's name.
+    pub organization: String,
+}
+
+/// Verifies a certificate number (public).
+pub async fn certificate(services: &Services, number: &str) -> Result<Certificate, ServiceError> {
+    let number = number.trim();
+    let r = if number.len() <= 32 { store::by_certificate(services.store(), number).await? } else { None };
+    let r = r.ok_or(ServiceError::NotFound { key: "recognition.no_certificate" })?;
+    let names = sheji_store::registry::names(services.store(), &BTreeSet::from([r.organization])).await?;
+    Ok(Certificate {
+        standing: r.standing.on(r.valid_until, today(services)),
+        organization: names.get(&r.organization).cloned().unwrap_or_default(),
+        recognition: r,
+    })
+}
+
+/// Recognitions of one kind or all, newest first, with holders' names (public).
+pub async fn recognitions(
+    services: &Services,
+    kind: Option<Kind>,
+    page: PageRequest,
+) -> Result<Page<Certificate>, ServiceError> {
+    let p = store::list_recognitions(services.store(), kind, page).await?;
+    let names =
+        sheji_store::registry::names(services.store(), &p.items.iter().map(|r| r.organization).collect()).await?;
+    let t = today(services);
+    let items = p
+        .items
+        .into_iter()
+        .map(|r| Certificate {
+            standing: r.standing.on(r.valid_until, t),
+            organization: names.get(&r.organization).cloned().unwrap_or_default(),
+            recognition: r,
+        })
+        .collect();
+    Ok(Page::new(items, page, p.total))
+}
+
+/// The default rules of a kind, for the batch form.
+pub fn default_rules(kind: Kind) -> Rules {
+    Rules::default_for(kind)
+}

@@ -1,0 +1,29 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "recognition_application")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub batch_id: i32,
+    pub organization_id: i32,
+    pub district_id: i32,
+    pub status: String,
+    #[sea_orm(column_type = "Text")]
+    pub description: String,
+    #[sea_orm(column_type = "Text")]
+    pub figures: String,
+    pub incident_free: bool,
+    pub credit_ok: bool,
+    pub statement_signed: bool,
+    pub item_id: Option<i32>,
+    pub submitted_at: Option<DateTimeUtc>,
+    pub created_by: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

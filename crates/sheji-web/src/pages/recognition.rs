@@ -1,0 +1,776 @@
+//! Recognition pages: batches and the applicant's own applications (`/recognition`), an
+//! application with its checklist, form, actions and timeline, the staff view of a batch (funnel,
+//! queue, quota), opening a batch, and the public register of recognitions with a certificate
+//! page anyone can open to verify a number.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use sheji_core::i18n::Lang;
+use sheji_core::identity::{Permission, Principal};
+use sheji_core::ids::{OrganizationId, RubricId};
+use sheji_core::page::PageRequest;
+use sheji_core::recognition::{Action, Kind, Rules};
+use sheji_service::ServiceError;
+use sheji_service::recognition::{self as service, BatchFields, FormInput};
+use sheji_service::review;
+
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::error::{PageError, render};
+use crate::forms::{FormState, single};
+use crate::layout::{Chrome, Ctx, Pager};
+
+#[derive(Debug, Deserialize, Default)]
+pub struct RecQuery {
+    #[serde(default)]
+    page: String,
+    #[serde(default)]
+    done: String,
+    #[serde(default)]
+    kind: String,
+}
+
+fn kind_label(lang: Lang, k: Kind) -> String {
+    lang.t(&format!("recognition.kind.{}", k.code())).to_owned()
+}
+
+fn status_label(lang: Lang, s: sheji_core::recognition::Status) -> String {
+    lang.t(&format!("recognition.status.{}", s.code())).to_owned()
+}
+
+struct BatchLine {
+    id: i32,
+    name: String,
+    kind: String,
+    window: String,
+    accepting: bool,
+}
+
+struct AppLine {
+    id: i32,
+    batch: String,
+    organization: String,
+    status: String,
+    class: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "recognition.html")]
+struct HomePage {
+    chrome: Chrome,
+    batches: Vec<BatchLine>,
+    mine: Vec<AppLine>,
+    applicant: Option<(OrganizationId, String)>,
+    staff: bool,
+    city: bool,
+    notice: Option<String>,
+    pager: Pager,
+}
+
+/// Batches and the caller's applications.
+pub async fn home(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, _): PageUser,
+    Query(q): Query<RecQuery>,
+) -> Result<Response, PageError> {
+    let chrome = ctx.chrome("nav.recognition");
+    let err = |e: ServiceError| PageError::service(&e, ctx.chrome("nav.recognition"));
+    let s = &state.services;
+    let page = service::batches(s, PageRequest::new(q.page.parse().ok(), None)).await.map_err(err)?;
+    let batches = page
+        .items
+        .iter()
+        .map(|b| BatchLine {
+            id: b.id,
+            name: b.fields.name.clone(),
+            kind: kind_label(ctx.lang, b.fields.kind),
+            window: format!("{} – {}", b.fields.opens_on, b.fields.closes_on),
+            accepting: service::accepting(s, b),
+        })
+        .collect();
+    let mine_page = service::mine(s, &p, PageRequest::new(Some(1), Some(50))).await.map_err(err)?;
+    let mut names = std::collections::BTreeMap::new();
+    for l in &mine_page.items {
+        if let std::collections::btree_map::Entry::Vacant(e) = names.entry(l.application.batch) {
+            e.insert(service::batch(s, l.application.batch).await.map(|b| b.fields.name).unwrap_or_default());
+        }
+    }
+    let mine = mine_page
+        .items
+        .iter()
+        .map(|l| AppLine {
+            id: l.application.id,
+            batch: names.get(&l.application.batch).cloned().unwrap_or_default(),
+            organization: l.organization.clone(),
+            status: status_label(ctx.lang, l.application.status),
+            class: l.application.status.badge(),
+        })
+        .collect();
+    let now = s.now();
+    let org = p.scope(Permission::RegistryEdit, now).organizations.into_iter().next();
+    let applicant = match org {
+        Some(o) => {
+            let name = review::organization_names(s, [o].into_iter().collect()).await.map_err(err)?;
+            Some((o, name.get(&o).cloned().unwrap_or_default()))
+        }
+        None => None,
+    };
+    let notice = (!q.done.is_empty()).then(|| ctx.lang.t(&format!("recognition.done.{}", q.done)).to_owned());
+    let pager = chrome.pager(&page);
+    Ok(render(
+        StatusCode::OK,
+        &HomePage {
+            batches,
+            mine,
+            applicant,
+            staff: p.can(Permission::RecognitionReview, now)
+                && !p.scope(Permission::RecognitionReview, now).districts.is_empty()
+                || p.scope(Permission::RecognitionReview, now).all,
+            city: p.can(Permission::RecognitionManage, now),
+            notice,
+            pager,
+            chrome,
+        },
+    ))
+}
+
+/// Starts an application for the caller's organization.
+pub async fn apply(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Path(batch): Path<i32>,
+) -> Result<Response, PageError> {
+    let org = p.scope(Permission::RegistryEdit, state.services.now()).organizations.into_iter().next();
+    let Some(org) = org else { return Err(PageError::forbidden(ctx.chrome("nav.recognition"))) };
+    match service::start(&state.services, &p, batch, org, &c.ip).await {
+        Ok(id) => Ok(Redirect::to(&format!("/recognition/applications/{id}")).into_response()),
+        Err(e) => Err(PageError::service(&e, ctx.chrome("nav.recognition"))),
+    }
+}
+
+struct CheckLine {
+    label: String,
+    required: String,
+    actual: String,
+    passed: bool,
+}
+
+#[derive(Template)]
+#[template(path = "recognition_application.html")]
+struct ApplicationPage {
+    chrome: Chrome,
+    id: i32,
+    batch: String,
+    kind: String,
+    status: String,
+    class: &'static str,
+    organization: String,
+    checklist: Vec<CheckLine>,
+    all_passed: bool,
+    figures: Vec<(String, String)>,
+    editable: bool,
+    form: FormState,
+    actions: Vec<(&'static str, String)>,
+    staff_actions: bool,
+    quota: String,
+    timeline: Vec<(String, String, String, String)>,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+fn check_label(lang: Lang, key: &str, required: &str) -> String {
+    let kinds: Vec<String> = required
+        .split(',')
+        .filter(|x| !x.is_empty())
+        .map(|c| match Kind::parse(c) {
+            Some(k) => kind_label(lang, k),
+            None => lang.t("recognition.library").to_owned(),
+        })
+        .collect();
+    lang.tf(key, &[("required", required), ("tiers", &kinds.join(lang.t("recognition.or")))])
+}
+
+async fn application_page(
+    state: &AppState,
+    ctx: &Ctx,
+    p: &Principal,
+    id: i32,
+    form: Option<FormState>,
+) -> Result<ApplicationPage, PageError> {
+    let lang = ctx.lang;
+    let base = ctx.chrome("recognition.application").crumb("nav.recognition", Some("/recognition"));
+    let v = service::view(&state.services, p, id).await.map_err(|e| PageError::service(&e, base.clone()))?;
+    let mut chrome = base.clone();
+    chrome.title = format!("{} · {}", v.organization, kind_label(lang, v.batch.fields.kind));
+    let checklist: Vec<CheckLine> = v
+        .checklist
+        .iter()
+        .map(|c| CheckLine {
+            label: check_label(lang, c.key, &c.required),
+            required: if c.key == "recognition.check.tier" { String::new() } else { c.required.clone() },
+            actual: if c.key == "recognition.check.tier" { String::new() } else { c.actual.clone() },
+            passed: c.passed,
+        })
+        .collect();
+    let figures = serde_json::from_str::<serde_json::Value>(&v.application.form.figures)
+        .ok()
+        .and_then(|f| {
+            let year = f.get("year")?.as_i64()?;
+            let map = f.get("figures")?.as_object()?.clone();
+            Some(
+                map.into_iter()
+                    .filter(|(_, val)| !val.is_null())
+                    .map(|(k, val)| (format!("{year} · {}", lang.t(&format!("indicator.{k}"))), val.to_string()))
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .unwrap_or_default();
+    let form = form.unwrap_or_else(|| {
+        FormState::default()
+            .keep("description", &v.application.form.description)
+            .keep("incident_free", if v.application.form.incident_free { "on" } else { "" })
+            .keep("credit_ok", if v.application.form.credit_ok { "on" } else { "" })
+            .keep("statement_signed", if v.application.form.statement_signed { "on" } else { "" })
+    });
+    let quota = match v.quota.1 {
+        Some(q) => lang.tf("recognition.quota_line", &[("used", &v.quota.0.to_string()), ("quota", &q.to_string())]),
+        None => lang.t("recognition.no_quota").to_owned(),
+    };
+    Ok(ApplicationPage {
+        id,
+        batch: v.batch.fields.name.clone(),
+        kind: kind_label(lang, v.batch.fields.kind),
+        status: status_label(lang, v.application.status),
+        class: v.application.status.badge(),
+        organization: v.organization.clone(),
+        all_passed: checklist.iter().all(|c| c.passed),
+        checklist,
+        figures,
+        editable: v.editable,
+        form,
+        staff_actions: v.actions.iter().any(|a| *a != Action::Submit),
+        actions: v
+            .actions
+            .iter()
+            .filter(|a| **a != Action::Submit)
+            .map(|a| (a.code(), lang.t(&format!("recognition.action.{}", a.code())).to_owned()))
+            .collect(),
+        quota,
+        timeline: v
+            .events
+            .iter()
+            .map(|e| {
+                (
+                    sheji_core::i18n::datetime(e.at),
+                    lang.t(&format!("recognition.action.{}", e.action)).to_owned(),
+                    e.actor.clone(),
+                    e.comment.clone(),
+                )
+            })
+            .collect(),
+        notice: None,
+        error: None,
+        chrome,
+    })
+}
+
+/// One application.
+pub async fn application(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, _): PageUser,
+    Path(id): Path<i32>,
+    Query(q): Query<RecQuery>,
+) -> Result<Response, PageError> {
+    let mut page = application_page(&state, &ctx, &p, id, None).await?;
+    page.notice = (!q.done.is_empty()).then(|| ctx.lang.t(&format!("recognition.done.{}", q.done)).to_owned());
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// Saves the applicant's form, and submits it when asked.
+pub async fn save(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Path(id): Path<i32>,
+    body: String,
+) -> Result<Response, PageError> {
+    let input = FormInput {
+        description: single(&body, "description"),
+        incident_free: single(&body, "incident_free") == "on",
+        credit_ok: single(&body, "credit_ok") == "on",
+        statement_signed: single(&body, "statement_signed") == "on",
+    };
+    let submit = single(&body, "action") == "submit";
+    let mut result = service::save(&state.services, &p, id, &input, &c.ip).await;
+    if result.is_ok() && submit {
+        result = service::act(&state.services, &p, id, Action::Submit, "", &c.ip).await.map(|_| ());
+    }
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/recognition/applications/{id}?done={}",
+            if submit { "submitted" } else { "saved" }
+        ))
+        .into_response()),
+        Err(e) if matches!(e.kind(), sheji_service::ErrorKind::Invalid | sheji_service::ErrorKind::Conflict) => {
+            let mut form = FormState::default();
+            for f in ["description", "incident_free", "credit_ok", "statement_signed"] {
+                form = form.keep(f, &single(&body, f));
+            }
+            let form = form.with_error(&e, ctx.lang);
+            let mut page = application_page(&state, &ctx, &p, id, Some(form)).await?;
+            if e.fields().is_empty() {
+                page.error = Some(e.message(ctx.lang));
+            }
+            let status = if e.kind() == sheji_service::ErrorKind::Conflict {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::BAD_REQUEST
+            };
+            Ok(render(status, &page))
+        }
+        Err(e) => Err(PageError::service(&e, ctx.chrome("recognition.application"))),
+    }
+}
+
+/// A staff step: recommend, return, reject, pass.
+pub async fn act(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Path(id): Path<i32>,
+    body: String,
+) -> Result<Response, PageError> {
+    let Some(action) = Action::parse(&single(&body, "action")) else {
+        return Err(PageError::not_found(ctx.chrome("recognition.application")));
+    };
+    match service::act(&state.services, &p, id, action, &single(&body, "comment"), &c.ip).await {
+        Ok(_) => Ok(Redirect::to(&format!("/recognition/applications/{id}?done={}", action.code())).into_response()),
+        Err(e) if matches!(e.kind(), sheji_service::ErrorKind::Invalid | sheji_service::ErrorKind::Conflict) => {
+            let mut page = application_page(&state, &ctx, &p, id, None).await?;
+            page.error = Some(e.message(ctx.lang));
+            let status = if e.kind() == sheji_service::ErrorKind::Conflict {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::BAD_REQUEST
+            };
+            Ok(render(status, &page))
+        }
+        Err(e) => Err(PageError::service(&e, ctx.chrome("recognition.application"))),
+    }
+}
+
+struct QueueRow {
+    id: i32,
+    organization: String,
+    status: String,
+    class: &'static str,
+    submitted: String,
+}
+
+#[derive(Template)]
+#[template(path = "recognition_batch.html")]
+struct BatchPage {
+    chrome: Chrome,
+    id: i32,
+    kind: String,
+    window: String,
+    quota: String,
+    funnel: Vec<(String, u64)>,
+    rows: Vec<QueueRow>,
+    pager: Pager,
+    quota_used: Vec<(String, String)>,
+    city: bool,
+    campaign: Option<(i32, String)>,
+    status: String,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+async fn batch_page(
+    state: &AppState,
+    ctx: &Ctx,
+    p: &Principal,
+    id: i32,
+    page: Option<u64>,
+) -> Result<BatchPage, PageError> {
+    let lang = ctx.lang;
+    let base = ctx.chrome("recognition.batch").crumb("nav.recognition", Some("/recognition"));
+    let err = |e: ServiceError| PageError::service(&e, base.clone());
+    let v = service::batch_view(&state.services, p, id, PageRequest::new(page, None)).await.map_err(err)?;
+    let mut chrome = base.clone();
+    chrome.title = v.batch.fields.name.clone();
+    let funnel = sheji_core::recognition::Status::ALL
+        .iter()
+        .map(|s| (status_label(lang, *s), v.funnel.get(s.code()).copied().unwrap_or(0)))
+        .collect();
+    let districts = sheji_service::reference::list_districts(
+        &state.services,
+        &Default::default(),
+        PageRequest::new(Some(1), Some(200)),
+    )
+    .await
+    .map_err(err)?;
+    let district_name = |d: sheji_core::ids::DistrictId| {
+        districts.items.iter().find(|x| x.id == d).map(|x| x.name.clone()).unwrap_or_else(|| d.to_string())
+    };
+    let quota_used = v
+        .quota_used
+        .iter()
+        .map(|(d, used)| {
+            let line = match v.batch.fields.district_quota {
+                Some(q) => lang.tf(
+                    "recognition.quota_left",
+                    &[("used", &used.to_string()), ("left", &q.saturating_sub(*used).to_string())],
+                ),
+                None => lang.t("recognition.no_quota").to_owned(),
+            };
+            (district_name(*d), line)
+        })
+        .collect();
+    let pager = chrome.pager(&v.queue);
+    Ok(BatchPage {
+        id,
+        kind: kind_label(lang, v.batch.fields.kind),
+        window: format!("{} – {}", v.batch.fields.opens_on, v.batch.fields.closes_on),
+        quota: v
+            .batch
+            .fields
+            .district_quota
+            .map(|q| q.to_string())
+            .unwrap_or_else(|| lang.t("recognition.no_quota").to_owned()),
+        funnel,
+        rows: v
+            .queue
+            .items
+            .iter()
+            .map(|l| QueueRow {
+                id: l.application.id,
+                organization: l.organization.clone(),
+                status: status_label(lang, l.application.status),
+                class: l.application.status.badge(),
+                submitted: l.application.submitted_at.map(sheji_core::i18n::datetime).unwrap_or_default(),
+            })
+            .collect(),
+        pager,
+        quota_used,
+        city: v.city,
+        campaign: v
+            .batch
+            .campaign
+            .zip(v.campaign)
+            .map(|(c, st)| (c.get(), lang.t(&format!("review.status.{}", st.code())).to_owned())),
+        status: lang.t(&format!("recognition.batch_status.{}", v.batch.status)).to_owned(),
+        notice: None,
+        error: None,
+        chrome,
+    })
+}
+
+/// The staff view of a batch.
+pub async fn batch(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, _): PageUser,
+    Path(id): Path<i32>,
+    Query(q): Query<RecQuery>,
+) -> Result<Response, PageError> {
+    let mut page = batch_page(&state, &ctx, &p, id, q.page.parse().ok()).await?;
+    page.notice = (!q.done.is_empty()).then(|| ctx.lang.t(&format!("recognition.done.{}", q.done)).to_owned());
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// Sends the checked applications to expert review, or concludes the batch.
+pub async fn batch_step(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Path((id, step)): Path<(i32, String)>,
+) -> Result<Response, PageError> {
+    let s = &state.services;
+    let result = match step.as_str() {
+        "review" => service::send_to_review(s, &p, id, &c.ip).await.map(|_| "review".to_owned()),
+        "conclude" => service::conclude(s, &p, id, &c.ip).await.map(|_| "concluded".to_owned()),
+        _ => return Err(PageError::not_found(ctx.chrome("recognition.batch"))),
+    };
+    match result {
+        Ok(done) => Ok(Redirect::to(&format!("/admin/recognition/{id}?done={done}")).into_response()),
+        Err(e) if matches!(e.kind(), sheji_service::ErrorKind::Invalid | sheji_service::ErrorKind::Conflict) => {
+            let mut page = batch_page(&state, &ctx, &p, id, None).await?;
+            page.error = Some(e.message(ctx.lang));
+            Ok(render(StatusCode::CONFLICT, &page))
+        }
+        Err(e) => Err(PageError::service(&e, ctx.chrome("recognition.batch"))),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "recognition_new.html")]
+struct NewBatchPage {
+    chrome: Chrome,
+    form: FormState,
+    kinds: Vec<(&'static str, String)>,
+    rubrics: Vec<(String, String)>,
+}
+
+fn rules_form(form: FormState, r: &Rules) -> FormState {
+    form.keep("min_years", &r.min_years.to_string())
+        .keep("requires_library", if r.requires_library { "on" } else { "" })
+        .keep("requires_any_of", &r.requires_any_of.iter().map(|k| k.code()).collect::<Vec<_>>().join(","))
+        .keep("incident_free_years", &r.incident_free_years.to_string())
+        .keep("requires_credit_statement", if r.requires_credit_statement { "on" } else { "" })
+        .keep("min_design_staff", &r.min_design_staff.to_string())
+        .keep("min_qualified_share", &r.min_qualified_share.to_string())
+        .keep("min_patents", &r.min_patents.to_string())
+        .keep("min_design_revenue", &r.min_design_revenue.to_string())
+        .keep("validity_years", &r.validity_years.to_string())
+        .keep("pass_score", &r.pass_score.to_string())
+}
+
+async fn new_batch_page(
+    state: &AppState,
+    ctx: &Ctx,
+    p: &Principal,
+    form: FormState,
+) -> Result<NewBatchPage, PageError> {
+    let chrome = ctx.chrome("recognition.new_batch").crumb("nav.recognition", Some("/recognition"));
+    let rubrics = review::rubrics(&state.services, p, PageRequest::new(Some(1), Some(200)))
+        .await
+        .map_err(|e| PageError::service(&e, ctx.chrome("recognition.new_batch")))?;
+    Ok(NewBatchPage {
+        kinds: Kind::ALL.iter().map(|k| (k.code(), kind_label(ctx.lang, *k))).collect(),
+        rubrics: rubrics.items.iter().map(|r| (r.id.to_string(), format!("{} · v{}", r.name, r.version))).collect(),
+        chrome,
+        form,
+    })
+}
+
+/// The form for a new batch; `?kind=` fills in that kind's default rules.
+pub async fn new_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, _): PageUser,
+    Query(q): Query<RecQuery>,
+) -> Result<Response, PageError> {
+    if !p.can(Permission::RecognitionManage, state.services.now()) {
+        return Err(PageError::forbidden(ctx.chrome("recognition.new_batch")));
+    }
+    let kind = Kind::parse(&q.kind).unwrap_or(Kind::MunicipalCenter);
+    let today = review::today(&state.services);
+    use chrono::Datelike;
+    let form = FormState::default()
+        .keep("kind", kind.code())
+        .keep("year", &today.year().to_string())
+        .keep("opens_on", &today.to_string())
+        .keep("closes_on", &(today + chrono::Duration::days(30)).to_string())
+        .keep("district_quota", "3");
+    let form = rules_form(form, &service::default_rules(kind));
+    Ok(render(StatusCode::OK, &new_batch_page(&state, &ctx, &p, form).await?))
+}
+
+fn batch_input(body: &str) -> Result<BatchFields, ServiceError> {
+    let mut errors = Vec::new();
+    let mut num = |f: &'static str| -> f64 {
+        match single(body, f).trim().parse::<f64>() {
+            Ok(x) if x.is_finite() && x >= 0.0 => x,
+            _ => {
+                errors.push(sheji_service::FieldError::new(f, "review.number_required"));
+                0.0
+            }
+        }
+    };
+    let year = num("year") as i32;
+    let min_years = num("min_years") as u32;
+    let incident_free_years = num("incident_free_years") as u32;
+    let min_design_staff = num("min_design_staff") as i64;
+    let min_qualified_share = num("min_qualified_share");
+    let min_patents = num("min_patents") as i64;
+    let min_design_revenue = num("min_design_revenue");
+    let validity_years = num("validity_years") as u32;
+    let pass_score = num("pass_score");
+    let quota_raw = single(body, "district_quota");
+    let district_quota = if quota_raw.trim().is_empty() {
+        None
+    } else {
+        match quota_raw.trim().parse::<u32>() {
+            Ok(q) => Some(q),
+            Err(_) => {
+                errors.push(sheji_service::FieldError::new("district_quota", "recognition.quota_range"));
+                None
+            }
+        }
+    };
+    let date = |f: &'static str, errors: &mut Vec<sheji_service::FieldError>| match single(body, f).trim().parse() {
+        Ok(d) => d,
+        Err(_) => {
+            errors.push(sheji_service::FieldError::new(f, "review.date_required"));
+            chrono::NaiveDate::MIN
+        }
+    };
+    let opens_on = date("opens_on", &mut errors);
+    let closes_on = date("closes_on", &mut errors);
+    let kind = Kind::parse(&single(body, "kind")).unwrap_or(Kind::MunicipalCenter);
+    let f = BatchFields {
+        kind,
+        year,
+        name: single(body, "name"),
+        opens_on,
+        closes_on,
+        district_quota,
+        rules: Rules {
+            min_years,
+            requires_library: single(body, "requires_library") == "on",
+            requires_any_of: single(body, "requires_any_of").split(',').filter_map(|c| Kind::parse(c.trim())).collect(),
+            incident_free_years,
+            requires_credit_statement: single(body, "requires_credit_statement") == "on",
+            min_design_staff,
+            min_qualified_share,
+            min_patents,
+            min_design_revenue,
+            validity_years,
+            pass_score,
+        },
+        rubric: single(body, "rubric").parse().ok().map(RubricId),
+    };
+    if errors.is_empty() { Ok(f) } else { Err(ServiceError::Fields(errors)) }
+}
+
+/// Opens a batch.
+pub async fn new_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    body: String,
+) -> Result<Response, PageError> {
+    let result = match batch_input(&body) {
+        Ok(f) => service::open_batch(&state.services, &p, &f, &c.ip).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(id) => Ok(Redirect::to(&format!("/admin/recognition/{id}?done=opened")).into_response()),
+        Err(e @ ServiceError::Fields(_)) => {
+            let mut form = FormState::default();
+            for f in [
+                "kind",
+                "year",
+                "name",
+                "opens_on",
+                "closes_on",
+                "district_quota",
+                "rubric",
+                "min_years",
+                "requires_library",
+                "requires_any_of",
+                "incident_free_years",
+                "requires_credit_statement",
+                "min_design_staff",
+                "min_qualified_share",
+                "min_patents",
+                "min_design_revenue",
+                "validity_years",
+                "pass_score",
+            ] {
+                form = form.keep(f, &single(&body, f));
+            }
+            let form = form.with_error(&e, ctx.lang);
+            Ok(render(StatusCode::BAD_REQUEST, &new_batch_page(&state, &ctx, &p, form).await?))
+        }
+        Err(e) => Err(PageError::service(&e, ctx.chrome("recognition.new_batch"))),
+    }
+}
+
+struct RegisterLine {
+    number: String,
+    organization: String,
+    kind: String,
+    granted: String,
+    until: String,
+    standing: String,
+    class: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "recognitions.html")]
+struct RegisterPage {
+    chrome: Chrome,
+    rows: Vec<RegisterLine>,
+    kinds: Vec<(&'static str, String, bool)>,
+    pager: Pager,
+}
+
+/// The public register of recognitions.
+pub async fn register(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<RecQuery>,
+) -> Result<Response, PageError> {
+    let lang = ctx.lang;
+    let chrome = ctx.chrome("nav.recognitions");
+    let kind = Kind::parse(&q.kind);
+    let page = service::recognitions(&state.services, kind, PageRequest::new(q.page.parse().ok(), None))
+        .await
+        .map_err(|e| PageError::service(&e, ctx.chrome("nav.recognitions")))?;
+    let rows = page
+        .items
+        .iter()
+        .map(|c| RegisterLine {
+            number: c.recognition.certificate.clone(),
+            organization: c.organization.clone(),
+            kind: kind_label(lang, c.recognition.kind),
+            granted: c.recognition.granted_on.to_string(),
+            until: c.recognition.valid_until.to_string(),
+            standing: lang.t(&format!("recognition.standing.{}", c.standing.code())).to_owned(),
+            class: c.standing.badge(),
+        })
+        .collect();
+    let pager = chrome.pager(&page);
+    let kinds = Kind::ALL.iter().map(|k| (k.code(), kind_label(lang, *k), Some(*k) == kind)).collect();
+    Ok(render(StatusCode::OK, &RegisterPage { chrome, rows, kinds, pager }))
+}
+
+#[derive(Template)]
+#[template(path = "certificate.html")]
+struct CertificatePage {
+    chrome: Chrome,
+    number: String,
+    organization: String,
+    kind: String,
+    granted: String,
+    until: String,
+    standing: String,
+    class: &'static str,
+    verify_url: String,
+}
+
+/// A certificate, printable, with the address that verifies it.
+pub async fn certificate(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(number): Path<String>,
+) -> Result<Response, PageError> {
+    let lang = ctx.lang;
+    let c = service::certificate(&state.services, &number)
+        .await
+        .map_err(|e| PageError::service(&e, ctx.chrome("recognition.certificate")))?;
+    let mut chrome = ctx.chrome("recognition.certificate").crumb("nav.recognitions", Some("/recognitions"));
+    chrome.title = format!("{} · {}", lang.t("recognition.certificate"), c.recognition.certificate);
+    Ok(render(
+        StatusCode::OK,
+        &CertificatePage {
+            number: c.recognition.certificate.clone(),
+            organization: c.organization.clone(),
+            kind: kind_label(lang, c.recognition.kind),
+            granted: lang.date(c.recognition.granted_on),
+            until: lang.date(c.recognition.valid_until),
+            standing: lang.t(&format!("recognition.standing.{}", c.standing.code())).to_owned(),
+            class: c.standing.badge(),
+            verify_url: format!("/certificates/{}", c.recognition.certificate),
+            chrome,
+        },
+    ))
+}
