@@ -1213,6 +1213,7 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("recognition.comment_hint", "退回或不予推荐时必须填写理由。", "Required when returning or rejecting."),
     ("recognition.comment_required", "退回或不予推荐时请填写理由。", "Give a reason when returning or rejecting."),
     ("recognition.conclude", "评审结束，生成认定结果", "Conclude: grant the recognitions"),
+    ("recognition.concluded_already", "该批次已完成认定。", "This batch is concluded already."),
     ("recognition.condition", "条件", "Condition"),
     ("recognition.dates_order", "截止日期不能早于开始日期。", "The closing date cannot be before the opening date."),
     ("recognition.decide", "审核", "Decide"),

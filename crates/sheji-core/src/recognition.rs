@@ -416,7 +416,7 @@ pub struct IllegalTransition {
 }
 
 /// The application workflow: draft → submitted → (district) recommended → (city) checked → in
-/// review → recognized or not; the district or the city can return it for correction (it comes
+/// review → recognized or not (or checked → recognized where a batch has no expert review); the district or the city can return it for correction (it comes
 /// back through `submit`) or reject it. Who may take each step is the caller's to check.
 pub fn transition(from: Status, action: Action) -> Result<Status, IllegalTransition> {
     use Action as A;
@@ -429,6 +429,9 @@ pub fn transition(from: Status, action: Action) -> Result<Status, IllegalTransit
         (S::Recommended, A::Pass) => Ok(S::Checked),
         (S::Checked, A::SendToReview) => Ok(S::InReview),
         (S::InReview, A::Recognize) => Ok(S::Recognized),
+        // A batch without expert review (district-level recognitions) decides on the formal
+        // check alone.
+        (S::Checked, A::Recognize) => Ok(S::Recognized),
         (S::InReview, A::Decline) => Ok(S::NotRecognized),
         _ => Err(IllegalTransition { from, action }),
     }

@@ -553,59 +553,80 @@ pub async fn send_to_review(
     Ok(campaign)
 }
 
-/// Concludes a batch once its review campaign's final list is out: applications whose item
-/// reached the pass score are recognized, with a certificate valid for the rules' years; the
-/// others are not (`recognition.manage`). Returns how many were recognized.
+/// Concludes a batch. With expert review: once the review campaign's final list is out,
+/// applications whose item reached the pass score are recognized and the others are not.
+/// Without (a batch with no rubric, as for district-level recognitions): every application
+/// that passed the formal check is recognized. Certificates are valid for the rules' years
+/// (`recognition.manage`). Returns how many were recognized.
 pub async fn conclude(services: &Services, caller: &Principal, id: i32, ip: &str) -> Result<usize, ServiceError> {
     if !caller.can(Permission::RecognitionManage, services.now()) {
         return Err(ServiceError::Forbidden);
     }
     let b = load_batch(services, id).await?;
-    let campaign = b.campaign.ok_or(ServiceError::Conflict { key: "recognition.not_in_review" })?;
-    let c = review_store::get_campaign(services.store(), campaign)
-        .await?
-        .ok_or(ServiceError::NotFound { key: "review.no_campaign" })?;
-    if c.status != CampaignStatus::Final {
-        return Err(ServiceError::Conflict { key: "recognition.review_not_final" });
+    if b.status == "concluded" {
+        return Err(ServiceError::Conflict { key: "recognition.concluded_already" });
     }
-    let mut grades = BTreeMap::new();
-    let mut page = 1;
-    loop {
-        let r = review_store::list_results(services.store(), campaign, PageRequest::new(Some(page), Some(200))).await?;
-        for row in &r.items {
-            grades.insert(row.item, row.grade.is_some());
+    let mut passed: BTreeMap<i32, bool> = BTreeMap::new();
+    let decided = match (b.campaign, b.fields.rubric) {
+        (Some(campaign), _) => {
+            let c = review_store::get_campaign(services.store(), campaign)
+                .await?
+                .ok_or(ServiceError::NotFound { key: "review.no_campaign" })?;
+            if c.status != CampaignStatus::Final {
+                return Err(ServiceError::Conflict { key: "recognition.review_not_final" });
+            }
+            let mut grades = BTreeMap::new();
+            let mut page = 1;
+            loop {
+                let r = review_store::list_results(services.store(), campaign, PageRequest::new(Some(page), Some(200)))
+                    .await?;
+                for row in &r.items {
+                    grades.insert(row.item, row.grade.is_some());
+                }
+                if page >= r.page_count() {
+                    break;
+                }
+                page += 1;
+            }
+            let apps = store::applications_in(services.store(), id, &[Status::InReview]).await?;
+            for a in &apps {
+                passed.insert(a.id, a.item.and_then(|i| grades.get(&i).copied()).unwrap_or(false));
+            }
+            apps
         }
-        if page >= r.page_count() {
-            break;
+        (None, Some(_)) => return Err(ServiceError::Conflict { key: "recognition.not_in_review" }),
+        (None, None) => {
+            let apps = store::applications_in(services.store(), id, &[Status::Checked]).await?;
+            for a in &apps {
+                passed.insert(a.id, true);
+            }
+            apps
         }
-        page += 1;
+    };
+    if decided.is_empty() {
+        return Err(ServiceError::Conflict { key: "recognition.nothing_checked" });
     }
-    let in_review = store::applications_in(services.store(), id, &[Status::InReview]).await?;
     let t = today(services);
     let until = core::valid_until(t, b.fields.rules.validity_years);
     let now = services.now();
     let tx = services.store().begin().await?;
     let mut granted = Vec::new();
-    for a in &in_review {
-        let pass = a.item.and_then(|i| grades.get(&i).copied()).unwrap_or(false);
+    for a in &decided {
+        let pass = passed.get(&a.id).copied().unwrap_or(false);
         let action = if pass { Action::Recognize } else { Action::Decline };
         let to =
             core::transition(a.status, action).map_err(|_| ServiceError::Conflict { key: "recognition.illegal" })?;
         let mut comment = String::new();
         if pass {
-            let number = store::grant(
-                &tx,
-                &store::Grant {
-                    organization: a.organization,
-                    kind: b.fields.kind,
-                    granted_on: t,
-                    valid_until: until,
-                    batch: Some(id),
-                    application: Some(a.id),
-                },
-                now,
-            )
-            .await?;
+            let grant = store::Grant {
+                organization: a.organization,
+                kind: b.fields.kind,
+                granted_on: t,
+                valid_until: until,
+                batch: Some(id),
+                application: Some(a.id),
+            };
+            let number = store::grant(&tx, &grant, now).await?;
             comment = number.clone();
             granted.push(number);
         }
@@ -627,7 +648,7 @@ pub async fn conclude(services: &Services, caller: &Principal, id: i32, ip: &str
         target_type: "recognition_batch",
         target_id: id.to_string(),
         before: json!({"status": b.status}),
-        after: json!({"status": "concluded", "certificates": granted, "reviewed": in_review.len()}),
+        after: json!({"status": "concluded", "certificates": granted, "decided": decided.len()}),
     };
     audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
     tx.commit().await?;

@@ -1,0 +1,271 @@
+//! The recognition ladder over HTTP on the demo city: a library member becomes a district
+//! design center, then a municipal one through district recommendation within quota, the
+//! city's formal check, an expert review campaign, publicity with an objection rejected, and
+//! a certificate anyone can verify; the refusals along the way (quota, eligibility, another
+//! district's branch) and a returned application's history.
+
+use regex::Regex;
+use sheji_core::page::PageRequest;
+use sheji_core::registry::LibraryStatus;
+use sheji_service::Backend;
+use sheji_service::registry::{OrgFilter, list_public};
+
+use crate::support::{Browser, TestApp, backend_tests};
+
+fn first(re: &str, body: &str) -> String {
+    Regex::new(re)
+        .unwrap()
+        .captures(body)
+        .unwrap_or_else(|| panic!("{re} not in page"))
+        .get(1)
+        .unwrap()
+        .as_str()
+        .to_owned()
+}
+
+fn all(re: &str, body: &str) -> Vec<String> {
+    Regex::new(re).unwrap().captures_iter(body).map(|c| c[1].to_owned()).collect()
+}
+
+/// Opens a batch through the form; returns its id.
+async fn open_batch(
+    app: &TestApp,
+    city: &Browser,
+    kind: &str,
+    name: &str,
+    quota: &str,
+    rubric: &str,
+    fields: &[(&str, &str)],
+) -> String {
+    let mut form = vec![
+        ("kind", kind),
+        ("name", name),
+        ("year", "2026"),
+        ("opens_on", "2026-11-01"),
+        ("closes_on", "2026-12-31"),
+        ("district_quota", quota),
+        ("rubric", rubric),
+        ("min_years", "0"),
+        ("incident_free_years", "2"),
+        ("requires_credit_statement", "on"),
+        ("min_design_staff", "0"),
+        ("min_qualified_share", "0"),
+        ("min_patents", "0"),
+        ("min_design_revenue", "0"),
+        ("validity_years", "3"),
+        ("pass_score", "70"),
+    ];
+    form.extend_from_slice(fields);
+    let r = app.post_form(city, "/admin/recognition/new", &form).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    first(r"/admin/recognition/(\d+)", r.header("location"))
+}
+
+/// An organization's administrator applies in a batch and signs; returns the application id.
+async fn apply(app: &TestApp, applicant: &Browser, batch: &str) -> String {
+    let r = app.post_form(applicant, &format!("/recognition/{batch}/apply"), &[]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    first(r"/recognition/applications/(\d+)", r.header("location"))
+}
+
+async fn submit(app: &TestApp, applicant: &Browser, id: &str) -> crate::support::Response {
+    app.post_form(
+        applicant,
+        &format!("/recognition/applications/{id}"),
+        &[
+            ("description", "设计中心成立于2019年，现有设计团队，年均完成新产品设计20余项。"),
+            ("incident_free", "on"),
+            ("credit_ok", "on"),
+            ("statement_signed", "on"),
+            ("action", "submit"),
+        ],
+    )
+    .await
+}
+
+async fn step(app: &TestApp, who: &Browser, id: &str, action: &str, comment: &str) -> crate::support::Response {
+    app.post_form(who, &format!("/recognition/applications/{id}/act"), &[("action", action), ("comment", comment)])
+        .await
+}
+
+backend_tests!(the_ladder_from_library_to_municipal_center);
+
+async fn the_ladder_from_library_to_municipal_center(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else { return };
+    let bishan = app.district("璧山区").await;
+    let in_library =
+        OrgFilter { district: Some(bishan), library: Some(LibraryStatus::InLibrary), ..Default::default() };
+    let members = list_public(&app.services, &in_library, PageRequest::new(Some(1), Some(2))).await.unwrap().items;
+    let outside = OrgFilter { district: Some(bishan), library: Some(LibraryStatus::None), ..Default::default() };
+    let non_member = list_public(&app.services, &outside, PageRequest::new(Some(1), Some(1))).await.unwrap().items;
+    let (a, b, c) = (&members[0], &members[1], &non_member[0]);
+    let jiangjin = app.district("江津区").await;
+    app.user("city1", "city_officer", None, None).await;
+    app.user("hq1", "hq_staff", None, None).await;
+    app.user("bs1", "branch_staff", Some(bishan.get()), None).await;
+    app.user("jj1", "branch_staff", Some(jiangjin.get()), None).await;
+    app.user("orga", "org_admin", None, Some(a.id.get())).await;
+    app.user("orgb", "org_admin", None, Some(b.id.get())).await;
+    app.user("orgc", "org_admin", None, Some(c.id.get())).await;
+    let city = app.signed_in("city1").await;
+    let branch = app.signed_in("bs1").await;
+    let other_branch = app.signed_in("jj1").await;
+    let (org_a, org_b, org_c) = (app.signed_in("orga").await, app.signed_in("orgb").await, app.signed_in("orgc").await);
+
+    // 1. District design centers: library members only, one recommendation per district, no
+    //    expert review (the formal check decides).
+    let district_batch = open_batch(
+        &app,
+        &city,
+        "district_center",
+        "2026年度区县级工业设计中心认定",
+        "1",
+        "",
+        &[("requires_library", "on")],
+    )
+    .await;
+    let app_a = apply(&app, &org_a, &district_batch).await;
+    let app_b = apply(&app, &org_b, &district_batch).await;
+    let app_c = apply(&app, &org_c, &district_batch).await;
+    // Applying twice in one batch is refused.
+    assert_eq!(app.post_form(&org_a, &format!("/recognition/{district_batch}/apply"), &[]).await.status, 409);
+    // The non-member sees why it cannot submit.
+    let page = app.get_as(&org_c, &format!("/recognition/applications/{app_c}")).await;
+    assert!(page.body.contains("尚有条件未满足") && page.body.contains("badge rejected"), "{}", page.body);
+    let refused = submit(&app, &org_c, &app_c).await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert!(refused.body.contains("尚不满足申报条件：已具备前置层级"), "{}", refused.body);
+    // Signing is required.
+    let unsigned = app
+        .post_form(
+            &org_a,
+            &format!("/recognition/applications/{app_a}"),
+            &[("incident_free", "on"), ("credit_ok", "on"), ("action", "submit")],
+        )
+        .await;
+    assert_eq!(unsigned.status, 400);
+    assert!(unsigned.body.contains("请勾选真实性承诺"));
+    assert_eq!(submit(&app, &org_a, &app_a).await.status, 303);
+    assert_eq!(submit(&app, &org_b, &app_b).await.status, 303);
+    // Another organization cannot open A's application; another district's branch cannot act.
+    assert_eq!(app.get_as(&org_b, &format!("/recognition/applications/{app_a}")).await.status, 404);
+    assert_eq!(step(&app, &other_branch, &app_a, "recommend", "").await.status, 404);
+    // The district recommends A; B exceeds the quota and is refused.
+    assert_eq!(step(&app, &branch, &app_a, "recommend", "同意推荐").await.status, 303);
+    let over = step(&app, &branch, &app_b, "recommend", "").await;
+    assert_eq!(over.status, 409);
+    assert!(over.body.contains("推荐名额已用完"), "{}", over.body);
+    // Returning needs a reason; a returned application keeps its history and comes back.
+    assert_eq!(step(&app, &branch, &app_b, "return", "").await.status, 400);
+    assert_eq!(step(&app, &branch, &app_b, "return", "请补充设计团队名单").await.status, 303);
+    assert_eq!(submit(&app, &org_b, &app_b).await.status, 303);
+    let history = app.get_as(&org_b, &format!("/recognition/applications/{app_b}")).await;
+    assert!(history.body.contains("请补充设计团队名单"));
+    assert_eq!(history.body.matches("<time>").count(), 3, "submit, return, submit again");
+    // The batch page shows the funnel and the quota to the branch; the city passes A and
+    // concludes; A holds a certificate anyone can verify.
+    let batch_page = app.get_as(&branch, &format!("/admin/recognition/{district_batch}")).await;
+    assert!(batch_page.body.contains("已推荐 1，剩余 0"), "{}", batch_page.body);
+    assert_eq!(step(&app, &branch, &app_a, "pass", "").await.status, 403, "the formal check is the city's");
+    assert_eq!(step(&app, &city, &app_a, "pass", "材料齐全").await.status, 303);
+    let concluded = app.post_form(&city, &format!("/admin/recognition/{district_batch}/steps/conclude"), &[]).await;
+    assert_eq!(concluded.status, 303, "{}", concluded.body);
+    let cert = app.get("/certificates/QX-2026-0001").await;
+    assert_eq!(cert.status, 200);
+    assert!(
+        cert.body.contains(&a.name) && cert.body.contains("有效") && cert.body.contains("2029年11月26日"),
+        "{}",
+        cert.body
+    );
+    assert_eq!(app.get("/certificates/QX-2026-9999").await.status, 404);
+
+    // 2. Municipal centers: a district center (or a library member) may apply; expert review.
+    let form = app.get_as(&city, "/admin/recognition/new?kind=municipal_center").await;
+    assert!(form.body.contains(r#"name="min_design_staff" type="number" value="30""#), "municipal defaults filled in");
+    let rubric = first(r#"<option value="(\d+)">市级工业设计中心认定评审 · v1"#, &form.body);
+    let municipal = open_batch(
+        &app,
+        &city,
+        "municipal_center",
+        "2026年度市级工业设计中心认定",
+        "2",
+        &rubric,
+        &[("requires_any_of", "district_center")],
+    )
+    .await;
+    let app_a2 = apply(&app, &org_a, &municipal).await;
+    let checklist = app.get_as(&org_a, &format!("/recognition/applications/{app_a2}")).await;
+    assert!(checklist.body.contains("已具备前置层级：区县级工业设计中心"));
+    assert_eq!(submit(&app, &org_a, &app_a2).await.status, 303);
+    assert_eq!(step(&app, &branch, &app_a2, "recommend", "").await.status, 303);
+    assert_eq!(step(&app, &city, &app_a2, "pass", "").await.status, 303);
+    let sent = app.post_form(&city, &format!("/admin/recognition/{municipal}/steps/review"), &[]).await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let batch_page = app.get_as(&city, &format!("/admin/recognition/{municipal}")).await;
+    let campaign = first(r#"/admin/reviews/(\d+)"#, &batch_page.body);
+    // Concluding before the review's final list is refused.
+    let early = app.post_form(&city, &format!("/admin/recognition/{municipal}/steps/conclude"), &[]).await;
+    assert_eq!(early.status, 409);
+    // The review: three of the demo's experts, scores, close, publish.
+    let hq = app.signed_in("hq1").await;
+    let deployed = app.post_form(&hq, &format!("/admin/reviews/{campaign}/deploy"), &[("mode", "optimal")]).await;
+    assert_eq!(deployed.status, 303, "{}", deployed.body);
+    let mut sheets = 0;
+    for u in ["expert", "expert2", "expert3", "expert4", "expert5", "expert6"] {
+        let (b, r) = app.sign_in(u, sheji_service::demo::DEMO_PASSWORD).await;
+        assert_eq!(r.status, 303, "{u} signs in");
+        for sheet in all(r#"href="/reviews/(\d+)""#, &app.get_as(&b, "/reviews").await.body) {
+            let r = app
+                .post_form(
+                    &b,
+                    &format!("/reviews/{sheet}"),
+                    &[("score_1", "27"), ("score_2", "26"), ("score_3", "17"), ("score_4", "18"), ("action", "submit")],
+                )
+                .await;
+            assert_eq!(r.status, 303, "{}", r.body);
+            sheets += 1;
+        }
+    }
+    assert_eq!(sheets, 3);
+    for s in ["close", "publish"] {
+        assert_eq!(app.post_form(&hq, &format!("/admin/reviews/{campaign}/steps/{s}"), &[]).await.status, 303);
+    }
+    // Publicity: one objection, rejected with reasons.
+    let anon = app.browser().await;
+    let objection = app
+        .post_form(
+            &anon,
+            &format!("/publicity/{campaign}/objections"),
+            &[
+                ("name", "某公司"),
+                ("contact", "023-88886666"),
+                ("evidence", "该单位设计团队人数与申报材料不符，附社保缴纳名单。"),
+            ],
+        )
+        .await;
+    assert_eq!(objection.status, 303, "{}", objection.body);
+    let case = app.get_as(&hq, &format!("/admin/reviews/{campaign}")).await;
+    let oid = first(r#"/objections/(\d+)""#, &case.body);
+    let rejected = app
+        .post_form(
+            &hq,
+            &format!("/admin/reviews/{campaign}/objections/{oid}"),
+            &[("decision", "reject"), ("resolution", "经核查社保名单与申报一致，异议不成立。")],
+        )
+        .await;
+    assert_eq!(rejected.status, 303);
+    app.clock.advance(chrono::Duration::days(9));
+    let hq = app.signed_in("hq1").await;
+    let city = app.signed_in("city1").await;
+    assert_eq!(app.post_form(&hq, &format!("/admin/reviews/{campaign}/steps/finalize"), &[]).await.status, 303);
+    let concluded = app.post_form(&city, &format!("/admin/recognition/{municipal}/steps/conclude"), &[]).await;
+    assert_eq!(concluded.status, 303, "{}", concluded.body);
+    // Recognized: the application's timeline, the register and the certificate agree.
+    let org_a = app.signed_in("orga").await;
+    let done = app.get_as(&org_a, &format!("/recognition/applications/{app_a2}")).await;
+    assert!(done.body.contains("已认定") && done.body.contains("SJ-2026-0001"), "{}", done.body);
+    let register = app.get("/recognitions?kind=municipal_center").await;
+    assert!(register.body.contains("SJ-2026-0001") && register.body.contains(&a.name));
+    assert!(app.get("/certificates/SJ-2026-0001").await.body.contains("市级工业设计中心"));
+    app.finish().await;
+}
