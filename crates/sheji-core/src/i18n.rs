@@ -1148,6 +1148,7 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("qualification.specialized", "市级专精特新", "Municipal specialised SME"),
     ("recognition.accepting", "受理中", "Accepting"),
     ("recognition.action.decline", "未通过认定", "Not recognized"),
+    ("recognition.action.order_rectification", "责令限期整改", "Rectification ordered"),
     ("recognition.action.pass", "形式审查通过", "Pass the formal check"),
     ("recognition.action.recognize", "认定通过", "Recognized"),
     ("recognition.action.recommend", "推荐", "Recommend"),
@@ -1311,6 +1312,14 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("recognition.open_batch", "开放批次", "Open the batch"),
     ("recognition.opens_on", "开始日期", "Opens on"),
     ("recognition.or", "或", " or "),
+    ("recognition.purpose", "批次类型", "Purpose"),
+    ("recognition.purpose.re_review", "复核", "Re-review"),
+    ("recognition.purpose.recognition", "认定", "Recognition"),
+    (
+        "recognition.purpose_hint",
+        "复核批次自动列出有效期在截止日后一年内到期的认定，持有单位按同一流程提交材料。",
+        "A re-review lists every recognition of the kind that expires within a year of the closing date; each holder files through the same steps.",
+    ),
     ("recognition.queue", "申报列表", "Applications"),
     (
         "recognition.quota_full",
@@ -1323,6 +1332,11 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "recognition.quota_range",
         "推荐名额须为正整数，或留空表示不限。",
         "The quota must be a positive whole number, or empty for no limit.",
+    ),
+    (
+        "recognition.re_review_listed",
+        "复核批次由系统列出到期的认定单位，无需自行申报；请在“我的申报”中填写复核材料。",
+        "A re-review lists the holders that fall due; fill in your re-review under My applications.",
     ),
     (
         "recognition.register_intro",
@@ -1342,6 +1356,13 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("recognition.rule.min_qualified_share", "高级设计人员比例不低于（%）", "Senior designers at least (%)"),
     ("recognition.rule.min_years", "稳定运营不少于（年）", "Years in operation at least"),
     ("recognition.rule.pass_score", "专家评审通过分数", "Expert-review pass score"),
+    ("recognition.rule.rectify_months", "整改期限（月）", "Months to rectify"),
+    ("recognition.rule.rectify_score", "复核整改分数线", "Re-review rectification score"),
+    (
+        "recognition.rule.rectify_score_hint",
+        "复核得分低于通过分、不低于此分数的，限期整改；低于此分数的撤销认定。",
+        "In a re-review, a score below the pass score but at least this orders rectification; lower revokes.",
+    ),
     ("recognition.rule.requires_any_of", "前置认定（任一）", "Lower tier required (any)"),
     (
         "recognition.rule.requires_any_of_hint",
@@ -1378,6 +1399,7 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("recognition.status.not_recognized", "未通过", "Not recognized"),
     ("recognition.status.recognized", "已认定", "Recognized"),
     ("recognition.status.recommended", "区县已推荐", "Recommended"),
+    ("recognition.status.rectify", "限期整改", "Rectification ordered"),
     ("recognition.status.rejected", "不予推荐", "Rejected"),
     ("recognition.status.returned", "退回修改", "Returned"),
     ("recognition.status.submitted", "待区县审核", "Awaiting the district"),

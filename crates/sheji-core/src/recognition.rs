@@ -61,6 +61,53 @@ impl Kind {
     }
 }
 
+/// What a batch is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Purpose {
+    /// New recognitions.
+    Recognition,
+    /// 复核: the periodic re-review of recognitions that fall due.
+    ReReview,
+}
+
+impl Purpose {
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Purpose::Recognition => "recognition",
+            Purpose::ReReview => "re_review",
+        }
+    }
+
+    /// Reads a stored code.
+    pub fn parse(s: &str) -> Option<Self> {
+        [Purpose::Recognition, Purpose::ReReview].into_iter().find(|p| p.code() == s)
+    }
+}
+
+/// How a re-review ends for one recognition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Passed: the validity starts again.
+    Renew,
+    /// Rectify within the rules' months.
+    Rectify,
+    /// Revoked.
+    Revoke,
+}
+
+/// The outcome of a re-review from the expert score: at least the pass score renews, at least
+/// the rectification score orders rectification, anything lower (or no score) revokes.
+pub fn re_review_outcome(score: Option<f64>, rules: &Rules) -> Outcome {
+    match score {
+        Some(s) if s >= rules.pass_score => Outcome::Renew,
+        Some(s) if s >= rules.rectify_score => Outcome::Rectify,
+        _ => Outcome::Revoke,
+    }
+}
+
 /// The eligibility rules of one kind. Zero or `false` means "not required".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Rules {
@@ -85,13 +132,29 @@ pub struct Rules {
     pub min_design_revenue: f64,
     /// Years a recognition stays valid.
     pub validity_years: u32,
-    /// The expert-review score (0–100) an application needs to be recognized.
+    /// The expert-review score (0–100) an application needs to be recognized (or, in a
+    /// re-review, to be renewed).
     #[serde(default = "default_pass_score")]
     pub pass_score: f64,
+    /// In a re-review, the score below the pass score that still earns rectification rather
+    /// than revocation.
+    #[serde(default = "default_rectify_score")]
+    pub rectify_score: f64,
+    /// Months given to rectify.
+    #[serde(default = "default_rectify_months")]
+    pub rectify_months: u32,
 }
 
 fn default_pass_score() -> f64 {
     70.0
+}
+
+fn default_rectify_score() -> f64 {
+    60.0
+}
+
+fn default_rectify_months() -> u32 {
+    6
 }
 
 impl Rules {
@@ -116,6 +179,8 @@ impl Rules {
             min_design_revenue: 0.0,
             validity_years: 3,
             pass_score: default_pass_score(),
+            rectify_score: default_rectify_score(),
+            rectify_months: default_rectify_months(),
         };
         match kind {
             Kind::DistrictCenter => Rules { requires_library: true, min_design_staff: 10, ..base },
@@ -155,6 +220,9 @@ impl Rules {
             && self.min_design_revenue >= 0.0
             && (1..=10).contains(&self.validity_years)
             && (0.0..=100.0).contains(&self.pass_score)
+            && (0.0..=100.0).contains(&self.rectify_score)
+            && self.rectify_score <= self.pass_score
+            && (1..=24).contains(&self.rectify_months)
     }
 }
 
@@ -294,15 +362,17 @@ pub enum Status {
     InReview,
     /// Recognized.
     Recognized,
-    /// Reviewed and not recognized.
+    /// Reviewed and not recognized (in a re-review: revoked).
     NotRecognized,
+    /// Re-reviewed: rectification ordered.
+    Rectify,
     /// Rejected by the district or the city.
     Rejected,
 }
 
 impl Status {
     /// Every status.
-    pub const ALL: [Status; 9] = [
+    pub const ALL: [Status; 10] = [
         Status::Draft,
         Status::Submitted,
         Status::Returned,
@@ -311,6 +381,7 @@ impl Status {
         Status::InReview,
         Status::Recognized,
         Status::NotRecognized,
+        Status::Rectify,
         Status::Rejected,
     ];
 
@@ -325,6 +396,7 @@ impl Status {
             Status::InReview => "in_review",
             Status::Recognized => "recognized",
             Status::NotRecognized => "not_recognized",
+            Status::Rectify => "rectify",
             Status::Rejected => "rejected",
         }
     }
@@ -344,7 +416,7 @@ impl Status {
         match self {
             Status::Draft => "draft",
             Status::Submitted | Status::Recommended | Status::Checked | Status::InReview => "progress",
-            Status::Returned => "action",
+            Status::Returned | Status::Rectify => "action",
             Status::Recognized => "passed",
             Status::NotRecognized | Status::Rejected => "rejected",
         }
@@ -371,6 +443,8 @@ pub enum Action {
     Recognize,
     /// The review ended without one.
     Decline,
+    /// A re-review orders rectification.
+    OrderRectification,
 }
 
 impl Action {
@@ -385,6 +459,7 @@ impl Action {
             Action::SendToReview => "send_to_review",
             Action::Recognize => "recognize",
             Action::Decline => "decline",
+            Action::OrderRectification => "order_rectification",
         }
     }
 
@@ -399,6 +474,7 @@ impl Action {
             Action::SendToReview,
             Action::Recognize,
             Action::Decline,
+            Action::OrderRectification,
         ]
         .into_iter()
         .find(|a| a.code() == s)
@@ -433,6 +509,7 @@ pub fn transition(from: Status, action: Action) -> Result<Status, IllegalTransit
         // check alone.
         (S::Checked, A::Recognize) => Ok(S::Recognized),
         (S::InReview, A::Decline) => Ok(S::NotRecognized),
+        (S::InReview, A::OrderRectification) => Ok(S::Rectify),
         _ => Err(IllegalTransition { from, action }),
     }
 }
@@ -586,6 +663,16 @@ mod tests {
         assert!(transition(Status::Submitted, Action::Pass).is_err());
         assert!(transition(Status::Recognized, Action::Return).is_err());
         assert_eq!(transition(Status::Recommended, Action::Return), Ok(Status::Returned));
+    }
+
+    #[test]
+    fn re_review_outcomes() {
+        let rules = Rules::default_for(Kind::MunicipalCenter);
+        assert_eq!(re_review_outcome(Some(70.0), &rules), Outcome::Renew);
+        assert_eq!(re_review_outcome(Some(65.0), &rules), Outcome::Rectify);
+        assert_eq!(re_review_outcome(Some(59.99), &rules), Outcome::Revoke);
+        assert_eq!(re_review_outcome(None, &rules), Outcome::Revoke);
+        assert_eq!(transition(Status::InReview, Action::OrderRectification), Ok(Status::Rectify));
     }
 
     #[test]

@@ -11,11 +11,11 @@ use serde_json::json;
 use sheji_core::identity::{Permission, Principal};
 use sheji_core::ids::{CampaignId, DistrictId, OrganizationId};
 use sheji_core::page::{Page, PageRequest};
-use sheji_core::recognition::{self as core, Action, Facts, Kind, Rules, Standing, Status};
+use sheji_core::recognition::{self as core, Action, Facts, Kind, Outcome, Purpose, Rules, Standing, Status};
 use sheji_core::registry::{CheckItem, Indicators};
 use sheji_core::review::CampaignStatus;
 use sheji_core::review::score::{Aggregation, Threshold};
-use sheji_store::recognition::{self as store, ApplicationFilter};
+use sheji_store::recognition::{self as store, Applicant, ApplicationFilter};
 pub use sheji_store::recognition::{Application, ApplicationForm, Batch, BatchFields, Event, Recognition};
 use sheji_store::review as review_store;
 
@@ -82,12 +82,35 @@ pub async fn open_batch(
     let now = services.now();
     let tx = services.store().begin().await?;
     let id = store::insert_batch(&tx, &f, &caller.username, now).await?;
+    // A re-review takes up every recognition of the kind that falls due within a year of the
+    // batch's closing; each holder gets an application to fill in.
+    let mut taken_up = 0;
+    if f.purpose == Purpose::ReReview {
+        let horizon = f.closes_on + chrono::Duration::days(365);
+        for r in store::due(&tx, f.kind, horizon).await? {
+            let Some(state) = sheji_store::library::find_state_by_id(&tx, r.organization).await? else { continue };
+            let who = Applicant {
+                batch: id,
+                organization: r.organization,
+                district: state.fields.district_id,
+                recognition: Some(r.id),
+            };
+            let figures = sheji_store::library::list_indicators(&tx, r.organization).await?;
+            let form = ApplicationForm {
+                figures: json!(figures.last().map(|(y, i)| json!({"year": y, "figures": i}))).to_string(),
+                ..ApplicationForm::default()
+            };
+            if store::insert_application(&tx, who, &form, &caller.username, now).await?.is_some() {
+                taken_up += 1;
+            }
+        }
+    }
     let change = Change {
         action: "recognition.batch_open",
         target_type: "recognition_batch",
         target_id: id.to_string(),
         before: serde_json::Value::Null,
-        after: json!({"kind": f.kind.code(), "year": f.year, "name": f.name, "opens_on": f.opens_on,
+        after: json!({"kind": f.kind.code(), "purpose": f.purpose.code(), "re_reviews": taken_up, "year": f.year, "name": f.name, "opens_on": f.opens_on,
             "closes_on": f.closes_on, "district_quota": f.district_quota, "rules": f.rules, "rubric": f.rubric}),
     };
     audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
@@ -120,6 +143,9 @@ pub async fn start(
     if !accepting(services, &b) {
         return Err(ServiceError::Conflict { key: "recognition.batch_closed" });
     }
+    if b.fields.purpose == Purpose::ReReview {
+        return Err(ServiceError::Conflict { key: "recognition.re_review_listed" });
+    }
     let figures = sheji_store::library::list_indicators(services.store(), org).await?;
     let latest = figures.last().cloned();
     let form = ApplicationForm {
@@ -128,7 +154,8 @@ pub async fn start(
     };
     let now = services.now();
     let tx = services.store().begin().await?;
-    let id = store::insert_application(&tx, batch, org, state.fields.district_id, &form, &caller.username, now)
+    let who = Applicant { batch, organization: org, district: state.fields.district_id, recognition: None };
+    let id = store::insert_application(&tx, who, &form, &caller.username, now)
         .await?
         .ok_or(ServiceError::Conflict { key: "recognition.applied_already" })?;
     let change = Change {
@@ -496,7 +523,13 @@ pub async fn send_to_review(
         reviewers_per_item: 3,
         blind: false,
         aggregation: Aggregation::TrimmedMean,
-        thresholds: vec![Threshold { grade: "通过".to_owned(), min: b.fields.rules.pass_score }],
+        thresholds: match b.fields.purpose {
+            Purpose::Recognition => vec![Threshold { grade: "通过".to_owned(), min: b.fields.rules.pass_score }],
+            Purpose::ReReview => vec![
+                Threshold { grade: "通过".to_owned(), min: b.fields.rules.pass_score },
+                Threshold { grade: "整改".to_owned(), min: b.fields.rules.rectify_score },
+            ],
+        },
         period_start: t,
         deadline: t + chrono::Duration::days(14),
         conflict_years: sheji_core::review::conflict::DEFAULT_WINDOW_YEARS,
@@ -566,7 +599,9 @@ pub async fn conclude(services: &Services, caller: &Principal, id: i32, ip: &str
     if b.status == "concluded" {
         return Err(ServiceError::Conflict { key: "recognition.concluded_already" });
     }
-    let mut passed: BTreeMap<i32, bool> = BTreeMap::new();
+    // Per application: the expert score (None without review or without sheets) and whether it
+    // was decided by review at all.
+    let mut scores: BTreeMap<i32, Option<f64>> = BTreeMap::new();
     let decided = match (b.campaign, b.fields.rubric) {
         (Some(campaign), _) => {
             let c = review_store::get_campaign(services.store(), campaign)
@@ -575,13 +610,13 @@ pub async fn conclude(services: &Services, caller: &Principal, id: i32, ip: &str
             if c.status != CampaignStatus::Final {
                 return Err(ServiceError::Conflict { key: "recognition.review_not_final" });
             }
-            let mut grades = BTreeMap::new();
+            let mut by_item = BTreeMap::new();
             let mut page = 1;
             loop {
                 let r = review_store::list_results(services.store(), campaign, PageRequest::new(Some(page), Some(200)))
                     .await?;
                 for row in &r.items {
-                    grades.insert(row.item, row.grade.is_some());
+                    by_item.insert(row.item, row.score);
                 }
                 if page >= r.page_count() {
                     break;
@@ -590,7 +625,7 @@ pub async fn conclude(services: &Services, caller: &Principal, id: i32, ip: &str
             }
             let apps = store::applications_in(services.store(), id, &[Status::InReview]).await?;
             for a in &apps {
-                passed.insert(a.id, a.item.and_then(|i| grades.get(&i).copied()).unwrap_or(false));
+                scores.insert(a.id, a.item.and_then(|i| by_item.get(&i).copied()).flatten());
             }
             apps
         }
@@ -598,7 +633,7 @@ pub async fn conclude(services: &Services, caller: &Principal, id: i32, ip: &str
         (None, None) => {
             let apps = store::applications_in(services.store(), id, &[Status::Checked]).await?;
             for a in &apps {
-                passed.insert(a.id, true);
+                scores.insert(a.id, Some(100.0));
             }
             apps
         }
@@ -611,24 +646,57 @@ pub async fn conclude(services: &Services, caller: &Principal, id: i32, ip: &str
     let now = services.now();
     let tx = services.store().begin().await?;
     let mut granted = Vec::new();
+    let mut revoked = Vec::new();
     for a in &decided {
-        let pass = passed.get(&a.id).copied().unwrap_or(false);
-        let action = if pass { Action::Recognize } else { Action::Decline };
+        let score = scores.get(&a.id).copied().flatten();
+        let outcome = match b.fields.purpose {
+            Purpose::ReReview => core::re_review_outcome(score, &b.fields.rules),
+            Purpose::Recognition if score.is_some_and(|s| s >= b.fields.rules.pass_score) => Outcome::Renew,
+            Purpose::Recognition => Outcome::Revoke,
+        };
+        let action = match outcome {
+            Outcome::Renew => Action::Recognize,
+            Outcome::Rectify => Action::OrderRectification,
+            Outcome::Revoke => Action::Decline,
+        };
         let to =
             core::transition(a.status, action).map_err(|_| ServiceError::Conflict { key: "recognition.illegal" })?;
         let mut comment = String::new();
-        if pass {
-            let grant = store::Grant {
-                organization: a.organization,
-                kind: b.fields.kind,
-                granted_on: t,
-                valid_until: until,
-                batch: Some(id),
-                application: Some(a.id),
-            };
-            let number = store::grant(&tx, &grant, now).await?;
-            comment = number.clone();
-            granted.push(number);
+        match (b.fields.purpose, a.recognition) {
+            (Purpose::Recognition, _) if outcome == Outcome::Renew => {
+                let grant = store::Grant {
+                    organization: a.organization,
+                    kind: b.fields.kind,
+                    granted_on: t,
+                    valid_until: until,
+                    batch: Some(id),
+                    application: Some(a.id),
+                };
+                let number = store::grant(&tx, &grant, now).await?;
+                comment = number.clone();
+                granted.push(number);
+            }
+            (Purpose::ReReview, Some(r)) => {
+                let (standing, valid, rectify) = match outcome {
+                    Outcome::Renew => (Standing::Valid, Some(until), None),
+                    Outcome::Rectify => (
+                        Standing::Rectifying,
+                        None,
+                        t.checked_add_months(chrono::Months::new(b.fields.rules.rectify_months)),
+                    ),
+                    Outcome::Revoke => (Standing::Revoked, None, None),
+                };
+                store::set_standing(&tx, r, standing, valid, rectify, now).await?;
+                if let Some(rec) = store::get_recognition(&tx, r).await? {
+                    comment = rec.certificate.clone();
+                    match outcome {
+                        Outcome::Renew => granted.push(rec.certificate),
+                        Outcome::Revoke => revoked.push(rec.certificate),
+                        Outcome::Rectify => {}
+                    }
+                }
+            }
+            _ => {}
         }
         let event = Event {
             from: a.status,
@@ -648,7 +716,7 @@ pub async fn conclude(services: &Services, caller: &Principal, id: i32, ip: &str
         target_type: "recognition_batch",
         target_id: id.to_string(),
         before: json!({"status": b.status}),
-        after: json!({"status": "concluded", "certificates": granted, "decided": decided.len()}),
+        after: json!({"status": "concluded", "granted_or_renewed": granted, "revoked": revoked, "decided": decided.len()}),
     };
     audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
     tx.commit().await?;

@@ -9,7 +9,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use sheji_core::ids::{CampaignId, DistrictId, ItemId, OrganizationId, RubricId};
 use sheji_core::page::{Page, PageRequest};
-use sheji_core::recognition::{Kind, Rules, Standing, Status};
+use sheji_core::recognition::{Kind, Purpose, Rules, Standing, Status};
 
 use crate::entity::{recognition, recognition_application, recognition_batch, recognition_event};
 use crate::{Db, StoreError, Tx};
@@ -23,6 +23,8 @@ fn corrupt(what: impl Into<String>, detail: impl std::fmt::Display) -> StoreErro
 pub struct BatchFields {
     /// Kind of recognition.
     pub kind: Kind,
+    /// New recognitions or a re-review.
+    pub purpose: Purpose,
     /// Year.
     pub year: i32,
     /// Name (2026年度市级工业设计中心认定).
@@ -60,6 +62,7 @@ fn to_batch(m: recognition_batch::Model) -> Result<Batch, StoreError> {
         id: m.id,
         fields: BatchFields {
             kind: Kind::parse(&m.kind).ok_or_else(|| corrupt(what(), &m.kind))?,
+            purpose: Purpose::parse(&m.purpose).ok_or_else(|| corrupt(what(), &m.purpose))?,
             year: m.year,
             name: m.name,
             opens_on: m.opens_on,
@@ -78,6 +81,7 @@ fn to_batch(m: recognition_batch::Model) -> Result<Batch, StoreError> {
 pub async fn insert_batch(tx: &Tx, f: &BatchFields, by: &str, now: DateTime<Utc>) -> Result<i32, StoreError> {
     Ok(recognition_batch::Entity::insert(recognition_batch::ActiveModel {
         kind: Set(f.kind.code().to_owned()),
+        purpose: Set(f.purpose.code().to_owned()),
         year: Set(f.year),
         name: Set(f.name.clone()),
         opens_on: Set(f.opens_on),
@@ -166,6 +170,8 @@ pub struct Application {
     pub form: ApplicationForm,
     /// The review item, once sent to review.
     pub item: Option<ItemId>,
+    /// The recognition under re-review.
+    pub recognition: Option<i32>,
     /// Last submission.
     pub submitted_at: Option<DateTime<Utc>>,
 }
@@ -185,20 +191,33 @@ fn to_application(m: recognition_application::Model) -> Result<Application, Stor
             statement_signed: m.statement_signed,
         },
         item: m.item_id.map(ItemId),
+        recognition: m.recognition_id,
         submitted_at: m.submitted_at,
     })
+}
+
+/// Who applies, where, and (in a re-review) for which recognition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Applicant {
+    /// The batch.
+    pub batch: i32,
+    /// The organization.
+    pub organization: OrganizationId,
+    /// Its district.
+    pub district: DistrictId,
+    /// The recognition under re-review.
+    pub recognition: Option<i32>,
 }
 
 /// Starts an application in draft; `None` if the organization already has one in the batch.
 pub async fn insert_application(
     tx: &Tx,
-    batch: i32,
-    organization: OrganizationId,
-    district: DistrictId,
+    who: Applicant,
     form: &ApplicationForm,
     by: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<i32>, StoreError> {
+    let Applicant { batch, organization, district, recognition } = who;
     let exists = recognition_application::Entity::find()
         .filter(recognition_application::Column::BatchId.eq(batch))
         .filter(recognition_application::Column::OrganizationId.eq(organization.get()))
@@ -220,6 +239,7 @@ pub async fn insert_application(
             credit_ok: Set(form.credit_ok),
             statement_signed: Set(form.statement_signed),
             item_id: Set(None),
+            recognition_id: Set(recognition),
             submitted_at: Set(None),
             created_by: Set(by.to_owned()),
             created_at: Set(now),
@@ -445,6 +465,8 @@ pub struct Recognition {
     pub valid_until: NaiveDate,
     /// Standing as stored (expiry is computed by the caller).
     pub standing: Standing,
+    /// Rectification due by, when ordered.
+    pub rectify_until: Option<NaiveDate>,
     /// The batch it came from.
     pub batch: Option<i32>,
 }
@@ -459,6 +481,7 @@ fn to_recognition(m: recognition::Model) -> Result<Recognition, StoreError> {
         granted_on: m.granted_on,
         valid_until: m.valid_until,
         standing: Standing::parse(&m.standing).ok_or_else(|| corrupt(what(), &m.standing))?,
+        rectify_until: m.rectify_until,
         batch: m.batch_id,
     })
 }
@@ -500,6 +523,7 @@ pub async fn grant(tx: &Tx, g: &Grant, now: DateTime<Utc>) -> Result<String, Sto
         granted_on: Set(granted_on),
         valid_until: Set(valid_until),
         standing: Set(Standing::Valid.code().to_owned()),
+        rectify_until: Set(None),
         batch_id: Set(batch),
         application_id: Set(application),
         created_at: Set(now),
@@ -547,4 +571,45 @@ pub async fn list_recognitions(
     let rows =
         q.order_by_desc(recognition::Column::Id).offset(page.offset()).limit(page.per_page()).all(db.conn()).await?;
     Ok(Page::new(rows.into_iter().map(to_recognition).collect::<Result<_, _>>()?, page, total))
+}
+
+/// Recognitions of a kind still in force (valid or rectifying) whose validity ends on or before
+/// `until`: the ones a re-review batch takes up (bounded by the holders of one kind).
+pub async fn due(db: &impl Db, kind: Kind, until: NaiveDate) -> Result<Vec<Recognition>, StoreError> {
+    recognition::Entity::find()
+        .filter(recognition::Column::Kind.eq(kind.code()))
+        .filter(recognition::Column::Standing.is_in([Standing::Valid.code(), Standing::Rectifying.code()]))
+        .filter(recognition::Column::ValidUntil.lte(until))
+        .order_by_asc(recognition::Column::Id)
+        .all(db.conn())
+        .await?
+        .into_iter()
+        .map(to_recognition)
+        .collect()
+}
+
+/// One recognition.
+pub async fn get_recognition(db: &impl Db, id: i32) -> Result<Option<Recognition>, StoreError> {
+    recognition::Entity::find_by_id(id).one(db.conn()).await?.map(to_recognition).transpose()
+}
+
+/// Changes a recognition's standing (a re-review's outcome): renewed with a new last day,
+/// rectifying until a date, or revoked.
+pub async fn set_standing(
+    tx: &Tx,
+    id: i32,
+    standing: Standing,
+    valid_until: Option<NaiveDate>,
+    rectify_until: Option<NaiveDate>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let mut update = recognition::Entity::update_many()
+        .col_expr(recognition::Column::Standing, Expr::value(standing.code()))
+        .col_expr(recognition::Column::RectifyUntil, Expr::value(rectify_until))
+        .col_expr(recognition::Column::UpdatedAt, Expr::value(now));
+    if let Some(v) = valid_until {
+        update = update.col_expr(recognition::Column::ValidUntil, Expr::value(v));
+    }
+    update.filter(recognition::Column::Id.eq(id)).exec(tx.conn()).await?;
+    Ok(())
 }

@@ -11,6 +11,7 @@ pub struct Model {
     pub granted_on: Date,
     pub valid_until: Date,
     pub standing: String,
+    pub rectify_until: Option<Date>,
     pub batch_id: Option<i32>,
     pub application_id: Option<i32>,
     pub created_at: DateTimeUtc,

@@ -17,6 +17,7 @@ pub struct Model {
     pub credit_ok: bool,
     pub statement_signed: bool,
     pub item_id: Option<i32>,
+    pub recognition_id: Option<i32>,
     pub submitted_at: Option<DateTimeUtc>,
     pub created_by: String,
     pub created_at: DateTimeUtc,

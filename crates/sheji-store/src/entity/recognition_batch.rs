@@ -6,6 +6,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub kind: String,
+    pub purpose: String,
     pub year: i32,
     pub name: String,
     pub opens_on: Date,

@@ -31,6 +31,7 @@ enum Recognition {
     Id,
     Kind,
     OrganizationId,
+    RectifyUntil,
     Standing,
     UpdatedAt,
     ValidUntil,
@@ -50,6 +51,7 @@ enum RecognitionApplication {
     IncidentFree,
     ItemId,
     OrganizationId,
+    RecognitionId,
     StatementSigned,
     Status,
     SubmittedAt,
@@ -68,6 +70,7 @@ enum RecognitionBatch {
     Kind,
     Name,
     OpensOn,
+    Purpose,
     RubricId,
     Rules,
     Status,
@@ -117,6 +120,7 @@ impl MigrationTrait for Migration {
                 .table(RecognitionBatch::Table)
                 .col(ColumnDef::new(RecognitionBatch::Id).integer().not_null().auto_increment().primary_key())
                 .col(ColumnDef::new(RecognitionBatch::Kind).string_len(32).not_null())
+                .col(ColumnDef::new(RecognitionBatch::Purpose).string_len(16).not_null())
                 .col(ColumnDef::new(RecognitionBatch::Year).integer().not_null())
                 .col(ColumnDef::new(RecognitionBatch::Name).string_len(200).not_null())
                 .col(ColumnDef::new(RecognitionBatch::OpensOn).date().not_null())
@@ -171,6 +175,7 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(RecognitionApplication::CreditOk).boolean().not_null())
                 .col(ColumnDef::new(RecognitionApplication::StatementSigned).boolean().not_null())
                 .col(ColumnDef::new(RecognitionApplication::ItemId).integer().null())
+                .col(ColumnDef::new(RecognitionApplication::RecognitionId).integer().null())
                 .col(ColumnDef::new(RecognitionApplication::SubmittedAt).timestamp_with_time_zone().null())
                 .col(ColumnDef::new(RecognitionApplication::CreatedBy).string_len(64).not_null())
                 .col(ColumnDef::new(RecognitionApplication::CreatedAt).timestamp_with_time_zone().not_null())
@@ -280,6 +285,7 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(Recognition::GrantedOn).date().not_null())
                 .col(ColumnDef::new(Recognition::ValidUntil).date().not_null())
                 .col(ColumnDef::new(Recognition::Standing).string_len(16).not_null())
+                .col(ColumnDef::new(Recognition::RectifyUntil).date().null())
                 .col(ColumnDef::new(Recognition::BatchId).integer().null())
                 .col(ColumnDef::new(Recognition::ApplicationId).integer().null())
                 .col(ColumnDef::new(Recognition::CreatedAt).timestamp_with_time_zone().not_null())

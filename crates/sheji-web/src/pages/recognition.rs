@@ -12,7 +12,7 @@ use sheji_core::i18n::Lang;
 use sheji_core::identity::{Permission, Principal};
 use sheji_core::ids::{OrganizationId, RubricId};
 use sheji_core::page::PageRequest;
-use sheji_core::recognition::{Action, Kind, Rules};
+use sheji_core::recognition::{Action, Kind, Purpose, Rules};
 use sheji_service::ServiceError;
 use sheji_service::recognition::{self as service, BatchFields, FormInput};
 use sheji_service::review;
@@ -31,6 +31,8 @@ pub struct RecQuery {
     done: String,
     #[serde(default)]
     kind: String,
+    #[serde(default)]
+    purpose: String,
 }
 
 fn kind_label(lang: Lang, k: Kind) -> String {
@@ -379,6 +381,7 @@ struct BatchPage {
     chrome: Chrome,
     id: i32,
     kind: String,
+    purpose: String,
     window: String,
     quota: String,
     funnel: Vec<(String, u64)>,
@@ -437,6 +440,7 @@ async fn batch_page(
     Ok(BatchPage {
         id,
         kind: kind_label(lang, v.batch.fields.kind),
+        purpose: lang.t(&format!("recognition.purpose.{}", v.batch.fields.purpose.code())).to_owned(),
         window: format!("{} – {}", v.batch.fields.opens_on, v.batch.fields.closes_on),
         quota: v
             .batch
@@ -530,6 +534,8 @@ fn rules_form(form: FormState, r: &Rules) -> FormState {
         .keep("min_design_revenue", &r.min_design_revenue.to_string())
         .keep("validity_years", &r.validity_years.to_string())
         .keep("pass_score", &r.pass_score.to_string())
+        .keep("rectify_score", &r.rectify_score.to_string())
+        .keep("rectify_months", &r.rectify_months.to_string())
 }
 
 async fn new_batch_page(
@@ -565,6 +571,7 @@ pub async fn new_form(
     use chrono::Datelike;
     let form = FormState::default()
         .keep("kind", kind.code())
+        .keep("purpose", &q.purpose)
         .keep("year", &today.year().to_string())
         .keep("opens_on", &today.to_string())
         .keep("closes_on", &(today + chrono::Duration::days(30)).to_string())
@@ -593,6 +600,8 @@ fn batch_input(body: &str) -> Result<BatchFields, ServiceError> {
     let min_design_revenue = num("min_design_revenue");
     let validity_years = num("validity_years") as u32;
     let pass_score = num("pass_score");
+    let rectify_score = num("rectify_score");
+    let rectify_months = num("rectify_months") as u32;
     let quota_raw = single(body, "district_quota");
     let district_quota = if quota_raw.trim().is_empty() {
         None
@@ -617,6 +626,7 @@ fn batch_input(body: &str) -> Result<BatchFields, ServiceError> {
     let kind = Kind::parse(&single(body, "kind")).unwrap_or(Kind::MunicipalCenter);
     let f = BatchFields {
         kind,
+        purpose: Purpose::parse(&single(body, "purpose")).unwrap_or(Purpose::Recognition),
         year,
         name: single(body, "name"),
         opens_on,
@@ -634,6 +644,8 @@ fn batch_input(body: &str) -> Result<BatchFields, ServiceError> {
             min_design_revenue,
             validity_years,
             pass_score,
+            rectify_score,
+            rectify_months,
         },
         rubric: single(body, "rubric").parse().ok().map(RubricId),
     };

@@ -27,7 +27,8 @@ fn all(re: &str, body: &str) -> Vec<String> {
     Regex::new(re).unwrap().captures_iter(body).map(|c| c[1].to_owned()).collect()
 }
 
-/// Opens a batch through the form; returns its id.
+/// Opens a batch through the form (three years of validity unless `fields` say otherwise);
+/// returns its id.
 async fn open_batch(
     app: &TestApp,
     city: &Browser,
@@ -52,10 +53,14 @@ async fn open_batch(
         ("min_qualified_share", "0"),
         ("min_patents", "0"),
         ("min_design_revenue", "0"),
-        ("validity_years", "3"),
         ("pass_score", "70"),
+        ("rectify_score", "60"),
+        ("rectify_months", "6"),
     ];
     form.extend_from_slice(fields);
+    if !fields.iter().any(|(k, _)| *k == "validity_years") {
+        form.push(("validity_years", "3"));
+    }
     let r = app.post_form(city, "/admin/recognition/new", &form).await;
     assert_eq!(r.status, 303, "{}", r.body);
     first(r"/admin/recognition/(\d+)", r.header("location"))
@@ -121,7 +126,8 @@ async fn the_ladder_from_library_to_municipal_center(backend: Backend) {
         "2026年度区县级工业设计中心认定",
         "1",
         "",
-        &[("requires_library", "on")],
+        // One year of validity, so the re-review at the end takes it up.
+        &[("requires_library", "on"), ("validity_years", "1")],
     )
     .await;
     let app_a = apply(&app, &org_a, &district_batch).await;
@@ -173,7 +179,7 @@ async fn the_ladder_from_library_to_municipal_center(backend: Backend) {
     let cert = app.get("/certificates/QX-2026-0001").await;
     assert_eq!(cert.status, 200);
     assert!(
-        cert.body.contains(&a.name) && cert.body.contains("有效") && cert.body.contains("2029年11月26日"),
+        cert.body.contains(&a.name) && cert.body.contains("有效") && cert.body.contains("2027年11月26日"),
         "{}",
         cert.body
     );
@@ -267,5 +273,75 @@ async fn the_ladder_from_library_to_municipal_center(backend: Backend) {
     let register = app.get("/recognitions?kind=municipal_center").await;
     assert!(register.body.contains("SJ-2026-0001") && register.body.contains(&a.name));
     assert!(app.get("/certificates/SJ-2026-0001").await.body.contains("市级工业设计中心"));
+
+    // 3. A re-review (复核) of district centers takes up A's certificate, which falls due within
+    //    a year; the experts score it low and it is revoked, which the register shows.
+    let re_review = open_batch(
+        &app,
+        &city,
+        "district_center",
+        "2026年度区县级工业设计中心复核",
+        "",
+        &rubric,
+        &[("purpose", "re_review")],
+    )
+    .await;
+    let org_b = app.signed_in("orgb").await;
+    assert_eq!(
+        app.post_form(&org_b, &format!("/recognition/{re_review}/apply"), &[]).await.status,
+        409,
+        "only holders due"
+    );
+    let mine = app.get_as(&org_a, "/recognition").await;
+    let rr = all(r#"href="/recognition/applications/(\d+)""#, &mine.body)
+        .into_iter()
+        .max_by_key(|x| x.parse::<i32>().unwrap())
+        .unwrap();
+    assert!(mine.body.contains("2026年度区县级工业设计中心复核"), "{}", mine.body);
+    assert!(
+        mine.body.matches("/recognition/applications/").count() == 3,
+        "{}",
+        mine.body.split("<main").nth(1).unwrap_or_default()
+    );
+    let sub = submit(&app, &org_a, &rr).await;
+    assert_eq!(sub.status, 303, "{}", sub.body.split("<main").nth(1).unwrap_or_default());
+    let branch = app.signed_in("bs1").await;
+    assert_eq!(step(&app, &branch, &rr, "recommend", "").await.status, 303);
+    assert_eq!(step(&app, &city, &rr, "pass", "").await.status, 303);
+    assert_eq!(app.post_form(&city, &format!("/admin/recognition/{re_review}/steps/review"), &[]).await.status, 303);
+    let campaign =
+        first(r#"/admin/reviews/(\d+)"#, &app.get_as(&city, &format!("/admin/recognition/{re_review}")).await.body);
+    assert_eq!(
+        app.post_form(&hq, &format!("/admin/reviews/{campaign}/deploy"), &[("mode", "optimal")]).await.status,
+        303
+    );
+    for u in ["expert", "expert2", "expert3", "expert4", "expert5", "expert6"] {
+        let (b, _) = app.sign_in(u, sheji_service::demo::DEMO_PASSWORD).await;
+        for sheet in all(r#"href="/reviews/(\d+)""#, &app.get_as(&b, "/reviews").await.body) {
+            let page = app.get_as(&b, &format!("/reviews/{sheet}")).await;
+            if !page.body.contains("name=\"action\" value=\"submit\"") {
+                continue;
+            }
+            let r = app
+                .post_form(
+                    &b,
+                    &format!("/reviews/{sheet}"),
+                    &[("score_1", "6"), ("score_2", "6"), ("score_3", "4"), ("score_4", "4"), ("action", "submit")],
+                )
+                .await;
+            assert_eq!(r.status, 303, "{}", r.body);
+        }
+    }
+    for s in ["close", "publish"] {
+        assert_eq!(app.post_form(&hq, &format!("/admin/reviews/{campaign}/steps/{s}"), &[]).await.status, 303);
+    }
+    app.clock.advance(chrono::Duration::days(9));
+    let hq = app.signed_in("hq1").await;
+    let city = app.signed_in("city1").await;
+    assert_eq!(app.post_form(&hq, &format!("/admin/reviews/{campaign}/steps/finalize"), &[]).await.status, 303);
+    assert_eq!(app.post_form(&city, &format!("/admin/recognition/{re_review}/steps/conclude"), &[]).await.status, 303);
+    let register = app.get("/recognitions?kind=district_center").await;
+    assert!(register.body.contains("QX-2026-0001") && register.body.contains("已撤销"), "{}", register.body);
+    assert!(app.get("/certificates/QX-2026-0001").await.body.contains("已撤销"));
     app.finish().await;
 }
