@@ -1217,6 +1217,7 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("recognition.concluded_already", "该批次已完成认定。", "This batch is concluded already."),
     ("recognition.condition", "条件", "Condition"),
     ("recognition.dates_order", "截止日期不能早于开始日期。", "The closing date cannot be before the opening date."),
+    ("recognition.days_left", "剩余 {n} 天 · {mark}", "{n} days left · {mark}"),
     ("recognition.decide", "审核", "Decide"),
     ("recognition.declare_credit", "本单位不属于严重失信主体", "We are not a seriously dishonest entity"),
     (
@@ -1245,6 +1246,15 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ),
     ("recognition.done.saved", "草稿已保存。", "Draft saved."),
     ("recognition.done.submitted", "申报已提交，请等待区县审核。", "Submitted; the district reviews it next."),
+    ("recognition.due_30", "30 天提醒", "30-day reminder"),
+    ("recognition.due_90", "90 天提醒", "90-day reminder"),
+    ("recognition.expiring", "即将到期的认定", "Recognitions expiring soon"),
+    (
+        "recognition.expiring_intro",
+        "有效期在 90 天内届满的认定：请及时准备复核材料。到期前 90 天和 30 天提醒单位及所在区县。",
+        "Recognitions ending within 90 days: prepare the re-review. The organization and its district are reminded 90 and 30 days ahead.",
+    ),
+    ("recognition.export", "导出 Excel", "Export to Excel"),
     ("recognition.figures", "申报指标（取自企业库）", "Figures (from the registry)"),
     (
         "recognition.figures_hint",
@@ -1273,6 +1283,7 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("recognition.kind.national_center", "国家级工业设计中心（推荐）", "National design center (recommendation)"),
     ("recognition.library", "设计驱动型企业库", "Design-driven library"),
     ("recognition.my_applications", "我的申报", "My applications"),
+    ("recognition.my_recognitions", "本单位的认定", "Our recognitions"),
     ("recognition.new_batch", "开放申报批次", "Open a batch"),
     ("recognition.new_batch_intro", "按类别带出默认条件：", "Fill in a kind's default rules:"),
     ("recognition.no_application", "未找到该申报，或您无权查看。", "No such application, or you may not see it."),

@@ -16,7 +16,9 @@ use sheji_core::registry::{CheckItem, Indicators};
 use sheji_core::review::CampaignStatus;
 use sheji_core::review::score::{Aggregation, Threshold};
 use sheji_store::recognition::{self as store, Applicant, ApplicationFilter};
-pub use sheji_store::recognition::{Application, ApplicationForm, Batch, BatchFields, Event, Recognition};
+pub use sheji_store::recognition::{
+    Application, ApplicationForm, Batch, BatchFields, Event, Recognition, RecognitionFilter,
+};
 use sheji_store::review as review_store;
 
 use crate::audit::{self, Actor, Change};
@@ -747,13 +749,13 @@ pub async fn certificate(services: &Services, number: &str) -> Result<Certificat
     })
 }
 
-/// Recognitions of one kind or all, newest first, with holders' names (public).
+/// Recognitions by filter, with holders' names (public: the register is published).
 pub async fn recognitions(
     services: &Services,
-    kind: Option<Kind>,
+    filter: &RecognitionFilter,
     page: PageRequest,
 ) -> Result<Page<Certificate>, ServiceError> {
-    let p = store::list_recognitions(services.store(), kind, page).await?;
+    let p = store::list_recognitions(services.store(), filter, page).await?;
     let names =
         sheji_store::registry::names(services.store(), &p.items.iter().map(|r| r.organization).collect()).await?;
     let t = today(services);
@@ -767,6 +769,113 @@ pub async fn recognitions(
         })
         .collect();
     Ok(Page::new(items, page, p.total))
+}
+
+/// Recognitions the caller should renew or re-review soon: in force and ending within the
+/// first reminder distance (90 days) — the organization's own for its administrator, the
+/// districts' for branch staff, all for the city. The page marks the 90- and 30-day points.
+pub async fn expiring(services: &Services, caller: &Principal) -> Result<Vec<(Certificate, i64)>, ServiceError> {
+    let now = services.now();
+    let t = today(services);
+    let horizon = t + chrono::Duration::days(core::REMINDER_DAYS[0]);
+    let review = caller.scope(Permission::RecognitionReview, now);
+    let own = caller.scope(Permission::RegistryEdit, now).organizations.into_iter().next();
+    let filter = if review.all || caller.can(Permission::RecognitionManage, now) {
+        RecognitionFilter { expiring: Some((t, horizon)), ..RecognitionFilter::default() }
+    } else if !review.districts.is_empty() {
+        RecognitionFilter {
+            districts: Some(review.districts.iter().copied().collect()),
+            expiring: Some((t, horizon)),
+            ..RecognitionFilter::default()
+        }
+    } else if let Some(org) = own {
+        RecognitionFilter { organization: Some(org), expiring: Some((t, horizon)), ..RecognitionFilter::default() }
+    } else {
+        return Ok(Vec::new());
+    };
+    let page = recognitions(services, &filter, PageRequest::new(Some(1), Some(50))).await?;
+    Ok(page
+        .items
+        .into_iter()
+        .map(|c| {
+            let left = (c.recognition.valid_until - t).num_days();
+            (c, left)
+        })
+        .collect())
+}
+
+/// Whether the caller may export the register: city staff and branch staff.
+pub fn may_export(caller: &Principal, now: chrono::DateTime<chrono::Utc>) -> bool {
+    caller.can(Permission::RecognitionManage, now)
+        || !caller.scope(Permission::RecognitionReview, now).districts.is_empty()
+}
+
+/// The register as a workbook: every recognition the filter selects, with its holder's
+/// district (city staff, and branch staff through their `recognition.review` districts).
+pub async fn register_xlsx(
+    services: &Services,
+    caller: &Principal,
+    filter: &RecognitionFilter,
+    lang: sheji_core::i18n::Lang,
+) -> Result<Vec<u8>, ServiceError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let now = services.now();
+    if !may_export(caller, now) {
+        return Err(ServiceError::Forbidden);
+    }
+    let xl = |e: rust_xlsxwriter::XlsxError| ServiceError::Invalid {
+        key: "import.unreadable",
+        args: vec![("detail", e.to_string())],
+    };
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let sheet = book.add_worksheet().set_name(lang.t("nav.recognitions")).map_err(xl)?;
+    let heads = [
+        "recognition.certificate_no",
+        "review.organization",
+        "org.district",
+        "recognition.kind",
+        "recognition.granted_on",
+        "recognition.valid_until",
+        "review.status",
+    ];
+    for (i, h) in heads.iter().enumerate() {
+        sheet.write_string_with_format(0, i as u16, lang.t(h), &bold).map_err(xl)?;
+    }
+    let districts: BTreeMap<DistrictId, String> = sheji_store::reference::list_active_districts(services.store())
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.name))
+        .collect();
+    let mut row = 1u32;
+    let mut page = 1;
+    loop {
+        let p = recognitions(services, filter, PageRequest::new(Some(page), Some(200))).await?;
+        for c in &p.items {
+            let district = sheji_store::library::find_state_by_id(services.store(), c.recognition.organization)
+                .await?
+                .and_then(|s| districts.get(&s.fields.district_id).cloned())
+                .unwrap_or_default();
+            let cells = [
+                c.recognition.certificate.clone(),
+                c.organization.clone(),
+                district,
+                lang.t(&format!("recognition.kind.{}", c.recognition.kind.code())).to_owned(),
+                c.recognition.granted_on.to_string(),
+                c.recognition.valid_until.to_string(),
+                lang.t(&format!("recognition.standing.{}", c.standing.code())).to_owned(),
+            ];
+            for (i, v) in cells.iter().enumerate() {
+                sheet.write_string(row, i as u16, v).map_err(xl)?;
+            }
+            row += 1;
+        }
+        if page >= p.page_count() {
+            break;
+        }
+        page += 1;
+    }
+    book.save_to_buffer().map_err(xl)
 }
 
 /// The default rules of a kind, for the batch form.

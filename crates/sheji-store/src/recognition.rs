@@ -557,19 +557,52 @@ pub async fn of_organization(db: &impl Db, organization: OrganizationId) -> Resu
         .collect()
 }
 
-/// A page of recognitions, optionally of one kind, newest first.
+/// Which recognitions a list shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecognitionFilter {
+    /// Only this tier.
+    pub kind: Option<Kind>,
+    /// Only holders in these districts.
+    pub districts: Option<Vec<DistrictId>>,
+    /// Only this holder.
+    pub organization: Option<OrganizationId>,
+    /// Only those in force whose validity ends within [from, to] (expiry reminders).
+    pub expiring: Option<(NaiveDate, NaiveDate)>,
+}
+
+/// A page of recognitions, newest first (or soonest to expire when `expiring` is set).
 pub async fn list_recognitions(
     db: &impl Db,
-    kind: Option<Kind>,
+    filter: &RecognitionFilter,
     page: PageRequest,
 ) -> Result<Page<Recognition>, StoreError> {
     let mut q = recognition::Entity::find();
-    if let Some(k) = kind {
+    if let Some(k) = filter.kind {
         q = q.filter(recognition::Column::Kind.eq(k.code()));
     }
+    if let Some(o) = filter.organization {
+        q = q.filter(recognition::Column::OrganizationId.eq(o.get()));
+    }
+    if let Some(d) = &filter.districts {
+        let mut sub = sea_orm::sea_query::Query::select();
+        sub.column(crate::entity::organization::Column::Id)
+            .from(crate::entity::organization::Entity)
+            .and_where(crate::entity::organization::Column::DistrictId.is_in(d.iter().map(|x| x.get())));
+        q = q.filter(recognition::Column::OrganizationId.in_subquery(sub));
+    }
+    if let Some((from, to)) = filter.expiring {
+        q = q
+            .filter(recognition::Column::Standing.is_in([Standing::Valid.code(), Standing::Rectifying.code()]))
+            .filter(recognition::Column::ValidUntil.gte(from))
+            .filter(recognition::Column::ValidUntil.lte(to));
+    }
     let total = q.clone().count(db.conn()).await?;
-    let rows =
-        q.order_by_desc(recognition::Column::Id).offset(page.offset()).limit(page.per_page()).all(db.conn()).await?;
+    let q = if filter.expiring.is_some() {
+        q.order_by_asc(recognition::Column::ValidUntil).order_by_asc(recognition::Column::Id)
+    } else {
+        q.order_by_desc(recognition::Column::Id)
+    };
+    let rows = q.offset(page.offset()).limit(page.per_page()).all(db.conn()).await?;
     Ok(Page::new(rows.into_iter().map(to_recognition).collect::<Result<_, _>>()?, page, total))
 }
 

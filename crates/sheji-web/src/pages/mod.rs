@@ -108,6 +108,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/recognition/{id}", get(recognition::batch))
         .route("/admin/recognition/{id}/steps/{step}", post(recognition::batch_step))
         .route("/recognitions", get(recognition::register))
+        .route("/recognitions/export.xlsx", get(recognition::register_export))
         .route("/certificates/{number}", get(recognition::certificate))
         .route("/api/docs", get(api_docs::page))
 }

@@ -14,7 +14,7 @@ use sheji_core::ids::{OrganizationId, RubricId};
 use sheji_core::page::PageRequest;
 use sheji_core::recognition::{Action, Kind, Purpose, Rules};
 use sheji_service::ServiceError;
-use sheji_service::recognition::{self as service, BatchFields, FormInput};
+use sheji_service::recognition::{self as service, BatchFields, FormInput, RecognitionFilter};
 use sheji_service::review;
 
 use crate::AppState;
@@ -33,6 +33,8 @@ pub struct RecQuery {
     kind: String,
     #[serde(default)]
     purpose: String,
+    #[serde(default)]
+    district: String,
 }
 
 fn kind_label(lang: Lang, k: Kind) -> String {
@@ -66,6 +68,8 @@ struct HomePage {
     batches: Vec<BatchLine>,
     mine: Vec<AppLine>,
     applicant: Option<(OrganizationId, String)>,
+    expiring: Vec<(String, String, String, String, String)>,
+    held: Vec<(String, String, String, String, &'static str)>,
     staff: bool,
     city: bool,
     notice: Option<String>,
@@ -123,11 +127,49 @@ pub async fn home(
     };
     let notice = (!q.done.is_empty()).then(|| ctx.lang.t(&format!("recognition.done.{}", q.done)).to_owned());
     let pager = chrome.pager(&page);
+    let expiring = service::expiring(s, &p)
+        .await
+        .map_err(err)?
+        .into_iter()
+        .map(|(c, left)| {
+            let mark = if left <= 30 { ctx.lang.t("recognition.due_30") } else { ctx.lang.t("recognition.due_90") };
+            (
+                c.recognition.certificate.clone(),
+                c.organization.clone(),
+                kind_label(ctx.lang, c.recognition.kind),
+                c.recognition.valid_until.to_string(),
+                ctx.lang.tf("recognition.days_left", &[("n", &left.to_string()), ("mark", mark)]),
+            )
+        })
+        .collect();
+    let held = match &applicant {
+        Some((org, _)) => {
+            let filter = RecognitionFilter { organization: Some(*org), ..RecognitionFilter::default() };
+            service::recognitions(s, &filter, PageRequest::new(Some(1), Some(50)))
+                .await
+                .map_err(err)?
+                .items
+                .into_iter()
+                .map(|c| {
+                    (
+                        c.recognition.certificate.clone(),
+                        kind_label(ctx.lang, c.recognition.kind),
+                        c.recognition.valid_until.to_string(),
+                        ctx.lang.t(&format!("recognition.standing.{}", c.standing.code())).to_owned(),
+                        c.standing.badge(),
+                    )
+                })
+                .collect()
+        }
+        None => Vec::new(),
+    };
     Ok(render(
         StatusCode::OK,
         &HomePage {
             batches,
             mine,
+            expiring,
+            held,
             applicant,
             staff: p.can(Permission::RecognitionReview, now)
                 && !p.scope(Permission::RecognitionReview, now).districts.is_empty()
@@ -712,10 +754,20 @@ struct RegisterPage {
     chrome: Chrome,
     rows: Vec<RegisterLine>,
     kinds: Vec<(&'static str, String, bool)>,
+    districts: Vec<(String, String, bool)>,
     pager: Pager,
+    export_href: Option<String>,
 }
 
-/// The public register of recognitions.
+fn register_filter(q: &RecQuery) -> RecognitionFilter {
+    RecognitionFilter {
+        kind: Kind::parse(&q.kind),
+        districts: q.district.parse().ok().map(|d| vec![sheji_core::ids::DistrictId(d)]),
+        ..RecognitionFilter::default()
+    }
+}
+
+/// The public register of recognitions, by tier and district.
 pub async fn register(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -723,10 +775,11 @@ pub async fn register(
 ) -> Result<Response, PageError> {
     let lang = ctx.lang;
     let chrome = ctx.chrome("nav.recognitions");
-    let kind = Kind::parse(&q.kind);
-    let page = service::recognitions(&state.services, kind, PageRequest::new(q.page.parse().ok(), None))
+    let err = |e: ServiceError| PageError::service(&e, ctx.chrome("nav.recognitions"));
+    let filter = register_filter(&q);
+    let page = service::recognitions(&state.services, &filter, PageRequest::new(q.page.parse().ok(), None))
         .await
-        .map_err(|e| PageError::service(&e, ctx.chrome("nav.recognitions")))?;
+        .map_err(err)?;
     let rows = page
         .items
         .iter()
@@ -741,8 +794,42 @@ pub async fn register(
         })
         .collect();
     let pager = chrome.pager(&page);
-    let kinds = Kind::ALL.iter().map(|k| (k.code(), kind_label(lang, *k), Some(*k) == kind)).collect();
-    Ok(render(StatusCode::OK, &RegisterPage { chrome, rows, kinds, pager }))
+    let kinds = Kind::ALL.iter().map(|k| (k.code(), kind_label(lang, *k), Some(*k) == filter.kind)).collect();
+    let districts = sheji_service::reference::list_districts(
+        &state.services,
+        &Default::default(),
+        PageRequest::new(Some(1), Some(200)),
+    )
+    .await
+    .map_err(err)?
+    .items
+    .into_iter()
+    .map(|d| (d.id.to_string(), d.name, d.id.to_string() == q.district))
+    .collect();
+    let now = state.services.now();
+    let can_export = ctx
+        .caller
+        .principal
+        .as_ref()
+        .is_some_and(|p| p.can(Permission::RecognitionManage, now) || p.can(Permission::RegistryExport, now));
+    let export_href = format!("/recognitions/export.xlsx?kind={}&district={}", q.kind, q.district);
+    Ok(render(
+        StatusCode::OK,
+        &RegisterPage { chrome, rows, kinds, districts, pager, export_href: can_export.then_some(export_href) },
+    ))
+}
+
+/// The register as .xlsx (staff).
+pub async fn register_export(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, _): PageUser,
+    Query(q): Query<RecQuery>,
+) -> Result<Response, PageError> {
+    match service::register_xlsx(&state.services, &p, &register_filter(&q), ctx.lang).await {
+        Ok(bytes) => Ok(super::registry::xlsx_response(bytes, "recognitions.xlsx")),
+        Err(e) => Err(PageError::service(&e, ctx.chrome("nav.recognitions"))),
+    }
 }
 
 #[derive(Template)]

@@ -345,3 +345,45 @@ async fn the_ladder_from_library_to_municipal_center(backend: Backend) {
     assert!(app.get("/certificates/QX-2026-0001").await.body.contains("已撤销"));
     app.finish().await;
 }
+
+#[tokio::test]
+async fn expiry_reminders_reach_the_holder_and_its_district_only_and_the_register_exports() {
+    let Some(app) = TestApp::with_demo(Backend::Sqlite).await else { return };
+    let bishan = app.district("璧山区").await;
+    let jiangjin = app.district("江津区").await;
+    let in_library =
+        OrgFilter { district: Some(bishan), library: Some(LibraryStatus::InLibrary), ..Default::default() };
+    let a = list_public(&app.services, &in_library, PageRequest::new(Some(1), Some(1))).await.unwrap().items.remove(0);
+    app.user("city1", "city_officer", None, None).await;
+    app.user("bs1", "branch_staff", Some(bishan.get()), None).await;
+    app.user("jj1", "branch_staff", Some(jiangjin.get()), None).await;
+    app.user("orga", "org_admin", None, Some(a.id.get())).await;
+    let city = app.signed_in("city1").await;
+    let batch = open_batch(&app, &city, "district_center", "区县级中心", "", "", &[("validity_years", "1")]).await;
+    let org_a = app.signed_in("orga").await;
+    let id = apply(&app, &org_a, &batch).await;
+    assert_eq!(submit(&app, &org_a, &id).await.status, 303);
+    let branch = app.signed_in("bs1").await;
+    assert_eq!(step(&app, &branch, &id, "recommend", "").await.status, 303);
+    assert_eq!(step(&app, &city, &id, "pass", "").await.status, 303);
+    assert_eq!(app.post_form(&city, &format!("/admin/recognition/{batch}/steps/conclude"), &[]).await.status, 303);
+    // Valid until 2027-11-26: nothing to remind today; 300 days later, 64 days are left.
+    assert!(!app.get_as(&org_a, "/recognition").await.body.contains("即将到期"));
+    app.clock.advance(chrono::Duration::days(300));
+    for (user, sees) in [("orga", true), ("bs1", true), ("jj1", false), ("city1", true)] {
+        let b = app.signed_in(user).await;
+        let page = app.get_as(&b, "/recognition").await;
+        assert_eq!(page.body.contains("剩余 64 天 · 90 天提醒"), sees, "{user}");
+    }
+    // The register filters by district and exports for staff only.
+    let city = app.signed_in("city1").await;
+    let listed = app.get(&format!("/recognitions?district={}", bishan.get())).await;
+    assert!(listed.body.contains("QX-2026-0001"));
+    assert!(!app.get(&format!("/recognitions?district={}", jiangjin.get())).await.body.contains("QX-2026-0001"));
+    let xlsx = app.get_as(&city, "/recognitions/export.xlsx?kind=district_center").await;
+    assert_eq!(xlsx.status, 200);
+    assert!(xlsx.header("content-type").contains("spreadsheetml"));
+    let org_a = app.signed_in("orga").await;
+    assert_eq!(app.get_as(&org_a, "/recognitions/export.xlsx").await.status, 403);
+    app.finish().await;
+}
