@@ -16,5 +16,6 @@ pub mod reference;
 pub mod registry;
 pub mod review;
 pub mod search;
+pub mod service;
 pub mod totp;
 pub mod uscc;

@@ -21,6 +21,7 @@ pub mod reference;
 pub mod registry;
 pub mod review;
 pub mod search;
+pub mod service;
 
 use std::sync::Arc;
 

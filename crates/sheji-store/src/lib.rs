@@ -19,6 +19,7 @@ pub mod registry;
 pub mod review;
 mod scope;
 pub mod search;
+pub mod service;
 pub mod testing;
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};

@@ -81,6 +81,7 @@ const NAV: &[(&str, &[NavEntry])] = &[
         &[
             ("/recognition", "nav.recognition", Some(Permission::RegistryReadPrivate)),
             ("/recognitions", "nav.recognitions", None),
+            ("/services/work", "nav.service_work", Some(Permission::LibraryDecide)),
         ],
     ),
     (

@@ -10,6 +10,7 @@ mod m20261127_000006_list_order;
 mod m20261127_000007_search;
 mod m20261127_000008_review;
 mod m20261127_000009_recognition;
+mod m20261127_000010_service;
 
 use std::collections::HashSet;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000007_search::Migration),
             Box::new(m20261127_000008_review::Migration),
             Box::new(m20261127_000009_recognition::Migration),
+            Box::new(m20261127_000010_service::Migration),
         ]
     }
 }

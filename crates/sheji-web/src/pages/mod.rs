@@ -11,6 +11,7 @@ mod reference;
 mod registry;
 mod review;
 mod search;
+mod service;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -110,5 +111,8 @@ pub fn router() -> Router<AppState> {
         .route("/recognitions", get(recognition::register))
         .route("/recognitions/export.xlsx", get(recognition::register_export))
         .route("/certificates/{number}", get(recognition::certificate))
+        .route("/admin/organizations/{id}/services", get(service::services).post(service::record))
+        .route("/admin/organizations/{id}/target", post(service::mark))
+        .route("/services/work", get(service::work))
         .route("/api/docs", get(api_docs::page))
 }

@@ -355,6 +355,8 @@ struct OrganizationPage {
     figure_fields: Vec<(&'static str, String)>,
     can_apply: bool,
     applications: Vec<(String, String, &'static str, String, String)>,
+    /// Latest services (date, kind, summary), where the caller may see them.
+    services: Option<Vec<(String, String, String)>>,
 }
 
 fn detail(chrome: Chrome, lang: Lang, view: OrgView) -> OrganizationPage {
@@ -368,6 +370,7 @@ fn detail(chrome: Chrome, lang: Lang, view: OrgView) -> OrganizationPage {
         form: FormState::default(),
         figure_fields: Vec::new(),
         can_apply: false,
+        services: None,
         applications: Vec::new(),
         kind: lang.t(&format!("org.kind.{}", view.public.kind.code())).to_owned(),
         industry: view.public.industry_code.clone().unwrap_or_else(|| "—".to_owned()),
@@ -434,7 +437,21 @@ async fn staff_page_with(
         Ok(a) => a,
         Err(e) => return Err(PageError::service(&e, ctx.chrome("org.detail"))),
     };
+    let recent = sheji_service::service::view(&state.services, p, id, PageRequest::new(Some(1), Some(5))).await.ok();
     let mut page = detail(chrome, ctx.lang, view);
+    page.services = recent.map(|v| {
+        v.records
+            .items
+            .iter()
+            .map(|r| {
+                (
+                    r.served_on.to_string(),
+                    ctx.lang.t(&format!("service.kind.{}", r.kind.code())).to_owned(),
+                    r.summary.clone(),
+                )
+            })
+            .collect()
+    });
     page.library = Some(library_tab(ctx.lang, lib));
     page.notice = notice;
     page.can_edit = can_edit;

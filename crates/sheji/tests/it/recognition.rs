@@ -387,3 +387,88 @@ async fn expiry_reminders_reach_the_holder_and_its_district_only_and_the_registe
     assert_eq!(app.get_as(&org_a, "/recognitions/export.xlsx").await.status, 403);
     app.finish().await;
 }
+
+#[tokio::test]
+async fn liaison_officers_record_services_that_count_for_their_branch() {
+    let Some(app) = TestApp::with_demo(Backend::Sqlite).await else { return };
+    let bishan = app.district("璧山区").await;
+    let jiangjin = app.district("江津区").await;
+    let in_bishan = OrgFilter { district: Some(bishan), ..Default::default() };
+    let a = list_public(&app.services, &in_bishan, PageRequest::new(Some(1), Some(1))).await.unwrap().items.remove(0);
+    app.user("city1", "city_officer", None, None).await;
+    app.user("hq1", "hq_staff", None, None).await;
+    app.user("bs1", "branch_staff", Some(bishan.get()), None).await;
+    app.user("jj1", "branch_staff", Some(jiangjin.get()), None).await;
+    app.user("orga", "org_admin", None, Some(a.id.get())).await;
+    app.user("designer1", "designer", None, None).await;
+    let city = app.signed_in("city1").await;
+    let path = format!("/admin/organizations/{}/services", a.id);
+    // The liaison must be staff; then HQ's officer is assigned.
+    let not_staff =
+        app.post_form(&city, &format!("/admin/organizations/{}/target", a.id), &[("liaison", "designer1")]).await;
+    assert_eq!(not_staff.status, 400);
+    let marked = app
+        .post_form(
+            &city,
+            &format!("/admin/organizations/{}/target", a.id),
+            &[("liaison", "hq1"), ("note", "冲刺国家级")],
+        )
+        .await;
+    assert_eq!(marked.status, 303, "{}", marked.body);
+    // The liaison records a diagnosis; an incomplete report is refused.
+    let hq = app.signed_in("hq1").await;
+    let incomplete = app
+        .post_form(
+            &hq,
+            &path,
+            &[("kind", "diagnosis"), ("served_on", "2026-11-20"), ("summary", "上门诊断"), ("strengths", "外观能力强")],
+        )
+        .await;
+    assert_eq!(incomplete.status, 400);
+    assert!(incomplete.body.contains("设计诊断须填写优势、差距与问题、改进建议三部分"));
+    let done = app
+        .post_form(
+            &hq,
+            &path,
+            &[
+                ("kind", "diagnosis"),
+                ("served_on", "2026-11-20"),
+                ("summary", "上门开展设计能力诊断"),
+                ("strengths", "外观设计能力强"),
+                ("gaps", "缺少用户研究"),
+                ("recommendations", "设立用户研究岗位"),
+                ("follow_up_on", "2027-02-20"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    // The branch records a policy briefing; another district's branch cannot.
+    let branch = app.signed_in("bs1").await;
+    let r = app
+        .post_form(
+            &branch,
+            &path,
+            &[("kind", "policy_briefing"), ("served_on", "2026-11-25"), ("summary", "宣讲市级中心认定政策")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let other = app.signed_in("jj1").await;
+    assert_eq!(app.get_as(&other, &path).await.status, 404);
+    assert_eq!(
+        app.post_form(&other, &path, &[("kind", "training"), ("served_on", "2026-11-25"), ("summary", "x")])
+            .await
+            .status,
+        404
+    );
+    // The records show on the organization's page, for the organization too.
+    let org_a = app.signed_in("orga").await;
+    let page = app.get_as(&org_a, &format!("/admin/organizations/{}", a.id)).await;
+    assert!(page.body.contains("上门开展设计能力诊断") && page.body.contains("宣讲市级中心认定政策"), "{}", page.body);
+    let services = app.get_as(&org_a, &path).await;
+    assert!(services.body.contains("设立用户研究岗位") && services.body.contains("冲刺国家级"));
+    // They count as the branch's work.
+    let work = app.get_as(&branch, "/services/work?year=2026").await;
+    assert!(work.body.contains("璧山区") && work.body.contains("<strong>2</strong>"), "{}", work.body);
+    assert!(!app.get_as(&other, "/services/work?year=2026").await.body.contains("璧山区"));
+    app.finish().await;
+}
