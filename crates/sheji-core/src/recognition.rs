@@ -143,6 +143,9 @@ pub struct Rules {
     /// Months given to rectify.
     #[serde(default = "default_rectify_months")]
     pub rectify_months: u32,
+    /// An on-site verification (现场核查) is required after the formal check.
+    #[serde(default)]
+    pub onsite_required: bool,
 }
 
 fn default_pass_score() -> f64 {
@@ -181,6 +184,7 @@ impl Rules {
             pass_score: default_pass_score(),
             rectify_score: default_rectify_score(),
             rectify_months: default_rectify_months(),
+            onsite_required: false,
         };
         match kind {
             Kind::DistrictCenter => Rules { requires_library: true, min_design_staff: 10, ..base },
@@ -358,6 +362,8 @@ pub enum Status {
     Recommended,
     /// Passed the city's formal check.
     Checked,
+    /// Verified on site.
+    Inspected,
     /// With the expert review (and its publicity).
     InReview,
     /// Recognized.
@@ -372,12 +378,13 @@ pub enum Status {
 
 impl Status {
     /// Every status.
-    pub const ALL: [Status; 10] = [
+    pub const ALL: [Status; 11] = [
         Status::Draft,
         Status::Submitted,
         Status::Returned,
         Status::Recommended,
         Status::Checked,
+        Status::Inspected,
         Status::InReview,
         Status::Recognized,
         Status::NotRecognized,
@@ -393,6 +400,7 @@ impl Status {
             Status::Returned => "returned",
             Status::Recommended => "recommended",
             Status::Checked => "checked",
+            Status::Inspected => "inspected",
             Status::InReview => "in_review",
             Status::Recognized => "recognized",
             Status::NotRecognized => "not_recognized",
@@ -415,7 +423,9 @@ impl Status {
     pub fn badge(self) -> &'static str {
         match self {
             Status::Draft => "draft",
-            Status::Submitted | Status::Recommended | Status::Checked | Status::InReview => "progress",
+            Status::Submitted | Status::Recommended | Status::Checked | Status::Inspected | Status::InReview => {
+                "progress"
+            }
             Status::Returned | Status::Rectify => "action",
             Status::Recognized => "passed",
             Status::NotRecognized | Status::Rejected => "rejected",
@@ -445,6 +455,8 @@ pub enum Action {
     Decline,
     /// A re-review orders rectification.
     OrderRectification,
+    /// The on-site verification passed.
+    Inspect,
 }
 
 impl Action {
@@ -460,6 +472,7 @@ impl Action {
             Action::Recognize => "recognize",
             Action::Decline => "decline",
             Action::OrderRectification => "order_rectification",
+            Action::Inspect => "inspect",
         }
     }
 
@@ -475,6 +488,7 @@ impl Action {
             Action::Recognize,
             Action::Decline,
             Action::OrderRectification,
+            Action::Inspect,
         ]
         .into_iter()
         .find(|a| a.code() == s)
@@ -504,6 +518,12 @@ pub fn transition(from: Status, action: Action) -> Result<Status, IllegalTransit
         (S::Submitted | S::Recommended, A::Reject) => Ok(S::Rejected),
         (S::Recommended, A::Pass) => Ok(S::Checked),
         (S::Checked, A::SendToReview) => Ok(S::InReview),
+        (S::Checked, A::Inspect) => Ok(S::Inspected),
+        // A failed on-site verification sends it back or ends it.
+        (S::Checked, A::Return) => Ok(S::Returned),
+        (S::Checked, A::Reject) => Ok(S::Rejected),
+        (S::Inspected, A::SendToReview) => Ok(S::InReview),
+        (S::Inspected, A::Recognize) => Ok(S::Recognized),
         (S::InReview, A::Recognize) => Ok(S::Recognized),
         // A batch without expert review (district-level recognitions) decides on the formal
         // check alone.
@@ -511,6 +531,27 @@ pub fn transition(from: Status, action: Action) -> Result<Status, IllegalTransit
         (S::InReview, A::Decline) => Ok(S::NotRecognized),
         (S::InReview, A::OrderRectification) => Ok(S::Rectify),
         _ => Err(IllegalTransition { from, action }),
+    }
+}
+
+/// The points an on-site verification checks (现场核查).
+pub const INSPECTION_ITEMS: [&str; 4] = ["site", "team", "results", "management"];
+
+/// An on-site verification's record.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Inspection {
+    /// Per point of [`INSPECTION_ITEMS`]: (passed, note).
+    pub items: Vec<(bool, String)>,
+    /// The inspector's conclusion.
+    pub conclusion: String,
+    /// Day of the visit.
+    pub on: Option<NaiveDate>,
+}
+
+impl Inspection {
+    /// Whether every point passed.
+    pub fn passed(&self) -> bool {
+        self.items.len() == INSPECTION_ITEMS.len() && self.items.iter().all(|(p, _)| *p)
     }
 }
 

@@ -47,6 +47,7 @@ pub struct Services {
     synonyms: Arc<Recent<(), sheji_core::search::Synonyms>>,
     labels: Arc<Recent<(), FacetLabels>>,
     search: Option<Arc<search::Engine>>,
+    files: Option<Arc<sheji_store::files::FileStore>>,
 }
 
 /// Names of facet values by (dimension, value code).
@@ -91,7 +92,19 @@ impl Services {
             synonyms: Arc::new(Recent::new(SYNONYMS_TTL_SECONDS, 1)),
             labels: Arc::new(Recent::new(LABELS_TTL_SECONDS, 1)),
             search: None,
+            files: None,
         }
+    }
+
+    /// The same services with the file store in `dir` (uploads: attachments, photos).
+    pub fn with_files(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.files = Some(Arc::new(sheji_store::files::FileStore::new(dir)));
+        self
+    }
+
+    /// The file store, or an error saying uploads are not set up on this node.
+    pub(crate) fn files(&self) -> Result<&sheji_store::files::FileStore, ServiceError> {
+        self.files.as_deref().ok_or(ServiceError::Conflict { key: "files.not_configured" })
     }
 
     /// The same services with this node's search index attached.

@@ -8,13 +8,17 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::json;
+use sheji_core::files::{self as file_rules, FileKind};
 use sheji_core::identity::{Permission, Principal};
 use sheji_core::ids::{CampaignId, DistrictId, OrganizationId};
 use sheji_core::page::{Page, PageRequest};
-use sheji_core::recognition::{self as core, Action, Facts, Kind, Outcome, Purpose, Rules, Standing, Status};
+use sheji_core::recognition::{
+    self as core, Action, Facts, Inspection, Kind, Outcome, Purpose, Rules, Standing, Status,
+};
 use sheji_core::registry::{CheckItem, Indicators};
 use sheji_core::review::CampaignStatus;
 use sheji_core::review::score::{Aggregation, Threshold};
+pub use sheji_store::files::StoredFile;
 use sheji_store::recognition::{self as store, Applicant, ApplicationFilter};
 pub use sheji_store::recognition::{
     Application, ApplicationForm, Batch, BatchFields, Event, Recognition, RecognitionFilter,
@@ -218,6 +222,10 @@ pub struct ApplicationView {
     pub editable: bool,
     /// Recommendations used and allowed in the applicant's district.
     pub quota: (u32, Option<u32>),
+    /// Attached documents and inspection photos.
+    pub files: Vec<StoredFile>,
+    /// The caller may record the on-site verification now.
+    pub can_inspect: bool,
 }
 
 async fn facts(services: &Services, app: &Application) -> Result<Facts, ServiceError> {
@@ -277,7 +285,10 @@ pub async fn view(services: &Services, caller: &Principal, id: i32) -> Result<Ap
     }
     let names = sheji_store::registry::names(services.store(), &BTreeSet::from([app.organization])).await?;
     let tx_used = used(services, app.batch, app.district).await?;
+    let can_inspect = app.status == Status::Checked && (roles.contains(&Role::District) || roles.contains(&Role::City));
     Ok(ApplicationView {
+        files: sheji_store::files::of_owner(services.store(), OWNER, id).await?,
+        can_inspect,
         organization: names.get(&app.organization).cloned().unwrap_or_default(),
         events: store::events(services.store(), id).await?,
         editable: roles.contains(&Role::Applicant) && app.status.editable() && accepting(services, &batch),
@@ -514,7 +525,9 @@ pub async fn send_to_review(
         return Err(ServiceError::Conflict { key: "recognition.in_review_already" });
     }
     let rubric = b.fields.rubric.ok_or(ServiceError::Conflict { key: "recognition.no_rubric" })?;
-    let checked = store::applications_in(services.store(), id, &[Status::Checked]).await?;
+    let ready: &[Status] =
+        if b.fields.rules.onsite_required { &[Status::Inspected] } else { &[Status::Checked, Status::Inspected] };
+    let checked = store::applications_in(services.store(), id, ready).await?;
     if checked.is_empty() {
         return Err(ServiceError::Conflict { key: "recognition.nothing_checked" });
     }
@@ -564,7 +577,7 @@ pub async fn send_to_review(
     let stored = review_store::all_items(&tx, campaign).await?;
     for (a, item) in checked.iter().zip(stored.iter()) {
         let event = Event {
-            from: Status::Checked,
+            from: a.status,
             to: Status::InReview,
             action: Action::SendToReview.code().to_owned(),
             comment: String::new(),
@@ -633,7 +646,12 @@ pub async fn conclude(services: &Services, caller: &Principal, id: i32, ip: &str
         }
         (None, Some(_)) => return Err(ServiceError::Conflict { key: "recognition.not_in_review" }),
         (None, None) => {
-            let apps = store::applications_in(services.store(), id, &[Status::Checked]).await?;
+            let ready: &[Status] = if b.fields.rules.onsite_required {
+                &[Status::Inspected]
+            } else {
+                &[Status::Checked, Status::Inspected]
+            };
+            let apps = store::applications_in(services.store(), id, ready).await?;
             for a in &apps {
                 scores.insert(a.id, Some(100.0));
             }
@@ -881,4 +899,142 @@ pub async fn register_xlsx(
 /// The default rules of a kind, for the batch form.
 pub fn default_rules(kind: Kind) -> Rules {
     Rules::default_for(kind)
+}
+
+/// Owner type of files attached to applications.
+const OWNER: &str = "recognition_application";
+
+/// Attaches a PDF to an application the caller is filling in.
+pub async fn attach(
+    services: &Services,
+    caller: &Principal,
+    id: i32,
+    name: &str,
+    bytes: &[u8],
+    ip: &str,
+) -> Result<i32, ServiceError> {
+    let v = view(services, caller, id).await?;
+    if !v.editable {
+        return Err(ServiceError::Conflict { key: "recognition.not_editable" });
+    }
+    let kind = file_rules::check(bytes, &[FileKind::Pdf])
+        .map_err(|e| ServiceError::Fields(vec![FieldError::new("file", e.key())]))?;
+    store_file(services, caller, id, "attachment", name, kind, bytes, ip).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn store_file(
+    services: &Services,
+    caller: &Principal,
+    id: i32,
+    purpose: &str,
+    name: &str,
+    kind: FileKind,
+    bytes: &[u8],
+    ip: &str,
+) -> Result<i32, ServiceError> {
+    let files = services.files()?;
+    let key = crate::crypto::random_token(24).map_err(ServiceError::internal)?.replace(['-', '_'], "0");
+    let name = file_rules::display_name(name);
+    let now = services.now();
+    let tx = services.store().begin().await?;
+    let meta = sheji_store::files::NewFile {
+        owner_type: OWNER,
+        owner_id: id,
+        purpose,
+        name: &name,
+        content_type: kind.content_type(),
+        uploaded_by: &caller.username,
+    };
+    let file = files.put(&tx, &meta, &key, bytes, now).await?;
+    let change = Change {
+        action: "recognition.file_upload",
+        target_type: "recognition_application",
+        target_id: id.to_string(),
+        before: serde_json::Value::Null,
+        after: json!({"file": file, "purpose": purpose, "name": name, "bytes": bytes.len()}),
+    };
+    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
+    tx.commit().await?;
+    Ok(file)
+}
+
+/// A stored file of an application, for whoever may see the application (404 otherwise).
+pub async fn file(services: &Services, caller: &Principal, file: i32) -> Result<(StoredFile, Vec<u8>), ServiceError> {
+    let f = sheji_store::files::get(services.store(), file)
+        .await?
+        .filter(|f| f.owner_type == OWNER)
+        .ok_or(ServiceError::NotFound { key: "files.not_found" })?;
+    view(services, caller, f.owner_id).await.map_err(|_| ServiceError::NotFound { key: "files.not_found" })?;
+    let bytes = services.files()?.read(&f).await?;
+    Ok((f, bytes))
+}
+
+/// Records the on-site verification (district or city staff, after the formal check): every
+/// point passed moves the application on; otherwise it goes back for correction with the
+/// conclusion as the reason. Photos (JPEG or PNG) are kept with it.
+pub async fn inspect(
+    services: &Services,
+    caller: &Principal,
+    id: i32,
+    inspection: &Inspection,
+    photos: &[(String, Vec<u8>)],
+    ip: &str,
+) -> Result<Status, ServiceError> {
+    let v = view(services, caller, id).await?;
+    if !v.can_inspect {
+        return Err(if core::transition(v.application.status, Action::Inspect).is_err() {
+            ServiceError::Conflict { key: "recognition.illegal" }
+        } else {
+            ServiceError::Forbidden
+        });
+    }
+    let inspection = Inspection {
+        items: inspection.items.iter().map(|(p, n)| (*p, clip(n, 1_000))).collect(),
+        conclusion: clip(&inspection.conclusion, 5_000),
+        on: inspection.on,
+    };
+    if inspection.items.len() != core::INSPECTION_ITEMS.len() || inspection.conclusion.is_empty() {
+        return Err(ServiceError::Fields(vec![FieldError::new("conclusion", "recognition.inspection_incomplete")]));
+    }
+    if photos.is_empty() {
+        return Err(ServiceError::Fields(vec![FieldError::new("photos", "recognition.photos_required")]));
+    }
+    let mut kinds = Vec::with_capacity(photos.len());
+    for (_, bytes) in photos {
+        kinds.push(
+            file_rules::check(bytes, &[FileKind::Jpeg, FileKind::Png])
+                .map_err(|e| ServiceError::Fields(vec![FieldError::new("photos", e.key())]))?,
+        );
+    }
+    for ((name, bytes), kind) in photos.iter().zip(kinds) {
+        store_file(services, caller, id, "inspection", name, kind, bytes, ip).await?;
+    }
+    let action = if inspection.passed() { Action::Inspect } else { Action::Return };
+    let from = v.application.status;
+    let to = core::transition(from, action).map_err(|_| ServiceError::Conflict { key: "recognition.illegal" })?;
+    let now = services.now();
+    let tx = services.store().begin().await?;
+    store::set_inspection(&tx, id, &inspection, now).await?;
+    let event = Event {
+        from,
+        to,
+        action: action.code().to_owned(),
+        comment: inspection.conclusion.clone(),
+        actor: caller.username.clone(),
+        at: now,
+    };
+    if !store::move_application(&tx, id, &event, None).await? {
+        return Err(ServiceError::Conflict { key: "recognition.changed_meanwhile" });
+    }
+    let change = Change {
+        action: "recognition.inspect",
+        target_type: "recognition_application",
+        target_id: id.to_string(),
+        before: json!({"status": from.code()}),
+        after: json!({"status": to.code(), "passed": inspection.passed(), "photos": photos.len()}),
+    };
+    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
+    tx.commit().await?;
+    Ok(to)
 }

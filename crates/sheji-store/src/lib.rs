@@ -9,6 +9,7 @@ pub mod audit;
 pub mod connect;
 pub mod dialect;
 mod entity;
+pub mod files;
 pub mod identity;
 pub mod job;
 pub mod library;
@@ -64,6 +65,9 @@ pub enum StoreError {
     /// The search index could not be read or written.
     #[error("search index: {0}")]
     Index(String),
+    /// The file store could not read or write a file.
+    #[error("file store: {0}")]
+    Files(String),
     /// Another process holds the search index in this folder.
     #[error("the search index in {} is in use by another process", .0.display())]
     IndexLocked(std::path::PathBuf),
@@ -82,7 +86,7 @@ impl StoreError {
             }
             Self::Database(DbErr::Conn(_) | DbErr::ConnectionAcquire(_)) => ("error.unavailable", vec![]),
             Self::IndexLocked(dir) => ("search.index_locked", vec![("dir", dir.display().to_string())]),
-            Self::Corrupt { .. } | Self::Database(_) | Self::Index(_) => ("error.internal", vec![]),
+            Self::Corrupt { .. } | Self::Database(_) | Self::Index(_) | Self::Files(_) => ("error.internal", vec![]),
         }
     }
 

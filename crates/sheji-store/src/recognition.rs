@@ -9,7 +9,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use sheji_core::ids::{CampaignId, DistrictId, ItemId, OrganizationId, RubricId};
 use sheji_core::page::{Page, PageRequest};
-use sheji_core::recognition::{Kind, Purpose, Rules, Standing, Status};
+use sheji_core::recognition::{Inspection, Kind, Purpose, Rules, Standing, Status};
 
 use crate::entity::{recognition, recognition_application, recognition_batch, recognition_event};
 use crate::{Db, StoreError, Tx};
@@ -172,17 +172,20 @@ pub struct Application {
     pub item: Option<ItemId>,
     /// The recognition under re-review.
     pub recognition: Option<i32>,
+    /// The on-site verification's record.
+    pub inspection: Option<Inspection>,
     /// Last submission.
     pub submitted_at: Option<DateTime<Utc>>,
 }
 
 fn to_application(m: recognition_application::Model) -> Result<Application, StoreError> {
+    let status = Status::parse(&m.status).ok_or_else(|| corrupt(format!("application {}", m.id), &m.status))?;
     Ok(Application {
         id: m.id,
         batch: m.batch_id,
         organization: OrganizationId(m.organization_id),
         district: DistrictId(m.district_id),
-        status: Status::parse(&m.status).ok_or_else(|| corrupt(format!("application {}", m.id), &m.status))?,
+        status,
         form: ApplicationForm {
             description: m.description,
             figures: m.figures,
@@ -192,6 +195,10 @@ fn to_application(m: recognition_application::Model) -> Result<Application, Stor
         },
         item: m.item_id.map(ItemId),
         recognition: m.recognition_id,
+        inspection: match m.inspection.as_deref() {
+            Some(j) => Some(serde_json::from_str(j).map_err(|e| corrupt(format!("application {}", m.id), e))?),
+            None => None,
+        },
         submitted_at: m.submitted_at,
     })
 }
@@ -240,6 +247,7 @@ pub async fn insert_application(
             statement_signed: Set(form.statement_signed),
             item_id: Set(None),
             recognition_id: Set(recognition),
+            inspection: Set(None),
             submitted_at: Set(None),
             created_by: Set(by.to_owned()),
             created_at: Set(now),
@@ -270,6 +278,18 @@ pub async fn save_form(tx: &Tx, id: i32, form: &ApplicationForm, now: DateTime<U
         .exec(tx.conn())
         .await?;
     Ok(r.rows_affected == 1)
+}
+
+/// Records the on-site verification.
+pub async fn set_inspection(tx: &Tx, id: i32, inspection: &Inspection, now: DateTime<Utc>) -> Result<(), StoreError> {
+    let json = serde_json::to_string(inspection).map_err(|e| corrupt("inspection", e))?;
+    recognition_application::Entity::update_many()
+        .col_expr(recognition_application::Column::Inspection, Expr::value(json))
+        .col_expr(recognition_application::Column::UpdatedAt, Expr::value(now))
+        .filter(recognition_application::Column::Id.eq(id))
+        .exec(tx.conn())
+        .await?;
+    Ok(())
 }
 
 /// One step of the history.

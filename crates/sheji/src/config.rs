@@ -66,6 +66,16 @@ impl Settings {
             .join("uploads")
     }
 
+    /// The file store's folder (attachments, photos): `files` in the data folder. Nodes that
+    /// share a database must share this folder.
+    pub fn files_dir(&self) -> PathBuf {
+        std::env::var_os("SHEJI_DATA_DIR")
+            .map(PathBuf::from)
+            .or_else(|| self.data_dir.clone())
+            .unwrap_or_else(|| PathBuf::from("data"))
+            .join("files")
+    }
+
     /// This node's search index folder: SHEJI_SEARCH_DIR, else `search` in the data folder
     /// (SHEJI_DATA_DIR, `data_dir`, ./data). None for an in-memory database, whose index
     /// lives in memory too.

@@ -321,6 +321,7 @@ async fn run(command: Command, settings: Settings, lang: Lang) -> anyhow::Result
             if let Some(r) = attached.rebuilt {
                 println!("{}", reindexed(lang, &r));
             }
+            let services = services.with_files(settings.files_dir());
             let follower = search::spawn_follower(services.clone());
             let listener =
                 tokio::net::TcpListener::bind(addr).await.map_err(|e| bind_error(lang, &bind, &e.to_string()))?;

@@ -44,4 +44,5 @@ pub mod service_category;
 pub mod service_record;
 pub mod session;
 pub mod setting;
+pub mod stored_file;
 pub mod title_level;

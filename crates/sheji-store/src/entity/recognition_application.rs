@@ -18,6 +18,8 @@ pub struct Model {
     pub statement_signed: bool,
     pub item_id: Option<i32>,
     pub recognition_id: Option<i32>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub inspection: Option<String>,
     pub submitted_at: Option<DateTimeUtc>,
     pub created_by: String,
     pub created_at: DateTimeUtc,

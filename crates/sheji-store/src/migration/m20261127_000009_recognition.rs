@@ -49,6 +49,7 @@ enum RecognitionApplication {
     Figures,
     Id,
     IncidentFree,
+    Inspection,
     ItemId,
     OrganizationId,
     RecognitionId,
@@ -176,6 +177,7 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(RecognitionApplication::StatementSigned).boolean().not_null())
                 .col(ColumnDef::new(RecognitionApplication::ItemId).integer().null())
                 .col(ColumnDef::new(RecognitionApplication::RecognitionId).integer().null())
+                .col(ColumnDef::new(RecognitionApplication::Inspection).text().null())
                 .col(ColumnDef::new(RecognitionApplication::SubmittedAt).timestamp_with_time_zone().null())
                 .col(ColumnDef::new(RecognitionApplication::CreatedBy).string_len(64).not_null())
                 .col(ColumnDef::new(RecognitionApplication::CreatedAt).timestamp_with_time_zone().not_null())

@@ -11,6 +11,7 @@ mod m20261127_000007_search;
 mod m20261127_000008_review;
 mod m20261127_000009_recognition;
 mod m20261127_000010_service;
+mod m20261127_000011_files;
 
 use std::collections::HashSet;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000008_review::Migration),
             Box::new(m20261127_000009_recognition::Migration),
             Box::new(m20261127_000010_service::Migration),
+            Box::new(m20261127_000011_files::Migration),
         ]
     }
 }

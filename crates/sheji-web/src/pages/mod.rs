@@ -105,6 +105,15 @@ pub fn router() -> Router<AppState> {
         .route("/recognition/{batch}/apply", post(recognition::apply))
         .route("/recognition/applications/{id}", get(recognition::application).post(recognition::save))
         .route("/recognition/applications/{id}/act", post(recognition::act))
+        .route(
+            "/recognition/applications/{id}/attachments",
+            post(recognition::attach).layer(axum::extract::DefaultBodyLimit::max(recognition::MAX_UPLOAD)),
+        )
+        .route(
+            "/recognition/applications/{id}/inspection",
+            post(recognition::inspect).layer(axum::extract::DefaultBodyLimit::max(recognition::MAX_UPLOAD)),
+        )
+        .route("/files/{id}", get(recognition::download))
         .route("/admin/recognition/new", get(recognition::new_form).post(recognition::new_submit))
         .route("/admin/recognition/{id}", get(recognition::batch))
         .route("/admin/recognition/{id}/steps/{step}", post(recognition::batch_step))

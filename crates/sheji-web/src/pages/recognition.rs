@@ -4,7 +4,7 @@
 //! page anyone can open to verify a number.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -22,6 +22,12 @@ use crate::auth::PageUser;
 use crate::error::{PageError, render};
 use crate::forms::{FormState, single};
 use crate::layout::{Chrome, Ctx, Pager};
+
+/// An on-site verification as shown: (point, passed, note) per point, the conclusion, the day.
+type InspectionView = (Vec<(String, bool, String)>, String, String);
+
+/// The largest upload: a few photos or a PDF under the file store's 20 MiB limit each.
+pub const MAX_UPLOAD: usize = 64 * 1024 * 1024;
 
 #[derive(Debug, Deserialize, Default)]
 pub struct RecQuery {
@@ -223,6 +229,12 @@ struct ApplicationPage {
     staff_actions: bool,
     quota: String,
     timeline: Vec<(String, String, String, String)>,
+    attachments: Vec<(i32, String, String)>,
+    photos: Vec<(i32, String)>,
+    can_inspect: bool,
+    onsite_required: bool,
+    inspection_items: Vec<(usize, String)>,
+    inspection: Option<InspectionView>,
     notice: Option<String>,
     error: Option<String>,
 }
@@ -317,10 +329,148 @@ async fn application_page(
                 )
             })
             .collect(),
+        attachments: v
+            .files
+            .iter()
+            .filter(|f| f.purpose == "attachment")
+            .map(|f| (f.id, f.name.clone(), format!("{:.1} KB", f.size as f64 / 1024.0)))
+            .collect(),
+        photos: v.files.iter().filter(|f| f.purpose == "inspection").map(|f| (f.id, f.name.clone())).collect(),
+        can_inspect: v.can_inspect,
+        onsite_required: v.batch.fields.rules.onsite_required,
+        inspection_items: sheji_core::recognition::INSPECTION_ITEMS
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (i, lang.t(&format!("recognition.inspection.{k}")).to_owned()))
+            .collect(),
+        inspection: v.application.inspection.as_ref().map(|ins| {
+            (
+                sheji_core::recognition::INSPECTION_ITEMS
+                    .iter()
+                    .zip(&ins.items)
+                    .map(|(k, (p, n))| (lang.t(&format!("recognition.inspection.{k}")).to_owned(), *p, n.clone()))
+                    .collect(),
+                ins.conclusion.clone(),
+                ins.on.map(|d| d.to_string()).unwrap_or_default(),
+            )
+        }),
         notice: None,
         error: None,
         chrome,
     })
+}
+
+/// Reads a multipart form: text fields by name, and files as (field, name, bytes).
+async fn read_multipart(mut multipart: Multipart) -> (Vec<(String, String)>, Vec<(String, String, Vec<u8>)>) {
+    let mut fields = Vec::new();
+    let mut files = Vec::new();
+    while let Ok(Some(field)) = multipart.next_field().await {
+        let name = field.name().unwrap_or_default().to_owned();
+        match field.file_name().map(str::to_owned) {
+            Some(file_name) => {
+                if let Ok(b) = field.bytes().await
+                    && !b.is_empty()
+                {
+                    files.push((name, file_name, b.to_vec()));
+                }
+            }
+            None => {
+                if let Ok(text) = field.text().await {
+                    fields.push((name, text));
+                }
+            }
+        }
+    }
+    (fields, files)
+}
+
+/// Attaches a PDF to the application.
+pub async fn attach(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Path(id): Path<i32>,
+    multipart: Multipart,
+) -> Result<Response, PageError> {
+    let (_, files) = read_multipart(multipart).await;
+    let result = match files.into_iter().find(|(f, _, _)| f == "file") {
+        Some((_, name, bytes)) => service::attach(&state.services, &p, id, &name, &bytes, &c.ip).await.map(|_| ()),
+        None => Err(ServiceError::Fields(vec![sheji_service::FieldError::new("file", "files.empty")])),
+    };
+    after_upload(&state, &ctx, &p, id, result, "attached").await
+}
+
+async fn after_upload(
+    state: &AppState,
+    ctx: &Ctx,
+    p: &Principal,
+    id: i32,
+    result: Result<(), ServiceError>,
+    done: &str,
+) -> Result<Response, PageError> {
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/recognition/applications/{id}?done={done}")).into_response()),
+        Err(e) if matches!(e.kind(), sheji_service::ErrorKind::Invalid | sheji_service::ErrorKind::Conflict) => {
+            let mut page = application_page(state, ctx, p, id, None).await?;
+            page.error = Some(e.message(ctx.lang));
+            let status = if e.kind() == sheji_service::ErrorKind::Conflict {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::BAD_REQUEST
+            };
+            Ok(render(status, &page))
+        }
+        Err(e) => Err(PageError::service(&e, ctx.chrome("recognition.application"))),
+    }
+}
+
+/// Records the on-site verification with its photos.
+pub async fn inspect(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Path(id): Path<i32>,
+    multipart: Multipart,
+) -> Result<Response, PageError> {
+    let (fields, files) = read_multipart(multipart).await;
+    let get = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
+    let inspection = sheji_core::recognition::Inspection {
+        items: (0..sheji_core::recognition::INSPECTION_ITEMS.len())
+            .map(|i| (get(&format!("item_{i}")) == "on", get(&format!("note_{i}"))))
+            .collect(),
+        conclusion: get("conclusion"),
+        on: get("on").trim().parse().ok(),
+    };
+    let photos: Vec<(String, Vec<u8>)> =
+        files.into_iter().filter(|(f, _, _)| f == "photos").map(|(_, n, b)| (n, b)).collect();
+    let result = service::inspect(&state.services, &p, id, &inspection, &photos, &c.ip).await.map(|_| ());
+    after_upload(&state, &ctx, &p, id, result, "inspected").await
+}
+
+/// Serves a stored file to whoever may see its application.
+pub async fn download(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, _): PageUser,
+    Path(id): Path<i32>,
+) -> Result<Response, PageError> {
+    use axum::http::header;
+    let (f, bytes) = service::file(&state.services, &p, id)
+        .await
+        .map_err(|e| PageError::service(&e, ctx.chrome("recognition.application")))?;
+    let ascii: String = f.name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '.').collect();
+    Ok((
+        [
+            (header::CONTENT_TYPE, f.content_type.clone()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{}\"", if ascii.is_empty() { "file".to_owned() } else { ascii }),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// One application.
@@ -578,6 +728,7 @@ fn rules_form(form: FormState, r: &Rules) -> FormState {
         .keep("pass_score", &r.pass_score.to_string())
         .keep("rectify_score", &r.rectify_score.to_string())
         .keep("rectify_months", &r.rectify_months.to_string())
+        .keep("onsite_required", if r.onsite_required { "on" } else { "" })
 }
 
 async fn new_batch_page(
@@ -688,6 +839,7 @@ fn batch_input(body: &str) -> Result<BatchFields, ServiceError> {
             pass_score,
             rectify_score,
             rectify_months,
+            onsite_required: single(body, "onsite_required") == "on",
         },
         rubric: single(body, "rubric").parse().ok().map(RubricId),
     };

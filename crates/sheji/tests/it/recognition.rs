@@ -472,3 +472,112 @@ async fn liaison_officers_record_services_that_count_for_their_branch() {
     assert!(!app.get_as(&other, "/services/work?year=2026").await.body.contains("璧山区"));
     app.finish().await;
 }
+
+async fn multipart(
+    app: &TestApp,
+    who: &Browser,
+    path: &str,
+    fields: &[(&str, &str)],
+    files: &[(&str, &str, &[u8])],
+) -> crate::support::Response {
+    let boundary = "----shejiboundary";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes(),
+        );
+    }
+    for (k, name, bytes) in files {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let request = axum::http::Request::post(format!("{path}?csrf={}", who.csrf))
+        .header("cookie", format!("sheji_csrf={}; sheji_session={}", who.csrf, who.session.clone().unwrap()))
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    app.send(request).await
+}
+
+#[tokio::test]
+async fn documents_and_an_on_site_verification_with_photos() {
+    let Some(app) = TestApp::with_demo(Backend::Sqlite).await else { return };
+    let bishan = app.district("璧山区").await;
+    let in_library =
+        OrgFilter { district: Some(bishan), library: Some(LibraryStatus::InLibrary), ..Default::default() };
+    let orgs = list_public(&app.services, &in_library, PageRequest::new(Some(1), Some(2))).await.unwrap().items;
+    app.user("city1", "city_officer", None, None).await;
+    app.user("bs1", "branch_staff", Some(bishan.get()), None).await;
+    app.user("orga", "org_admin", None, Some(orgs[0].id.get())).await;
+    app.user("orgb", "org_admin", None, Some(orgs[1].id.get())).await;
+    let city = app.signed_in("city1").await;
+    let batch =
+        open_batch(&app, &city, "district_center", "区县级中心（现场核查）", "", "", &[("onsite_required", "on")])
+            .await;
+    let org_a = app.signed_in("orga").await;
+    let id = apply(&app, &org_a, &batch).await;
+    let path = format!("/recognition/applications/{id}");
+    // Documents must be PDFs, whatever their name says.
+    let fake =
+        multipart(&app, &org_a, &format!("{path}/attachments"), &[], &[("file", "营业执照.pdf", b"MZ not a pdf")])
+            .await;
+    assert_eq!(fake.status, 400);
+    assert!(fake.body.contains("文件类型不符合要求"));
+    let pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+    assert_eq!(
+        multipart(&app, &org_a, &format!("{path}/attachments"), &[], &[("file", "营业执照.pdf", pdf)]).await.status,
+        303
+    );
+    let page = app.get_as(&org_a, &path).await;
+    let file = first(r#"href="/files/(\d+)">营业执照.pdf"#, &page.body);
+    let got = app.get_as(&org_a, &format!("/files/{file}")).await;
+    assert_eq!((got.status.as_u16(), got.header("content-type")), (200, "application/pdf"));
+    let org_b = app.signed_in("orgb").await;
+    assert_eq!(app.get_as(&org_b, &format!("/files/{file}")).await.status, 404);
+    assert_eq!(app.get(&format!("/files/{file}")).await.status, 303);
+    assert_eq!(submit(&app, &org_a, &id).await.status, 303);
+    let branch = app.signed_in("bs1").await;
+    assert_eq!(step(&app, &branch, &id, "recommend", "").await.status, 303);
+    assert_eq!(step(&app, &city, &id, "pass", "").await.status, 303);
+    // Not concluded before the visit.
+    assert_eq!(app.post_form(&city, &format!("/admin/recognition/{batch}/steps/conclude"), &[]).await.status, 409);
+    // The visit: a photo is required; one point failing returns the application.
+    let png = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0];
+    let items = [
+        ("item_0", "on"),
+        ("item_1", "on"),
+        ("item_2", "on"),
+        ("conclusion", "样机间未见在制样机，请补充。"),
+        ("on", "2026-11-26"),
+    ];
+    let no_photo = multipart(&app, &branch, &format!("{path}/inspection"), &items, &[]).await;
+    assert_eq!(no_photo.status, 400);
+    let failed = multipart(&app, &branch, &format!("{path}/inspection"), &items, &[("photos", "site.png", &png)]).await;
+    assert_eq!(failed.status, 303, "{}", failed.body);
+    let page = app.get_as(&org_a, &path).await;
+    assert!(page.body.contains("退回修改") && page.body.contains("样机间未见在制样机"), "{}", page.body);
+    // Corrected and through again: every point passes, then the batch concludes.
+    assert_eq!(submit(&app, &org_a, &id).await.status, 303);
+    assert_eq!(step(&app, &branch, &id, "recommend", "").await.status, 303);
+    assert_eq!(step(&app, &city, &id, "pass", "").await.status, 303);
+    let all_items =
+        [("item_0", "on"), ("item_1", "on"), ("item_2", "on"), ("item_3", "on"), ("conclusion", "核查属实。")];
+    assert_eq!(
+        multipart(&app, &branch, &format!("{path}/inspection"), &all_items, &[("photos", "team.png", &png)])
+            .await
+            .status,
+        303
+    );
+    assert_eq!(app.post_form(&city, &format!("/admin/recognition/{batch}/steps/conclude"), &[]).await.status, 303);
+    let done = app.get_as(&org_a, &path).await;
+    assert!(
+        done.body.contains("已认定") && done.body.contains("team.png") && done.body.contains("核查属实"),
+        "{}",
+        done.body
+    );
+    app.finish().await;
+}

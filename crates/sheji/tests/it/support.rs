@@ -89,6 +89,7 @@ impl TestApp {
         let (services, _) = platform::open(db.url(), clock.clone(), test_secrets()).await.expect("open platform");
         let (services, _) = sheji_service::search::attach(services, None).await.expect("attach the search index");
         let upload_dir = std::env::temp_dir().join(format!("sheji_uploads_{}", uuid::Uuid::new_v4().simple()));
+        let services = services.with_files(upload_dir.join("files"));
         let router = sheji_web::router(sheji_web::AppState { services: services.clone(), upload_dir });
         Some(Self { services, router, db, clock })
     }
