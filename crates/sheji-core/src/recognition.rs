@@ -146,6 +146,20 @@ pub struct Rules {
     /// An on-site verification (现场核查) is required after the formal check.
     #[serde(default)]
     pub onsite_required: bool,
+    /// Experts per application in the expert review.
+    #[serde(default = "default_reviewers")]
+    pub reviewers_per_item: u32,
+    /// Working days the review's results stay on public notice.
+    #[serde(default = "default_publicity_days")]
+    pub publicity_days: u32,
+}
+
+fn default_reviewers() -> u32 {
+    3
+}
+
+fn default_publicity_days() -> u32 {
+    5
 }
 
 fn default_pass_score() -> f64 {
@@ -185,6 +199,8 @@ impl Rules {
             rectify_score: default_rectify_score(),
             rectify_months: default_rectify_months(),
             onsite_required: false,
+            reviewers_per_item: default_reviewers(),
+            publicity_days: default_publicity_days(),
         };
         match kind {
             Kind::DistrictCenter => Rules { requires_library: true, min_design_staff: 10, ..base },
@@ -227,6 +243,8 @@ impl Rules {
             && (0.0..=100.0).contains(&self.rectify_score)
             && self.rectify_score <= self.pass_score
             && (1..=24).contains(&self.rectify_months)
+            && (1..=15).contains(&self.reviewers_per_item)
+            && (1..=30).contains(&self.publicity_days)
     }
 }
 

@@ -210,7 +210,34 @@ async fn demo_review(services: &Services) -> Result<(), ServiceError> {
             .into_iter()
             .map(|o| (o.id, o.name))
             .collect();
-    crate::review::demo(services, &experts, &orgs).await
+    let rubric = crate::review::demo(services, &experts, &orgs).await?;
+    // An open call for municipal design centers, so a library member's administrator
+    // (`orgadmin` when its company is in the library) can apply.
+    let today = crate::review::today(services);
+    let fields = sheji_store::recognition::BatchFields {
+        kind: sheji_core::recognition::Kind::MunicipalCenter,
+        purpose: sheji_core::recognition::Purpose::Recognition,
+        year: chrono::Datelike::year(&today),
+        name: "市级工业设计中心认定（演示）".to_owned(),
+        opens_on: today,
+        closes_on: today + chrono::Duration::days(60),
+        district_quota: Some(3),
+        rules: sheji_core::recognition::Rules::default_for(sheji_core::recognition::Kind::MunicipalCenter),
+        rubric: Some(rubric),
+    };
+    let now = services.now();
+    let tx = services.store().begin().await?;
+    let id = sheji_store::recognition::insert_batch(&tx, &fields, "system", now).await?;
+    let change = Change {
+        action: "demo.recognition",
+        target_type: "recognition_batch",
+        target_id: id.to_string(),
+        before: json!(null),
+        after: json!({"kind": "municipal_center", "name": fields.name}),
+    };
+    audit::record(&tx, now, &Actor::system(), change).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Builds the demo organizations, each with its contact's phone in clear (the caller encrypts

@@ -508,9 +508,10 @@ pub async fn mine(services: &Services, caller: &Principal, page: PageRequest) ->
     Ok(Page::new(lines, page, p.total))
 }
 
-/// Sends every formally checked application to expert review: a review campaign with one item
-/// per application (its organization behind it, its clusters as specialties), which staff then
-/// assign, score, close and publish in the review pages (`recognition.manage`).
+/// Sends every formally checked (and, where required, verified) application to expert review:
+/// a review campaign with the batch's rubric, reviewers per application and publicity days, one
+/// item per application (its organization behind it, its clusters as specialties), which staff
+/// then assign, score, close and publish in the review pages (`recognition.manage`).
 pub async fn send_to_review(
     services: &Services,
     caller: &Principal,
@@ -535,7 +536,7 @@ pub async fn send_to_review(
     let fields = review_store::CampaignFields {
         name: format!("{}专家评审", b.fields.name),
         rubric,
-        reviewers_per_item: 3,
+        reviewers_per_item: b.fields.rules.reviewers_per_item,
         blind: false,
         aggregation: Aggregation::TrimmedMean,
         thresholds: match b.fields.purpose {
@@ -552,7 +553,7 @@ pub async fn send_to_review(
         require_match: false,
         min_load: 0,
         max_load: 20,
-        publicity_days: 5,
+        publicity_days: b.fields.rules.publicity_days,
     };
     let names =
         sheji_store::registry::names(services.store(), &checked.iter().map(|a| a.organization).collect()).await?;

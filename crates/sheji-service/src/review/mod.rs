@@ -652,7 +652,7 @@ pub(crate) async fn demo(
     services: &Services,
     experts: &[(AccountId, &str, &str)],
     orgs: &[(OrganizationId, String)],
-) -> Result<(), ServiceError> {
+) -> Result<RubricId, ServiceError> {
     let now = services.now();
     let today = today(services);
     let codes = ["svc:PROD", "svc:FORM", "svc:RES", "svc:PLAN"];
@@ -736,5 +736,5 @@ pub(crate) async fn demo(
     };
     audit::record(&tx, now, &crate::audit::Actor::system(), change).await?;
     tx.commit().await?;
-    Ok(())
+    Ok(saved.id)
 }

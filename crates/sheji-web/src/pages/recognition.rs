@@ -729,6 +729,8 @@ fn rules_form(form: FormState, r: &Rules) -> FormState {
         .keep("rectify_score", &r.rectify_score.to_string())
         .keep("rectify_months", &r.rectify_months.to_string())
         .keep("onsite_required", if r.onsite_required { "on" } else { "" })
+        .keep("reviewers_per_item", &r.reviewers_per_item.to_string())
+        .keep("publicity_days", &r.publicity_days.to_string())
 }
 
 async fn new_batch_page(
@@ -795,6 +797,8 @@ fn batch_input(body: &str) -> Result<BatchFields, ServiceError> {
     let pass_score = num("pass_score");
     let rectify_score = num("rectify_score");
     let rectify_months = num("rectify_months") as u32;
+    let reviewers_per_item = num("reviewers_per_item") as u32;
+    let publicity_days = num("publicity_days") as u32;
     let quota_raw = single(body, "district_quota");
     let district_quota = if quota_raw.trim().is_empty() {
         None
@@ -840,6 +844,8 @@ fn batch_input(body: &str) -> Result<BatchFields, ServiceError> {
             rectify_score,
             rectify_months,
             onsite_required: single(body, "onsite_required") == "on",
+            reviewers_per_item,
+            publicity_days,
         },
         rubric: single(body, "rubric").parse().ok().map(RubricId),
     };

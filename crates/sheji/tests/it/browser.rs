@@ -80,7 +80,7 @@ fn key_pages_render_in_headless_chromium() {
     };
     let server = start_demo_server();
     let profile = server.dir.join("profile");
-    let pages: [(&str, &[&str]); 9] = [
+    let pages: [(&str, &[&str]); 10] = [
         ("/login", &["登录", "用户名", "连续 5 次输错密码"]),
         ("/register/enterprise", &["统一社会信用代码", "所属区县", "璧山区"]),
         ("/", &["重庆市工业设计公共服务平台", "240", "6个1"]),
@@ -89,6 +89,7 @@ fn key_pages_render_in_headless_chromium() {
         ("/api/docs", &["/api/v1/districts", "OpenAPI 3.1"]),
         ("/search?q=%E9%87%8D%E5%BA%86", &["共找到", "筛选", "<mark>重庆</mark>", "header-q"]),
         ("/publicity", &["评审公示", "目前没有正在公示的评审结果"]),
+        ("/recognitions", &["认定名录", "暂无认定记录", "区县级工业设计中心"]),
         ("/districts?lang=en", &["Districts", "Abolished"]),
     ];
     for (path, expected) in pages {

@@ -56,6 +56,8 @@ async fn open_batch(
         ("pass_score", "70"),
         ("rectify_score", "60"),
         ("rectify_months", "6"),
+        ("reviewers_per_item", "3"),
+        ("publicity_days", "5"),
     ];
     form.extend_from_slice(fields);
     if !fields.iter().any(|(k, _)| *k == "validity_years") {
