@@ -1371,6 +1371,11 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("recognition.open_batch", "开放批次", "Open the batch"),
     ("recognition.opens_on", "开始日期", "Opens on"),
     ("recognition.or", "或", " or "),
+    (
+        "recognition.pending_decisions",
+        "还有 {n} 份申报等待区县或市级审核（或现场核查），请先处理，以免遗漏。",
+        "{n} applications still wait for a district or city decision (or the on-site verification); decide them first so none is left behind.",
+    ),
     ("recognition.photos", "现场照片", "Photos"),
     ("recognition.photos_hint", "JPEG 或 PNG，可多选。", "JPEG or PNG; several allowed."),
     ("recognition.photos_required", "请上传至少一张现场照片。", "Upload at least one photo."),
@@ -1861,6 +1866,11 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "Objections must carry your name, contact and evidence; anonymous objections are not accepted. Only staff see your contact.",
     ),
     ("review.objection_name", "请填写真实姓名或单位名称。", "Enter your real name or your organization's name."),
+    (
+        "review.objection_whole_list",
+        "有针对整个名单的异议已成立，不能发布最终名单；请重新组织评审。",
+        "An objection against the whole list was upheld; the final list cannot be published. Run the review again.",
+    ),
     ("review.objections", "异议处理", "Objections"),
     (
         "review.objections_open",
@@ -2062,6 +2072,7 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ),
     ("review.unknown_title", "职称不在参考目录中，请从列表中选择。", "Choose a title from the list."),
     ("review.until", "至", "until"),
+    ("review.upheld", "异议成立，结果不予确认", "Objection upheld: result withdrawn"),
     (
         "review.username_hint",
         "专家登录平台使用的账号；加入专家库后自动获得评审专家角色。",

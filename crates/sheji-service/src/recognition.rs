@@ -49,6 +49,17 @@ pub fn accepting(services: &Services, b: &Batch) -> bool {
     b.status == "open" && b.fields.opens_on <= t && t <= b.fields.closes_on
 }
 
+/// Whether an application in `status` may be edited and (re)submitted: a draft while the batch
+/// accepts applications; one returned for correction as long as the batch has not moved on to
+/// review, even after its closing date.
+fn may_file(services: &Services, b: &Batch, status: Status) -> bool {
+    match status {
+        Status::Draft => accepting(services, b),
+        Status::Returned => b.status == "open",
+        _ => false,
+    }
+}
+
 /// Opens a batch (`recognition.manage`).
 pub async fn open_batch(
     services: &Services,
@@ -291,7 +302,7 @@ pub async fn view(services: &Services, caller: &Principal, id: i32) -> Result<Ap
         can_inspect,
         organization: names.get(&app.organization).cloned().unwrap_or_default(),
         events: store::events(services.store(), id).await?,
-        editable: roles.contains(&Role::Applicant) && app.status.editable() && accepting(services, &batch),
+        editable: roles.contains(&Role::Applicant) && app.status.editable() && may_file(services, &batch, app.status),
         quota: (tx_used, batch.fields.district_quota),
         checklist,
         actions,
@@ -382,7 +393,7 @@ pub async fn act(
         return Err(ServiceError::Fields(vec![FieldError::new("comment", "recognition.comment_required")]));
     }
     if action == Action::Submit {
-        if !accepting(services, &v.batch) {
+        if !may_file(services, &v.batch, from) {
             return Err(ServiceError::Conflict { key: "recognition.batch_closed" });
         }
         if let Some(failed) = v.checklist.iter().find(|c| !c.passed) {
@@ -401,6 +412,7 @@ pub async fn act(
     let now = services.now();
     let tx = services.store().begin().await?;
     if action == Action::Recommend {
+        store::lock_batch(&tx, v.batch.id, now).await?;
         let used = store::recommended_count(&tx, v.batch.id, v.application.district).await?;
         if !core::within_quota(v.batch.fields.district_quota, used) {
             return Err(ServiceError::Conflict { key: "recognition.quota_full" });
@@ -526,6 +538,7 @@ pub async fn send_to_review(
         return Err(ServiceError::Conflict { key: "recognition.in_review_already" });
     }
     let rubric = b.fields.rubric.ok_or(ServiceError::Conflict { key: "recognition.no_rubric" })?;
+    stragglers(services, &b).await?;
     let ready: &[Status] =
         if b.fields.rules.onsite_required { &[Status::Inspected] } else { &[Status::Checked, Status::Inspected] };
     let checked = store::applications_in(services.store(), id, ready).await?;
@@ -602,6 +615,21 @@ pub async fn send_to_review(
     Ok(campaign)
 }
 
+/// Refuses to move a batch on while applications still wait for a district or city decision
+/// (submitted, recommended, or checked but not yet verified where a verification is required):
+/// they would be left behind. Drafts and applications returned and not resubmitted are left.
+async fn stragglers(services: &Services, b: &Batch) -> Result<(), ServiceError> {
+    let mut waiting = vec![Status::Submitted, Status::Recommended];
+    if b.fields.rules.onsite_required {
+        waiting.push(Status::Checked);
+    }
+    let n = store::applications_in(services.store(), b.id, &waiting).await?.len();
+    if n > 0 {
+        return Err(ServiceError::Invalid { key: "recognition.pending_decisions", args: vec![("n", n.to_string())] });
+    }
+    Ok(())
+}
+
 /// Concludes a batch. With expert review: once the review campaign's final list is out,
 /// applications whose item reached the pass score are recognized and the others are not.
 /// Without (a batch with no rubric, as for district-level recognitions): every application
@@ -627,12 +655,14 @@ pub async fn conclude(services: &Services, caller: &Principal, id: i32, ip: &str
                 return Err(ServiceError::Conflict { key: "recognition.review_not_final" });
             }
             let mut by_item = BTreeMap::new();
+            // An item whose objection was upheld has no score that stands.
+            let (upheld, _) = review_store::upheld_objections(services.store(), campaign).await?;
             let mut page = 1;
             loop {
                 let r = review_store::list_results(services.store(), campaign, PageRequest::new(Some(page), Some(200)))
                     .await?;
                 for row in &r.items {
-                    by_item.insert(row.item, row.score);
+                    by_item.insert(row.item, if upheld.contains(&row.item) { None } else { row.score });
                 }
                 if page >= r.page_count() {
                     break;
@@ -647,6 +677,7 @@ pub async fn conclude(services: &Services, caller: &Principal, id: i32, ip: &str
         }
         (None, Some(_)) => return Err(ServiceError::Conflict { key: "recognition.not_in_review" }),
         (None, None) => {
+            stragglers(services, &b).await?;
             let ready: &[Status] = if b.fields.rules.onsite_required {
                 &[Status::Inspected]
             } else {

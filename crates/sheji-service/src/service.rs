@@ -59,7 +59,16 @@ async fn may_view(
     if scope.all || scope.districts.contains(&district) || scope.organizations.contains(&org) {
         return Ok(true);
     }
-    Ok(store::target(services.store(), org).await?.is_some_and(|t| t.liaison == Some(caller.account)))
+    Ok(is_staff(services, caller)
+        && store::target(services.store(), org).await?.is_some_and(|t| t.liaison == Some(caller.account)))
+}
+
+/// Whether the caller holds a staff role now: a liaison who has left staff keeps no access.
+fn is_staff(services: &Services, caller: &Principal) -> bool {
+    caller
+        .roles(services.now())
+        .iter()
+        .any(|r| matches!(r, Role::Admin | Role::CityOfficer | Role::HqStaff | Role::BranchStaff))
 }
 
 /// An organization's services (404 for callers who may not see them).
@@ -74,7 +83,7 @@ pub async fn view(
         return Err(ServiceError::NotFound { key: "error.not_found.organization" });
     }
     let target = store::target(services.store(), org).await?;
-    let is_liaison = target.as_ref().is_some_and(|t| t.liaison == Some(caller.account));
+    let is_liaison = is_staff(services, caller) && target.as_ref().is_some_and(|t| t.liaison == Some(caller.account));
     let target = match target {
         Some(t) => {
             let name = match t.liaison {

@@ -718,3 +718,34 @@ pub async fn insert_accounts_bulk(
     }
     Ok(accounts.len() as u64)
 }
+
+/// The organizations each account is affiliated with (administrator or member) at `now`, for
+/// many accounts in a few queries: the review engine treats them as current employers.
+pub async fn organizations_of_accounts(
+    db: &impl Db,
+    accounts: &[AccountId],
+    now: DateTime<Utc>,
+) -> Result<std::collections::BTreeMap<AccountId, Vec<OrganizationId>>, StoreError> {
+    let ids: Vec<i32> = accounts.iter().map(|a| a.get()).collect();
+    let mut out: std::collections::BTreeMap<AccountId, Vec<OrganizationId>> = std::collections::BTreeMap::new();
+    for chunk in ids.chunks(500) {
+        let rows: Vec<(i32, Option<i32>, Option<DateTime<Utc>>)> = affiliation::Entity::find()
+            .select_only()
+            .column(affiliation::Column::AccountId)
+            .column(affiliation::Column::OrganizationId)
+            .column(affiliation::Column::Until)
+            .filter(affiliation::Column::AccountId.is_in(chunk.to_vec()))
+            .filter(affiliation::Column::Role.is_in([Role::OrgAdmin.code(), Role::OrgMember.code()]))
+            .into_tuple()
+            .all(db.conn())
+            .await?;
+        for (account, org, until) in rows {
+            if let Some(org) = org
+                && until.is_none_or(|u| now < u)
+            {
+                out.entry(AccountId(account)).or_default().push(OrganizationId(org));
+            }
+        }
+    }
+    Ok(out)
+}

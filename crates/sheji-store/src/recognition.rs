@@ -119,6 +119,17 @@ pub async fn list_batches(db: &impl Db, page: PageRequest) -> Result<Page<Batch>
     Ok(Page::new(rows.into_iter().map(to_batch).collect::<Result<_, _>>()?, page, total))
 }
 
+/// Takes the batch row's lock for the rest of the transaction (PostgreSQL and MySQL lock the
+/// updated row; SQLite has one writer), so quota checks in one batch run one at a time.
+pub async fn lock_batch(tx: &Tx, id: i32, now: DateTime<Utc>) -> Result<(), StoreError> {
+    recognition_batch::Entity::update_many()
+        .col_expr(recognition_batch::Column::UpdatedAt, Expr::value(now))
+        .filter(recognition_batch::Column::Id.eq(id))
+        .exec(tx.conn())
+        .await?;
+    Ok(())
+}
+
 /// Moves a batch on (`in_review` with its campaign, `concluded`).
 pub async fn set_batch_status(
     tx: &Tx,
@@ -459,9 +470,11 @@ pub async fn recommended_count(db: &impl Db, batch: i32, district: DistrictId) -
         .filter(recognition_application::Column::Status.is_in([
             Status::Recommended.code(),
             Status::Checked.code(),
+            Status::Inspected.code(),
             Status::InReview.code(),
             Status::Recognized.code(),
             Status::NotRecognized.code(),
+            Status::Rectify.code(),
         ]))
         .count(db.conn())
         .await?;

@@ -1387,3 +1387,18 @@ pub async fn put_calendar_day(tx: &Tx, d: &CalendarDay) -> Result<(), StoreError
 pub async fn delete_calendar_day(tx: &Tx, day: NaiveDate) -> Result<bool, StoreError> {
     Ok(holiday::Entity::delete_by_id(day).exec(tx.conn()).await?.rows_affected == 1)
 }
+
+/// Objections upheld (accepted) in a campaign: the items they concern, and whether one concerns
+/// the whole list.
+pub async fn upheld_objections(db: &impl Db, campaign: CampaignId) -> Result<(BTreeSet<ItemId>, bool), StoreError> {
+    let rows: Vec<Option<i32>> = review_objection::Entity::find()
+        .select_only()
+        .column(review_objection::Column::ItemId)
+        .filter(review_objection::Column::CampaignId.eq(campaign.get()))
+        .filter(review_objection::Column::Status.eq("accepted"))
+        .into_tuple()
+        .all(db.conn())
+        .await?;
+    let whole = rows.iter().any(Option::is_none);
+    Ok((rows.into_iter().flatten().map(ItemId).collect(), whole))
+}

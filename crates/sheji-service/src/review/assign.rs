@@ -61,9 +61,15 @@ async fn derive(services: &Services, c: &Campaign, items: &[Item], pool: &[Exper
     let today = today(services);
     let policy = Policy { window_years: c.fields.conflict_years, forbid_repeat: c.fields.forbid_repeat };
     let since = today.checked_sub_months(Months::new(policy.window_years * 12)).unwrap_or(today);
+    // An expert who administers or belongs to an organization on the platform works there,
+    // whatever staff entered as the employer.
+    let accounts: Vec<sheji_core::ids::AccountId> = pool.iter().map(|e| e.account).collect();
+    let affiliated =
+        sheji_store::identity::organizations_of_accounts(services.store(), &accounts, services.now()).await?;
     let mut orgs: BTreeSet<OrganizationId> =
         items.iter().flat_map(|i| i.fields.organizations.iter().copied()).collect();
     orgs.extend(pool.iter().filter_map(|e| e.fields.organization));
+    orgs.extend(affiliated.values().flatten().copied());
     let cooperations = store::cooperations(services.store(), &orgs, since).await?;
     let subjects: BTreeSet<String> = items.iter().filter_map(|i| i.fields.subject.clone()).collect();
     let past = if policy.forbid_repeat && !subjects.is_empty() {
@@ -78,11 +84,12 @@ async fn derive(services: &Services, c: &Campaign, items: &[Item], pool: &[Exper
         .collect();
     let experts: Vec<ExpertFacts> = pool
         .iter()
-        .map(|e| ExpertFacts {
-            expert: e.id,
-            account: Some(e.account),
-            name: e.fields.name.clone(),
-            employments: e.employments(),
+        .map(|e| {
+            let mut employments = e.employments();
+            for org in affiliated.get(&e.account).into_iter().flatten() {
+                employments.push(conflict::Employment { organization: *org, until: None });
+            }
+            ExpertFacts { expert: e.id, account: Some(e.account), name: e.fields.name.clone(), employments }
         })
         .collect();
     let item_facts: Vec<ItemFacts> = items
@@ -128,7 +135,11 @@ pub async fn declare(
 ) -> Result<(), ServiceError> {
     let conflict::Declaration { item, expert, by, reason } = declaration.clone();
     require(services, caller, Permission::ReviewManage)?;
-    load_campaign(services, id).await?;
+    // After deployment a conflict is handled on the assignment itself: the expert declines
+    // (recorded as their declaration) or staff swap them out; both refill the item.
+    if load_campaign(services, id).await?.status != CampaignStatus::Draft {
+        return Err(ServiceError::Conflict { key: "review.not_draft" });
+    }
     load_item(services, id, item).await?;
     store::get_expert(services.store(), expert).await?.ok_or(ServiceError::NotFound { key: "review.no_expert" })?;
     let reason = clip(&reason, 2_000);
@@ -166,6 +177,9 @@ pub async fn override_conflict(
 ) -> Result<(), ServiceError> {
     require(services, caller, Permission::ReviewOverride)?;
     let c = load_campaign(services, id).await?;
+    if c.status != CampaignStatus::Draft {
+        return Err(ServiceError::Conflict { key: "review.not_draft" });
+    }
     load_item(services, id, item).await?;
     let reason = clip(reason, 2_000);
     if reason.chars().count() < 4 {

@@ -35,7 +35,7 @@ pub async fn publish(
     if !store::set_campaign_status(&tx, id, c.status, to, now).await? {
         return Err(ServiceError::Conflict { key: "review.changed_meanwhile" });
     }
-    store::set_publicity(&tx, id, today, last).await?;
+    store::set_publicity(&tx, id, first, last).await?;
     let change = Change {
         action: "review.publish",
         target_type: "review_campaign",
@@ -182,6 +182,10 @@ pub async fn finalize(services: &Services, caller: &Principal, id: CampaignId, i
     }
     if store::open_objections(services.store(), id).await? > 0 {
         return Err(ServiceError::Conflict { key: "review.objections_open" });
+    }
+    // An objection upheld against the whole list means the review itself must be redone.
+    if store::upheld_objections(services.store(), id).await?.1 {
+        return Err(ServiceError::Conflict { key: "review.objection_whole_list" });
     }
     let now = services.now();
     let tx = services.store().begin().await?;

@@ -387,6 +387,8 @@ pub struct ResultLine {
     pub item: ItemRow,
     /// Sheets (staff only): expert name, total, outlier flag.
     pub sheets: Vec<(String, f64, bool)>,
+    /// An objection against this item was upheld: its result does not stand.
+    pub upheld: bool,
 }
 
 async fn result_lines(
@@ -396,6 +398,7 @@ async fn result_lines(
     with_sheets: bool,
 ) -> Result<Page<ResultLine>, ServiceError> {
     let p = store::list_results(services.store(), c.id, page).await?;
+    let (upheld, _) = store::upheld_objections(services.store(), c.id).await?;
     let items = store::items_by_id(services.store(), &p.items.iter().map(|r| r.item).collect()).await?;
     let rows = item_rows(services, items.into_values().collect()).await?;
     let mut by_item: BTreeMap<ItemId, ItemRow> = rows.into_iter().map(|r| (r.item.id, r)).collect();
@@ -428,7 +431,12 @@ async fn result_lines(
         .into_iter()
         .filter_map(|r| {
             let item = by_item.remove(&r.item)?;
-            Some(ResultLine { sheets: sheets.remove(&r.item).unwrap_or_default(), result: r, item })
+            Some(ResultLine {
+                sheets: sheets.remove(&r.item).unwrap_or_default(),
+                upheld: upheld.contains(&r.item),
+                result: r,
+                item,
+            })
         })
         .collect();
     Ok(Page::new(lines, page, p.total))

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod identity;
 pub mod platform;
+pub mod recognition;
 pub mod reference;
 pub mod registry;
 pub mod review;
@@ -41,6 +42,7 @@ use crate::{AppState, i18n};
         (name = "audit", description = "审计日志 · Audit trail"),
         (name = "search", description = "全平台检索 · Search across the platform"),
         (name = "review", description = "专家评审 · Expert review"),
+        (name = "recognition", description = "梯度培育与认定 · Recognition ladder"),
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth)
@@ -83,6 +85,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(review::publicity))
         .routes(routes!(review::mine))
         .routes(routes!(review::get_sheet, review::put_sheet))
+        .routes(routes!(recognition::register))
+        .routes(routes!(recognition::certificate))
+        .routes(routes!(recognition::batches))
+        .routes(routes!(recognition::application))
         .route("/api/openapi.json", get(openapi_json))
 }
 

@@ -237,7 +237,7 @@ fn result_body(l: sheet::ResultLine, staff: bool) -> ResultBody {
         title: l.item.item.fields.title,
         organization: l.item.organization,
         score: l.result.score,
-        grade: l.result.grade,
+        grade: if l.upheld { None } else { l.result.grade },
         sheets: staff.then_some(l.result.sheets),
         outliers: staff.then_some(l.result.outliers),
     }

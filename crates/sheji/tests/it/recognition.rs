@@ -176,6 +176,11 @@ async fn the_ladder_from_library_to_municipal_center(backend: Backend) {
     assert!(batch_page.body.contains("已推荐 1，剩余 0"), "{}", batch_page.body);
     assert_eq!(step(&app, &branch, &app_a, "pass", "").await.status, 403, "the formal check is the city's");
     assert_eq!(step(&app, &city, &app_a, "pass", "材料齐全").await.status, 303);
+    // B still waits for the district: the batch cannot conclude and leave it behind.
+    let pending = app.post_form(&city, &format!("/admin/recognition/{district_batch}/steps/conclude"), &[]).await;
+    assert_eq!(pending.status, 409);
+    assert!(pending.body.contains("还有 1 份申报等待"), "{}", pending.body);
+    assert_eq!(step(&app, &branch, &app_b, "reject", "本批次名额已满").await.status, 303);
     let concluded = app.post_form(&city, &format!("/admin/recognition/{district_batch}/steps/conclude"), &[]).await;
     assert_eq!(concluded.status, 303, "{}", concluded.body);
     let cert = app.get("/certificates/QX-2026-0001").await;
@@ -275,6 +280,9 @@ async fn the_ladder_from_library_to_municipal_center(backend: Backend) {
     let register = app.get("/recognitions?kind=municipal_center").await;
     assert!(register.body.contains("SJ-2026-0001") && register.body.contains(&a.name));
     assert!(app.get("/certificates/SJ-2026-0001").await.body.contains("市级工业设计中心"));
+    let verified = app.get("/api/v1/certificates/SJ-2026-0001").await.json();
+    assert_eq!((verified["kind"].as_str(), verified["standing"].as_str()), (Some("municipal_center"), Some("valid")));
+    assert_eq!(app.get("/api/v1/recognitions?kind=golden").await.status, 400);
 
     // 3. A re-review (复核) of district centers takes up A's certificate, which falls due within
     //    a year; the experts score it low and it is revoked, which the register shows.

@@ -538,3 +538,38 @@ async fn items_from_excel_a_short_pool_explained_and_a_swap() {
     assert!(after.body.contains("评分进度（0 / 8）"), "{}", after.body);
     app.finish().await;
 }
+
+#[tokio::test]
+async fn an_experts_own_organization_is_a_conflict_even_untyped() {
+    let Some(app) = TestApp::with_demo(Backend::Sqlite).await else { return };
+    let [(org_a, name_a), _] = two_orgs(&app).await;
+    app.user("hq1", "hq_staff", None, None).await;
+    let staff = app.signed_in("hq1").await;
+    // The administrator of org A joins the pool; staff leave the employer empty.
+    let page = list_public(&app.services, &OrgFilter::default(), PageRequest::new(Some(1), Some(1))).await.unwrap();
+    app.user("boss", "org_admin", None, Some(page.items[0].id.get())).await;
+    let r = app
+        .post_form(
+            &staff,
+            "/admin/experts/new",
+            &[("username", "boss"), ("name", "赵总"), ("specialties", "svc:CMF"), ("max_load", "5"), ("active", "on")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let id = campaign(&app, &staff, &org_a, "1").await;
+    let page = app.get_as(&staff, &format!("/admin/reviews/{id}")).await;
+    assert!(page.body.contains(&format!("现任职于 {name_a}")), "{}", page.body);
+    // Conflicts are settled before deployment; afterwards a declaration is refused.
+    add_expert(&app, &staff, "zhangsan", "张三", "").await;
+    let deployed = app.post_form(&staff, &format!("/admin/reviews/{id}/deploy"), &[("mode", "optimal")]).await;
+    assert_eq!(deployed.status, 303, "{}", deployed.body);
+    let late = app
+        .post_form(
+            &staff,
+            &format!("/admin/reviews/{id}/declare"),
+            &[("item", "1"), ("expert", "1"), ("by", "applicant"), ("reason", "亲属")],
+        )
+        .await;
+    assert_eq!(late.status, 409);
+    app.finish().await;
+}

@@ -121,7 +121,11 @@ async fn notice_page(
                 title: l.item.item.fields.title.clone(),
                 organization: l.item.organization.clone().unwrap_or_default(),
                 score: l.result.score.map(|x| format!("{x:.2}")).unwrap_or_else(|| "—".to_owned()),
-                grade: l.result.grade.clone().unwrap_or_default(),
+                grade: if l.upheld {
+                    ctx.lang.t("review.upheld").to_owned()
+                } else {
+                    l.result.grade.clone().unwrap_or_default()
+                },
             })
             .collect(),
         pager,
