@@ -1085,9 +1085,20 @@ pub async fn save_sheet(
         .filter(review_assignment::Column::Id.eq(id))
         .filter(review_assignment::Column::Status.eq(STATUS_ACTIVE))
         .filter(review_assignment::Column::SheetStatus.eq(SHEET_DRAFT))
+        .filter(review_assignment::Column::CampaignId.in_subquery(scoring_campaigns()))
         .exec(tx.conn())
         .await?;
     Ok(r.rows_affected == 1)
+}
+
+/// Campaigns still in scoring: a sheet changes only while its campaign is, so a sheet sent as
+/// scoring closes is either counted or refused, never saved after the results were fixed.
+fn scoring_campaigns() -> sea_orm::sea_query::SelectStatement {
+    let mut sub = sea_orm::sea_query::Query::select();
+    sub.column(review_campaign::Column::Id)
+        .from(review_campaign::Entity)
+        .and_where(review_campaign::Column::Status.eq(CampaignStatus::Scoring.code()));
+    sub
 }
 
 /// Ends an active assignment (declined or swapped); false if it was not active.
@@ -1105,6 +1116,7 @@ pub async fn end_assignment(
         .filter(review_assignment::Column::Id.eq(id))
         .filter(review_assignment::Column::Status.eq(STATUS_ACTIVE))
         .filter(review_assignment::Column::SheetStatus.eq(SHEET_DRAFT))
+        .filter(review_assignment::Column::CampaignId.in_subquery(scoring_campaigns()))
         .exec(tx.conn())
         .await?;
     Ok(r.rows_affected == 1)

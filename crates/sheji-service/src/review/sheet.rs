@@ -356,13 +356,15 @@ pub async fn close(services: &Services, caller: &Principal, id: CampaignId, ip: 
     let to = core::transition(c.status, CampaignAction::Close)
         .map_err(|_| ServiceError::Conflict { key: "review.not_scoring" })?;
     let items: Vec<ItemId> = store::all_items(services.store(), id).await?.iter().map(|i| i.id).collect();
-    let all = store::campaign_assignments(services.store(), id).await?;
-    let results = compute(&c, &items, &all);
     let now = services.now();
     let tx = services.store().begin().await?;
     if !store::set_campaign_status(&tx, id, c.status, to, now).await? {
         return Err(ServiceError::Conflict { key: "review.changed_meanwhile" });
     }
+    // Read the sheets after the status change, inside the transaction: from here on no sheet
+    // can be saved (saving requires a campaign in scoring), so the results count every one.
+    let all = store::campaign_assignments(&tx, id).await?;
+    let results = compute(&c, &items, &all);
     store::replace_results(&tx, id, &results).await?;
     let unsubmitted =
         all.iter().filter(|a| a.status == store::STATUS_ACTIVE && a.sheet_status == store::SHEET_DRAFT).count();
