@@ -41,7 +41,8 @@ pub struct ApiError {
     message: String,
 }
 
-fn status_of(kind: ErrorKind) -> StatusCode {
+/// The HTTP status of a kind of failure (pages that re-render a form use it too).
+pub fn status_of(kind: ErrorKind) -> StatusCode {
     match kind {
         ErrorKind::Invalid => StatusCode::BAD_REQUEST,
         ErrorKind::Unauthenticated => StatusCode::UNAUTHORIZED,

@@ -413,11 +413,7 @@ async fn after_upload(
         Err(e) if matches!(e.kind(), sheji_service::ErrorKind::Invalid | sheji_service::ErrorKind::Conflict) => {
             let mut page = application_page(state, ctx, p, id, None).await?;
             page.error = Some(e.message(ctx.lang));
-            let status = if e.kind() == sheji_service::ErrorKind::Conflict {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::BAD_REQUEST
-            };
+            let status = crate::error::status_of(e.kind());
             Ok(render(status, &page))
         }
         Err(e) => Err(PageError::service(&e, ctx.chrome("recognition.application"))),
@@ -521,11 +517,7 @@ pub async fn save(
             if e.fields().is_empty() {
                 page.error = Some(e.message(ctx.lang));
             }
-            let status = if e.kind() == sheji_service::ErrorKind::Conflict {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::BAD_REQUEST
-            };
+            let status = crate::error::status_of(e.kind());
             Ok(render(status, &page))
         }
         Err(e) => Err(PageError::service(&e, ctx.chrome("recognition.application"))),
@@ -548,11 +540,7 @@ pub async fn act(
         Err(e) if matches!(e.kind(), sheji_service::ErrorKind::Invalid | sheji_service::ErrorKind::Conflict) => {
             let mut page = application_page(&state, &ctx, &p, id, None).await?;
             page.error = Some(e.message(ctx.lang));
-            let status = if e.kind() == sheji_service::ErrorKind::Conflict {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::BAD_REQUEST
-            };
+            let status = crate::error::status_of(e.kind());
             Ok(render(status, &page))
         }
         Err(e) => Err(PageError::service(&e, ctx.chrome("recognition.application"))),

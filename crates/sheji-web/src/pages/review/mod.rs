@@ -758,11 +758,7 @@ async fn after(
     match result {
         Ok(done) => Ok(Redirect::to(&format!("/admin/reviews/{id}?done={done}")).into_response()),
         Err(e) if matches!(e.kind(), sheji_service::ErrorKind::Invalid | sheji_service::ErrorKind::Conflict) => {
-            let status = if e.kind() == sheji_service::ErrorKind::Conflict {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::BAD_REQUEST
-            };
+            let status = crate::error::status_of(e.kind());
             if extras.item_form.value("title").is_empty()
                 || !e
                     .fields()

@@ -168,11 +168,7 @@ pub async fn object(
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/publicity/{id}?done=objection")).into_response()),
         Err(e) if matches!(e.kind(), sheji_service::ErrorKind::Invalid | sheji_service::ErrorKind::Conflict) => {
-            let status = if e.kind() == sheji_service::ErrorKind::Conflict {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::BAD_REQUEST
-            };
+            let status = crate::error::status_of(e.kind());
             let mut form = FormState::default();
             for f in ["item", "name", "contact", "evidence"] {
                 form = form.keep(f, &single(&body, f));

@@ -247,11 +247,7 @@ pub async fn save(
                 .into_response())
         }
         Err(e) if matches!(e.kind(), sheji_service::ErrorKind::Invalid | sheji_service::ErrorKind::Conflict) => {
-            let status = if e.kind() == sheji_service::ErrorKind::Conflict {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::BAD_REQUEST
-            };
+            let status = crate::error::status_of(e.kind());
             let page = sheet_page(&state, &ctx, &p, id, Some(form.with_error(&e, ctx.lang))).await?;
             Ok(render(status, &page))
         }
