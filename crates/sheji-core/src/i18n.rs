@@ -1743,6 +1743,7 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "以下行有误，未导入任何对象，请修改后重新上传：{list}",
         "Nothing was imported; fix these rows and upload again: {list}",
     ),
+    ("review.items_template", "下载模板", "Download the template"),
     ("review.load", "每位专家评审数量（最少–最多）", "Items per expert (min–max)"),
     (
         "review.load_order",
@@ -2023,6 +2024,7 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("review.shortfalls", "以下评审对象无法配足专家：", "These items cannot get enough experts:"),
     ("review.specialties", "专长领域", "Specialties"),
     ("review.specialties_required", "请至少选择一个专长领域。", "Choose at least one specialty."),
+    ("review.specialty_group", "类别", "Group"),
     ("review.status", "状态", "Status"),
     ("review.status.closed", "评审结束", "Closed"),
     ("review.status.draft", "准备中", "Preparing"),

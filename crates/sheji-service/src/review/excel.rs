@@ -68,6 +68,28 @@ pub async fn read_items(services: &Services, bytes: Vec<u8>) -> Result<Vec<ItemI
     Ok(out)
 }
 
+/// The blank item list: the header row the reader expects, and a second sheet listing every
+/// specialty by name (what the 专长 column takes).
+pub async fn items_template(services: &Services, caller: &Principal, lang: Lang) -> Result<Vec<u8>, ServiceError> {
+    super::require(services, caller, sheji_core::identity::Permission::ReviewManage)?;
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let sheet = book.add_worksheet().set_name(lang.t("review.items")).map_err(xl)?;
+    for (i, h) in ["名称", "统一社会信用代码", "专长", "团队成员", "评审对象编号"].iter().enumerate()
+    {
+        sheet.write_string_with_format(0, i as u16, *h, &bold).map_err(xl)?;
+        sheet.set_column_width(i as u16, if i == 0 { 36 } else { 24 }).map_err(xl)?;
+    }
+    let list = book.add_worksheet().set_name(lang.t("review.specialties")).map_err(xl)?;
+    list.write_string_with_format(0, 0, lang.t("review.specialties"), &bold).map_err(xl)?;
+    list.write_string_with_format(0, 1, lang.t("review.specialty_group"), &bold).map_err(xl)?;
+    for (r, sp) in specialties(services).await?.iter().enumerate() {
+        list.write_string(r as u32 + 1, 0, &sp.name).map_err(xl)?;
+        list.write_string(r as u32 + 1, 1, &sp.group).map_err(xl)?;
+    }
+    book.save_to_buffer().map_err(xl)
+}
+
 /// Splits a cell listing names (or codes) by 、 , ， ; ； or new lines, but not inside brackets: a
 /// specialty's own name may hold a list ("CMF设计（色彩、材料、表面处理）").
 pub fn split_list(s: &str) -> Vec<String> {

@@ -76,6 +76,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/settings/search", post(admin::search_submit))
         .route("/admin/reviews", get(review::campaigns))
         .route("/admin/reviews/new", get(review::new_form).post(review::new_submit))
+        .route("/admin/reviews/items-template.xlsx", get(review::items_template))
         .route("/admin/reviews/{id}", get(review::campaign))
         .route("/admin/reviews/{id}/items", post(review::add_item))
         .route(

@@ -482,6 +482,12 @@ async fn items_from_excel_a_short_pool_explained_and_a_swap() {
     add_expert(&app, &staff, "zhangsan", "张三", "").await;
     add_expert(&app, &staff, "liming", "李明", &org_a).await;
     let id = campaign(&app, &staff, &org_a, "2").await;
+    // The template has the columns the reader expects, for staff only.
+    let template = app.get_as(&staff, "/admin/reviews/items-template.xlsx").await;
+    assert_eq!(template.status, 200);
+    assert!(template.header("content-type").contains("spreadsheetml"));
+    let expert = app.signed_in("zhangsan").await;
+    assert_eq!(app.get_as(&expert, "/admin/reviews/items-template.xlsx").await.status, 403);
     // A bad row refuses the whole file and names the row; the corrected file imports.
     let bad = xlsx(&[
         &["名称", "统一社会信用代码", "专长", "团队成员"],

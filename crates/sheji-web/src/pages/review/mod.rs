@@ -974,6 +974,18 @@ pub async fn resolve(
     after(&state, &ctx, &p, id, result, Extras::default()).await
 }
 
+/// The blank item list for the Excel import.
+pub async fn items_template(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, _): PageUser,
+) -> Result<Response, PageError> {
+    match excel::items_template(&state.services, &p, ctx.lang).await {
+        Ok(bytes) => Ok(xlsx_response(bytes, "review-items.xlsx")),
+        Err(e) => Err(PageError::service(&e, chrome(&ctx, "review.campaign"))),
+    }
+}
+
 /// The results and sheets as a workbook.
 pub async fn export(
     State(state): State<AppState>,
