@@ -148,6 +148,9 @@ pub async fn rebuild(services: &Services) -> Result<Rebuilt, ServiceError> {
     let state = IndexState::new(&engine.instance, from, services.now());
     let index = engine.index.clone();
     blocking(move || index.commit(&state)).await?;
+    let index = engine.index.clone();
+    let merged = blocking(move || index.optimize()).await?;
+    tracing::info!(segments = merged, "search: rebuilt index merged into one segment");
     progress.applied = from;
     progress.holes.clear();
     Ok(Rebuilt { documents, seconds: started.elapsed().as_secs_f64(), bytes: engine.index.size_on_disk() })
