@@ -622,7 +622,11 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "本节点未配置文件存储，暂不能上传，请联系系统管理员。",
         "This node has no file store set up; ask the administrator.",
     ),
-    ("files.not_found", "未找到该文件，或您无权查看。", "No such file, or you may not see it."),
+    (
+        "files.not_found",
+        "未找到该文件，或您无权查看。请从申报页面的材料列表中打开。",
+        "No such file, or you may not see it. Open it from the application's document list.",
+    ),
     (
         "files.too_large",
         "文件超过 20 MB，请压缩后重新上传。",
@@ -1333,10 +1337,18 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("recognition.my_recognitions", "本单位的认定", "Our recognitions"),
     ("recognition.new_batch", "开放申报批次", "Open a batch"),
     ("recognition.new_batch_intro", "按类别带出默认条件：", "Fill in a kind's default rules:"),
-    ("recognition.no_application", "未找到该申报，或您无权查看。", "No such application, or you may not see it."),
+    (
+        "recognition.no_application",
+        "未找到该申报，或您无权查看。请从“认定申报”页面的列表中选择。",
+        "No such application, or you may not see it. Choose one from the Recognition page.",
+    ),
     ("recognition.no_applications", "暂无申报。", "No applications."),
     ("recognition.no_attachments", "尚未上传材料。", "No documents yet."),
-    ("recognition.no_batch", "未找到该申报批次。", "No such batch."),
+    (
+        "recognition.no_batch",
+        "未找到该申报批次。请从“认定申报”页面的批次列表中选择。",
+        "No such batch. Choose one from the list on the Recognition page.",
+    ),
     ("recognition.no_batches", "目前没有申报批次。", "No batches yet."),
     (
         "recognition.no_certificate",
@@ -1774,10 +1786,14 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("review.new_rubric", "新建或修订评审规则", "New rubric or new version"),
     (
         "review.no_assignment",
-        "未找到该评审任务，或该任务未分配给您。",
-        "No such review task, or it is not assigned to you.",
+        "未找到该评审任务，或该任务未分配给您。请从“我的评审”中选择。",
+        "No such review task, or it is not assigned to you. Choose one under My reviews.",
     ),
-    ("review.no_campaign", "未找到该评审批次。", "No such campaign."),
+    (
+        "review.no_campaign",
+        "未找到该评审批次。请从评审批次列表中选择。",
+        "No such campaign. Choose one from the campaign list.",
+    ),
     (
         "review.no_campaigns",
         "还没有评审批次。请先建立评审规则和专家库，再新建评审批次。",
@@ -1789,27 +1805,43 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "No conflict was found for this pair; nothing to override.",
     ),
     ("review.no_conflicts", "未识别到利益冲突。", "No conflicts found."),
-    ("review.no_day", "日历中没有该日期。", "That day is not in the calendar."),
+    (
+        "review.no_day",
+        "日历中没有该日期。请从下方列表中核对要删除的日期。",
+        "That day is not in the calendar. Check the list below for the day to remove.",
+    ),
     (
         "review.no_days",
         "尚未维护节假日。公示期将只跳过周末。",
         "No holidays recorded yet; publicity windows skip weekends only.",
     ),
-    ("review.no_expert", "未找到该专家。", "No such expert."),
+    (
+        "review.no_expert",
+        "未找到该专家。请从专家库中选择，或核对专家编号。",
+        "No such expert. Choose one from the expert pool, or check the number.",
+    ),
     (
         "review.no_experts",
         "专家库为空。请添加专家：专家须先有平台账号。",
         "The pool is empty. Add experts; each needs a platform account first.",
     ),
     ("review.no_history", "暂无评审记录。", "No reviews yet."),
-    ("review.no_item", "未找到该评审对象。", "No such item."),
+    (
+        "review.no_item",
+        "未找到该评审对象。请核对对象编号（见批次页面的评审对象列表）。",
+        "No such item. Check the item number in the campaign's item list.",
+    ),
     ("review.no_items", "该批次还没有评审对象，请先添加。", "This campaign has no items yet. Add them first."),
     (
         "review.no_items_yet",
         "还没有评审对象。可逐个添加，或从 Excel 导入。",
         "No items yet. Add them one by one or import an Excel list.",
     ),
-    ("review.no_objection", "未找到该异议。", "No such objection."),
+    (
+        "review.no_objection",
+        "未找到该异议。请刷新批次页面后重试。",
+        "No such objection. Reload the campaign page and try again.",
+    ),
     ("review.no_objections", "暂无异议。", "No objections."),
     (
         "review.no_pool",
@@ -1831,11 +1863,15 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "无法根据工作日历计算公示期，请检查日历设置。",
         "The publicity window cannot be computed; check the calendar.",
     ),
-    ("review.not_closed", "评审尚未结束，结果暂不可用。", "Scoring is not closed; results are not available yet."),
+    (
+        "review.not_closed",
+        "评审尚未结束，结果暂不可用。请在批次页面“结束评审”后查看。",
+        "Scoring is not closed, so there are no results yet. Close scoring on the campaign page first.",
+    ),
     (
         "review.not_deployed",
-        "该批次尚未正式分配，没有可复现的分配记录。",
-        "This campaign has no deployed assignment to replay.",
+        "该批次尚未正式分配，没有可复现的分配记录。请先在批次页面完成试分配并正式分配。",
+        "This campaign has no deployed assignment to replay. Run a dry run and deploy it on the campaign page first.",
     ),
     (
         "review.not_draft",
@@ -1847,8 +1883,16 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "该专家不符合条件（存在回避、已在该对象上、不在可评审时段或已达上限），请选择其他专家或留空按规则补充。",
         "That expert is not eligible (conflict, already on the item, unavailable or full). Choose another or leave empty to draw by the rules.",
     ),
-    ("review.not_publicity", "该批次不在公示期。", "This campaign is not on public notice."),
-    ("review.not_scoring", "该批次不在评分阶段。", "This campaign is not in scoring."),
+    (
+        "review.not_publicity",
+        "该批次不在公示期，不能发布最终名单。请先公示结果。",
+        "This campaign is not on public notice, so no final list yet. Publish the results first.",
+    ),
+    (
+        "review.not_scoring",
+        "该批次不在评分阶段，此操作不可用。请查看批次状态：评分开始于正式分配之后，结束于“结束评审”。",
+        "This campaign is not in scoring, so this step is not available. Scoring starts when the assignment is deployed and ends when staff close it.",
+    ),
     ("review.nothing_assigned", "目前没有分配给您的评审任务。", "Nothing is assigned to you right now."),
     ("review.number_required", "请填写数字。", "Enter a number."),
     ("review.objection.accepted", "成立", "Accepted"),
