@@ -95,6 +95,24 @@ impl StoreError {
     }
 }
 
+/// One page of an ordered query, with the number of rows the whole query selects, each row
+/// mapped to its domain type.
+pub(crate) async fn page_of<E, T>(
+    db: &impl Db,
+    query: sea_orm::Select<E>,
+    page: sheji_core::page::PageRequest,
+    map: impl FnMut(E::Model) -> Result<T, StoreError>,
+) -> Result<sheji_core::page::Page<T>, StoreError>
+where
+    E: sea_orm::EntityTrait,
+    E::Model: Sync,
+{
+    use sea_orm::{PaginatorTrait, QuerySelect};
+    let total = query.clone().count(db.conn()).await?;
+    let rows = query.offset(page.offset()).limit(page.per_page()).all(db.conn()).await?;
+    Ok(sheji_core::page::Page::new(rows.into_iter().map(map).collect::<Result<_, _>>()?, page, total))
+}
+
 /// A handle on the database; cheap to clone (the pools are shared).
 ///
 /// Reads go to `reader`; transactions that write go to `writer`. On PostgreSQL and MySQL both

@@ -109,14 +109,7 @@ pub async fn get_batch(db: &impl Db, id: i32) -> Result<Option<Batch>, StoreErro
 /// A page of batches, newest first.
 pub async fn list_batches(db: &impl Db, page: PageRequest) -> Result<Page<Batch>, StoreError> {
     let q = recognition_batch::Entity::find();
-    let total = q.clone().count(db.conn()).await?;
-    let rows = q
-        .order_by_desc(recognition_batch::Column::Id)
-        .offset(page.offset())
-        .limit(page.per_page())
-        .all(db.conn())
-        .await?;
-    Ok(Page::new(rows.into_iter().map(to_batch).collect::<Result<_, _>>()?, page, total))
+    crate::page_of(db, q.order_by_desc(recognition_batch::Column::Id), page, to_batch).await
 }
 
 /// Takes the batch row's lock for the rest of the transaction (PostgreSQL and MySQL lock the
@@ -400,14 +393,7 @@ pub async fn list_applications(
     if !filter.statuses.is_empty() {
         q = q.filter(recognition_application::Column::Status.is_in(filter.statuses.iter().map(|s| s.code())));
     }
-    let total = q.clone().count(db.conn()).await?;
-    let rows = q
-        .order_by_asc(recognition_application::Column::Id)
-        .offset(page.offset())
-        .limit(page.per_page())
-        .all(db.conn())
-        .await?;
-    Ok(Page::new(rows.into_iter().map(to_application).collect::<Result<_, _>>()?, page, total))
+    crate::page_of(db, q.order_by_asc(recognition_application::Column::Id), page, to_application).await
 }
 
 /// Every application of a batch in some statuses (for sending to review and concluding;
@@ -432,14 +418,7 @@ pub async fn applications_of(
 ) -> Result<Page<Application>, StoreError> {
     let q = recognition_application::Entity::find()
         .filter(recognition_application::Column::OrganizationId.eq(organization.get()));
-    let total = q.clone().count(db.conn()).await?;
-    let rows = q
-        .order_by_desc(recognition_application::Column::Id)
-        .offset(page.offset())
-        .limit(page.per_page())
-        .all(db.conn())
-        .await?;
-    Ok(Page::new(rows.into_iter().map(to_application).collect::<Result<_, _>>()?, page, total))
+    crate::page_of(db, q.order_by_desc(recognition_application::Column::Id), page, to_application).await
 }
 
 /// Applications of a batch by status (the funnel), optionally for some districts.
@@ -629,14 +608,12 @@ pub async fn list_recognitions(
             .filter(recognition::Column::ValidUntil.gte(from))
             .filter(recognition::Column::ValidUntil.lte(to));
     }
-    let total = q.clone().count(db.conn()).await?;
     let q = if filter.expiring.is_some() {
         q.order_by_asc(recognition::Column::ValidUntil).order_by_asc(recognition::Column::Id)
     } else {
         q.order_by_desc(recognition::Column::Id)
     };
-    let rows = q.offset(page.offset()).limit(page.per_page()).all(db.conn()).await?;
-    Ok(Page::new(rows.into_iter().map(to_recognition).collect::<Result<_, _>>()?, page, total))
+    crate::page_of(db, q, page, to_recognition).await
 }
 
 /// Recognitions of a kind still in force (valid or rectifying) whose validity ends on or before

@@ -356,9 +356,7 @@ pub async fn get_rubric(db: &impl Db, id: RubricId) -> Result<Option<RubricVersi
 /// A page of rubric versions, newest first.
 pub async fn list_rubrics(db: &impl Db, page: PageRequest) -> Result<Page<RubricVersion>, StoreError> {
     let q = rubric::Entity::find();
-    let total = q.clone().count(db.conn()).await?;
-    let rows = q.order_by_desc(rubric::Column::Id).offset(page.offset()).limit(page.per_page()).all(db.conn()).await?;
-    Ok(Page::new(rows.into_iter().map(to_rubric).collect::<Result<_, _>>()?, page, total))
+    crate::page_of(db, q.order_by_desc(rubric::Column::Id), page, to_rubric).await
 }
 
 /// The rules a campaign is created with.
@@ -508,14 +506,7 @@ pub async fn list_campaigns(
     if !statuses.is_empty() {
         q = q.filter(review_campaign::Column::Status.is_in(statuses.iter().map(|s| s.code())));
     }
-    let total = q.clone().count(db.conn()).await?;
-    let rows = q
-        .order_by_desc(review_campaign::Column::Id)
-        .offset(page.offset())
-        .limit(page.per_page())
-        .all(db.conn())
-        .await?;
-    Ok(Page::new(rows.into_iter().map(to_campaign).collect::<Result<_, _>>()?, page, total))
+    crate::page_of(db, q.order_by_desc(review_campaign::Column::Id), page, to_campaign).await
 }
 
 /// Moves a campaign to `to` if it still stands at `from`; false if someone moved it first.
@@ -1047,15 +1038,13 @@ pub async fn expert_assignments(
     let q = review_assignment::Entity::find()
         .filter(review_assignment::Column::ExpertId.eq(expert.get()))
         .filter(review_assignment::Column::Status.eq(STATUS_ACTIVE));
-    let total = q.clone().count(db.conn()).await?;
-    let rows = q
-        .order_by_desc(review_assignment::Column::CampaignId)
-        .order_by_asc(review_assignment::Column::Id)
-        .offset(page.offset())
-        .limit(page.per_page())
-        .all(db.conn())
-        .await?;
-    Ok(Page::new(rows.into_iter().map(to_assignment).collect::<Result<_, _>>()?, page, total))
+    crate::page_of(
+        db,
+        q.order_by_desc(review_assignment::Column::CampaignId).order_by_asc(review_assignment::Column::Id),
+        page,
+        to_assignment,
+    )
+    .await
 }
 
 /// Saves a sheet; `submit` locks it with its total. Only a draft sheet of an active
@@ -1183,30 +1172,22 @@ pub async fn list_results(
     campaign: CampaignId,
     page: PageRequest,
 ) -> Result<Page<ResultRow>, StoreError> {
-    let q = review_result::Entity::find().filter(review_result::Column::CampaignId.eq(campaign.get()));
-    let total = q.clone().count(db.conn()).await?;
-    let rows = q
+    let q = review_result::Entity::find()
+        .filter(review_result::Column::CampaignId.eq(campaign.get()))
         .order_by_asc(review_result::Column::Rank)
-        .order_by_asc(review_result::Column::Id)
-        .offset(page.offset())
-        .limit(page.per_page())
-        .all(db.conn())
-        .await?;
-    Ok(Page::new(
-        rows.into_iter()
-            .map(|m| ResultRow {
-                item: ItemId(m.item_id),
-                score: m.score,
-                rank: to_u32(m.rank),
-                tied: m.tied,
-                grade: m.grade,
-                sheets: to_u32(m.sheets),
-                outliers: to_u32(m.outliers),
-            })
-            .collect(),
-        page,
-        total,
-    ))
+        .order_by_asc(review_result::Column::Id);
+    crate::page_of(db, q, page, |m| {
+        Ok(ResultRow {
+            item: ItemId(m.item_id),
+            score: m.score,
+            rank: to_u32(m.rank),
+            tied: m.tied,
+            grade: m.grade,
+            sheets: to_u32(m.sheets),
+            outliers: to_u32(m.outliers),
+        })
+    })
+    .await
 }
 
 /// Items by id (titles for pages), bounded by the ids asked for.
@@ -1304,14 +1285,7 @@ pub async fn list_objections(
     page: PageRequest,
 ) -> Result<Page<Objection>, StoreError> {
     let q = review_objection::Entity::find().filter(review_objection::Column::CampaignId.eq(campaign.get()));
-    let total = q.clone().count(db.conn()).await?;
-    let rows = q
-        .order_by_asc(review_objection::Column::Id)
-        .offset(page.offset())
-        .limit(page.per_page())
-        .all(db.conn())
-        .await?;
-    Ok(Page::new(rows.into_iter().map(to_objection).collect(), page, total))
+    crate::page_of(db, q.order_by_asc(review_objection::Column::Id), page, |m| Ok(to_objection(m))).await
 }
 
 /// How many objections of a campaign are still open.

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use sheji_core::ids::{AccountId, DistrictId, OrganizationId};
 use sheji_core::page::{Page, PageRequest};
 use sheji_core::service::{Diagnosis, Kind};
@@ -74,14 +74,7 @@ pub async fn targets(db: &impl Db, liaison: Option<AccountId>, page: PageRequest
     if let Some(l) = liaison {
         q = q.filter(cultivation_target::Column::LiaisonAccountId.eq(l.get()));
     }
-    let total = q.clone().count(db.conn()).await?;
-    let rows = q
-        .order_by_desc(cultivation_target::Column::Id)
-        .offset(page.offset())
-        .limit(page.per_page())
-        .all(db.conn())
-        .await?;
-    Ok(Page::new(rows.into_iter().map(to_target).collect(), page, total))
+    crate::page_of(db, q.order_by_desc(cultivation_target::Column::Id), page, |m| Ok(to_target(m))).await
 }
 
 /// A service given.
@@ -153,15 +146,13 @@ pub async fn insert_record(tx: &Tx, r: &Record, now: DateTime<Utc>) -> Result<i3
 /// A page of an organization's services, newest first.
 pub async fn records_of(db: &impl Db, org: OrganizationId, page: PageRequest) -> Result<Page<Record>, StoreError> {
     let q = service_record::Entity::find().filter(service_record::Column::OrganizationId.eq(org.get()));
-    let total = q.clone().count(db.conn()).await?;
-    let rows = q
-        .order_by_desc(service_record::Column::ServedOn)
-        .order_by_desc(service_record::Column::Id)
-        .offset(page.offset())
-        .limit(page.per_page())
-        .all(db.conn())
-        .await?;
-    Ok(Page::new(rows.into_iter().map(to_record).collect::<Result<_, _>>()?, page, total))
+    crate::page_of(
+        db,
+        q.order_by_desc(service_record::Column::ServedOn).order_by_desc(service_record::Column::Id),
+        page,
+        to_record,
+    )
+    .await
 }
 
 /// Services by district and kind within [from, to] (the branches' work), optionally for some
