@@ -1,8 +1,14 @@
 //! Time as a parameter. The core never asks the system for the time; callers hand it a
 //! [`Clock`], and tests hand it a [`FixedClock`] they can move.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use std::sync::Mutex;
+
+/// The calendar date at `at` in China Standard Time (UTC+8 all year): the date of deadlines,
+/// publicity windows and validity periods.
+pub fn beijing_date(at: DateTime<Utc>) -> NaiveDate {
+    (at + Duration::hours(8)).date_naive()
+}
 
 /// A source of the current time.
 pub trait Clock: Send + Sync {

@@ -213,7 +213,7 @@ async fn demo_review(services: &Services) -> Result<(), ServiceError> {
     let rubric = crate::review::demo(services, &experts, &orgs).await?;
     // An open call for municipal design centers, so a library member's administrator
     // (`orgadmin` when its company is in the library) can apply.
-    let today = crate::review::today(services);
+    let today = services.today();
     let fields = sheji_store::recognition::BatchFields {
         kind: sheji_core::recognition::Kind::MunicipalCenter,
         purpose: sheji_core::recognition::Purpose::Recognition,

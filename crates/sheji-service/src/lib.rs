@@ -205,6 +205,11 @@ impl Services {
         self.clock.now()
     }
 
+    /// Today's date in China Standard Time, from the injected clock.
+    pub fn today(&self) -> chrono::NaiveDate {
+        sheji_core::clock::beijing_date(self.clock.now())
+    }
+
     /// Which database backend is in use.
     pub fn backend(&self) -> Backend {
         self.store.backend()
@@ -214,6 +219,11 @@ impl Services {
     pub async fn close(self) -> Result<(), ServiceError> {
         Ok(self.store.close().await?)
     }
+}
+
+/// Trimmed free text cut to `max` characters: what forms may store.
+pub(crate) fn clip(s: &str, max: usize) -> String {
+    s.trim().chars().take(max).collect()
 }
 
 /// What kind of failure an error is; the web layer maps each to one HTTP status.

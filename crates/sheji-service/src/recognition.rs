@@ -26,7 +26,7 @@ pub use sheji_store::recognition::{
 use sheji_store::review as review_store;
 
 use crate::audit::{self, Actor, Change};
-use crate::review::{clip, today};
+use crate::clip;
 use crate::{FieldError, ServiceError, Services};
 
 /// Batches, newest first (anyone signed in: applicants look for open ones).
@@ -45,7 +45,7 @@ pub async fn batch(services: &Services, id: i32) -> Result<Batch, ServiceError> 
 
 /// Whether the batch accepts applications today.
 pub fn accepting(services: &Services, b: &Batch) -> bool {
-    let t = today(services);
+    let t = services.today();
     b.status == "open" && b.fields.opens_on <= t && t <= b.fields.closes_on
 }
 
@@ -136,9 +136,8 @@ pub async fn open_batch(
 }
 
 /// Whether the caller may act as the applicant for `org` (its administrator).
-fn is_applicant(services: &Services, caller: &Principal, district: DistrictId, org: OrganizationId) -> bool {
+fn is_applicant(services: &Services, caller: &Principal, org: OrganizationId) -> bool {
     caller.scope(Permission::RegistryEdit, services.now()).organizations.contains(&org)
-        && caller.scope(Permission::RegistryEdit, services.now()).covers(Some(district), Some(org))
 }
 
 /// Starts an application for an organization the caller administers; the figures come from the
@@ -154,7 +153,7 @@ pub async fn start(
     let state = sheji_store::library::find_state_by_id(services.store(), org)
         .await?
         .ok_or(ServiceError::NotFound { key: "error.not_found.organization" })?;
-    if !is_applicant(services, caller, state.fields.district_id, org) {
+    if !is_applicant(services, caller, org) {
         return Err(ServiceError::Forbidden);
     }
     if !accepting(services, &b) {
@@ -201,7 +200,7 @@ pub enum Role {
 fn roles_of(services: &Services, caller: &Principal, app: &Application) -> Vec<Role> {
     let now = services.now();
     let mut out = Vec::new();
-    if is_applicant(services, caller, app.district, app.organization) {
+    if is_applicant(services, caller, app.organization) {
         out.push(Role::Applicant);
     }
     let review = caller.scope(Permission::RecognitionReview, now);
@@ -243,14 +242,11 @@ async fn facts(services: &Services, app: &Application) -> Result<Facts, ServiceE
     let state = sheji_store::library::find_state_by_id(services.store(), app.organization)
         .await?
         .ok_or(ServiceError::NotFound { key: "error.not_found.organization" })?;
-    let t = today(services);
+    let t = services.today();
     let held = store::of_organization(services.store(), app.organization)
         .await?
         .into_iter()
-        .filter(|r| {
-            r.standing.on(r.valid_until, t) == Standing::Valid
-                || r.standing.on(r.valid_until, t) == Standing::Rectifying
-        })
+        .filter(|r| matches!(r.standing.on(r.valid_until, t), Standing::Valid | Standing::Rectifying))
         .map(|r| r.kind)
         .collect();
     let latest: Option<(i32, Indicators)> =
@@ -277,7 +273,7 @@ pub async fn view(services: &Services, caller: &Principal, id: i32) -> Result<Ap
     }
     let batch = load_batch(services, app.batch).await?;
     let facts = facts(services, &app).await?;
-    let checklist = core::checklist(&batch.fields.rules, &facts, today(services));
+    let checklist = core::checklist(&batch.fields.rules, &facts, services.today());
     let mut actions = Vec::new();
     let candidates: &[(Role, Action)] =
         &[(Role::Applicant, Action::Submit), (Role::District, Action::Recommend), (Role::City, Action::Pass)];
@@ -545,7 +541,7 @@ pub async fn send_to_review(
     if checked.is_empty() {
         return Err(ServiceError::Conflict { key: "recognition.nothing_checked" });
     }
-    let t = today(services);
+    let t = services.today();
     let fields = review_store::CampaignFields {
         name: format!("{}专家评审", b.fields.name),
         rubric,
@@ -693,7 +689,7 @@ pub async fn conclude(services: &Services, caller: &Principal, id: i32, ip: &str
     if decided.is_empty() {
         return Err(ServiceError::Conflict { key: "recognition.nothing_checked" });
     }
-    let t = today(services);
+    let t = services.today();
     let until = core::valid_until(t, b.fields.rules.validity_years);
     let now = services.now();
     let tx = services.store().begin().await?;
@@ -793,7 +789,7 @@ pub async fn certificate(services: &Services, number: &str) -> Result<Certificat
     let r = r.ok_or(ServiceError::NotFound { key: "recognition.no_certificate" })?;
     let names = sheji_store::registry::names(services.store(), &BTreeSet::from([r.organization])).await?;
     Ok(Certificate {
-        standing: r.standing.on(r.valid_until, today(services)),
+        standing: r.standing.on(r.valid_until, services.today()),
         organization: names.get(&r.organization).cloned().unwrap_or_default(),
         recognition: r,
     })
@@ -808,7 +804,7 @@ pub async fn recognitions(
     let p = store::list_recognitions(services.store(), filter, page).await?;
     let names =
         sheji_store::registry::names(services.store(), &p.items.iter().map(|r| r.organization).collect()).await?;
-    let t = today(services);
+    let t = services.today();
     let items = p
         .items
         .into_iter()
@@ -826,7 +822,7 @@ pub async fn recognitions(
 /// districts' for branch staff, all for the city. The page marks the 90- and 30-day points.
 pub async fn expiring(services: &Services, caller: &Principal) -> Result<Vec<(Certificate, i64)>, ServiceError> {
     let now = services.now();
-    let t = today(services);
+    let t = services.today();
     let horizon = t + chrono::Duration::days(core::REMINDER_DAYS[0]);
     let review = caller.scope(Permission::RecognitionReview, now);
     let own = caller.scope(Permission::RegistryEdit, now).organizations.into_iter().next();

@@ -16,7 +16,7 @@ use sheji_store::service as store;
 pub use sheji_store::service::{Record, Target};
 
 use crate::audit::{self, Actor, Change};
-use crate::review::{clip, today};
+use crate::clip;
 use crate::{FieldError, ServiceError, Services};
 
 async fn district_of(services: &Services, org: OrganizationId) -> Result<DistrictId, ServiceError> {
@@ -189,7 +189,7 @@ pub async fn record(
         follow_up_on: d.follow_up_on,
     });
     let diagnosis = if input.kind == Kind::Diagnosis { diagnosis } else { None };
-    core::check(input.kind, input.served_on, &summary, diagnosis.as_ref(), today(services)).map_err(|e| {
+    core::check(input.kind, input.served_on, &summary, diagnosis.as_ref(), services.today()).map_err(|e| {
         let (field, key) = e.field_key();
         ServiceError::Fields(vec![FieldError::new(field, key)])
     })?;

@@ -92,3 +92,32 @@ fn percent_decode(s: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+/// A file from a multipart form: (field, file name, bytes).
+pub type Upload = (String, String, Vec<u8>);
+
+/// Reads a multipart form: text fields by name, and non-empty files as (field, file name,
+/// bytes). A part that cannot be read (too large) is left out; the caller reports the missing
+/// file.
+pub async fn read_multipart(mut multipart: axum::extract::Multipart) -> (Vec<(String, String)>, Vec<Upload>) {
+    let mut fields = Vec::new();
+    let mut files = Vec::new();
+    while let Ok(Some(field)) = multipart.next_field().await {
+        let name = field.name().unwrap_or_default().to_owned();
+        match field.file_name().map(str::to_owned) {
+            Some(file_name) => {
+                if let Ok(b) = field.bytes().await
+                    && !b.is_empty()
+                {
+                    files.push((name, file_name, b.to_vec()));
+                }
+            }
+            None => {
+                if let Ok(text) = field.text().await {
+                    fields.push((name, text));
+                }
+            }
+        }
+    }
+    (fields, files)
+}

@@ -13,8 +13,9 @@ use sheji_core::review::conflict::{self, Declarant, ExpertFacts, Facts, ItemFact
 use sheji_core::review::{self as core, CampaignAction, CampaignStatus, Candidate, PoolCount, Prepared, Slot};
 use sheji_store::review::{self as store, Campaign, Declared, Deployment, Expert, Item, Override};
 
-use super::{clip, load_campaign, load_item, require, today};
+use super::{load_campaign, load_item, require};
 use crate::audit::{self, Actor, Change};
+use crate::clip;
 use crate::{FieldError, ServiceError, Services};
 
 /// How reviewers are chosen.
@@ -58,7 +59,7 @@ impl Conflicts {
 }
 
 async fn derive(services: &Services, c: &Campaign, items: &[Item], pool: &[Expert]) -> Result<Conflicts, ServiceError> {
-    let today = today(services);
+    let today = services.today();
     let policy = Policy { window_years: c.fields.conflict_years, forbid_repeat: c.fields.forbid_repeat };
     let since = today.checked_sub_months(Months::new(policy.window_years * 12)).unwrap_or(today);
     // An expert who administers or belongs to an organization on the platform works there,

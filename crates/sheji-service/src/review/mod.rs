@@ -28,7 +28,7 @@ use sheji_store::reference::Specialty;
 use sheji_store::review as store;
 
 use crate::audit::{self, Actor, Change};
-use crate::{FieldError, ServiceError, Services};
+use crate::{FieldError, ServiceError, Services, clip};
 
 /// Longest name or title accepted.
 const MAX_NAME: usize = 200;
@@ -37,16 +37,6 @@ const MAX_TEXT: usize = 5_000;
 
 pub(crate) fn require(services: &Services, caller: &Principal, permission: Permission) -> Result<(), ServiceError> {
     if caller.can(permission, services.now()) { Ok(()) } else { Err(ServiceError::Forbidden) }
-}
-
-/// Today in China Standard Time: the review calendar's dates (deadlines, publicity) are
-/// Beijing dates.
-pub fn today(services: &Services) -> NaiveDate {
-    (services.now() + chrono::Duration::hours(8)).date_naive()
-}
-
-pub(crate) fn clip(s: &str, max: usize) -> String {
-    s.trim().chars().take(max).collect()
 }
 
 /// Every specialty (service categories, clusters), for forms and labels.
@@ -208,7 +198,7 @@ pub async fn update_expert(
     }
     let now = services.now();
     let tx = services.store().begin().await?;
-    store::update_expert(&tx, id, &before.fields, &fields, today(services), now).await?;
+    store::update_expert(&tx, id, &before.fields, &fields, services.today(), now).await?;
     let change = Change {
         action: "review.expert_update",
         target_type: "expert",
@@ -654,7 +644,7 @@ pub(crate) async fn demo(
     orgs: &[(OrganizationId, String)],
 ) -> Result<RubricId, ServiceError> {
     let now = services.now();
-    let today = today(services);
+    let today = services.today();
     let codes = ["svc:PROD", "svc:FORM", "svc:RES", "svc:PLAN"];
     let tx = services.store().begin().await?;
     for (i, (account, name, title)) in experts.iter().enumerate() {

@@ -11,8 +11,9 @@ use sheji_core::page::{Page, PageRequest};
 use sheji_core::review::{self as core, CampaignAction, CampaignStatus};
 use sheji_store::review::{self as store, CalendarDay, Objection};
 
-use super::{clip, load_campaign, require, today};
+use super::{load_campaign, require};
 use crate::audit::{self, Actor, Change};
+use crate::clip;
 use crate::{FieldError, ServiceError, Services};
 
 /// Publishes closed results for the campaign's number of working days (staff).
@@ -26,7 +27,7 @@ pub async fn publish(
     let c = load_campaign(services, id).await?;
     let to = core::transition(c.status, CampaignAction::Publish)
         .map_err(|_| ServiceError::Conflict { key: "review.not_closed" })?;
-    let today = today(services);
+    let today = services.today();
     let calendar = store::work_calendar(services.store(), today).await?;
     let (first, last) =
         calendar.window(today, c.fields.publicity_days).ok_or(ServiceError::Conflict { key: "review.no_window" })?;
@@ -68,7 +69,7 @@ pub async fn object(
     if !matches!(c.status, CampaignStatus::Publicity | CampaignStatus::Final) {
         return Err(ServiceError::NotFound { key: "review.no_campaign" });
     }
-    if !window_open(&c, today(services)) {
+    if !window_open(&c, services.today()) {
         return Err(ServiceError::Conflict { key: "review.window_closed" });
     }
     if let Some(item) = item {
@@ -177,7 +178,7 @@ pub async fn finalize(services: &Services, caller: &Principal, id: CampaignId, i
     let c = load_campaign(services, id).await?;
     let to = core::transition(c.status, CampaignAction::Finalize)
         .map_err(|_| ServiceError::Conflict { key: "review.not_publicity" })?;
-    if c.publicity.is_some_and(|(_, last)| today(services) <= last) {
+    if c.publicity.is_some_and(|(_, last)| services.today() <= last) {
         return Err(ServiceError::Conflict { key: "review.window_running" });
     }
     if store::open_objections(services.store(), id).await? > 0 {
@@ -212,7 +213,7 @@ pub async fn public_campaigns(services: &Services, page: PageRequest) -> Result<
 /// The calendar from a year ago on (administrators).
 pub async fn calendar(services: &Services, caller: &Principal) -> Result<Vec<CalendarDay>, ServiceError> {
     require(services, caller, Permission::SettingsEdit)?;
-    let from = today(services) - chrono::Duration::days(366);
+    let from = services.today() - chrono::Duration::days(366);
     Ok(store::calendar_days(services.store(), from, 1_000).await?)
 }
 

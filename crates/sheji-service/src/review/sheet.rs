@@ -13,8 +13,9 @@ use sheji_core::review::score::{self, Rubric};
 use sheji_core::review::{self as core, CampaignAction, CampaignStatus};
 use sheji_store::review::{self as store, Assignment, Campaign, ResultRow, RubricVersion};
 
-use super::{ItemRow, clip, item_rows, load_campaign, require};
+use super::{ItemRow, item_rows, load_campaign, require};
 use crate::audit::{self, Actor, Change};
+use crate::clip;
 use crate::{FieldError, ServiceError, Services};
 
 /// The expert record behind the caller, if the caller may score at all.

@@ -20,7 +20,7 @@ use sheji_service::review;
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::{PageError, render};
-use crate::forms::{FormState, single};
+use crate::forms::{FormState, read_multipart, single};
 use crate::layout::{Chrome, Ctx, Pager};
 
 /// An on-site verification as shown: (point, passed, note) per point, the conclusion, the day.
@@ -177,9 +177,10 @@ pub async fn home(
             expiring,
             held,
             applicant,
-            staff: p.can(Permission::RecognitionReview, now)
-                && !p.scope(Permission::RecognitionReview, now).districts.is_empty()
-                || p.scope(Permission::RecognitionReview, now).all,
+            staff: {
+                let review = p.scope(Permission::RecognitionReview, now);
+                review.all || !review.districts.is_empty()
+            },
             city: p.can(Permission::RecognitionManage, now),
             notice,
             pager,
@@ -358,30 +359,6 @@ async fn application_page(
         error: None,
         chrome,
     })
-}
-
-/// Reads a multipart form: text fields by name, and files as (field, name, bytes).
-async fn read_multipart(mut multipart: Multipart) -> (Vec<(String, String)>, Vec<(String, String, Vec<u8>)>) {
-    let mut fields = Vec::new();
-    let mut files = Vec::new();
-    while let Ok(Some(field)) = multipart.next_field().await {
-        let name = field.name().unwrap_or_default().to_owned();
-        match field.file_name().map(str::to_owned) {
-            Some(file_name) => {
-                if let Ok(b) = field.bytes().await
-                    && !b.is_empty()
-                {
-                    files.push((name, file_name, b.to_vec()));
-                }
-            }
-            None => {
-                if let Ok(text) = field.text().await {
-                    fields.push((name, text));
-                }
-            }
-        }
-    }
-    (fields, files)
 }
 
 /// Attaches a PDF to the application.
@@ -750,7 +727,7 @@ pub async fn new_form(
         return Err(PageError::forbidden(ctx.chrome("recognition.new_batch")));
     }
     let kind = Kind::parse(&q.kind).unwrap_or(Kind::MunicipalCenter);
-    let today = review::today(&state.services);
+    let today = state.services.today();
     use chrono::Datelike;
     let form = FormState::default()
         .keep("kind", kind.code())

@@ -112,7 +112,7 @@ pub async fn services(
     Path(id): Path<i32>,
     Query(q): Query<ServiceQuery>,
 ) -> Result<Response, PageError> {
-    let today = sheji_service::review::today(&state.services);
+    let today = state.services.today();
     let form = FormState::default().keep("served_on", &today.to_string()).keep("kind", "diagnosis");
     let mut view = page(&state, &ctx, &p, OrganizationId(id), q.page.parse().ok(), form).await?;
     view.notice = (!q.done.is_empty()).then(|| ctx.lang.t(&format!("service.done.{}", q.done)).to_owned());
@@ -215,7 +215,7 @@ pub async fn work(
     let lang = ctx.lang;
     let chrome = ctx.chrome("nav.service_work");
     let err = |e: ServiceError| PageError::service(&e, ctx.chrome("nav.service_work"));
-    let year = q.year.parse().unwrap_or_else(|_| sheji_service::review::today(&state.services).year());
+    let year = q.year.parse().unwrap_or_else(|_| state.services.today().year());
     let counts = service::work(&state.services, &p, year).await.map_err(err)?;
     let districts = sheji_service::reference::list_districts(
         &state.services,

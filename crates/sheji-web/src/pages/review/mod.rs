@@ -30,7 +30,7 @@ use super::registry::xlsx_response;
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::{PageError, render};
-use crate::forms::{FormState, repeated, single};
+use crate::forms::{FormState, read_multipart, repeated, single};
 use crate::layout::{Chrome, Ctx, Pager};
 
 /// The largest item spreadsheet accepted.
@@ -137,7 +137,7 @@ pub async fn new_form(
     ctx: Ctx,
     PageUser(p, _): PageUser,
 ) -> Result<Response, PageError> {
-    let today = review::today(&state.services);
+    let today = state.services.today();
     let form = FormState::default()
         .keep("reviewers_per_item", "5")
         .keep("aggregation", "trimmed_mean")
@@ -809,23 +809,17 @@ pub async fn import_items(
     ctx: Ctx,
     PageUser(p, c): PageUser,
     Path(id): Path<i32>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Result<Response, PageError> {
-    let mut bytes = Vec::new();
-    while let Ok(Some(field)) = multipart.next_field().await {
-        if field.name() == Some("file") {
-            bytes = field.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
-        }
-    }
-    let result = if bytes.is_empty() {
-        Err(ServiceError::Invalid { key: "import.no_file", args: vec![] })
-    } else {
-        match excel::read_items(&state.services, bytes).await {
+    let (_, files) = read_multipart(multipart).await;
+    let result = match files.into_iter().find(|(f, _, _)| f == "file") {
+        None => Err(ServiceError::Invalid { key: "import.no_file", args: vec![] }),
+        Some((_, _, bytes)) => match excel::read_items(&state.services, bytes).await {
             Ok(inputs) => review::add_items(&state.services, &p, CampaignId(id), &inputs, &c.ip)
                 .await
                 .map(|n| format!("imported&n={n}")),
             Err(e) => Err(e),
-        }
+        },
     };
     after(&state, &ctx, &p, CampaignId(id), result, Extras::default()).await
 }

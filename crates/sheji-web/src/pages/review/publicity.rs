@@ -9,7 +9,6 @@ use sheji_core::ids::{CampaignId, ItemId};
 use sheji_core::page::PageRequest;
 use sheji_core::review::CampaignStatus;
 use sheji_service::ServiceError;
-use sheji_service::review;
 use sheji_service::review::CalendarDay;
 use sheji_service::review::publicity as service;
 use sheji_service::review::sheet::public_results;
@@ -95,7 +94,7 @@ async fn notice_page(
         .map_err(|e| PageError::service(&e, base.clone()))?;
     let mut chrome = base.clone();
     chrome.title = c.fields.name.clone();
-    let today = review::today(&state.services);
+    let today = state.services.today();
     let pager = chrome.pager(&lines);
     Ok(NoticePage {
         id: c.id,
