@@ -98,6 +98,16 @@ pub enum Outcome {
     Revoke,
 }
 
+/// How the expert score decides an application: a new recognition is granted at the pass
+/// score or above and refused below it; a re-review follows [`re_review_outcome`].
+pub fn outcome(purpose: Purpose, score: Option<f64>, rules: &Rules) -> Outcome {
+    match purpose {
+        Purpose::ReReview => re_review_outcome(score, rules),
+        Purpose::Recognition if score.is_some_and(|s| s >= rules.pass_score) => Outcome::Renew,
+        Purpose::Recognition => Outcome::Revoke,
+    }
+}
+
 /// The outcome of a re-review from the expert score: at least the pass score renews, at least
 /// the rectification score orders rectification, anything lower (or no score) revokes.
 pub fn re_review_outcome(score: Option<f64>, rules: &Rules) -> Outcome {
@@ -731,6 +741,8 @@ mod tests {
         assert_eq!(re_review_outcome(Some(65.0), &rules), Outcome::Rectify);
         assert_eq!(re_review_outcome(Some(59.99), &rules), Outcome::Revoke);
         assert_eq!(re_review_outcome(None, &rules), Outcome::Revoke);
+        assert_eq!(outcome(Purpose::Recognition, Some(70.0), &rules), Outcome::Renew);
+        assert_eq!(outcome(Purpose::Recognition, Some(65.0), &rules), Outcome::Revoke);
         assert_eq!(transition(Status::InReview, Action::OrderRectification), Ok(Status::Rectify));
     }
 

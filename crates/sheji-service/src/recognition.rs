@@ -697,11 +697,7 @@ pub async fn conclude(services: &Services, caller: &Principal, id: i32, ip: &str
     let mut revoked = Vec::new();
     for a in &decided {
         let score = scores.get(&a.id).copied().flatten();
-        let outcome = match b.fields.purpose {
-            Purpose::ReReview => core::re_review_outcome(score, &b.fields.rules),
-            Purpose::Recognition if score.is_some_and(|s| s >= b.fields.rules.pass_score) => Outcome::Renew,
-            Purpose::Recognition => Outcome::Revoke,
-        };
+        let outcome = core::outcome(b.fields.purpose, score, &b.fields.rules);
         let action = match outcome {
             Outcome::Renew => Action::Recognize,
             Outcome::Rectify => Action::OrderRectification,
