@@ -121,3 +121,26 @@ pub async fn read_multipart(mut multipart: axum::extract::Multipart) -> (Vec<(St
     }
     (fields, files)
 }
+
+/// A whole number from a form field; one that does not parse is reported in `errors` (and
+/// read as 0, which the use case never sees because the form is refused).
+pub fn number(body: &str, field: &'static str, errors: &mut Vec<sheji_service::FieldError>) -> u32 {
+    match single(body, field).trim().parse::<u32>() {
+        Ok(n) => n,
+        Err(_) => {
+            errors.push(sheji_service::FieldError::new(field, "review.number_required"));
+            0
+        }
+    }
+}
+
+/// A date (2026-12-01) from a form field; one that does not parse is reported in `errors`.
+pub fn date(body: &str, field: &'static str, errors: &mut Vec<sheji_service::FieldError>) -> chrono::NaiveDate {
+    match single(body, field).trim().parse() {
+        Ok(d) => d,
+        Err(_) => {
+            errors.push(sheji_service::FieldError::new(field, "review.date_required"));
+            chrono::NaiveDate::MIN
+        }
+    }
+}

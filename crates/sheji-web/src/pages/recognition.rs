@@ -20,7 +20,7 @@ use sheji_service::review;
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::{PageError, render};
-use crate::forms::{FormState, read_multipart, single};
+use crate::forms::{FormState, date, read_multipart, single};
 use crate::layout::{Chrome, Ctx, Pager};
 
 /// An on-site verification as shown: (point, passed, note) per point, the conclusion, the day.
@@ -776,15 +776,8 @@ fn batch_input(body: &str) -> Result<BatchFields, ServiceError> {
             }
         }
     };
-    let date = |f: &'static str, errors: &mut Vec<sheji_service::FieldError>| match single(body, f).trim().parse() {
-        Ok(d) => d,
-        Err(_) => {
-            errors.push(sheji_service::FieldError::new(f, "review.date_required"));
-            chrono::NaiveDate::MIN
-        }
-    };
-    let opens_on = date("opens_on", &mut errors);
-    let closes_on = date("closes_on", &mut errors);
+    let opens_on = date(body, "opens_on", &mut errors);
+    let closes_on = date(body, "closes_on", &mut errors);
     let kind = Kind::parse(&single(body, "kind")).unwrap_or(Kind::MunicipalCenter);
     let f = BatchFields {
         kind,

@@ -30,7 +30,7 @@ use super::registry::xlsx_response;
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::{PageError, render};
-use crate::forms::{FormState, read_multipart, repeated, single};
+use crate::forms::{FormState, date, number, read_multipart, repeated, single};
 use crate::layout::{Chrome, Ctx, Pager};
 
 /// The largest item spreadsheet accepted.
@@ -172,26 +172,6 @@ const CAMPAIGN_FIELDS: [&str; 13] = [
     "blind",
     "forbid_repeat",
 ];
-
-fn number(body: &str, field: &'static str, errors: &mut Vec<sheji_service::FieldError>) -> u32 {
-    match single(body, field).trim().parse::<u32>() {
-        Ok(n) => n,
-        Err(_) => {
-            errors.push(sheji_service::FieldError::new(field, "review.number_required"));
-            0
-        }
-    }
-}
-
-fn date(body: &str, field: &'static str, errors: &mut Vec<sheji_service::FieldError>) -> chrono::NaiveDate {
-    match single(body, field).trim().parse() {
-        Ok(d) => d,
-        Err(_) => {
-            errors.push(sheji_service::FieldError::new(field, "review.date_required"));
-            chrono::NaiveDate::MIN
-        }
-    }
-}
 
 fn campaign_input(body: &str) -> Result<CampaignFields, ServiceError> {
     let mut errors = Vec::new();
