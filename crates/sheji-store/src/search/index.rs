@@ -13,7 +13,7 @@ use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
 use sheji_core::search::{Dimension, DocType, Document, Form, Query as TextQuery, Unit, analyze};
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
     FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
@@ -22,11 +22,13 @@ use tantivy::schema::{
 use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
+use super::facets::FacetTables;
 use crate::StoreError;
 
 /// Bump when the schema or the analysis changes: an index of another version is rebuilt.
 const VERSION: u32 = 2;
 const TOKENIZER: &str = "sheji_terms";
+const FACET_FIELD: &str = "facet";
 /// Indexing memory for the writer (split among its threads).
 const WRITER_MEMORY: usize = 96 << 20;
 /// Clause combinations up to which "every unit" is rewritten as a union of intersections.
@@ -167,7 +169,7 @@ fn schema() -> (Schema, Fields) {
         district: b.add_u64_field("district", INDEXED | FAST | STORED),
         organization: b.add_u64_field("organization", INDEXED | STORED),
         public: b.add_u64_field("public", INDEXED),
-        facet: b.add_facet_field("facet", FacetOptions::default()),
+        facet: b.add_facet_field(FACET_FIELD, FacetOptions::default()),
     };
     (b.build(), fields)
 }
@@ -188,6 +190,7 @@ pub struct SearchIndex {
     writer: Mutex<IndexWriter>,
     f: Fields,
     dir: Option<PathBuf>,
+    facets: FacetTables,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -230,7 +233,9 @@ impl SearchIndex {
             other => index_err(other),
         })?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(index_err)?;
-        Ok((Self { reader, writer: Mutex::new(writer), f, dir: dir.map(Path::to_path_buf) }, state))
+        let facets = FacetTables::new(FACET_FIELD);
+        facets.refresh(&reader.searcher()).map_err(index_err)?;
+        Ok((Self { reader, writer: Mutex::new(writer), f, dir: dir.map(Path::to_path_buf), facets }, state))
     }
 
     /// Bytes on disk (0 in memory).
@@ -293,7 +298,13 @@ impl SearchIndex {
             prepared.set_payload(&serde_json::to_string(state).map_err(index_err)?);
             prepared.commit().map_err(index_err)?;
         }
-        self.reader.reload().map_err(index_err)
+        self.reload()
+    }
+
+    /// Lets searches see the last commit, with the facet tables of its new segments.
+    fn reload(&self) -> Result<(), StoreError> {
+        self.reader.reload().map_err(index_err)?;
+        self.facets.refresh(&self.reader.searcher()).map_err(index_err)
     }
 
     /// Merges the committed segments into one and waits for it. Queries over a rebuilt index of
@@ -307,7 +318,7 @@ impl SearchIndex {
             let mut writer = self.lock()?;
             writer.merge(&ids).wait().map_err(index_err)?;
         }
-        self.reader.reload().map_err(index_err)?;
+        self.reload()?;
         Ok(ids.len())
     }
 
@@ -494,14 +505,26 @@ impl SearchIndex {
         out
     }
 
-    fn build(&self, q: &IndexQuery<'_>, relaxed: bool, except: Option<Dimension>) -> Box<dyn Query> {
+    /// Whether the index holds a document this caller may not see: only then does a search
+    /// need the visibility filter. A filter that every document passes (every organization
+    /// is public) still costs a check per match, and it keeps tantivy from its block-max
+    /// top-k search, which prunes only a query that is a plain union of terms. Deleted
+    /// documents still count here, which errs on the side of filtering.
+    fn hides_any(&self, searcher: &tantivy::Searcher, v: &Visibility) -> bool {
+        !v.all && searcher.doc_freq(&Term::from_field_u64(self.f.public, 0)).map_or(true, |n| n > 0)
+    }
+
+    fn build(&self, q: &IndexQuery<'_>, relaxed: bool, except: Option<Dimension>, hides: bool) -> Box<dyn Query> {
         let scope = self.in_scope(q.visibility);
         let matched = if relaxed {
             any_of(q.query.units.iter().map(|u| self.unit_query(u, scope.as_deref(), false)).collect())
         } else {
             self.all_units(&q.query.units, scope.as_deref())
         };
-        let mut clauses = vec![matched, zero(self.visible(q.visibility))];
+        let mut clauses = vec![matched];
+        if hides {
+            clauses.push(zero(self.visible(q.visibility)));
+        }
         clauses.extend(self.filter_clauses(q.filters, except));
         every(clauses)
     }
@@ -514,31 +537,43 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let offset = q.offset.min(MAX_OFFSET);
         let limit = q.limit.max(1);
-        // The page is collected with scores; the total and the facets in a pass without
-        // scoring (tantivy then skips term frequencies and BM25 for every match).
+        let hides = self.hides_any(&searcher, q.visibility);
         let page = || TopDocs::with_limit(limit).and_offset(offset).order_by_score();
+        // One word is ranked by tantivy's block-max WAND, which skips most matches, so its
+        // total and facets are counted in a pass of their own without scores (tantivy then
+        // skips term frequencies and BM25). Several words
+        // make a union of intersections that WAND cannot prune: every match is scored anyway,
+        // and one pass that ranks and counts together saves walking the matches twice.
+        let one_pass = q.query.units.len() > 1;
+        let run = |query: &dyn Query| -> Result<_, StoreError> {
+            if one_pass {
+                let (top, counted) = searcher.search(query, &(page(), self.facets.counter())).map_err(index_err)?;
+                Ok((counted, top))
+            } else {
+                let counted = searcher.search(query, &self.facets.counter()).map_err(index_err)?;
+                let top =
+                    if counted.total == 0 { Vec::new() } else { searcher.search(query, &page()).map_err(index_err)? };
+                Ok((counted, top))
+            }
+        };
         let mut relaxed = false;
-        let mut query = self.build(q, false, None);
-        let (mut count, mut counts) =
-            searcher.search(&*query, &(Count, facet_collector(&Dimension::ALL))).map_err(index_err)?;
-        if count == 0 && q.query.units.len() > 1 {
+        let mut query = self.build(q, false, None, hides);
+        let (mut counted, mut top) = run(&*query)?;
+        if counted.total == 0 && q.query.units.len() > 1 {
             // Several words that matched nothing together: any of them.
             relaxed = true;
-            query = self.build(q, true, None);
-            (count, counts) =
-                searcher.search(&*query, &(Count, facet_collector(&Dimension::ALL))).map_err(index_err)?;
+            query = self.build(q, true, None, hides);
+            (counted, top) = run(&*query)?;
         }
-        let top = if count == 0 { Vec::new() } else { searcher.search(&*query, &page()).map_err(index_err)? };
-        let total = count as u64;
+        let total = counted.total;
         let active: HashSet<Dimension> = q.filters.iter().map(|(d, _)| *d).collect();
         let mut facets = Vec::new();
         for dim in Dimension::ALL {
             let values = if active.contains(&dim) {
-                let without = self.build(q, relaxed, Some(dim));
-                let counts = searcher.search(&*without, &facet_collector(&[dim])).map_err(index_err)?;
-                facet_values(&counts, dim)
+                let without = self.build(q, relaxed, Some(dim), hides);
+                searcher.search(&*without, &self.facets.counter()).map_err(index_err)?.of(dim)
             } else {
-                facet_values(&counts, dim)
+                counted.of(dim)
             };
             facets.push((dim, values));
         }
@@ -562,9 +597,11 @@ impl SearchIndex {
             }
             _ => self.unit_query(last, None, true),
         });
-        clauses.push(zero(self.visible(visibility)));
-        let query = every(clauses);
         let searcher = self.reader.searcher();
+        if self.hides_any(&searcher, visibility) {
+            clauses.push(zero(self.visible(visibility)));
+        }
+        let query = every(clauses);
         let top = searcher.search(&*query, &TopDocs::with_limit(limit.max(1)).order_by_score()).map_err(index_err)?;
         Ok(top.into_iter().filter_map(|(score, addr)| self.hit(&searcher, addr, score)).collect())
     }
@@ -599,21 +636,24 @@ fn exact(field: Field, value: u64) -> Box<dyn Query> {
 
 /// Matches when any of `clauses` does (their scores add up).
 fn any_of(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
-    Box::new(BooleanQuery::new(clauses.into_iter().map(|q| (Occur::Should, q)).collect()))
+    combine(clauses, Occur::Should)
 }
 
 /// Matches when every one of `clauses` does.
 fn every(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
-    Box::new(BooleanQuery::new(clauses.into_iter().map(|q| (Occur::Must, q)).collect()))
+    combine(clauses, Occur::Must)
 }
 
-/// Counts per value of `dims`.
-fn facet_collector(dims: &[Dimension]) -> FacetCollector {
-    let mut facets = FacetCollector::for_field("facet");
-    for dim in dims {
-        facets.add_facet(Facet::from_path([dim.code()]));
+/// One clause stays itself (the same matches and score): tantivy recognises a union of
+/// term queries, and prunes it with block-max WAND, only when nothing wraps it.
+fn combine(mut clauses: Vec<Box<dyn Query>>, occur: Occur) -> Box<dyn Query> {
+    match (clauses.pop(), clauses.is_empty()) {
+        (Some(one), true) => one,
+        (last, _) => {
+            clauses.extend(last);
+            Box::new(BooleanQuery::new(clauses.into_iter().map(|q| (occur, q)).collect()))
+        }
     }
-    facets
 }
 
 /// A filter: matches like `query`, adds nothing to the score.
@@ -621,11 +661,104 @@ fn zero(query: Box<dyn Query>) -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(query, 0.0))
 }
 
-fn facet_values(counts: &tantivy::collector::FacetCounts, dim: Dimension) -> Vec<(String, u64)> {
-    let mut values: Vec<(String, u64)> = counts
-        .get(Facet::from_path([dim.code()]))
-        .filter_map(|(facet, n)| facet.to_path().last().map(|v| ((*v).to_owned(), n)))
-        .collect();
-    values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    values
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sheji_core::search::Synonyms;
+
+    fn doc(id: i64, district: i32, clusters: &[u32], public: bool) -> Document {
+        let mut facets = vec![(Dimension::Kind, if id % 2 == 0 { "manufacturer" } else { "design_firm" }.to_owned())];
+        facets.extend(clusters.iter().map(|c| (Dimension::Cluster, c.to_string())));
+        Document {
+            doc_type: DocType::Organization,
+            id,
+            title: format!("重庆长安第{id}设计有限公司"),
+            short_names: Vec::new(),
+            codes: Vec::new(),
+            text: "工业设计".to_owned(),
+            private_text: String::new(),
+            district: Some(district),
+            organization: Some(i32::try_from(id).unwrap()),
+            public,
+            facets,
+        }
+    }
+
+    fn search(index: &SearchIndex, q: &str, filters: &[(Dimension, String)], v: &Visibility) -> IndexResults {
+        let query = TextQuery::parse(q, &Synonyms::default());
+        index.search(&IndexQuery { query: &query, filters, visibility: v, offset: 0, limit: 5 }).unwrap()
+    }
+
+    /// Counts every value of `dim` among the documents a caller may see, by hand.
+    fn by_hand(docs: &[Document], dim: Dimension) -> Vec<(String, u64)> {
+        let mut counts: HashMap<String, u64> = HashMap::new();
+        for d in docs {
+            let values: Vec<String> = match dim {
+                Dimension::Type => vec![d.doc_type.code().to_owned()],
+                Dimension::District => d.district.iter().map(i32::to_string).collect(),
+                _ => d.facets.iter().filter(|(x, _)| *x == dim).map(|(_, v)| v.clone()).collect(),
+            };
+            for v in values {
+                *counts.entry(v).or_default() += 1;
+            }
+        }
+        let mut out: Vec<(String, u64)> = counts.into_iter().collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        out
+    }
+
+    use std::collections::HashMap;
+
+    #[test]
+    fn facet_counts_match_a_count_by_hand_across_segments_replacements_and_many_values() {
+        let (index, _) = SearchIndex::open(None).unwrap();
+        let state = IndexState::new("test", 0, Utc::now());
+        // 300 clusters in one segment: 9-bit value codes, six to a word; document 7 has 40
+        // clusters and cannot be packed.
+        let mut docs: Vec<Document> =
+            (1..=300).map(|id| doc(id, (id % 7) as i32 + 1, &[id as u32, (id as u32 + 1) % 300], true)).collect();
+        docs[6] = doc(7, 3, &(0..40).collect::<Vec<u32>>(), true);
+        index.put(&docs).unwrap();
+        index.commit(&state).unwrap();
+        // A second segment, and a replacement that leaves a deleted copy in the first.
+        let later = vec![doc(301, 2, &[5], true), doc(12, 6, &[299], true)];
+        index.put(&later).unwrap();
+        index.commit(&state).unwrap();
+        docs[11] = later[1].clone();
+        docs.push(later[0].clone());
+
+        let anyone = Visibility::default();
+        let found = search(&index, "长安", &[], &anyone);
+        assert_eq!(found.total, docs.len() as u64);
+        for dim in Dimension::ALL {
+            let got = found.facets.iter().find(|(d, _)| *d == dim).map(|(_, v)| v.clone()).unwrap();
+            assert_eq!(got, by_hand(&docs, dim), "{dim:?}");
+        }
+        // Two words take the one-pass path; a filter recounts its own dimension without it.
+        let filtered = search(&index, "长安 设计", &[(Dimension::Cluster, "5".to_owned())], &anyone);
+        let with_5: Vec<Document> =
+            docs.iter().filter(|d| d.facets.contains(&(Dimension::Cluster, "5".to_owned()))).cloned().collect();
+        assert_eq!(filtered.total, with_5.len() as u64);
+        let district = filtered.facets.iter().find(|(d, _)| *d == Dimension::District).unwrap();
+        assert_eq!(district.1, by_hand(&with_5, Dimension::District));
+        let clusters = filtered.facets.iter().find(|(d, _)| *d == Dimension::Cluster).unwrap();
+        assert_eq!(clusters.1, by_hand(&docs, Dimension::Cluster));
+    }
+
+    #[test]
+    fn a_record_that_is_not_public_is_found_only_within_scope() {
+        let (index, _) = SearchIndex::open(None).unwrap();
+        index.put(&[doc(1, 1, &[], true), doc(2, 2, &[], false)]).unwrap();
+        index.commit(&IndexState::new("test", 0, Utc::now())).unwrap();
+        let ids = |r: &IndexResults| r.hits.iter().map(|h| h.id).collect::<Vec<_>>();
+        let anyone = search(&index, "长安", &[], &Visibility::default());
+        assert_eq!((anyone.total, ids(&anyone)), (1, vec![1]));
+        let district = anyone.facets.iter().find(|(d, _)| *d == Dimension::District).unwrap();
+        assert_eq!(district.1, vec![("1".to_owned(), 1)]);
+        let branch = Visibility { districts: vec![2], ..Visibility::default() };
+        assert_eq!(search(&index, "长安", &[], &branch).total, 2);
+        let query = TextQuery::parse("长安", &Synonyms::default());
+        assert_eq!(index.suggest(&query, &Visibility::default(), 5).unwrap().len(), 1);
+        assert_eq!(index.suggest(&query, &branch, 5).unwrap().len(), 2);
+    }
 }

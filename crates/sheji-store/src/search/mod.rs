@@ -6,6 +6,7 @@
 //! on PostgreSQL and MySQL a transaction that took its id earlier can commit later, so a row
 //! may appear behind one already seen.
 
+mod facets;
 pub mod index;
 
 use chrono::{DateTime, Duration, Utc};
