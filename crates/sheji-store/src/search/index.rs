@@ -541,9 +541,9 @@ impl SearchIndex {
         let page = || TopDocs::with_limit(limit).and_offset(offset).order_by_score();
         // One word is ranked by tantivy's block-max WAND, which skips most matches, so its
         // total and facets are counted in a pass of their own without scores (tantivy then
-        // skips term frequencies and BM25). Several words
-        // make a union of intersections that WAND cannot prune: every match is scored anyway,
-        // and one pass that ranks and counts together saves walking the matches twice.
+        // skips term frequencies and BM25). Several words make a union of intersections
+        // that WAND cannot prune: every match is scored anyway, and one pass that ranks and
+        // counts together saves walking the matches twice.
         let one_pass = q.query.units.len() > 1;
         let run = |query: &dyn Query| -> Result<_, StoreError> {
             if one_pass {
@@ -712,7 +712,7 @@ mod tests {
     #[test]
     fn facet_counts_match_a_count_by_hand_across_segments_replacements_and_many_values() {
         let (index, _) = SearchIndex::open(None).unwrap();
-        let state = IndexState::new("test", 0, Utc::now());
+        let state = IndexState::new("test", 0, DateTime::UNIX_EPOCH);
         // 300 clusters in one segment: 9-bit value codes, six to a word; document 7 has 40
         // clusters and cannot be packed.
         let mut docs: Vec<Document> =
@@ -749,7 +749,7 @@ mod tests {
     fn a_record_that_is_not_public_is_found_only_within_scope() {
         let (index, _) = SearchIndex::open(None).unwrap();
         index.put(&[doc(1, 1, &[], true), doc(2, 2, &[], false)]).unwrap();
-        index.commit(&IndexState::new("test", 0, Utc::now())).unwrap();
+        index.commit(&IndexState::new("test", 0, DateTime::UNIX_EPOCH)).unwrap();
         let ids = |r: &IndexResults| r.hits.iter().map(|h| h.id).collect::<Vec<_>>();
         let anyone = search(&index, "长安", &[], &Visibility::default());
         assert_eq!((anyone.total, ids(&anyone)), (1, vec![1]));
