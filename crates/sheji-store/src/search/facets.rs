@@ -181,6 +181,14 @@ pub(super) struct SegmentCounter {
 }
 
 impl SegmentCounter {
+    /// Counts the matches gathered by `collect`.
+    fn flush(&mut self) {
+        let pending = std::mem::take(&mut self.pending);
+        self.collect_block(&pending);
+        self.pending = pending;
+        self.pending.clear();
+    }
+
     fn add(&mut self, doc: DocId, word: u64) {
         if word == OVERFLOW {
             for v in self.table.overflow.get(&doc).into_iter().flatten() {
@@ -208,10 +216,7 @@ impl SegmentCollector for SegmentCounter {
         // Scored searches hand matches over one at a time: gather them into blocks.
         self.pending.push(doc);
         if self.pending.len() == BLOCK {
-            let pending = std::mem::take(&mut self.pending);
-            self.collect_block(&pending);
-            self.pending = pending;
-            self.pending.clear();
+            self.flush();
         }
     }
 
@@ -231,8 +236,7 @@ impl SegmentCollector for SegmentCounter {
     }
 
     fn harvest(mut self) -> Counted {
-        let pending = std::mem::take(&mut self.pending);
-        self.collect_block(&pending);
+        self.flush();
         let values = self
             .table
             .names

@@ -663,6 +663,8 @@ fn zero(query: Box<dyn Query>) -> Box<dyn Query> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
     use super::*;
     use sheji_core::search::Synonyms;
 
@@ -706,8 +708,6 @@ mod tests {
         out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         out
     }
-
-    use std::collections::HashMap;
 
     #[test]
     fn facet_counts_match_a_count_by_hand_across_segments_replacements_and_many_values() {
