@@ -4,28 +4,12 @@
 //! a certificate anyone can verify; the refusals along the way (quota, eligibility, another
 //! district's branch) and a returned application's history.
 
-use regex::Regex;
 use sheji_core::page::PageRequest;
 use sheji_core::registry::LibraryStatus;
 use sheji_service::Backend;
 use sheji_service::registry::{OrgFilter, list_public};
 
-use crate::support::{Browser, TestApp, backend_tests};
-
-fn first(re: &str, body: &str) -> String {
-    Regex::new(re)
-        .unwrap()
-        .captures(body)
-        .unwrap_or_else(|| panic!("{re} not in page"))
-        .get(1)
-        .unwrap()
-        .as_str()
-        .to_owned()
-}
-
-fn all(re: &str, body: &str) -> Vec<String> {
-    Regex::new(re).unwrap().captures_iter(body).map(|c| c[1].to_owned()).collect()
-}
+use crate::support::{Browser, TestApp, all, backend_tests, first};
 
 /// Opens a batch through the form (three years of validity unless `fields` say otherwise);
 /// returns its id.

@@ -10,28 +10,13 @@ use sheji_core::page::PageRequest;
 use sheji_service::Backend;
 use sheji_service::registry::{OrgFilter, list_public};
 
-use crate::support::{Browser, TestApp, backend_tests};
+use crate::support::{Browser, TestApp, all, backend_tests, first};
 
 /// Two demo organizations (USCC, name).
 async fn two_orgs(app: &TestApp) -> [(String, String); 2] {
     let page = list_public(&app.services, &OrgFilter::default(), PageRequest::new(Some(1), Some(2))).await.unwrap();
     let o: Vec<(String, String)> = page.items.iter().map(|o| (o.uscc.clone(), o.name.clone())).collect();
     [o[0].clone(), o[1].clone()]
-}
-
-fn first(re: &str, body: &str) -> String {
-    Regex::new(re)
-        .unwrap()
-        .captures(body)
-        .unwrap_or_else(|| panic!("{re} not in page"))
-        .get(1)
-        .unwrap()
-        .as_str()
-        .to_owned()
-}
-
-fn all(re: &str, body: &str) -> Vec<String> {
-    Regex::new(re).unwrap().captures_iter(body).map(|c| c[1].to_owned()).collect()
 }
 
 /// Adds an expert through the pool form.

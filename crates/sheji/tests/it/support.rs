@@ -262,3 +262,20 @@ pub fn encode(value: &str) -> String {
         .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
         .collect()
 }
+
+/// The first capture of `re` in a page (the test fails, naming the pattern, when absent).
+pub fn first(re: &str, body: &str) -> String {
+    regex::Regex::new(re)
+        .unwrap()
+        .captures(body)
+        .unwrap_or_else(|| panic!("{re} not in page"))
+        .get(1)
+        .unwrap()
+        .as_str()
+        .to_owned()
+}
+
+/// The first capture of every match of `re` in a page.
+pub fn all(re: &str, body: &str) -> Vec<String> {
+    regex::Regex::new(re).unwrap().captures_iter(body).map(|c| c[1].to_owned()).collect()
+}
