@@ -9,7 +9,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use sheji_core::search::{Dimension, DocType, Document, Form, Query as TextQuery, Unit, analyze};
@@ -20,8 +20,9 @@ use tantivy::schema::{
     TextOptions, Value,
 };
 use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
-use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
 
+use super::dense::{DenseTermQuery, DenseTerms};
 use super::facets::FacetTables;
 use crate::StoreError;
 
@@ -191,6 +192,7 @@ pub struct SearchIndex {
     f: Fields,
     dir: Option<PathBuf>,
     facets: FacetTables,
+    dense: Arc<DenseTerms>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -235,7 +237,8 @@ impl SearchIndex {
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(index_err)?;
         let facets = FacetTables::new(FACET_FIELD);
         facets.refresh(&reader.searcher()).map_err(index_err)?;
-        Ok((Self { reader, writer: Mutex::new(writer), f, dir: dir.map(Path::to_path_buf), facets }, state))
+        let dense = Arc::new(DenseTerms::default());
+        Ok((Self { reader, writer: Mutex::new(writer), f, dir: dir.map(Path::to_path_buf), facets, dense }, state))
     }
 
     /// Bytes on disk (0 in memory).
@@ -304,7 +307,9 @@ impl SearchIndex {
     /// Lets searches see the last commit, with the facet tables of its new segments.
     fn reload(&self) -> Result<(), StoreError> {
         self.reader.reload().map_err(index_err)?;
-        self.facets.refresh(&self.reader.searcher()).map_err(index_err)
+        let searcher = self.reader.searcher();
+        self.dense.refresh(&searcher);
+        self.facets.refresh(&searcher).map_err(index_err)
     }
 
     /// Merges the committed segments into one and waits for it. Queries over a rebuilt index of
@@ -370,18 +375,25 @@ impl SearchIndex {
         doc
     }
 
-    fn term(&self, field: Field, text: &str, boost: f32) -> Box<dyn Query> {
-        let q: Box<dyn Query> =
-            Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs));
+    /// One term. With `dense` (a several-word query over what that searcher sees), a word in
+    /// a large share of the documents is matched from its bitset ([`DenseTermQuery`]).
+    fn term(&self, field: Field, text: &str, boost: f32, dense: Option<&Searcher>) -> Box<dyn Query> {
+        let term = Term::from_field_text(field, text);
+        let q: Box<dyn Query> = match dense {
+            Some(searcher) if DenseTerms::is_dense(searcher, &term) => {
+                Box::new(DenseTermQuery::new(term, Arc::clone(&self.dense)))
+            }
+            _ => Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+        };
         if (boost - 1.0).abs() < f32::EPSILON { q } else { Box::new(BoostQuery::new(q, boost)) }
     }
 
-    fn all_of(&self, field: Field, terms: &[String], boost: f32) -> Option<Box<dyn Query>> {
+    fn all_of(&self, field: Field, terms: &[String], boost: f32, dense: Option<&Searcher>) -> Option<Box<dyn Query>> {
         match terms {
             [] => None,
-            [one] => Some(self.term(field, one, boost)),
+            [one] => Some(self.term(field, one, boost, dense)),
             many => {
-                let all = every(many.iter().map(|t| self.term(field, t, 1.0)).collect());
+                let all = every(many.iter().map(|t| self.term(field, t, 1.0, dense)).collect());
                 Some(Box::new(BoostQuery::new(all, boost)))
             }
         }
@@ -409,37 +421,44 @@ impl SearchIndex {
 
     /// How one unit can match: any of its forms in any field (private ones under the scope).
     fn unit_query(&self, unit: &Unit, scope: Option<&dyn Query>, names_only: bool) -> Box<dyn Query> {
-        any_of(self.unit_clauses(unit, scope, names_only))
+        any_of(self.unit_clauses(unit, scope, names_only, None))
     }
 
     /// The ways one unit can match, as separate clauses (any one suffices).
-    fn unit_clauses(&self, unit: &Unit, scope: Option<&dyn Query>, names_only: bool) -> Vec<Box<dyn Query>> {
+    fn unit_clauses(
+        &self,
+        unit: &Unit,
+        scope: Option<&dyn Query>,
+        names_only: bool,
+        dense: Option<&Searcher>,
+    ) -> Vec<Box<dyn Query>> {
         let f = &self.f;
         let mut any: Vec<Box<dyn Query>> = Vec::new();
         for form in &unit.forms {
             match form {
                 Form::Han { run, grams, words } => {
-                    any.extend(self.all_of(f.name, grams, BOOST_NAME));
-                    any.push(self.term(f.short, run, BOOST_SHORT));
+                    any.extend(self.all_of(f.name, grams, BOOST_NAME, dense));
+                    any.push(self.term(f.short, run, BOOST_SHORT, dense));
                     if !names_only {
-                        any.extend(self.all_of(f.text, words, BOOST_TEXT));
-                        if let (Some(scope), Some(private)) = (scope, self.all_of(f.private, words, BOOST_TEXT)) {
+                        any.extend(self.all_of(f.text, words, BOOST_TEXT, dense));
+                        if let (Some(scope), Some(private)) = (scope, self.all_of(f.private, words, BOOST_TEXT, dense))
+                        {
                             any.push(scoped(private, scope));
                         }
                     }
                 }
                 Form::Latin { word, grams } => {
                     for split in grams {
-                        any.extend(self.all_of(f.pinyin, split, BOOST_PINYIN));
+                        any.extend(self.all_of(f.pinyin, split, BOOST_PINYIN, dense));
                     }
-                    any.push(self.term(f.name, word, BOOST_NAME));
-                    any.push(self.term(f.short, word, BOOST_SHORT));
-                    any.push(self.term(f.pinyin, word, BOOST_PINYIN));
+                    any.push(self.term(f.name, word, BOOST_NAME, dense));
+                    any.push(self.term(f.short, word, BOOST_SHORT, dense));
+                    any.push(self.term(f.pinyin, word, BOOST_PINYIN, dense));
                     if !names_only {
-                        any.push(self.term(f.code, word, BOOST_CODE));
-                        any.push(self.term(f.text, word, BOOST_TEXT));
+                        any.push(self.term(f.code, word, BOOST_CODE, dense));
+                        any.push(self.term(f.text, word, BOOST_TEXT, dense));
                         if let Some(scope) = scope {
-                            any.push(scoped(self.term(f.private, word, BOOST_TEXT), scope));
+                            any.push(scoped(self.term(f.private, word, BOOST_TEXT, dense), scope));
                         }
                     }
                 }
@@ -460,8 +479,10 @@ impl SearchIndex {
     /// query. When the combinations are few, the same set is written as a union of
     /// intersections, one per choice of clause per unit: each intersection is led by its
     /// rarest list and skips through the others.
-    fn all_units(&self, units: &[Unit], scope: Option<&dyn Query>) -> Box<dyn Query> {
-        let per_unit: Vec<Vec<Box<dyn Query>>> = units.iter().map(|u| self.unit_clauses(u, scope, false)).collect();
+    fn all_units(&self, units: &[Unit], scope: Option<&dyn Query>, searcher: &Searcher) -> Box<dyn Query> {
+        let dense = (units.len() > 1).then_some(searcher);
+        let per_unit: Vec<Vec<Box<dyn Query>>> =
+            units.iter().map(|u| self.unit_clauses(u, scope, false, dense)).collect();
         let combinations =
             per_unit.iter().try_fold(1usize, |n, c| n.checked_mul(c.len()).filter(|n| *n <= MAX_EXPANSION));
         match combinations {
@@ -514,12 +535,21 @@ impl SearchIndex {
         !v.all && searcher.doc_freq(&Term::from_field_u64(self.f.public, 0)).map_or(true, |n| n > 0)
     }
 
-    fn build(&self, q: &IndexQuery<'_>, relaxed: bool, except: Option<Dimension>, hides: bool) -> Box<dyn Query> {
+    fn build(
+        &self,
+        q: &IndexQuery<'_>,
+        relaxed: bool,
+        except: Option<Dimension>,
+        hides: bool,
+        searcher: &Searcher,
+    ) -> Box<dyn Query> {
         let scope = self.in_scope(q.visibility);
         let matched = if relaxed {
-            any_of(q.query.units.iter().map(|u| self.unit_query(u, scope.as_deref(), false)).collect())
+            // One flat union (the same matches and scores as a union of the units' unions),
+            // which tantivy can prune.
+            any_of(q.query.units.iter().flat_map(|u| self.unit_clauses(u, scope.as_deref(), false, None)).collect())
         } else {
-            self.all_units(&q.query.units, scope.as_deref())
+            self.all_units(&q.query.units, scope.as_deref(), searcher)
         };
         let mut clauses = vec![matched];
         if hides {
@@ -539,13 +569,12 @@ impl SearchIndex {
         let limit = q.limit.max(1);
         let hides = self.hides_any(&searcher, q.visibility);
         let page = || TopDocs::with_limit(limit).and_offset(offset).order_by_score();
-        // One word is ranked by tantivy's block-max WAND, which skips most matches, so its
-        // total and facets are counted in a pass of their own without scores (tantivy then
-        // skips term frequencies and BM25). Several words make a union of intersections
-        // that WAND cannot prune: every match is scored anyway, and one pass that ranks and
-        // counts together saves walking the matches twice.
-        let one_pass = q.query.units.len() > 1;
-        let run = |query: &dyn Query| -> Result<_, StoreError> {
+        // One word (and the relaxed union of several) is ranked by tantivy's block-max WAND,
+        // which skips most matches, so its total and facets are counted in a pass of their
+        // own without scores (tantivy then skips term frequencies and BM25). Several words
+        // make a union of intersections that WAND cannot prune: every match is scored
+        // anyway, and one pass that ranks and counts together saves walking them twice.
+        let run = |query: &dyn Query, one_pass: bool| -> Result<_, StoreError> {
             if one_pass {
                 let (top, counted) = searcher.search(query, &(page(), self.facets.counter())).map_err(index_err)?;
                 Ok((counted, top))
@@ -556,21 +585,22 @@ impl SearchIndex {
                 Ok((counted, top))
             }
         };
+        let several = q.query.units.len() > 1;
         let mut relaxed = false;
-        let mut query = self.build(q, false, None, hides);
-        let (mut counted, mut top) = run(&*query)?;
-        if counted.total == 0 && q.query.units.len() > 1 {
+        let mut query = self.build(q, false, None, hides, &searcher);
+        let (mut counted, mut top) = run(&*query, several)?;
+        if counted.total == 0 && several {
             // Several words that matched nothing together: any of them.
             relaxed = true;
-            query = self.build(q, true, None, hides);
-            (counted, top) = run(&*query)?;
+            query = self.build(q, true, None, hides, &searcher);
+            (counted, top) = run(&*query, false)?;
         }
         let total = counted.total;
         let active: HashSet<Dimension> = q.filters.iter().map(|(d, _)| *d).collect();
         let mut facets = Vec::new();
         for dim in Dimension::ALL {
             let values = if active.contains(&dim) {
-                let without = self.build(q, relaxed, Some(dim), hides);
+                let without = self.build(q, relaxed, Some(dim), hides, &searcher);
                 searcher.search(&*without, &self.facets.counter()).map_err(index_err)?.of(dim)
             } else {
                 counted.of(dim)
@@ -590,9 +620,9 @@ impl SearchIndex {
             Some(Form::Latin { word, .. }) => {
                 let f = &self.f;
                 any_of(vec![
-                    self.term(f.prefix, word, BOOST_PINYIN),
-                    self.term(f.name, word, BOOST_NAME),
-                    self.term(f.short, word, BOOST_SHORT),
+                    self.term(f.prefix, word, BOOST_PINYIN, None),
+                    self.term(f.name, word, BOOST_NAME, None),
+                    self.term(f.short, word, BOOST_SHORT, None),
                 ])
             }
             _ => self.unit_query(last, None, true),
@@ -760,5 +790,51 @@ mod tests {
         let query = TextQuery::parse("长安", &Synonyms::default());
         assert_eq!(index.suggest(&query, &Visibility::default(), 5).unwrap().len(), 1);
         assert_eq!(index.suggest(&query, &branch, 5).unwrap().len(), 2);
+    }
+
+    /// Past a few thousand documents a word in most of them is matched from a bitset in a
+    /// several-word query: the matches, the total and the counts stay those of the posting
+    /// lists, across segments and a replaced document.
+    #[test]
+    fn a_common_word_read_from_its_bitset_matches_what_its_postings_do() {
+        let (index, _) = SearchIndex::open(None).unwrap();
+        let state = IndexState::new("test", 0, DateTime::UNIX_EPOCH);
+        // Every 50th name holds 摩托; every 100th of those lacks 设计 everywhere.
+        let make = |id: i64| {
+            let mut d = doc(id, (id % 5) as i32 + 1, &[], true);
+            if id % 50 == 0 {
+                d.title = format!("重庆摩托第{id}设计有限公司");
+            }
+            if id % 100 == 0 {
+                d.title = format!("重庆摩托第{id}有限公司");
+                d.text = "工业".to_owned();
+            }
+            d
+        };
+        let mut docs: Vec<Document> = (1..=5_000).map(make).collect();
+        index.put(&docs).unwrap();
+        index.commit(&state).unwrap();
+        let mut replaced = make(150);
+        replaced.text = "工业".to_owned();
+        replaced.title = "重庆摩托第150有限公司".to_owned();
+        index.put(&[replaced.clone(), make(5_050)]).unwrap();
+        index.commit(&state).unwrap();
+        docs[149] = replaced;
+        docs.push(make(5_050));
+
+        let searcher = index.reader.searcher();
+        assert!(DenseTerms::is_dense(&searcher, &Term::from_field_text(index.f.text, "设计")));
+        let expected: Vec<Document> = docs
+            .iter()
+            .filter(|d| d.title.contains("摩托") && (d.title.contains("设计") || d.text.contains("设计")))
+            .cloned()
+            .collect();
+        let found = search(&index, "摩托 设计", &[], &Visibility::default());
+        assert_eq!(found.total, expected.len() as u64);
+        assert!(!found.relaxed);
+        let district = found.facets.iter().find(|(d, _)| *d == Dimension::District).unwrap();
+        assert_eq!(district.1, by_hand(&expected, Dimension::District));
+        let wanted: HashSet<i64> = expected.iter().map(|d| d.id).collect();
+        assert!(found.hits.iter().all(|h| wanted.contains(&h.id)), "{:?}", found.hits);
     }
 }

@@ -6,6 +6,7 @@
 //! on PostgreSQL and MySQL a transaction that took its id earlier can commit later, so a row
 //! may appear behind one already seen.
 
+mod dense;
 mod facets;
 pub mod index;
 
