@@ -134,11 +134,13 @@ struct DenseTermWeight {
 
 impl Weight for DenseTermWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let Some(bits) = self.terms.bits(reader, &self.term)? else {
+        // A segment without the term (a small new one) gets no bitset to scan through.
+        let size = reader.inverted_index(self.term.field())?.doc_freq(&self.term)?;
+        let bits = if size == 0 { None } else { self.terms.bits(reader, &self.term)? };
+        let Some(bits) = bits else {
             return self.postings.scorer(reader, boost);
         };
         let score = self.idf * boost;
-        let size = reader.inverted_index(self.term.field())?.doc_freq(&self.term)?;
         let mut scorer = DenseScorer { bits, doc: 0, size, score };
         scorer.doc = scorer.next_from(0);
         Ok(Box::new(scorer))
