@@ -20,9 +20,9 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, TantivyError, Term};
 
 /// A word is dense when at least one document in this many holds it.
-pub(super) const DENSE_SHARE: u64 = 16;
+const DENSE_SHARE: u64 = 16;
 /// Below this many documents every list is short enough as it is.
-pub(super) const MIN_DOCS: u64 = 4_096;
+const MIN_DOCS: u64 = 4_096;
 /// Memory for bitsets, all segments together.
 const MAX_BYTES: usize = 64 << 20;
 
@@ -53,13 +53,17 @@ impl DenseTerms {
         }
     }
 
+    fn lock(&self) -> tantivy::Result<std::sync::MutexGuard<'_, Sets>> {
+        self.sets.lock().map_err(|_| TantivyError::InternalError("dense terms poisoned".into()))
+    }
+
     /// The bitset of `term` in the segment, read now if need be; `None` when the memory for
     /// bitsets is spent.
     fn bits(&self, reader: &SegmentReader, term: &Term) -> tantivy::Result<Option<Bits>> {
         let key = (reader.segment_id(), term.clone());
         let words = (reader.max_doc() as usize).div_ceil(64);
         {
-            let guard = self.sets.lock().map_err(|_| TantivyError::InternalError("dense terms poisoned".into()))?;
+            let guard = self.lock()?;
             if let Some(bits) = guard.0.get(&key) {
                 return Ok(Some(Arc::clone(bits)));
             }
@@ -80,7 +84,7 @@ impl DenseTerms {
             }
         }
         let bits = Arc::new(bits);
-        let mut guard = self.sets.lock().map_err(|_| TantivyError::InternalError("dense terms poisoned".into()))?;
+        let mut guard = self.lock()?;
         let (sets, bytes) = &mut *guard;
         if let std::collections::hash_map::Entry::Vacant(slot) = sets.entry(key) {
             *bytes += words * 8;

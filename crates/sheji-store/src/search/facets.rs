@@ -4,8 +4,8 @@
 //! facet column (an optional index, a monotonic mapping and a bit-unpacking per value); on a
 //! common word that matches tens of thousands of documents this was a third of the time of
 //! a search (BENCHMARKS.md). Here each segment's facets are read once, when the reader first
-//! sees the segment, into plain arrays: counting a match is then a few array reads and
-//! increments. Segments never change once written (deletions only hide documents, and the
+//! sees the segment, into one packed word per document ([`SegmentFacets`]): counting a match
+//! is then one memory read and a few increments. Segments never change once written (deletions only hide documents, and the
 //! collector only sees live ones), so a table stays valid for its segment's lifetime.
 
 use std::collections::HashMap;

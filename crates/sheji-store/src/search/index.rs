@@ -478,7 +478,8 @@ impl SearchIndex {
     /// in most documents ("设计") makes its union decode its whole posting lists for every
     /// query. When the combinations are few, the same set is written as a union of
     /// intersections, one per choice of clause per unit: each intersection is led by its
-    /// rarest list and skips through the others.
+    /// rarest list and skips through the others, and a word in a large share of the
+    /// documents is asked from its bitset ([`DenseTermQuery`]).
     fn all_units(&self, units: &[Unit], scope: Option<&dyn Query>, searcher: &Searcher) -> Box<dyn Query> {
         let dense = (units.len() > 1).then_some(searcher);
         let per_unit: Vec<Vec<Box<dyn Query>>> =
@@ -531,7 +532,7 @@ impl SearchIndex {
     /// is public) still costs a check per match, and it keeps tantivy from its block-max
     /// top-k search, which prunes only a query that is a plain union of terms. Deleted
     /// documents still count here, which errs on the side of filtering.
-    fn hides_any(&self, searcher: &tantivy::Searcher, v: &Visibility) -> bool {
+    fn hides_any(&self, searcher: &Searcher, v: &Visibility) -> bool {
         !v.all && searcher.doc_freq(&Term::from_field_u64(self.f.public, 0)).map_or(true, |n| n > 0)
     }
 
@@ -540,7 +541,6 @@ impl SearchIndex {
         q: &IndexQuery<'_>,
         relaxed: bool,
         except: Option<Dimension>,
-        hides: bool,
         searcher: &Searcher,
     ) -> Box<dyn Query> {
         let scope = self.in_scope(q.visibility);
@@ -552,7 +552,7 @@ impl SearchIndex {
             self.all_units(&q.query.units, scope.as_deref(), searcher)
         };
         let mut clauses = vec![matched];
-        if hides {
+        if self.hides_any(searcher, q.visibility) {
             clauses.push(zero(self.visible(q.visibility)));
         }
         clauses.extend(self.filter_clauses(q.filters, except));
@@ -567,7 +567,6 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let offset = q.offset.min(MAX_OFFSET);
         let limit = q.limit.max(1);
-        let hides = self.hides_any(&searcher, q.visibility);
         let page = || TopDocs::with_limit(limit).and_offset(offset).order_by_score();
         // One word (and the relaxed union of several) is ranked by tantivy's block-max WAND,
         // which skips most matches, so its total and facets are counted in a pass of their
@@ -587,12 +586,12 @@ impl SearchIndex {
         };
         let several = q.query.units.len() > 1;
         let mut relaxed = false;
-        let mut query = self.build(q, false, None, hides, &searcher);
+        let mut query = self.build(q, false, None, &searcher);
         let (mut counted, mut top) = run(&*query, several)?;
         if counted.total == 0 && several {
             // Several words that matched nothing together: any of them.
             relaxed = true;
-            query = self.build(q, true, None, hides, &searcher);
+            query = self.build(q, true, None, &searcher);
             (counted, top) = run(&*query, false)?;
         }
         let total = counted.total;
@@ -600,7 +599,7 @@ impl SearchIndex {
         let mut facets = Vec::new();
         for dim in Dimension::ALL {
             let values = if active.contains(&dim) {
-                let without = self.build(q, relaxed, Some(dim), hides, &searcher);
+                let without = self.build(q, relaxed, Some(dim), &searcher);
                 searcher.search(&*without, &self.facets.counter()).map_err(index_err)?.of(dim)
             } else {
                 counted.of(dim)
