@@ -4,9 +4,9 @@
 use divan::black_box;
 use sheji_core::identity::{Affiliation, Permission, Principal, Role};
 use sheji_core::ids::{AccountId, DistrictId, OrganizationId};
-use sheji_core::import::{OrgColumn, parse_date, parse_number};
+use sheji_core::registry::import::{OrgColumn, parse_date, parse_number};
+use sheji_core::registry::uscc::Uscc;
 use sheji_core::registry::{Indicators, LibraryCriteria, library_checklist, normalize_name};
-use sheji_core::uscc::Uscc;
 
 fn main() {
     divan::main();

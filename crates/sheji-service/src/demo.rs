@@ -12,8 +12,8 @@ use rand_chacha::ChaCha8Rng;
 use sheji_core::ids::ClusterId;
 use sheji_core::page::PageRequest;
 use sheji_core::reference::{Cluster, District, DistrictKind};
+use sheji_core::registry::uscc::{self, Uscc};
 use sheji_core::registry::{OrgKind, normalize_name};
-use sheji_core::uscc::{self, Uscc};
 use sheji_store::reference as reference_store;
 use sheji_store::registry::{self as registry_store, NewOrganization};
 
@@ -70,7 +70,7 @@ pub async fn load(services: &Services) -> Result<DemoReport, ServiceError> {
         // Five years of figures for every organization, and a share of the city in the library.
         let now = services.now();
         let codes: Vec<&str> = orgs.iter().map(|o| o.uscc.as_str()).collect();
-        let mut ids = sheji_store::library::ids_by_uscc(store, &codes).await?;
+        let mut ids = sheji_store::registry::library::ids_by_uscc(store, &codes).await?;
         // In code order, so the figures drawn do not depend on the order the database returns.
         ids.sort();
         let kind_of: std::collections::HashMap<&str, OrgKind> =
@@ -85,8 +85,8 @@ pub async fn load(services: &Services) -> Result<DemoReport, ServiceError> {
             }
         }
         let tx = store.begin().await?;
-        sheji_store::library::insert_indicators_bulk(&tx, &rows, now).await?;
-        sheji_store::library::set_library_status_bulk(
+        sheji_store::registry::library::insert_indicators_bulk(&tx, &rows, now).await?;
+        sheji_store::registry::library::set_library_status_bulk(
             &tx,
             &in_library,
             sheji_core::registry::LibraryStatus::InLibrary,

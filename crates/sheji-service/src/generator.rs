@@ -15,9 +15,9 @@ use sheji_core::ids::OrganizationId;
 use sheji_core::page::PageRequest;
 use sheji_core::registry::{Indicators, LibraryStatus, OrgKind};
 use sheji_store::identity::{self as identity_store, NewAccount};
-use sheji_store::library as library_store;
 use sheji_store::reference as reference_store;
 use sheji_store::registry as registry_store;
+use sheji_store::registry::library as library_store;
 
 use crate::audit::{self, Actor, Change};
 use crate::demo::{organizations_mix, person_name};

@@ -306,6 +306,24 @@ pub enum ServiceError {
         /// Message key in the catalogue.
         key: &'static str,
     },
+    /// Several rows of an upload are wrong: `key` introduces the list (its `list` variable),
+    /// and each row's own message is rendered in the reader's language too.
+    #[error("invalid rows: {key}")]
+    Rows {
+        /// Message key of the introduction.
+        key: &'static str,
+        /// Each wrong row, numbered as the user sees it, with its problem.
+        rows: Vec<(usize, FieldError)>,
+    },
+    /// A condition of eligibility is not met: the message names the condition (a checklist
+    /// key with the kinds it requires) in the reader's language.
+    #[error("not eligible: {key}")]
+    NotEligible {
+        /// Checklist key of the condition.
+        key: &'static str,
+        /// What the condition requires (kind codes, or a number of years).
+        required: String,
+    },
     /// Too many attempts from this address.
     #[error("too many requests")]
     TooManyRequests,
@@ -326,7 +344,7 @@ impl ServiceError {
     /// The kind, for choosing a status code.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::Invalid { .. } | Self::Fields(_) => ErrorKind::Invalid,
+            Self::Invalid { .. } | Self::Fields(_) | Self::Rows { .. } | Self::NotEligible { .. } => ErrorKind::Invalid,
             Self::Unauthenticated | Self::InvalidCredentials => ErrorKind::Unauthenticated,
             Self::Forbidden => ErrorKind::Forbidden,
             Self::NotFound { .. } => ErrorKind::NotFound,
@@ -344,7 +362,7 @@ impl ServiceError {
     /// The stable machine-readable code for API clients.
     pub fn code(&self) -> &'static str {
         match self {
-            Self::Invalid { .. } | Self::Fields(_) => "invalid_input",
+            Self::Invalid { .. } | Self::Fields(_) | Self::Rows { .. } | Self::NotEligible { .. } => "invalid_input",
             Self::Unauthenticated => "unauthenticated",
             Self::InvalidCredentials => "invalid_credentials",
             Self::Forbidden => "forbidden",
@@ -367,6 +385,17 @@ impl ServiceError {
                 let list: Vec<String> = fields.iter().map(|f| f.message(lang)).collect();
                 return lang.tf("error.fields", &[("list", &list.join(" "))]);
             }
+            Self::Rows { key, rows } => {
+                let list: Vec<String> = rows
+                    .iter()
+                    .map(|(row, e)| lang.tf("error.row", &[("row", &row.to_string()), ("message", &e.message(lang))]))
+                    .collect();
+                return lang.tf(key, &[("list", &list.join(lang.t("error.list_separator")))]);
+            }
+            Self::NotEligible { key, required } => {
+                let item = recognition::check_label(lang, key, required);
+                return lang.tf("recognition.not_eligible", &[("item", &item)]);
+            }
             Self::Unauthenticated => ("error.unauthenticated", Vec::new()),
             Self::InvalidCredentials => ("login.invalid", Vec::new()),
             Self::Forbidden => ("error.forbidden", Vec::new()),
@@ -384,6 +413,105 @@ impl ServiceError {
         match self {
             Self::Fields(f) => f,
             _ => &[],
+        }
+    }
+}
+
+#[cfg(test)]
+mod boundaries {
+    //! A capability's service uses another capability only through that one's service
+    //! functions (which check permission and write the audit record), never through its
+    //! store module. This reads the source tree and fails on any use outside the allow-list.
+
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    /// The store modules that belong to one capability each.
+    const CAPABILITY_STORES: &[&str] =
+        &["audit", "identity", "job", "recognition", "registry", "review", "search", "service"];
+
+    /// Store modules every capability may use: reference data is read-only and shared by all,
+    /// and the search outbox is written in the same transaction as the change it indexes (by
+    /// design: read-your-writes without a second commit).
+    const SHARED: &[&str] = &["reference", "search::enqueue", "files"];
+
+    /// Uses that remain, each with why; this list only shrinks. (file, store module, reason)
+    const ALLOWED: &[(&str, &str, &str)] = &[
+        ("demo.rs", "*", "the demo loader writes every capability's rows in bulk"),
+        ("generator.rs", "*", "the synthetic-city generator writes millions of rows in bulk"),
+        ("lib.rs", "registry", "the shared cache holds registry public records"),
+        ("review/mod.rs", "identity", "experts are accounts: creating one adds its affiliation"),
+        ("review/mod.rs", "registry", "items name organizations; conflicts read their clusters"),
+        ("review/assign.rs", "identity", "conflicts read experts' organizations"),
+        ("search/mod.rs", "identity", "the synonym list is kept with the settings"),
+        ("service/mod.rs", "identity", "liaisons are staff accounts"),
+        ("service/mod.rs", "registry", "service records read the organization's library state"),
+        ("recognition/mod.rs", "registry", "applications read library state, names and yearly figures"),
+        ("identity/mod.rs", "registry", "enterprise registration creates the organization record"),
+        ("registry/library.rs", "identity", "library decisions name the deciding account"),
+    ];
+
+    fn capability_of(file: &str) -> &str {
+        file.split('/').next().map_or(file, |first| first.strip_suffix(".rs").unwrap_or(first))
+    }
+
+    fn uses(text: &str) -> BTreeSet<String> {
+        let mut found = BTreeSet::new();
+        for (i, _) in text.match_indices("sheji_store::") {
+            let rest = text.get(i + "sheji_store::".len()..).unwrap_or_default();
+            if let Some(group) = rest.strip_prefix('{') {
+                let inner = group.split('}').next().unwrap_or_default();
+                for item in inner.split(',') {
+                    let path: String =
+                        item.trim().chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':').collect();
+                    found.insert(path);
+                }
+            } else {
+                let path: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':').collect();
+                found.insert(path);
+            }
+        }
+        found
+    }
+
+    fn scan(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                scan(root, &path, out);
+            } else if let Ok(text) = std::fs::read_to_string(&path) {
+                let file = path.strip_prefix(root).unwrap_or(&path).display().to_string();
+                out.extend(uses(&text).into_iter().map(|u| (file.clone(), u)));
+            }
+        }
+    }
+
+    #[test]
+    fn services_use_other_capabilities_only_through_their_services() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut found = Vec::new();
+        scan(&root, &root, &mut found);
+        assert!(found.len() > 20, "the scan read the sources ({})", found.len());
+        let mut wrong = Vec::new();
+        for (file, path) in &found {
+            let module = path.split("::").next().unwrap_or_default();
+            if !CAPABILITY_STORES.contains(&module) || module == capability_of(file) {
+                continue;
+            }
+            if SHARED.iter().any(|s| path == s || path.starts_with(&format!("{s}::")) || *s == module) {
+                continue;
+            }
+            if ALLOWED.iter().any(|(f, m, _)| f == file && (*m == "*" || *m == module)) {
+                continue;
+            }
+            wrong.push(format!("{file} uses sheji_store::{path}"));
+        }
+        assert!(wrong.is_empty(), "call the other capability's service instead: {wrong:#?}");
+        // An allow-list entry that no longer matches anything must go.
+        for (file, module, _) in ALLOWED {
+            let used = found.iter().any(|(f, p)| f == file && (*module == "*" || p.split("::").next() == Some(module)));
+            assert!(used, "{file} no longer uses sheji_store::{module}: drop it from the allow-list");
         }
     }
 }

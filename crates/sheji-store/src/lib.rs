@@ -12,7 +12,6 @@ mod entity;
 pub mod files;
 pub mod identity;
 pub mod job;
-pub mod library;
 pub mod migration;
 pub mod recognition;
 pub mod reference;

@@ -9,27 +9,50 @@ use sheji_service::ServiceError;
 /// The values and errors of one form.
 #[derive(Debug, Default, Clone)]
 pub struct FormState {
-    values: HashMap<&'static str, String>,
+    values: HashMap<String, Vec<String>>,
     errors: Vec<(&'static str, String)>,
     /// A message for the form as a whole (not tied to a field).
     pub notice: Option<String>,
+    /// Password fields were submitted and are not sent back; the summary asks for them again.
+    pub passwords_cleared: bool,
 }
 
 impl FormState {
+    /// Every field of a submitted form body as typed (a field sent several times, such as a
+    /// group of checkboxes, keeps all its values), so a re-rendered form loses nothing without
+    /// a list of its fields to maintain. Password fields are never sent back, and the form says
+    /// so; the CSRF token is the page's own.
+    pub fn from_body(body: &str) -> Self {
+        let mut form = Self::default();
+        for pair in body.split('&').filter(|p| !p.is_empty()) {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let name = percent_decode(&name.replace('+', " "));
+            if name == "csrf" {
+                continue;
+            }
+            if name.contains("password") {
+                form.passwords_cleared |= !value.is_empty();
+                continue;
+            }
+            form.values.entry(name).or_default().push(percent_decode(&value.replace('+', " ")));
+        }
+        form
+    }
+
     /// Keeps what the user typed in `field`.
-    pub fn keep(mut self, field: &'static str, value: &str) -> Self {
-        self.values.insert(field, value.to_owned());
+    pub fn keep(mut self, field: &str, value: &str) -> Self {
+        self.values.insert(field.to_owned(), vec![value.to_owned()]);
         self
     }
 
-    /// The value to show in `field`.
+    /// The value to show in `field` (the first, for a field sent several times).
     pub fn value(&self, field: &str) -> &str {
-        self.values.get(field).map_or("", String::as_str)
+        self.values.get(field).and_then(|v| v.first()).map_or("", String::as_str)
     }
 
-    /// Whether `field` holds `value` (for selects and checkboxes).
+    /// Whether `field` holds `value` (for selects, checkboxes and checkbox groups).
     pub fn is(&self, field: &str, value: &str) -> bool {
-        self.value(field) == value
+        self.values.get(field).is_some_and(|v| v.iter().any(|x| x == value))
     }
 
     /// The message for `field`, if it has one.
@@ -40,6 +63,11 @@ impl FormState {
     /// Whether anything is wrong.
     pub fn has_errors(&self) -> bool {
         !self.errors.is_empty() || self.notice.is_some()
+    }
+
+    /// Whether the summary must ask for the passwords again.
+    pub fn asks_passwords(&self) -> bool {
+        self.passwords_cleared && self.has_errors()
     }
 
     /// Every field message, for the summary at the top.
@@ -142,5 +170,24 @@ pub fn date(body: &str, field: &'static str, errors: &mut Vec<sheji_service::Fie
             errors.push(sheji_service::FieldError::new(field, "review.date_required"));
             chrono::NaiveDate::MIN
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FormState;
+
+    #[test]
+    fn a_submitted_form_comes_back_whole_except_its_passwords() {
+        let form = FormState::from_body(
+            "csrf=t&purpose=re_review&onsite_required=on&name=%E5%A4%8D%E6%A0%B8+2026&new_password=Secret-1&c=a&c=b",
+        );
+        assert!(form.is("purpose", "re_review"));
+        assert!(form.is("onsite_required", "on"));
+        assert_eq!(form.value("name"), "复核 2026");
+        assert!(form.is("c", "a") && form.is("c", "b"));
+        assert_eq!(form.value("new_password"), "");
+        assert_eq!(form.value("csrf"), "");
+        assert!(form.passwords_cleared);
     }
 }

@@ -24,9 +24,9 @@ pub struct NavItem {
     pub active: bool,
 }
 
-/// A navigation group with a heading.
+/// A navigation group with a heading, as drawn.
 #[derive(Debug)]
-pub struct NavGroup {
+pub struct NavMenu {
     /// Heading; empty for the top group.
     pub heading: &'static str,
     /// Entries.
@@ -61,51 +61,55 @@ pub struct Chrome {
     allowed: Vec<Permission>,
 }
 
-/// A navigation entry: path, message key, and the permission needed to see it.
-type NavEntry = (&'static str, &'static str, Option<Permission>);
+/// The groups of the left navigation, in the order they are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum NavGroup {
+    /// The home page, above every heading.
+    Top,
+    /// 企业与机构.
+    Registry,
+    /// 梯度培育.
+    Recognition,
+    /// 专家评审.
+    Review,
+    /// 参考数据.
+    Reference,
+    /// 系统管理.
+    System,
+    /// The API documentation, below every heading.
+    Developer,
+}
 
-/// Only what is built shows in the navigation: (heading, entries of (path, message key,
-/// permission needed)). Entries whose permission the caller lacks are hidden.
-const NAV: &[(&str, &[NavEntry])] = &[
-    ("", &[("/", "nav.home", None)]),
-    (
-        "nav.registry",
-        &[
-            ("/organizations", "nav.organizations", None),
-            ("/admin/organizations", "nav.admin_organizations", Some(Permission::RegistryReadPrivate)),
-            ("/admin/library/applications", "nav.applications", Some(Permission::LibraryDecide)),
-        ],
-    ),
-    (
-        "nav.recognition_group",
-        &[
-            ("/recognition", "nav.recognition", Some(Permission::RegistryReadPrivate)),
-            ("/recognitions", "nav.recognitions", None),
-            ("/services/work", "nav.service_work", Some(Permission::LibraryDecide)),
-        ],
-    ),
-    (
-        "nav.review",
-        &[
-            ("/admin/reviews", "nav.reviews", Some(Permission::ReviewManage)),
-            ("/admin/experts", "nav.experts", Some(Permission::ReviewManage)),
-            ("/admin/rubrics", "nav.rubrics", Some(Permission::ReviewManage)),
-            ("/reviews", "nav.my_reviews", Some(Permission::ReviewScore)),
-            ("/publicity", "nav.publicity", None),
-        ],
-    ),
-    ("nav.reference", &[("/districts", "nav.districts", None), ("/clusters", "nav.clusters", None)]),
-    (
-        "nav.system",
-        &[
-            ("/admin/accounts", "nav.accounts", Some(Permission::AccountRead)),
-            ("/admin/audit", "nav.audit", Some(Permission::AuditRead)),
-            ("/admin/settings", "nav.settings", Some(Permission::SettingsEdit)),
-            ("/admin/calendar", "nav.calendar", Some(Permission::SettingsEdit)),
-        ],
-    ),
-    ("", &[("/api/docs", "nav.api", None)]),
-];
+impl NavGroup {
+    const ALL: [Self; 7] =
+        [Self::Top, Self::Registry, Self::Recognition, Self::Review, Self::Reference, Self::System, Self::Developer];
+
+    /// The heading's message key; none for the unheaded top and bottom groups.
+    fn heading(self) -> Option<&'static str> {
+        match self {
+            Self::Top | Self::Developer => None,
+            Self::Registry => Some("nav.registry"),
+            Self::Recognition => Some("nav.recognition_group"),
+            Self::Review => Some("nav.review"),
+            Self::Reference => Some("nav.reference"),
+            Self::System => Some("nav.system"),
+        }
+    }
+}
+
+/// One navigation entry a capability declares: where it goes, its label, and the permission
+/// needed to see it (hidden from callers without it).
+#[derive(Debug, Clone, Copy)]
+pub struct NavEntry {
+    /// The group it is drawn in.
+    pub group: NavGroup,
+    /// Target path.
+    pub href: &'static str,
+    /// Message key of the label.
+    pub key: &'static str,
+    /// Permission needed to see it.
+    pub permission: Option<Permission>,
+}
 
 /// What every page handler needs from the request: language, address, caller.
 #[derive(Debug, Clone)]
@@ -175,26 +179,24 @@ impl Chrome {
     }
 
     /// The navigation the caller may use, with the current entry marked.
-    pub fn nav(&self) -> Vec<NavGroup> {
+    pub fn nav(&self) -> Vec<NavMenu> {
         let path = self.uri.path();
+        let entries = || crate::capability::ALL.iter().flat_map(|c| c.nav.iter());
         // The longest matching entry is the active one (/admin/organizations, not /organizations).
-        let active = NAV
-            .iter()
-            .flat_map(|(_, items)| items.iter())
+        let active = entries()
+            .map(|e| e.href)
             .filter(
-                |(href, _, _)| {
-                    if *href == "/" { path == "/" } else { path == *href || path.starts_with(&format!("{href}/")) }
-                },
+                |href| if *href == "/" { path == "/" } else { path == *href || path.starts_with(&format!("{href}/")) },
             )
-            .map(|(href, _, _)| *href)
             .max_by_key(|h| h.len());
-        NAV.iter()
-            .map(|(heading, items)| NavGroup {
-                heading: if heading.is_empty() { "" } else { self.lang.t(heading) },
-                items: items
-                    .iter()
-                    .filter(|(_, _, needs)| needs.is_none_or(|p| self.allowed.contains(&p)))
-                    .map(|(href, key, _)| NavItem { label: self.lang.t(key), href, active: active == Some(*href) })
+        NavGroup::ALL
+            .iter()
+            .map(|group| NavMenu {
+                heading: group.heading().map_or("", |k| self.lang.t(k)),
+                items: entries()
+                    .filter(|e| e.group == *group)
+                    .filter(|e| e.permission.is_none_or(|p| self.allowed.contains(&p)))
+                    .map(|e| NavItem { label: self.lang.t(e.key), href: e.href, active: active == Some(e.href) })
                     .collect(),
             })
             .filter(|g| !g.items.is_empty())

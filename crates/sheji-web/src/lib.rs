@@ -8,12 +8,24 @@
 pub mod api;
 mod assets;
 mod auth;
+mod capability;
+mod download;
 mod error;
 mod forms;
 mod i18n;
 mod layout;
 mod middleware;
-mod pages;
+
+// The capabilities, each a folder; `capability::ALL` lists them.
+mod audit;
+mod identity;
+mod platform;
+mod recognition;
+mod reference;
+mod registry;
+mod review;
+mod search;
+mod service;
 
 use axum::Router;
 use sheji_service::Services;
@@ -35,7 +47,7 @@ pub struct AppState {
 pub fn router(state: AppState) -> Router {
     let (api_router, _) = api::router().split_for_parts();
     let app = Router::new()
-        .merge(pages::router())
+        .merge(capability::pages())
         .merge(api_router)
         .merge(assets::router())
         .fallback(error::fallback)
@@ -60,21 +72,27 @@ pub async fn serve(
 
 #[cfg(test)]
 mod catalogue_tests {
-    //! Every message key the code and templates use must exist in the catalogue, in both
-    //! languages; a missing one would show its raw key to users.
+    //! Every message key the code and templates use must exist in both languages (a missing
+    //! one would show its raw key to users), and a message that takes variables must be
+    //! rendered with them (else a placeholder such as `{tiers}` reaches the page).
 
     use std::path::Path;
 
-    use sheji_core::i18n::{CATALOGUE, Lang};
+    use sheji_core::i18n::{Lang, catalogue};
     use sheji_core::identity::{AccountStatus, Permission, Role};
     use sheji_core::reference::{DistrictKind, DistrictStatus};
     use sheji_core::registry::OrgKind;
 
-    fn has(key: &str) -> bool {
-        CATALOGUE.iter().any(|(k, _, _)| *k == key)
+    /// A key used in the source: the key, how it was used (`t(`, `tf(` …), the text after it
+    /// (for the arguments of `tf`) and the file.
+    struct Use {
+        key: String,
+        marker: &'static str,
+        rest: String,
+        file: String,
     }
 
-    fn scan(dir: &Path, found: &mut Vec<(String, String)>) {
+    fn scan(dir: &Path, found: &mut Vec<Use>) {
         let Ok(entries) = std::fs::read_dir(dir) else { return };
         for entry in entries.flatten() {
             let path = entry.path();
@@ -94,95 +112,97 @@ mod catalogue_tests {
                         && !key.ends_with('.')
                         && key.chars().next().is_some_and(|c| c.is_ascii_lowercase())
                     {
-                        found.push((key, path.display().to_string()));
+                        let after: String = rest.chars().skip(key.len()).take(400).collect();
+                        found.push(Use { key, marker, rest: after, file: path.display().to_string() });
                     }
                 }
             }
         }
     }
 
-    #[test]
-    fn every_used_key_exists() {
+    fn used_keys() -> Vec<Use> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let mut found = Vec::new();
         for dir in ["sheji-web/src", "sheji-web/templates", "sheji-service/src", "sheji-store/src", "sheji/src"] {
             scan(&root.join(dir), &mut found);
         }
-        // Keys that look like message keys but are audit actions or test data.
-        let not_messages = ["no.such.key"];
-        let prefixes = [
-            "account.",
-            "accounts.",
-            "affiliation.",
-            "api.",
-            "app.",
-            "audit.",
-            "bootstrap.",
-            "cli.",
-            "cluster.",
-            "db.",
-            "district.",
-            "error.",
-            "form.",
-            "home.",
-            "login.",
-            "nav.",
-            "org.",
-            "page.",
-            "password.",
-            "perm.",
-            "register.",
-            "role.",
-            "search.",
-            "session.",
-            "settings.",
-            "status.",
-            "table.",
-            "token.",
-            "totp.",
-            "uscc.",
-            "lang.",
-            "action.",
-            "footer.",
-        ];
-        let audit_actions = [
-            "account.create",
-            "account.bootstrap",
-            "account.status",
-            "account.verify",
-            "account.profile",
-            "account.password_change",
-            "account.password_reset",
-            "account.password_set",
-            "account.register_enterprise",
-            "account.register_designer",
-            "account.affiliation_add",
-            "account.affiliation_remove",
-            "account.totp_enable",
-            "account.totp_disable",
-            "login.success",
-            "login.failed",
-            "login.totp",
-            "login.totp_failed",
-            "settings.security",
-            "token.create",
-            "token.revoke",
-            "session.end",
-            "audit.read",
-            "settings.edit",
-        ];
-        let missing: Vec<_> = found
-            .iter()
-            .filter(|(k, _)| prefixes.iter().any(|p| k.starts_with(p)))
-            .filter(|(k, _)| !not_messages.contains(&k.as_str()) && !audit_actions.contains(&k.as_str()))
-            .filter(|(k, _)| !has(k))
+        assert!(found.len() > 1000, "the scan found the keys ({})", found.len());
+        found
+    }
+
+    /// Audit actions look like message keys but name what happened in the trail.
+    const AUDIT_ACTIONS: &[&str] = &[
+        "account.create",
+        "account.bootstrap",
+        "account.status",
+        "account.verify",
+        "account.profile",
+        "account.password_change",
+        "account.password_reset",
+        "account.password_set",
+        "account.register_enterprise",
+        "account.register_designer",
+        "account.affiliation_add",
+        "account.affiliation_remove",
+        "account.totp_enable",
+        "account.totp_disable",
+        "login.success",
+        "login.failed",
+        "login.totp",
+        "login.totp_failed",
+        "settings.security",
+        "token.create",
+        "token.revoke",
+        "session.end",
+        "audit.read",
+        "settings.edit",
+    ];
+
+    #[test]
+    fn every_used_key_exists() {
+        // Every namespace the catalogue has is checked: a key under any of them must exist.
+        let namespaces: std::collections::HashSet<&str> =
+            catalogue::keys().iter().filter_map(|k| k.split('.').next()).collect();
+        let missing: Vec<_> = used_keys()
+            .into_iter()
+            .filter(|u| u.key.split('.').next().is_some_and(|n| namespaces.contains(n)))
+            .filter(|u| u.key != "no.such.key" && !AUDIT_ACTIONS.contains(&u.key.as_str()))
+            .filter(|u| !catalogue::has(&u.key))
+            .filter(|u| !catalogue::keys().iter().any(|k| k.starts_with(&format!("{}.", u.key))))
+            .map(|u| format!("{} in {}", u.key, u.file))
             .collect();
-        assert!(missing.is_empty(), "keys missing from the catalogue: {missing:?}");
-        assert!(found.len() > 200, "the scan found the keys ({})", found.len());
+        assert!(missing.is_empty(), "keys missing from the message files: {missing:#?}");
     }
 
     #[test]
-    fn every_enum_label_exists() {
+    fn every_message_gets_the_variables_it_takes() {
+        let mut wrong = Vec::new();
+        for u in used_keys() {
+            let variables = catalogue::variables(&u.key);
+            if variables.is_empty() {
+                continue;
+            }
+            match u.marker {
+                // `t` shows a message as it is: one with variables would leave them empty.
+                "t(\"" => wrong.push(format!("{} takes {variables:?} but is shown with t() in {}", u.key, u.file)),
+                // `tf("key", &[("name", …), …])`: every variable named among the arguments.
+                // (Arguments built elsewhere, `tf("key", &args)`, are checked when rendered.)
+                "tf(\"" if u.rest.trim_start_matches(['"', ',', ' ', '\n']).starts_with("&[") => {
+                    let args = u.rest.split("])").next().unwrap_or_default();
+                    for v in variables {
+                        if !args.contains(&format!("(\"{v}\"")) {
+                            wrong.push(format!("{} is rendered without {v} in {}", u.key, u.file));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        assert!(wrong.is_empty(), "{wrong:#?}");
+    }
+
+    #[test]
+    fn every_key_built_at_run_time_exists() {
         let mut keys: Vec<String> = Vec::new();
         keys.extend(Role::ALL.iter().map(|r| format!("role.{}", r.code())));
         keys.extend(AccountStatus::ALL.iter().map(|s| format!("status.{}", s.code())));
@@ -190,17 +210,27 @@ mod catalogue_tests {
         keys.extend(OrgKind::ALL.iter().map(|k| format!("org.kind.{}", k.code())));
         keys.extend(DistrictKind::ALL.iter().map(|k| format!("district.kind.{}", k.code())));
         keys.extend(DistrictStatus::ALL.iter().map(|s| format!("district.status.{}", s.code())));
+        keys.extend(sheji_core::registry::LibraryStatus::ALL.iter().map(|s| format!("library.status.{}", s.code())));
+        keys.extend(sheji_core::registry::Qualification::ALL.iter().map(|q| format!("qualification.{}", q.code())));
+        keys.extend(sheji_core::registry::import::OrgColumn::ALL.iter().map(|c| c.hint_key()));
+        keys.extend(sheji_core::service::Kind::ALL.iter().map(|k| format!("service.kind.{}", k.code())));
+        keys.extend(sheji_core::recognition::Kind::ALL.iter().map(|k| format!("recognition.kind.{}", k.code())));
+        keys.extend(sheji_core::recognition::Status::ALL.iter().map(|s| format!("recognition.status.{}", s.code())));
+        keys.extend(sheji_core::review::CampaignStatus::ALL.iter().map(|s| format!("review.status.{}", s.code())));
+        keys.extend(
+            // Only published campaigns are public.
+            ["publicity", "final"].iter().map(|s| format!("review.public_status.{s}")),
+        );
+        keys.extend(
+            sheji_core::review::score::Aggregation::ALL.iter().map(|a| format!("review.aggregation.{}", a.code())),
+        );
+        keys.extend(sheji_core::search::Dimension::ALL.iter().map(|d| format!("search.facet.{}", d.code())));
+        keys.extend(sheji_core::search::DocType::ALL.iter().map(|d| format!("search.type.{}", d.code())));
         for done in ["password", "profile", "session", "token", "totp_on", "totp_off"] {
             keys.push(format!("account.done.{done}"));
         }
         for done in ["affiliation", "created", "reset", "status", "verify"] {
             keys.push(format!("accounts.done.{done}"));
-        }
-        for s in sheji_core::registry::LibraryStatus::ALL {
-            keys.push(format!("library.status.{}", s.code()));
-        }
-        for q in sheji_core::registry::Qualification::ALL {
-            keys.push(format!("qualification.{}", q.code()));
         }
         for a in ["propose", "admit", "return", "remove"] {
             keys.push(format!("library.action.{a}"));
@@ -212,10 +242,7 @@ mod catalogue_tests {
         for done in ["created", "saved", "unchanged", "figures", "applied"] {
             keys.push(format!("library.done.{done}"));
         }
-        for c in sheji_core::import::OrgColumn::ALL {
-            keys.push(c.hint_key());
-        }
-        let missing: Vec<_> = keys.iter().filter(|k| !has(k)).collect();
+        let missing: Vec<_> = keys.iter().filter(|k| !catalogue::has(k)).collect();
         assert!(missing.is_empty(), "{missing:?}");
         assert_ne!(Lang::Zh.t("role.admin"), Lang::En.t("role.admin"));
     }

@@ -75,6 +75,19 @@ impl ScoreError {
             ScoreError::OutOfRange { .. } => "review.score_out_of_range",
         }
     }
+
+    /// The values the message names, so it reads whole in either language.
+    pub fn args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            ScoreError::NoCriteria => Vec::new(),
+            ScoreError::BadCriterion(n) => vec![("n", n.to_string())],
+            ScoreError::DuplicateCriterion(name) => vec![("name", name.clone())],
+            ScoreError::Count { got, want } => vec![("got", got.to_string()), ("want", want.to_string())],
+            ScoreError::OutOfRange { criterion, max } => {
+                vec![("criterion", criterion.clone()), ("max", max.to_string())]
+            }
+        }
+    }
 }
 
 impl Rubric {

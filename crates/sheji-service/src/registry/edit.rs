@@ -7,12 +7,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Value, json};
 use sheji_core::identity::{Permission, Principal, mask_phone, normalize_phone};
 use sheji_core::ids::{ClusterId, DistrictId, OrganizationId};
-use sheji_core::import::{parse_count, parse_date, parse_number, split_list};
+use sheji_core::registry::import::{parse_count, parse_date, parse_number, split_list};
+use sheji_core::registry::uscc::{Uscc, UsccError};
 use sheji_core::registry::{Indicators, OrgKind, Qualification, normalize_name};
 use sheji_core::search::DocType;
-use sheji_core::uscc::{Uscc, UsccError};
-use sheji_store::library::{self, OrgFields, OrgState};
 use sheji_store::reference as reference_store;
+use sheji_store::registry::library::{self, OrgFields, OrgState};
 
 use super::import::put_figures;
 use crate::audit::{self, Actor, Change};

@@ -19,14 +19,16 @@ use serde_json::{Value, json};
 use sheji_core::i18n::Lang;
 use sheji_core::identity::{Permission, Principal, Scope, normalize_phone};
 use sheji_core::ids::OrganizationId;
-use sheji_core::import::{OrgColumn, clean, district_matches, parse_count, parse_date, parse_number, split_list};
 use sheji_core::page::PageRequest;
 use sheji_core::reference::{Cluster, District};
+use sheji_core::registry::import::{
+    OrgColumn, clean, district_matches, parse_count, parse_date, parse_number, split_list,
+};
+use sheji_core::registry::uscc::{Uscc, UsccError};
 use sheji_core::registry::{Indicators, OrgKind, Qualification, normalize_name};
 use sheji_core::search::DocType;
-use sheji_core::uscc::{Uscc, UsccError};
-use sheji_store::library::{self, OrgFields, OrgState};
 use sheji_store::reference as reference_store;
+use sheji_store::registry::library::{self, OrgFields, OrgState};
 use tokio::sync::mpsc;
 
 use crate::audit::{self, Actor, Change};

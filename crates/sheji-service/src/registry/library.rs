@@ -6,7 +6,7 @@ use sheji_core::identity::{Permission, Principal};
 use sheji_core::ids::OrganizationId;
 use sheji_core::registry::{CheckItem, Indicators, LibraryAction, LibraryCriteria, LibraryStatus, library_transition};
 use sheji_store::identity as settings_store;
-use sheji_store::library::{self as store, LibraryEvent};
+use sheji_store::registry::library::{self as store, LibraryEvent};
 
 use crate::audit::{self, Actor, Change};
 use crate::{FieldError, ServiceError, Services};
@@ -169,7 +169,7 @@ pub async fn admit_many(
     Ok((admitted, refused))
 }
 
-pub use sheji_store::library::Application;
+pub use sheji_store::registry::library::Application;
 
 /// Whether the caller administers this organization (an org_admin affiliation in force).
 fn administers(caller: &Principal, id: OrganizationId, now: chrono::DateTime<chrono::Utc>) -> bool {

@@ -8,7 +8,7 @@ use sheji_core::ids::OrganizationId;
 use sheji_core::page::{Page, PageRequest};
 use sheji_core::registry::OrgKind;
 use sheji_core::search::{Dimension, DocType, Document};
-use sheji_store::library::{self as library_store, OrgState};
+use sheji_store::registry::library::{self as library_store, OrgState};
 use sheji_store::registry::{self as store, OrgPrivate};
 
 pub use sheji_store::registry::{OrgFilter, OrgPublic, OrgSort};
@@ -202,14 +202,14 @@ pub async fn export_xlsx(
     let sheet = book.add_worksheet_with_constant_memory().map_err(xl)?;
     let bold = Format::new().set_bold();
     let headers = [
-        sheji_core::import::OrgColumn::Uscc.header(),
-        sheji_core::import::OrgColumn::Name.header(),
-        sheji_core::import::OrgColumn::Kind.header(),
-        sheji_core::import::OrgColumn::District.header(),
-        sheji_core::import::OrgColumn::Address.header(),
-        sheji_core::import::OrgColumn::Industry.header(),
-        sheji_core::import::OrgColumn::ContactName.header(),
-        sheji_core::import::OrgColumn::ContactPhone.header(),
+        sheji_core::registry::import::OrgColumn::Uscc.header(),
+        sheji_core::registry::import::OrgColumn::Name.header(),
+        sheji_core::registry::import::OrgColumn::Kind.header(),
+        sheji_core::registry::import::OrgColumn::District.header(),
+        sheji_core::registry::import::OrgColumn::Address.header(),
+        sheji_core::registry::import::OrgColumn::Industry.header(),
+        sheji_core::registry::import::OrgColumn::ContactName.header(),
+        sheji_core::registry::import::OrgColumn::ContactPhone.header(),
         "设计驱动型企业库",
     ];
     for (j, h) in headers.iter().enumerate() {

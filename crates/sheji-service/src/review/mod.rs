@@ -6,6 +6,7 @@
 
 pub mod assign;
 pub mod excel;
+pub mod linked;
 pub mod publicity;
 pub mod sheet;
 
@@ -21,9 +22,9 @@ use serde_json::json;
 use sheji_core::identity::{Affiliation, Permission, Principal, Role};
 use sheji_core::ids::{AccountId, CampaignId, ExpertId, ItemId, OrganizationId, RubricId};
 use sheji_core::page::{Page, PageRequest};
+use sheji_core::registry::uscc::Uscc;
 use sheji_core::review::CampaignStatus;
 use sheji_core::review::score::{Rubric, Threshold};
-use sheji_core::uscc::Uscc;
 use sheji_store::reference::Specialty;
 use sheji_store::review as store;
 
@@ -114,7 +115,7 @@ async fn expert_fields(services: &Services, input: &ExpertInput) -> Result<Exper
     let mut organization = None;
     if let Some(code) = input.employer.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
         match Uscc::parse(code) {
-            Ok(uscc) => match sheji_store::library::find_state(services.store(), &uscc).await? {
+            Ok(uscc) => match sheji_store::registry::library::find_state(services.store(), &uscc).await? {
                 Some(state) => organization = Some(state.id),
                 None => errors.push(FieldError::new("employer", "review.employer_unknown")),
             },
@@ -293,7 +294,7 @@ pub async fn save_rubric(
     }
     rubric.check().map_err(|e| {
         let mut f = FieldError::new("criteria", e.key());
-        f.args.push(("detail", e.to_string()));
+        f.args = e.args();
         ServiceError::Fields(vec![f])
     })?;
     let now = services.now();
@@ -464,7 +465,7 @@ pub(crate) async fn item_fields(
         let mut unknown = false;
         for code in input.organizations.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
             let found = match Uscc::parse(code) {
-                Ok(uscc) => sheji_store::library::find_state(services.store(), &uscc).await?.map(|s| s.id),
+                Ok(uscc) => sheji_store::registry::library::find_state(services.store(), &uscc).await?.map(|s| s.id),
                 Err(_) => None,
             };
             match found {
@@ -505,11 +506,7 @@ pub async fn add_items(
         Err(mut errors) if inputs.len() == 1 => {
             return Err(ServiceError::Fields(errors.drain(..).map(|(_, e)| e).collect()));
         }
-        Err(errors) => {
-            let list: Vec<String> =
-                errors.iter().map(|(row, e)| format!("{row}:{}", e.message(sheji_core::i18n::Lang::Zh))).collect();
-            return Err(ServiceError::Invalid { key: "review.items_invalid", args: vec![("list", list.join("；"))] });
-        }
+        Err(errors) => return Err(ServiceError::Rows { key: "review.items_invalid", rows: errors }),
     };
     if items.is_empty() {
         return Ok(0);

@@ -201,7 +201,7 @@ pub async fn save(
 
 fn field_error(i: usize, e: score::ScoreError) -> FieldError {
     let mut f = FieldError::new(CRITERION_FIELDS.get(i).copied().unwrap_or("scores"), e.key());
-    f.args.push(("detail", e.to_string()));
+    f.args = e.args();
     f
 }
 

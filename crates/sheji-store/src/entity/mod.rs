@@ -1,48 +1,14 @@
-//! Table mappings. Private to the store: callers get domain types from `sheji-core`.
+//! Every table as a SeaORM entity. Each capability keeps its tables in its own `entity`
+//! folder; this module gathers them, one line a capability, so queries name them as
+//! `crate::entity::<table>`.
 
-pub mod account;
-pub mod affiliation;
-pub mod api_token;
-pub mod audit_head;
-pub mod audit_record;
-pub mod cluster;
-pub mod cooperation;
-pub mod cultivation_target;
-pub mod district;
-pub mod expert;
-pub mod expert_availability;
-pub mod expert_employment;
-pub mod expert_specialty;
-pub mod holiday;
-pub mod honor_tier;
-pub mod industry_division;
-pub mod industry_section;
-pub mod job;
-pub mod library_application;
-pub mod library_event;
-pub mod login_attempt;
-pub mod organization;
-pub mod organization_alias;
-pub mod organization_cluster;
-pub mod organization_indicator;
-pub mod organization_qualification;
-pub mod recognition;
-pub mod recognition_application;
-pub mod recognition_batch;
-pub mod recognition_event;
-pub mod review_assignment;
-pub mod review_campaign;
-pub mod review_declaration;
-pub mod review_item;
-pub mod review_item_organization;
-pub mod review_objection;
-pub mod review_override;
-pub mod review_result;
-pub mod rubric;
-pub mod search_outbox;
-pub mod service_category;
-pub mod service_record;
-pub mod session;
-pub mod setting;
-pub mod stored_file;
-pub mod title_level;
+pub use crate::audit::entity::*;
+pub use crate::files::entity::*;
+pub use crate::identity::entity::*;
+pub use crate::job::entity::*;
+pub use crate::recognition::entity::*;
+pub use crate::reference::entity::*;
+pub use crate::registry::entity::*;
+pub use crate::review::entity::*;
+pub use crate::search::entity::*;
+pub use crate::service::entity::*;

@@ -1,18 +1,6 @@
 //! The one migration tree, written with sea-query builders so each backend gets its own SQL
 //! from the same Rust. Migrations are append-only: a released one is never edited.
 
-mod m20261127_000001_reference;
-mod m20261127_000002_registry;
-mod m20261127_000003_identity;
-mod m20261127_000004_library;
-mod m20261127_000005_job;
-mod m20261127_000006_list_order;
-mod m20261127_000007_search;
-mod m20261127_000008_review;
-mod m20261127_000009_recognition;
-mod m20261127_000010_service;
-mod m20261127_000011_files;
-
 use std::collections::HashSet;
 
 use sea_orm::EntityTrait;
@@ -27,17 +15,17 @@ pub struct Migrator;
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         vec![
-            Box::new(m20261127_000001_reference::Migration),
-            Box::new(m20261127_000002_registry::Migration),
-            Box::new(m20261127_000003_identity::Migration),
-            Box::new(m20261127_000004_library::Migration),
-            Box::new(m20261127_000005_job::Migration),
-            Box::new(m20261127_000006_list_order::Migration),
-            Box::new(m20261127_000007_search::Migration),
-            Box::new(m20261127_000008_review::Migration),
-            Box::new(m20261127_000009_recognition::Migration),
-            Box::new(m20261127_000010_service::Migration),
-            Box::new(m20261127_000011_files::Migration),
+            Box::new(crate::reference::migration::m20261127_000001_reference::Migration),
+            Box::new(crate::registry::migration::m20261127_000002_registry::Migration),
+            Box::new(crate::identity::migration::m20261127_000003_identity::Migration),
+            Box::new(crate::registry::migration::m20261127_000004_library::Migration),
+            Box::new(crate::job::migration::m20261127_000005_job::Migration),
+            Box::new(crate::registry::migration::m20261127_000006_list_order::Migration),
+            Box::new(crate::search::migration::m20261127_000007_search::Migration),
+            Box::new(crate::review::migration::m20261127_000008_review::Migration),
+            Box::new(crate::recognition::migration::m20261127_000009_recognition::Migration),
+            Box::new(crate::service::migration::m20261127_000010_service::Migration),
+            Box::new(crate::files::migration::m20261127_000011_files::Migration),
         ]
     }
 }

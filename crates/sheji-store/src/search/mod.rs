@@ -6,6 +6,9 @@
 //! on PostgreSQL and MySQL a transaction that took its id earlier can commit later, so a row
 //! may appear behind one already seen.
 
+pub mod entity;
+pub mod migration;
+
 mod dense;
 mod facets;
 pub mod index;

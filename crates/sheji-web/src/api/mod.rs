@@ -1,15 +1,6 @@
 //! The JSON API under `/api/v1`. Handlers are registered through `utoipa_axum`, so the router
 //! and the OpenAPI document come from the same code and cannot drift apart.
 
-pub mod audit;
-pub mod identity;
-pub mod platform;
-pub mod recognition;
-pub mod reference;
-pub mod registry;
-pub mod review;
-pub mod search;
-
 use std::sync::OnceLock;
 
 use axum::Json;
@@ -23,7 +14,6 @@ use sheji_core::page::Page;
 use utoipa::openapi::OpenApi as OpenApiDoc;
 use utoipa::{OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use crate::error::ApiError;
 use crate::{AppState, i18n};
@@ -62,34 +52,7 @@ impl utoipa::Modify for BearerAuth {
 
 /// Every API route with its documentation.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(platform::healthz))
-        .routes(routes!(platform::readyz))
-        .routes(routes!(reference::list_districts))
-        .routes(routes!(reference::get_district))
-        .routes(routes!(reference::list_clusters))
-        .routes(routes!(registry::list_public))
-        .routes(routes!(registry::get))
-        .routes(routes!(registry::list_private, registry::create))
-        .routes(routes!(registry::get_private, registry::update))
-        .routes(routes!(registry::get_library, registry::post_library))
-        .routes(routes!(identity::me))
-        .routes(routes!(identity::list_accounts))
-        .routes(routes!(identity::get_account))
-        .routes(routes!(audit::list))
-        .routes(routes!(search::search))
-        .routes(routes!(search::suggest))
-        .routes(routes!(review::campaigns))
-        .routes(routes!(review::plan))
-        .routes(routes!(review::results))
-        .routes(routes!(review::publicity))
-        .routes(routes!(review::mine))
-        .routes(routes!(review::get_sheet, review::put_sheet))
-        .routes(routes!(recognition::register))
-        .routes(routes!(recognition::certificate))
-        .routes(routes!(recognition::batches))
-        .routes(routes!(recognition::application))
-        .route("/api/openapi.json", get(openapi_json))
+    crate::capability::api(OpenApiRouter::with_openapi(ApiDoc::openapi())).route("/api/openapi.json", get(openapi_json))
 }
 
 /// The OpenAPI 3.1 document of this build, computed once.
@@ -120,7 +83,7 @@ pub struct Paged<T> {
 }
 
 impl<T> Paged<T> {
-    fn from_page<U>(page: Page<U>, f: impl FnMut(U) -> T) -> Self {
+    pub(crate) fn from_page<U>(page: Page<U>, f: impl FnMut(U) -> T) -> Self {
         let page = page.map(f);
         Self { items: page.items, page: page.page, per_page: page.per_page, total: page.total }
     }

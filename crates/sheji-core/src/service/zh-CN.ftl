@@ -1,0 +1,41 @@
+# Messages of services to enterprises, in 简体中文.
+# A key `a.b.c` in the code is the message `a-b-c` here; `{ $name }` is filled by the caller.
+
+service-all_records = 全部服务记录
+service-back = 返回企业页面
+service-cultivation = 培育对象
+service-diagnosis = 设计诊断报告
+service-diagnosis_hint = 服务类型为“设计诊断”时须填写优势、差距和建议。
+service-diagnosis_incomplete = 设计诊断须填写优势、差距与问题、改进建议三部分。
+service-done-marked = 已设为培育对象并指定服务专员。
+service-done-recorded = 服务记录已保存。
+service-follow_up_on = 回访日期
+service-follow_up_order = 回访日期不能早于服务日期。
+service-future = 服务日期不能晚于今天。
+service-gaps = 差距与问题
+service-goal = 培育目标
+service-kind = 服务类型
+service-kind-diagnosis = 设计诊断
+service-kind-matchmaking = 供需对接
+service-kind-policy_briefing = 政策宣讲
+service-kind-publicity = 宣传推广
+service-kind-standardization = 标准化服务
+service-kind-training = 培训
+service-kind_required = 请选择服务类型。
+service-liaison = 服务专员
+service-liaison_staff = 服务专员须为工作人员账号（管理员、市经信委、促进中心或分中心）。
+service-liaison_username = 服务专员用户名
+service-mark = 设为国家级培育对象
+service-new_record = 记录一次服务
+service-no_records = 暂无服务记录。
+service-no_work = 该年度暂无服务记录。
+service-not_target = 尚未列为培育对象。
+service-note = 备注
+service-recommendations = 改进建议
+service-records = 服务记录
+service-served_on = 服务日期
+service-strengths = 优势
+service-summary = 服务内容
+service-summary_required = 请填写服务内容。
+service-title = 服务记录
+service-total = 合计

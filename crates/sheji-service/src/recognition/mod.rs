@@ -1,0 +1,1056 @@
+//! The recognition ladder's use cases: batches opened by city staff, applications filled by an
+//! organization's administrator against the batch's checklist, district recommendation within
+//! quota, the city's formal check, expert review through a review campaign (whose publicity
+//! and objections are the recognition's 公示), and recognitions with certificates anyone can
+//! verify. Every transition is checked by `sheji_core::recognition::transition`, recorded on
+//! the application's timeline and in the audit trail.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::json;
+use sheji_core::files::{self as file_rules, FileKind};
+use sheji_core::identity::{Permission, Principal};
+use sheji_core::ids::{CampaignId, DistrictId, OrganizationId};
+use sheji_core::page::{Page, PageRequest};
+use sheji_core::recognition::{
+    self as core, Action, Facts, Inspection, Kind, Outcome, Purpose, Rules, Standing, Status,
+};
+use sheji_core::registry::{CheckItem, Indicators};
+use sheji_core::review::CampaignStatus;
+use sheji_core::review::score::{Aggregation, Threshold};
+pub use sheji_store::files::StoredFile;
+use sheji_store::recognition::{self as store, Applicant, ApplicationFilter};
+pub use sheji_store::recognition::{
+    Application, ApplicationForm, Batch, BatchFields, Event, Recognition, RecognitionFilter,
+};
+
+use crate::audit::{self, Actor, Change};
+use crate::clip;
+use crate::{FieldError, ServiceError, Services};
+
+/// Batches, newest first (anyone signed in: applicants look for open ones).
+pub async fn batches(services: &Services, page: PageRequest) -> Result<Page<Batch>, ServiceError> {
+    Ok(store::list_batches(services.store(), page).await?)
+}
+
+async fn load_batch(services: &Services, id: i32) -> Result<Batch, ServiceError> {
+    store::get_batch(services.store(), id).await?.ok_or(ServiceError::NotFound { key: "recognition.no_batch" })
+}
+
+/// One batch.
+pub async fn batch(services: &Services, id: i32) -> Result<Batch, ServiceError> {
+    load_batch(services, id).await
+}
+
+/// Whether the batch accepts applications today.
+pub fn accepting(services: &Services, b: &Batch) -> bool {
+    let t = services.today();
+    b.status == "open" && b.fields.opens_on <= t && t <= b.fields.closes_on
+}
+
+/// Whether an application in `status` may be edited and (re)submitted: a draft while the batch
+/// accepts applications; one returned for correction as long as the batch has not moved on to
+/// review, even after its closing date.
+fn may_file(services: &Services, b: &Batch, status: Status) -> bool {
+    match status {
+        Status::Draft => accepting(services, b),
+        Status::Returned => b.status == "open",
+        _ => false,
+    }
+}
+
+/// Opens a batch (`recognition.manage`).
+pub async fn open_batch(
+    services: &Services,
+    caller: &Principal,
+    fields: &BatchFields,
+    ip: &str,
+) -> Result<i32, ServiceError> {
+    if !caller.can(Permission::RecognitionManage, services.now()) {
+        return Err(ServiceError::Forbidden);
+    }
+    let mut f = fields.clone();
+    f.name = clip(&f.name, 200);
+    let mut errors = Vec::new();
+    if f.name.is_empty() {
+        errors.push(FieldError::new("name", "review.name_required"));
+    }
+    if f.closes_on < f.opens_on {
+        errors.push(FieldError::new("closes_on", "recognition.dates_order"));
+    }
+    if !(2000..=2100).contains(&f.year) {
+        errors.push(FieldError::new("year", "recognition.year_range"));
+    }
+    if f.district_quota == Some(0) {
+        errors.push(FieldError::new("district_quota", "recognition.quota_range"));
+    }
+    if !f.rules.is_valid() {
+        errors.push(FieldError::new("rules", "recognition.rules_invalid"));
+    }
+    if let Some(r) = f.rubric
+        && !crate::review::linked::rubric_exists(services, r).await?
+    {
+        errors.push(FieldError::new("rubric", "review.no_rubric"));
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::Fields(errors));
+    }
+    let now = services.now();
+    let tx = services.store().begin().await?;
+    let id = store::insert_batch(&tx, &f, &caller.username, now).await?;
+    // A re-review takes up every recognition of the kind that falls due within a year of the
+    // batch's closing; each holder gets an application to fill in.
+    let mut taken_up = 0;
+    if f.purpose == Purpose::ReReview {
+        let horizon = f.closes_on + chrono::Duration::days(365);
+        for r in store::due(&tx, f.kind, horizon).await? {
+            let Some(state) = sheji_store::registry::library::find_state_by_id(&tx, r.organization).await? else {
+                continue;
+            };
+            let who = Applicant {
+                batch: id,
+                organization: r.organization,
+                district: state.fields.district_id,
+                recognition: Some(r.id),
+            };
+            let figures = sheji_store::registry::library::list_indicators(&tx, r.organization).await?;
+            let form = ApplicationForm {
+                figures: json!(figures.last().map(|(y, i)| json!({"year": y, "figures": i}))).to_string(),
+                ..ApplicationForm::default()
+            };
+            if store::insert_application(&tx, who, &form, &caller.username, now).await?.is_some() {
+                taken_up += 1;
+            }
+        }
+    }
+    let change = Change {
+        action: "recognition.batch_open",
+        target_type: "recognition_batch",
+        target_id: id.to_string(),
+        before: serde_json::Value::Null,
+        after: json!({"kind": f.kind.code(), "purpose": f.purpose.code(), "re_reviews": taken_up, "year": f.year, "name": f.name, "opens_on": f.opens_on,
+            "closes_on": f.closes_on, "district_quota": f.district_quota, "rules": f.rules, "rubric": f.rubric}),
+    };
+    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Whether the caller may act as the applicant for `org` (its administrator).
+fn is_applicant(services: &Services, caller: &Principal, org: OrganizationId) -> bool {
+    caller.scope(Permission::RegistryEdit, services.now()).organizations.contains(&org)
+}
+
+/// Starts an application for an organization the caller administers; the figures come from the
+/// registry's latest year (collected once).
+pub async fn start(
+    services: &Services,
+    caller: &Principal,
+    batch: i32,
+    org: OrganizationId,
+    ip: &str,
+) -> Result<i32, ServiceError> {
+    let b = load_batch(services, batch).await?;
+    let state = sheji_store::registry::library::find_state_by_id(services.store(), org)
+        .await?
+        .ok_or(ServiceError::NotFound { key: "error.not_found.organization" })?;
+    if !is_applicant(services, caller, org) {
+        return Err(ServiceError::Forbidden);
+    }
+    if !accepting(services, &b) {
+        return Err(ServiceError::Conflict { key: "recognition.batch_closed" });
+    }
+    if b.fields.purpose == Purpose::ReReview {
+        return Err(ServiceError::Conflict { key: "recognition.re_review_listed" });
+    }
+    let figures = sheji_store::registry::library::list_indicators(services.store(), org).await?;
+    let latest = figures.last().cloned();
+    let form = ApplicationForm {
+        figures: json!(latest.map(|(y, i)| json!({"year": y, "figures": i}))).to_string(),
+        ..ApplicationForm::default()
+    };
+    let now = services.now();
+    let tx = services.store().begin().await?;
+    let who = Applicant { batch, organization: org, district: state.fields.district_id, recognition: None };
+    let id = store::insert_application(&tx, who, &form, &caller.username, now)
+        .await?
+        .ok_or(ServiceError::Conflict { key: "recognition.applied_already" })?;
+    let change = Change {
+        action: "recognition.application_start",
+        target_type: "recognition_application",
+        target_id: id.to_string(),
+        before: serde_json::Value::Null,
+        after: json!({"batch": batch, "organization": org}),
+    };
+    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Who the caller is to an application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The applicant's administrator.
+    Applicant,
+    /// District staff whose scope reaches the applicant.
+    District,
+    /// City staff.
+    City,
+}
+
+fn roles_of(services: &Services, caller: &Principal, app: &Application) -> Vec<Role> {
+    let now = services.now();
+    let mut out = Vec::new();
+    if is_applicant(services, caller, app.organization) {
+        out.push(Role::Applicant);
+    }
+    let review = caller.scope(Permission::RecognitionReview, now);
+    if review.all || review.districts.contains(&app.district) {
+        out.push(Role::District);
+    }
+    if caller.can(Permission::RecognitionManage, now) {
+        out.push(Role::City);
+    }
+    out
+}
+
+/// Everything the application page shows.
+#[derive(Debug, Clone)]
+pub struct ApplicationView {
+    /// The application.
+    pub application: Application,
+    /// Its batch.
+    pub batch: Batch,
+    /// The applicant's name.
+    pub organization: String,
+    /// The checklist against the batch's rules.
+    pub checklist: Vec<CheckItem>,
+    /// The history.
+    pub events: Vec<Event>,
+    /// What the caller may do now.
+    pub actions: Vec<Action>,
+    /// Whether the caller may edit the form.
+    pub editable: bool,
+    /// Recommendations used and allowed in the applicant's district.
+    pub quota: (u32, Option<u32>),
+    /// Attached documents and inspection photos.
+    pub files: Vec<StoredFile>,
+    /// The caller may record the on-site verification now.
+    pub can_inspect: bool,
+}
+
+async fn facts(services: &Services, app: &Application) -> Result<Facts, ServiceError> {
+    let state = sheji_store::registry::library::find_state_by_id(services.store(), app.organization)
+        .await?
+        .ok_or(ServiceError::NotFound { key: "error.not_found.organization" })?;
+    let t = services.today();
+    let held = store::of_organization(services.store(), app.organization)
+        .await?
+        .into_iter()
+        .filter(|r| matches!(r.standing.on(r.valid_until, t), Standing::Valid | Standing::Rectifying))
+        .map(|r| r.kind)
+        .collect();
+    let latest: Option<(i32, Indicators)> =
+        sheji_store::registry::library::list_indicators(services.store(), app.organization).await?.last().cloned();
+    Ok(Facts {
+        founded_on: state.fields.founded_on,
+        library: Some(state.library_status),
+        held,
+        latest,
+        incident_free: app.form.incident_free,
+        credit_ok: app.form.credit_ok,
+    })
+}
+
+/// One application, for the applicant, the staff of its district and the city (404 for
+/// anyone else).
+pub async fn view(services: &Services, caller: &Principal, id: i32) -> Result<ApplicationView, ServiceError> {
+    let app = store::get_application(services.store(), id)
+        .await?
+        .ok_or(ServiceError::NotFound { key: "recognition.no_application" })?;
+    let roles = roles_of(services, caller, &app);
+    if roles.is_empty() {
+        return Err(ServiceError::NotFound { key: "recognition.no_application" });
+    }
+    let batch = load_batch(services, app.batch).await?;
+    let facts = facts(services, &app).await?;
+    let checklist = core::checklist(&batch.fields.rules, &facts, services.today());
+    let mut actions = Vec::new();
+    let candidates: &[(Role, Action)] =
+        &[(Role::Applicant, Action::Submit), (Role::District, Action::Recommend), (Role::City, Action::Pass)];
+    for (role, action) in candidates {
+        if roles.contains(role) && core::transition(app.status, *action).is_ok() {
+            actions.push(*action);
+        }
+    }
+    let staff_stage = match app.status {
+        Status::Submitted => roles.contains(&Role::District),
+        Status::Recommended => roles.contains(&Role::City),
+        _ => false,
+    };
+    if staff_stage {
+        actions.extend([Action::Return, Action::Reject]);
+    }
+    let names = sheji_store::registry::names(services.store(), &BTreeSet::from([app.organization])).await?;
+    let tx_used = used(services, app.batch, app.district).await?;
+    let can_inspect = app.status == Status::Checked && (roles.contains(&Role::District) || roles.contains(&Role::City));
+    Ok(ApplicationView {
+        files: sheji_store::files::of_owner(services.store(), OWNER, id).await?,
+        can_inspect,
+        organization: names.get(&app.organization).cloned().unwrap_or_default(),
+        events: store::events(services.store(), id).await?,
+        editable: roles.contains(&Role::Applicant) && app.status.editable() && may_file(services, &batch, app.status),
+        quota: (tx_used, batch.fields.district_quota),
+        checklist,
+        actions,
+        batch,
+        application: app,
+    })
+}
+
+async fn used(services: &Services, batch: i32, district: DistrictId) -> Result<u32, ServiceError> {
+    Ok(store::recommended_count(services.store(), batch, district).await?)
+}
+
+/// What the applicant types.
+#[derive(Debug, Clone, Default)]
+pub struct FormInput {
+    /// Description.
+    pub description: String,
+    /// No major incident declared.
+    pub incident_free: bool,
+    /// Not seriously dishonest declared.
+    pub credit_ok: bool,
+    /// Authenticity statement signed.
+    pub statement_signed: bool,
+}
+
+/// Saves the applicant's draft.
+pub async fn save(
+    services: &Services,
+    caller: &Principal,
+    id: i32,
+    input: &FormInput,
+    ip: &str,
+) -> Result<(), ServiceError> {
+    let v = view(services, caller, id).await?;
+    if !v.editable {
+        return Err(ServiceError::Conflict { key: "recognition.not_editable" });
+    }
+    let form = ApplicationForm {
+        description: clip(&input.description, 20_000),
+        figures: v.application.form.figures.clone(),
+        incident_free: input.incident_free,
+        credit_ok: input.credit_ok,
+        statement_signed: input.statement_signed,
+    };
+    let now = services.now();
+    let tx = services.store().begin().await?;
+    if !store::save_form(&tx, id, &form, now).await? {
+        return Err(ServiceError::Conflict { key: "recognition.not_editable" });
+    }
+    let change = Change {
+        action: "recognition.application_save",
+        target_type: "recognition_application",
+        target_id: id.to_string(),
+        before: json!({"incident_free": v.application.form.incident_free, "credit_ok": v.application.form.credit_ok,
+            "statement_signed": v.application.form.statement_signed}),
+        after: json!({"incident_free": form.incident_free, "credit_ok": form.credit_ok,
+            "statement_signed": form.statement_signed, "description_chars": form.description.chars().count()}),
+    };
+    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Takes one step of the workflow: the applicant submits (checklist passed, statement signed),
+/// the district recommends within its quota, returns or rejects, the city passes the formal
+/// check, returns or rejects. A return or rejection needs a comment. Anything else is refused
+/// with the reason.
+pub async fn act(
+    services: &Services,
+    caller: &Principal,
+    id: i32,
+    action: Action,
+    comment: &str,
+    ip: &str,
+) -> Result<Status, ServiceError> {
+    let v = view(services, caller, id).await?;
+    let from = v.application.status;
+    if !v.actions.contains(&action) {
+        return Err(if core::transition(from, action).is_err() {
+            ServiceError::Conflict { key: "recognition.illegal" }
+        } else {
+            ServiceError::Forbidden
+        });
+    }
+    let to = core::transition(from, action).map_err(|_| ServiceError::Conflict { key: "recognition.illegal" })?;
+    let comment = clip(comment, 2_000);
+    if matches!(action, Action::Return | Action::Reject) && comment.is_empty() {
+        return Err(ServiceError::Fields(vec![FieldError::new("comment", "recognition.comment_required")]));
+    }
+    if action == Action::Submit {
+        if !may_file(services, &v.batch, from) {
+            return Err(ServiceError::Conflict { key: "recognition.batch_closed" });
+        }
+        if let Some(failed) = v.checklist.iter().find(|c| !c.passed) {
+            return Err(ServiceError::NotEligible { key: failed.key, required: failed.required.clone() });
+        }
+        if !v.application.form.statement_signed {
+            return Err(ServiceError::Fields(vec![FieldError::new(
+                "statement_signed",
+                "recognition.statement_required",
+            )]));
+        }
+    }
+    let now = services.now();
+    let tx = services.store().begin().await?;
+    if action == Action::Recommend {
+        store::lock_batch(&tx, v.batch.id, now).await?;
+        let used = store::recommended_count(&tx, v.batch.id, v.application.district).await?;
+        if !core::within_quota(v.batch.fields.district_quota, used) {
+            return Err(ServiceError::Conflict { key: "recognition.quota_full" });
+        }
+    }
+    let event = Event {
+        from,
+        to,
+        action: action.code().to_owned(),
+        comment: comment.clone(),
+        actor: caller.username.clone(),
+        at: now,
+    };
+    if !store::move_application(&tx, id, &event, None).await? {
+        return Err(ServiceError::Conflict { key: "recognition.changed_meanwhile" });
+    }
+    let change = Change {
+        action: "recognition.application_step",
+        target_type: "recognition_application",
+        target_id: id.to_string(),
+        before: json!({"status": from.code()}),
+        after: json!({"status": to.code(), "action": action.code(), "comment": comment}),
+    };
+    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
+    tx.commit().await?;
+    Ok(to)
+}
+
+/// One line of a queue.
+#[derive(Debug, Clone)]
+pub struct QueueLine {
+    /// The application.
+    pub application: Application,
+    /// Applicant's name.
+    pub organization: String,
+}
+
+/// A batch as the caller sees it: the funnel and the queue of applications they may act on —
+/// district staff their districts' (with quota used and left), city staff every one.
+#[derive(Debug, Clone)]
+pub struct BatchView {
+    /// The batch.
+    pub batch: Batch,
+    /// Counts by status.
+    pub funnel: BTreeMap<String, u64>,
+    /// The queue page.
+    pub queue: Page<QueueLine>,
+    /// Per district in the caller's reach: (district, used).
+    pub quota_used: Vec<(DistrictId, u32)>,
+    /// Whether the caller is city staff.
+    pub city: bool,
+    /// The review campaign's status, once sent.
+    pub campaign: Option<CampaignStatus>,
+}
+
+/// The staff view of a batch (`recognition.review`).
+pub async fn batch_view(
+    services: &Services,
+    caller: &Principal,
+    id: i32,
+    page: PageRequest,
+) -> Result<BatchView, ServiceError> {
+    let now = services.now();
+    let scope = caller.scope(Permission::RecognitionReview, now);
+    let city = caller.can(Permission::RecognitionManage, now);
+    if !scope.all && scope.districts.is_empty() && !city {
+        return Err(ServiceError::Forbidden);
+    }
+    let batch = load_batch(services, id).await?;
+    let districts: Option<Vec<DistrictId>> =
+        if scope.all || city { None } else { Some(scope.districts.iter().copied().collect()) };
+    let funnel = store::funnel(services.store(), id, districts.as_deref()).await?;
+    let filter = ApplicationFilter { districts: districts.clone(), statuses: Vec::new() };
+    let p = store::list_applications(services.store(), id, &filter, page).await?;
+    let names =
+        sheji_store::registry::names(services.store(), &p.items.iter().map(|a| a.organization).collect()).await?;
+    let lines: Vec<QueueLine> = p
+        .items
+        .into_iter()
+        .map(|a| QueueLine { organization: names.get(&a.organization).cloned().unwrap_or_default(), application: a })
+        .collect();
+    let mut quota_used = Vec::new();
+    for d in districts.unwrap_or_default() {
+        quota_used.push((d, used(services, id, d).await?));
+    }
+    let campaign = match batch.campaign {
+        Some(c) => crate::review::linked::campaign_status(services, c).await?,
+        None => None,
+    };
+    Ok(BatchView { batch, funnel, queue: Page::new(lines, page, p.total), quota_used, city, campaign })
+}
+
+/// The caller's organizations' applications (an organization's administrator).
+pub async fn mine(services: &Services, caller: &Principal, page: PageRequest) -> Result<Page<QueueLine>, ServiceError> {
+    let orgs: Vec<OrganizationId> =
+        caller.scope(Permission::RegistryEdit, services.now()).organizations.into_iter().collect();
+    let Some(org) = orgs.first() else { return Ok(Page::new(Vec::new(), page, 0)) };
+    let p = store::applications_of(services.store(), *org, page).await?;
+    let names = sheji_store::registry::names(services.store(), &BTreeSet::from([*org])).await?;
+    let lines = p
+        .items
+        .into_iter()
+        .map(|a| QueueLine { organization: names.get(&a.organization).cloned().unwrap_or_default(), application: a })
+        .collect();
+    Ok(Page::new(lines, page, p.total))
+}
+
+/// Sends every formally checked (and, where required, verified) application to expert review:
+/// a review campaign with the batch's rubric, reviewers per application and publicity days, one
+/// item per application (its organization behind it, its clusters as specialties), which staff
+/// then assign, score, close and publish in the review pages (`recognition.manage`).
+pub async fn send_to_review(
+    services: &Services,
+    caller: &Principal,
+    id: i32,
+    ip: &str,
+) -> Result<CampaignId, ServiceError> {
+    if !caller.can(Permission::RecognitionManage, services.now()) {
+        return Err(ServiceError::Forbidden);
+    }
+    let b = load_batch(services, id).await?;
+    if b.campaign.is_some() {
+        return Err(ServiceError::Conflict { key: "recognition.in_review_already" });
+    }
+    let rubric = b.fields.rubric.ok_or(ServiceError::Conflict { key: "recognition.no_rubric" })?;
+    stragglers(services, &b).await?;
+    let ready: &[Status] =
+        if b.fields.rules.onsite_required { &[Status::Inspected] } else { &[Status::Checked, Status::Inspected] };
+    let checked = store::applications_in(services.store(), id, ready).await?;
+    if checked.is_empty() {
+        return Err(ServiceError::Conflict { key: "recognition.nothing_checked" });
+    }
+    let t = services.today();
+    let fields = crate::review::CampaignFields {
+        name: format!("{}专家评审", b.fields.name),
+        rubric,
+        reviewers_per_item: b.fields.rules.reviewers_per_item,
+        blind: false,
+        aggregation: Aggregation::TrimmedMean,
+        thresholds: match b.fields.purpose {
+            Purpose::Recognition => vec![Threshold { grade: "通过".to_owned(), min: b.fields.rules.pass_score }],
+            Purpose::ReReview => vec![
+                Threshold { grade: "通过".to_owned(), min: b.fields.rules.pass_score },
+                Threshold { grade: "整改".to_owned(), min: b.fields.rules.rectify_score },
+            ],
+        },
+        period_start: t,
+        deadline: t + chrono::Duration::days(14),
+        conflict_years: sheji_core::review::conflict::DEFAULT_WINDOW_YEARS,
+        forbid_repeat: true,
+        require_match: false,
+        min_load: 0,
+        max_load: 20,
+        publicity_days: b.fields.rules.publicity_days,
+    };
+    let names =
+        sheji_store::registry::names(services.store(), &checked.iter().map(|a| a.organization).collect()).await?;
+    let now = services.now();
+    let tx = services.store().begin().await?;
+    let mut items = Vec::with_capacity(checked.len());
+    for a in &checked {
+        let clusters = sheji_store::registry::library::find_state_by_id(&tx, a.organization)
+            .await?
+            .map(|s| s.fields.clusters.iter().map(|c| format!("cluster:{c}")).collect())
+            .unwrap_or_default();
+        items.push(crate::review::ItemFields {
+            title: names.get(&a.organization).cloned().unwrap_or_else(|| format!("#{}", a.id)),
+            subject: Some(format!("recognition:{}:{}", b.fields.kind.code(), a.organization)),
+            organizations: vec![a.organization],
+            specialties: clusters,
+            team: Vec::new(),
+        });
+    }
+    let (campaign, stored) =
+        crate::review::linked::open_in(&tx, services, caller, Permission::RecognitionManage, &fields, &items, ip)
+            .await?;
+    for (a, item) in checked.iter().zip(stored.iter()) {
+        let event = Event {
+            from: a.status,
+            to: Status::InReview,
+            action: Action::SendToReview.code().to_owned(),
+            comment: String::new(),
+            actor: caller.username.clone(),
+            at: now,
+        };
+        if !store::move_application(&tx, a.id, &event, Some(item.id)).await? {
+            return Err(ServiceError::Conflict { key: "recognition.changed_meanwhile" });
+        }
+    }
+    store::set_batch_status(&tx, id, "in_review", Some(campaign), now).await?;
+    let change = Change {
+        action: "recognition.send_to_review",
+        target_type: "recognition_batch",
+        target_id: id.to_string(),
+        before: json!({"status": b.status}),
+        after: json!({"status": "in_review", "campaign": campaign, "applications": checked.len()}),
+    };
+    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
+    tx.commit().await?;
+    Ok(campaign)
+}
+
+/// Refuses to move a batch on while applications still wait for a district or city decision
+/// (submitted, recommended, or checked but not yet verified where a verification is required):
+/// they would be left behind. Drafts and applications returned and not resubmitted are left.
+async fn stragglers(services: &Services, b: &Batch) -> Result<(), ServiceError> {
+    let mut waiting = vec![Status::Submitted, Status::Recommended];
+    if b.fields.rules.onsite_required {
+        waiting.push(Status::Checked);
+    }
+    let n = store::applications_in(services.store(), b.id, &waiting).await?.len();
+    if n > 0 {
+        return Err(ServiceError::Invalid { key: "recognition.pending_decisions", args: vec![("n", n.to_string())] });
+    }
+    Ok(())
+}
+
+/// Concludes a batch. With expert review: once the review campaign's final list is out,
+/// applications whose item reached the pass score are recognized and the others are not.
+/// Without (a batch with no rubric, as for district-level recognitions): every application
+/// that passed the formal check is recognized. Certificates are valid for the rules' years
+/// (`recognition.manage`). Returns how many were recognized.
+pub async fn conclude(services: &Services, caller: &Principal, id: i32, ip: &str) -> Result<usize, ServiceError> {
+    if !caller.can(Permission::RecognitionManage, services.now()) {
+        return Err(ServiceError::Forbidden);
+    }
+    let b = load_batch(services, id).await?;
+    if b.status == "concluded" {
+        return Err(ServiceError::Conflict { key: "recognition.concluded_already" });
+    }
+    // Per application: the expert score (None without review or without sheets) and whether it
+    // was decided by review at all.
+    let mut scores: BTreeMap<i32, Option<f64>> = BTreeMap::new();
+    let decided = match (b.campaign, b.fields.rubric) {
+        (Some(campaign), _) => {
+            let by_item = crate::review::linked::final_scores(services, campaign).await?;
+            let apps = store::applications_in(services.store(), id, &[Status::InReview]).await?;
+            for a in &apps {
+                scores.insert(a.id, a.item.and_then(|i| by_item.get(&i).copied()).flatten());
+            }
+            apps
+        }
+        (None, Some(_)) => return Err(ServiceError::Conflict { key: "recognition.not_in_review" }),
+        (None, None) => {
+            stragglers(services, &b).await?;
+            let ready: &[Status] = if b.fields.rules.onsite_required {
+                &[Status::Inspected]
+            } else {
+                &[Status::Checked, Status::Inspected]
+            };
+            let apps = store::applications_in(services.store(), id, ready).await?;
+            for a in &apps {
+                scores.insert(a.id, Some(100.0));
+            }
+            apps
+        }
+    };
+    if decided.is_empty() {
+        return Err(ServiceError::Conflict { key: "recognition.nothing_checked" });
+    }
+    let t = services.today();
+    let until = core::valid_until(t, b.fields.rules.validity_years);
+    let now = services.now();
+    let tx = services.store().begin().await?;
+    let mut granted = Vec::new();
+    let mut revoked = Vec::new();
+    for a in &decided {
+        let score = scores.get(&a.id).copied().flatten();
+        let outcome = core::outcome(b.fields.purpose, score, &b.fields.rules);
+        let action = match outcome {
+            Outcome::Renew => Action::Recognize,
+            Outcome::Rectify => Action::OrderRectification,
+            Outcome::Revoke => Action::Decline,
+        };
+        let to =
+            core::transition(a.status, action).map_err(|_| ServiceError::Conflict { key: "recognition.illegal" })?;
+        let mut comment = String::new();
+        match (b.fields.purpose, a.recognition) {
+            (Purpose::Recognition, _) if outcome == Outcome::Renew => {
+                let grant = store::Grant {
+                    organization: a.organization,
+                    kind: b.fields.kind,
+                    granted_on: t,
+                    valid_until: until,
+                    batch: Some(id),
+                    application: Some(a.id),
+                };
+                let number = store::grant(&tx, &grant, now).await?;
+                comment = number.clone();
+                granted.push(number);
+            }
+            (Purpose::ReReview, Some(r)) => {
+                let (standing, valid, rectify) = match outcome {
+                    Outcome::Renew => (Standing::Valid, Some(until), None),
+                    Outcome::Rectify => (
+                        Standing::Rectifying,
+                        None,
+                        t.checked_add_months(chrono::Months::new(b.fields.rules.rectify_months)),
+                    ),
+                    Outcome::Revoke => (Standing::Revoked, None, None),
+                };
+                store::set_standing(&tx, r, standing, valid, rectify, now).await?;
+                if let Some(rec) = store::get_recognition(&tx, r).await? {
+                    comment = rec.certificate.clone();
+                    match outcome {
+                        Outcome::Renew => granted.push(rec.certificate),
+                        Outcome::Revoke => revoked.push(rec.certificate),
+                        Outcome::Rectify => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+        let event = Event {
+            from: a.status,
+            to,
+            action: action.code().to_owned(),
+            comment,
+            actor: caller.username.clone(),
+            at: now,
+        };
+        if !store::move_application(&tx, a.id, &event, None).await? {
+            return Err(ServiceError::Conflict { key: "recognition.changed_meanwhile" });
+        }
+    }
+    store::set_batch_status(&tx, id, "concluded", None, now).await?;
+    let change = Change {
+        action: "recognition.conclude",
+        target_type: "recognition_batch",
+        target_id: id.to_string(),
+        before: json!({"status": b.status}),
+        after: json!({"status": "concluded", "granted_or_renewed": granted, "revoked": revoked, "decided": decided.len()}),
+    };
+    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
+    tx.commit().await?;
+    Ok(granted.len())
+}
+
+/// A certificate as anyone may verify it.
+#[derive(Debug, Clone)]
+pub struct Certificate {
+    /// The recognition.
+    pub recognition: Recognition,
+    /// Standing today.
+    pub standing: Standing,
+    /// Holder's name.
+    pub organization: String,
+}
+
+/// Verifies a certificate number (public).
+pub async fn certificate(services: &Services, number: &str) -> Result<Certificate, ServiceError> {
+    let number = number.trim();
+    let r = if number.len() <= 32 { store::by_certificate(services.store(), number).await? } else { None };
+    let r = r.ok_or(ServiceError::NotFound { key: "recognition.no_certificate" })?;
+    let names = sheji_store::registry::names(services.store(), &BTreeSet::from([r.organization])).await?;
+    Ok(Certificate {
+        standing: r.standing.on(r.valid_until, services.today()),
+        organization: names.get(&r.organization).cloned().unwrap_or_default(),
+        recognition: r,
+    })
+}
+
+/// Recognitions by filter, with holders' names (public: the register is published).
+pub async fn recognitions(
+    services: &Services,
+    filter: &RecognitionFilter,
+    page: PageRequest,
+) -> Result<Page<Certificate>, ServiceError> {
+    let p = store::list_recognitions(services.store(), filter, page).await?;
+    let names =
+        sheji_store::registry::names(services.store(), &p.items.iter().map(|r| r.organization).collect()).await?;
+    let t = services.today();
+    let items = p
+        .items
+        .into_iter()
+        .map(|r| Certificate {
+            standing: r.standing.on(r.valid_until, t),
+            organization: names.get(&r.organization).cloned().unwrap_or_default(),
+            recognition: r,
+        })
+        .collect();
+    Ok(Page::new(items, page, p.total))
+}
+
+/// Recognitions the caller should renew or re-review soon: in force and ending within the
+/// first reminder distance (90 days) — the organization's own for its administrator, the
+/// districts' for branch staff, all for the city. The page marks the 90- and 30-day points.
+pub async fn expiring(services: &Services, caller: &Principal) -> Result<Vec<(Certificate, i64)>, ServiceError> {
+    let now = services.now();
+    let t = services.today();
+    let horizon = t + chrono::Duration::days(core::REMINDER_DAYS[0]);
+    let review = caller.scope(Permission::RecognitionReview, now);
+    let own = caller.scope(Permission::RegistryEdit, now).organizations.into_iter().next();
+    let filter = if review.all || caller.can(Permission::RecognitionManage, now) {
+        RecognitionFilter { expiring: Some((t, horizon)), ..RecognitionFilter::default() }
+    } else if !review.districts.is_empty() {
+        RecognitionFilter {
+            districts: Some(review.districts.iter().copied().collect()),
+            expiring: Some((t, horizon)),
+            ..RecognitionFilter::default()
+        }
+    } else if let Some(org) = own {
+        RecognitionFilter { organization: Some(org), expiring: Some((t, horizon)), ..RecognitionFilter::default() }
+    } else {
+        return Ok(Vec::new());
+    };
+    let page = recognitions(services, &filter, PageRequest::new(Some(1), Some(50))).await?;
+    Ok(page
+        .items
+        .into_iter()
+        .map(|c| {
+            let left = (c.recognition.valid_until - t).num_days();
+            (c, left)
+        })
+        .collect())
+}
+
+/// Whether the caller may export the register: city staff and branch staff.
+pub fn may_export(caller: &Principal, now: chrono::DateTime<chrono::Utc>) -> bool {
+    caller.can(Permission::RecognitionManage, now)
+        || !caller.scope(Permission::RecognitionReview, now).districts.is_empty()
+}
+
+/// The register as a workbook: every recognition the filter selects, with its holder's
+/// district (city staff, and branch staff through their `recognition.review` districts).
+pub async fn register_xlsx(
+    services: &Services,
+    caller: &Principal,
+    filter: &RecognitionFilter,
+    lang: sheji_core::i18n::Lang,
+) -> Result<Vec<u8>, ServiceError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let now = services.now();
+    if !may_export(caller, now) {
+        return Err(ServiceError::Forbidden);
+    }
+    let xl = |e: rust_xlsxwriter::XlsxError| ServiceError::Invalid {
+        key: "import.unreadable",
+        args: vec![("detail", e.to_string())],
+    };
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let sheet = book.add_worksheet().set_name(lang.t("nav.recognitions")).map_err(xl)?;
+    let heads = [
+        "recognition.certificate_no",
+        "review.organization",
+        "org.district",
+        "recognition.kind",
+        "recognition.granted_on",
+        "recognition.valid_until",
+        "review.status",
+    ];
+    for (i, h) in heads.iter().enumerate() {
+        sheet.write_string_with_format(0, i as u16, lang.t(h), &bold).map_err(xl)?;
+    }
+    let districts: BTreeMap<DistrictId, String> = sheji_store::reference::list_active_districts(services.store())
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.name))
+        .collect();
+    let mut row = 1u32;
+    let mut page = 1;
+    loop {
+        let p = recognitions(services, filter, PageRequest::new(Some(page), Some(200))).await?;
+        for c in &p.items {
+            let district =
+                sheji_store::registry::library::find_state_by_id(services.store(), c.recognition.organization)
+                    .await?
+                    .and_then(|s| districts.get(&s.fields.district_id).cloned())
+                    .unwrap_or_default();
+            let cells = [
+                c.recognition.certificate.clone(),
+                c.organization.clone(),
+                district,
+                lang.t(&format!("recognition.kind.{}", c.recognition.kind.code())).to_owned(),
+                c.recognition.granted_on.to_string(),
+                c.recognition.valid_until.to_string(),
+                lang.t(&format!("recognition.standing.{}", c.standing.code())).to_owned(),
+            ];
+            for (i, v) in cells.iter().enumerate() {
+                sheet.write_string(row, i as u16, v).map_err(xl)?;
+            }
+            row += 1;
+        }
+        if page >= p.page_count() {
+            break;
+        }
+        page += 1;
+    }
+    book.save_to_buffer().map_err(xl)
+}
+
+/// The default rules of a kind, for the batch form.
+pub fn default_rules(kind: Kind) -> Rules {
+    Rules::default_for(kind)
+}
+
+/// Owner type of files attached to applications.
+const OWNER: &str = "recognition_application";
+
+/// Attaches a PDF to an application the caller is filling in.
+pub async fn attach(
+    services: &Services,
+    caller: &Principal,
+    id: i32,
+    name: &str,
+    bytes: &[u8],
+    ip: &str,
+) -> Result<i32, ServiceError> {
+    let v = view(services, caller, id).await?;
+    if !v.editable {
+        return Err(ServiceError::Conflict { key: "recognition.not_editable" });
+    }
+    let kind = file_rules::check(bytes, &[FileKind::Pdf])
+        .map_err(|e| ServiceError::Fields(vec![FieldError::new("file", e.key())]))?;
+    store_file(services, caller, id, "attachment", name, kind, bytes, ip).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn store_file(
+    services: &Services,
+    caller: &Principal,
+    id: i32,
+    purpose: &str,
+    name: &str,
+    kind: FileKind,
+    bytes: &[u8],
+    ip: &str,
+) -> Result<i32, ServiceError> {
+    let files = services.files()?;
+    let key = crate::crypto::random_token(24).map_err(ServiceError::internal)?.replace(['-', '_'], "0");
+    let name = file_rules::display_name(name);
+    let now = services.now();
+    let tx = services.store().begin().await?;
+    let meta = sheji_store::files::NewFile {
+        owner_type: OWNER,
+        owner_id: id,
+        purpose,
+        name: &name,
+        content_type: kind.content_type(),
+        uploaded_by: &caller.username,
+    };
+    let file = files.put(&tx, &meta, &key, bytes, now).await?;
+    let change = Change {
+        action: "recognition.file_upload",
+        target_type: "recognition_application",
+        target_id: id.to_string(),
+        before: serde_json::Value::Null,
+        after: json!({"file": file, "purpose": purpose, "name": name, "bytes": bytes.len()}),
+    };
+    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
+    tx.commit().await?;
+    Ok(file)
+}
+
+/// A stored file of an application, for whoever may see the application (404 otherwise).
+pub async fn file(services: &Services, caller: &Principal, file: i32) -> Result<(StoredFile, Vec<u8>), ServiceError> {
+    let f = sheji_store::files::get(services.store(), file)
+        .await?
+        .filter(|f| f.owner_type == OWNER)
+        .ok_or(ServiceError::NotFound { key: "files.not_found" })?;
+    view(services, caller, f.owner_id).await.map_err(|_| ServiceError::NotFound { key: "files.not_found" })?;
+    let bytes = services.files()?.read(&f).await?;
+    Ok((f, bytes))
+}
+
+/// Records the on-site verification (district or city staff, after the formal check): every
+/// point passed moves the application on; otherwise it goes back for correction with the
+/// conclusion as the reason. Photos (JPEG or PNG) are kept with it.
+pub async fn inspect(
+    services: &Services,
+    caller: &Principal,
+    id: i32,
+    inspection: &Inspection,
+    photos: &[(String, Vec<u8>)],
+    ip: &str,
+) -> Result<Status, ServiceError> {
+    let v = view(services, caller, id).await?;
+    if !v.can_inspect {
+        return Err(if core::transition(v.application.status, Action::Inspect).is_err() {
+            ServiceError::Conflict { key: "recognition.illegal" }
+        } else {
+            ServiceError::Forbidden
+        });
+    }
+    let inspection = Inspection {
+        items: inspection.items.iter().map(|(p, n)| (*p, clip(n, 1_000))).collect(),
+        conclusion: clip(&inspection.conclusion, 5_000),
+        on: inspection.on,
+    };
+    if inspection.items.len() != core::INSPECTION_ITEMS.len() || inspection.conclusion.is_empty() {
+        return Err(ServiceError::Fields(vec![FieldError::new("conclusion", "recognition.inspection_incomplete")]));
+    }
+    if photos.is_empty() {
+        return Err(ServiceError::Fields(vec![FieldError::new("photos", "recognition.photos_required")]));
+    }
+    let mut kinds = Vec::with_capacity(photos.len());
+    for (_, bytes) in photos {
+        kinds.push(
+            file_rules::check(bytes, &[FileKind::Jpeg, FileKind::Png])
+                .map_err(|e| ServiceError::Fields(vec![FieldError::new("photos", e.key())]))?,
+        );
+    }
+    for ((name, bytes), kind) in photos.iter().zip(kinds) {
+        store_file(services, caller, id, "inspection", name, kind, bytes, ip).await?;
+    }
+    let action = if inspection.passed() { Action::Inspect } else { Action::Return };
+    let from = v.application.status;
+    let to = core::transition(from, action).map_err(|_| ServiceError::Conflict { key: "recognition.illegal" })?;
+    let now = services.now();
+    let tx = services.store().begin().await?;
+    store::set_inspection(&tx, id, &inspection, now).await?;
+    let event = Event {
+        from,
+        to,
+        action: action.code().to_owned(),
+        comment: inspection.conclusion.clone(),
+        actor: caller.username.clone(),
+        at: now,
+    };
+    if !store::move_application(&tx, id, &event, None).await? {
+        return Err(ServiceError::Conflict { key: "recognition.changed_meanwhile" });
+    }
+    let change = Change {
+        action: "recognition.inspect",
+        target_type: "recognition_application",
+        target_id: id.to_string(),
+        before: json!({"status": from.code()}),
+        after: json!({"status": to.code(), "passed": inspection.passed(), "photos": photos.len()}),
+    };
+    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
+    tx.commit().await?;
+    Ok(to)
+}
+
+/// A checklist condition in `lang`: its message with the tiers or years it requires.
+pub fn check_label(lang: sheji_core::i18n::Lang, key: &str, required: &str) -> String {
+    let kinds: Vec<String> = required
+        .split(',')
+        .filter(|x| !x.is_empty())
+        .map(|c| match Kind::parse(c) {
+            Some(k) => lang.t(&format!("recognition.kind.{}", k.code())).to_owned(),
+            None => lang.t("recognition.library").to_owned(),
+        })
+        .collect();
+    lang.tf(key, &[("required", required), ("tiers", &kinds.join(lang.t("recognition.or")))])
+}

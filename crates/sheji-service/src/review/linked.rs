@@ -1,0 +1,92 @@
+//! What other capabilities ask of the review engine: a campaign opened for their own items
+//! (a recognition batch's applications) and the outcome read back. They call these, never the
+//! review store, so the engine's checks and audit records apply to them as to its own pages.
+
+use std::collections::BTreeMap;
+
+use sheji_core::identity::{Permission, Principal};
+use sheji_core::ids::{CampaignId, RubricId};
+use sheji_core::page::PageRequest;
+use sheji_core::review::CampaignStatus;
+use sheji_store::Tx;
+use sheji_store::review as store;
+
+use super::{CampaignFields, Item, ItemFields, campaign_json};
+use crate::audit::{self, Actor, Change};
+use crate::{ServiceError, Services};
+
+/// Whether a rubric exists (a batch names the rubric its review will use).
+pub async fn rubric_exists(services: &Services, id: RubricId) -> Result<bool, ServiceError> {
+    Ok(store::get_rubric(services.store(), id).await?.is_some())
+}
+
+/// A campaign's status, if it exists.
+pub async fn campaign_status(services: &Services, id: CampaignId) -> Result<Option<CampaignStatus>, ServiceError> {
+    Ok(store::get_campaign(services.store(), id).await?.map(|c| c.status))
+}
+
+/// Opens a campaign with its items inside `tx`, the opening capability's transaction, so the
+/// campaign and that capability's own change land together or not at all. The caller must
+/// hold `permission`, the opening capability's right to send its items to review; the
+/// campaign gets its own audit record. Returns the campaign and its items in input order.
+pub async fn open_in(
+    tx: &Tx,
+    services: &Services,
+    caller: &Principal,
+    permission: Permission,
+    fields: &CampaignFields,
+    items: &[ItemFields],
+    ip: &str,
+) -> Result<(CampaignId, Vec<Item>), ServiceError> {
+    let now = services.now();
+    if !caller.can(permission, now) {
+        return Err(ServiceError::Forbidden);
+    }
+    if store::get_rubric(tx, fields.rubric).await?.is_none() {
+        return Err(ServiceError::Conflict { key: "review.no_rubric" });
+    }
+    let campaign = store::insert_campaign(tx, fields, &caller.username, now).await?;
+    store::insert_items(tx, campaign, items, now).await?;
+    let stored = store::all_items(tx, campaign).await?;
+    let mut after = campaign_json(fields);
+    if let Some(map) = after.as_object_mut() {
+        map.insert("items".to_owned(), serde_json::json!(stored.len()));
+    }
+    let change = Change {
+        action: "review.campaign_create",
+        target_type: "review_campaign",
+        target_id: campaign.to_string(),
+        before: serde_json::Value::Null,
+        after,
+    };
+    audit::record(tx, now, &Actor::of(caller, ip), change).await?;
+    Ok((campaign, stored))
+}
+
+/// The standing score of every item of a campaign whose final list is out: `None` for an item
+/// without sheets or whose result was withdrawn by an upheld objection.
+pub async fn final_scores(
+    services: &Services,
+    campaign: CampaignId,
+) -> Result<BTreeMap<sheji_core::ids::ItemId, Option<f64>>, ServiceError> {
+    let c = store::get_campaign(services.store(), campaign)
+        .await?
+        .ok_or(ServiceError::NotFound { key: "review.no_campaign" })?;
+    if c.status != CampaignStatus::Final {
+        return Err(ServiceError::Conflict { key: "recognition.review_not_final" });
+    }
+    let (upheld, _) = store::upheld_objections(services.store(), campaign).await?;
+    let mut by_item = BTreeMap::new();
+    let mut page = 1;
+    loop {
+        let r = store::list_results(services.store(), campaign, PageRequest::new(Some(page), Some(200))).await?;
+        for row in &r.items {
+            by_item.insert(row.item, if upheld.contains(&row.item) { None } else { row.score });
+        }
+        if page >= r.page_count() {
+            break;
+        }
+        page += 1;
+    }
+    Ok(by_item)
+}

@@ -1,0 +1,243 @@
+//! Services to organizations: city staff mark national-cultivation targets and assign each a
+//! liaison officer (服务专员); liaison officers and branch staff record the services they give —
+//! a design diagnosis with its structured report, policy briefings, matchmaking, training,
+//! publicity, standardization. The records appear on the organization's page and, counted by
+//! district, are the branches' work.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde_json::json;
+use sheji_core::identity::{Permission, Principal, Role};
+use sheji_core::ids::{AccountId, DistrictId, OrganizationId};
+use sheji_core::page::{Page, PageRequest};
+use sheji_core::service::{self as core, Diagnosis, Kind};
+use sheji_store::service as store;
+pub use sheji_store::service::{Record, Target};
+
+use crate::audit::{self, Actor, Change};
+use crate::clip;
+use crate::{FieldError, ServiceError, Services};
+
+async fn district_of(services: &Services, org: OrganizationId) -> Result<DistrictId, ServiceError> {
+    Ok(sheji_store::registry::library::find_state_by_id(services.store(), org)
+        .await?
+        .ok_or(ServiceError::NotFound { key: "error.not_found.organization" })?
+        .fields
+        .district_id)
+}
+
+/// Whether the caller is staff whose registry scope reaches the district (branch, HQ, admin).
+fn staff_for(services: &Services, caller: &Principal, district: DistrictId) -> bool {
+    let scope = caller.scope(Permission::RegistryEdit, services.now());
+    scope.all || scope.districts.contains(&district)
+}
+
+/// An organization's cultivation and services.
+#[derive(Debug, Clone)]
+pub struct ServicesView {
+    /// The target, with the liaison officer's display name.
+    pub target: Option<(Target, Option<String>)>,
+    /// Services, newest first.
+    pub records: Page<Record>,
+    /// The caller may record a service.
+    pub can_record: bool,
+    /// The caller may mark the target and assign the liaison.
+    pub can_mark: bool,
+}
+
+/// Who may see an organization's services: staff whose private-registry scope reaches it, its
+/// liaison officer, and the organization itself.
+async fn may_view(
+    services: &Services,
+    caller: &Principal,
+    org: OrganizationId,
+    district: DistrictId,
+) -> Result<bool, ServiceError> {
+    let now = services.now();
+    let scope = caller.scope(Permission::RegistryReadPrivate, now);
+    if scope.all || scope.districts.contains(&district) || scope.organizations.contains(&org) {
+        return Ok(true);
+    }
+    Ok(is_staff(services, caller)
+        && store::target(services.store(), org).await?.is_some_and(|t| t.liaison == Some(caller.account)))
+}
+
+/// Whether the caller holds a staff role now: a liaison who has left staff keeps no access.
+fn is_staff(services: &Services, caller: &Principal) -> bool {
+    caller
+        .roles(services.now())
+        .iter()
+        .any(|r| matches!(r, Role::Admin | Role::CityOfficer | Role::HqStaff | Role::BranchStaff))
+}
+
+/// An organization's services (404 for callers who may not see them).
+pub async fn view(
+    services: &Services,
+    caller: &Principal,
+    org: OrganizationId,
+    page: PageRequest,
+) -> Result<ServicesView, ServiceError> {
+    let district = district_of(services, org).await?;
+    if !may_view(services, caller, org, district).await? {
+        return Err(ServiceError::NotFound { key: "error.not_found.organization" });
+    }
+    let target = store::target(services.store(), org).await?;
+    let is_liaison = is_staff(services, caller) && target.as_ref().is_some_and(|t| t.liaison == Some(caller.account));
+    let target = match target {
+        Some(t) => {
+            let name = match t.liaison {
+                Some(a) => sheji_store::identity::find_account(services.store(), a).await?.map(|a| a.display_name),
+                None => None,
+            };
+            Some((t, name))
+        }
+        None => None,
+    };
+    Ok(ServicesView {
+        target,
+        records: store::records_of(services.store(), org, page).await?,
+        can_record: is_liaison || staff_for(services, caller, district),
+        can_mark: caller.can(Permission::RecognitionManage, services.now()),
+    })
+}
+
+/// Marks an organization as a national-cultivation target and assigns its liaison officer by
+/// username (city staff). The liaison must be staff: an administrator, HQ, city or branch.
+pub async fn mark_target(
+    services: &Services,
+    caller: &Principal,
+    org: OrganizationId,
+    liaison: &str,
+    note: &str,
+    ip: &str,
+) -> Result<(), ServiceError> {
+    if !caller.can(Permission::RecognitionManage, services.now()) {
+        return Err(ServiceError::Forbidden);
+    }
+    district_of(services, org).await?;
+    let liaison = liaison.trim().to_lowercase();
+    let mut account: Option<AccountId> = None;
+    if !liaison.is_empty() {
+        let a = sheji_store::identity::find_account_by_username(services.store(), &liaison)
+            .await?
+            .ok_or_else(|| ServiceError::Fields(vec![FieldError::new("liaison", "review.no_such_account")]))?;
+        let roles = sheji_store::identity::list_affiliations(services.store(), a.id).await?;
+        let staff = roles.iter().any(|r| {
+            matches!(r.affiliation.role, Role::Admin | Role::CityOfficer | Role::HqStaff | Role::BranchStaff)
+                && r.affiliation.in_force(services.now())
+        });
+        if !staff {
+            return Err(ServiceError::Fields(vec![FieldError::new("liaison", "service.liaison_staff")]));
+        }
+        account = Some(a.id);
+    }
+    let before = store::target(services.store(), org).await?;
+    let t = Target {
+        organization: org,
+        goal: sheji_core::recognition::Kind::NationalCenter.code().to_owned(),
+        liaison: account,
+        note: clip(note, 2_000),
+        marked_by: caller.username.clone(),
+    };
+    let now = services.now();
+    let tx = services.store().begin().await?;
+    store::put_target(&tx, &t, now).await?;
+    let change = Change {
+        action: "service.target_mark",
+        target_type: "organization",
+        target_id: org.to_string(),
+        before: json!(before.map(|b| json!({"goal": b.goal, "liaison": b.liaison}))),
+        after: json!({"goal": t.goal, "liaison": t.liaison, "note": t.note}),
+    };
+    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What a liaison or branch officer enters.
+#[derive(Debug, Clone)]
+pub struct RecordInput {
+    /// Kind.
+    pub kind: Kind,
+    /// When.
+    pub served_on: NaiveDate,
+    /// What was done.
+    pub summary: String,
+    /// The diagnosis report (for a diagnosis).
+    pub diagnosis: Option<Diagnosis>,
+}
+
+/// Records a service (the organization's liaison officer, or staff whose registry scope reaches
+/// its district).
+pub async fn record(
+    services: &Services,
+    caller: &Principal,
+    org: OrganizationId,
+    input: &RecordInput,
+    ip: &str,
+) -> Result<i32, ServiceError> {
+    let v = view(services, caller, org, PageRequest::new(Some(1), Some(1))).await?;
+    if !v.can_record {
+        return Err(ServiceError::Forbidden);
+    }
+    let summary = clip(&input.summary, 5_000);
+    let diagnosis = input.diagnosis.as_ref().map(|d| Diagnosis {
+        strengths: clip(&d.strengths, 5_000),
+        gaps: clip(&d.gaps, 5_000),
+        recommendations: clip(&d.recommendations, 5_000),
+        follow_up_on: d.follow_up_on,
+    });
+    let diagnosis = if input.kind == Kind::Diagnosis { diagnosis } else { None };
+    core::check(input.kind, input.served_on, &summary, diagnosis.as_ref(), services.today()).map_err(|e| {
+        let (field, key) = e.field_key();
+        ServiceError::Fields(vec![FieldError::new(field, key)])
+    })?;
+    let district = district_of(services, org).await?;
+    let r = Record {
+        id: 0,
+        organization: org,
+        district,
+        kind: input.kind,
+        served_on: input.served_on,
+        summary,
+        diagnosis,
+        recorded_by: caller.username.clone(),
+    };
+    let now = services.now();
+    let tx = services.store().begin().await?;
+    let id = store::insert_record(&tx, &r, now).await?;
+    let change = Change {
+        action: "service.record",
+        target_type: "organization",
+        target_id: org.to_string(),
+        before: serde_json::Value::Null,
+        after: json!({"record": id, "kind": r.kind.code(), "served_on": r.served_on, "diagnosis": r.diagnosis.is_some()}),
+    };
+    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The branches' work in a year: services by district and kind — a branch sees its
+/// districts, the city and HQ every district.
+pub async fn work(
+    services: &Services,
+    caller: &Principal,
+    year: i32,
+) -> Result<BTreeMap<(DistrictId, String), u64>, ServiceError> {
+    let scope = caller.scope(Permission::RegistryEdit, services.now());
+    let read = caller.scope(Permission::RegistryReadPrivate, services.now());
+    let districts: Option<Vec<DistrictId>> = if scope.all || read.all {
+        None
+    } else if !scope.districts.is_empty() {
+        Some(scope.districts.iter().copied().collect())
+    } else {
+        return Err(ServiceError::Forbidden);
+    };
+    let from = NaiveDate::from_ymd_opt(year, 1, 1)
+        .ok_or(ServiceError::Invalid { key: "recognition.year_range", args: vec![] })?;
+    let to = NaiveDate::from_ymd_opt(year, 12, 31)
+        .ok_or(ServiceError::Invalid { key: "recognition.year_range", args: vec![] })?;
+    Ok(store::work(services.store(), from, to, districts.as_deref()).await?)
+}

@@ -1,0 +1,661 @@
+//! The recognition ladder's records: batches with their rules, applications with their history,
+//! and recognitions with certificate numbers and validity. Lists are paged and index-backed;
+//! a batch's funnel is counted by status in one grouped query.
+
+pub mod entity;
+pub mod migration;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sheji_core::ids::{CampaignId, DistrictId, ItemId, OrganizationId, RubricId};
+use sheji_core::page::{Page, PageRequest};
+use sheji_core::recognition::{Inspection, Kind, Purpose, Rules, Standing, Status};
+
+use crate::entity::{recognition, recognition_application, recognition_batch, recognition_event};
+use crate::{Db, StoreError, Tx};
+
+fn corrupt(what: impl Into<String>, detail: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt { what: what.into(), detail: detail.to_string() }
+}
+
+/// What staff set when opening a batch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchFields {
+    /// Kind of recognition.
+    pub kind: Kind,
+    /// New recognitions or a re-review.
+    pub purpose: Purpose,
+    /// Year.
+    pub year: i32,
+    /// Name (2026年度市级工业设计中心认定).
+    pub name: String,
+    /// First day applications are accepted.
+    pub opens_on: NaiveDate,
+    /// Last day.
+    pub closes_on: NaiveDate,
+    /// Recommendations per district at most.
+    pub district_quota: Option<u32>,
+    /// Eligibility rules, frozen with the batch.
+    pub rules: Rules,
+    /// Rubric of the expert review.
+    pub rubric: Option<RubricId>,
+}
+
+/// A batch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Batch {
+    /// Key.
+    pub id: i32,
+    /// What was set.
+    pub fields: BatchFields,
+    /// The review campaign, once sent to review.
+    pub campaign: Option<CampaignId>,
+    /// `open`, `in_review` or `concluded`.
+    pub status: String,
+    /// Who opened it.
+    pub created_by: String,
+}
+
+fn to_batch(m: recognition_batch::Model) -> Result<Batch, StoreError> {
+    let what = || format!("recognition batch {}", m.id);
+    Ok(Batch {
+        id: m.id,
+        fields: BatchFields {
+            kind: Kind::parse(&m.kind).ok_or_else(|| corrupt(what(), &m.kind))?,
+            purpose: Purpose::parse(&m.purpose).ok_or_else(|| corrupt(what(), &m.purpose))?,
+            year: m.year,
+            name: m.name,
+            opens_on: m.opens_on,
+            closes_on: m.closes_on,
+            district_quota: m.district_quota.and_then(|q| u32::try_from(q).ok()),
+            rules: serde_json::from_str(&m.rules).map_err(|e| corrupt(what(), e))?,
+            rubric: m.rubric_id.map(RubricId),
+        },
+        campaign: m.campaign_id.map(CampaignId),
+        status: m.status,
+        created_by: m.created_by,
+    })
+}
+
+/// Opens a batch; returns its id.
+pub async fn insert_batch(tx: &Tx, f: &BatchFields, by: &str, now: DateTime<Utc>) -> Result<i32, StoreError> {
+    Ok(recognition_batch::Entity::insert(recognition_batch::ActiveModel {
+        kind: Set(f.kind.code().to_owned()),
+        purpose: Set(f.purpose.code().to_owned()),
+        year: Set(f.year),
+        name: Set(f.name.clone()),
+        opens_on: Set(f.opens_on),
+        closes_on: Set(f.closes_on),
+        district_quota: Set(f.district_quota.map(|q| i32::try_from(q).unwrap_or(i32::MAX))),
+        rules: Set(serde_json::to_string(&f.rules).map_err(|e| corrupt("rules", e))?),
+        rubric_id: Set(f.rubric.map(RubricId::get)),
+        campaign_id: Set(None),
+        status: Set("open".to_owned()),
+        created_by: Set(by.to_owned()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    })
+    .exec(tx.conn())
+    .await?
+    .last_insert_id)
+}
+
+/// One batch.
+pub async fn get_batch(db: &impl Db, id: i32) -> Result<Option<Batch>, StoreError> {
+    recognition_batch::Entity::find_by_id(id).one(db.conn()).await?.map(to_batch).transpose()
+}
+
+/// A page of batches, newest first.
+pub async fn list_batches(db: &impl Db, page: PageRequest) -> Result<Page<Batch>, StoreError> {
+    let q = recognition_batch::Entity::find();
+    crate::page_of(db, q.order_by_desc(recognition_batch::Column::Id), page, to_batch).await
+}
+
+/// Takes the batch row's lock for the rest of the transaction (PostgreSQL and MySQL lock the
+/// updated row; SQLite has one writer), so quota checks in one batch run one at a time.
+pub async fn lock_batch(tx: &Tx, id: i32, now: DateTime<Utc>) -> Result<(), StoreError> {
+    recognition_batch::Entity::update_many()
+        .col_expr(recognition_batch::Column::UpdatedAt, Expr::value(now))
+        .filter(recognition_batch::Column::Id.eq(id))
+        .exec(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// Moves a batch on (`in_review` with its campaign, `concluded`).
+pub async fn set_batch_status(
+    tx: &Tx,
+    id: i32,
+    status: &str,
+    campaign: Option<CampaignId>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let mut update = recognition_batch::Entity::update_many()
+        .col_expr(recognition_batch::Column::Status, Expr::value(status))
+        .col_expr(recognition_batch::Column::UpdatedAt, Expr::value(now));
+    if let Some(c) = campaign {
+        update = update.col_expr(recognition_batch::Column::CampaignId, Expr::value(c.get()));
+    }
+    update.filter(recognition_batch::Column::Id.eq(id)).exec(tx.conn()).await?;
+    Ok(())
+}
+
+/// What the applicant fills in.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ApplicationForm {
+    /// The design center's description: organisation, team, achievements.
+    pub description: String,
+    /// The figures the application stands on (JSON of the registry's latest year, copied at
+    /// creation and kept with the application).
+    pub figures: String,
+    /// Declared: no major incident in the window.
+    pub incident_free: bool,
+    /// Declared: not a seriously dishonest entity.
+    pub credit_ok: bool,
+    /// The authenticity statement signed.
+    pub statement_signed: bool,
+}
+
+/// An application.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Application {
+    /// Key.
+    pub id: i32,
+    /// Its batch.
+    pub batch: i32,
+    /// The applicant.
+    pub organization: OrganizationId,
+    /// The applicant's district.
+    pub district: DistrictId,
+    /// Where it stands.
+    pub status: Status,
+    /// What was filled in.
+    pub form: ApplicationForm,
+    /// The review item, once sent to review.
+    pub item: Option<ItemId>,
+    /// The recognition under re-review.
+    pub recognition: Option<i32>,
+    /// The on-site verification's record.
+    pub inspection: Option<Inspection>,
+    /// Last submission.
+    pub submitted_at: Option<DateTime<Utc>>,
+}
+
+fn to_application(m: recognition_application::Model) -> Result<Application, StoreError> {
+    let status = Status::parse(&m.status).ok_or_else(|| corrupt(format!("application {}", m.id), &m.status))?;
+    Ok(Application {
+        id: m.id,
+        batch: m.batch_id,
+        organization: OrganizationId(m.organization_id),
+        district: DistrictId(m.district_id),
+        status,
+        form: ApplicationForm {
+            description: m.description,
+            figures: m.figures,
+            incident_free: m.incident_free,
+            credit_ok: m.credit_ok,
+            statement_signed: m.statement_signed,
+        },
+        item: m.item_id.map(ItemId),
+        recognition: m.recognition_id,
+        inspection: match m.inspection.as_deref() {
+            Some(j) => Some(serde_json::from_str(j).map_err(|e| corrupt(format!("application {}", m.id), e))?),
+            None => None,
+        },
+        submitted_at: m.submitted_at,
+    })
+}
+
+/// Who applies, where, and (in a re-review) for which recognition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Applicant {
+    /// The batch.
+    pub batch: i32,
+    /// The organization.
+    pub organization: OrganizationId,
+    /// Its district.
+    pub district: DistrictId,
+    /// The recognition under re-review.
+    pub recognition: Option<i32>,
+}
+
+/// Starts an application in draft; `None` if the organization already has one in the batch.
+pub async fn insert_application(
+    tx: &Tx,
+    who: Applicant,
+    form: &ApplicationForm,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<i32>, StoreError> {
+    let Applicant { batch, organization, district, recognition } = who;
+    let exists = recognition_application::Entity::find()
+        .filter(recognition_application::Column::BatchId.eq(batch))
+        .filter(recognition_application::Column::OrganizationId.eq(organization.get()))
+        .count(tx.conn())
+        .await?
+        > 0;
+    if exists {
+        return Ok(None);
+    }
+    Ok(Some(
+        recognition_application::Entity::insert(recognition_application::ActiveModel {
+            batch_id: Set(batch),
+            organization_id: Set(organization.get()),
+            district_id: Set(district.get()),
+            status: Set(Status::Draft.code().to_owned()),
+            description: Set(form.description.clone()),
+            figures: Set(form.figures.clone()),
+            incident_free: Set(form.incident_free),
+            credit_ok: Set(form.credit_ok),
+            statement_signed: Set(form.statement_signed),
+            item_id: Set(None),
+            recognition_id: Set(recognition),
+            inspection: Set(None),
+            submitted_at: Set(None),
+            created_by: Set(by.to_owned()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        })
+        .exec(tx.conn())
+        .await?
+        .last_insert_id,
+    ))
+}
+
+/// One application.
+pub async fn get_application(db: &impl Db, id: i32) -> Result<Option<Application>, StoreError> {
+    recognition_application::Entity::find_by_id(id).one(db.conn()).await?.map(to_application).transpose()
+}
+
+/// Saves the applicant's form (only while editable: false otherwise).
+pub async fn save_form(tx: &Tx, id: i32, form: &ApplicationForm, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    let r = recognition_application::Entity::update_many()
+        .col_expr(recognition_application::Column::Description, Expr::value(form.description.clone()))
+        .col_expr(recognition_application::Column::IncidentFree, Expr::value(form.incident_free))
+        .col_expr(recognition_application::Column::CreditOk, Expr::value(form.credit_ok))
+        .col_expr(recognition_application::Column::StatementSigned, Expr::value(form.statement_signed))
+        .col_expr(recognition_application::Column::UpdatedAt, Expr::value(now))
+        .filter(recognition_application::Column::Id.eq(id))
+        .filter(recognition_application::Column::Status.is_in([Status::Draft.code(), Status::Returned.code()]))
+        .exec(tx.conn())
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Records the on-site verification.
+pub async fn set_inspection(tx: &Tx, id: i32, inspection: &Inspection, now: DateTime<Utc>) -> Result<(), StoreError> {
+    let json = serde_json::to_string(inspection).map_err(|e| corrupt("inspection", e))?;
+    recognition_application::Entity::update_many()
+        .col_expr(recognition_application::Column::Inspection, Expr::value(json))
+        .col_expr(recognition_application::Column::UpdatedAt, Expr::value(now))
+        .filter(recognition_application::Column::Id.eq(id))
+        .exec(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// One step of the history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// From.
+    pub from: Status,
+    /// To.
+    pub to: Status,
+    /// The action's code.
+    pub action: String,
+    /// Comment.
+    pub comment: String,
+    /// Who.
+    pub actor: String,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// Moves an application if it still stands at `event.from` and records the step; false if
+/// it was moved meanwhile.
+pub async fn move_application(tx: &Tx, id: i32, event: &Event, item: Option<ItemId>) -> Result<bool, StoreError> {
+    let mut update = recognition_application::Entity::update_many()
+        .col_expr(recognition_application::Column::Status, Expr::value(event.to.code()))
+        .col_expr(recognition_application::Column::UpdatedAt, Expr::value(event.at));
+    if event.to == Status::Submitted {
+        update = update.col_expr(recognition_application::Column::SubmittedAt, Expr::value(event.at));
+    }
+    if let Some(item) = item {
+        update = update.col_expr(recognition_application::Column::ItemId, Expr::value(item.get()));
+    }
+    let r = update
+        .filter(recognition_application::Column::Id.eq(id))
+        .filter(recognition_application::Column::Status.eq(event.from.code()))
+        .exec(tx.conn())
+        .await?;
+    if r.rows_affected != 1 {
+        return Ok(false);
+    }
+    recognition_event::Entity::insert(recognition_event::ActiveModel {
+        application_id: Set(id),
+        from_status: Set(event.from.code().to_owned()),
+        to_status: Set(event.to.code().to_owned()),
+        action: Set(event.action.clone()),
+        comment: Set(event.comment.clone()),
+        actor_name: Set(event.actor.clone()),
+        at: Set(event.at),
+        ..Default::default()
+    })
+    .exec(tx.conn())
+    .await?;
+    Ok(true)
+}
+
+/// An application's history, oldest first (bounded: a few steps each).
+pub async fn events(db: &impl Db, id: i32) -> Result<Vec<Event>, StoreError> {
+    recognition_event::Entity::find()
+        .filter(recognition_event::Column::ApplicationId.eq(id))
+        .order_by_asc(recognition_event::Column::Id)
+        .all(db.conn())
+        .await?
+        .into_iter()
+        .map(|m| {
+            let what = || format!("recognition event {}", m.id);
+            Ok(Event {
+                from: Status::parse(&m.from_status).ok_or_else(|| corrupt(what(), &m.from_status))?,
+                to: Status::parse(&m.to_status).ok_or_else(|| corrupt(what(), &m.to_status))?,
+                action: m.action,
+                comment: m.comment,
+                actor: m.actor_name,
+                at: m.at,
+            })
+        })
+        .collect()
+}
+
+/// Filters for a batch's applications.
+#[derive(Debug, Clone, Default)]
+pub struct ApplicationFilter {
+    /// Only these districts (`None`: all).
+    pub districts: Option<Vec<DistrictId>>,
+    /// Only these statuses (empty: all).
+    pub statuses: Vec<Status>,
+}
+
+/// A page of a batch's applications.
+pub async fn list_applications(
+    db: &impl Db,
+    batch: i32,
+    filter: &ApplicationFilter,
+    page: PageRequest,
+) -> Result<Page<Application>, StoreError> {
+    let mut q = recognition_application::Entity::find().filter(recognition_application::Column::BatchId.eq(batch));
+    if let Some(d) = &filter.districts {
+        q = q.filter(recognition_application::Column::DistrictId.is_in(d.iter().map(|x| x.get())));
+    }
+    if !filter.statuses.is_empty() {
+        q = q.filter(recognition_application::Column::Status.is_in(filter.statuses.iter().map(|s| s.code())));
+    }
+    crate::page_of(db, q.order_by_asc(recognition_application::Column::Id), page, to_application).await
+}
+
+/// Every application of a batch in some statuses (for sending to review and concluding;
+/// bounded by the batch's size).
+pub async fn applications_in(db: &impl Db, batch: i32, statuses: &[Status]) -> Result<Vec<Application>, StoreError> {
+    recognition_application::Entity::find()
+        .filter(recognition_application::Column::BatchId.eq(batch))
+        .filter(recognition_application::Column::Status.is_in(statuses.iter().map(|s| s.code())))
+        .order_by_asc(recognition_application::Column::Id)
+        .all(db.conn())
+        .await?
+        .into_iter()
+        .map(to_application)
+        .collect()
+}
+
+/// A page of an organization's applications, newest first.
+pub async fn applications_of(
+    db: &impl Db,
+    organization: OrganizationId,
+    page: PageRequest,
+) -> Result<Page<Application>, StoreError> {
+    let q = recognition_application::Entity::find()
+        .filter(recognition_application::Column::OrganizationId.eq(organization.get()));
+    crate::page_of(db, q.order_by_desc(recognition_application::Column::Id), page, to_application).await
+}
+
+/// Applications of a batch by status (the funnel), optionally for some districts.
+pub async fn funnel(
+    db: &impl Db,
+    batch: i32,
+    districts: Option<&[DistrictId]>,
+) -> Result<BTreeMap<String, u64>, StoreError> {
+    let mut q = recognition_application::Entity::find()
+        .select_only()
+        .column(recognition_application::Column::Status)
+        .column_as(recognition_application::Column::Id.count(), "n")
+        .filter(recognition_application::Column::BatchId.eq(batch));
+    if let Some(d) = districts {
+        q = q.filter(recognition_application::Column::DistrictId.is_in(d.iter().map(|x| x.get())));
+    }
+    let rows: Vec<(String, i64)> =
+        q.group_by(recognition_application::Column::Status).into_tuple().all(db.conn()).await?;
+    Ok(rows.into_iter().map(|(s, n)| (s, u64::try_from(n).unwrap_or(0))).collect())
+}
+
+/// How many applications of a district a batch has recommended so far (everything past the
+/// district's recommendation counts against the quota).
+pub async fn recommended_count(db: &impl Db, batch: i32, district: DistrictId) -> Result<u32, StoreError> {
+    let n = recognition_application::Entity::find()
+        .filter(recognition_application::Column::BatchId.eq(batch))
+        .filter(recognition_application::Column::DistrictId.eq(district.get()))
+        .filter(recognition_application::Column::Status.is_in([
+            Status::Recommended.code(),
+            Status::Checked.code(),
+            Status::Inspected.code(),
+            Status::InReview.code(),
+            Status::Recognized.code(),
+            Status::NotRecognized.code(),
+            Status::Rectify.code(),
+        ]))
+        .count(db.conn())
+        .await?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// A recognition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recognition {
+    /// Key.
+    pub id: i32,
+    /// The organization.
+    pub organization: OrganizationId,
+    /// Tier.
+    pub kind: Kind,
+    /// Certificate number.
+    pub certificate: String,
+    /// Granted on.
+    pub granted_on: NaiveDate,
+    /// Last valid day.
+    pub valid_until: NaiveDate,
+    /// Standing as stored (expiry is computed by the caller).
+    pub standing: Standing,
+    /// Rectification due by, when ordered.
+    pub rectify_until: Option<NaiveDate>,
+    /// The batch it came from.
+    pub batch: Option<i32>,
+}
+
+fn to_recognition(m: recognition::Model) -> Result<Recognition, StoreError> {
+    let what = || format!("recognition {}", m.id);
+    Ok(Recognition {
+        id: m.id,
+        organization: OrganizationId(m.organization_id),
+        kind: Kind::parse(&m.kind).ok_or_else(|| corrupt(what(), &m.kind))?,
+        certificate: m.certificate_no,
+        granted_on: m.granted_on,
+        valid_until: m.valid_until,
+        standing: Standing::parse(&m.standing).ok_or_else(|| corrupt(what(), &m.standing))?,
+        rectify_until: m.rectify_until,
+        batch: m.batch_id,
+    })
+}
+
+/// A recognition to grant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    /// The holder.
+    pub organization: OrganizationId,
+    /// Tier.
+    pub kind: Kind,
+    /// Granted on.
+    pub granted_on: NaiveDate,
+    /// Last valid day.
+    pub valid_until: NaiveDate,
+    /// The batch.
+    pub batch: Option<i32>,
+    /// The application.
+    pub application: Option<i32>,
+}
+
+/// Grants a recognition with the next certificate number of its kind and year.
+pub async fn grant(tx: &Tx, g: &Grant, now: DateTime<Utc>) -> Result<String, StoreError> {
+    let Grant { organization, kind, granted_on, valid_until, batch, application } = g.clone();
+    use chrono::Datelike;
+    let year = granted_on.year();
+    let prefix = sheji_core::recognition::certificate_number(kind, year, 0);
+    let stem = prefix.trim_end_matches('0');
+    let issued = recognition::Entity::find()
+        .filter(recognition::Column::CertificateNo.starts_with(stem))
+        .count(tx.conn())
+        .await?;
+    let number =
+        sheji_core::recognition::certificate_number(kind, year, u32::try_from(issued).unwrap_or(u32::MAX - 1) + 1);
+    recognition::Entity::insert(recognition::ActiveModel {
+        organization_id: Set(organization.get()),
+        kind: Set(kind.code().to_owned()),
+        certificate_no: Set(number.clone()),
+        granted_on: Set(granted_on),
+        valid_until: Set(valid_until),
+        standing: Set(Standing::Valid.code().to_owned()),
+        rectify_until: Set(None),
+        batch_id: Set(batch),
+        application_id: Set(application),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    })
+    .exec(tx.conn())
+    .await?;
+    Ok(number)
+}
+
+/// A recognition by certificate number.
+pub async fn by_certificate(db: &impl Db, number: &str) -> Result<Option<Recognition>, StoreError> {
+    recognition::Entity::find()
+        .filter(recognition::Column::CertificateNo.eq(number))
+        .one(db.conn())
+        .await?
+        .map(to_recognition)
+        .transpose()
+}
+
+/// An organization's recognitions, newest first (bounded: a few per organization).
+pub async fn of_organization(db: &impl Db, organization: OrganizationId) -> Result<Vec<Recognition>, StoreError> {
+    recognition::Entity::find()
+        .filter(recognition::Column::OrganizationId.eq(organization.get()))
+        .order_by_desc(recognition::Column::Id)
+        .all(db.conn())
+        .await?
+        .into_iter()
+        .map(to_recognition)
+        .collect()
+}
+
+/// Which recognitions a list shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecognitionFilter {
+    /// Only this tier.
+    pub kind: Option<Kind>,
+    /// Only holders in these districts.
+    pub districts: Option<Vec<DistrictId>>,
+    /// Only this holder.
+    pub organization: Option<OrganizationId>,
+    /// Only those in force whose validity ends within [from, to] (expiry reminders).
+    pub expiring: Option<(NaiveDate, NaiveDate)>,
+}
+
+/// A page of recognitions, newest first (or soonest to expire when `expiring` is set).
+pub async fn list_recognitions(
+    db: &impl Db,
+    filter: &RecognitionFilter,
+    page: PageRequest,
+) -> Result<Page<Recognition>, StoreError> {
+    let mut q = recognition::Entity::find();
+    if let Some(k) = filter.kind {
+        q = q.filter(recognition::Column::Kind.eq(k.code()));
+    }
+    if let Some(o) = filter.organization {
+        q = q.filter(recognition::Column::OrganizationId.eq(o.get()));
+    }
+    if let Some(d) = &filter.districts {
+        let mut sub = sea_orm::sea_query::Query::select();
+        sub.column(crate::entity::organization::Column::Id)
+            .from(crate::entity::organization::Entity)
+            .and_where(crate::entity::organization::Column::DistrictId.is_in(d.iter().map(|x| x.get())));
+        q = q.filter(recognition::Column::OrganizationId.in_subquery(sub));
+    }
+    if let Some((from, to)) = filter.expiring {
+        q = q
+            .filter(recognition::Column::Standing.is_in([Standing::Valid.code(), Standing::Rectifying.code()]))
+            .filter(recognition::Column::ValidUntil.gte(from))
+            .filter(recognition::Column::ValidUntil.lte(to));
+    }
+    let q = if filter.expiring.is_some() {
+        q.order_by_asc(recognition::Column::ValidUntil).order_by_asc(recognition::Column::Id)
+    } else {
+        q.order_by_desc(recognition::Column::Id)
+    };
+    crate::page_of(db, q, page, to_recognition).await
+}
+
+/// Recognitions of a kind still in force (valid or rectifying) whose validity ends on or before
+/// `until`: the ones a re-review batch takes up (bounded by the holders of one kind).
+pub async fn due(db: &impl Db, kind: Kind, until: NaiveDate) -> Result<Vec<Recognition>, StoreError> {
+    recognition::Entity::find()
+        .filter(recognition::Column::Kind.eq(kind.code()))
+        .filter(recognition::Column::Standing.is_in([Standing::Valid.code(), Standing::Rectifying.code()]))
+        .filter(recognition::Column::ValidUntil.lte(until))
+        .order_by_asc(recognition::Column::Id)
+        .all(db.conn())
+        .await?
+        .into_iter()
+        .map(to_recognition)
+        .collect()
+}
+
+/// One recognition.
+pub async fn get_recognition(db: &impl Db, id: i32) -> Result<Option<Recognition>, StoreError> {
+    recognition::Entity::find_by_id(id).one(db.conn()).await?.map(to_recognition).transpose()
+}
+
+/// Changes a recognition's standing (a re-review's outcome): renewed with a new last day,
+/// rectifying until a date, or revoked.
+pub async fn set_standing(
+    tx: &Tx,
+    id: i32,
+    standing: Standing,
+    valid_until: Option<NaiveDate>,
+    rectify_until: Option<NaiveDate>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let mut update = recognition::Entity::update_many()
+        .col_expr(recognition::Column::Standing, Expr::value(standing.code()))
+        .col_expr(recognition::Column::RectifyUntil, Expr::value(rectify_until))
+        .col_expr(recognition::Column::UpdatedAt, Expr::value(now));
+    if let Some(v) = valid_until {
+        update = update.col_expr(recognition::Column::ValidUntil, Expr::value(v));
+    }
+    update.filter(recognition::Column::Id.eq(id)).exec(tx.conn()).await?;
+    Ok(())
+}

@@ -1,0 +1,5 @@
+//! The schema migrations of this capability; `crate::migration` runs them in order.
+
+pub mod m20261127_000002_registry;
+pub mod m20261127_000004_library;
+pub mod m20261127_000006_list_order;

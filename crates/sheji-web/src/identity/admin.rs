@@ -1,0 +1,639 @@
+//! System administration pages: accounts (list, create, detail with its actions), the audit
+//! trail with its CSV export, and the security settings.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use serde::Deserialize;
+use sheji_core::i18n::{self, Lang};
+use sheji_core::identity::{AccountStatus, Permission, Principal, Role};
+use sheji_core::ids::AccountId;
+use sheji_core::page::PageRequest;
+
+use sheji_service::identity::{self, AccountFilter, AffiliationInput, NewAccountInput, ProfileInput, SecuritySettings};
+use sheji_service::{ServiceError, reference};
+
+use super::account::role_labels;
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::error::{PageError, render};
+use crate::forms::FormState;
+use crate::layout::{Chrome, Ctx, Pager};
+
+fn status_class(s: AccountStatus) -> &'static str {
+    match s {
+        AccountStatus::Active => "passed",
+        AccountStatus::Pending => "action",
+        AccountStatus::Disabled => "rejected",
+    }
+}
+
+/// One row of the account list.
+pub struct AccountRow {
+    id: AccountId,
+    username: String,
+    display_name: String,
+    phone: String,
+    status: String,
+    status_class: &'static str,
+    last_login: String,
+}
+
+#[derive(Template)]
+#[template(path = "identity/accounts.html")]
+struct AccountsPage {
+    chrome: Chrome,
+    rows: Vec<AccountRow>,
+    q: String,
+    statuses: Vec<(&'static str, String, bool)>,
+    roles: Vec<(&'static str, String, bool)>,
+    count_line: String,
+    can_manage: bool,
+    pager: Pager,
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct AccountQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    page: String,
+}
+
+pub async fn accounts(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, _): PageUser,
+    Query(q): Query<AccountQuery>,
+) -> Result<Response, PageError> {
+    let lang = ctx.lang;
+    let chrome = ctx.chrome("nav.accounts").crumb("nav.system", None);
+    let filter = AccountFilter { query: Some(q.q.clone()), status: q.status.parse().ok(), role: q.role.parse().ok() };
+    let page = match identity::list_accounts(&state.services, &p, &filter, PageRequest::new(q.page.parse().ok(), None))
+        .await
+    {
+        Ok(page) => page,
+        Err(ServiceError::Forbidden) => return Err(PageError::forbidden(chrome)),
+        Err(e) => return Err(PageError::service(&e, chrome)),
+    };
+    let view = AccountsPage {
+        statuses: AccountStatus::ALL
+            .iter()
+            .map(|s| (s.code(), lang.t(&format!("status.{}", s.code())).to_owned(), q.status == s.code()))
+            .collect(),
+        roles: Role::ALL
+            .iter()
+            .map(|r| (r.code(), lang.t(&format!("role.{}", r.code())).to_owned(), q.role == r.code()))
+            .collect(),
+        count_line: lang.tf("accounts.count", &[("n", &i18n::count(page.total))]),
+        can_manage: p.can(Permission::AccountManage, state.services.now()),
+        pager: chrome.pager(&page),
+        rows: page
+            .items
+            .into_iter()
+            .map(|a| AccountRow {
+                id: a.id,
+                status: lang.t(&format!("status.{}", a.status.code())).to_owned(),
+                status_class: status_class(a.status),
+                last_login: a.last_login_at.map(i18n::datetime).unwrap_or_else(|| "—".to_owned()),
+                phone: a.phone.unwrap_or_default(),
+                username: a.username,
+                display_name: a.display_name,
+            })
+            .collect(),
+        q: q.q,
+        chrome,
+    };
+    Ok(render(StatusCode::OK, &view))
+}
+
+/// One affiliation row of the account page.
+pub struct AffRow {
+    id: i32,
+    role: String,
+    place: String,
+    until: String,
+}
+
+#[derive(Template)]
+#[template(path = "identity/account_detail.html")]
+struct AccountDetailPage {
+    chrome: Chrome,
+    account: identity::AccountView,
+    status: String,
+    status_class: &'static str,
+    active: bool,
+    phone: String,
+    email: String,
+    last_login: String,
+    created: String,
+    locked: String,
+    affiliations: Vec<AffRow>,
+    can_manage: bool,
+    can_verify: bool,
+    flash: Option<String>,
+    temp_password: Option<String>,
+    form: FormState,
+    role_choices: Vec<(&'static str, String)>,
+    district_choices: Vec<(String, String)>,
+}
+
+async fn district_choices(state: &AppState) -> Result<Vec<(String, String)>, ServiceError> {
+    let filter =
+        reference::DistrictFilter { status: Some(sheji_core::reference::DistrictStatus::Active), ..Default::default() };
+    let page = reference::list_districts(&state.services, &filter, PageRequest::new(Some(1), Some(200))).await?;
+    Ok(page.items.into_iter().map(|d| (d.id.to_string(), d.name)).collect())
+}
+
+fn role_choices(lang: Lang) -> Vec<(&'static str, String)> {
+    Role::ALL.iter().map(|r| (r.code(), lang.t(&format!("role.{}", r.code())).to_owned())).collect()
+}
+
+async fn detail_page(
+    state: &AppState,
+    ctx: &Ctx,
+    p: &Principal,
+    id: AccountId,
+    flash: Option<String>,
+    temp_password: Option<String>,
+    form: FormState,
+) -> Result<AccountDetailPage, PageError> {
+    let lang = ctx.lang;
+    let chrome = ctx.chrome("accounts.detail").crumb("nav.accounts", Some("/admin/accounts"));
+    let s = &state.services;
+    let account = match identity::get_account(s, p, id).await {
+        Ok(a) => a,
+        Err(ServiceError::Forbidden) => return Err(PageError::forbidden(chrome)),
+        Err(e) => return Err(PageError::service(&e, chrome)),
+    };
+    let districts = match district_choices(state).await {
+        Ok(d) => d,
+        Err(e) => return Err(PageError::service(&e, chrome)),
+    };
+    let now = s.now();
+    let labels = role_labels(lang, &account.affiliations);
+    let affiliations = account
+        .affiliations
+        .iter()
+        .zip(labels)
+        .map(|(a, role)| {
+            let district = a
+                .affiliation
+                .district
+                .and_then(|d| districts.iter().find(|(id, _)| *id == d.to_string()))
+                .map(|(_, n)| n.clone());
+            let place = match (district, a.affiliation.organization) {
+                (Some(d), _) => d,
+                (None, Some(o)) => format!("{} #{o}", lang.t("affiliation.organization")),
+                (None, None) => "—".to_owned(),
+            };
+            AffRow {
+                id: a.id,
+                role,
+                place,
+                until: a
+                    .affiliation
+                    .until
+                    .map(i18n::datetime)
+                    .unwrap_or_else(|| lang.t("affiliation.no_end").to_owned()),
+            }
+        })
+        .collect();
+    let verify_scope = p.scope(Permission::AccountVerify, now);
+    Ok(AccountDetailPage {
+        status: lang.t(&format!("status.{}", account.status.code())).to_owned(),
+        status_class: status_class(account.status),
+        active: account.status == AccountStatus::Active,
+        phone: account.phone.clone().unwrap_or_else(|| "—".to_owned()),
+        email: account.email.clone().unwrap_or_else(|| "—".to_owned()),
+        last_login: account.last_login_at.map(i18n::datetime).unwrap_or_else(|| "—".to_owned()),
+        created: i18n::datetime(account.created_at),
+        locked: account.locked_until.filter(|l| *l > now).map(i18n::datetime).unwrap_or_default(),
+        can_manage: p.can(Permission::AccountManage, now),
+        can_verify: account.status == AccountStatus::Pending && !verify_scope.is_none(),
+        affiliations,
+        account,
+        flash,
+        temp_password,
+        form,
+        role_choices: role_choices(lang),
+        district_choices: districts,
+        chrome,
+    })
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct DoneQuery {
+    #[serde(default)]
+    done: String,
+}
+
+pub async fn account_detail(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, _): PageUser,
+    Path(id): Path<i32>,
+    Query(q): Query<DoneQuery>,
+) -> Result<Response, PageError> {
+    let flash = (!q.done.is_empty()).then(|| ctx.lang.t(&format!("accounts.done.{}", q.done)).to_owned());
+    Ok(render(StatusCode::OK, &detail_page(&state, &ctx, &p, AccountId(id), flash, None, FormState::default()).await?))
+}
+
+async fn after_action(
+    state: &AppState,
+    ctx: &Ctx,
+    p: &Principal,
+    id: AccountId,
+    result: Result<(), ServiceError>,
+    done: &str,
+) -> Result<Response, PageError> {
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/accounts/{id}?done={done}")).into_response()),
+        Err(e @ (ServiceError::Forbidden | ServiceError::NotFound { .. })) => {
+            Err(PageError::service(&e, ctx.chrome("accounts.detail")))
+        }
+        Err(e) => {
+            let form = FormState::default().with_error(&e, ctx.lang);
+            let status =
+                if matches!(e, ServiceError::Conflict { .. }) { StatusCode::CONFLICT } else { StatusCode::BAD_REQUEST };
+            Ok(render(status, &detail_page(state, ctx, p, id, None, None, form).await?))
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StatusForm {
+    #[serde(default)]
+    status: String,
+}
+
+pub async fn account_status(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Path(id): Path<i32>,
+    Form(f): Form<StatusForm>,
+) -> Result<Response, PageError> {
+    let id = AccountId(id);
+    let result = match f.status.parse::<AccountStatus>() {
+        Ok(status) => identity::set_status(&state.services, &p, id, status, &c.ip).await,
+        Err(_) => Err(ServiceError::Invalid { key: "accounts.status_invalid", args: vec![] }),
+    };
+    after_action(&state, &ctx, &p, id, result, "status").await
+}
+
+pub async fn account_verify(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Path(id): Path<i32>,
+) -> Result<Response, PageError> {
+    let id = AccountId(id);
+    let result = identity::verify_account(&state.services, &p, id, &c.ip).await;
+    after_action(&state, &ctx, &p, id, result, "verify").await
+}
+
+pub async fn account_reset(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Path(id): Path<i32>,
+) -> Result<Response, PageError> {
+    let id = AccountId(id);
+    match identity::reset_password(&state.services, &p, id, &c.ip).await {
+        // The temporary password is shown once, on this response, never in a URL.
+        Ok(pw) => {
+            let flash = Some(ctx.lang.t("accounts.done.reset").to_owned());
+            Ok(render(StatusCode::OK, &detail_page(&state, &ctx, &p, id, flash, Some(pw), FormState::default()).await?))
+        }
+        Err(e) => after_action(&state, &ctx, &p, id, Err(e), "reset").await,
+    }
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct AffiliationForm {
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    district_id: String,
+    #[serde(default)]
+    organization_id: String,
+    #[serde(default)]
+    until: String,
+}
+
+impl AffiliationForm {
+    fn input(&self) -> AffiliationInput {
+        AffiliationInput {
+            role: self.role.clone(),
+            district_id: self.district_id.clone(),
+            organization_id: self.organization_id.clone(),
+            until: self.until.clone(),
+        }
+    }
+
+    fn kept(&self, form: FormState) -> FormState {
+        form.keep("role", &self.role)
+            .keep("district_id", &self.district_id)
+            .keep("organization_id", &self.organization_id)
+            .keep("until", &self.until)
+    }
+}
+
+pub async fn affiliation_add(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Path(id): Path<i32>,
+    Form(f): Form<AffiliationForm>,
+) -> Result<Response, PageError> {
+    let id = AccountId(id);
+    match identity::add_affiliation(&state.services, &p, id, &f.input(), &c.ip).await {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/accounts/{id}?done=affiliation")).into_response()),
+        Err(e @ (ServiceError::Forbidden | ServiceError::NotFound { .. })) => {
+            Err(PageError::service(&e, ctx.chrome("accounts.detail")))
+        }
+        Err(e) => {
+            let form = f.kept(FormState::default()).with_error(&e, ctx.lang);
+            Ok(render(StatusCode::BAD_REQUEST, &detail_page(&state, &ctx, &p, id, None, None, form).await?))
+        }
+    }
+}
+
+pub async fn affiliation_remove(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Path((id, aid)): Path<(i32, i32)>,
+) -> Result<Response, PageError> {
+    let id = AccountId(id);
+    let result = identity::remove_affiliation(&state.services, &p, id, aid, &c.ip).await;
+    after_action(&state, &ctx, &p, id, result, "affiliation").await
+}
+
+#[derive(Template)]
+#[template(path = "identity/account_new.html")]
+struct NewAccountPage {
+    chrome: Chrome,
+    form: FormState,
+    role_choices: Vec<(&'static str, String)>,
+    district_choices: Vec<(String, String)>,
+}
+
+async fn new_account_view(state: &AppState, ctx: &Ctx, form: FormState) -> Result<NewAccountPage, PageError> {
+    let chrome = ctx.chrome("accounts.new").crumb("nav.accounts", Some("/admin/accounts"));
+    let districts = match district_choices(state).await {
+        Ok(d) => d,
+        Err(e) => return Err(PageError::service(&e, chrome)),
+    };
+    Ok(NewAccountPage { role_choices: role_choices(ctx.lang), district_choices: districts, form, chrome })
+}
+
+pub async fn account_new_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, _): PageUser,
+) -> Result<Response, PageError> {
+    if !p.can(Permission::AccountManage, state.services.now()) {
+        return Err(PageError::forbidden(ctx.chrome("accounts.new")));
+    }
+    Ok(render(StatusCode::OK, &new_account_view(&state, &ctx, FormState::default()).await?))
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct NewAccountForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    email: String,
+    #[serde(flatten)]
+    affiliation: AffiliationForm,
+}
+
+pub async fn account_new_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Form(f): Form<NewAccountForm>,
+) -> Result<Response, PageError> {
+    let input = NewAccountInput {
+        username: f.username.clone(),
+        profile: ProfileInput { display_name: f.display_name.clone(), phone: f.phone.clone(), email: f.email.clone() },
+        affiliation: f.affiliation.input(),
+    };
+    match identity::create_account(&state.services, &p, &input, &c.ip).await {
+        Ok((id, pw)) => {
+            let flash = Some(ctx.lang.t("accounts.done.created").to_owned());
+            Ok(render(StatusCode::OK, &detail_page(&state, &ctx, &p, id, flash, Some(pw), FormState::default()).await?))
+        }
+        Err(ServiceError::Forbidden) => Err(PageError::forbidden(ctx.chrome("accounts.new"))),
+        Err(e) => {
+            let form = f
+                .affiliation
+                .kept(FormState::default())
+                .keep("username", &f.username)
+                .keep("display_name", &f.display_name)
+                .keep("phone", &f.phone)
+                .keep("email", &f.email)
+                .with_error(&e, ctx.lang);
+            Ok(render(StatusCode::BAD_REQUEST, &new_account_view(&state, &ctx, form).await?))
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "identity/settings.html")]
+struct SettingsPage {
+    chrome: Chrome,
+    form: FormState,
+    criteria: FormState,
+    synonyms: String,
+    saved: bool,
+}
+
+/// The synonym list as the settings page shows it (empty if it cannot be read: the page
+/// still opens for the other settings).
+async fn current_synonyms(state: &AppState) -> String {
+    sheji_service::search::synonyms(&state.services).await.map(|s| s.to_text()).unwrap_or_default()
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct SynonymsForm {
+    #[serde(default)]
+    synonyms: String,
+}
+
+pub async fn search_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Form(f): Form<SynonymsForm>,
+) -> Result<Response, PageError> {
+    match sheji_service::search::save_synonyms(&state.services, &p, &c.ip, &f.synonyms).await {
+        Ok(_) => Ok(Redirect::to("/admin/settings?done=saved").into_response()),
+        Err(ServiceError::Forbidden) => Err(PageError::forbidden(ctx.chrome("nav.settings"))),
+        Err(e) => Err(PageError::service(&e, ctx.chrome("nav.settings"))),
+    }
+}
+
+fn criteria_form(c: sheji_core::registry::LibraryCriteria) -> FormState {
+    FormState::default()
+        .keep("min_design_investment", &c.min_design_investment.to_string())
+        .keep("years", &c.years.to_string())
+        .keep("min_design_staff", &c.min_design_staff.to_string())
+        .keep("min_new_product_sales", &c.min_new_product_sales.to_string())
+        .keep("min_design_patents", &c.min_design_patents.to_string())
+}
+
+async fn current_criteria(state: &AppState) -> FormState {
+    criteria_form(sheji_service::registry::library::criteria(&state.services).await.unwrap_or_default())
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct CriteriaForm {
+    #[serde(default)]
+    min_design_investment: String,
+    #[serde(default)]
+    years: String,
+    #[serde(default)]
+    min_design_staff: String,
+    #[serde(default)]
+    min_new_product_sales: String,
+    #[serde(default)]
+    min_design_patents: String,
+}
+
+pub async fn criteria_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Form(f): Form<CriteriaForm>,
+) -> Result<Response, PageError> {
+    let num = |s: &str| s.trim().replace(',', "").parse::<f64>().unwrap_or(f64::NAN);
+    let int = |s: &str| s.trim().parse::<i64>().unwrap_or(-1);
+    let new = sheji_core::registry::LibraryCriteria {
+        min_design_investment: num(&f.min_design_investment),
+        years: usize::try_from(int(&f.years)).unwrap_or(0),
+        min_design_staff: int(&f.min_design_staff),
+        min_new_product_sales: num(&f.min_new_product_sales),
+        min_design_patents: int(&f.min_design_patents),
+    };
+    match sheji_service::registry::library::set_criteria(&state.services, &p, new, &c.ip).await {
+        Ok(()) => Ok(Redirect::to("/admin/settings?done=saved").into_response()),
+        Err(ServiceError::Forbidden) => Err(PageError::forbidden(ctx.chrome("nav.settings"))),
+        Err(e) => {
+            let settings = identity::security_settings(&state.services).await.unwrap_or(SecuritySettings {
+                require_totp_for_staff: false,
+                idle_minutes: 30,
+                absolute_hours: 12,
+            });
+            let criteria = FormState::default()
+                .keep("min_design_investment", &f.min_design_investment)
+                .keep("years", &f.years)
+                .keep("min_design_staff", &f.min_design_staff)
+                .keep("min_new_product_sales", &f.min_new_product_sales)
+                .keep("min_design_patents", &f.min_design_patents)
+                .with_error(&e, ctx.lang);
+            Ok(render(
+                StatusCode::BAD_REQUEST,
+                &SettingsPage {
+                    chrome: ctx.chrome("nav.settings"),
+                    form: settings_form(settings),
+                    criteria,
+                    synonyms: current_synonyms(&state).await,
+                    saved: false,
+                },
+            ))
+        }
+    }
+}
+
+fn settings_form(s: SecuritySettings) -> FormState {
+    FormState::default()
+        .keep("require_totp", if s.require_totp_for_staff { "true" } else { "" })
+        .keep("idle_minutes", &s.idle_minutes.to_string())
+        .keep("absolute_hours", &s.absolute_hours.to_string())
+}
+
+pub async fn settings_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, _): PageUser,
+    Query(q): Query<DoneQuery>,
+) -> Result<Response, PageError> {
+    let chrome = ctx.chrome("nav.settings").crumb("nav.system", None);
+    if !p.can(Permission::SettingsEdit, state.services.now()) {
+        return Err(PageError::forbidden(chrome));
+    }
+    let settings = match identity::security_settings(&state.services).await {
+        Ok(s) => s,
+        Err(e) => return Err(PageError::service(&e, chrome)),
+    };
+    let criteria = current_criteria(&state).await;
+    Ok(render(
+        StatusCode::OK,
+        &SettingsPage {
+            chrome,
+            form: settings_form(settings),
+            criteria,
+            synonyms: current_synonyms(&state).await,
+            saved: q.done == "saved",
+        },
+    ))
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct SettingsForm {
+    #[serde(default)]
+    require_totp: String,
+    #[serde(default)]
+    idle_minutes: String,
+    #[serde(default)]
+    absolute_hours: String,
+}
+
+pub async fn settings_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Form(f): Form<SettingsForm>,
+) -> Result<Response, PageError> {
+    let new = SecuritySettings {
+        require_totp_for_staff: f.require_totp == "true",
+        idle_minutes: f.idle_minutes.trim().parse().unwrap_or(-1),
+        absolute_hours: f.absolute_hours.trim().parse().unwrap_or(-1),
+    };
+    match identity::update_security_settings(&state.services, &p, new, &c.ip).await {
+        Ok(()) => Ok(Redirect::to("/admin/settings?done=saved").into_response()),
+        Err(ServiceError::Forbidden) => Err(PageError::forbidden(ctx.chrome("nav.settings"))),
+        Err(e) => {
+            let form = FormState::default()
+                .keep("require_totp", &f.require_totp)
+                .keep("idle_minutes", &f.idle_minutes)
+                .keep("absolute_hours", &f.absolute_hours)
+                .with_error(&e, ctx.lang);
+            let criteria = current_criteria(&state).await;
+            Ok(render(
+                StatusCode::BAD_REQUEST,
+                &SettingsPage {
+                    chrome: ctx.chrome("nav.settings"),
+                    form,
+                    criteria,
+                    synonyms: current_synonyms(&state).await,
+                    saved: false,
+                },
+            ))
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! The home page: what the platform is for, the plan's targets, and what is on record.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use sheji_core::i18n;
+use sheji_service::{reference, registry};
+
+use crate::AppState;
+use crate::error::{PageError, render};
+use crate::layout::{Chrome, Ctx};
+
+/// The "6个1" targets of the 2024–2027 action plan (渝经信服务〔2024〕16号), as (figure, label key).
+const PLAN_TARGETS: [(&str, &str); 6] = [
+    ("1 万亿", "home.plan.sales"),
+    ("1,000+", "home.plan.centers"),
+    ("1,000+", "home.plan.designers"),
+    ("1,000+", "home.plan.showcase"),
+    ("10+", "home.plan.backbone"),
+    ("10+", "home.plan.platforms"),
+];
+
+#[derive(Template)]
+#[template(path = "platform/home.html")]
+struct HomePage {
+    chrome: Chrome,
+    targets: Vec<(&'static str, &'static str)>,
+    stats: Vec<(String, &'static str, &'static str)>,
+}
+
+pub async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    let lang = ctx.lang;
+    let chrome = ctx.chrome("home.title");
+    let refs = match reference::counts(&state.services).await {
+        Ok(c) => c,
+        Err(e) => return Err(PageError::service(&e, chrome)),
+    };
+    let orgs = match registry::counts(&state.services).await {
+        Ok(c) => c,
+        Err(e) => return Err(PageError::service(&e, chrome)),
+    };
+    let page = HomePage {
+        targets: PLAN_TARGETS.iter().map(|(figure, key)| (*figure, lang.t(key))).collect(),
+        stats: vec![
+            (i18n::count(orgs.total), lang.t("home.counts.organizations"), ""),
+            (i18n::count(refs.districts), lang.t("home.counts.districts"), "/districts"),
+            (i18n::count(refs.clusters), lang.t("home.counts.clusters"), "/clusters"),
+        ],
+        chrome,
+    };
+    Ok(render(StatusCode::OK, &page))
+}

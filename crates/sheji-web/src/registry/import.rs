@@ -1,0 +1,329 @@
+//! Organization import pages: upload, check (every bad row with its row, column and reason),
+//! then commit the valid rows or download the file back with an error column. The upload waits
+//! in the upload folder under a random name between the check and the commit.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::response::Response;
+use serde::Deserialize;
+use sheji_core::identity::{Permission, Principal};
+use sheji_service::ServiceError;
+use sheji_service::audit::Actor;
+use sheji_service::registry::import::{self, ImportReport, RowAction, Upload};
+
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::download::xlsx_response;
+use crate::error::{PageError, render};
+use crate::layout::{Chrome, Ctx};
+
+/// The largest file an import accepts.
+pub const MAX_UPLOAD: usize = 32 * 1024 * 1024;
+
+/// One row of the check report.
+pub struct ReportRow {
+    row: usize,
+    uscc: String,
+    name: String,
+    outcome: String,
+    class: &'static str,
+    errors: Vec<(String, String)>,
+    changes: String,
+}
+
+#[derive(Template)]
+#[template(path = "registry/import.html")]
+struct ImportPage {
+    chrome: Chrome,
+    step: u8,
+    notice: Option<String>,
+    filename: String,
+    token: String,
+    header_row: usize,
+    valid: u64,
+    invalid: u64,
+    changes: u64,
+    unknown: String,
+    shown_note: String,
+    rows: Vec<ReportRow>,
+    result: String,
+}
+
+fn page(ctx: &Ctx, step: u8) -> ImportPage {
+    ImportPage {
+        chrome: ctx.chrome("import.title").crumb("nav.admin_organizations", Some("/admin/organizations")),
+        step,
+        notice: None,
+        filename: String::new(),
+        token: String::new(),
+        header_row: 0,
+        valid: 0,
+        invalid: 0,
+        changes: 0,
+        unknown: String::new(),
+        shown_note: String::new(),
+        rows: Vec::new(),
+        result: String::new(),
+    }
+}
+
+fn require_editor(state: &AppState, ctx: &Ctx, p: &Principal) -> Result<(), PageError> {
+    if p.can(Permission::RegistryEdit, state.services.now()) {
+        Ok(())
+    } else {
+        Err(PageError::forbidden(ctx.chrome("import.title")))
+    }
+}
+
+pub async fn form(State(state): State<AppState>, ctx: Ctx, PageUser(p, _): PageUser) -> Result<Response, PageError> {
+    require_editor(&state, &ctx, &p)?;
+    Ok(render(StatusCode::OK, &page(&ctx, 1)))
+}
+
+pub async fn template(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, _): PageUser,
+) -> Result<Response, PageError> {
+    require_editor(&state, &ctx, &p)?;
+    match import::template(&state.services, ctx.lang).await {
+        Ok(bytes) => Ok(xlsx_response(bytes, "organizations-template.xlsx")),
+        Err(e) => Err(PageError::service(&e, ctx.chrome("import.title"))),
+    }
+}
+
+/// Upload tokens are ours: 43 URL-safe characters; anything else never reaches the disk.
+fn valid_token(token: &str) -> bool {
+    token.len() == 43 && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+fn stored(state: &AppState, token: &str) -> Option<(std::path::PathBuf, &'static str)> {
+    if !valid_token(token) {
+        return None;
+    }
+    ["xlsx", "csv"]
+        .into_iter()
+        .map(|ext| (state.upload_dir.join(format!("{token}.{ext}")), ext))
+        .find(|(p, _)| p.exists())
+}
+
+/// The upload kept under `token`, or a message that it is gone (re-upload).
+async fn kept(state: &AppState, token: &str) -> Result<Upload, ServiceError> {
+    let (path, ext) = stored(state, token).ok_or(ServiceError::NotFound { key: "import.expired" })?;
+    let bytes = tokio::fs::read(&path).await.map_err(|_| ServiceError::NotFound { key: "import.expired" })?;
+    Upload::new(bytes, &format!("upload.{ext}"))
+}
+
+pub async fn upload(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, _): PageUser,
+    mut multipart: Multipart,
+) -> Result<Response, PageError> {
+    require_editor(&state, &ctx, &p)?;
+    let lang = ctx.lang;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or_default().to_owned();
+            match field.bytes().await {
+                Ok(b) => file = Some((name, b.to_vec())),
+                Err(_) => {
+                    let mut view = page(&ctx, 1);
+                    view.notice = Some(lang.t("import.too_large").to_owned());
+                    return Ok(render(StatusCode::PAYLOAD_TOO_LARGE, &view));
+                }
+            }
+        }
+    }
+    let Some((filename, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        let mut view = page(&ctx, 1);
+        view.notice = Some(lang.t("import.no_file").to_owned());
+        return Ok(render(StatusCode::BAD_REQUEST, &view));
+    };
+    let upload = match Upload::new(bytes, &filename) {
+        Ok(u) => u,
+        Err(e) => {
+            let mut view = page(&ctx, 1);
+            view.notice = Some(e.message(lang));
+            return Ok(render(StatusCode::BAD_REQUEST, &view));
+        }
+    };
+    let report = match import::preview(&state.services, &p, &upload, lang).await {
+        Ok(r) => r,
+        Err(ServiceError::Forbidden) => return Err(PageError::forbidden(ctx.chrome("import.title"))),
+        Err(e) => {
+            let mut view = page(&ctx, 1);
+            view.notice = Some(e.message(lang));
+            return Ok(render(StatusCode::BAD_REQUEST, &view));
+        }
+    };
+    let token = sheji_service::crypto::random_token(32)
+        .map_err(|e| PageError::service(&e.into(), ctx.chrome("import.title")))?;
+    let ext = if filename.to_lowercase().ends_with(".csv") { "csv" } else { "xlsx" };
+    let saved = async {
+        tokio::fs::create_dir_all(&state.upload_dir).await?;
+        tokio::fs::write(state.upload_dir.join(format!("{token}.{ext}")), upload.bytes()).await
+    }
+    .await;
+    if let Err(e) = saved {
+        tracing::error!(error = %e, "cannot keep the upload");
+        let mut view = page(&ctx, 1);
+        view.notice = Some(lang.t("error.internal").to_owned());
+        return Ok(render(StatusCode::INTERNAL_SERVER_ERROR, &view));
+    }
+    Ok(render(StatusCode::OK, &report_page(&ctx, report, &filename, &token)))
+}
+
+fn report_page(ctx: &Ctx, report: ImportReport, filename: &str, token: &str) -> ImportPage {
+    let lang = ctx.lang;
+    let mut view = page(ctx, 2);
+    view.filename = filename.to_owned();
+    view.token = token.to_owned();
+    view.header_row = report.header_row;
+    view.valid = report.valid();
+    view.invalid = report.invalid();
+    view.changes = report.changes();
+    view.unknown = report.unknown_columns.join("、");
+    let total = report.data_rows();
+    if (report.rows.len() as u64) < total {
+        view.shown_note = lang.tf(
+            "import.rows_shown",
+            &[("shown", &report.rows.len().to_string()), ("total", &sheji_core::i18n::count(total))],
+        );
+    }
+    view.rows = report
+        .rows
+        .into_iter()
+        .map(|r| {
+            let (outcome, class, changes) = match &r.action {
+                RowAction::Create => ("import.create", "progress", String::new()),
+                RowAction::Update(fields) => ("import.update", "action", fields.join("、")),
+                RowAction::Unchanged => ("import.unchanged", "draft", String::new()),
+                RowAction::Invalid => ("import.invalid", "rejected", String::new()),
+            };
+            ReportRow {
+                row: r.row,
+                uscc: r.uscc,
+                name: r.name,
+                outcome: lang.t(outcome).to_owned(),
+                class,
+                errors: r.errors.into_iter().map(|e| (e.column, e.message)).collect(),
+                changes,
+            }
+        })
+        .collect();
+    view
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CommitForm {
+    #[serde(default)]
+    token: String,
+    /// The data rows the check counted, for the progress bar only (anything else counts as 0).
+    #[serde(default)]
+    rows: String,
+}
+
+pub async fn commit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Form(f): Form<CommitForm>,
+) -> Result<Response, PageError> {
+    require_editor(&state, &ctx, &p)?;
+    let lang = ctx.lang;
+    let upload = match kept(&state, &f.token).await {
+        Ok(u) => u,
+        Err(e) => {
+            let mut view = page(&ctx, 1);
+            view.notice = Some(e.message(lang));
+            return Ok(render(StatusCode::BAD_REQUEST, &view));
+        }
+    };
+    let actor = Actor::of(&p, &c.ip);
+    match sheji_service::job::start_import(&state.services, &p, upload, f.rows.parse().unwrap_or(0), actor, lang).await
+    {
+        Ok(job) => {
+            // The job holds the file now; a second commit of the same token finds nothing.
+            if let Some((path, _)) = stored(&state, &f.token) {
+                let _ = tokio::fs::remove_file(path).await;
+            }
+            Ok(axum::response::Redirect::to(&format!("/admin/jobs/{job}")).into_response())
+        }
+        Err(e) => Err(PageError::service(&e, ctx.chrome("import.title"))),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "platform/job.html")]
+struct JobPage {
+    chrome: Chrome,
+    running: bool,
+    status: String,
+    badge: &'static str,
+    progress_line: String,
+    percent: u64,
+    width: u64,
+    result: String,
+}
+
+/// A job's progress; the page refreshes itself every two seconds while it runs.
+pub async fn job(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, _): PageUser,
+    Path(id): Path<i32>,
+) -> Result<Response, PageError> {
+    let lang = ctx.lang;
+    let chrome = ctx.chrome("job.title").crumb("nav.admin_organizations", Some("/admin/organizations"));
+    let view = match sheji_service::job::get(&state.services, &p, id).await {
+        Ok(v) => v,
+        Err(e) => return Err(PageError::service(&e, chrome)),
+    };
+    let r = &view.record;
+    let percent = (r.done * 100).checked_div(r.total).unwrap_or(100).min(100);
+    let (status, badge) = if view.running {
+        ("job.running", "progress")
+    } else if view.interrupted {
+        ("job.interrupted", "action")
+    } else if r.status == "done" {
+        ("job.done", "passed")
+    } else {
+        ("job.failed", "rejected")
+    };
+    let page = JobPage {
+        running: view.running,
+        status: lang.t(status).to_owned(),
+        badge,
+        progress_line: lang.tf(
+            "job.progress_line",
+            &[("done", &sheji_core::i18n::count(r.done)), ("total", &sheji_core::i18n::count(r.total))],
+        ),
+        percent,
+        width: percent / 5 * 5,
+        result: if view.interrupted { lang.t("job.interrupted_hint").to_owned() } else { r.result.clone() },
+        chrome,
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+pub async fn errors(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, _): PageUser,
+    Path(token): Path<String>,
+) -> Result<Response, PageError> {
+    require_editor(&state, &ctx, &p)?;
+    let result = match kept(&state, &token).await {
+        Ok(upload) => import::error_workbook(&state.services, &p, &upload, ctx.lang).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(bytes) => Ok(xlsx_response(bytes, "import-errors.xlsx")),
+        Err(e) => Err(PageError::service(&e, ctx.chrome("import.title"))),
+    }
+}

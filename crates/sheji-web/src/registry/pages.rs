@@ -1,0 +1,934 @@
+//! Organization pages: the public directory and detail (public fields for everyone, private
+//! ones where the caller's scope reaches), the staff list of the organizations the caller's
+//! scope reaches, and its CSV export.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use sheji_core::i18n::{self, Lang};
+use sheji_core::identity::Permission;
+use sheji_core::ids::{DistrictId, OrganizationId};
+use sheji_core::page::PageRequest;
+use sheji_core::registry::LibraryAction;
+use sheji_core::registry::OrgKind;
+use sheji_service::registry::edit::{self, FiguresInput, OrgInput};
+use sheji_service::registry::{self, OrgFilter, OrgPublic, OrgView, PrivateView, library};
+
+use crate::forms::{FormState, repeated, single};
+use sheji_service::{ServiceError, reference};
+
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::download::{CsvOut, xlsx_response};
+use crate::error::{PageError, render};
+use crate::layout::{Chrome, Ctx, Pager};
+
+#[derive(Debug, Deserialize, Default)]
+pub struct OrgQuery {
+    #[serde(default)]
+    district: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    cluster: String,
+    #[serde(default)]
+    qualification: String,
+    #[serde(default)]
+    library: String,
+    #[serde(default)]
+    page: String,
+    /// After a bulk admission: how many were admitted.
+    #[serde(default)]
+    done: String,
+    #[serde(default)]
+    sort: String,
+}
+
+impl OrgQuery {
+    fn filter(&self) -> OrgFilter {
+        OrgFilter {
+            district: self.district.parse().ok().map(DistrictId),
+            kind: self.kind.parse::<OrgKind>().ok(),
+            cluster: self.cluster.parse().ok().map(sheji_core::ids::ClusterId),
+            qualification: self.qualification.parse().ok(),
+            library: self.library.parse().ok(),
+            sort: match self.sort.as_str() {
+                "name" => registry::OrgSort::Name,
+                "newest" => registry::OrgSort::Newest,
+                _ => registry::OrgSort::Registered,
+            },
+        }
+    }
+}
+
+/// One row of an organization list.
+pub struct OrgRow {
+    id: OrganizationId,
+    library: String,
+    library_class: &'static str,
+    href: String,
+    name: String,
+    uscc: String,
+    kind: String,
+    district: String,
+    contact: String,
+    phone: String,
+}
+
+fn row(lang: Lang, href: String, public: &OrgPublic, private: Option<&PrivateView>) -> OrgRow {
+    OrgRow {
+        id: public.id,
+        library: lang.t(&format!("library.status.{}", public.library_status.code())).to_owned(),
+        library_class: public.library_status.badge(),
+        href,
+        name: public.name.clone(),
+        uscc: public.uscc.clone(),
+        kind: lang.t(&format!("org.kind.{}", public.kind.code())).to_owned(),
+        district: public.district_name.clone(),
+        contact: private.and_then(|p| p.contact_name.clone()).unwrap_or_default(),
+        phone: private.and_then(|p| p.contact_phone.clone()).unwrap_or_default(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "registry/organizations.html")]
+struct OrganizationsPage {
+    chrome: Chrome,
+    staff: bool,
+    action: &'static str,
+    rows: Vec<OrgRow>,
+    districts: Vec<(String, String, bool)>,
+    kinds: Vec<(&'static str, String, bool)>,
+    clusters: Vec<(String, String, bool)>,
+    qualifications: Vec<(&'static str, String, bool)>,
+    libraries: Vec<(&'static str, String, bool)>,
+    count_line: String,
+    export_href: Option<String>,
+    can_import: bool,
+    can_admit: bool,
+    notice: Option<String>,
+    name_sort: &'static str,
+    name_sort_href: String,
+    newest_href: String,
+    pager: Pager,
+}
+
+/// Select options: (value, label, selected).
+type Options = Vec<(String, String, bool)>;
+/// Select options with fixed codes.
+type CodeOptions = Vec<(&'static str, String, bool)>;
+type Choices = (Options, CodeOptions);
+type MoreChoices = (Options, CodeOptions, CodeOptions);
+
+async fn more_filters(state: &AppState, lang: Lang, q: &OrgQuery) -> Result<MoreChoices, ServiceError> {
+    let clusters = reference::list_clusters(&state.services, None, PageRequest::new(Some(1), Some(200))).await?;
+    Ok((
+        clusters.items.into_iter().map(|c| (c.id.to_string(), c.name, q.cluster == c.id.to_string())).collect(),
+        sheji_core::registry::Qualification::ALL
+            .iter()
+            .map(|k| (k.code(), lang.t(&format!("qualification.{}", k.code())).to_owned(), q.qualification == k.code()))
+            .collect(),
+        sheji_core::registry::LibraryStatus::ALL
+            .iter()
+            .map(|k| (k.code(), lang.t(&format!("library.status.{}", k.code())).to_owned(), q.library == k.code()))
+            .collect(),
+    ))
+}
+
+async fn filters(state: &AppState, lang: Lang, q: &OrgQuery) -> Result<Choices, ServiceError> {
+    let districts =
+        reference::list_districts(&state.services, &Default::default(), PageRequest::new(Some(1), Some(200))).await?;
+    Ok((
+        districts.items.into_iter().map(|d| (d.id.to_string(), d.name, q.district == d.id.to_string())).collect(),
+        OrgKind::ALL
+            .iter()
+            .map(|k| (k.code(), lang.t(&format!("org.kind.{}", k.code())).to_owned(), q.kind == k.code()))
+            .collect(),
+    ))
+}
+
+pub async fn directory(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<OrgQuery>,
+) -> Result<Response, PageError> {
+    let lang = ctx.lang;
+    let chrome = ctx.chrome("nav.organizations").crumb("nav.registry", None);
+    let page = registry::list_public(&state.services, &q.filter(), PageRequest::new(q.page.parse().ok(), None)).await;
+    let (page, (districts, kinds)) = match (page, filters(&state, lang, &q).await) {
+        (Ok(page), Ok(f)) => (page, f),
+        (Err(e), _) | (_, Err(e)) => return Err(PageError::service(&e, chrome)),
+    };
+    let view = OrganizationsPage {
+        staff: false,
+        action: "/organizations",
+        count_line: lang.tf("org.count", &[("n", &i18n::count(page.total))]),
+        export_href: None,
+        can_import: false,
+        can_admit: false,
+        notice: None,
+        name_sort: if q.sort == "name" { "ascending" } else { "none" },
+        name_sort_href: chrome.href_with("sort", if q.sort == "name" { "" } else { "name" }),
+        newest_href: chrome.href_with("sort", "newest"),
+        clusters: Vec::new(),
+        qualifications: Vec::new(),
+        libraries: sheji_core::registry::LibraryStatus::ALL
+            .iter()
+            .map(|k| (k.code(), lang.t(&format!("library.status.{}", k.code())).to_owned(), q.library == k.code()))
+            .collect(),
+        pager: chrome.pager(&page),
+        rows: page.items.iter().map(|o| row(lang, format!("/organizations/{}", o.id), o, None)).collect(),
+        districts,
+        kinds,
+        chrome,
+    };
+    Ok(render(StatusCode::OK, &view))
+}
+
+pub async fn staff_list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, _): PageUser,
+    Query(q): Query<OrgQuery>,
+) -> Result<Response, PageError> {
+    let lang = ctx.lang;
+    let chrome = ctx.chrome("nav.admin_organizations").crumb("nav.registry", None);
+    let page =
+        match registry::list_private(&state.services, &p, &q.filter(), PageRequest::new(q.page.parse().ok(), None))
+            .await
+        {
+            Ok(page) => page,
+            Err(ServiceError::Forbidden) => return Err(PageError::forbidden(chrome)),
+            Err(e) => return Err(PageError::service(&e, chrome)),
+        };
+    let (mut districts, kinds) = match filters(&state, lang, &q).await {
+        Ok(f) => f,
+        Err(e) => return Err(PageError::service(&e, chrome)),
+    };
+    // The district filter offers only districts the caller's scope reaches.
+    let scope = p.scope(Permission::RegistryReadPrivate, state.services.now());
+    if !scope.all && scope.organizations.is_empty() {
+        districts.retain(|(id, _, _)| scope.districts.iter().any(|d| d.to_string() == *id));
+    }
+    let can_export = p.can(Permission::RegistryExport, state.services.now());
+    let can_edit = p.can(Permission::RegistryEdit, state.services.now());
+    let (clusters, qualifications, libraries) = match more_filters(&state, lang, &q).await {
+        Ok(f) => f,
+        Err(e) => return Err(PageError::service(&e, chrome)),
+    };
+    let view = OrganizationsPage {
+        staff: true,
+        action: "/admin/organizations",
+        count_line: lang.tf("org.count_scoped", &[("n", &i18n::count(page.total))]),
+        export_href: can_export
+            .then(|| format!("/admin/organizations/export.xlsx?{}", ctx.uri.query().unwrap_or_default())),
+        can_import: can_edit,
+        can_admit: p.can(Permission::LibraryDecide, state.services.now()),
+        name_sort: if q.sort == "name" { "ascending" } else { "none" },
+        name_sort_href: chrome.href_with("sort", if q.sort == "name" { "" } else { "name" }),
+        newest_href: chrome.href_with("sort", "newest"),
+        notice: (!q.done.is_empty()).then(|| lang.tf("library.admitted", &[("n", &q.done)])),
+        clusters,
+        qualifications,
+        libraries,
+        pager: chrome.pager(&page),
+        rows: page
+            .items
+            .iter()
+            .map(|o| row(lang, format!("/admin/organizations/{}", o.public.id), &o.public, o.private.as_ref()))
+            .collect(),
+        districts,
+        kinds,
+        chrome,
+    };
+    Ok(render(StatusCode::OK, &view))
+}
+
+/// The library tab as the page shows it.
+pub struct LibraryTab {
+    headers: Vec<String>,
+    years: Vec<(i32, Vec<String>)>,
+    bars: Vec<(i32, u32, String)>,
+    checklist: Vec<(String, String, String, bool)>,
+    actions: Vec<(&'static str, String)>,
+    history: Vec<(String, String, String, String)>,
+}
+
+fn library_tab(lang: Lang, v: library::LibraryView) -> LibraryTab {
+    let money = |x: Option<f64>| x.map_or_else(|| "—".to_owned(), i18n::wan_yuan);
+    let count =
+        |x: Option<i64>| x.map_or_else(|| "—".to_owned(), |n| i18n::count(u64::try_from(n).unwrap_or_default()));
+    let headers = [
+        "revenue",
+        "rd_spend",
+        "design_investment",
+        "staff_total",
+        "design_staff",
+        "senior_design_staff",
+        "design_patents",
+        "new_product_sales",
+        "design_service_revenue",
+        "awards",
+    ]
+    .iter()
+    .map(|k| lang.t(&format!("indicator.{k}")).to_owned())
+    .collect();
+    let max = v.indicators.iter().filter_map(|(_, i)| i.design_investment).fold(0.0_f64, f64::max);
+    LibraryTab {
+        headers,
+        years: v
+            .indicators
+            .iter()
+            .map(|(y, i)| {
+                (
+                    *y,
+                    vec![
+                        money(i.revenue),
+                        money(i.rd_spend),
+                        money(i.design_investment),
+                        count(i.staff_total),
+                        count(i.design_staff),
+                        count(i.senior_design_staff),
+                        count(i.design_patents),
+                        money(i.new_product_sales),
+                        money(i.design_service_revenue),
+                        count(i.awards),
+                    ],
+                )
+            })
+            .collect(),
+        bars: v
+            .indicators
+            .iter()
+            .map(|(y, i)| {
+                let value = i.design_investment.unwrap_or(0.0);
+                // Widths in steps of 5 %, as classes: the CSP allows no inline styles.
+                let width = if max > 0.0 { ((value / max * 20.0).round() as u32) * 5 } else { 0 };
+                (*y, width.min(100), money(i.design_investment))
+            })
+            .collect(),
+        checklist: v
+            .checklist
+            .iter()
+            .map(|c| (lang.t(c.key).to_owned(), c.required.clone(), c.actual.clone(), c.passed))
+            .collect(),
+        actions: v
+            .actions
+            .iter()
+            .map(|a| (a.code(), lang.t(&format!("library.action.{}", a.code())).to_owned()))
+            .collect(),
+        history: v
+            .history
+            .iter()
+            .map(|h| {
+                let step = format!(
+                    "{} → {}",
+                    lang.t(&format!("library.status.{}", h.from.code())),
+                    lang.t(&format!("library.status.{}", h.to.code()))
+                );
+                (i18n::datetime(h.at), step, h.reason.clone(), h.actor.clone())
+            })
+            .collect(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "registry/organization.html")]
+struct OrganizationPage {
+    chrome: Chrome,
+    org: OrgPublic,
+    kind: String,
+    industry: String,
+    private: Option<PrivateView>,
+    founded: String,
+    contact: String,
+    phone: String,
+    library_label: String,
+    library_class: &'static str,
+    library: Option<LibraryTab>,
+    notice: Option<String>,
+    can_edit: bool,
+    form: FormState,
+    figure_fields: Vec<(&'static str, String)>,
+    can_apply: bool,
+    applications: Vec<(String, String, &'static str, String, String)>,
+    /// Latest services (date, kind, summary), where the caller may see them.
+    services: Option<Vec<(String, String, String)>>,
+}
+
+fn detail(chrome: Chrome, lang: Lang, view: OrgView) -> OrganizationPage {
+    let p = view.private.as_ref();
+    OrganizationPage {
+        library_label: lang.t(&format!("library.status.{}", view.public.library_status.code())).to_owned(),
+        library_class: view.public.library_status.badge(),
+        library: None,
+        notice: None,
+        can_edit: false,
+        form: FormState::default(),
+        figure_fields: Vec::new(),
+        can_apply: false,
+        services: None,
+        applications: Vec::new(),
+        kind: lang.t(&format!("org.kind.{}", view.public.kind.code())).to_owned(),
+        industry: view.public.industry_code.clone().unwrap_or_else(|| "—".to_owned()),
+        founded: p.and_then(|p| p.founded_on).map(|d| lang.date(d)).unwrap_or_else(|| "—".to_owned()),
+        contact: p.and_then(|p| p.contact_name.clone()).unwrap_or_else(|| "—".to_owned()),
+        phone: p.and_then(|p| p.contact_phone.clone()).unwrap_or_else(|| "—".to_owned()),
+        org: view.public,
+        private: view.private,
+        chrome,
+    }
+}
+
+pub async fn public_detail(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+) -> Result<Response, PageError> {
+    let chrome = ctx.chrome("org.detail").crumb("nav.organizations", Some("/organizations"));
+    match registry::get(&state.services, ctx.caller.principal.as_ref(), OrganizationId(id)).await {
+        Ok(view) => Ok(render(StatusCode::OK, &detail(chrome, ctx.lang, view))),
+        Err(e) => Err(PageError::service(&e, chrome)),
+    }
+}
+
+async fn staff_page(
+    state: &AppState,
+    ctx: &Ctx,
+    p: &sheji_core::identity::Principal,
+    id: OrganizationId,
+    notice: Option<String>,
+) -> Result<OrganizationPage, PageError> {
+    staff_page_with(state, ctx, p, id, notice, FormState::default()).await
+}
+
+async fn staff_page_with(
+    state: &AppState,
+    ctx: &Ctx,
+    p: &sheji_core::identity::Principal,
+    id: OrganizationId,
+    notice: Option<String>,
+    form: FormState,
+) -> Result<OrganizationPage, PageError> {
+    let chrome = ctx.chrome("org.detail").crumb("nav.admin_organizations", Some("/admin/organizations"));
+    let view = match registry::get_private(&state.services, p, id).await {
+        Ok(view) => view,
+        Err(ServiceError::Forbidden) => return Err(PageError::forbidden(chrome)),
+        Err(e) => return Err(PageError::service(&e, chrome)),
+    };
+    let lib = match library::view(&state.services, p, id).await {
+        Ok(l) => l,
+        Err(e) => return Err(PageError::service(&e, chrome)),
+    };
+    let can_edit = p
+        .scope(Permission::RegistryEdit, state.services.now())
+        .covers(Some(view.public.district_id), Some(view.public.id));
+    let status = view.public.library_status;
+    let apps = async {
+        Ok::<_, ServiceError>((
+            library::can_apply(&state.services, p, id, status).await?,
+            library::applications_of(&state.services, p, id).await?,
+        ))
+    };
+    let (can_apply, applications) = match apps.await {
+        Ok(a) => a,
+        Err(e) => return Err(PageError::service(&e, ctx.chrome("org.detail"))),
+    };
+    let recent = sheji_service::service::view(&state.services, p, id, PageRequest::new(Some(1), Some(5))).await.ok();
+    let mut page = detail(chrome, ctx.lang, view);
+    page.services = recent.map(|v| {
+        v.records
+            .items
+            .iter()
+            .map(|r| {
+                (
+                    r.served_on.to_string(),
+                    ctx.lang.t(&format!("service.kind.{}", r.kind.code())).to_owned(),
+                    r.summary.clone(),
+                )
+            })
+            .collect()
+    });
+    page.library = Some(library_tab(ctx.lang, lib));
+    page.notice = notice;
+    page.can_edit = can_edit;
+    page.can_apply = can_apply;
+    page.applications = applications
+        .into_iter()
+        .map(|a| {
+            let class = match a.status.as_str() {
+                "accepted" => "passed",
+                "returned" => "rejected",
+                _ => "progress",
+            };
+            (
+                i18n::datetime(a.submitted_at),
+                ctx.lang.t(&format!("library.application.{}", a.status)).to_owned(),
+                class,
+                a.submitted_by,
+                a.comment.unwrap_or_default(),
+            )
+        })
+        .collect();
+    page.form = form;
+    page.figure_fields = edit::FIGURE_FIELDS
+        .iter()
+        .map(|(f, money)| {
+            let label = ctx.lang.t(&format!("indicator.{f}")).to_owned();
+            (*f, if *money { format!("{label}（{}）", ctx.lang.t("unit.wan_yuan")) } else { label })
+        })
+        .collect();
+    Ok(page)
+}
+
+pub async fn staff_detail(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, _): PageUser,
+    Path(id): Path<i32>,
+    Query(q): Query<DoneQuery>,
+) -> Result<Response, PageError> {
+    let notice = (!q.done.is_empty()).then(|| ctx.lang.t(&format!("library.done.{}", q.done)).to_owned());
+    Ok(render(StatusCode::OK, &staff_page(&state, &ctx, &p, OrganizationId(id), notice).await?))
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct DoneQuery {
+    #[serde(default)]
+    done: String,
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct LibraryForm {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn library_action(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Path(id): Path<i32>,
+    axum::Form(f): axum::Form<LibraryForm>,
+) -> Result<Response, PageError> {
+    let id = OrganizationId(id);
+    let result = match f.action.parse::<LibraryAction>() {
+        Ok(action) => library::act(&state.services, &p, id, action, &f.reason, &c.ip).await.map(|_| action),
+        Err(_) => Err(ServiceError::Invalid { key: "library.illegal", args: vec![] }),
+    };
+    match result {
+        Ok(action) => {
+            Ok(axum::response::Redirect::to(&format!("/admin/organizations/{id}?done={}", action.code()))
+                .into_response())
+        }
+        Err(e @ (ServiceError::Forbidden | ServiceError::NotFound { .. })) => {
+            Err(PageError::service(&e, ctx.chrome("org.detail")))
+        }
+        Err(e) => {
+            let status =
+                if matches!(e, ServiceError::Conflict { .. }) { StatusCode::CONFLICT } else { StatusCode::BAD_REQUEST };
+            Ok(render(status, &staff_page(&state, &ctx, &p, id, Some(e.message(ctx.lang))).await?))
+        }
+    }
+}
+
+pub async fn staff_export_xlsx(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, _): PageUser,
+    Query(q): Query<OrgQuery>,
+) -> Result<Response, PageError> {
+    match registry::export_xlsx(&state.services, &p, &q.filter(), ctx.lang).await {
+        Ok(bytes) => Ok(xlsx_response(bytes, "organizations.xlsx")),
+        Err(ServiceError::Forbidden) => Err(PageError::forbidden(ctx.chrome("nav.admin_organizations"))),
+        Err(e) => Err(PageError::service(&e, ctx.chrome("nav.admin_organizations"))),
+    }
+}
+
+pub async fn staff_export(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, _): PageUser,
+    Query(q): Query<OrgQuery>,
+) -> Result<Response, PageError> {
+    let lang = ctx.lang;
+    let mut out = CsvOut::new(
+        lang,
+        &["org.uscc", "org.name", "org.kind", "org.district", "org.address", "org.contact", "org.contact_phone"],
+    );
+    let result = registry::export(&state.services, &p, &q.filter(), |o| {
+        let private = o.private.as_ref();
+        let cells = [
+            o.public.uscc.clone(),
+            o.public.name.clone(),
+            lang.t(&format!("org.kind.{}", o.public.kind.code())).to_owned(),
+            o.public.district_name.clone(),
+            private.map(|p| p.address.clone()).unwrap_or_default(),
+            private.and_then(|p| p.contact_name.clone()).unwrap_or_default(),
+            private.and_then(|p| p.contact_phone.clone()).unwrap_or_default(),
+        ];
+        out.row(&cells);
+    })
+    .await;
+    match result {
+        Ok(_) => Ok(out.into_response("organizations.csv")),
+        Err(ServiceError::Forbidden) => Err(PageError::forbidden(ctx.chrome("nav.admin_organizations"))),
+        Err(e) => Err(PageError::service(&e, ctx.chrome("nav.admin_organizations"))),
+    }
+}
+
+/// Admits the ticked organizations into the library.
+pub async fn admit_selected(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    body: String,
+) -> Result<Response, PageError> {
+    let ids: Vec<OrganizationId> = body
+        .split('&')
+        .filter_map(|pair| pair.strip_prefix("ids="))
+        .filter_map(|v| v.parse::<i32>().ok())
+        .map(OrganizationId)
+        .collect();
+    match library::admit_many(&state.services, &p, &ids, &c.ip).await {
+        Ok((n, _)) => {
+            Ok(axum::response::Redirect::to(&format!("/admin/organizations?library=in_library&done={n}"))
+                .into_response())
+        }
+        Err(e) => Err(PageError::service(&e, ctx.chrome("nav.admin_organizations"))),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "registry/org_form.html")]
+struct OrgFormPage {
+    chrome: Chrome,
+    form: FormState,
+    creating: bool,
+    action: String,
+    cancel: String,
+    kinds: Vec<(&'static str, String)>,
+    districts: Vec<(String, String)>,
+    clusters: Vec<(String, String, bool)>,
+    industries: Vec<String>,
+    qualifications: Vec<(&'static str, String, bool, String)>,
+}
+
+fn input_from_body(body: &str) -> OrgInput {
+    let checked = repeated(body, "qualifications");
+    OrgInput {
+        uscc: single(body, "uscc"),
+        name: single(body, "name"),
+        short_names: single(body, "short_names"),
+        kind: single(body, "kind"),
+        district_id: single(body, "district_id"),
+        address: single(body, "address"),
+        clusters: repeated(body, "clusters"),
+        industry_code: single(body, "industry_code"),
+        qualifications: checked.iter().map(|q| (q.clone(), single(body, &format!("year_{q}")))).collect(),
+        website: single(body, "website"),
+        description: single(body, "description"),
+        founded_on: single(body, "founded_on"),
+        contact_name: single(body, "contact_name"),
+        contact_phone: single(body, "contact_phone"),
+    }
+}
+
+async fn org_form(
+    state: &AppState,
+    ctx: &Ctx,
+    p: &sheji_core::identity::Principal,
+    input: &OrgInput,
+    form: FormState,
+    target: Option<OrganizationId>,
+) -> Result<OrgFormPage, PageError> {
+    let lang = ctx.lang;
+    let title = if target.is_some() { "org.edit" } else { "org.new" };
+    let chrome = ctx.chrome(title).crumb("nav.admin_organizations", Some("/admin/organizations"));
+    let scope = p.scope(Permission::RegistryEdit, state.services.now());
+    let lists = async {
+        let districts =
+            reference::list_districts(&state.services, &Default::default(), PageRequest::new(Some(1), Some(200)))
+                .await?;
+        let clusters = reference::list_clusters(&state.services, None, PageRequest::new(Some(1), Some(200))).await?;
+        let industries = reference::industry_division_codes(&state.services).await?;
+        Ok::<_, ServiceError>((districts.items, clusters.items, industries))
+    };
+    let (districts, clusters, industries) = match lists.await {
+        Ok(l) => l,
+        Err(e) => return Err(PageError::service(&e, chrome)),
+    };
+    let form = form
+        .keep("uscc", &input.uscc)
+        .keep("name", &input.name)
+        .keep("short_names", &input.short_names)
+        .keep("kind", &input.kind)
+        .keep("district_id", &input.district_id)
+        .keep("address", &input.address)
+        .keep("industry_code", &input.industry_code)
+        .keep("website", &input.website)
+        .keep("description", &input.description)
+        .keep("founded_on", &input.founded_on)
+        .keep("contact_name", &input.contact_name)
+        .keep("contact_phone", &input.contact_phone);
+    Ok(OrgFormPage {
+        creating: target.is_none(),
+        action: target
+            .map_or_else(|| "/admin/organizations/new".to_owned(), |id| format!("/admin/organizations/{id}/edit")),
+        cancel: target.map_or_else(|| "/admin/organizations".to_owned(), |id| format!("/admin/organizations/{id}")),
+        kinds: OrgKind::ALL.iter().map(|k| (k.code(), lang.t(&format!("org.kind.{}", k.code())).to_owned())).collect(),
+        // The picker offers only districts in force that the caller's scope reaches.
+        districts: districts
+            .into_iter()
+            .filter(|d| {
+                d.status.accepts_new_records()
+                    && (scope.all || scope.districts.contains(&d.id) || input.district_id == d.id.to_string())
+            })
+            .map(|d| (d.id.to_string(), d.name))
+            .collect(),
+        clusters: clusters
+            .into_iter()
+            .map(|c| (c.id.to_string(), c.name, input.clusters.contains(&c.id.to_string())))
+            .collect(),
+        industries,
+        qualifications: sheji_core::registry::Qualification::ALL
+            .iter()
+            .map(|q| {
+                let chosen = input.qualifications.iter().find(|(c, _)| c == q.code());
+                (
+                    q.code(),
+                    lang.t(&format!("qualification.{}", q.code())).to_owned(),
+                    chosen.is_some(),
+                    chosen.map(|(_, y)| y.clone()).unwrap_or_default(),
+                )
+            })
+            .collect(),
+        form,
+        chrome,
+    })
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, _): PageUser,
+) -> Result<Response, PageError> {
+    if !p.can(Permission::RegistryEdit, state.services.now()) {
+        return Err(PageError::forbidden(ctx.chrome("org.new")));
+    }
+    Ok(render(StatusCode::OK, &org_form(&state, &ctx, &p, &OrgInput::default(), FormState::default(), None).await?))
+}
+
+pub async fn new_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    body: String,
+) -> Result<Response, PageError> {
+    let input = input_from_body(&body);
+    match edit::create(&state.services, &p, &input, &c.ip).await {
+        Ok(id) => Ok(axum::response::Redirect::to(&format!("/admin/organizations/{id}?done=created")).into_response()),
+        Err(ServiceError::Forbidden) => Err(PageError::forbidden(ctx.chrome("org.new"))),
+        Err(e) => {
+            let form = FormState::default().with_error(&e, ctx.lang);
+            Ok(render(StatusCode::BAD_REQUEST, &org_form(&state, &ctx, &p, &input, form, None).await?))
+        }
+    }
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, _): PageUser,
+    Path(id): Path<i32>,
+) -> Result<Response, PageError> {
+    let id = OrganizationId(id);
+    match edit::form_of(&state.services, &p, id).await {
+        Ok(input) => {
+            Ok(render(StatusCode::OK, &org_form(&state, &ctx, &p, &input, FormState::default(), Some(id)).await?))
+        }
+        Err(ServiceError::Forbidden) => Err(PageError::forbidden(ctx.chrome("org.edit"))),
+        Err(e) => Err(PageError::service(&e, ctx.chrome("org.edit"))),
+    }
+}
+
+pub async fn edit_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Path(id): Path<i32>,
+    body: String,
+) -> Result<Response, PageError> {
+    let id = OrganizationId(id);
+    let mut input = input_from_body(&body);
+    match edit::update(&state.services, &p, id, &input, &c.ip).await {
+        Ok(changed) => Ok(axum::response::Redirect::to(&format!(
+            "/admin/organizations/{id}?done={}",
+            if changed { "saved" } else { "unchanged" }
+        ))
+        .into_response()),
+        Err(e @ (ServiceError::Forbidden | ServiceError::NotFound { .. })) => {
+            Err(PageError::service(&e, ctx.chrome("org.edit")))
+        }
+        Err(e) => {
+            if let Ok(stored) = edit::form_of(&state.services, &p, id).await {
+                input.uscc = stored.uscc;
+            }
+            let form = FormState::default().with_error(&e, ctx.lang);
+            Ok(render(StatusCode::BAD_REQUEST, &org_form(&state, &ctx, &p, &input, form, Some(id)).await?))
+        }
+    }
+}
+
+pub async fn figures_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Path(id): Path<i32>,
+    body: String,
+) -> Result<Response, PageError> {
+    let id = OrganizationId(id);
+    let mut input = FiguresInput { year: single(&body, "year"), ..Default::default() };
+    for (field, _) in edit::FIGURE_FIELDS {
+        input.values.insert(field, single(&body, field));
+    }
+    match edit::save_figures(&state.services, &p, id, &input, &c.ip).await {
+        Ok(()) => Ok(axum::response::Redirect::to(&format!("/admin/organizations/{id}?done=figures")).into_response()),
+        Err(e @ (ServiceError::Forbidden | ServiceError::NotFound { .. })) => {
+            Err(PageError::service(&e, ctx.chrome("org.detail")))
+        }
+        Err(e) => {
+            let mut form = FormState::default().keep("year", &input.year);
+            for (k, v) in &input.values {
+                form = form.keep(k, v);
+            }
+            let form = form.with_error(&e, ctx.lang);
+            Ok(render(StatusCode::BAD_REQUEST, &staff_page_with(&state, &ctx, &p, id, None, form).await?))
+        }
+    }
+}
+
+pub async fn apply(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Path(id): Path<i32>,
+    body: String,
+) -> Result<Response, PageError> {
+    let id = OrganizationId(id);
+    let statement = single(&body, "statement");
+    match library::apply(&state.services, &p, id, &statement, &c.ip).await {
+        Ok(_) => Ok(axum::response::Redirect::to(&format!("/admin/organizations/{id}?done=applied")).into_response()),
+        Err(e @ (ServiceError::Forbidden | ServiceError::NotFound { .. })) => {
+            Err(PageError::service(&e, ctx.chrome("org.detail")))
+        }
+        Err(e) => {
+            let form = FormState::default().keep("statement", &statement).with_error(&e, ctx.lang);
+            let status =
+                if matches!(e, ServiceError::Conflict { .. }) { StatusCode::CONFLICT } else { StatusCode::BAD_REQUEST };
+            let notice = (!matches!(e, ServiceError::Fields(_))).then(|| e.message(ctx.lang));
+            Ok(render(status, &staff_page_with(&state, &ctx, &p, id, notice, form).await?))
+        }
+    }
+}
+
+/// One open application in the district's queue.
+pub struct ApplicationRow {
+    id: i32,
+    org: OrganizationId,
+    name: String,
+    by: String,
+    at: String,
+    statement: String,
+}
+
+impl From<library::Application> for ApplicationRow {
+    fn from(a: library::Application) -> Self {
+        ApplicationRow {
+            id: a.id,
+            org: a.organization,
+            name: a.organization_name,
+            by: a.submitted_by,
+            at: i18n::datetime(a.submitted_at),
+            statement: a.statement,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "registry/applications.html")]
+struct ApplicationsPage {
+    chrome: Chrome,
+    rows: Vec<ApplicationRow>,
+    notice: Option<String>,
+    pager: Pager,
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct QueueQuery {
+    #[serde(default)]
+    done: String,
+    #[serde(default)]
+    page: String,
+}
+
+/// The open applications the caller may decide, one page, with a notice above them.
+async fn applications_page(
+    state: &AppState,
+    ctx: &Ctx,
+    p: &sheji_core::identity::Principal,
+    request: PageRequest,
+    notice: Option<String>,
+) -> Result<ApplicationsPage, PageError> {
+    let chrome = ctx.chrome("nav.applications").crumb("nav.registry", None);
+    let page = match library::open_applications(&state.services, p, request).await {
+        Ok(page) => page,
+        Err(ServiceError::Forbidden) => return Err(PageError::forbidden(chrome)),
+        Err(e) => return Err(PageError::service(&e, chrome)),
+    };
+    Ok(ApplicationsPage {
+        notice,
+        pager: chrome.pager(&page),
+        rows: page.items.into_iter().map(ApplicationRow::from).collect(),
+        chrome,
+    })
+}
+
+pub async fn applications(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, _): PageUser,
+    Query(q): Query<QueueQuery>,
+) -> Result<Response, PageError> {
+    let notice = (!q.done.is_empty()).then(|| ctx.lang.t(&format!("library.done.{}", q.done)).to_owned());
+    let request = PageRequest::new(q.page.parse().ok(), None);
+    Ok(render(StatusCode::OK, &applications_page(&state, &ctx, &p, request, notice).await?))
+}
+
+pub async fn decide(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Path(id): Path<i32>,
+    body: String,
+) -> Result<Response, PageError> {
+    let accept = single(&body, "decision") == "accept";
+    match library::decide(&state.services, &p, id, accept, &single(&body, "comment"), &c.ip).await {
+        Ok(()) => Ok(axum::response::Redirect::to(&format!(
+            "/admin/library/applications?done={}",
+            if accept { "admit" } else { "return" }
+        ))
+        .into_response()),
+        Err(e @ ServiceError::Fields(_)) | Err(e @ ServiceError::Conflict { .. }) => {
+            let status =
+                if matches!(e, ServiceError::Conflict { .. }) { StatusCode::CONFLICT } else { StatusCode::BAD_REQUEST };
+            let view = applications_page(&state, &ctx, &p, PageRequest::default(), Some(e.message(ctx.lang))).await?;
+            Ok(render(status, &view))
+        }
+        Err(e) => Err(PageError::service(&e, ctx.chrome("nav.applications"))),
+    }
+}

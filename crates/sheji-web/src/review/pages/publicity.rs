@@ -1,0 +1,251 @@
+//! Results on public notice (公示), the objection form, and the administrator's working-day
+//! calendar.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use sheji_core::ids::{CampaignId, ItemId};
+use sheji_core::page::PageRequest;
+use sheji_core::review::CampaignStatus;
+use sheji_service::ServiceError;
+use sheji_service::review::CalendarDay;
+use sheji_service::review::publicity as service;
+use sheji_service::review::sheet::public_results;
+
+use super::{PageQuery, status_class};
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::error::{PageError, render};
+use crate::forms::{FormState, single};
+use crate::layout::{Chrome, Ctx, Pager};
+
+struct NoticeLine {
+    id: CampaignId,
+    name: String,
+    status: String,
+    class: &'static str,
+    window: String,
+}
+
+#[derive(Template)]
+#[template(path = "review/publicity_list.html")]
+struct ListPage {
+    chrome: Chrome,
+    rows: Vec<NoticeLine>,
+    pager: Pager,
+}
+
+/// Campaigns on public notice or published.
+pub async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<PageQuery>) -> Result<Response, PageError> {
+    let chrome = ctx.chrome("nav.publicity");
+    let page = service::public_campaigns(&state.services, PageRequest::new(q.page.parse().ok(), None))
+        .await
+        .map_err(|e| PageError::service(&e, chrome.clone()))?;
+    let rows = page
+        .items
+        .iter()
+        .map(|c| NoticeLine {
+            id: c.id,
+            name: c.fields.name.clone(),
+            status: ctx.lang.t(&format!("review.public_status.{}", c.status.code())).to_owned(),
+            class: status_class(c.status),
+            window: c.publicity.map(|(a, b)| format!("{a} – {b}")).unwrap_or_default(),
+        })
+        .collect();
+    let pager = chrome.pager(&page);
+    Ok(render(StatusCode::OK, &ListPage { chrome, rows, pager }))
+}
+
+struct PublicLine {
+    rank: String,
+    item: ItemId,
+    title: String,
+    organization: String,
+    score: String,
+    grade: String,
+}
+
+#[derive(Template)]
+#[template(path = "review/publicity.html")]
+struct NoticePage {
+    chrome: Chrome,
+    id: CampaignId,
+    status: String,
+    window: String,
+    open: bool,
+    is_final: bool,
+    rows: Vec<PublicLine>,
+    pager: Pager,
+    form: FormState,
+    done: bool,
+}
+
+async fn notice_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i32,
+    page: Option<u64>,
+    form: FormState,
+) -> Result<NoticePage, PageError> {
+    let base = ctx.chrome("nav.publicity").crumb("nav.publicity", Some("/publicity"));
+    let (c, lines) = public_results(&state.services, CampaignId(id), PageRequest::new(page, None))
+        .await
+        .map_err(|e| PageError::service(&e, base.clone()))?;
+    let mut chrome = base.clone();
+    chrome.title = c.fields.name.clone();
+    let today = state.services.today();
+    let pager = chrome.pager(&lines);
+    Ok(NoticePage {
+        id: c.id,
+        status: ctx.lang.t(&format!("review.public_status.{}", c.status.code())).to_owned(),
+        window: c
+            .publicity
+            .map(|(a, b)| {
+                ctx.lang.tf("review.publicity_window", &[("from", &a.to_string()), ("until", &b.to_string())])
+            })
+            .unwrap_or_default(),
+        open: service::window_open(&c, today),
+        is_final: c.status == CampaignStatus::Final,
+        rows: lines
+            .items
+            .iter()
+            .map(|l| PublicLine {
+                rank: if l.result.tied {
+                    format!("{}（{}）", l.result.rank, ctx.lang.t("review.tied"))
+                } else {
+                    l.result.rank.to_string()
+                },
+                item: l.item.item.id,
+                title: l.item.item.fields.title.clone(),
+                organization: l.item.organization.clone().unwrap_or_default(),
+                score: l.result.score.map(|x| format!("{x:.2}")).unwrap_or_else(|| "—".to_owned()),
+                grade: if l.upheld {
+                    ctx.lang.t("review.upheld").to_owned()
+                } else {
+                    l.result.grade.clone().unwrap_or_default()
+                },
+            })
+            .collect(),
+        pager,
+        form,
+        done: false,
+        chrome,
+    })
+}
+
+/// A campaign's results on notice, with the objection form while the window is open.
+pub async fn notice(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, PageError> {
+    let mut page = notice_page(&state, &ctx, id, q.page.parse().ok(), FormState::default()).await?;
+    page.done = q.done == "objection";
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// Raises an objection.
+pub async fn object(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+    body: String,
+) -> Result<Response, PageError> {
+    let item = single(&body, "item").parse::<i32>().ok().map(ItemId);
+    let result = service::object(
+        &state.services,
+        CampaignId(id),
+        item,
+        &single(&body, "name"),
+        &single(&body, "contact"),
+        &single(&body, "evidence"),
+        &ctx.caller.ip,
+    )
+    .await;
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/publicity/{id}?done=objection")).into_response()),
+        Err(e) if matches!(e.kind(), sheji_service::ErrorKind::Invalid | sheji_service::ErrorKind::Conflict) => {
+            let status = crate::error::status_of(e.kind());
+            let mut form = FormState::default();
+            for f in ["item", "name", "contact", "evidence"] {
+                form = form.keep(f, &single(&body, f));
+            }
+            let page = notice_page(&state, &ctx, id, None, form.with_error(&e, ctx.lang)).await?;
+            Ok(render(status, &page))
+        }
+        Err(e) => Err(PageError::service(&e, ctx.chrome("nav.publicity"))),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "review/calendar.html")]
+struct CalendarPage {
+    chrome: Chrome,
+    days: Vec<(String, String, String)>,
+    form: FormState,
+}
+
+async fn calendar_page(
+    state: &AppState,
+    ctx: &Ctx,
+    p: &sheji_core::identity::Principal,
+    form: FormState,
+) -> Result<CalendarPage, PageError> {
+    let chrome = ctx.chrome("nav.calendar");
+    let days = service::calendar(&state.services, p).await.map_err(|e| PageError::service(&e, chrome.clone()))?;
+    Ok(CalendarPage {
+        days: days
+            .into_iter()
+            .map(|d| {
+                (
+                    d.day.to_string(),
+                    ctx.lang.t(if d.workday { "review.workday" } else { "review.holiday" }).to_owned(),
+                    d.name,
+                )
+            })
+            .collect(),
+        chrome,
+        form,
+    })
+}
+
+/// The working-day calendar.
+pub async fn calendar(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, _): PageUser,
+) -> Result<Response, PageError> {
+    Ok(render(StatusCode::OK, &calendar_page(&state, &ctx, &p, FormState::default()).await?))
+}
+
+/// Adds, replaces or removes a day.
+pub async fn calendar_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    body: String,
+) -> Result<Response, PageError> {
+    let day = single(&body, "day").trim().parse::<chrono::NaiveDate>();
+    let result = match day {
+        Err(_) => Err(ServiceError::Fields(vec![sheji_service::FieldError::new("day", "review.date_required")])),
+        Ok(day) if single(&body, "action") == "delete" => service::delete_day(&state.services, &p, day, &c.ip).await,
+        Ok(day) => {
+            let d = CalendarDay { day, workday: single(&body, "kind") == "workday", name: single(&body, "name") };
+            service::set_day(&state.services, &p, d, &c.ip).await
+        }
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to("/admin/calendar").into_response()),
+        Err(e) if matches!(e.kind(), sheji_service::ErrorKind::Invalid | sheji_service::ErrorKind::NotFound) => {
+            let mut form = FormState::default();
+            for f in ["day", "kind", "name"] {
+                form = form.keep(f, &single(&body, f));
+            }
+            let page = calendar_page(&state, &ctx, &p, form.with_error(&e, ctx.lang)).await?;
+            Ok(render(StatusCode::BAD_REQUEST, &page))
+        }
+        Err(e) => Err(PageError::service(&e, ctx.chrome("nav.calendar"))),
+    }
+}

@@ -1,0 +1,239 @@
+//! Services to an organization (its cultivation target, liaison officer and the record of
+//! services with diagnosis reports) and the branches' work summary.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use sheji_core::identity::Principal;
+use sheji_core::ids::OrganizationId;
+use sheji_core::page::PageRequest;
+use sheji_core::service::{Diagnosis, Kind};
+use sheji_service::ServiceError;
+use sheji_service::service::{self as service, RecordInput};
+
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::error::{PageError, render};
+use crate::forms::{FormState, single};
+use crate::layout::{Chrome, Ctx, Pager};
+
+#[derive(Debug, Deserialize, Default)]
+pub struct ServiceQuery {
+    #[serde(default)]
+    page: String,
+    #[serde(default)]
+    done: String,
+    #[serde(default)]
+    year: String,
+}
+
+struct RecordLine {
+    date: String,
+    kind: String,
+    summary: String,
+    diagnosis: Option<(String, String, String, String)>,
+    by: String,
+}
+
+#[derive(Template)]
+#[template(path = "service/services.html")]
+struct ServicesPage {
+    chrome: Chrome,
+    id: OrganizationId,
+    target: Option<(String, String, String)>,
+    rows: Vec<RecordLine>,
+    pager: Pager,
+    can_record: bool,
+    can_mark: bool,
+    kinds: Vec<(&'static str, String)>,
+    form: FormState,
+    notice: Option<String>,
+}
+
+async fn page(
+    state: &AppState,
+    ctx: &Ctx,
+    p: &Principal,
+    id: OrganizationId,
+    page: Option<u64>,
+    form: FormState,
+) -> Result<ServicesPage, PageError> {
+    let lang = ctx.lang;
+    let base = ctx.chrome("service.title").crumb("nav.admin_organizations", Some("/admin/organizations"));
+    let err = |e: ServiceError| PageError::service(&e, base.clone());
+    let v = service::view(&state.services, p, id, PageRequest::new(page, None)).await.map_err(err)?;
+    let names =
+        sheji_service::review::organization_names(&state.services, [id].into_iter().collect()).await.map_err(err)?;
+    let mut chrome = base.clone();
+    chrome.title = format!("{} · {}", names.get(&id).cloned().unwrap_or_default(), lang.t("service.title"));
+    let rows = v
+        .records
+        .items
+        .iter()
+        .map(|r| RecordLine {
+            date: r.served_on.to_string(),
+            kind: lang.t(&format!("service.kind.{}", r.kind.code())).to_owned(),
+            summary: r.summary.clone(),
+            diagnosis: r.diagnosis.as_ref().map(|d| {
+                (
+                    d.strengths.clone(),
+                    d.gaps.clone(),
+                    d.recommendations.clone(),
+                    d.follow_up_on.map(|f| f.to_string()).unwrap_or_default(),
+                )
+            }),
+            by: r.recorded_by.clone(),
+        })
+        .collect();
+    let pager = chrome.pager(&v.records);
+    Ok(ServicesPage {
+        id,
+        target: v.target.map(|(t, name)| {
+            (lang.t(&format!("recognition.kind.{}", t.goal)).to_owned(), name.unwrap_or_else(|| "—".to_owned()), t.note)
+        }),
+        rows,
+        pager,
+        can_record: v.can_record,
+        can_mark: v.can_mark,
+        kinds: Kind::ALL.iter().map(|k| (k.code(), lang.t(&format!("service.kind.{}", k.code())).to_owned())).collect(),
+        form,
+        notice: None,
+        chrome,
+    })
+}
+
+/// An organization's services.
+pub async fn services(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, _): PageUser,
+    Path(id): Path<i32>,
+    Query(q): Query<ServiceQuery>,
+) -> Result<Response, PageError> {
+    let today = state.services.today();
+    let form = FormState::default().keep("served_on", &today.to_string()).keep("kind", "diagnosis");
+    let mut view = page(&state, &ctx, &p, OrganizationId(id), q.page.parse().ok(), form).await?;
+    view.notice = (!q.done.is_empty()).then(|| ctx.lang.t(&format!("service.done.{}", q.done)).to_owned());
+    Ok(render(StatusCode::OK, &view))
+}
+
+/// Records a service.
+pub async fn record(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Path(id): Path<i32>,
+    body: String,
+) -> Result<Response, PageError> {
+    let kind = Kind::parse(&single(&body, "kind"));
+    let served_on = single(&body, "served_on").trim().parse();
+    let result = match (kind, served_on) {
+        (Some(kind), Ok(served_on)) => {
+            let follow = single(&body, "follow_up_on");
+            let input = RecordInput {
+                kind,
+                served_on,
+                summary: single(&body, "summary"),
+                diagnosis: Some(Diagnosis {
+                    strengths: single(&body, "strengths"),
+                    gaps: single(&body, "gaps"),
+                    recommendations: single(&body, "recommendations"),
+                    follow_up_on: follow.trim().parse().ok(),
+                }),
+            };
+            service::record(&state.services, &p, OrganizationId(id), &input, &c.ip).await.map(|_| ())
+        }
+        (None, _) => Err(ServiceError::Fields(vec![sheji_service::FieldError::new("kind", "service.kind_required")])),
+        (_, Err(_)) => {
+            Err(ServiceError::Fields(vec![sheji_service::FieldError::new("served_on", "review.date_required")]))
+        }
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/organizations/{id}/services?done=recorded")).into_response()),
+        Err(e @ ServiceError::Fields(_)) => {
+            let mut form = FormState::default();
+            for f in ["kind", "served_on", "summary", "strengths", "gaps", "recommendations", "follow_up_on"] {
+                form = form.keep(f, &single(&body, f));
+            }
+            let view = page(&state, &ctx, &p, OrganizationId(id), None, form.with_error(&e, ctx.lang)).await?;
+            Ok(render(StatusCode::BAD_REQUEST, &view))
+        }
+        Err(e) => Err(PageError::service(&e, ctx.chrome("service.title"))),
+    }
+}
+
+/// Marks the cultivation target and assigns the liaison officer.
+pub async fn mark(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Path(id): Path<i32>,
+    body: String,
+) -> Result<Response, PageError> {
+    match service::mark_target(
+        &state.services,
+        &p,
+        OrganizationId(id),
+        &single(&body, "liaison"),
+        &single(&body, "note"),
+        &c.ip,
+    )
+    .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/organizations/{id}/services?done=marked")).into_response()),
+        Err(e @ ServiceError::Fields(_)) => {
+            let form = FormState::default()
+                .keep("liaison", &single(&body, "liaison"))
+                .keep("note", &single(&body, "note"))
+                .with_error(&e, ctx.lang);
+            let view = page(&state, &ctx, &p, OrganizationId(id), None, form).await?;
+            Ok(render(StatusCode::BAD_REQUEST, &view))
+        }
+        Err(e) => Err(PageError::service(&e, ctx.chrome("service.title"))),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "service/service_work.html")]
+struct WorkPage {
+    chrome: Chrome,
+    year: i32,
+    kinds: Vec<String>,
+    rows: Vec<(String, Vec<u64>, u64)>,
+}
+
+/// The branches' work in a year.
+pub async fn work(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, _): PageUser,
+    Query(q): Query<ServiceQuery>,
+) -> Result<Response, PageError> {
+    use chrono::Datelike;
+    let lang = ctx.lang;
+    let chrome = ctx.chrome("nav.service_work");
+    let err = |e: ServiceError| PageError::service(&e, ctx.chrome("nav.service_work"));
+    let year = q.year.parse().unwrap_or_else(|_| state.services.today().year());
+    let counts = service::work(&state.services, &p, year).await.map_err(err)?;
+    let districts = sheji_service::reference::list_districts(
+        &state.services,
+        &Default::default(),
+        PageRequest::new(Some(1), Some(200)),
+    )
+    .await
+    .map_err(err)?
+    .items;
+    let mut rows = Vec::new();
+    for d in &districts {
+        let per: Vec<u64> =
+            Kind::ALL.iter().map(|k| counts.get(&(d.id, k.code().to_owned())).copied().unwrap_or(0)).collect();
+        let total: u64 = per.iter().sum();
+        if total > 0 {
+            rows.push((d.name.clone(), per, total));
+        }
+    }
+    let kinds = Kind::ALL.iter().map(|k| lang.t(&format!("service.kind.{}", k.code())).to_owned()).collect();
+    Ok(render(StatusCode::OK, &WorkPage { chrome, year, kinds, rows }))
+}

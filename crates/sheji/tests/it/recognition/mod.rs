@@ -1,0 +1,607 @@
+//! The recognition ladder over HTTP on the demo city: a library member becomes a district
+//! design center, then a municipal one through district recommendation within quota, the
+//! city's formal check, an expert review campaign, publicity with an objection rejected, and
+//! a certificate anyone can verify; the refusals along the way (quota, eligibility, another
+//! district's branch) and a returned application's history.
+
+use sheji_core::page::PageRequest;
+use sheji_core::registry::LibraryStatus;
+use sheji_service::Backend;
+use sheji_service::registry::{OrgFilter, list_public};
+
+use crate::support::{Browser, TestApp, all, backend_tests, first};
+
+/// Opens a batch through the form (three years of validity unless `fields` say otherwise);
+/// returns its id.
+async fn open_batch(
+    app: &TestApp,
+    city: &Browser,
+    kind: &str,
+    name: &str,
+    quota: &str,
+    rubric: &str,
+    fields: &[(&str, &str)],
+) -> String {
+    let mut form = vec![
+        ("kind", kind),
+        ("name", name),
+        ("year", "2026"),
+        ("opens_on", "2026-11-01"),
+        ("closes_on", "2026-12-31"),
+        ("district_quota", quota),
+        ("rubric", rubric),
+        ("min_years", "0"),
+        ("incident_free_years", "2"),
+        ("requires_credit_statement", "on"),
+        ("min_design_staff", "0"),
+        ("min_qualified_share", "0"),
+        ("min_patents", "0"),
+        ("min_design_revenue", "0"),
+        ("pass_score", "70"),
+        ("rectify_score", "60"),
+        ("rectify_months", "6"),
+        ("reviewers_per_item", "3"),
+        ("publicity_days", "5"),
+    ];
+    form.extend_from_slice(fields);
+    if !fields.iter().any(|(k, _)| *k == "validity_years") {
+        form.push(("validity_years", "3"));
+    }
+    let r = app.post_form(city, "/admin/recognition/new", &form).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    first(r"/admin/recognition/(\d+)", r.header("location"))
+}
+
+/// An organization's administrator applies in a batch and signs; returns the application id.
+async fn apply(app: &TestApp, applicant: &Browser, batch: &str) -> String {
+    let r = app.post_form(applicant, &format!("/recognition/{batch}/apply"), &[]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    first(r"/recognition/applications/(\d+)", r.header("location"))
+}
+
+async fn submit(app: &TestApp, applicant: &Browser, id: &str) -> crate::support::Response {
+    app.post_form(
+        applicant,
+        &format!("/recognition/applications/{id}"),
+        &[
+            ("description", "设计中心成立于2019年，现有设计团队，年均完成新产品设计20余项。"),
+            ("incident_free", "on"),
+            ("credit_ok", "on"),
+            ("statement_signed", "on"),
+            ("action", "submit"),
+        ],
+    )
+    .await
+}
+
+async fn step(app: &TestApp, who: &Browser, id: &str, action: &str, comment: &str) -> crate::support::Response {
+    app.post_form(who, &format!("/recognition/applications/{id}/act"), &[("action", action), ("comment", comment)])
+        .await
+}
+
+backend_tests!(the_ladder_from_library_to_municipal_center);
+
+async fn the_ladder_from_library_to_municipal_center(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else { return };
+    let bishan = app.district("璧山区").await;
+    let in_library =
+        OrgFilter { district: Some(bishan), library: Some(LibraryStatus::InLibrary), ..Default::default() };
+    let members = list_public(&app.services, &in_library, PageRequest::new(Some(1), Some(2))).await.unwrap().items;
+    let outside = OrgFilter { district: Some(bishan), library: Some(LibraryStatus::None), ..Default::default() };
+    let non_member = list_public(&app.services, &outside, PageRequest::new(Some(1), Some(1))).await.unwrap().items;
+    let (a, b, c) = (&members[0], &members[1], &non_member[0]);
+    let jiangjin = app.district("江津区").await;
+    app.user("city1", "city_officer", None, None).await;
+    app.user("hq1", "hq_staff", None, None).await;
+    app.user("bs1", "branch_staff", Some(bishan.get()), None).await;
+    app.user("jj1", "branch_staff", Some(jiangjin.get()), None).await;
+    app.user("orga", "org_admin", None, Some(a.id.get())).await;
+    app.user("orgb", "org_admin", None, Some(b.id.get())).await;
+    app.user("orgc", "org_admin", None, Some(c.id.get())).await;
+    let city = app.signed_in("city1").await;
+    let branch = app.signed_in("bs1").await;
+    let other_branch = app.signed_in("jj1").await;
+    let (org_a, org_b, org_c) = (app.signed_in("orga").await, app.signed_in("orgb").await, app.signed_in("orgc").await);
+
+    // 1. District design centers: library members only, one recommendation per district, no
+    //    expert review (the formal check decides).
+    let district_batch = open_batch(
+        &app,
+        &city,
+        "district_center",
+        "2026年度区县级工业设计中心认定",
+        "1",
+        "",
+        // One year of validity, so the re-review at the end takes it up.
+        &[("requires_library", "on"), ("validity_years", "1")],
+    )
+    .await;
+    let app_a = apply(&app, &org_a, &district_batch).await;
+    let app_b = apply(&app, &org_b, &district_batch).await;
+    let app_c = apply(&app, &org_c, &district_batch).await;
+    // Applying twice in one batch is refused.
+    assert_eq!(app.post_form(&org_a, &format!("/recognition/{district_batch}/apply"), &[]).await.status, 409);
+    // The non-member sees why it cannot submit.
+    let page = app.get_as(&org_c, &format!("/recognition/applications/{app_c}")).await;
+    assert!(page.body.contains("尚有条件未满足") && page.body.contains("badge rejected"), "{}", page.body);
+    let refused = submit(&app, &org_c, &app_c).await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert!(refused.body.contains("尚不满足申报条件：已具备前置层级"), "{}", refused.body);
+    // Signing is required.
+    let unsigned = app
+        .post_form(
+            &org_a,
+            &format!("/recognition/applications/{app_a}"),
+            &[("incident_free", "on"), ("credit_ok", "on"), ("action", "submit")],
+        )
+        .await;
+    assert_eq!(unsigned.status, 400);
+    assert!(unsigned.body.contains("请勾选真实性承诺"));
+    assert_eq!(submit(&app, &org_a, &app_a).await.status, 303);
+    assert_eq!(submit(&app, &org_b, &app_b).await.status, 303);
+    // Another organization cannot open A's application; another district's branch cannot act.
+    assert_eq!(app.get_as(&org_b, &format!("/recognition/applications/{app_a}")).await.status, 404);
+    assert_eq!(step(&app, &other_branch, &app_a, "recommend", "").await.status, 404);
+    // The district recommends A; B exceeds the quota and is refused.
+    assert_eq!(step(&app, &branch, &app_a, "recommend", "同意推荐").await.status, 303);
+    let over = step(&app, &branch, &app_b, "recommend", "").await;
+    assert_eq!(over.status, 409);
+    assert!(over.body.contains("推荐名额已用完"), "{}", over.body);
+    // Returning needs a reason; a returned application keeps its history and comes back.
+    assert_eq!(step(&app, &branch, &app_b, "return", "").await.status, 400);
+    assert_eq!(step(&app, &branch, &app_b, "return", "请补充设计团队名单").await.status, 303);
+    assert_eq!(submit(&app, &org_b, &app_b).await.status, 303);
+    let history = app.get_as(&org_b, &format!("/recognition/applications/{app_b}")).await;
+    assert!(history.body.contains("请补充设计团队名单"));
+    assert_eq!(history.body.matches("<time>").count(), 3, "submit, return, submit again");
+    // The batch page shows the funnel and the quota to the branch; the city passes A and
+    // concludes; A holds a certificate anyone can verify.
+    let batch_page = app.get_as(&branch, &format!("/admin/recognition/{district_batch}")).await;
+    assert!(batch_page.body.contains("已推荐 1，剩余 0"), "{}", batch_page.body);
+    assert_eq!(step(&app, &branch, &app_a, "pass", "").await.status, 403, "the formal check is the city's");
+    assert_eq!(step(&app, &city, &app_a, "pass", "材料齐全").await.status, 303);
+    // B still waits for the district: the batch cannot conclude and leave it behind.
+    let pending = app.post_form(&city, &format!("/admin/recognition/{district_batch}/steps/conclude"), &[]).await;
+    assert_eq!(pending.status, 409);
+    assert!(pending.body.contains("还有 1 份申报等待"), "{}", pending.body);
+    assert_eq!(step(&app, &branch, &app_b, "reject", "本批次名额已满").await.status, 303);
+    let concluded = app.post_form(&city, &format!("/admin/recognition/{district_batch}/steps/conclude"), &[]).await;
+    assert_eq!(concluded.status, 303, "{}", concluded.body);
+    let cert = app.get("/certificates/QX-2026-0001").await;
+    assert_eq!(cert.status, 200);
+    assert!(
+        cert.body.contains(&a.name) && cert.body.contains("有效") && cert.body.contains("2027年11月26日"),
+        "{}",
+        cert.body
+    );
+    assert_eq!(app.get("/certificates/QX-2026-9999").await.status, 404);
+
+    // 2. Municipal centers: a district center (or a library member) may apply; expert review.
+    let form = app.get_as(&city, "/admin/recognition/new?kind=municipal_center").await;
+    assert!(form.body.contains(r#"name="min_design_staff" type="number" value="30""#), "municipal defaults filled in");
+    let rubric = first(r#"<option value="(\d+)">市级工业设计中心认定评审 · v1"#, &form.body);
+    let municipal = open_batch(
+        &app,
+        &city,
+        "municipal_center",
+        "2026年度市级工业设计中心认定",
+        "2",
+        &rubric,
+        &[("requires_any_of", "district_center")],
+    )
+    .await;
+    let app_a2 = apply(&app, &org_a, &municipal).await;
+    let checklist = app.get_as(&org_a, &format!("/recognition/applications/{app_a2}")).await;
+    assert!(checklist.body.contains("已具备前置层级：区县级工业设计中心"));
+    assert_eq!(submit(&app, &org_a, &app_a2).await.status, 303);
+    assert_eq!(step(&app, &branch, &app_a2, "recommend", "").await.status, 303);
+    assert_eq!(step(&app, &city, &app_a2, "pass", "").await.status, 303);
+    let sent = app.post_form(&city, &format!("/admin/recognition/{municipal}/steps/review"), &[]).await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let batch_page = app.get_as(&city, &format!("/admin/recognition/{municipal}")).await;
+    let campaign = first(r#"/admin/reviews/(\d+)"#, &batch_page.body);
+    // Concluding before the review's final list is refused.
+    let early = app.post_form(&city, &format!("/admin/recognition/{municipal}/steps/conclude"), &[]).await;
+    assert_eq!(early.status, 409);
+    // The review: three of the demo's experts, scores, close, publish.
+    let hq = app.signed_in("hq1").await;
+    let deployed = app.post_form(&hq, &format!("/admin/reviews/{campaign}/deploy"), &[("mode", "optimal")]).await;
+    assert_eq!(deployed.status, 303, "{}", deployed.body);
+    let mut sheets = 0;
+    for u in ["expert", "expert2", "expert3", "expert4", "expert5", "expert6"] {
+        let (b, r) = app.sign_in(u, sheji_service::demo::DEMO_PASSWORD).await;
+        assert_eq!(r.status, 303, "{u} signs in");
+        for sheet in all(r#"href="/reviews/(\d+)""#, &app.get_as(&b, "/reviews").await.body) {
+            let r = app
+                .post_form(
+                    &b,
+                    &format!("/reviews/{sheet}"),
+                    &[("score_1", "27"), ("score_2", "26"), ("score_3", "17"), ("score_4", "18"), ("action", "submit")],
+                )
+                .await;
+            assert_eq!(r.status, 303, "{}", r.body);
+            sheets += 1;
+        }
+    }
+    assert_eq!(sheets, 3);
+    for s in ["close", "publish"] {
+        assert_eq!(app.post_form(&hq, &format!("/admin/reviews/{campaign}/steps/{s}"), &[]).await.status, 303);
+    }
+    // Publicity: one objection, rejected with reasons.
+    let anon = app.browser().await;
+    let objection = app
+        .post_form(
+            &anon,
+            &format!("/publicity/{campaign}/objections"),
+            &[
+                ("name", "某公司"),
+                ("contact", "023-88886666"),
+                ("evidence", "该单位设计团队人数与申报材料不符，附社保缴纳名单。"),
+            ],
+        )
+        .await;
+    assert_eq!(objection.status, 303, "{}", objection.body);
+    let case = app.get_as(&hq, &format!("/admin/reviews/{campaign}")).await;
+    let oid = first(r#"/objections/(\d+)""#, &case.body);
+    let rejected = app
+        .post_form(
+            &hq,
+            &format!("/admin/reviews/{campaign}/objections/{oid}"),
+            &[("decision", "reject"), ("resolution", "经核查社保名单与申报一致，异议不成立。")],
+        )
+        .await;
+    assert_eq!(rejected.status, 303);
+    app.clock.advance(chrono::Duration::days(9));
+    let hq = app.signed_in("hq1").await;
+    let city = app.signed_in("city1").await;
+    assert_eq!(app.post_form(&hq, &format!("/admin/reviews/{campaign}/steps/finalize"), &[]).await.status, 303);
+    let concluded = app.post_form(&city, &format!("/admin/recognition/{municipal}/steps/conclude"), &[]).await;
+    assert_eq!(concluded.status, 303, "{}", concluded.body);
+    // Recognized: the application's timeline, the register and the certificate agree.
+    let org_a = app.signed_in("orga").await;
+    let done = app.get_as(&org_a, &format!("/recognition/applications/{app_a2}")).await;
+    assert!(done.body.contains("已认定") && done.body.contains("SJ-2026-0001"), "{}", done.body);
+    let register = app.get("/recognitions?kind=municipal_center").await;
+    assert!(register.body.contains("SJ-2026-0001") && register.body.contains(&a.name));
+    assert!(app.get("/certificates/SJ-2026-0001").await.body.contains("市级工业设计中心"));
+    let verified = app.get("/api/v1/certificates/SJ-2026-0001").await.json();
+    assert_eq!((verified["kind"].as_str(), verified["standing"].as_str()), (Some("municipal_center"), Some("valid")));
+    assert_eq!(app.get("/api/v1/recognitions?kind=golden").await.status, 400);
+
+    // 3. A re-review (复核) of district centers takes up A's certificate, which falls due within
+    //    a year; the experts score it low and it is revoked, which the register shows.
+    let re_review = open_batch(
+        &app,
+        &city,
+        "district_center",
+        "2026年度区县级工业设计中心复核",
+        "",
+        &rubric,
+        &[("purpose", "re_review")],
+    )
+    .await;
+    let org_b = app.signed_in("orgb").await;
+    assert_eq!(
+        app.post_form(&org_b, &format!("/recognition/{re_review}/apply"), &[]).await.status,
+        409,
+        "only holders due"
+    );
+    let mine = app.get_as(&org_a, "/recognition").await;
+    let rr = all(r#"href="/recognition/applications/(\d+)""#, &mine.body)
+        .into_iter()
+        .max_by_key(|x| x.parse::<i32>().unwrap())
+        .unwrap();
+    assert!(mine.body.contains("2026年度区县级工业设计中心复核"), "{}", mine.body);
+    assert!(
+        mine.body.matches("/recognition/applications/").count() == 3,
+        "{}",
+        mine.body.split("<main").nth(1).unwrap_or_default()
+    );
+    let sub = submit(&app, &org_a, &rr).await;
+    assert_eq!(sub.status, 303, "{}", sub.body.split("<main").nth(1).unwrap_or_default());
+    let branch = app.signed_in("bs1").await;
+    assert_eq!(step(&app, &branch, &rr, "recommend", "").await.status, 303);
+    assert_eq!(step(&app, &city, &rr, "pass", "").await.status, 303);
+    assert_eq!(app.post_form(&city, &format!("/admin/recognition/{re_review}/steps/review"), &[]).await.status, 303);
+    let campaign =
+        first(r#"/admin/reviews/(\d+)"#, &app.get_as(&city, &format!("/admin/recognition/{re_review}")).await.body);
+    assert_eq!(
+        app.post_form(&hq, &format!("/admin/reviews/{campaign}/deploy"), &[("mode", "optimal")]).await.status,
+        303
+    );
+    for u in ["expert", "expert2", "expert3", "expert4", "expert5", "expert6"] {
+        let (b, _) = app.sign_in(u, sheji_service::demo::DEMO_PASSWORD).await;
+        for sheet in all(r#"href="/reviews/(\d+)""#, &app.get_as(&b, "/reviews").await.body) {
+            let page = app.get_as(&b, &format!("/reviews/{sheet}")).await;
+            if !page.body.contains("name=\"action\" value=\"submit\"") {
+                continue;
+            }
+            let r = app
+                .post_form(
+                    &b,
+                    &format!("/reviews/{sheet}"),
+                    &[("score_1", "6"), ("score_2", "6"), ("score_3", "4"), ("score_4", "4"), ("action", "submit")],
+                )
+                .await;
+            assert_eq!(r.status, 303, "{}", r.body);
+        }
+    }
+    for s in ["close", "publish"] {
+        assert_eq!(app.post_form(&hq, &format!("/admin/reviews/{campaign}/steps/{s}"), &[]).await.status, 303);
+    }
+    app.clock.advance(chrono::Duration::days(9));
+    let hq = app.signed_in("hq1").await;
+    let city = app.signed_in("city1").await;
+    assert_eq!(app.post_form(&hq, &format!("/admin/reviews/{campaign}/steps/finalize"), &[]).await.status, 303);
+    assert_eq!(app.post_form(&city, &format!("/admin/recognition/{re_review}/steps/conclude"), &[]).await.status, 303);
+    let register = app.get("/recognitions?kind=district_center").await;
+    assert!(register.body.contains("QX-2026-0001") && register.body.contains("已撤销"), "{}", register.body);
+    assert!(app.get("/certificates/QX-2026-0001").await.body.contains("已撤销"));
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn expiry_reminders_reach_the_holder_and_its_district_only_and_the_register_exports() {
+    let Some(app) = TestApp::with_demo(Backend::Sqlite).await else { return };
+    let bishan = app.district("璧山区").await;
+    let jiangjin = app.district("江津区").await;
+    let in_library =
+        OrgFilter { district: Some(bishan), library: Some(LibraryStatus::InLibrary), ..Default::default() };
+    let a = list_public(&app.services, &in_library, PageRequest::new(Some(1), Some(1))).await.unwrap().items.remove(0);
+    app.user("city1", "city_officer", None, None).await;
+    app.user("bs1", "branch_staff", Some(bishan.get()), None).await;
+    app.user("jj1", "branch_staff", Some(jiangjin.get()), None).await;
+    app.user("orga", "org_admin", None, Some(a.id.get())).await;
+    let city = app.signed_in("city1").await;
+    let batch = open_batch(&app, &city, "district_center", "区县级中心", "", "", &[("validity_years", "1")]).await;
+    let org_a = app.signed_in("orga").await;
+    let id = apply(&app, &org_a, &batch).await;
+    assert_eq!(submit(&app, &org_a, &id).await.status, 303);
+    let branch = app.signed_in("bs1").await;
+    assert_eq!(step(&app, &branch, &id, "recommend", "").await.status, 303);
+    assert_eq!(step(&app, &city, &id, "pass", "").await.status, 303);
+    assert_eq!(app.post_form(&city, &format!("/admin/recognition/{batch}/steps/conclude"), &[]).await.status, 303);
+    // Valid until 2027-11-26: nothing to remind today; 300 days later, 64 days are left.
+    assert!(!app.get_as(&org_a, "/recognition").await.body.contains("即将到期"));
+    app.clock.advance(chrono::Duration::days(300));
+    for (user, sees) in [("orga", true), ("bs1", true), ("jj1", false), ("city1", true)] {
+        let b = app.signed_in(user).await;
+        let page = app.get_as(&b, "/recognition").await;
+        assert_eq!(page.body.contains("剩余 64 天 · 90 天提醒"), sees, "{user}");
+    }
+    // The register filters by district and exports for staff only.
+    let city = app.signed_in("city1").await;
+    let listed = app.get(&format!("/recognitions?district={}", bishan.get())).await;
+    assert!(listed.body.contains("QX-2026-0001"));
+    assert!(!app.get(&format!("/recognitions?district={}", jiangjin.get())).await.body.contains("QX-2026-0001"));
+    let xlsx = app.get_as(&city, "/recognitions/export.xlsx?kind=district_center").await;
+    assert_eq!(xlsx.status, 200);
+    assert!(xlsx.header("content-type").contains("spreadsheetml"));
+    let org_a = app.signed_in("orga").await;
+    assert_eq!(app.get_as(&org_a, "/recognitions/export.xlsx").await.status, 403);
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn liaison_officers_record_services_that_count_for_their_branch() {
+    let Some(app) = TestApp::with_demo(Backend::Sqlite).await else { return };
+    let bishan = app.district("璧山区").await;
+    let jiangjin = app.district("江津区").await;
+    let in_bishan = OrgFilter { district: Some(bishan), ..Default::default() };
+    let a = list_public(&app.services, &in_bishan, PageRequest::new(Some(1), Some(1))).await.unwrap().items.remove(0);
+    app.user("city1", "city_officer", None, None).await;
+    app.user("hq1", "hq_staff", None, None).await;
+    app.user("bs1", "branch_staff", Some(bishan.get()), None).await;
+    app.user("jj1", "branch_staff", Some(jiangjin.get()), None).await;
+    app.user("orga", "org_admin", None, Some(a.id.get())).await;
+    app.user("designer1", "designer", None, None).await;
+    let city = app.signed_in("city1").await;
+    let path = format!("/admin/organizations/{}/services", a.id);
+    // The liaison must be staff; then HQ's officer is assigned.
+    let not_staff =
+        app.post_form(&city, &format!("/admin/organizations/{}/target", a.id), &[("liaison", "designer1")]).await;
+    assert_eq!(not_staff.status, 400);
+    let marked = app
+        .post_form(
+            &city,
+            &format!("/admin/organizations/{}/target", a.id),
+            &[("liaison", "hq1"), ("note", "冲刺国家级")],
+        )
+        .await;
+    assert_eq!(marked.status, 303, "{}", marked.body);
+    // The liaison records a diagnosis; an incomplete report is refused.
+    let hq = app.signed_in("hq1").await;
+    let incomplete = app
+        .post_form(
+            &hq,
+            &path,
+            &[("kind", "diagnosis"), ("served_on", "2026-11-20"), ("summary", "上门诊断"), ("strengths", "外观能力强")],
+        )
+        .await;
+    assert_eq!(incomplete.status, 400);
+    assert!(incomplete.body.contains("设计诊断须填写优势、差距与问题、改进建议三部分"));
+    let done = app
+        .post_form(
+            &hq,
+            &path,
+            &[
+                ("kind", "diagnosis"),
+                ("served_on", "2026-11-20"),
+                ("summary", "上门开展设计能力诊断"),
+                ("strengths", "外观设计能力强"),
+                ("gaps", "缺少用户研究"),
+                ("recommendations", "设立用户研究岗位"),
+                ("follow_up_on", "2027-02-20"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    // The branch records a policy briefing; another district's branch cannot.
+    let branch = app.signed_in("bs1").await;
+    let r = app
+        .post_form(
+            &branch,
+            &path,
+            &[("kind", "policy_briefing"), ("served_on", "2026-11-25"), ("summary", "宣讲市级中心认定政策")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let other = app.signed_in("jj1").await;
+    assert_eq!(app.get_as(&other, &path).await.status, 404);
+    assert_eq!(
+        app.post_form(&other, &path, &[("kind", "training"), ("served_on", "2026-11-25"), ("summary", "x")])
+            .await
+            .status,
+        404
+    );
+    // The records show on the organization's page, for the organization too.
+    let org_a = app.signed_in("orga").await;
+    let page = app.get_as(&org_a, &format!("/admin/organizations/{}", a.id)).await;
+    assert!(page.body.contains("上门开展设计能力诊断") && page.body.contains("宣讲市级中心认定政策"), "{}", page.body);
+    let services = app.get_as(&org_a, &path).await;
+    assert!(services.body.contains("设立用户研究岗位") && services.body.contains("冲刺国家级"));
+    // They count as the branch's work.
+    let work = app.get_as(&branch, "/services/work?year=2026").await;
+    assert!(work.body.contains("璧山区") && work.body.contains("<strong>2</strong>"), "{}", work.body);
+    assert!(!app.get_as(&other, "/services/work?year=2026").await.body.contains("璧山区"));
+    app.finish().await;
+}
+
+async fn multipart(
+    app: &TestApp,
+    who: &Browser,
+    path: &str,
+    fields: &[(&str, &str)],
+    files: &[(&str, &str, &[u8])],
+) -> crate::support::Response {
+    let boundary = "----shejiboundary";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes(),
+        );
+    }
+    for (k, name, bytes) in files {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let request = axum::http::Request::post(format!("{path}?csrf={}", who.csrf))
+        .header("cookie", format!("sheji_csrf={}; sheji_session={}", who.csrf, who.session.clone().unwrap()))
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    app.send(request).await
+}
+
+#[tokio::test]
+async fn documents_and_an_on_site_verification_with_photos() {
+    let Some(app) = TestApp::with_demo(Backend::Sqlite).await else { return };
+    let bishan = app.district("璧山区").await;
+    let in_library =
+        OrgFilter { district: Some(bishan), library: Some(LibraryStatus::InLibrary), ..Default::default() };
+    let orgs = list_public(&app.services, &in_library, PageRequest::new(Some(1), Some(2))).await.unwrap().items;
+    app.user("city1", "city_officer", None, None).await;
+    app.user("bs1", "branch_staff", Some(bishan.get()), None).await;
+    app.user("orga", "org_admin", None, Some(orgs[0].id.get())).await;
+    app.user("orgb", "org_admin", None, Some(orgs[1].id.get())).await;
+    let city = app.signed_in("city1").await;
+    let batch =
+        open_batch(&app, &city, "district_center", "区县级中心（现场核查）", "", "", &[("onsite_required", "on")])
+            .await;
+    let org_a = app.signed_in("orga").await;
+    let id = apply(&app, &org_a, &batch).await;
+    let path = format!("/recognition/applications/{id}");
+    // Documents must be PDFs, whatever their name says.
+    let fake =
+        multipart(&app, &org_a, &format!("{path}/attachments"), &[], &[("file", "营业执照.pdf", b"MZ not a pdf")])
+            .await;
+    assert_eq!(fake.status, 400);
+    assert!(fake.body.contains("文件类型不符合要求"));
+    let pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+    assert_eq!(
+        multipart(&app, &org_a, &format!("{path}/attachments"), &[], &[("file", "营业执照.pdf", pdf)]).await.status,
+        303
+    );
+    let page = app.get_as(&org_a, &path).await;
+    let file = first(r#"href="/files/(\d+)">营业执照.pdf"#, &page.body);
+    let got = app.get_as(&org_a, &format!("/files/{file}")).await;
+    assert_eq!((got.status.as_u16(), got.header("content-type")), (200, "application/pdf"));
+    let org_b = app.signed_in("orgb").await;
+    assert_eq!(app.get_as(&org_b, &format!("/files/{file}")).await.status, 404);
+    assert_eq!(app.get(&format!("/files/{file}")).await.status, 303);
+    assert_eq!(submit(&app, &org_a, &id).await.status, 303);
+    let branch = app.signed_in("bs1").await;
+    assert_eq!(step(&app, &branch, &id, "recommend", "").await.status, 303);
+    assert_eq!(step(&app, &city, &id, "pass", "").await.status, 303);
+    // Not concluded before the visit.
+    assert_eq!(app.post_form(&city, &format!("/admin/recognition/{batch}/steps/conclude"), &[]).await.status, 409);
+    // The visit: a photo is required; one point failing returns the application.
+    let png = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0];
+    let items = [
+        ("item_0", "on"),
+        ("item_1", "on"),
+        ("item_2", "on"),
+        ("conclusion", "样机间未见在制样机，请补充。"),
+        ("on", "2026-11-26"),
+    ];
+    let no_photo = multipart(&app, &branch, &format!("{path}/inspection"), &items, &[]).await;
+    assert_eq!(no_photo.status, 400);
+    let failed = multipart(&app, &branch, &format!("{path}/inspection"), &items, &[("photos", "site.png", &png)]).await;
+    assert_eq!(failed.status, 303, "{}", failed.body);
+    let page = app.get_as(&org_a, &path).await;
+    assert!(page.body.contains("退回修改") && page.body.contains("样机间未见在制样机"), "{}", page.body);
+    // Corrected and through again: every point passes, then the batch concludes.
+    assert_eq!(submit(&app, &org_a, &id).await.status, 303);
+    assert_eq!(step(&app, &branch, &id, "recommend", "").await.status, 303);
+    assert_eq!(step(&app, &city, &id, "pass", "").await.status, 303);
+    let all_items =
+        [("item_0", "on"), ("item_1", "on"), ("item_2", "on"), ("item_3", "on"), ("conclusion", "核查属实。")];
+    assert_eq!(
+        multipart(&app, &branch, &format!("{path}/inspection"), &all_items, &[("photos", "team.png", &png)])
+            .await
+            .status,
+        303
+    );
+    assert_eq!(app.post_form(&city, &format!("/admin/recognition/{batch}/steps/conclude"), &[]).await.status, 303);
+    let done = app.get_as(&org_a, &path).await;
+    assert!(
+        done.body.contains("已认定") && done.body.contains("team.png") && done.body.contains("核查属实"),
+        "{}",
+        done.body
+    );
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_refused_re_review_batch_comes_back_as_typed() {
+    let Some(app) = TestApp::with_demo(Backend::Sqlite).await else { return };
+    let city = app.signed_in("city").await;
+    let form = [
+        ("kind", "municipal_center"),
+        ("purpose", "re_review"),
+        ("name", "2026年度市级工业设计中心复核"),
+        ("year", "2026"),
+        ("opens_on", "2026-11-01"),
+        // The close date is not a date: the form is refused and must come back whole.
+        ("closes_on", "2026-13-45"),
+        ("onsite_required", "on"),
+        ("requires_credit_statement", "on"),
+        ("pass_score", "70"),
+        ("rectify_score", "60"),
+        ("reviewers_per_item", "5"),
+        ("publicity_days", "7"),
+        ("validity_years", "3"),
+    ];
+    let r = app.post_form(&city, "/admin/recognition/new", &form).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains(r#"<option value="re_review" selected>"#), "still a re-review batch");
+    assert!(r.body.contains(r#"name="onsite_required" checked"#), "on-site verification still ticked");
+    assert!(r.body.contains("2026年度市级工业设计中心复核"), "the name as typed");
+    assert!(r.body.contains(r#"value="2026-13-45""#), "the wrong date as typed, to correct");
+    assert!(r.body.contains(r#"name="publicity_days" type="number" value="7""#), "{}", r.body);
+    app.finish().await;
+}
