@@ -579,7 +579,8 @@ async fn documents_and_an_on_site_verification_with_photos() {
 #[tokio::test]
 async fn a_refused_re_review_batch_comes_back_as_typed() {
     let Some(app) = TestApp::with_demo(Backend::Sqlite).await else { return };
-    let city = app.signed_in("city").await;
+    app.user("city1", "city_officer", None, None).await;
+    let city = app.signed_in("city1").await;
     let form = [
         ("kind", "municipal_center"),
         ("purpose", "re_review"),
