@@ -161,10 +161,10 @@ fn expression_variables(expression: &ast::Expression<&str>, names: &mut Vec<Stri
             selector
         }
     };
-    if let ast::InlineExpression::VariableReference { id } = inline {
-        if !names.iter().any(|n| n == id.name) {
-            names.push(id.name.to_owned());
-        }
+    if let ast::InlineExpression::VariableReference { id } = inline
+        && !names.iter().any(|n| n == id.name)
+    {
+        names.push(id.name.to_owned());
     }
 }
 
