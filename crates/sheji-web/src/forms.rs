@@ -45,6 +45,12 @@ impl FormState {
         self
     }
 
+    /// Keeps several values in `field` (a checkbox group).
+    pub fn keep_all(mut self, field: &str, values: impl IntoIterator<Item = String>) -> Self {
+        self.values.insert(field.to_owned(), values.into_iter().collect());
+        self
+    }
+
     /// The value to show in `field` (the first, for a field sent several times).
     pub fn value(&self, field: &str) -> &str {
         self.values.get(field).and_then(|v| v.first()).map_or("", String::as_str)

@@ -173,6 +173,26 @@ impl Chrome {
         self.lang.t(key)
     }
 
+    /// "label：value" (or "label: value" in English), so no template writes Chinese punctuation.
+    pub fn labelled(&self, label: impl std::fmt::Display, value: impl std::fmt::Display) -> String {
+        self.lang.tf("page.labelled", &[("label", &label.to_string()), ("value", &value.to_string())])
+    }
+
+    /// "label value", for a template that joins a label and its figure.
+    pub fn spaced(&self, label: impl std::fmt::Display, value: impl std::fmt::Display) -> String {
+        format!("{label} {value}")
+    }
+
+    /// "a · b", two facts side by side.
+    pub fn dotted(&self, a: impl std::fmt::Display, b: impl std::fmt::Display) -> String {
+        format!("{a} · {b}")
+    }
+
+    /// "text（detail）" (or "text (detail)" in English).
+    pub fn paren(&self, text: impl std::fmt::Display, detail: impl std::fmt::Display) -> String {
+        self.lang.tf("page.paren", &[("text", &text.to_string()), ("detail", &detail.to_string())])
+    }
+
     /// The `lang` attribute of `<html>`.
     pub fn tag(&self) -> &'static str {
         self.lang.tag()

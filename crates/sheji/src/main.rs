@@ -245,7 +245,7 @@ fn fail(lang: Lang, err: &anyhow::Error) -> ExitCode {
         Some(service) => service.message(lang),
         None => format!("{err:#}"),
     };
-    eprintln!("{}：{message}", lang.t("cli.error"));
+    eprintln!("{}", lang.tf("cli.error", &[("message", &message)]));
     ExitCode::FAILURE
 }
 

@@ -78,6 +78,21 @@ impl Lang {
         catalogue::format(self, key, args).unwrap_or_else(|| key.to_owned())
     }
 
+    /// Items of a list as the language writes them: 甲、乙 / A, B.
+    pub fn join_list<S: AsRef<str>>(self, items: impl IntoIterator<Item = S>) -> String {
+        self.join(items, if self == Self::En { ", " } else { "、" })
+    }
+
+    /// Clauses as the language separates them: 甲；乙 / A; B.
+    pub fn join_clauses<S: AsRef<str>>(self, items: impl IntoIterator<Item = S>) -> String {
+        self.join(items, if self == Self::En { "; " } else { "；" })
+    }
+
+    fn join<S: AsRef<str>>(self, items: impl IntoIterator<Item = S>, separator: &str) -> String {
+        let items: Vec<S> = items.into_iter().collect();
+        items.iter().map(AsRef::as_ref).collect::<Vec<_>>().join(separator)
+    }
+
     /// A date as tables show it (2026-11-27).
     pub fn date(self, date: NaiveDate) -> String {
         date.format("%Y-%m-%d").to_string()
@@ -176,6 +191,14 @@ mod tests {
             Lang::Zh.tf("uscc.length", &[("n", "16")]),
             "统一社会信用代码应为 18 位，当前为 16 位。请核对营业执照。"
         );
+    }
+
+    #[test]
+    fn lists_and_clauses_are_punctuated_per_language() {
+        assert_eq!(Lang::Zh.join_list(["甲", "乙"]), "甲、乙");
+        assert_eq!(Lang::En.join_list(["a", "b"]), "a, b");
+        assert_eq!(Lang::Zh.join_clauses(["甲", "乙"]), "甲；乙");
+        assert_eq!(Lang::En.join_clauses(vec!["a".to_owned(), "b".to_owned()]), "a; b");
     }
 
     #[test]

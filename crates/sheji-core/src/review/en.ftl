@@ -287,3 +287,6 @@ review-window_closed = The notice period is not open; objections are not accepte
 review-window_running = The notice period has not ended. Publish the final list after it.
 review-workday = Working weekend day
 review-years_range = The conflict window must be 0 to 10 years.
+review-overridden_by = { $by }: { $reason }
+review-day_name_example = National Day
+review-criteria_example = Innovation|40|40|Excellent: leads in design thinking; Good: clear improvement

@@ -287,3 +287,6 @@ review-window_closed = 不在公示期内，不能提出异议。
 review-window_running = 公示期尚未结束，请在公示期满后再发布最终名单。
 review-workday = 调休上班
 review-years_range = 回避年限须在 0 到 10 年之间。
+review-overridden_by = { $by }：{ $reason }
+review-day_name_example = 国庆节
+review-criteria_example = 创新性|40|40|优：设计理念领先；良：有明显改进

@@ -78,10 +78,8 @@ pub async fn bootstrap_admin(services: &Services, password: Option<&str>) -> Res
     }
     let (password, generated) = match password {
         Some(p) => {
-            check_password(p, "admin").map_err(|e| ServiceError::Invalid {
-                key: "bootstrap.weak_password",
-                args: vec![("reason", e.to_string())],
-            })?;
+            check_password(p, "admin")
+                .map_err(|e| ServiceError::Because { key: "bootstrap.weak_password", reason: e.message_key() })?;
             (p.to_owned(), None)
         }
         None => {

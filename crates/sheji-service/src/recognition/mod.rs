@@ -642,7 +642,9 @@ pub async fn conclude(services: &Services, caller: &Principal, id: i32, ip: &str
     let mut scores: BTreeMap<i32, Option<f64>> = BTreeMap::new();
     let decided = match (b.campaign, b.fields.rubric) {
         (Some(campaign), _) => {
-            let by_item = crate::review::linked::final_scores(services, campaign).await?;
+            let by_item = crate::review::linked::final_scores(services, campaign)
+                .await?
+                .ok_or(ServiceError::Conflict { key: "recognition.review_not_final" })?;
             let apps = store::applications_in(services.store(), id, &[Status::InReview]).await?;
             for a in &apps {
                 scores.insert(a.id, a.item.and_then(|i| by_item.get(&i).copied()).flatten());

@@ -165,7 +165,13 @@ pub async fn workbook(
         col += 1;
     }
     for cr in &rubric.rubric.criteria {
-        ws.write_string_with_format(0, col, format!("{}（{}）", cr.name, cr.max_score), &bold).map_err(xl)?;
+        ws.write_string_with_format(
+            0,
+            col,
+            lang.tf("page.paren", &[("text", &cr.name), ("detail", &cr.max_score.to_string())]),
+            &bold,
+        )
+        .map_err(xl)?;
         ws.write_string_with_format(0, col + 1, format!("{} · {}", cr.name, lang.t("review.comment")), &bold)
             .map_err(xl)?;
         col += 2;

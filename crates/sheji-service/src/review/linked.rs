@@ -63,17 +63,18 @@ pub async fn open_in(
     Ok((campaign, stored))
 }
 
-/// The standing score of every item of a campaign whose final list is out: `None` for an item
-/// without sheets or whose result was withdrawn by an upheld objection.
+/// The standing score of every item of a campaign, once its final list is out (`None` before
+/// that, so the asking capability says what its user must wait for): an item's score is `None`
+/// without sheets or when an upheld objection withdrew its result.
 pub async fn final_scores(
     services: &Services,
     campaign: CampaignId,
-) -> Result<BTreeMap<sheji_core::ids::ItemId, Option<f64>>, ServiceError> {
+) -> Result<Option<BTreeMap<sheji_core::ids::ItemId, Option<f64>>>, ServiceError> {
     let c = store::get_campaign(services.store(), campaign)
         .await?
         .ok_or(ServiceError::NotFound { key: "review.no_campaign" })?;
     if c.status != CampaignStatus::Final {
-        return Err(ServiceError::Conflict { key: "recognition.review_not_final" });
+        return Ok(None);
     }
     let (upheld, _) = store::upheld_objections(services.store(), campaign).await?;
     let mut by_item = BTreeMap::new();
@@ -88,5 +89,5 @@ pub async fn final_scores(
         }
         page += 1;
     }
-    Ok(by_item)
+    Ok(Some(by_item))
 }

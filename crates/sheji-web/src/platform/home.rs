@@ -11,21 +11,22 @@ use crate::AppState;
 use crate::error::{PageError, render};
 use crate::layout::{Chrome, Ctx};
 
-/// The "6个1" targets of the 2024–2027 action plan (渝经信服务〔2024〕16号), as (figure, label key).
-const PLAN_TARGETS: [(&str, &str); 6] = [
-    ("1 万亿", "home.plan.sales"),
-    ("1,000+", "home.plan.centers"),
-    ("1,000+", "home.plan.designers"),
-    ("1,000+", "home.plan.showcase"),
-    ("10+", "home.plan.backbone"),
-    ("10+", "home.plan.platforms"),
+/// The "6个1" targets of the 2024–2027 action plan (渝经信服务〔2024〕16号), as label keys; each
+/// figure is the key with `_figure` added ("1 万亿" reads "1 trillion" in English).
+pub(crate) const PLAN_TARGETS: [&str; 6] = [
+    "home.plan.sales",
+    "home.plan.centers",
+    "home.plan.designers",
+    "home.plan.showcase",
+    "home.plan.backbone",
+    "home.plan.platforms",
 ];
 
 #[derive(Template)]
 #[template(path = "platform/home.html")]
 struct HomePage {
     chrome: Chrome,
-    targets: Vec<(&'static str, &'static str)>,
+    targets: Vec<(String, &'static str)>,
     stats: Vec<(String, &'static str, &'static str)>,
 }
 
@@ -41,7 +42,7 @@ pub async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, P
         Err(e) => return Err(PageError::service(&e, chrome)),
     };
     let page = HomePage {
-        targets: PLAN_TARGETS.iter().map(|(figure, key)| (*figure, lang.t(key))).collect(),
+        targets: PLAN_TARGETS.iter().map(|key| (lang.t(&format!("{key}_figure")).to_owned(), lang.t(key))).collect(),
         stats: vec![
             (i18n::count(orgs.total), lang.t("home.counts.organizations"), ""),
             (i18n::count(refs.districts), lang.t("home.counts.districts"), "/districts"),

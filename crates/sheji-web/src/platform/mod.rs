@@ -2,7 +2,7 @@
 
 mod api;
 mod api_docs;
-mod home;
+pub(crate) mod home;
 
 use axum::Router;
 use axum::routing::get;

@@ -477,7 +477,14 @@ async fn staff_page_with(
         .iter()
         .map(|(f, money)| {
             let label = ctx.lang.t(&format!("indicator.{f}")).to_owned();
-            (*f, if *money { format!("{label}（{}）", ctx.lang.t("unit.wan_yuan")) } else { label })
+            (
+                *f,
+                if *money {
+                    ctx.lang.tf("page.paren", &[("text", &label), ("detail", ctx.lang.t("unit.wan_yuan"))])
+                } else {
+                    label
+                },
+            )
         })
         .collect();
     Ok(page)
@@ -703,7 +710,8 @@ async fn org_form(
                     q.code(),
                     lang.t(&format!("qualification.{}", q.code())).to_owned(),
                     chosen.is_some(),
-                    chosen.map(|(_, y)| y.clone()).unwrap_or_default(),
+                    // A year typed next to an unticked qualification is kept too.
+                    chosen.map_or_else(|| form.value(&format!("year_{}", q.code())).to_owned(), |(_, y)| y.clone()),
                 )
             })
             .collect(),
@@ -734,7 +742,7 @@ pub async fn new_submit(
         Ok(id) => Ok(axum::response::Redirect::to(&format!("/admin/organizations/{id}?done=created")).into_response()),
         Err(ServiceError::Forbidden) => Err(PageError::forbidden(ctx.chrome("org.new"))),
         Err(e) => {
-            let form = FormState::default().with_error(&e, ctx.lang);
+            let form = FormState::from_body(&body).with_error(&e, ctx.lang);
             Ok(render(StatusCode::BAD_REQUEST, &org_form(&state, &ctx, &p, &input, form, None).await?))
         }
     }
@@ -778,7 +786,7 @@ pub async fn edit_submit(
             if let Ok(stored) = edit::form_of(&state.services, &p, id).await {
                 input.uscc = stored.uscc;
             }
-            let form = FormState::default().with_error(&e, ctx.lang);
+            let form = FormState::from_body(&body).with_error(&e, ctx.lang);
             Ok(render(StatusCode::BAD_REQUEST, &org_form(&state, &ctx, &p, &input, form, Some(id)).await?))
         }
     }

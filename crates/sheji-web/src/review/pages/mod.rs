@@ -390,7 +390,7 @@ async fn campaign_page(
     chrome.title = c.fields.name.clone();
     let names = review::specialty_names(s).await.map_err(err)?;
     let label = |codes: &mut dyn Iterator<Item = &String>| -> String {
-        codes.map(|c| names.get(c).cloned().unwrap_or_else(|| c.clone())).collect::<Vec<_>>().join("、")
+        lang.join_list(codes.map(|c| names.get(c).cloned().unwrap_or_else(|| c.clone())))
     };
     let page = PageRequest::new(extras.page, None);
     let items = review::items(s, p, id, page).await.map_err(err)?;
@@ -402,7 +402,7 @@ async fn campaign_page(
             title: r.item.fields.title.clone(),
             organization: r.organization.clone().unwrap_or_default(),
             specialties: label(&mut r.item.fields.specialties.iter()),
-            team: r.item.fields.team.join("、"),
+            team: lang.join_list(&r.item.fields.team),
         })
         .collect();
     let now_index = CampaignStatus::ALL.iter().position(|x| *x == c.status).unwrap_or(0);
@@ -432,7 +432,7 @@ async fn campaign_page(
         ),
         (
             lang.t("review.thresholds").to_owned(),
-            c.fields.thresholds.iter().map(|t| format!("{} ≥ {}", t.grade, t.min)).collect::<Vec<_>>().join("；"),
+            lang.join_clauses(c.fields.thresholds.iter().map(|t| format!("{} ≥ {}", t.grade, t.min))),
         ),
         (lang.t("review.conflict_years").to_owned(), c.fields.conflict_years.to_string()),
         (lang.t("review.load").to_owned(), format!("{} – {}", c.fields.min_load, c.fields.max_load)),
@@ -462,8 +462,11 @@ async fn campaign_page(
                 item_title: titles.get(item).cloned().unwrap_or_else(|| format!("#{item}")),
                 expert: *expert,
                 expert_name: experts.get(expert).cloned().unwrap_or_else(|| format!("#{expert}")),
-                reasons: reasons.iter().map(|r| reason_text(lang, r, &orgs)).collect::<Vec<_>>().join("；"),
-                overridden: found.overrides.get(&(*item, *expert)).map(|o| format!("{}：{}", o.created_by, o.reason)),
+                reasons: lang.join_clauses(reasons.iter().map(|r| reason_text(lang, r, &orgs))),
+                overridden: found
+                    .overrides
+                    .get(&(*item, *expert))
+                    .map(|o| lang.tf("review.overridden_by", &[("by", &o.created_by), ("reason", &o.reason)])),
             });
         }
     }
@@ -501,33 +504,24 @@ async fn campaign_page(
     if !matches!(c.status, CampaignStatus::Draft | CampaignStatus::Scoring) {
         let r = sheet_service::results(s, p, id, page).await.map_err(err)?;
         result_pager = Some(chrome.pager(&r));
-        results =
-            r.items
-                .iter()
-                .map(|l| ResultView {
-                    rank: if l.result.tied {
-                        format!("{}（{}）", l.result.rank, lang.t("review.tied"))
-                    } else {
-                        l.result.rank.to_string()
-                    },
-                    title: l.item.item.fields.title.clone(),
-                    organization: l.item.organization.clone().unwrap_or_default(),
-                    score: l.result.score.map(|x| format!("{x:.2}")).unwrap_or_else(|| "—".to_owned()),
-                    grade: l.result.grade.clone().unwrap_or_default(),
-                    sheets: l
-                        .sheets
-                        .iter()
-                        .map(|(n, t, f)| {
-                            if *f {
-                                format!("{n} {t:.2} ⚠{}", lang.t("review.outlier"))
-                            } else {
-                                format!("{n} {t:.2}")
-                            }
-                        })
-                        .collect::<Vec<_>>()
-                        .join("；"),
-                })
-                .collect();
+        results = r
+            .items
+            .iter()
+            .map(|l| ResultView {
+                rank: if l.result.tied {
+                    lang.tf("page.paren", &[("text", &l.result.rank.to_string()), ("detail", lang.t("review.tied"))])
+                } else {
+                    l.result.rank.to_string()
+                },
+                title: l.item.item.fields.title.clone(),
+                organization: l.item.organization.clone().unwrap_or_default(),
+                score: l.result.score.map(|x| format!("{x:.2}")).unwrap_or_else(|| "—".to_owned()),
+                grade: l.result.grade.clone().unwrap_or_default(),
+                sheets: lang.join_clauses(l.sheets.iter().map(|(n, t, f)| {
+                    if *f { format!("{n} {t:.2} ⚠{}", lang.t("review.outlier")) } else { format!("{n} {t:.2}") }
+                })),
+            })
+            .collect();
     }
     let mut objections = Vec::new();
     if matches!(c.status, CampaignStatus::Publicity | CampaignStatus::Final) {
@@ -647,7 +641,7 @@ fn plan_view(
         let why = if shared.is_empty() {
             lang.t("review.no_shared").to_owned()
         } else {
-            lang.tf("review.shared", &[("list", &shared.join("、"))])
+            lang.tf("review.shared", &[("list", &lang.join_list(&shared))])
         };
         by_item
             .entry(pair.item)

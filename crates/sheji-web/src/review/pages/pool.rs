@@ -75,14 +75,9 @@ pub async fn experts(
             username: r.username.clone(),
             title: r.expert.fields.title.clone().unwrap_or_default(),
             employer: r.employer.clone().unwrap_or_default(),
-            specialties: r
-                .expert
-                .fields
-                .specialties
-                .iter()
-                .map(|c| names.get(c).cloned().unwrap_or_else(|| c.clone()))
-                .collect::<Vec<_>>()
-                .join("、"),
+            specialties: ctx.lang.join_list(
+                r.expert.fields.specialties.iter().map(|c| names.get(c).cloned().unwrap_or_else(|| c.clone())),
+            ),
             max_load: r.expert.fields.max_load,
             active: r.expert.fields.active,
         })
@@ -134,13 +129,12 @@ async fn form_page(
             .collect();
         past_employers = row.past_employers.iter().map(|(n, d)| (n.clone(), d.to_string())).collect();
     }
-    let chosen: Vec<&str> = form.value("specialties").split(',').collect();
     let specialties = review::specialties(s)
         .await
         .map_err(err)?
         .into_iter()
         .map(|sp| {
-            let checked = chosen.contains(&sp.code.as_str());
+            let checked = form.is("specialties", &sp.code);
             (sp.code, sp.name, sp.group, checked)
         })
         .collect();
@@ -203,14 +197,6 @@ fn expert_input(body: &str) -> Result<ExpertInput, ServiceError> {
     })
 }
 
-fn kept(body: &str) -> FormState {
-    let mut form = FormState::default();
-    for f in ["username", "name", "title", "employer", "district", "bio", "max_load", "active", "availability"] {
-        form = form.keep(f, &single(body, f));
-    }
-    form.keep("specialties", &repeated(body, "specialties").join(","))
-}
-
 /// The form for a new expert.
 pub async fn new_form(
     State(state): State<AppState>,
@@ -235,7 +221,7 @@ pub async fn new_submit(
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/admin/experts/{id}?done=expert")).into_response()),
         Err(e @ ServiceError::Fields(_)) => {
-            let form = kept(&body).with_error(&e, ctx.lang);
+            let form = FormState::from_body(&body).with_error(&e, ctx.lang);
             Ok(render(StatusCode::BAD_REQUEST, &form_page(&state, &ctx, &p, form, None).await?))
         }
         Err(e) => Err(PageError::service(&e, ctx.chrome("review.new_expert"))),
@@ -264,7 +250,7 @@ pub async fn detail(
         .keep("max_load", &f.max_load.to_string())
         .keep("active", if f.active { "on" } else { "" })
         .keep("availability", &f.availability.iter().map(|(a, b)| format!("{a} ~ {b}")).collect::<Vec<_>>().join("\n"))
-        .keep("specialties", &f.specialties.iter().cloned().collect::<Vec<_>>().join(","));
+        .keep_all("specialties", f.specialties.iter().cloned());
     if let Some(org) = f.organization {
         let uscc = sheji_service::registry::get(s, None, org).await.map(|o| o.public.uscc).unwrap_or_default();
         form = form.keep("employer", &uscc);
@@ -289,7 +275,7 @@ pub async fn update(
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/admin/experts/{id}?done=saved")).into_response()),
         Err(e @ ServiceError::Fields(_)) => {
-            let form = kept(&body).with_error(&e, ctx.lang);
+            let form = FormState::from_body(&body).with_error(&e, ctx.lang);
             Ok(render(StatusCode::BAD_REQUEST, &form_page(&state, &ctx, &p, form, Some(ExpertId(id))).await?))
         }
         Err(e) => Err(PageError::service(&e, ctx.chrome("review.expert"))),

@@ -112,7 +112,10 @@ async fn notice_page(
             .iter()
             .map(|l| PublicLine {
                 rank: if l.result.tied {
-                    format!("{}（{}）", l.result.rank, ctx.lang.t("review.tied"))
+                    ctx.lang.tf(
+                        "page.paren",
+                        &[("text", &l.result.rank.to_string()), ("detail", ctx.lang.t("review.tied"))],
+                    )
                 } else {
                     l.result.rank.to_string()
                 },

@@ -132,16 +132,10 @@ async fn sheet_page(
         campaign: v.campaign.fields.name.clone(),
         deadline: v.campaign.fields.deadline.to_string(),
         organization: v.item.organization.clone().unwrap_or_default(),
-        team: v.item.item.fields.team.join("、"),
-        specialties: v
-            .item
-            .item
-            .fields
-            .specialties
-            .iter()
-            .map(|c| names.get(c).cloned().unwrap_or_else(|| c.clone()))
-            .collect::<Vec<_>>()
-            .join("、"),
+        team: ctx.lang.join_list(&v.item.item.fields.team),
+        specialties: ctx.lang.join_list(
+            v.item.item.fields.specialties.iter().map(|c| names.get(c).cloned().unwrap_or_else(|| c.clone())),
+        ),
         blind: v.campaign.fields.blind,
         editable: v.editable,
         total: v.assignment.total.map(|t| format!("{t:.2}")).unwrap_or_default(),

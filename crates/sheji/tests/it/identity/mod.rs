@@ -499,7 +499,11 @@ fn the_first_administrator_is_created_once() {
     };
     let weak = run(Some("admin"));
     assert!(!weak.status.success(), "a weak SHEJI_ADMIN_PASSWORD is refused");
-    assert!(String::from_utf8_lossy(&weak.stderr).contains("SHEJI_ADMIN_PASSWORD"));
+    let said = String::from_utf8_lossy(&weak.stderr);
+    assert!(said.contains("SHEJI_ADMIN_PASSWORD"));
+    // The reason reads in the same language as the rest of the message.
+    assert!(said.contains("错误：SHEJI_ADMIN_PASSWORD 不符合密码规则：密码"), "{said}");
+    assert!(!said.is_ascii() && !said.contains("too short") && !said.contains("contains"), "{said}");
     let first = run(None);
     let out = String::from_utf8_lossy(&first.stdout);
     assert!(out.contains("已创建管理员账号 admin，初始密码："), "{out}");
