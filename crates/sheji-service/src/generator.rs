@@ -20,7 +20,7 @@ use sheji_store::registry as registry_store;
 use sheji_store::registry::library as library_store;
 
 use crate::audit::{self, Actor, Change};
-use crate::demo::{organizations_mix, person_name};
+use crate::registry::demo::{organizations_mix, person_name};
 use crate::{ServiceError, Services};
 
 /// Organizations per unit of scale.

@@ -22,6 +22,7 @@ pub mod registry;
 pub mod review;
 pub mod search;
 pub mod service;
+pub mod work;
 
 use std::sync::Arc;
 
@@ -455,7 +456,6 @@ mod boundaries {
 
     /// Uses that remain, each with why; this list only shrinks. (file, store module, reason)
     const ALLOWED: &[(&str, &str, &str)] = &[
-        ("demo.rs", "*", "the demo loader writes every capability's rows in bulk"),
         ("generator.rs", "*", "the synthetic-city generator writes millions of rows in bulk"),
         ("lib.rs", "registry", "the shared cache holds registry public records"),
         ("review/mod.rs", "identity", "experts are accounts: creating one adds its affiliation"),
@@ -492,24 +492,29 @@ mod boundaries {
         found
     }
 
-    fn scan(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
+    /// Every source file under `dir`: (path relative to `root`, text).
+    fn sources(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
         let Ok(entries) = std::fs::read_dir(dir) else { return };
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {
-                scan(root, &path, out);
+                sources(root, &path, out);
             } else if let Ok(text) = std::fs::read_to_string(&path) {
-                let file = path.strip_prefix(root).unwrap_or(&path).display().to_string();
-                out.extend(uses(&text).into_iter().map(|u| (file.clone(), u)));
+                out.push((path.strip_prefix(root).unwrap_or(&path).display().to_string(), text));
             }
         }
+    }
+
+    fn scan(root: &Path) -> Vec<(String, String)> {
+        let mut files = Vec::new();
+        sources(root, root, &mut files);
+        files.into_iter().flat_map(|(file, text)| uses(&text).into_iter().map(move |u| (file.clone(), u))).collect()
     }
 
     #[test]
     fn services_use_other_capabilities_only_through_their_services() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        let mut found = Vec::new();
-        scan(&root, &root, &mut found);
+        let found = scan(&root);
         assert!(found.len() > 20, "the scan read the sources ({})", found.len());
         let mut wrong = Vec::new();
         for (file, path) in &found {
@@ -531,5 +536,45 @@ mod boundaries {
             let used = found.iter().any(|(f, p)| f == file && (*module == "*" || p.split("::").next() == Some(module)));
             assert!(used, "{file} no longer uses sheji_store::{module}: drop it from the allow-list");
         }
+    }
+
+    /// Transactions begun without [`crate::work::Work`], which can commit without an audit
+    /// record; each is bookkeeping, not a user's change. (file, how many, reason)
+    const BARE_TRANSACTIONS: &[(&str, usize, &str)] = &[
+        ("identity/mod.rs", 3, "ending an expired session and touching sessions and tokens on use"),
+        ("search/mod.rs", 3, "the index's instance claim, rebuild requests and outbox pruning"),
+        ("job/mod.rs", 3, "queueing an import and recording its progress and end"),
+        ("generator.rs", 2, "the synthetic-city generator loads millions of rows in bulk"),
+        ("registry/import.rs", 1, "an import batch records one change per row with record_many"),
+        ("registry/demo.rs", 1, "loading the demo organizations' figures in bulk (one record for the load)"),
+    ];
+
+    /// (file, transactions begun in it without a unit of work).
+    fn transactions(root: &Path) -> Vec<(String, usize)> {
+        let mut files = Vec::new();
+        sources(root, root, &mut files);
+        files
+            .into_iter()
+            .map(|(file, text)| {
+                let n = text.matches(".store().begin()").count() + text.matches("store.begin()").count();
+                (file, n)
+            })
+            // `work.rs` is the unit of work itself; `lib.rs` holds this test's own patterns.
+            .filter(|(file, n)| *n > 0 && file != "work.rs" && file != "lib.rs")
+            .collect()
+    }
+
+    #[test]
+    fn every_change_commits_with_its_audit_record() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let found = transactions(&root);
+        let mut wrong = Vec::new();
+        for (file, n) in &found {
+            let allowed = BARE_TRANSACTIONS.iter().find(|(f, _, _)| f == file).map_or(0, |(_, n, _)| *n);
+            if *n > allowed {
+                wrong.push(format!("{file}: {n} transactions begun outside a unit of work (allowed {allowed})"));
+            }
+        }
+        assert!(wrong.is_empty(), "begin a crate::work::Work and end it with Work::commit: {wrong:#?}");
     }
 }

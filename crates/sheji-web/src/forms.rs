@@ -1,10 +1,22 @@
-//! Form state for pages: what the user typed (kept on a validation error, so nothing is
-//! lost) and each field's message, shown inline and summed up at the top.
+//! The form kit. [`Fields`] reads a submitted form into a typed input strictly ("-3" in a
+//! count is an error, never a default) and collects every problem instead of stopping at the
+//! first; [`FormState`] is what a page shows: the fields as typed and each field's message,
+//! inline and summed up at the top; [`refused`] is the one way a refused form comes back.
+//!
+//! Forms are read field by field rather than deserialized with serde: a deserializer stops at
+//! the first field that does not parse, and a clerk must see every mistake at once.
 
 use std::collections::HashMap;
+use std::future::Future;
+use std::str::FromStr;
 
+use askama::Template;
+use axum::response::Response;
 use sheji_core::i18n::Lang;
-use sheji_service::ServiceError;
+use sheji_service::{ErrorKind, FieldError, ServiceError};
+
+use crate::error::{PageError, render, status_of};
+use crate::layout::Ctx;
 
 /// The values and errors of one form.
 #[derive(Debug, Default, Clone)]
@@ -37,6 +49,12 @@ impl FormState {
             form.values.entry(name).or_default().push(percent_decode(&value.replace('+', " ")));
         }
         form
+    }
+
+    /// A typed form as submitted (the same as [`FormState::from_body`] of its body), for
+    /// handlers that take the form through axum's extractor.
+    pub fn of(form: &impl serde::Serialize) -> Self {
+        serde_urlencoded::to_string(form).map(|body| Self::from_body(&body)).unwrap_or_default()
     }
 
     /// Keeps what the user typed in `field`.
@@ -93,19 +111,203 @@ impl FormState {
     }
 }
 
-/// Several checkboxes with the same name arrive as repeated pairs, which `Form` cannot
-/// collect into a list; this reads them by hand.
-pub fn repeated(body: &str, name: &str) -> Vec<String> {
-    body.split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .filter(|(k, _)| *k == name)
-        .map(|(_, v)| v.replace('+', " "))
-        .map(|v| percent_decode(&v))
-        .collect()
+/// A submitted form, read field by field into typed values; every value that does not parse
+/// is noted against its field, and [`Fields::finish`] reports them all together.
+#[derive(Debug, Default)]
+pub struct Fields {
+    pairs: Vec<(String, String)>,
+    errors: Vec<FieldError>,
 }
 
-pub fn single(body: &str, name: &str) -> String {
-    repeated(body, name).into_iter().next().unwrap_or_default()
+impl Fields {
+    /// Reads an `application/x-www-form-urlencoded` body.
+    pub fn new(body: &str) -> Self {
+        let pairs = body
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|pair| {
+                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+                (percent_decode(&k.replace('+', " ")), percent_decode(&v.replace('+', " ")))
+            })
+            .collect();
+        Self { pairs, errors: Vec::new() }
+    }
+
+    /// The text fields of a multipart form.
+    pub fn from_pairs(pairs: Vec<(String, String)>) -> Self {
+        Self { pairs, errors: Vec::new() }
+    }
+
+    /// The field as typed (its first value; empty when absent).
+    pub fn text(&self, name: &str) -> String {
+        self.pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
+    }
+
+    /// Every value of a field sent several times (a checkbox group).
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
+    }
+
+    /// Whether a checkbox is ticked.
+    pub fn flag(&self, name: &str) -> bool {
+        self.text(name) == "on"
+    }
+
+    /// A whole number of the field's type (a count is unsigned, so "-3" is refused); a
+    /// value that does not parse is noted and read as zero, which the use case never sees.
+    pub fn whole<T: FromStr + Default>(&mut self, name: &'static str) -> T {
+        match self.text(name).trim().parse::<T>() {
+            Ok(n) => n,
+            Err(_) => {
+                self.errors.push(FieldError::new(name, "form.whole_number"));
+                T::default()
+            }
+        }
+    }
+
+    /// Like [`Fields::whole`], for a field that may be left empty.
+    pub fn optional<T: FromStr>(&mut self, name: &'static str) -> Option<T> {
+        let raw = self.text(name);
+        if raw.trim().is_empty() {
+            return None;
+        }
+        match raw.trim().parse::<T>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                self.errors.push(FieldError::new(name, "form.whole_number"));
+                None
+            }
+        }
+    }
+
+    /// A finite number of 0 or more (a share, an amount, a score).
+    pub fn decimal(&mut self, name: &'static str) -> f64 {
+        match self.text(name).trim().parse::<f64>() {
+            Ok(x) if x.is_finite() && x >= 0.0 => x,
+            _ => {
+                self.errors.push(FieldError::new(name, "form.decimal"));
+                0.0
+            }
+        }
+    }
+
+    /// A date such as 2026-12-01.
+    pub fn date(&mut self, name: &'static str) -> chrono::NaiveDate {
+        match self.text(name).trim().parse() {
+            Ok(d) => d,
+            Err(_) => {
+                self.errors.push(FieldError::new(name, "form.date"));
+                chrono::NaiveDate::MIN
+            }
+        }
+    }
+
+    /// A date for a field that may be left empty; one typed wrong is noted, never dropped.
+    pub fn optional_date(&mut self, name: &'static str) -> Option<chrono::NaiveDate> {
+        let raw = self.text(name);
+        if raw.trim().is_empty() {
+            return None;
+        }
+        let day = raw.trim().parse().ok();
+        if day.is_none() {
+            self.errors.push(FieldError::new(name, "form.date"));
+        }
+        day
+    }
+
+    /// One of a fixed set of codes (a select); anything else is noted.
+    pub fn choice<T>(&mut self, name: &'static str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
+        let value = parse(self.text(name).trim());
+        if value.is_none() {
+            self.errors.push(FieldError::new(name, "form.choice"));
+        }
+        value
+    }
+
+    /// Like [`Fields::choice`] for a select with a default: absent means the default, a value
+    /// that is not one of the codes is still noted.
+    pub fn choice_or<T>(&mut self, name: &'static str, parse: impl Fn(&str) -> Option<T>, default: T) -> T {
+        if self.text(name).trim().is_empty() {
+            return default;
+        }
+        self.choice(name, parse).unwrap_or(default)
+    }
+
+    /// Like [`Fields::whole`], with the field's own message (its range) when the value is not
+    /// a whole number.
+    pub fn whole_as<T: FromStr + Default>(&mut self, name: &'static str, key: &'static str) -> T {
+        let before = self.errors.len();
+        let value = self.whole(name);
+        if let Some(e) = self.errors.get_mut(before) {
+            e.key = key;
+        }
+        value
+    }
+
+    /// Like [`Fields::optional`], with the field's own message (its range) when the value is
+    /// not a whole number.
+    pub fn optional_as<T: FromStr>(&mut self, name: &'static str, key: &'static str) -> Option<T> {
+        let before = self.errors.len();
+        let value = self.optional(name);
+        if let Some(e) = self.errors.get_mut(before) {
+            e.key = key;
+        }
+        value
+    }
+
+    /// Notes a problem found while reading a field (a list in the wrong format).
+    pub fn refuse(&mut self, error: FieldError) {
+        self.errors.push(error);
+    }
+
+    /// The typed input, or every problem at once: those found reading the form and those
+    /// `check` (the use case's own validation, pure) finds in the fields that did parse.
+    pub fn finish<T>(self, input: T, check: impl FnOnce(&T) -> Vec<FieldError>) -> Result<T, ServiceError> {
+        if self.errors.is_empty() {
+            return Ok(input);
+        }
+        let mut errors = self.errors;
+        for e in check(&input) {
+            if !errors.iter().any(|x| x.field == e.field) {
+                errors.push(e);
+            }
+        }
+        Err(ServiceError::Fields(errors))
+    }
+}
+
+/// Whether a refused use case belongs on the form rather than on an error page of its own:
+/// everything but "you may not" and "no such thing" comes back on the form, so what was typed
+/// is never lost (a wrong password, a clash, a lapsed session, a database that is down for a
+/// moment: each message says what to do).
+pub fn belongs_on_form(err: &ServiceError) -> bool {
+    !matches!(err.kind(), ErrorKind::Forbidden | ErrorKind::NotFound)
+}
+
+/// The one answer to a refused form: the same page again with every field as the user typed
+/// it (`form`, usually [`FormState::from_body`]) and every message, with the status of the
+/// failure. Failures that are not the form's (forbidden, gone, internal) get the error page,
+/// titled `title_key`.
+pub async fn refused<T, Fut>(
+    err: ServiceError,
+    form: FormState,
+    ctx: &Ctx,
+    title_key: &str,
+    page: impl FnOnce(FormState) -> Fut,
+) -> Result<Response, PageError>
+where
+    T: Template,
+    Fut: Future<Output = Result<T, PageError>>,
+{
+    if !belongs_on_form(&err) {
+        return Err(PageError::service(&err, ctx.chrome(title_key)));
+    }
+    if err.kind() == ErrorKind::Internal {
+        tracing::error!(error = %err, "form failed");
+    }
+    let status = status_of(err.kind());
+    let form = form.with_error(&err, ctx.lang);
+    Ok(render(status, &page(form).await?))
 }
 
 fn percent_decode(s: &str) -> String {
@@ -156,32 +358,39 @@ pub async fn read_multipart(mut multipart: axum::extract::Multipart) -> (Vec<(St
     (fields, files)
 }
 
-/// A whole number from a form field; one that does not parse is reported in `errors` (and
-/// read as 0, which the use case never sees because the form is refused).
-pub fn number(body: &str, field: &'static str, errors: &mut Vec<sheji_service::FieldError>) -> u32 {
-    match single(body, field).trim().parse::<u32>() {
-        Ok(n) => n,
-        Err(_) => {
-            errors.push(sheji_service::FieldError::new(field, "review.number_required"));
-            0
-        }
-    }
-}
-
-/// A date (2026-12-01) from a form field; one that does not parse is reported in `errors`.
-pub fn date(body: &str, field: &'static str, errors: &mut Vec<sheji_service::FieldError>) -> chrono::NaiveDate {
-    match single(body, field).trim().parse() {
-        Ok(d) => d,
-        Err(_) => {
-            errors.push(sheji_service::FieldError::new(field, "review.date_required"));
-            chrono::NaiveDate::MIN
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::FormState;
+    use super::{Fields, FormState};
+
+    #[test]
+    fn every_wrong_field_is_reported_at_once_and_none_is_replaced() {
+        let mut f = Fields::new("max_load=-3&share=abc&on=2026-13-01&name=&n=12&when=2026-12-01&kind=zz");
+        let load: u32 = f.whole("max_load");
+        let share = f.decimal("share");
+        let on = f.date("on");
+        let n: u32 = f.whole("n");
+        let when = f.date("when");
+        let kind = f.choice("kind", |s| (s == "a").then_some(1));
+        assert_eq!((load, share, n, when.to_string(), kind), (0, 0.0, 12, "2026-12-01".to_owned(), None));
+        let _ = on;
+        let err = f
+            .finish((), |_| {
+                vec![sheji_service::FieldError::new("name", "x"), sheji_service::FieldError::new("on", "y")]
+            })
+            .unwrap_err();
+        let sheji_service::ServiceError::Fields(errors) = err else { panic!("fields") };
+        let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
+        // The parse errors, then the use case's own for fields that parsed; "on" only once.
+        assert_eq!(fields, ["max_load", "share", "on", "kind", "name"]);
+    }
+
+    #[test]
+    fn a_clean_form_passes_without_asking_the_check() {
+        let mut f = Fields::new("quota=&year=2026");
+        assert_eq!(f.optional::<u32>("quota"), None);
+        assert_eq!(f.whole::<i32>("year"), 2026);
+        assert!(f.finish(1, |_| panic!("not asked")).is_ok());
+    }
 
     #[test]
     fn a_submitted_form_comes_back_whole_except_its_passwords() {

@@ -158,3 +158,7 @@ home-plan-backbone_figure = 10+
 home-plan-platforms_figure = 10+
 page-labelled = { $label }: { $value }
 page-paren = { $text } ({ $detail })
+form-whole_number = Enter a whole number of 0 or more, such as 5.
+form-decimal = Enter a number of 0 or more, such as 2.5.
+form-date = Enter a date as year-month-day, such as 2026-12-01.
+form-choice = Choose one of the listed options.

@@ -158,3 +158,7 @@ home-plan-backbone_figure = 10+
 home-plan-platforms_figure = 10+
 page-labelled = { $label }：{ $value }
 page-paren = { $text }（{ $detail }）
+form-whole_number = 请填写不小于 0 的整数，如 5。
+form-decimal = 请填写不小于 0 的数，如 2.5。
+form-date = 请按“年-月-日”填写日期，如 2026-12-01。
+form-choice = 请从列表中选择一项。

@@ -461,6 +461,172 @@ impl Status {
     }
 }
 
+impl Status {
+    /// Whether an application in this status holds one of its district's recommendation
+    /// slots: from the district's recommendation on, whatever the outcome, so a quota cannot
+    /// be refilled by applications that later fail.
+    pub fn counts_against_quota(self) -> bool {
+        matches!(
+            self,
+            Status::Recommended
+                | Status::Checked
+                | Status::Inspected
+                | Status::InReview
+                | Status::Recognized
+                | Status::NotRecognized
+                | Status::Rectify
+        )
+    }
+
+    /// Every status that holds a recommendation slot.
+    pub fn quota_holding() -> Vec<Status> {
+        Status::ALL.into_iter().filter(|s| s.counts_against_quota()).collect()
+    }
+}
+
+/// Where a batch stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BatchStatus {
+    /// Taking applications (between its dates) and moving them through district and city.
+    Open,
+    /// Sent to the expert review.
+    InReview,
+    /// Decided; recognitions granted.
+    Concluded,
+}
+
+impl BatchStatus {
+    /// Every status.
+    pub const ALL: [BatchStatus; 3] = [BatchStatus::Open, BatchStatus::InReview, BatchStatus::Concluded];
+
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            BatchStatus::Open => "open",
+            BatchStatus::InReview => "in_review",
+            BatchStatus::Concluded => "concluded",
+        }
+    }
+
+    /// Reads a stored code.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.code() == s)
+    }
+
+    /// Whether applications still move (filed, returned, corrected).
+    pub fn is_open(self) -> bool {
+        self == BatchStatus::Open
+    }
+
+    /// Whether the batch takes new applications on `today`.
+    pub fn accepting(self, opens_on: NaiveDate, closes_on: NaiveDate, today: NaiveDate) -> bool {
+        self.is_open() && opens_on <= today && today <= closes_on
+    }
+
+    /// Whether an application in `status` may be edited and (re)submitted: a draft while the
+    /// batch accepts applications; one returned for correction as long as the batch has not
+    /// moved on to review, even after its closing date.
+    pub fn may_file(self, status: Status, accepting: bool) -> bool {
+        match status {
+            Status::Draft => accepting,
+            Status::Returned => self.is_open(),
+            _ => false,
+        }
+    }
+
+    /// Badge class.
+    pub fn badge(self) -> &'static str {
+        match self {
+            BatchStatus::Open => "progress",
+            BatchStatus::InReview => "action",
+            BatchStatus::Concluded => "passed",
+        }
+    }
+
+    /// The steps the city may take on a batch in this status: send to review while open (when
+    /// it has a rubric, and none is running yet), conclude until concluded.
+    pub fn steps(self, has_rubric: bool, has_campaign: bool) -> Vec<BatchStep> {
+        let mut out = Vec::new();
+        if self.is_open() && has_rubric && !has_campaign {
+            out.push(BatchStep::SendToReview);
+        }
+        if self != BatchStatus::Concluded {
+            out.push(BatchStep::Conclude);
+        }
+        out
+    }
+}
+
+/// A step the city takes on a whole batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BatchStep {
+    /// Open the expert review of every checked application.
+    SendToReview,
+    /// Decide the batch and grant the recognitions.
+    Conclude,
+}
+
+impl BatchStep {
+    /// The code used in addresses and messages.
+    pub fn code(self) -> &'static str {
+        match self {
+            BatchStep::SendToReview => "review",
+            BatchStep::Conclude => "conclude",
+        }
+    }
+}
+
+/// How far past a re-review batch's closing date a recognition may fall due and still be
+/// taken up by it.
+pub const RE_REVIEW_HORIZON_DAYS: i64 = 365;
+
+/// The last expiry date a re-review batch closing on `closes_on` takes up.
+pub fn re_review_horizon(closes_on: NaiveDate) -> NaiveDate {
+    closes_on + chrono::Duration::days(RE_REVIEW_HORIZON_DAYS)
+}
+
+/// Who the caller is to an application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// The applicant's administrator.
+    Applicant,
+    /// District staff whose scope reaches the applicant.
+    District,
+    /// City staff.
+    City,
+}
+
+/// The workflow actions a caller holding `roles` may take on an application in `status`: the
+/// applicant submits, the district recommends, the city passes the formal check; whoever's
+/// stage it is (district on submitted, city on recommended) may also return or reject.
+pub fn allowed_actions(status: Status, roles: &[Role]) -> Vec<Action> {
+    let mut out = Vec::new();
+    let candidates =
+        [(Role::Applicant, Action::Submit), (Role::District, Action::Recommend), (Role::City, Action::Pass)];
+    for (role, action) in candidates {
+        if roles.contains(&role) && transition(status, action).is_ok() {
+            out.push(action);
+        }
+    }
+    let stage = match status {
+        Status::Submitted => Some(Role::District),
+        Status::Recommended => Some(Role::City),
+        _ => None,
+    };
+    if stage.is_some_and(|r| roles.contains(&r)) {
+        out.extend([Action::Return, Action::Reject]);
+    }
+    out
+}
+
+/// Whether a caller holding `roles` may record the on-site verification of an application in
+/// `status` (district or city staff, after the formal check).
+pub fn may_inspect(status: Status, roles: &[Role]) -> bool {
+    status == Status::Checked && (roles.contains(&Role::District) || roles.contains(&Role::City))
+}
+
 /// What someone does to an application.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -664,6 +830,48 @@ pub fn certificate_number(kind: Kind, year: i32, sequence: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_batch_offers_only_the_steps_its_status_allows() {
+        assert_eq!(BatchStatus::Open.steps(true, false), vec![BatchStep::SendToReview, BatchStep::Conclude]);
+        assert_eq!(BatchStatus::Open.steps(false, false), vec![BatchStep::Conclude]);
+        assert_eq!(BatchStatus::InReview.steps(true, true), vec![BatchStep::Conclude]);
+        assert!(BatchStatus::Concluded.steps(true, true).is_empty());
+        for b in BatchStatus::ALL {
+            assert_eq!(BatchStatus::parse(b.code()), Some(b));
+        }
+    }
+
+    #[test]
+    fn each_role_gets_the_actions_of_its_stage_only() {
+        assert_eq!(allowed_actions(Status::Draft, &[Role::Applicant]), vec![Action::Submit]);
+        assert!(allowed_actions(Status::Draft, &[Role::District, Role::City]).is_empty());
+        assert_eq!(
+            allowed_actions(Status::Submitted, &[Role::District]),
+            vec![Action::Recommend, Action::Return, Action::Reject]
+        );
+        // The city does not act before the district has recommended.
+        assert!(allowed_actions(Status::Submitted, &[Role::City]).is_empty());
+        assert_eq!(
+            allowed_actions(Status::Recommended, &[Role::City]),
+            vec![Action::Pass, Action::Return, Action::Reject]
+        );
+        assert!(allowed_actions(Status::Recommended, &[Role::District, Role::Applicant]).is_empty());
+        assert!(may_inspect(Status::Checked, &[Role::District]));
+        assert!(!may_inspect(Status::Checked, &[Role::Applicant]));
+    }
+
+    #[test]
+    fn returned_applications_stay_correctable_until_review() {
+        let (open, close, today) = (day("2026-01-01"), day("2026-03-31"), day("2026-04-10"));
+        let accepting = BatchStatus::Open.accepting(open, close, today);
+        assert!(!accepting);
+        assert!(!BatchStatus::Open.may_file(Status::Draft, accepting));
+        assert!(BatchStatus::Open.may_file(Status::Returned, accepting));
+        assert!(!BatchStatus::InReview.may_file(Status::Returned, false));
+        assert!(Status::Rectify.counts_against_quota() && !Status::Returned.counts_against_quota());
+        assert_eq!(re_review_horizon(close), day("2027-03-31"));
+    }
 
     fn day(s: &str) -> NaiveDate {
         s.parse().unwrap()

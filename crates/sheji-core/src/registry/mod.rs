@@ -116,6 +116,29 @@ mod tests {
     }
 }
 
+crate::coded_enum! {
+    /// Where an organization's own application to enter the library stands.
+    pub enum LibraryApplicationStatus {
+        /// Waiting for the district's decision.
+        Submitted = "submitted",
+        /// Admitted.
+        Accepted = "accepted",
+        /// Sent back with a comment.
+        Returned = "returned",
+    }
+}
+
+impl LibraryApplicationStatus {
+    /// Badge class.
+    pub fn badge(self) -> &'static str {
+        match self {
+            LibraryApplicationStatus::Submitted => "progress",
+            LibraryApplicationStatus::Accepted => "passed",
+            LibraryApplicationStatus::Returned => "rejected",
+        }
+    }
+}
+
 /// An organization's place in the design-driven library (设计驱动型企业（机构）库).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

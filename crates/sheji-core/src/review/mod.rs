@@ -36,6 +36,63 @@ pub enum CampaignStatus {
     Final,
 }
 
+crate::coded_enum! {
+    /// Where an expert's assignment to an item stands.
+    pub enum AssignmentStatus {
+        /// The expert scores the item.
+        Active = "active",
+        /// The expert declined it (conflict, unavailable).
+        Declined = "declined",
+        /// Staff replaced the expert.
+        Swapped = "swapped",
+    }
+}
+
+crate::coded_enum! {
+    /// Where an expert's score sheet stands.
+    pub enum SheetStatus {
+        /// Being filled in; saved but not counted.
+        Draft = "draft",
+        /// Handed in; counted and no longer editable.
+        Submitted = "submitted",
+    }
+}
+
+impl AssignmentStatus {
+    /// Whether the assignment counts: its sheet is expected and its score is used.
+    pub fn is_active(self) -> bool {
+        self == AssignmentStatus::Active
+    }
+}
+
+crate::coded_enum! {
+    /// Where an objection raised during public notice stands.
+    pub enum ObjectionStatus {
+        /// Waiting for a decision; the list cannot be finalized.
+        Open = "open",
+        /// Upheld: the item objected to is withdrawn.
+        Accepted = "accepted",
+        /// Dismissed with reasons.
+        Rejected = "rejected",
+    }
+}
+
+impl ObjectionStatus {
+    /// Whether it still waits for a decision.
+    pub fn is_open(self) -> bool {
+        self == ObjectionStatus::Open
+    }
+
+    /// Badge class.
+    pub fn badge(self) -> &'static str {
+        match self {
+            ObjectionStatus::Open => "action",
+            ObjectionStatus::Accepted => "passed",
+            ObjectionStatus::Rejected => "rejected",
+        }
+    }
+}
+
 /// What staff ask of a campaign.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -1,5 +1,6 @@
-//! Recording and reading the audit trail. Every use case that changes state calls [`record`]
-//! inside its own transaction, so the change and its record commit or fail together.
+//! Recording and reading the audit trail. Every use case that changes state ends its
+//! [`crate::work::Work`] with the record of the change, so the change and its record commit or
+//! fail together; [`record`] is for steps that run inside another use case's unit of work.
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -87,10 +88,7 @@ pub async fn record_many(
 /// Records a change in a transaction of its own (sign-in attempts and the like, which have
 /// nothing else to commit).
 pub async fn record_alone(services: &Services, actor: &Actor, change: Change<'_>) -> Result<(), ServiceError> {
-    let tx = services.store().begin().await?;
-    record(&tx, services.now(), actor, change).await?;
-    tx.commit().await?;
-    Ok(())
+    crate::work::Work::begin(services).await?.commit(actor, change).await
 }
 
 fn require_reader(services: &Services, caller: &Principal) -> Result<(), ServiceError> {

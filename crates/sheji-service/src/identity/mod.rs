@@ -3,6 +3,9 @@
 //! Every change is audited in its own transaction. Sign-in answers the same way whether the
 //! username exists or not, and spends the same time either way.
 
+pub mod demo;
+
+use crate::work::Work;
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, Utc};
@@ -48,12 +51,11 @@ async fn insert_with_role(
     after: serde_json::Value,
 ) -> Result<AccountId, ServiceError> {
     let now = services.now();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     let id = store::insert_account(&tx, new, now).await?;
     store::add_affiliation(&tx, id, affiliation, now).await?;
     let change = Change { action, target_type: "account", target_id: id.to_string(), before: json!(null), after };
-    audit::record(&tx, now, actor, change).await?;
-    tx.commit().await?;
+    tx.commit(actor, change).await?;
     Ok(id)
 }
 
@@ -163,7 +165,7 @@ pub async fn sign_in(
     }
     let token = random_token(32)?;
     let second_factor_pending = account.totp_secret_enc.is_some();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     store::update_account(
         &tx,
         account.id,
@@ -195,8 +197,7 @@ pub async fn sign_in(
         before: json!(null),
         after: json!({"second_factor_pending": second_factor_pending}),
     };
-    audit::record(&tx, now, &actor, change).await?;
-    tx.commit().await?;
+    tx.commit(&actor, change).await?;
     Ok(SignedIn { token, second_factor_pending, must_change_password: account.must_change_password })
 }
 
@@ -208,7 +209,7 @@ async fn fail_sign_in(
     reason: &str,
 ) -> Result<(), ServiceError> {
     let now = services.now();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     let mut after = json!({"reason": reason});
     if let Some(account) = account.filter(|a| !is_locked(a.locked_until, now)) {
         let (failures, locked_until) = after_failed_login(account.failed_logins, now);
@@ -229,8 +230,7 @@ async fn fail_sign_in(
         before: json!(null),
         after,
     };
-    audit::record(&tx, now, &Actor::anonymous(&client.ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::anonymous(&client.ip), change).await?;
     Ok(())
 }
 
@@ -335,7 +335,7 @@ pub async fn verify_second_factor(
         audit::record_alone(services, &Actor::of(&caller.principal, ip), change).await?;
         return Err(ServiceError::Fields(vec![FieldError::new("code", "totp.wrong_code")]));
     };
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     store::update_account(
         &tx,
         account.id,
@@ -351,15 +351,14 @@ pub async fn verify_second_factor(
         before: json!(null),
         after: json!(null),
     };
-    audit::record(&tx, now, &Actor::of(&caller.principal, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(&caller.principal, ip), change).await?;
     Ok(())
 }
 
 /// Ends the caller's session.
 pub async fn sign_out(services: &Services, caller: &SessionCaller, ip: &str) -> Result<(), ServiceError> {
     let now = services.now();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     store::end_session(&tx, caller.principal.account, caller.session_id, now).await?;
     let change = Change {
         action: "logout",
@@ -368,8 +367,7 @@ pub async fn sign_out(services: &Services, caller: &SessionCaller, ip: &str) -> 
         before: json!(null),
         after: json!(null),
     };
-    audit::record(&tx, now, &Actor::of(&caller.principal, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(&caller.principal, ip), change).await?;
     Ok(())
 }
 
@@ -399,7 +397,7 @@ pub async fn change_password(
         return Err(ServiceError::Fields(vec![FieldError::new("new", "password.same")]));
     }
     let now = services.now();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     let changes = AccountChanges {
         password_hash: Some(services.secrets().hash_password(new)?),
         must_change_password: Some(false),
@@ -414,8 +412,7 @@ pub async fn change_password(
         before: json!({"must_change_password": account.must_change_password}),
         after: json!({"must_change_password": false, "other_sessions_ended": ended}),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(())
 }
 
@@ -538,7 +535,7 @@ pub async fn update_profile(
     let old_phone = before.phone_enc.as_deref().and_then(|e| services.secrets().decrypt(e).ok());
     let phone_enc = clean.phone.as_deref().map(|p| services.secrets().encrypt(p)).transpose()?;
     let now = services.now();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     let changes = AccountChanges {
         display_name: Some(clean.display_name.clone()),
         phone_enc: Some(phone_enc),
@@ -554,8 +551,7 @@ pub async fn update_profile(
         before: json!({"display_name": before.display_name, "phone": old_phone.as_deref().map(mask_phone), "email": before.email}),
         after: json!({"display_name": clean.display_name, "phone": clean.phone.as_deref().map(mask_phone), "email": clean.email}),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(())
 }
 
@@ -571,7 +567,7 @@ pub async fn my_sessions(
 /// Ends one of the caller's own sessions.
 pub async fn end_my_session(services: &Services, caller: &Principal, id: i32, ip: &str) -> Result<(), ServiceError> {
     let now = services.now();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     if !store::end_session(&tx, caller.account, id, now).await? {
         return Err(ServiceError::NotFound { key: "error.not_found.session" });
     }
@@ -582,8 +578,7 @@ pub async fn end_my_session(services: &Services, caller: &Principal, id: i32, ip
         before: json!(null),
         after: json!(null),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(())
 }
 
@@ -635,7 +630,7 @@ pub async fn create_token(
         return Err(ServiceError::Fields(errors));
     }
     let secret = format!("sj_{}", random_token(32)?);
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     let codes: Vec<&str> = granted.iter().map(|p| p.code()).collect();
     let new = NewToken {
         account: caller.account,
@@ -653,8 +648,7 @@ pub async fn create_token(
         before: json!(null),
         after: json!({"name": name, "permissions": codes, "days": days}),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(CreatedToken { secret, id })
 }
 
@@ -670,7 +664,7 @@ pub async fn my_tokens(
 /// Revokes one of the caller's tokens.
 pub async fn revoke_token(services: &Services, caller: &Principal, id: i32, ip: &str) -> Result<(), ServiceError> {
     let now = services.now();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     if !store::revoke_token(&tx, caller.account, id, now).await? {
         return Err(ServiceError::NotFound { key: "error.not_found.token" });
     }
@@ -681,8 +675,7 @@ pub async fn revoke_token(services: &Services, caller: &Principal, id: i32, ip: 
         before: json!(null),
         after: json!(null),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(())
 }
 
@@ -709,7 +702,7 @@ pub async fn enable_totp(
     let Some(step) = totp::verify(&bytes, code, now.timestamp(), None) else {
         return Err(ServiceError::Fields(vec![FieldError::new("code", "totp.wrong_code")]));
     };
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     let changes = AccountChanges {
         totp_secret_enc: Some(Some(services.secrets().encrypt(&totp::encode_secret(&bytes))?)),
         totp_last_step: Some(Some(step)),
@@ -723,8 +716,7 @@ pub async fn enable_totp(
         before: json!({"totp": false}),
         after: json!({"totp": true}),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(())
 }
 
@@ -744,7 +736,7 @@ pub async fn disable_totp(
         return Err(ServiceError::Invalid { key: "totp.required", args: vec![] });
     }
     let now = services.now();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     let changes = AccountChanges { totp_secret_enc: Some(None), totp_last_step: Some(None), ..Default::default() };
     store::update_account(&tx, caller.account, changes, now).await?;
     let change = Change {
@@ -754,8 +746,7 @@ pub async fn disable_totp(
         before: json!({"totp": true}),
         after: json!({"totp": false}),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(())
 }
 
@@ -818,7 +809,7 @@ pub async fn update_security_settings(
         return Err(ServiceError::Fields(errors));
     }
     let before = security_settings(services).await?;
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     store::put_setting(&tx, SETTING_REQUIRE_TOTP, if new.require_totp_for_staff { "true" } else { "false" }, now)
         .await?;
     store::put_setting(&tx, SETTING_IDLE_MINUTES, &new.idle_minutes.to_string(), now).await?;
@@ -830,8 +821,7 @@ pub async fn update_security_settings(
         before: json!({"require_totp_for_staff": before.require_totp_for_staff, "idle_minutes": before.idle_minutes, "absolute_hours": before.absolute_hours}),
         after: json!({"require_totp_for_staff": new.require_totp_for_staff, "idle_minutes": new.idle_minutes, "absolute_hours": new.absolute_hours}),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     services.settings_written();
     Ok(())
 }
@@ -954,7 +944,7 @@ pub async fn register_enterprise(
     };
     let now = services.now();
     let phone_enc = profile.phone.as_deref().map(|p| services.secrets().encrypt(p)).transpose()?;
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     let org_id = match existing {
         Some(org) => org.id,
         None => create_org_for_registration(&tx, services, &uscc, &org_name, kind, district.map(|d| d.id), now).await?,
@@ -982,8 +972,7 @@ pub async fn register_enterprise(
         before: json!(null),
         after: json!({"username": name, "organization": org_id.get(), "uscc": uscc.as_str(), "status": "pending"}),
     };
-    audit::record(&tx, now, &Actor::anonymous(ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::anonymous(ip), change).await?;
     services.registry_written().await;
     Ok(id)
 }
@@ -1256,7 +1245,7 @@ pub async fn reset_password(
 async fn reset_as(services: &Services, account: &AccountRecord, actor: &Actor) -> Result<String, ServiceError> {
     let password = generated_password()?;
     let now = services.now();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     let changes = AccountChanges {
         password_hash: Some(services.secrets().hash_password(&password)?),
         must_change_password: Some(true),
@@ -1273,8 +1262,7 @@ async fn reset_as(services: &Services, account: &AccountRecord, actor: &Actor) -
         before: json!({"must_change_password": account.must_change_password}),
         after: json!({"must_change_password": true}),
     };
-    audit::record(&tx, now, actor, change).await?;
-    tx.commit().await?;
+    tx.commit(actor, change).await?;
     Ok(password)
 }
 
@@ -1306,7 +1294,7 @@ async fn change_status(
         return Ok(());
     }
     let now = services.now();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     store::update_account(&tx, id, AccountChanges { status: Some(status), ..Default::default() }, now).await?;
     if status != AccountStatus::Active {
         store::end_sessions_of(&tx, id, None, now).await?;
@@ -1318,8 +1306,7 @@ async fn change_status(
         before: json!({"status": account.status.code()}),
         after: json!({"status": status.code()}),
     };
-    audit::record(&tx, now, actor, change).await?;
-    tx.commit().await?;
+    tx.commit(actor, change).await?;
     Ok(())
 }
 
@@ -1358,7 +1345,7 @@ pub async fn add_affiliation(
     find(services, id).await?;
     let affiliation = clean_affiliation(services, input).await?;
     let now = services.now();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     let aff_id = store::add_affiliation(&tx, id, &affiliation, now).await?;
     let change = Change {
         action: "account.affiliation_add",
@@ -1367,8 +1354,7 @@ pub async fn add_affiliation(
         before: json!(null),
         after: json!({"affiliation_id": aff_id, "affiliation": affiliation}),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(())
 }
 
@@ -1391,8 +1377,7 @@ pub async fn remove_affiliation(
     {
         return Err(ServiceError::Conflict { key: "account.cannot_drop_own_admin" });
     }
-    let now = services.now();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     store::remove_affiliation(&tx, id, affiliation_id).await?;
     let change = Change {
         action: "account.affiliation_remove",
@@ -1401,8 +1386,7 @@ pub async fn remove_affiliation(
         before: json!({"affiliation_id": affiliation_id, "affiliation": old.affiliation}),
         after: json!(null),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(())
 }
 
@@ -1483,12 +1467,18 @@ pub mod shell {
         change_status(services, &Actor::system(), account.id, AccountStatus::Disabled, "account.status").await
     }
 
+    /// The account with `username`, if there is one (demo set-ups that run twice).
+    pub async fn id_of(services: &Services, username: &str) -> Result<Option<AccountId>, ServiceError> {
+        let Some(name) = normalize_username(username) else { return Ok(None) };
+        Ok(store::find_account_by_username(services.store(), &name).await?.map(|a| a.id))
+    }
+
     /// Sets a known password without forcing a change (demo logins, scripted set-ups).
     pub async fn set_password(services: &Services, username: &str, password: &str) -> Result<(), ServiceError> {
         let account = by_name(services, username).await?;
         check_password(password, &account.username).map_err(|p| password_error("password", p))?;
         let now = services.now();
-        let tx = services.store().begin().await?;
+        let tx = Work::begin(services).await?;
         let changes = AccountChanges {
             password_hash: Some(services.secrets().hash_password(password)?),
             must_change_password: Some(false),
@@ -1502,8 +1492,7 @@ pub mod shell {
             before: json!(null),
             after: json!({"must_change_password": false}),
         };
-        audit::record(&tx, now, &Actor::system(), change).await?;
-        tx.commit().await?;
+        tx.commit(&Actor::system(), change).await?;
         Ok(())
     }
 }

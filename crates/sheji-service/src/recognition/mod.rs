@@ -5,6 +5,9 @@
 //! verify. Every transition is checked by `sheji_core::recognition::transition`, recorded on
 //! the application's timeline and in the audit trail.
 
+pub mod demo;
+
+use crate::work::Work;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::json;
@@ -13,7 +16,8 @@ use sheji_core::identity::{Permission, Principal};
 use sheji_core::ids::{CampaignId, DistrictId, OrganizationId};
 use sheji_core::page::{Page, PageRequest};
 use sheji_core::recognition::{
-    self as core, Action, Facts, Inspection, Kind, Outcome, Purpose, Rules, Standing, Status,
+    self as core, Action, BatchStatus, BatchStep, Facts, Inspection, Kind, Outcome, Purpose, Role, Rules, Standing,
+    Status,
 };
 use sheji_core::registry::{CheckItem, Indicators};
 use sheji_core::review::CampaignStatus;
@@ -24,7 +28,7 @@ pub use sheji_store::recognition::{
     Application, ApplicationForm, Batch, BatchFields, Event, Recognition, RecognitionFilter,
 };
 
-use crate::audit::{self, Actor, Change};
+use crate::audit::{Actor, Change};
 use crate::clip;
 use crate::{FieldError, ServiceError, Services};
 
@@ -44,35 +48,14 @@ pub async fn batch(services: &Services, id: i32) -> Result<Batch, ServiceError> 
 
 /// Whether the batch accepts applications today.
 pub fn accepting(services: &Services, b: &Batch) -> bool {
-    let t = services.today();
-    b.status == "open" && b.fields.opens_on <= t && t <= b.fields.closes_on
+    b.status.accepting(b.fields.opens_on, b.fields.closes_on, services.today())
 }
 
-/// Whether an application in `status` may be edited and (re)submitted: a draft while the batch
-/// accepts applications; one returned for correction as long as the batch has not moved on to
-/// review, even after its closing date.
-fn may_file(services: &Services, b: &Batch, status: Status) -> bool {
-    match status {
-        Status::Draft => accepting(services, b),
-        Status::Returned => b.status == "open",
-        _ => false,
-    }
-}
-
-/// Opens a batch (`recognition.manage`).
-pub async fn open_batch(
-    services: &Services,
-    caller: &Principal,
-    fields: &BatchFields,
-    ip: &str,
-) -> Result<i32, ServiceError> {
-    if !caller.can(Permission::RecognitionManage, services.now()) {
-        return Err(ServiceError::Forbidden);
-    }
-    let mut f = fields.clone();
-    f.name = clip(&f.name, 200);
+/// What is wrong with a batch's fields on their own (the form shows these with its own
+/// reading errors, all at once).
+pub fn check_batch(f: &BatchFields) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    if f.name.is_empty() {
+    if f.name.trim().is_empty() {
         errors.push(FieldError::new("name", "review.name_required"));
     }
     if f.closes_on < f.opens_on {
@@ -87,6 +70,22 @@ pub async fn open_batch(
     if !f.rules.is_valid() {
         errors.push(FieldError::new("rules", "recognition.rules_invalid"));
     }
+    errors
+}
+
+/// Opens a batch (`recognition.manage`).
+pub async fn open_batch(
+    services: &Services,
+    caller: &Principal,
+    fields: &BatchFields,
+    ip: &str,
+) -> Result<i32, ServiceError> {
+    if !caller.can(Permission::RecognitionManage, services.now()) {
+        return Err(ServiceError::Forbidden);
+    }
+    let mut f = fields.clone();
+    f.name = clip(&f.name, 200);
+    let mut errors = check_batch(&f);
     if let Some(r) = f.rubric
         && !crate::review::linked::rubric_exists(services, r).await?
     {
@@ -96,13 +95,13 @@ pub async fn open_batch(
         return Err(ServiceError::Fields(errors));
     }
     let now = services.now();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     let id = store::insert_batch(&tx, &f, &caller.username, now).await?;
     // A re-review takes up every recognition of the kind that falls due within a year of the
     // batch's closing; each holder gets an application to fill in.
     let mut taken_up = 0;
     if f.purpose == Purpose::ReReview {
-        let horizon = f.closes_on + chrono::Duration::days(365);
+        let horizon = core::re_review_horizon(f.closes_on);
         for r in store::due(&tx, f.kind, horizon).await? {
             let Some(state) = sheji_store::registry::library::find_state_by_id(&tx, r.organization).await? else {
                 continue;
@@ -131,8 +130,7 @@ pub async fn open_batch(
         after: json!({"kind": f.kind.code(), "purpose": f.purpose.code(), "re_reviews": taken_up, "year": f.year, "name": f.name, "opens_on": f.opens_on,
             "closes_on": f.closes_on, "district_quota": f.district_quota, "rules": f.rules, "rubric": f.rubric}),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(id)
 }
 
@@ -170,7 +168,7 @@ pub async fn start(
         ..ApplicationForm::default()
     };
     let now = services.now();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     let who = Applicant { batch, organization: org, district: state.fields.district_id, recognition: None };
     let id = store::insert_application(&tx, who, &form, &caller.username, now)
         .await?
@@ -182,20 +180,8 @@ pub async fn start(
         before: serde_json::Value::Null,
         after: json!({"batch": batch, "organization": org}),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(id)
-}
-
-/// Who the caller is to an application.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    /// The applicant's administrator.
-    Applicant,
-    /// District staff whose scope reaches the applicant.
-    District,
-    /// City staff.
-    City,
 }
 
 fn roles_of(services: &Services, caller: &Principal, app: &Application) -> Vec<Role> {
@@ -275,31 +261,18 @@ pub async fn view(services: &Services, caller: &Principal, id: i32) -> Result<Ap
     let batch = load_batch(services, app.batch).await?;
     let facts = facts(services, &app).await?;
     let checklist = core::checklist(&batch.fields.rules, &facts, services.today());
-    let mut actions = Vec::new();
-    let candidates: &[(Role, Action)] =
-        &[(Role::Applicant, Action::Submit), (Role::District, Action::Recommend), (Role::City, Action::Pass)];
-    for (role, action) in candidates {
-        if roles.contains(role) && core::transition(app.status, *action).is_ok() {
-            actions.push(*action);
-        }
-    }
-    let staff_stage = match app.status {
-        Status::Submitted => roles.contains(&Role::District),
-        Status::Recommended => roles.contains(&Role::City),
-        _ => false,
-    };
-    if staff_stage {
-        actions.extend([Action::Return, Action::Reject]);
-    }
+    let actions = core::allowed_actions(app.status, &roles);
     let names = sheji_store::registry::names(services.store(), &BTreeSet::from([app.organization])).await?;
     let tx_used = used(services, app.batch, app.district).await?;
-    let can_inspect = app.status == Status::Checked && (roles.contains(&Role::District) || roles.contains(&Role::City));
+    let can_inspect = core::may_inspect(app.status, &roles);
     Ok(ApplicationView {
         files: sheji_store::files::of_owner(services.store(), OWNER, id).await?,
         can_inspect,
         organization: names.get(&app.organization).cloned().unwrap_or_default(),
         events: store::events(services.store(), id).await?,
-        editable: roles.contains(&Role::Applicant) && app.status.editable() && may_file(services, &batch, app.status),
+        editable: roles.contains(&Role::Applicant)
+            && app.status.editable()
+            && batch.status.may_file(app.status, accepting(services, &batch)),
         quota: (tx_used, batch.fields.district_quota),
         checklist,
         actions,
@@ -345,7 +318,7 @@ pub async fn save(
         statement_signed: input.statement_signed,
     };
     let now = services.now();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     if !store::save_form(&tx, id, &form, now).await? {
         return Err(ServiceError::Conflict { key: "recognition.not_editable" });
     }
@@ -358,8 +331,7 @@ pub async fn save(
         after: json!({"incident_free": form.incident_free, "credit_ok": form.credit_ok,
             "statement_signed": form.statement_signed, "description_chars": form.description.chars().count()}),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(())
 }
 
@@ -390,7 +362,7 @@ pub async fn act(
         return Err(ServiceError::Fields(vec![FieldError::new("comment", "recognition.comment_required")]));
     }
     if action == Action::Submit {
-        if !may_file(services, &v.batch, from) {
+        if !v.batch.status.may_file(from, accepting(services, &v.batch)) {
             return Err(ServiceError::Conflict { key: "recognition.batch_closed" });
         }
         if let Some(failed) = v.checklist.iter().find(|c| !c.passed) {
@@ -404,7 +376,7 @@ pub async fn act(
         }
     }
     let now = services.now();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     if action == Action::Recommend {
         store::lock_batch(&tx, v.batch.id, now).await?;
         let used = store::recommended_count(&tx, v.batch.id, v.application.district).await?;
@@ -430,8 +402,7 @@ pub async fn act(
         before: json!({"status": from.code()}),
         after: json!({"status": to.code(), "action": action.code(), "comment": comment}),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(to)
 }
 
@@ -458,6 +429,8 @@ pub struct BatchView {
     pub quota_used: Vec<(DistrictId, u32)>,
     /// Whether the caller is city staff.
     pub city: bool,
+    /// The steps on the whole batch the caller may take now.
+    pub steps: Vec<BatchStep>,
     /// The review campaign's status, once sent.
     pub campaign: Option<CampaignStatus>,
 }
@@ -496,7 +469,9 @@ pub async fn batch_view(
         Some(c) => crate::review::linked::campaign_status(services, c).await?,
         None => None,
     };
-    Ok(BatchView { batch, funnel, queue: Page::new(lines, page, p.total), quota_used, city, campaign })
+    let steps =
+        if city { batch.status.steps(batch.fields.rubric.is_some(), batch.campaign.is_some()) } else { Vec::new() };
+    Ok(BatchView { batch, funnel, queue: Page::new(lines, page, p.total), quota_used, city, campaign, steps })
 }
 
 /// The caller's organizations' applications (an organization's administrator).
@@ -530,6 +505,9 @@ pub async fn send_to_review(
     let b = load_batch(services, id).await?;
     if b.campaign.is_some() {
         return Err(ServiceError::Conflict { key: "recognition.in_review_already" });
+    }
+    if !b.status.is_open() {
+        return Err(ServiceError::Conflict { key: "recognition.concluded_already" });
     }
     let rubric = b.fields.rubric.ok_or(ServiceError::Conflict { key: "recognition.no_rubric" })?;
     stragglers(services, &b).await?;
@@ -565,7 +543,7 @@ pub async fn send_to_review(
     let names =
         sheji_store::registry::names(services.store(), &checked.iter().map(|a| a.organization).collect()).await?;
     let now = services.now();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     let mut items = Vec::with_capacity(checked.len());
     for a in &checked {
         let clusters = sheji_store::registry::library::find_state_by_id(&tx, a.organization)
@@ -596,16 +574,15 @@ pub async fn send_to_review(
             return Err(ServiceError::Conflict { key: "recognition.changed_meanwhile" });
         }
     }
-    store::set_batch_status(&tx, id, "in_review", Some(campaign), now).await?;
+    store::set_batch_status(&tx, id, BatchStatus::InReview, Some(campaign), now).await?;
     let change = Change {
         action: "recognition.send_to_review",
         target_type: "recognition_batch",
         target_id: id.to_string(),
         before: json!({"status": b.status}),
-        after: json!({"status": "in_review", "campaign": campaign, "applications": checked.len()}),
+        after: json!({"status": BatchStatus::InReview.code(), "campaign": campaign, "applications": checked.len()}),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(campaign)
 }
 
@@ -634,7 +611,7 @@ pub async fn conclude(services: &Services, caller: &Principal, id: i32, ip: &str
         return Err(ServiceError::Forbidden);
     }
     let b = load_batch(services, id).await?;
-    if b.status == "concluded" {
+    if b.status == BatchStatus::Concluded {
         return Err(ServiceError::Conflict { key: "recognition.concluded_already" });
     }
     // Per application: the expert score (None without review or without sheets) and whether it
@@ -672,7 +649,7 @@ pub async fn conclude(services: &Services, caller: &Principal, id: i32, ip: &str
     let t = services.today();
     let until = core::valid_until(t, b.fields.rules.validity_years);
     let now = services.now();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     let mut granted = Vec::new();
     let mut revoked = Vec::new();
     for a in &decided {
@@ -734,16 +711,15 @@ pub async fn conclude(services: &Services, caller: &Principal, id: i32, ip: &str
             return Err(ServiceError::Conflict { key: "recognition.changed_meanwhile" });
         }
     }
-    store::set_batch_status(&tx, id, "concluded", None, now).await?;
+    store::set_batch_status(&tx, id, BatchStatus::Concluded, None, now).await?;
     let change = Change {
         action: "recognition.conclude",
         target_type: "recognition_batch",
         target_id: id.to_string(),
         before: json!({"status": b.status}),
-        after: json!({"status": "concluded", "granted_or_renewed": granted, "revoked": revoked, "decided": decided.len()}),
+        after: json!({"status": BatchStatus::Concluded.code(), "granted_or_renewed": granted, "revoked": revoked, "decided": decided.len()}),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(granted.len())
 }
 
@@ -942,7 +918,7 @@ async fn store_file(
     let key = crate::crypto::random_token(24).map_err(ServiceError::internal)?.replace(['-', '_'], "0");
     let name = file_rules::display_name(name);
     let now = services.now();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     let meta = sheji_store::files::NewFile {
         owner_type: OWNER,
         owner_id: id,
@@ -959,8 +935,7 @@ async fn store_file(
         before: serde_json::Value::Null,
         after: json!({"file": file, "purpose": purpose, "name": name, "bytes": bytes.len()}),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(file)
 }
 
@@ -1019,7 +994,7 @@ pub async fn inspect(
     let from = v.application.status;
     let to = core::transition(from, action).map_err(|_| ServiceError::Conflict { key: "recognition.illegal" })?;
     let now = services.now();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     store::set_inspection(&tx, id, &inspection, now).await?;
     let event = Event {
         from,
@@ -1039,8 +1014,7 @@ pub async fn inspect(
         before: json!({"status": from.code()}),
         after: json!({"status": to.code(), "passed": inspection.passed(), "photos": photos.len()}),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(to)
 }
 

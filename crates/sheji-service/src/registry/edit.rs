@@ -2,6 +2,7 @@
 //! field checked with a message next to it, nothing written while any is wrong, each change
 //! audited with the fields before and after.
 
+use crate::work::Work;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
@@ -15,7 +16,7 @@ use sheji_store::reference as reference_store;
 use sheji_store::registry::library::{self, OrgFields, OrgState};
 
 use super::import::put_figures;
-use crate::audit::{self, Actor, Change};
+use crate::audit::{Actor, Change};
 use crate::{FieldError, ServiceError, Services};
 
 /// The organization form as typed.
@@ -252,7 +253,7 @@ pub async fn create(
     }
     let mut stored = fields.clone();
     stored.contact_phone_enc = phone.as_deref().map(|p| services.secrets().encrypt(p)).transpose()?;
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     let id = library::insert(&tx, &stored, now).await?;
     sheji_store::search::enqueue(&tx, DocType::Organization, &[i64::from(id.get())], now).await?;
     let change = Change {
@@ -262,8 +263,7 @@ pub async fn create(
         before: Value::Null,
         after: snapshot(&fields, phone.as_deref()),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     services.registry_written().await;
     Ok(id)
 }
@@ -316,7 +316,7 @@ pub async fn update(
     } else {
         phone.as_deref().map(|p| services.secrets().encrypt(p)).transpose()?
     };
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     library::update(&tx, id, &fields, now).await?;
     sheji_store::search::enqueue(&tx, DocType::Organization, &[i64::from(id.get())], now).await?;
     let change = Change {
@@ -326,8 +326,7 @@ pub async fn update(
         before: snapshot(&state.fields, old_phone.as_deref()),
         after: snapshot(&fields, phone.as_deref()),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     services.registry_written().await;
     Ok(true)
 }
@@ -415,9 +414,11 @@ pub async fn save_figures(
     errors.extend(figures.problems().into_iter().map(|(field, key)| FieldError::new(field, key)));
     let (Some(year), true) = (year, errors.is_empty()) else { return Err(ServiceError::Fields(errors)) };
     let now = services.now();
-    let tx = services.store().begin().await?;
-    put_figures(&tx, now, &Actor::of(caller, ip), id, year, &figures).await?;
-    tx.commit().await?;
+    let tx = Work::begin(services).await?;
+    // Figures equal to the stored ones change nothing: the unit of work is dropped unrecorded.
+    if let Some(change) = put_figures(&tx, now, id, year, &figures).await? {
+        tx.commit(&Actor::of(caller, ip), change).await?;
+    }
     services.registry_written().await;
     Ok(())
 }

@@ -948,7 +948,7 @@ async fn write(
                     });
                 }
                 if let Some((year, figures)) = &p.indicators {
-                    put_figures(tx, now, actor, state.id, *year, figures).await?;
+                    changes.extend(put_figures(tx, now, state.id, *year, figures).await?);
                 }
             }
             _ => {}
@@ -980,18 +980,17 @@ async fn write(
     audit::record_many(tx, now, actor, changes).await
 }
 
-/// Stores one year's figures if they differ, with an audit record.
+/// Stores one year's figures if they differ; the change to record, if any.
 pub(crate) async fn put_figures(
     tx: &sheji_store::Tx,
     now: chrono::DateTime<chrono::Utc>,
-    actor: &Actor,
     id: OrganizationId,
     year: i32,
     figures: &Indicators,
-) -> Result<(), ServiceError> {
+) -> Result<Option<Change<'static>>, ServiceError> {
     let stored = library::list_indicators(tx, id).await?;
     if stored.iter().any(|(y, i)| *y == year && i == figures) {
-        return Ok(());
+        return Ok(None);
     }
     let before = library::put_indicators(tx, id, year, figures, now).await?;
     let change = Change {
@@ -1001,7 +1000,7 @@ pub(crate) async fn put_figures(
         before: before.map_or(Value::Null, |b| json!({"year": year, "figures": b})),
         after: json!({"year": year, "figures": figures}),
     };
-    audit::record(tx, now, actor, change).await
+    Ok(Some(change))
 }
 
 /// The blank template: the header row with drop-downs for kind, district and cluster from the

@@ -1,14 +1,17 @@
 //! The design-driven library: an organization's eligibility checklist against the
 //! administrator's criteria, its status with history, and the staff actions that move it.
 
+use crate::work::Work;
 use serde_json::json;
 use sheji_core::identity::{Permission, Principal};
 use sheji_core::ids::OrganizationId;
-use sheji_core::registry::{CheckItem, Indicators, LibraryAction, LibraryCriteria, LibraryStatus, library_transition};
+use sheji_core::registry::{
+    CheckItem, Indicators, LibraryAction, LibraryApplicationStatus, LibraryCriteria, LibraryStatus, library_transition,
+};
 use sheji_store::identity as settings_store;
 use sheji_store::registry::library::{self as store, LibraryEvent};
 
-use crate::audit::{self, Actor, Change};
+use crate::audit::{Actor, Change};
 use crate::{FieldError, ServiceError, Services};
 
 /// Setting: the library criteria (JSON).
@@ -52,7 +55,7 @@ pub async fn set_criteria(
         return Err(ServiceError::Fields(errors));
     }
     let before = criteria(services).await?;
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     settings_store::put_setting(&tx, SETTING_CRITERIA, &json!(new).to_string(), now).await?;
     let change = Change {
         action: "settings.library_criteria",
@@ -61,8 +64,7 @@ pub async fn set_criteria(
         before: json!(before),
         after: json!(new),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     services.registry_written().await;
     Ok(())
 }
@@ -130,7 +132,7 @@ pub async fn act(
     if action == LibraryAction::Remove && reason.is_empty() {
         return Err(ServiceError::Fields(vec![FieldError::new("reason", "library.reason_required")]));
     }
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     let event =
         LibraryEvent { from, to, reason: reason.chars().take(500).collect(), actor: caller.username.clone(), at: now };
     store::set_library_status(&tx, id, &event).await?;
@@ -141,8 +143,7 @@ pub async fn act(
         before: json!({"library_status": from.code()}),
         after: json!({"library_status": to.code(), "action": action.code(), "reason": event.reason}),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     services.registry_written().await;
     Ok(to)
 }
@@ -200,7 +201,10 @@ pub async fn can_apply(
     if !administers(caller, id, services.now()) || library_transition(status, LibraryAction::Propose).is_err() {
         return Ok(false);
     }
-    Ok(!store::list_applications_of(services.store(), id).await?.iter().any(|a| a.status == "submitted"))
+    Ok(!store::list_applications_of(services.store(), id)
+        .await?
+        .iter()
+        .any(|a| a.status == LibraryApplicationStatus::Submitted))
 }
 
 /// The organization's administrator applies for the library: the status becomes candidate
@@ -221,7 +225,7 @@ pub async fn apply(
     if statement.chars().count() < 10 || statement.chars().count() > 2000 {
         return Err(ServiceError::Fields(vec![FieldError::new("statement", "library.statement_length")]));
     }
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     let app_id = store::create_application(&tx, id, statement, &caller.username, now).await?;
     let from = org.public.library_status;
     let event = LibraryEvent {
@@ -239,8 +243,7 @@ pub async fn apply(
         before: json!({"library_status": from.code()}),
         after: json!({"library_status": "candidate", "application": app_id}),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     services.registry_written().await;
     Ok(app_id)
 }
@@ -283,11 +286,11 @@ pub async fn decide(
     let action = if accept { LibraryAction::Admit } else { LibraryAction::Return };
     let to = library_transition(org.public.library_status, action)
         .map_err(|_| ServiceError::Conflict { key: "library.illegal" })?;
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     if !store::decide_application(
         &tx,
         application,
-        if accept { "accepted" } else { "returned" },
+        if accept { LibraryApplicationStatus::Accepted } else { LibraryApplicationStatus::Returned },
         comment,
         &caller.username,
         now,
@@ -311,8 +314,7 @@ pub async fn decide(
         before: json!({"library_status": org.public.library_status.code(), "application": application}),
         after: json!({"library_status": to.code(), "comment": comment}),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     services.registry_written().await;
     Ok(())
 }

@@ -15,6 +15,7 @@ pub use sheji_store::registry::{OrgFilter, OrgPublic, OrgSort};
 
 use crate::{ServiceError, Services};
 
+pub mod demo;
 pub mod edit;
 pub mod import;
 pub mod library;

@@ -1,6 +1,7 @@
 //! Conflicts, assignment (dry run, deployment, replay) and changes to a deployed assignment
 //! (an expert declines, staff swap a reviewer), all through the same eligibility rules.
 
+use crate::work::Work;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Months;
@@ -10,11 +11,13 @@ use sheji_core::identity::{Permission, Principal};
 use sheji_core::ids::{CampaignId, ExpertId, ItemId, OrganizationId};
 use sheji_core::review::assign::{self as solver, ExpertLoad};
 use sheji_core::review::conflict::{self, Declarant, ExpertFacts, Facts, ItemFacts, Policy, Reason, TeamMember};
-use sheji_core::review::{self as core, CampaignAction, CampaignStatus, Candidate, PoolCount, Prepared, Slot};
+use sheji_core::review::{
+    self as core, AssignmentStatus, CampaignAction, CampaignStatus, Candidate, PoolCount, Prepared, Slot,
+};
 use sheji_store::review::{self as store, Campaign, Declared, Deployment, Expert, Item, Override};
 
 use super::{load_campaign, load_item, require};
-use crate::audit::{self, Actor, Change};
+use crate::audit::{Actor, Change};
 use crate::clip;
 use crate::{FieldError, ServiceError, Services};
 
@@ -148,7 +151,7 @@ pub async fn declare(
         return Err(ServiceError::Fields(vec![FieldError::new("reason", "review.reason_required")]));
     }
     let now = services.now();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     let d = Declared { item, expert, by, reason: reason.clone(), created_by: caller.username.clone(), created_at: now };
     if !store::insert_declaration(&tx, id, &d).await? {
         return Err(ServiceError::Conflict { key: "review.declared_already" });
@@ -160,8 +163,7 @@ pub async fn declare(
         before: serde_json::Value::Null,
         after: json!({"item": item, "expert": expert, "by": by, "reason": reason}),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(())
 }
 
@@ -193,7 +195,7 @@ pub async fn override_conflict(
         return Err(ServiceError::Conflict { key: "review.no_conflict" });
     };
     let now = services.now();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     let o = Override { item, expert, reason: reason.clone(), created_by: caller.username.clone(), created_at: now };
     if !store::insert_override(&tx, id, &o).await? {
         return Err(ServiceError::Conflict { key: "review.overridden_already" });
@@ -205,8 +207,7 @@ pub async fn override_conflict(
         before: json!({"item": item, "expert": expert, "conflicts": reasons}),
         after: json!({"item": item, "expert": expert, "reason": reason}),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(())
 }
 
@@ -424,7 +425,7 @@ pub async fn deploy(
         });
     }
     let now = services.now();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     if !store::set_campaign_status(&tx, id, c.status, to, now).await? {
         return Err(ServiceError::Conflict { key: "review.changed_meanwhile" });
     }
@@ -448,8 +449,7 @@ pub async fn deploy(
             "objective": plan.objective, "digest": deployment.digest,
         }),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(plan)
 }
 
@@ -502,11 +502,11 @@ async fn refill(
 ) -> Result<Vec<ExpertId>, ServiceError> {
     let all = store::campaign_assignments(tx, c.id).await?;
     let mut used: BTreeMap<ExpertId, u32> = BTreeMap::new();
-    for a in all.iter().filter(|a| a.status == store::STATUS_ACTIVE) {
+    for a in all.iter().filter(|a| a.status == AssignmentStatus::Active) {
         *used.entry(a.expert).or_default() += 1;
     }
     let on_item: Vec<&store::Assignment> = all.iter().filter(|a| a.item == item.id).collect();
-    let active = on_item.iter().filter(|a| a.status == store::STATUS_ACTIVE).count() as u32;
+    let active = on_item.iter().filter(|a| a.status == AssignmentStatus::Active).count() as u32;
     let need = c.fields.reviewers_per_item.saturating_sub(active);
     if need == 0 {
         return Ok(Vec::new());
@@ -549,8 +549,8 @@ pub async fn decline(
     }
     let item = load_item(services, c.id, a.item).await?;
     let now = services.now();
-    let tx = services.store().begin().await?;
-    if !store::end_assignment(&tx, a.id, store::STATUS_DECLINED, &reason, now).await? {
+    let tx = Work::begin(services).await?;
+    if !store::end_assignment(&tx, a.id, AssignmentStatus::Declined, &reason, now).await? {
         return Err(ServiceError::Conflict { key: "review.sheet_locked" });
     }
     if conflict {
@@ -570,10 +570,9 @@ pub async fn decline(
         target_type: "review_assignment",
         target_id: a.id.to_string(),
         before: json!({"status": a.status}),
-        after: json!({"status": store::STATUS_DECLINED, "reason": reason, "conflict": conflict, "refilled_with": added}),
+        after: json!({"status": AssignmentStatus::Declined.code(), "reason": reason, "conflict": conflict, "refilled_with": added}),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(added)
 }
 
@@ -608,7 +607,7 @@ pub async fn swap(
         };
         let all = store::campaign_assignments(services.store(), c.id).await?;
         let conflicts = derive(services, &c, std::slice::from_ref(&item), &pool).await?;
-        let load = all.iter().filter(|x| x.expert == new && x.status == store::STATUS_ACTIVE).count() as u32;
+        let load = all.iter().filter(|x| x.expert == new && x.status == AssignmentStatus::Active).count() as u32;
         swap_affinity = item.fields.specialties.intersection(&expert.fields.specialties).count() as u32;
         let matches = !c.fields.require_match || item.fields.specialties.is_empty() || swap_affinity > 0;
         let eligible = matches
@@ -621,8 +620,8 @@ pub async fn swap(
         }
     }
     let now = services.now();
-    let tx = services.store().begin().await?;
-    if !store::end_assignment(&tx, a.id, store::STATUS_SWAPPED, &reason, now).await? {
+    let tx = Work::begin(services).await?;
+    if !store::end_assignment(&tx, a.id, AssignmentStatus::Swapped, &reason, now).await? {
         return Err(ServiceError::Conflict { key: "review.sheet_locked" });
     }
     let added = match replacement {
@@ -637,9 +636,8 @@ pub async fn swap(
         target_type: "review_assignment",
         target_id: a.id.to_string(),
         before: json!({"expert": a.expert, "status": a.status}),
-        after: json!({"status": store::STATUS_SWAPPED, "reason": reason, "replaced_by": added}),
+        after: json!({"status": AssignmentStatus::Swapped.code(), "reason": reason, "replaced_by": added}),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(added)
 }

@@ -182,7 +182,7 @@ pub async fn workbook(
         let r = r as u32 + 1;
         ws.write_string(r, 0, title).map_err(xl)?;
         ws.write_string(r, 1, expert).map_err(xl)?;
-        ws.write_string(r, 2, lang.t(&format!("review.sheet.{}", a.sheet_status))).map_err(xl)?;
+        ws.write_string(r, 2, lang.t(&format!("review.sheet.{}", a.sheet_status.code()))).map_err(xl)?;
         let mut col = 3u16;
         for i in 0..rubric.rubric.criteria.len() {
             if let Some(Some(s)) = a.scores.get(i) {

@@ -5,6 +5,7 @@
 //! assignments only, administrators override conflicts through `review.override`.
 
 pub mod assign;
+pub mod demo;
 pub mod excel;
 pub mod linked;
 pub mod publicity;
@@ -15,12 +16,13 @@ pub use sheji_store::review::{
     RubricVersion,
 };
 
+use crate::work::Work;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use serde_json::json;
 use sheji_core::identity::{Affiliation, Permission, Principal, Role};
-use sheji_core::ids::{AccountId, CampaignId, ExpertId, ItemId, OrganizationId, RubricId};
+use sheji_core::ids::{CampaignId, ExpertId, ItemId, OrganizationId, RubricId};
 use sheji_core::page::{Page, PageRequest};
 use sheji_core::registry::uscc::Uscc;
 use sheji_core::review::CampaignStatus;
@@ -28,7 +30,7 @@ use sheji_core::review::score::{Rubric, Threshold};
 use sheji_store::reference::Specialty;
 use sheji_store::review as store;
 
-use crate::audit::{self, Actor, Change};
+use crate::audit::{Actor, Change};
 use crate::{FieldError, ServiceError, Services, clip};
 
 /// Longest name or title accepted.
@@ -90,23 +92,33 @@ pub struct ExpertInput {
     pub availability: Vec<(NaiveDate, NaiveDate)>,
 }
 
-async fn expert_fields(services: &Services, input: &ExpertInput) -> Result<ExpertFields, ServiceError> {
+/// What is wrong with an expert's record on its own, without the database (the form shows
+/// these with its own reading errors, all at once).
+pub fn check_expert(input: &ExpertInput) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    let name = clip(&input.name, 100);
-    if name.is_empty() {
+    if input.name.trim().is_empty() {
         errors.push(FieldError::new("name", "review.name_required"));
     }
-    let max_load = input.max_load.unwrap_or(10);
-    if !(1..=500).contains(&max_load) {
+    if !(1..=500).contains(&input.max_load.unwrap_or(DEFAULT_MAX_LOAD)) {
         errors.push(FieldError::new("max_load", "review.max_load_range"));
     }
     if input.specialties.is_empty() {
         errors.push(FieldError::new("specialties", "review.specialties_required"));
     }
-    check_specialties(services, &input.specialties, "specialties", &mut errors).await?;
     if input.availability.iter().any(|(from, to)| from > to) {
         errors.push(FieldError::new("availability", "review.period_order"));
     }
+    errors
+}
+
+/// The most items an expert scores in one campaign when the form leaves it blank.
+const DEFAULT_MAX_LOAD: u32 = 10;
+
+async fn expert_fields(services: &Services, input: &ExpertInput) -> Result<ExpertFields, ServiceError> {
+    let mut errors = check_expert(input);
+    let name = clip(&input.name, 100);
+    let max_load = input.max_load.unwrap_or(DEFAULT_MAX_LOAD);
+    check_specialties(services, &input.specialties, "specialties", &mut errors).await?;
     let titles = title_names(services).await?;
     let title = input.title.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
     if title.as_ref().is_some_and(|t| !titles.contains(t)) {
@@ -163,7 +175,7 @@ pub async fn create_expert(
         return Err(ServiceError::Fields(vec![FieldError::new("username", "review.expert_exists")]));
     }
     let now = services.now();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     let id = store::insert_expert(&tx, account.id, &fields, now).await?;
     let affiliations = sheji_store::identity::list_affiliations(&tx, account.id).await?;
     if !affiliations.iter().any(|r| r.affiliation.role == Role::Expert) {
@@ -177,8 +189,7 @@ pub async fn create_expert(
         before: serde_json::Value::Null,
         after: json!({"account": account.username, "fields": expert_json(&fields)}),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(id)
 }
 
@@ -198,7 +209,7 @@ pub async fn update_expert(
         return Ok(());
     }
     let now = services.now();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     store::update_expert(&tx, id, &before.fields, &fields, services.today(), now).await?;
     let change = Change {
         action: "review.expert_update",
@@ -207,8 +218,7 @@ pub async fn update_expert(
         before: expert_json(&before.fields),
         after: expert_json(&fields),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(())
 }
 
@@ -298,7 +308,7 @@ pub async fn save_rubric(
         ServiceError::Fields(vec![f])
     })?;
     let now = services.now();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     let saved = store::insert_rubric(&tx, &name, &rubric, &caller.username, now).await?;
     let change = Change {
         action: "review.rubric_save",
@@ -307,8 +317,7 @@ pub async fn save_rubric(
         before: serde_json::Value::Null,
         after: json!({"name": saved.name, "version": saved.version, "criteria": rubric}),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(saved)
 }
 
@@ -328,7 +337,10 @@ pub async fn rubric(services: &Services, caller: &Principal, id: RubricId) -> Re
     store::get_rubric(services.store(), id).await?.ok_or(ServiceError::NotFound { key: "review.no_rubric" })
 }
 
-fn check_campaign(f: &CampaignFields, errors: &mut Vec<FieldError>) {
+/// What is wrong with a campaign's fields on their own (the form shows these with its own
+/// reading errors, all at once).
+pub fn check_campaign(f: &CampaignFields) -> Vec<FieldError> {
+    let mut errors = Vec::new();
     if f.name.trim().is_empty() {
         errors.push(FieldError::new("name", "review.name_required"));
     }
@@ -350,6 +362,7 @@ fn check_campaign(f: &CampaignFields, errors: &mut Vec<FieldError>) {
     if f.thresholds.iter().any(|t| t.grade.trim().is_empty() || !(0.0..=100.0).contains(&t.min)) {
         errors.push(FieldError::new("thresholds", "review.thresholds_invalid"));
     }
+    errors
 }
 
 /// Opens a campaign in draft (staff). The rubric version is frozen with it.
@@ -365,8 +378,7 @@ pub async fn create_campaign(
     for t in &mut f.thresholds {
         t.grade = clip(&t.grade, 32);
     }
-    let mut errors = Vec::new();
-    check_campaign(&f, &mut errors);
+    let mut errors = check_campaign(&f);
     if store::get_rubric(services.store(), f.rubric).await?.is_none() {
         errors.push(FieldError::new("rubric", "review.no_rubric"));
     }
@@ -374,7 +386,7 @@ pub async fn create_campaign(
         return Err(ServiceError::Fields(errors));
     }
     let now = services.now();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     let id = store::insert_campaign(&tx, &f, &caller.username, now).await?;
     let change = Change {
         action: "review.campaign_create",
@@ -383,8 +395,7 @@ pub async fn create_campaign(
         before: serde_json::Value::Null,
         after: campaign_json(&f),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(id)
 }
 
@@ -512,7 +523,7 @@ pub async fn add_items(
         return Ok(0);
     }
     let now = services.now();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     store::insert_items(&tx, id, &items, now).await?;
     let change = Change {
         action: "review.items_add",
@@ -521,8 +532,7 @@ pub async fn add_items(
         before: serde_json::Value::Null,
         after: json!(items.iter().map(|i| json!({"title": i.title, "organizations": i.organizations, "specialties": i.specialties, "team": i.team, "subject": i.subject})).collect::<Vec<_>>()),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(items.len())
 }
 
@@ -618,8 +628,13 @@ pub async fn open_assignments(
 ) -> Result<Vec<(i32, String, String)>, ServiceError> {
     require(services, caller, Permission::ReviewManage)?;
     let all = store::campaign_assignments(services.store(), id).await?;
-    let open: Vec<store::Assignment> =
-        all.into_iter().filter(|a| a.status == store::STATUS_ACTIVE && a.sheet_status == store::SHEET_DRAFT).collect();
+    let open: Vec<store::Assignment> = all
+        .into_iter()
+        .filter(|a| {
+            a.status == sheji_core::review::AssignmentStatus::Active
+                && a.sheet_status == sheji_core::review::SheetStatus::Draft
+        })
+        .collect();
     let experts = store::experts_by_id(services.store(), &open.iter().map(|a| a.expert).collect()).await?;
     let items = store::items_by_id(services.store(), &open.iter().map(|a| a.item).collect()).await?;
     Ok(open
@@ -630,98 +645,4 @@ pub async fn open_assignments(
             (a.id, title, name)
         })
         .collect())
-}
-
-/// Demo data for the review engine: the demo expert and five more in the pool, a rubric and a
-/// campaign in preparation with eight library members as items, so a visitor can run a dry run
-/// and deploy it. Written once, by the first demo load (the system acts; audited).
-pub(crate) async fn demo(
-    services: &Services,
-    experts: &[(AccountId, &str, &str)],
-    orgs: &[(OrganizationId, String)],
-) -> Result<RubricId, ServiceError> {
-    let now = services.now();
-    let today = services.today();
-    let codes = ["svc:PROD", "svc:FORM", "svc:RES", "svc:PLAN"];
-    let tx = services.store().begin().await?;
-    for (i, (account, name, title)) in experts.iter().enumerate() {
-        if store::expert_of_account(&tx, *account).await?.is_some() {
-            continue;
-        }
-        let fields = ExpertFields {
-            name: (*name).to_owned(),
-            title: Some((*title).to_owned()),
-            organization: orgs.get(i + 8).map(|(id, _)| *id),
-            district: None,
-            bio: String::new(),
-            max_load: 6,
-            active: true,
-            specialties: codes.iter().skip(i % 3).take(2).map(|c| (*c).to_owned()).collect(),
-            availability: Vec::new(),
-        };
-        store::insert_expert(&tx, *account, &fields, now).await?;
-    }
-    let c = |name: &str, max: f64, weight: f64, levels: &[&str]| sheji_core::review::score::Criterion {
-        name: name.to_owned(),
-        max_score: max,
-        weight,
-        levels: levels.iter().map(|l| (*l).to_owned()).collect(),
-    };
-    let rubric = Rubric {
-        criteria: vec![
-            c(
-                "设计创新能力",
-                30.0,
-                30.0,
-                &["优（25–30）：有自主设计体系和标志性成果", "良（18–24）：有稳定的设计团队和成果"],
-            ),
-            c("设计成果转化", 30.0, 30.0, &["优（25–30）：设计驱动新产品销售占比高"]),
-            c("设计团队与投入", 20.0, 20.0, &[]),
-            c("管理与服务", 20.0, 20.0, &[]),
-        ],
-    };
-    let saved = store::insert_rubric(&tx, "市级工业设计中心认定评审", &rubric, "system", now).await?;
-    let fields = CampaignFields {
-        name: "2026年度市级工业设计中心认定专家评审（演示）".to_owned(),
-        rubric: saved.id,
-        reviewers_per_item: 3,
-        blind: true,
-        aggregation: sheji_core::review::score::Aggregation::TrimmedMean,
-        thresholds: vec![
-            Threshold { grade: "推荐认定".to_owned(), min: 80.0 },
-            Threshold { grade: "合格".to_owned(), min: 60.0 },
-        ],
-        period_start: today,
-        deadline: today + chrono::Duration::days(14),
-        conflict_years: sheji_core::review::conflict::DEFAULT_WINDOW_YEARS,
-        forbid_repeat: true,
-        require_match: true,
-        min_load: 2,
-        max_load: 6,
-        publicity_days: 5,
-    };
-    let id = store::insert_campaign(&tx, &fields, "system", now).await?;
-    let items: Vec<ItemFields> = orgs
-        .iter()
-        .take(8)
-        .enumerate()
-        .map(|(i, (org, name))| ItemFields {
-            title: format!("{name} 工业设计中心"),
-            subject: Some(format!("demo-application-{}", org.get())),
-            organizations: vec![*org],
-            specialties: codes.iter().skip(i % 4).take(2).map(|c| (*c).to_owned()).collect(),
-            team: Vec::new(),
-        })
-        .collect();
-    store::insert_items(&tx, id, &items, now).await?;
-    let change = Change {
-        action: "demo.review",
-        target_type: "review_campaign",
-        target_id: id.to_string(),
-        before: serde_json::Value::Null,
-        after: json!({"experts": experts.len(), "items": items.len(), "rubric": saved.id}),
-    };
-    audit::record(&tx, now, &crate::audit::Actor::system(), change).await?;
-    tx.commit().await?;
-    Ok(saved.id)
 }

@@ -3,16 +3,17 @@
 //! staff decide each objection with reasons; the final list goes out when the window has
 //! closed and no objection is open.
 
+use crate::work::Work;
 use chrono::NaiveDate;
 use serde_json::json;
 use sheji_core::identity::{Permission, Principal};
 use sheji_core::ids::{CampaignId, ItemId};
 use sheji_core::page::{Page, PageRequest};
-use sheji_core::review::{self as core, CampaignAction, CampaignStatus};
+use sheji_core::review::{self as core, CampaignAction, CampaignStatus, ObjectionStatus};
 use sheji_store::review::{self as store, CalendarDay, Objection};
 
 use super::{load_campaign, require};
-use crate::audit::{self, Actor, Change};
+use crate::audit::{Actor, Change};
 use crate::clip;
 use crate::{FieldError, ServiceError, Services};
 
@@ -32,7 +33,7 @@ pub async fn publish(
     let (first, last) =
         calendar.window(today, c.fields.publicity_days).ok_or(ServiceError::Conflict { key: "review.no_window" })?;
     let now = services.now();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     if !store::set_campaign_status(&tx, id, c.status, to, now).await? {
         return Err(ServiceError::Conflict { key: "review.changed_meanwhile" });
     }
@@ -44,8 +45,7 @@ pub async fn publish(
         before: json!({"status": c.status.code()}),
         after: json!({"status": to.code(), "from": first, "until": last, "working_days": c.fields.publicity_days}),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     Ok((first, last))
 }
 
@@ -91,7 +91,7 @@ pub async fn object(
     }
     let contact_enc = services.secrets().encrypt(&contact).map_err(ServiceError::internal)?;
     let now = services.now();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     let oid = store::insert_objection(&tx, id, item, &name, &contact_enc, &evidence, now).await?;
     let change = Change {
         action: "review.objection_raise",
@@ -100,8 +100,7 @@ pub async fn object(
         before: serde_json::Value::Null,
         after: json!({"campaign": id, "item": item, "name": name, "contact": sheji_core::identity::mask_phone(&contact)}),
     };
-    audit::record(&tx, now, &Actor::anonymous(ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::anonymous(ip), change).await?;
     Ok(oid)
 }
 
@@ -153,9 +152,9 @@ pub async fn resolve(
     if resolution.is_empty() {
         return Err(ServiceError::Fields(vec![FieldError::new("resolution", "review.reason_required")]));
     }
-    let status = if accept { "accepted" } else { "rejected" };
+    let status = if accept { ObjectionStatus::Accepted } else { ObjectionStatus::Rejected };
     let now = services.now();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     if !store::resolve_objection(&tx, objection, status, &resolution, &caller.username, now).await? {
         return Err(ServiceError::Conflict { key: "review.objection_decided" });
     }
@@ -166,8 +165,7 @@ pub async fn resolve(
         before: json!({"status": o.status}),
         after: json!({"status": status, "resolution": resolution}),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(())
 }
 
@@ -189,7 +187,7 @@ pub async fn finalize(services: &Services, caller: &Principal, id: CampaignId, i
         return Err(ServiceError::Conflict { key: "review.objection_whole_list" });
     }
     let now = services.now();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     if !store::set_campaign_status(&tx, id, c.status, to, now).await? {
         return Err(ServiceError::Conflict { key: "review.changed_meanwhile" });
     }
@@ -200,8 +198,7 @@ pub async fn finalize(services: &Services, caller: &Principal, id: CampaignId, i
         before: json!({"status": c.status.code()}),
         after: json!({"status": to.code()}),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(())
 }
 
@@ -224,8 +221,7 @@ pub async fn set_day(services: &Services, caller: &Principal, day: CalendarDay, 
     if day.name.is_empty() {
         return Err(ServiceError::Fields(vec![FieldError::new("name", "review.name_required")]));
     }
-    let now = services.now();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     store::put_calendar_day(&tx, &day).await?;
     let change = Change {
         action: "settings.calendar_set",
@@ -234,16 +230,14 @@ pub async fn set_day(services: &Services, caller: &Principal, day: CalendarDay, 
         before: serde_json::Value::Null,
         after: json!({"day": day.day, "workday": day.workday, "name": day.name}),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(())
 }
 
 /// Removes a day from the calendar (administrators).
 pub async fn delete_day(services: &Services, caller: &Principal, day: NaiveDate, ip: &str) -> Result<(), ServiceError> {
     require(services, caller, Permission::SettingsEdit)?;
-    let now = services.now();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     if !store::delete_calendar_day(&tx, day).await? {
         return Err(ServiceError::NotFound { key: "review.no_day" });
     }
@@ -254,7 +248,6 @@ pub async fn delete_day(services: &Services, caller: &Principal, day: NaiveDate,
         before: json!({"day": day}),
         after: serde_json::Value::Null,
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! progress (never scores) while scoring is open, send reminders, and close the campaign,
 //! which fixes the results by the campaign's aggregation rule.
 
+use crate::work::Work;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
@@ -10,11 +11,11 @@ use sheji_core::identity::{Permission, Principal};
 use sheji_core::ids::{CampaignId, ExpertId, ItemId};
 use sheji_core::page::{Page, PageRequest};
 use sheji_core::review::score::{self, Rubric};
-use sheji_core::review::{self as core, CampaignAction, CampaignStatus};
+use sheji_core::review::{self as core, AssignmentStatus, CampaignAction, CampaignStatus, SheetStatus};
 use sheji_store::review::{self as store, Assignment, Campaign, ResultRow, RubricVersion};
 
 use super::{ItemRow, item_rows, load_campaign, require};
-use crate::audit::{self, Actor, Change};
+use crate::audit::{Actor, Change};
 use crate::clip;
 use crate::{FieldError, ServiceError, Services};
 
@@ -34,7 +35,7 @@ pub(crate) async fn own_assignment(
     let me = caller_expert(services, caller).await?;
     let a = store::get_assignment(services.store(), id)
         .await?
-        .filter(|a| a.expert == me.id && a.status == store::STATUS_ACTIVE)
+        .filter(|a| a.expert == me.id && a.status == AssignmentStatus::Active)
         .ok_or(ServiceError::NotFound { key: "review.no_assignment" })?;
     let c = load_campaign(services, a.campaign).await?;
     Ok((a, c))
@@ -122,7 +123,7 @@ pub async fn sheet(services: &Services, caller: &Principal, id: i32) -> Result<S
         row.item.fields.organizations.clear();
         row.item.fields.team.clear();
     }
-    let editable = c.status == CampaignStatus::Scoring && a.sheet_status == store::SHEET_DRAFT;
+    let editable = c.status == CampaignStatus::Scoring && a.sheet_status == SheetStatus::Draft;
     Ok(SheetView { assignment: a, campaign: c, rubric, item: row, editable })
 }
 
@@ -183,7 +184,7 @@ pub async fn save(
         None
     };
     let now = services.now();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     if !store::save_sheet(&tx, id, &scores, &comments, &comment, total, now).await? {
         return Err(ServiceError::Conflict { key: "review.sheet_locked" });
     }
@@ -192,10 +193,9 @@ pub async fn save(
         target_type: "review_assignment",
         target_id: id.to_string(),
         before: json!({"scores": view.assignment.scores, "status": view.assignment.sheet_status}),
-        after: json!({"scores": scores, "total": total, "status": if submit { store::SHEET_SUBMITTED } else { store::SHEET_DRAFT }}),
+        after: json!({"scores": scores, "total": total, "status": if submit { SheetStatus::Submitted.code() } else { SheetStatus::Draft.code() }}),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(total)
 }
 
@@ -259,7 +259,7 @@ pub async fn progress(services: &Services, caller: &Principal, id: CampaignId) -
     load_campaign(services, id).await?;
     let items = store::all_items(services.store(), id).await?;
     let all = store::campaign_assignments(services.store(), id).await?;
-    let active: Vec<&Assignment> = all.iter().filter(|a| a.status == store::STATUS_ACTIVE).collect();
+    let active: Vec<&Assignment> = all.iter().filter(|a| a.status == AssignmentStatus::Active).collect();
     let experts = store::experts_by_id(services.store(), &active.iter().map(|a| a.expert).collect()).await?;
     let mut p = Progress::default();
     for i in &items {
@@ -268,7 +268,7 @@ pub async fn progress(services: &Services, caller: &Principal, id: CampaignId) -
             item: i.id,
             title: i.fields.title.clone(),
             assigned: on.len() as u32,
-            submitted: on.iter().filter(|a| a.sheet_status == store::SHEET_SUBMITTED).count() as u32,
+            submitted: on.iter().filter(|a| a.sheet_status == SheetStatus::Submitted).count() as u32,
         });
     }
     let mut by_expert: BTreeMap<ExpertId, ExpertProgress> = BTreeMap::new();
@@ -281,7 +281,7 @@ pub async fn progress(services: &Services, caller: &Principal, id: CampaignId) -
             reminded_at: None,
         });
         e.assigned += 1;
-        if a.sheet_status == store::SHEET_SUBMITTED {
+        if a.sheet_status == SheetStatus::Submitted {
             e.submitted += 1;
         }
         e.reminded_at = e.reminded_at.max(a.reminded_at);
@@ -289,7 +289,7 @@ pub async fn progress(services: &Services, caller: &Principal, id: CampaignId) -
     p.experts = by_expert.into_values().collect();
     p.experts.sort_by(|a, b| a.name.cmp(&b.name));
     p.assigned = active.len() as u32;
-    p.submitted = active.iter().filter(|a| a.sheet_status == store::SHEET_SUBMITTED).count() as u32;
+    p.submitted = active.iter().filter(|a| a.sheet_status == SheetStatus::Submitted).count() as u32;
     Ok(p)
 }
 
@@ -303,13 +303,13 @@ pub async fn remind(services: &Services, caller: &Principal, id: CampaignId, ip:
     }
     let all = store::campaign_assignments(services.store(), id).await?;
     let open: Vec<&Assignment> =
-        all.iter().filter(|a| a.status == store::STATUS_ACTIVE && a.sheet_status == store::SHEET_DRAFT).collect();
+        all.iter().filter(|a| a.status == AssignmentStatus::Active && a.sheet_status == SheetStatus::Draft).collect();
     let experts: BTreeSet<ExpertId> = open.iter().map(|a| a.expert).collect();
     if open.is_empty() {
         return Ok(0);
     }
     let now = services.now();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     store::mark_reminded(&tx, &open.iter().map(|a| a.id).collect::<Vec<_>>(), now).await?;
     let change = Change {
         action: "review.remind",
@@ -318,15 +318,14 @@ pub async fn remind(services: &Services, caller: &Principal, id: CampaignId, ip:
         before: serde_json::Value::Null,
         after: json!({"experts": experts, "sheets": open.len()}),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(experts.len())
 }
 
 /// Computes results from submitted sheets: per item the aggregation, outliers, rank and grade.
 pub(crate) fn compute(c: &Campaign, items: &[ItemId], all: &[Assignment]) -> Vec<ResultRow> {
     let mut totals: BTreeMap<ItemId, Vec<f64>> = items.iter().map(|i| (*i, Vec::new())).collect();
-    for a in all.iter().filter(|a| a.status == store::STATUS_ACTIVE && a.sheet_status == store::SHEET_SUBMITTED) {
+    for a in all.iter().filter(|a| a.status == AssignmentStatus::Active && a.sheet_status == SheetStatus::Submitted) {
         if let (Some(t), Some(list)) = (a.total, totals.get_mut(&a.item)) {
             list.push(t);
         }
@@ -358,7 +357,7 @@ pub async fn close(services: &Services, caller: &Principal, id: CampaignId, ip: 
         .map_err(|_| ServiceError::Conflict { key: "review.not_scoring" })?;
     let items: Vec<ItemId> = store::all_items(services.store(), id).await?.iter().map(|i| i.id).collect();
     let now = services.now();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     if !store::set_campaign_status(&tx, id, c.status, to, now).await? {
         return Err(ServiceError::Conflict { key: "review.changed_meanwhile" });
     }
@@ -368,7 +367,7 @@ pub async fn close(services: &Services, caller: &Principal, id: CampaignId, ip: 
     let results = compute(&c, &items, &all);
     store::replace_results(&tx, id, &results).await?;
     let unsubmitted =
-        all.iter().filter(|a| a.status == store::STATUS_ACTIVE && a.sheet_status == store::SHEET_DRAFT).count();
+        all.iter().filter(|a| a.status == AssignmentStatus::Active && a.sheet_status == SheetStatus::Draft).count();
     let change = Change {
         action: "review.close",
         target_type: "review_campaign",
@@ -376,8 +375,7 @@ pub async fn close(services: &Services, caller: &Principal, id: CampaignId, ip: 
         before: json!({"status": c.status.code()}),
         after: json!({"status": to.code(), "results": results.len(), "unsubmitted": unsubmitted}),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(results.len())
 }
 
@@ -410,7 +408,7 @@ async fn result_lines(
         let all = store::campaign_assignments(services.store(), c.id).await?;
         let submitted: Vec<&Assignment> = all
             .iter()
-            .filter(|a| a.status == store::STATUS_ACTIVE && a.sheet_status == store::SHEET_SUBMITTED)
+            .filter(|a| a.status == AssignmentStatus::Active && a.sheet_status == SheetStatus::Submitted)
             .collect();
         let experts = store::experts_by_id(services.store(), &submitted.iter().map(|a| a.expert).collect()).await?;
         for r in &p.items {
@@ -490,7 +488,7 @@ pub(crate) async fn closed_sheets(
         .await?
         .ok_or(ServiceError::NotFound { key: "review.no_rubric" })?;
     let all = store::campaign_assignments(services.store(), id).await?;
-    let sheets: Vec<Assignment> = all.into_iter().filter(|a| a.status == store::STATUS_ACTIVE).collect();
+    let sheets: Vec<Assignment> = all.into_iter().filter(|a| a.status == AssignmentStatus::Active).collect();
     let experts = store::experts_by_id(services.store(), &sheets.iter().map(|a| a.expert).collect()).await?;
     let items = store::items_by_id(services.store(), &sheets.iter().map(|a| a.item).collect()).await?;
     let out = sheets

@@ -10,6 +10,7 @@
 //! Each module that makes records searchable supplies two functions — its documents by id,
 //! and a scan in id order for rebuilds — and is listed in [`load`] and [`scan`].
 
+use crate::work::Work;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
@@ -22,7 +23,7 @@ use sheji_core::page::PageRequest;
 use sheji_core::search::{Dimension, DocType, Document, Query, Segment, Synonyms, highlight, key, snippet};
 use sheji_store::search::{self as store, IndexQuery, IndexState, SearchIndex, Visibility};
 
-use crate::audit::{self, Actor, Change};
+use crate::audit::{Actor, Change};
 use crate::{ServiceError, Services};
 
 /// The setting that holds the synonym list.
@@ -470,7 +471,7 @@ pub async fn save_synonyms(
     let parsed = Synonyms::parse(text);
     let before = sheji_store::identity::get_setting(services.store(), SYNONYMS_KEY).await?.unwrap_or_default();
     let stored = parsed.to_text();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     sheji_store::identity::put_setting(&tx, SYNONYMS_KEY, &stored, now).await?;
     let change = Change {
         action: "search.synonyms",
@@ -479,8 +480,7 @@ pub async fn save_synonyms(
         before: serde_json::json!(before),
         after: serde_json::json!(stored),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     services.settings_written();
     Ok(parsed)
 }

@@ -4,6 +4,7 @@
 //! publicity, standardization. The records appear on the organization's page and, counted by
 //! district, are the branches' work.
 
+use crate::work::Work;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -15,7 +16,7 @@ use sheji_core::service::{self as core, Diagnosis, Kind};
 use sheji_store::service as store;
 pub use sheji_store::service::{Record, Target};
 
-use crate::audit::{self, Actor, Change};
+use crate::audit::{Actor, Change};
 use crate::clip;
 use crate::{FieldError, ServiceError, Services};
 
@@ -141,7 +142,7 @@ pub async fn mark_target(
         marked_by: caller.username.clone(),
     };
     let now = services.now();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     store::put_target(&tx, &t, now).await?;
     let change = Change {
         action: "service.target_mark",
@@ -150,8 +151,7 @@ pub async fn mark_target(
         before: json!(before.map(|b| json!({"goal": b.goal, "liaison": b.liaison}))),
         after: json!({"goal": t.goal, "liaison": t.liaison, "note": t.note}),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(())
 }
 
@@ -205,7 +205,7 @@ pub async fn record(
         recorded_by: caller.username.clone(),
     };
     let now = services.now();
-    let tx = services.store().begin().await?;
+    let tx = Work::begin(services).await?;
     let id = store::insert_record(&tx, &r, now).await?;
     let change = Change {
         action: "service.record",
@@ -214,8 +214,7 @@ pub async fn record(
         before: serde_json::Value::Null,
         after: json!({"record": id, "kind": r.kind.code(), "served_on": r.served_on, "diagnosis": r.diagnosis.is_some()}),
     };
-    audit::record(&tx, now, &Actor::of(caller, ip), change).await?;
-    tx.commit().await?;
+    tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(id)
 }
 

@@ -12,7 +12,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use sheji_core::ids::{CampaignId, DistrictId, ItemId, OrganizationId, RubricId};
 use sheji_core::page::{Page, PageRequest};
-use sheji_core::recognition::{Inspection, Kind, Purpose, Rules, Standing, Status};
+use sheji_core::recognition::{BatchStatus, Inspection, Kind, Purpose, Rules, Standing, Status};
 
 use crate::entity::{recognition, recognition_application, recognition_batch, recognition_event};
 use crate::{Db, StoreError, Tx};
@@ -53,8 +53,8 @@ pub struct Batch {
     pub fields: BatchFields,
     /// The review campaign, once sent to review.
     pub campaign: Option<CampaignId>,
-    /// `open`, `in_review` or `concluded`.
-    pub status: String,
+    /// Where it stands.
+    pub status: BatchStatus,
     /// Who opened it.
     pub created_by: String,
 }
@@ -75,7 +75,7 @@ fn to_batch(m: recognition_batch::Model) -> Result<Batch, StoreError> {
             rubric: m.rubric_id.map(RubricId),
         },
         campaign: m.campaign_id.map(CampaignId),
-        status: m.status,
+        status: BatchStatus::parse(&m.status).ok_or_else(|| corrupt(what(), &m.status))?,
         created_by: m.created_by,
     })
 }
@@ -93,7 +93,7 @@ pub async fn insert_batch(tx: &Tx, f: &BatchFields, by: &str, now: DateTime<Utc>
         rules: Set(serde_json::to_string(&f.rules).map_err(|e| corrupt("rules", e))?),
         rubric_id: Set(f.rubric.map(RubricId::get)),
         campaign_id: Set(None),
-        status: Set("open".to_owned()),
+        status: Set(BatchStatus::Open.code().to_owned()),
         created_by: Set(by.to_owned()),
         created_at: Set(now),
         updated_at: Set(now),
@@ -130,12 +130,12 @@ pub async fn lock_batch(tx: &Tx, id: i32, now: DateTime<Utc>) -> Result<(), Stor
 pub async fn set_batch_status(
     tx: &Tx,
     id: i32,
-    status: &str,
+    status: BatchStatus,
     campaign: Option<CampaignId>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let mut update = recognition_batch::Entity::update_many()
-        .col_expr(recognition_batch::Column::Status, Expr::value(status))
+        .col_expr(recognition_batch::Column::Status, Expr::value(status.code()))
         .col_expr(recognition_batch::Column::UpdatedAt, Expr::value(now));
     if let Some(c) = campaign {
         update = update.col_expr(recognition_batch::Column::CampaignId, Expr::value(c.get()));
@@ -449,15 +449,7 @@ pub async fn recommended_count(db: &impl Db, batch: i32, district: DistrictId) -
     let n = recognition_application::Entity::find()
         .filter(recognition_application::Column::BatchId.eq(batch))
         .filter(recognition_application::Column::DistrictId.eq(district.get()))
-        .filter(recognition_application::Column::Status.is_in([
-            Status::Recommended.code(),
-            Status::Checked.code(),
-            Status::Inspected.code(),
-            Status::InReview.code(),
-            Status::Recognized.code(),
-            Status::NotRecognized.code(),
-            Status::Rectify.code(),
-        ]))
+        .filter(recognition_application::Column::Status.is_in(Status::quota_holding().into_iter().map(Status::code)))
         .count(db.conn())
         .await?;
     Ok(u32::try_from(n).unwrap_or(u32::MAX))

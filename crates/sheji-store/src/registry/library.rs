@@ -9,7 +9,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use sheji_core::ids::{ClusterId, DistrictId, OrganizationId};
 use sheji_core::registry::uscc::Uscc;
-use sheji_core::registry::{Indicators, LibraryStatus, OrgKind, Qualification};
+use sheji_core::registry::{Indicators, LibraryApplicationStatus, LibraryStatus, OrgKind, Qualification};
 
 use crate::entity::{
     library_application, library_event, organization, organization_alias, organization_cluster, organization_indicator,
@@ -364,8 +364,8 @@ pub struct Application {
     pub organization: OrganizationId,
     /// The organization's name (for lists).
     pub organization_name: String,
-    /// `submitted`, `accepted` or `returned`.
-    pub status: String,
+    /// Where it stands.
+    pub status: LibraryApplicationStatus,
     /// What the organization says about its design capability.
     pub statement: String,
     /// The district's comment when deciding.
@@ -386,7 +386,7 @@ pub async fn create_application(
 ) -> Result<i32, StoreError> {
     let result = library_application::Entity::insert(library_application::ActiveModel {
         organization_id: Set(id.get()),
-        status: Set("submitted".to_owned()),
+        status: Set(LibraryApplicationStatus::Submitted.code().to_owned()),
         statement: Set(statement.to_owned()),
         comment: Set(None),
         submitted_by: Set(by.to_owned()),
@@ -404,18 +404,18 @@ pub async fn create_application(
 pub async fn decide_application(
     tx: &Tx,
     id: i32,
-    status: &str,
+    status: LibraryApplicationStatus,
     comment: &str,
     by: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let result = library_application::Entity::update_many()
-        .col_expr(library_application::Column::Status, Expr::val(status))
+        .col_expr(library_application::Column::Status, Expr::val(status.code()))
         .col_expr(library_application::Column::Comment, Expr::val(comment))
         .col_expr(library_application::Column::DecidedBy, Expr::val(by))
         .col_expr(library_application::Column::DecidedAt, Expr::val(now))
         .filter(library_application::Column::Id.eq(id))
-        .filter(library_application::Column::Status.eq("submitted"))
+        .filter(library_application::Column::Status.eq(LibraryApplicationStatus::Submitted.code()))
         .exec(tx.conn())
         .await?;
     Ok(result.rows_affected > 0)
@@ -433,19 +433,22 @@ async fn with_names(db: &impl Db, rows: Vec<library_application::Model>) -> Resu
         .await?
         .into_iter()
         .collect();
-    Ok(rows
-        .into_iter()
-        .map(|m| Application {
-            id: m.id,
-            organization: OrganizationId(m.organization_id),
-            organization_name: names.get(&m.organization_id).cloned().unwrap_or_default(),
-            status: m.status,
-            statement: m.statement,
-            comment: m.comment,
-            submitted_by: m.submitted_by,
-            submitted_at: m.submitted_at,
+    rows.into_iter()
+        .map(|m| {
+            let status = LibraryApplicationStatus::parse(&m.status)
+                .ok_or_else(|| StoreError::corrupt(format!("library application {}", m.id), &m.status))?;
+            Ok(Application {
+                id: m.id,
+                organization: OrganizationId(m.organization_id),
+                organization_name: names.get(&m.organization_id).cloned().unwrap_or_default(),
+                status,
+                statement: m.statement,
+                comment: m.comment,
+                submitted_by: m.submitted_by,
+                submitted_at: m.submitted_at,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// One application by id.
@@ -479,7 +482,7 @@ pub async fn list_open_applications(
         organization::Column::Id,
     ));
     let query = library_application::Entity::find()
-        .filter(library_application::Column::Status.eq("submitted"))
+        .filter(library_application::Column::Status.eq(LibraryApplicationStatus::Submitted.code()))
         .filter(library_application::Column::OrganizationId.in_subquery(reached));
     let total = query.clone().count(db.conn()).await?;
     let rows = query

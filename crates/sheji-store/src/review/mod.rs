@@ -18,10 +18,10 @@ use sea_orm::{
 };
 use sheji_core::ids::{AccountId, CampaignId, DistrictId, ExpertId, ItemId, OrganizationId, RubricId};
 use sheji_core::page::{Page, PageRequest};
-use sheji_core::review::CampaignStatus;
 use sheji_core::review::calendar::WorkCalendar;
 use sheji_core::review::conflict::{Cooperation, Declarant, Employment};
 use sheji_core::review::score::{Aggregation, Rubric, Threshold};
+use sheji_core::review::{AssignmentStatus, CampaignStatus, ObjectionStatus, SheetStatus};
 
 use crate::entity::{
     cooperation, expert, expert_availability, expert_employment, expert_specialty, holiday, review_assignment,
@@ -905,7 +905,7 @@ pub async fn past_reviews(
                 .column(review_assignment::Column::ExpertId)
                 .column(review_assignment::Column::ItemId)
                 .filter(review_assignment::Column::ItemId.is_in(ids.to_vec()))
-                .filter(review_assignment::Column::Status.eq(STATUS_ACTIVE))
+                .filter(review_assignment::Column::Status.eq(AssignmentStatus::Active.code()))
                 .into_tuple()
                 .all(db.conn())
                 .await?;
@@ -914,17 +914,6 @@ pub async fn past_reviews(
     }
     Ok(out)
 }
-
-/// An assignment that counts.
-pub const STATUS_ACTIVE: &str = "active";
-/// The expert declined; the item was refilled.
-pub const STATUS_DECLINED: &str = "declined";
-/// Staff swapped the expert out.
-pub const STATUS_SWAPPED: &str = "swapped";
-/// A sheet not yet submitted.
-pub const SHEET_DRAFT: &str = "draft";
-/// A submitted, locked sheet.
-pub const SHEET_SUBMITTED: &str = "submitted";
 
 /// An assignment with its sheet.
 #[derive(Debug, Clone, PartialEq)]
@@ -939,8 +928,8 @@ pub struct Assignment {
     pub expert: ExpertId,
     /// Shared specialties when assigned.
     pub affinity: u32,
-    /// active / declined / swapped.
-    pub status: String,
+    /// Where it stands.
+    pub status: AssignmentStatus,
     /// Why it was declined or swapped.
     pub status_reason: Option<String>,
     /// Scores per criterion (None: not yet given).
@@ -951,8 +940,8 @@ pub struct Assignment {
     pub comment: String,
     /// Weighted total once submitted.
     pub total: Option<f64>,
-    /// draft / submitted.
-    pub sheet_status: String,
+    /// Where the sheet stands.
+    pub sheet_status: SheetStatus,
     /// When the sheet was submitted.
     pub submitted_at: Option<DateTime<Utc>>,
     /// When a reminder was last sent.
@@ -977,13 +966,15 @@ fn to_assignment(m: review_assignment::Model) -> Result<Assignment, StoreError> 
         item: ItemId(m.item_id),
         expert: ExpertId(m.expert_id),
         affinity: to_u32(m.affinity),
-        status: m.status,
+        status: AssignmentStatus::parse(&m.status)
+            .ok_or_else(|| corrupt(format!("review assignment {}", m.id), &m.status))?,
         status_reason: m.status_reason,
         scores: sheet.scores,
         comments: sheet.comments,
         comment: m.comment.unwrap_or_default(),
         total: m.total,
-        sheet_status: m.sheet_status,
+        sheet_status: SheetStatus::parse(&m.sheet_status)
+            .ok_or_else(|| corrupt(format!("review assignment {}", m.id), &m.sheet_status))?,
         submitted_at: m.submitted_at,
         reminded_at: m.reminded_at,
     })
@@ -1002,8 +993,8 @@ pub async fn insert_assignments(
             item_id: Set(i.get()),
             expert_id: Set(e.get()),
             affinity: Set(to_i32(*a)),
-            status: Set(STATUS_ACTIVE.to_owned()),
-            sheet_status: Set(SHEET_DRAFT.to_owned()),
+            status: Set(AssignmentStatus::Active.code().to_owned()),
+            sheet_status: Set(SheetStatus::Draft.code().to_owned()),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
@@ -1040,7 +1031,7 @@ pub async fn expert_assignments(
 ) -> Result<Page<Assignment>, StoreError> {
     let q = review_assignment::Entity::find()
         .filter(review_assignment::Column::ExpertId.eq(expert.get()))
-        .filter(review_assignment::Column::Status.eq(STATUS_ACTIVE));
+        .filter(review_assignment::Column::Status.eq(AssignmentStatus::Active.code()));
     crate::page_of(
         db,
         q.order_by_desc(review_assignment::Column::CampaignId).order_by_asc(review_assignment::Column::Id),
@@ -1070,13 +1061,13 @@ pub async fn save_sheet(
     if let Some(total) = submit {
         update = update
             .col_expr(review_assignment::Column::Total, Expr::value(total))
-            .col_expr(review_assignment::Column::SheetStatus, Expr::value(SHEET_SUBMITTED))
+            .col_expr(review_assignment::Column::SheetStatus, Expr::value(SheetStatus::Submitted.code()))
             .col_expr(review_assignment::Column::SubmittedAt, Expr::value(now));
     }
     let r = update
         .filter(review_assignment::Column::Id.eq(id))
-        .filter(review_assignment::Column::Status.eq(STATUS_ACTIVE))
-        .filter(review_assignment::Column::SheetStatus.eq(SHEET_DRAFT))
+        .filter(review_assignment::Column::Status.eq(AssignmentStatus::Active.code()))
+        .filter(review_assignment::Column::SheetStatus.eq(SheetStatus::Draft.code()))
         .filter(review_assignment::Column::CampaignId.in_subquery(scoring_campaigns()))
         .exec(tx.conn())
         .await?;
@@ -1097,17 +1088,17 @@ fn scoring_campaigns() -> sea_orm::sea_query::SelectStatement {
 pub async fn end_assignment(
     tx: &Tx,
     id: i32,
-    status: &str,
+    status: AssignmentStatus,
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let r = review_assignment::Entity::update_many()
-        .col_expr(review_assignment::Column::Status, Expr::value(status))
+        .col_expr(review_assignment::Column::Status, Expr::value(status.code()))
         .col_expr(review_assignment::Column::StatusReason, Expr::value(reason.to_owned()))
         .col_expr(review_assignment::Column::UpdatedAt, Expr::value(now))
         .filter(review_assignment::Column::Id.eq(id))
-        .filter(review_assignment::Column::Status.eq(STATUS_ACTIVE))
-        .filter(review_assignment::Column::SheetStatus.eq(SHEET_DRAFT))
+        .filter(review_assignment::Column::Status.eq(AssignmentStatus::Active.code()))
+        .filter(review_assignment::Column::SheetStatus.eq(SheetStatus::Draft.code()))
         .filter(review_assignment::Column::CampaignId.in_subquery(scoring_campaigns()))
         .exec(tx.conn())
         .await?;
@@ -1220,8 +1211,8 @@ pub struct Objection {
     pub contact_enc: String,
     /// Evidence and reasons.
     pub evidence: String,
-    /// open / accepted / rejected.
-    pub status: String,
+    /// Where it stands.
+    pub status: ObjectionStatus,
     /// The decision's reasons.
     pub resolution: Option<String>,
     /// Who decided.
@@ -1232,24 +1223,22 @@ pub struct Objection {
     pub resolved_at: Option<DateTime<Utc>>,
 }
 
-fn to_objection(m: review_objection::Model) -> Objection {
-    Objection {
+fn to_objection(m: review_objection::Model) -> Result<Objection, StoreError> {
+    let status = ObjectionStatus::parse(&m.status).ok_or_else(|| corrupt(format!("objection {}", m.id), &m.status))?;
+    Ok(Objection {
         id: m.id,
         campaign: CampaignId(m.campaign_id),
         item: m.item_id.map(ItemId),
         name: m.name,
         contact_enc: m.contact_enc,
         evidence: m.evidence,
-        status: m.status,
+        status,
         resolution: m.resolution,
         handled_by: m.handled_by,
         created_at: m.created_at,
         resolved_at: m.resolved_at,
-    }
+    })
 }
-
-/// An objection still to decide.
-pub const OBJECTION_OPEN: &str = "open";
 
 /// Records an objection; returns its id.
 pub async fn insert_objection(
@@ -1267,7 +1256,7 @@ pub async fn insert_objection(
         name: Set(name.to_owned()),
         contact_enc: Set(contact_enc.to_owned()),
         evidence: Set(evidence.to_owned()),
-        status: Set(OBJECTION_OPEN.to_owned()),
+        status: Set(ObjectionStatus::Open.code().to_owned()),
         created_at: Set(now),
         ..Default::default()
     })
@@ -1278,7 +1267,7 @@ pub async fn insert_objection(
 
 /// One objection.
 pub async fn get_objection(db: &impl Db, id: i32) -> Result<Option<Objection>, StoreError> {
-    Ok(review_objection::Entity::find_by_id(id).one(db.conn()).await?.map(to_objection))
+    review_objection::Entity::find_by_id(id).one(db.conn()).await?.map(to_objection).transpose()
 }
 
 /// A page of a campaign's objections, oldest first.
@@ -1288,14 +1277,14 @@ pub async fn list_objections(
     page: PageRequest,
 ) -> Result<Page<Objection>, StoreError> {
     let q = review_objection::Entity::find().filter(review_objection::Column::CampaignId.eq(campaign.get()));
-    crate::page_of(db, q.order_by_asc(review_objection::Column::Id), page, |m| Ok(to_objection(m))).await
+    crate::page_of(db, q.order_by_asc(review_objection::Column::Id), page, to_objection).await
 }
 
 /// How many objections of a campaign are still open.
 pub async fn open_objections(db: &impl Db, campaign: CampaignId) -> Result<u64, StoreError> {
     Ok(review_objection::Entity::find()
         .filter(review_objection::Column::CampaignId.eq(campaign.get()))
-        .filter(review_objection::Column::Status.eq(OBJECTION_OPEN))
+        .filter(review_objection::Column::Status.eq(ObjectionStatus::Open.code()))
         .count(db.conn())
         .await?)
 }
@@ -1304,18 +1293,18 @@ pub async fn open_objections(db: &impl Db, campaign: CampaignId) -> Result<u64, 
 pub async fn resolve_objection(
     tx: &Tx,
     id: i32,
-    status: &str,
+    status: ObjectionStatus,
     resolution: &str,
     by: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let r = review_objection::Entity::update_many()
-        .col_expr(review_objection::Column::Status, Expr::value(status))
+        .col_expr(review_objection::Column::Status, Expr::value(status.code()))
         .col_expr(review_objection::Column::Resolution, Expr::value(resolution.to_owned()))
         .col_expr(review_objection::Column::HandledBy, Expr::value(by.to_owned()))
         .col_expr(review_objection::Column::ResolvedAt, Expr::value(now))
         .filter(review_objection::Column::Id.eq(id))
-        .filter(review_objection::Column::Status.eq(OBJECTION_OPEN))
+        .filter(review_objection::Column::Status.eq(ObjectionStatus::Open.code()))
         .exec(tx.conn())
         .await?;
     Ok(r.rows_affected == 1)

@@ -6,32 +6,20 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use sheji_core::i18n::{self, Lang};
 use sheji_core::identity::totp;
 use sheji_core::identity::{Permission, Principal};
 use sheji_core::page::PageRequest;
 use sheji_core::registry::OrgKind;
 use sheji_service::identity::{self, Client, DesignerRegistration, EnterpriseRegistration, ProfileInput};
-use sheji_service::{ErrorKind, ServiceError, reference};
+use sheji_service::{ServiceError, reference};
 
 use crate::AppState;
 use crate::auth::{PageUser, SESSION_COOKIE, https, set_cookie};
 use crate::error::{PageError, render};
-use crate::forms::{FormState, repeated, single};
+use crate::forms::{self, Fields, FormState};
 use crate::layout::{Chrome, Ctx};
-
-fn status_for(err: &ServiceError) -> StatusCode {
-    match err.kind() {
-        ErrorKind::Unauthenticated => StatusCode::UNAUTHORIZED,
-        ErrorKind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
-        ErrorKind::Forbidden => StatusCode::FORBIDDEN,
-        ErrorKind::Conflict => StatusCode::CONFLICT,
-        ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-        ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-        _ => StatusCode::BAD_REQUEST,
-    }
-}
 
 /// Only local paths are followed after sign-in, so `?next=` cannot send anyone elsewhere.
 fn safe_next(next: &str) -> &str {
@@ -59,7 +47,7 @@ pub async fn login_page(ctx: Ctx, Query(q): Query<NextQuery>) -> Response {
     render(StatusCode::OK, &LoginPage { chrome: ctx.chrome("login.title"), form: FormState::default(), next: q.next })
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 pub struct LoginForm {
     #[serde(default)]
     username: String,
@@ -97,10 +85,11 @@ pub async fn login_submit(
             }
             response
         }
-        Err(e) => {
-            let form = FormState::default().keep("username", &f.username).with_error(&e, ctx.lang);
-            render(status_for(&e), &LoginPage { chrome: ctx.chrome("login.title"), form, next: f.next })
-        }
+        Err(e) => forms::refused(e, FormState::of(&f), &ctx, "login.title", |form| async {
+            Ok(LoginPage { chrome: ctx.chrome("login.title"), form, next: f.next.clone() })
+        })
+        .await
+        .unwrap_or_else(IntoResponse::into_response),
     }
 }
 
@@ -141,10 +130,11 @@ pub async fn totp_login_submit(
         Ok(()) => {
             Redirect::to(if caller.principal.must_change_password { "/account/password" } else { "/" }).into_response()
         }
-        Err(e) => {
-            let form = FormState::default().with_error(&e, ctx.lang);
-            render(status_for(&e), &TotpLoginPage { chrome: ctx.chrome("totp.login_title"), form })
-        }
+        Err(e) => forms::refused(e, FormState::default(), &ctx, "totp.login_title", |form| async {
+            Ok(TotpLoginPage { chrome: ctx.chrome("totp.login_title"), form })
+        })
+        .await
+        .unwrap_or_else(IntoResponse::into_response),
     }
 }
 
@@ -226,7 +216,7 @@ pub async fn register_designer_page(State(state): State<AppState>, ctx: Ctx) -> 
     Ok(render(StatusCode::OK, &register_view(&state, &ctx, false, FormState::default(), false).await?))
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Serialize, Default)]
 pub struct RegisterForm {
     #[serde(default)]
     uscc: String,
@@ -248,18 +238,6 @@ pub struct RegisterForm {
     password: String,
 }
 
-fn kept(f: &RegisterForm) -> FormState {
-    FormState::default()
-        .keep("uscc", &f.uscc)
-        .keep("org_name", &f.org_name)
-        .keep("kind", &f.kind)
-        .keep("district_id", &f.district_id)
-        .keep("username", &f.username)
-        .keep("display_name", &f.display_name)
-        .keep("phone", &f.phone)
-        .keep("email", &f.email)
-}
-
 pub async fn register_enterprise_submit(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -279,8 +257,10 @@ pub async fn register_enterprise_submit(
     match identity::register_enterprise(&state.services, &input, &ctx.caller.ip).await {
         Ok(_) => Ok(render(StatusCode::OK, &register_view(&state, &ctx, true, FormState::default(), true).await?)),
         Err(e) => {
-            let form = kept(&f).with_error(&e, ctx.lang);
-            Ok(render(status_for(&e), &register_view(&state, &ctx, true, form, false).await?))
+            forms::refused(e, FormState::of(&f), &ctx, "register.title", |form| {
+                register_view(&state, &ctx, true, form, false)
+            })
+            .await
         }
     }
 }
@@ -300,8 +280,10 @@ pub async fn register_designer_submit(
     match identity::register_designer(&state.services, &input, &ctx.caller.ip).await {
         Ok(_) => Ok(render(StatusCode::OK, &register_view(&state, &ctx, false, FormState::default(), true).await?)),
         Err(e) => {
-            let form = kept(&f).with_error(&e, ctx.lang);
-            Ok(render(status_for(&e), &register_view(&state, &ctx, false, form, false).await?))
+            forms::refused(e, FormState::of(&f), &ctx, "register.title", |form| {
+                register_view(&state, &ctx, false, form, false)
+            })
+            .await
         }
     }
 }
@@ -447,7 +429,7 @@ pub async fn account(
     Ok(render(StatusCode::OK, &page))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 pub struct ProfileForm {
     #[serde(default)]
     display_name: String,
@@ -467,14 +449,10 @@ pub async fn profile_submit(
     match identity::update_profile(&state.services, &p, &input, &c.ip).await {
         Ok(()) => Ok(Redirect::to("/account?done=profile").into_response()),
         Err(e) => {
-            let form = FormState::default()
-                .keep("display_name", &f.display_name)
-                .keep("phone", &f.phone)
-                .keep("email", &f.email)
-                .with_error(&e, ctx.lang);
-            let page =
-                account_page(&state, &ctx, &p, Some(form), FormState::default().keep("days", "90"), None, None).await?;
-            Ok(render(status_for(&e), &page))
+            forms::refused(e, FormState::of(&f), &ctx, "account.title", |form| {
+                account_page(&state, &ctx, &p, Some(form), FormState::default().keep("days", "90"), None, None)
+            })
+            .await
         }
     }
 }
@@ -497,11 +475,14 @@ pub async fn create_token(
     PageUser(p, c): PageUser,
     body: String,
 ) -> Result<Response, PageError> {
-    let name = single(&body, "name");
-    let days_text = single(&body, "days");
-    let days = days_text.trim().parse::<i64>().unwrap_or(0);
-    let permissions = repeated(&body, "permissions");
-    match identity::create_token(&state.services, &p, &name, &permissions, days, &c.ip).await {
+    let mut f = Fields::new(&body);
+    let (name, permissions) = (f.text("name"), f.all("permissions"));
+    let days: i64 = f.whole("days");
+    let result = match f.finish((), |_| Vec::new()) {
+        Ok(()) => identity::create_token(&state.services, &p, &name, &permissions, days, &c.ip).await,
+        Err(e) => Err(e),
+    };
+    match result {
         Ok(created) => {
             let page = account_page(
                 &state,
@@ -516,9 +497,10 @@ pub async fn create_token(
             Ok(render(StatusCode::OK, &page))
         }
         Err(e) => {
-            let token_form = FormState::default().keep("name", &name).keep("days", &days_text).with_error(&e, ctx.lang);
-            let page = account_page(&state, &ctx, &p, None, token_form, None, None).await?;
-            Ok(render(status_for(&e), &page))
+            forms::refused(e, FormState::from_body(&body), &ctx, "account.title", |token_form| {
+                account_page(&state, &ctx, &p, None, token_form, None, None)
+            })
+            .await
         }
     }
 }
@@ -571,11 +553,13 @@ pub async fn password_submit(
     };
     match result {
         Ok(()) => Redirect::to("/account?done=password").into_response(),
-        Err(e) => {
+        // Nothing typed here is sent back: all three fields are passwords.
+        Err(e) => forms::refused(e, FormState::default(), &ctx, "password.change", |form| async {
             let chrome = ctx.chrome("password.change").crumb("account.title", Some("/account"));
-            let form = FormState::default().with_error(&e, ctx.lang);
-            render(status_for(&e), &PasswordPage { chrome, form, forced: p.must_change_password })
-        }
+            Ok(PasswordPage { chrome, form, forced: p.must_change_password })
+        })
+        .await
+        .unwrap_or_else(IntoResponse::into_response),
     }
 }
 
@@ -642,8 +626,10 @@ pub async fn totp_enable(
     match identity::enable_totp(&state.services, &p, &f.secret, &f.code, &c.ip).await {
         Ok(()) => Ok(Redirect::to("/account?done=totp_on").into_response()),
         Err(e) => {
-            let form = FormState::default().with_error(&e, ctx.lang);
-            Ok(render(status_for(&e), &totp_view(&state, &ctx, &p, form, Some(f.secret)).await?))
+            forms::refused(e, FormState::default(), &ctx, "totp.title", |form| {
+                totp_view(&state, &ctx, &p, form, Some(f.secret.clone()))
+            })
+            .await
         }
     }
 }
@@ -657,8 +643,8 @@ pub async fn totp_disable(
     match identity::disable_totp(&state.services, &p, &f.password, &c.ip).await {
         Ok(()) => Ok(Redirect::to("/account?done=totp_off").into_response()),
         Err(e) => {
-            let form = FormState::default().with_error(&e, ctx.lang);
-            Ok(render(status_for(&e), &totp_view(&state, &ctx, &p, form, None).await?))
+            forms::refused(e, FormState::default(), &ctx, "totp.title", |form| totp_view(&state, &ctx, &p, form, None))
+                .await
         }
     }
 }

@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use sheji_core::i18n::{self, Lang};
 use sheji_core::identity::{AccountStatus, Permission, Principal, Role};
 use sheji_core::ids::AccountId;
@@ -20,7 +20,7 @@ use super::account::role_labels;
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::{PageError, render};
-use crate::forms::FormState;
+use crate::forms::{self, FormState};
 use crate::layout::{Chrome, Ctx, Pager};
 
 fn status_class(s: AccountStatus) -> &'static str {
@@ -256,14 +256,11 @@ async fn after_action(
 ) -> Result<Response, PageError> {
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/admin/accounts/{id}?done={done}")).into_response()),
-        Err(e @ (ServiceError::Forbidden | ServiceError::NotFound { .. })) => {
-            Err(PageError::service(&e, ctx.chrome("accounts.detail")))
-        }
         Err(e) => {
-            let form = FormState::default().with_error(&e, ctx.lang);
-            let status =
-                if matches!(e, ServiceError::Conflict { .. }) { StatusCode::CONFLICT } else { StatusCode::BAD_REQUEST };
-            Ok(render(status, &detail_page(state, ctx, p, id, None, None, form).await?))
+            forms::refused(e, FormState::default(), ctx, "accounts.detail", |form| {
+                detail_page(state, ctx, p, id, None, None, form)
+            })
+            .await
         }
     }
 }
@@ -317,7 +314,7 @@ pub async fn account_reset(
     }
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Serialize, Default)]
 pub struct AffiliationForm {
     #[serde(default)]
     role: String,
@@ -338,13 +335,6 @@ impl AffiliationForm {
             until: self.until.clone(),
         }
     }
-
-    fn kept(&self, form: FormState) -> FormState {
-        form.keep("role", &self.role)
-            .keep("district_id", &self.district_id)
-            .keep("organization_id", &self.organization_id)
-            .keep("until", &self.until)
-    }
 }
 
 pub async fn affiliation_add(
@@ -357,12 +347,11 @@ pub async fn affiliation_add(
     let id = AccountId(id);
     match identity::add_affiliation(&state.services, &p, id, &f.input(), &c.ip).await {
         Ok(()) => Ok(Redirect::to(&format!("/admin/accounts/{id}?done=affiliation")).into_response()),
-        Err(e @ (ServiceError::Forbidden | ServiceError::NotFound { .. })) => {
-            Err(PageError::service(&e, ctx.chrome("accounts.detail")))
-        }
         Err(e) => {
-            let form = f.kept(FormState::default()).with_error(&e, ctx.lang);
-            Ok(render(StatusCode::BAD_REQUEST, &detail_page(&state, &ctx, &p, id, None, None, form).await?))
+            forms::refused(e, FormState::of(&f), &ctx, "accounts.detail", |form| {
+                detail_page(&state, &ctx, &p, id, None, None, form)
+            })
+            .await
         }
     }
 }
@@ -407,7 +396,7 @@ pub async fn account_new_page(
     Ok(render(StatusCode::OK, &new_account_view(&state, &ctx, FormState::default()).await?))
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Serialize, Default)]
 pub struct NewAccountForm {
     #[serde(default)]
     username: String,
@@ -437,17 +426,9 @@ pub async fn account_new_submit(
             let flash = Some(ctx.lang.t("accounts.done.created").to_owned());
             Ok(render(StatusCode::OK, &detail_page(&state, &ctx, &p, id, flash, Some(pw), FormState::default()).await?))
         }
-        Err(ServiceError::Forbidden) => Err(PageError::forbidden(ctx.chrome("accounts.new"))),
         Err(e) => {
-            let form = f
-                .affiliation
-                .kept(FormState::default())
-                .keep("username", &f.username)
-                .keep("display_name", &f.display_name)
-                .keep("phone", &f.phone)
-                .keep("email", &f.email)
-                .with_error(&e, ctx.lang);
-            Ok(render(StatusCode::BAD_REQUEST, &new_account_view(&state, &ctx, form).await?))
+            forms::refused(e, FormState::of(&f), &ctx, "accounts.new", |form| new_account_view(&state, &ctx, form))
+                .await
         }
     }
 }
@@ -500,7 +481,7 @@ async fn current_criteria(state: &AppState) -> FormState {
     criteria_form(sheji_service::registry::library::criteria(&state.services).await.unwrap_or_default())
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Serialize, Default)]
 pub struct CriteriaForm {
     #[serde(default)]
     min_design_investment: String,
@@ -531,30 +512,22 @@ pub async fn criteria_submit(
     };
     match sheji_service::registry::library::set_criteria(&state.services, &p, new, &c.ip).await {
         Ok(()) => Ok(Redirect::to("/admin/settings?done=saved").into_response()),
-        Err(ServiceError::Forbidden) => Err(PageError::forbidden(ctx.chrome("nav.settings"))),
         Err(e) => {
-            let settings = identity::security_settings(&state.services).await.unwrap_or(SecuritySettings {
-                require_totp_for_staff: false,
-                idle_minutes: 30,
-                absolute_hours: 12,
-            });
-            let criteria = FormState::default()
-                .keep("min_design_investment", &f.min_design_investment)
-                .keep("years", &f.years)
-                .keep("min_design_staff", &f.min_design_staff)
-                .keep("min_new_product_sales", &f.min_new_product_sales)
-                .keep("min_design_patents", &f.min_design_patents)
-                .with_error(&e, ctx.lang);
-            Ok(render(
-                StatusCode::BAD_REQUEST,
-                &SettingsPage {
+            forms::refused(e, FormState::of(&f), &ctx, "nav.settings", |criteria| async {
+                let settings = identity::security_settings(&state.services).await.unwrap_or(SecuritySettings {
+                    require_totp_for_staff: false,
+                    idle_minutes: 30,
+                    absolute_hours: 12,
+                });
+                Ok(SettingsPage {
                     chrome: ctx.chrome("nav.settings"),
                     form: settings_form(settings),
                     criteria,
                     synonyms: current_synonyms(&state).await,
                     saved: false,
-                },
-            ))
+                })
+            })
+            .await
         }
     }
 }
@@ -593,7 +566,7 @@ pub async fn settings_page(
     ))
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Serialize, Default)]
 pub struct SettingsForm {
     #[serde(default)]
     require_totp: String,
@@ -616,24 +589,17 @@ pub async fn settings_submit(
     };
     match identity::update_security_settings(&state.services, &p, new, &c.ip).await {
         Ok(()) => Ok(Redirect::to("/admin/settings?done=saved").into_response()),
-        Err(ServiceError::Forbidden) => Err(PageError::forbidden(ctx.chrome("nav.settings"))),
         Err(e) => {
-            let form = FormState::default()
-                .keep("require_totp", &f.require_totp)
-                .keep("idle_minutes", &f.idle_minutes)
-                .keep("absolute_hours", &f.absolute_hours)
-                .with_error(&e, ctx.lang);
-            let criteria = current_criteria(&state).await;
-            Ok(render(
-                StatusCode::BAD_REQUEST,
-                &SettingsPage {
+            forms::refused(e, FormState::of(&f), &ctx, "nav.settings", |form| async {
+                Ok(SettingsPage {
                     chrome: ctx.chrome("nav.settings"),
                     form,
-                    criteria,
+                    criteria: current_criteria(&state).await,
                     synonyms: current_synonyms(&state).await,
                     saved: false,
-                },
-            ))
+                })
+            })
+            .await
         }
     }
 }

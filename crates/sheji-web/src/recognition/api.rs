@@ -174,7 +174,7 @@ pub async fn batches(
         opens_on: b.fields.opens_on.to_string(),
         closes_on: b.fields.closes_on.to_string(),
         district_quota: b.fields.district_quota,
-        status: b.status,
+        status: b.status.code().to_owned(),
     })))
 }
 

@@ -12,7 +12,7 @@ use sheji_core::i18n::Lang;
 use sheji_core::identity::{Permission, Principal};
 use sheji_core::ids::{OrganizationId, RubricId};
 use sheji_core::page::PageRequest;
-use sheji_core::recognition::{Action, Kind, Purpose, Rules};
+use sheji_core::recognition::{Action, BatchStep, Kind, Purpose, Rules};
 use sheji_service::ServiceError;
 use sheji_service::recognition::{self as service, BatchFields, FormInput, RecognitionFilter};
 use sheji_service::review;
@@ -20,7 +20,7 @@ use sheji_service::review;
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::{PageError, render};
-use crate::forms::{FormState, date, read_multipart, single};
+use crate::forms::{self, Fields, FormState, read_multipart};
 use crate::layout::{Chrome, Ctx, Pager};
 
 /// An on-site verification as shown: (point, passed, note) per point, the conclusion, the day.
@@ -226,6 +226,8 @@ struct ApplicationPage {
     figures: Vec<(String, String)>,
     editable: bool,
     form: FormState,
+    /// The staff step form (its comment and message after a refused step).
+    step: FormState,
     actions: Vec<(&'static str, String)>,
     staff_actions: bool,
     quota: String,
@@ -298,6 +300,7 @@ async fn application_page(
         figures,
         editable: v.editable,
         form,
+        step: FormState::default(),
         staff_actions: v.actions.iter().any(|a| *a != Action::Submit),
         actions: v
             .actions
@@ -394,17 +397,20 @@ pub async fn inspect(
     multipart: Multipart,
 ) -> Result<Response, PageError> {
     let (fields, files) = read_multipart(multipart).await;
-    let get = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
+    let mut f = Fields::from_pairs(fields);
     let inspection = sheji_core::recognition::Inspection {
         items: (0..sheji_core::recognition::INSPECTION_ITEMS.len())
-            .map(|i| (get(&format!("item_{i}")) == "on", get(&format!("note_{i}"))))
+            .map(|i| (f.flag(&format!("item_{i}")), f.text(&format!("note_{i}"))))
             .collect(),
-        conclusion: get("conclusion"),
-        on: get("on").trim().parse().ok(),
+        conclusion: f.text("conclusion"),
+        on: f.optional_date("on"),
     };
     let photos: Vec<(String, Vec<u8>)> =
         files.into_iter().filter(|(f, _, _)| f == "photos").map(|(_, n, b)| (n, b)).collect();
-    let result = service::inspect(&state.services, &p, id, &inspection, &photos, &c.ip).await.map(|_| ());
+    let result = match f.finish(inspection, |_| Vec::new()) {
+        Ok(inspection) => service::inspect(&state.services, &p, id, &inspection, &photos, &c.ip).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
     after_upload(&state, &ctx, &p, id, result, "inspected").await
 }
 
@@ -455,13 +461,14 @@ pub async fn save(
     Path(id): Path<i32>,
     body: String,
 ) -> Result<Response, PageError> {
+    let f = Fields::new(&body);
     let input = FormInput {
-        description: single(&body, "description"),
-        incident_free: single(&body, "incident_free") == "on",
-        credit_ok: single(&body, "credit_ok") == "on",
-        statement_signed: single(&body, "statement_signed") == "on",
+        description: f.text("description"),
+        incident_free: f.flag("incident_free"),
+        credit_ok: f.flag("credit_ok"),
+        statement_signed: f.flag("statement_signed"),
     };
-    let submit = single(&body, "action") == "submit";
+    let submit = f.text("action") == "submit";
     let mut result = service::save(&state.services, &p, id, &input, &c.ip).await;
     if result.is_ok() && submit {
         result = service::act(&state.services, &p, id, Action::Submit, "", &c.ip).await.map(|_| ());
@@ -472,20 +479,12 @@ pub async fn save(
             if submit { "submitted" } else { "saved" }
         ))
         .into_response()),
-        Err(e) if matches!(e.kind(), sheji_service::ErrorKind::Invalid | sheji_service::ErrorKind::Conflict) => {
-            let mut form = FormState::default();
-            for f in ["description", "incident_free", "credit_ok", "statement_signed"] {
-                form = form.keep(f, &single(&body, f));
-            }
-            let form = form.with_error(&e, ctx.lang);
-            let mut page = application_page(&state, &ctx, &p, id, Some(form)).await?;
-            if e.fields().is_empty() {
-                page.error = Some(e.message(ctx.lang));
-            }
-            let status = crate::error::status_of(e.kind());
-            Ok(render(status, &page))
+        Err(e) => {
+            forms::refused(e, FormState::from_body(&body), &ctx, "recognition.application", |form| {
+                application_page(&state, &ctx, &p, id, Some(form))
+            })
+            .await
         }
-        Err(e) => Err(PageError::service(&e, ctx.chrome("recognition.application"))),
     }
 }
 
@@ -497,18 +496,21 @@ pub async fn act(
     Path(id): Path<i32>,
     body: String,
 ) -> Result<Response, PageError> {
-    let Some(action) = Action::parse(&single(&body, "action")) else {
+    let f = Fields::new(&body);
+    let Some(action) = Action::parse(&f.text("action")) else {
         return Err(PageError::not_found(ctx.chrome("recognition.application")));
     };
-    match service::act(&state.services, &p, id, action, &single(&body, "comment"), &c.ip).await {
+    match service::act(&state.services, &p, id, action, &f.text("comment"), &c.ip).await {
         Ok(_) => Ok(Redirect::to(&format!("/recognition/applications/{id}?done={}", action.code())).into_response()),
-        Err(e) if matches!(e.kind(), sheji_service::ErrorKind::Invalid | sheji_service::ErrorKind::Conflict) => {
-            let mut page = application_page(&state, &ctx, &p, id, None).await?;
-            page.error = Some(e.message(ctx.lang));
-            let status = crate::error::status_of(e.kind());
-            Ok(render(status, &page))
+        // The comment comes back with the message (a return without a reason).
+        Err(e) => {
+            forms::refused(e, FormState::from_body(&body), &ctx, "recognition.application", |step| async {
+                let mut page = application_page(&state, &ctx, &p, id, None).await?;
+                page.step = step;
+                Ok(page)
+            })
+            .await
         }
-        Err(e) => Err(PageError::service(&e, ctx.chrome("recognition.application"))),
     }
 }
 
@@ -536,6 +538,9 @@ struct BatchPage {
     city: bool,
     campaign: Option<(i32, String)>,
     status: String,
+    status_class: &'static str,
+    /// The batch steps the service offers the caller: (address segment, label, primary).
+    steps: Vec<(&'static str, String, bool)>,
     notice: Option<String>,
     error: Option<String>,
 }
@@ -614,7 +619,19 @@ async fn batch_page(
             .campaign
             .zip(v.campaign)
             .map(|(c, st)| (c.get(), lang.t(&format!("review.status.{}", st.code())).to_owned())),
-        status: lang.t(&format!("recognition.batch_status.{}", v.batch.status)).to_owned(),
+        status: lang.t(&format!("recognition.batch_status.{}", v.batch.status.code())).to_owned(),
+        status_class: v.batch.status.badge(),
+        steps: v
+            .steps
+            .iter()
+            .map(|st| {
+                let label = match st {
+                    BatchStep::SendToReview => lang.t("recognition.send_to_review"),
+                    BatchStep::Conclude => lang.t("recognition.conclude"),
+                };
+                (st.code(), label.to_owned(), *st == BatchStep::Conclude)
+            })
+            .collect(),
         notice: None,
         error: None,
         chrome,
@@ -729,73 +746,36 @@ pub async fn new_form(
 }
 
 fn batch_input(body: &str) -> Result<BatchFields, ServiceError> {
-    let mut errors = Vec::new();
-    let mut num = |f: &'static str| -> f64 {
-        match single(body, f).trim().parse::<f64>() {
-            Ok(x) if x.is_finite() && x >= 0.0 => x,
-            _ => {
-                errors.push(sheji_service::FieldError::new(f, "review.number_required"));
-                0.0
-            }
-        }
-    };
-    let year = num("year") as i32;
-    let min_years = num("min_years") as u32;
-    let incident_free_years = num("incident_free_years") as u32;
-    let min_design_staff = num("min_design_staff") as i64;
-    let min_qualified_share = num("min_qualified_share");
-    let min_patents = num("min_patents") as i64;
-    let min_design_revenue = num("min_design_revenue");
-    let validity_years = num("validity_years") as u32;
-    let pass_score = num("pass_score");
-    let rectify_score = num("rectify_score");
-    let rectify_months = num("rectify_months") as u32;
-    let reviewers_per_item = num("reviewers_per_item") as u32;
-    let publicity_days = num("publicity_days") as u32;
-    let quota_raw = single(body, "district_quota");
-    let district_quota = if quota_raw.trim().is_empty() {
-        None
-    } else {
-        match quota_raw.trim().parse::<u32>() {
-            Ok(q) => Some(q),
-            Err(_) => {
-                errors.push(sheji_service::FieldError::new("district_quota", "recognition.quota_range"));
-                None
-            }
-        }
-    };
-    let opens_on = date(body, "opens_on", &mut errors);
-    let closes_on = date(body, "closes_on", &mut errors);
-    let kind = Kind::parse(&single(body, "kind")).unwrap_or(Kind::MunicipalCenter);
-    let f = BatchFields {
-        kind,
-        purpose: Purpose::parse(&single(body, "purpose")).unwrap_or(Purpose::Recognition),
-        year,
-        name: single(body, "name"),
-        opens_on,
-        closes_on,
-        district_quota,
+    let mut f = Fields::new(body);
+    let input = BatchFields {
+        kind: f.choice("kind", Kind::parse).unwrap_or(Kind::MunicipalCenter),
+        purpose: f.choice_or("purpose", Purpose::parse, Purpose::Recognition),
+        year: f.whole_as("year", "recognition.year_range"),
+        name: f.text("name"),
+        opens_on: f.date("opens_on"),
+        closes_on: f.date("closes_on"),
+        district_quota: f.optional_as("district_quota", "recognition.quota_range"),
         rules: Rules {
-            min_years,
-            requires_library: single(body, "requires_library") == "on",
-            requires_any_of: single(body, "requires_any_of").split(',').filter_map(|c| Kind::parse(c.trim())).collect(),
-            incident_free_years,
-            requires_credit_statement: single(body, "requires_credit_statement") == "on",
-            min_design_staff,
-            min_qualified_share,
-            min_patents,
-            min_design_revenue,
-            validity_years,
-            pass_score,
-            rectify_score,
-            rectify_months,
-            onsite_required: single(body, "onsite_required") == "on",
-            reviewers_per_item,
-            publicity_days,
+            min_years: f.whole("min_years"),
+            requires_library: f.flag("requires_library"),
+            requires_any_of: f.text("requires_any_of").split(',').filter_map(|c| Kind::parse(c.trim())).collect(),
+            incident_free_years: f.whole("incident_free_years"),
+            requires_credit_statement: f.flag("requires_credit_statement"),
+            min_design_staff: f.whole("min_design_staff"),
+            min_qualified_share: f.decimal("min_qualified_share"),
+            min_patents: f.whole("min_patents"),
+            min_design_revenue: f.decimal("min_design_revenue"),
+            validity_years: f.whole("validity_years"),
+            pass_score: f.decimal("pass_score"),
+            rectify_score: f.decimal("rectify_score"),
+            rectify_months: f.whole("rectify_months"),
+            onsite_required: f.flag("onsite_required"),
+            reviewers_per_item: f.whole("reviewers_per_item"),
+            publicity_days: f.whole("publicity_days"),
         },
-        rubric: single(body, "rubric").parse().ok().map(RubricId),
+        rubric: f.optional("rubric").map(RubricId),
     };
-    if errors.is_empty() { Ok(f) } else { Err(ServiceError::Fields(errors)) }
+    f.finish(input, service::check_batch)
 }
 
 /// Opens a batch.
@@ -811,13 +791,13 @@ pub async fn new_submit(
     };
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/admin/recognition/{id}?done=opened")).into_response()),
-        Err(e @ ServiceError::Fields(_)) => {
-            // Every field comes back as typed (a re-review batch stays one, its ticks stay).
-            let form = FormState::from_body(&body);
-            let form = form.with_error(&e, ctx.lang);
-            Ok(render(StatusCode::BAD_REQUEST, &new_batch_page(&state, &ctx, &p, form).await?))
+        // Every field comes back as typed (a re-review batch stays one, its ticks stay).
+        Err(e) => {
+            forms::refused(e, FormState::from_body(&body), &ctx, "recognition.new_batch", |form| {
+                new_batch_page(&state, &ctx, &p, form)
+            })
+            .await
         }
-        Err(e) => Err(PageError::service(&e, ctx.chrome("recognition.new_batch"))),
     }
 }
 
@@ -890,11 +870,8 @@ pub async fn register(
     .map(|d| (d.id.to_string(), d.name, d.id.to_string() == q.district))
     .collect();
     let now = state.services.now();
-    let can_export = ctx
-        .caller
-        .principal
-        .as_ref()
-        .is_some_and(|p| p.can(Permission::RecognitionManage, now) || p.can(Permission::RegistryExport, now));
+    // The link shows exactly when the export would be allowed: the service decides both.
+    let can_export = ctx.caller.principal.as_ref().is_some_and(|p| service::may_export(p, now));
     let export_href = format!("/recognitions/export.xlsx?kind={}&district={}", q.kind, q.district);
     Ok(render(
         StatusCode::OK,

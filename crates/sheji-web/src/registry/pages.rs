@@ -16,7 +16,7 @@ use sheji_core::registry::OrgKind;
 use sheji_service::registry::edit::{self, FiguresInput, OrgInput};
 use sheji_service::registry::{self, OrgFilter, OrgPublic, OrgView, PrivateView, library};
 
-use crate::forms::{FormState, repeated, single};
+use crate::forms::{self, Fields, FormState};
 use sheji_service::{ServiceError, reference};
 
 use crate::AppState;
@@ -458,14 +458,10 @@ async fn staff_page_with(
     page.applications = applications
         .into_iter()
         .map(|a| {
-            let class = match a.status.as_str() {
-                "accepted" => "passed",
-                "returned" => "rejected",
-                _ => "progress",
-            };
+            let class = a.status.badge();
             (
                 i18n::datetime(a.submitted_at),
-                ctx.lang.t(&format!("library.application.{}", a.status)).to_owned(),
+                ctx.lang.t(&format!("library.application.{}", a.status.code())).to_owned(),
                 class,
                 a.submitted_by,
                 a.comment.unwrap_or_default(),
@@ -625,23 +621,32 @@ struct OrgFormPage {
     qualifications: Vec<(&'static str, String, bool, String)>,
 }
 
+/// The organization form as typed; the service parses and checks every field at once (a
+/// credit code, a date, a district), so each keeps its own message.
 fn input_from_body(body: &str) -> OrgInput {
-    let checked = repeated(body, "qualifications");
+    let f = Fields::new(body);
     OrgInput {
-        uscc: single(body, "uscc"),
-        name: single(body, "name"),
-        short_names: single(body, "short_names"),
-        kind: single(body, "kind"),
-        district_id: single(body, "district_id"),
-        address: single(body, "address"),
-        clusters: repeated(body, "clusters"),
-        industry_code: single(body, "industry_code"),
-        qualifications: checked.iter().map(|q| (q.clone(), single(body, &format!("year_{q}")))).collect(),
-        website: single(body, "website"),
-        description: single(body, "description"),
-        founded_on: single(body, "founded_on"),
-        contact_name: single(body, "contact_name"),
-        contact_phone: single(body, "contact_phone"),
+        uscc: f.text("uscc"),
+        name: f.text("name"),
+        short_names: f.text("short_names"),
+        kind: f.text("kind"),
+        district_id: f.text("district_id"),
+        address: f.text("address"),
+        clusters: f.all("clusters"),
+        industry_code: f.text("industry_code"),
+        qualifications: f
+            .all("qualifications")
+            .into_iter()
+            .map(|q| {
+                let year = f.text(&format!("year_{q}"));
+                (q, year)
+            })
+            .collect(),
+        website: f.text("website"),
+        description: f.text("description"),
+        founded_on: f.text("founded_on"),
+        contact_name: f.text("contact_name"),
+        contact_phone: f.text("contact_phone"),
     }
 }
 
@@ -740,10 +745,11 @@ pub async fn new_submit(
     let input = input_from_body(&body);
     match edit::create(&state.services, &p, &input, &c.ip).await {
         Ok(id) => Ok(axum::response::Redirect::to(&format!("/admin/organizations/{id}?done=created")).into_response()),
-        Err(ServiceError::Forbidden) => Err(PageError::forbidden(ctx.chrome("org.new"))),
         Err(e) => {
-            let form = FormState::from_body(&body).with_error(&e, ctx.lang);
-            Ok(render(StatusCode::BAD_REQUEST, &org_form(&state, &ctx, &p, &input, form, None).await?))
+            forms::refused(e, FormState::from_body(&body), &ctx, "org.new", |form| {
+                org_form(&state, &ctx, &p, &input, form, None)
+            })
+            .await
         }
     }
 }
@@ -779,15 +785,15 @@ pub async fn edit_submit(
             if changed { "saved" } else { "unchanged" }
         ))
         .into_response()),
-        Err(e @ (ServiceError::Forbidden | ServiceError::NotFound { .. })) => {
-            Err(PageError::service(&e, ctx.chrome("org.edit")))
-        }
         Err(e) => {
+            // The credit code is not editable: show the stored one.
             if let Ok(stored) = edit::form_of(&state.services, &p, id).await {
                 input.uscc = stored.uscc;
             }
-            let form = FormState::from_body(&body).with_error(&e, ctx.lang);
-            Ok(render(StatusCode::BAD_REQUEST, &org_form(&state, &ctx, &p, &input, form, Some(id)).await?))
+            forms::refused(e, FormState::from_body(&body), &ctx, "org.edit", |form| {
+                org_form(&state, &ctx, &p, &input, form, Some(id))
+            })
+            .await
         }
     }
 }
@@ -800,22 +806,18 @@ pub async fn figures_submit(
     body: String,
 ) -> Result<Response, PageError> {
     let id = OrganizationId(id);
-    let mut input = FiguresInput { year: single(&body, "year"), ..Default::default() };
+    let f = Fields::new(&body);
+    let mut input = FiguresInput { year: f.text("year"), ..Default::default() };
     for (field, _) in edit::FIGURE_FIELDS {
-        input.values.insert(field, single(&body, field));
+        input.values.insert(field, f.text(field));
     }
     match edit::save_figures(&state.services, &p, id, &input, &c.ip).await {
         Ok(()) => Ok(axum::response::Redirect::to(&format!("/admin/organizations/{id}?done=figures")).into_response()),
-        Err(e @ (ServiceError::Forbidden | ServiceError::NotFound { .. })) => {
-            Err(PageError::service(&e, ctx.chrome("org.detail")))
-        }
         Err(e) => {
-            let mut form = FormState::default().keep("year", &input.year);
-            for (k, v) in &input.values {
-                form = form.keep(k, v);
-            }
-            let form = form.with_error(&e, ctx.lang);
-            Ok(render(StatusCode::BAD_REQUEST, &staff_page_with(&state, &ctx, &p, id, None, form).await?))
+            forms::refused(e, FormState::from_body(&body), &ctx, "org.detail", |form| {
+                staff_page_with(&state, &ctx, &p, id, None, form)
+            })
+            .await
         }
     }
 }
@@ -828,18 +830,16 @@ pub async fn apply(
     body: String,
 ) -> Result<Response, PageError> {
     let id = OrganizationId(id);
-    let statement = single(&body, "statement");
+    let statement = Fields::new(&body).text("statement");
     match library::apply(&state.services, &p, id, &statement, &c.ip).await {
         Ok(_) => Ok(axum::response::Redirect::to(&format!("/admin/organizations/{id}?done=applied")).into_response()),
-        Err(e @ (ServiceError::Forbidden | ServiceError::NotFound { .. })) => {
-            Err(PageError::service(&e, ctx.chrome("org.detail")))
-        }
         Err(e) => {
-            let form = FormState::default().keep("statement", &statement).with_error(&e, ctx.lang);
-            let status =
-                if matches!(e, ServiceError::Conflict { .. }) { StatusCode::CONFLICT } else { StatusCode::BAD_REQUEST };
+            // A refusal that is not about the statement (applied already) shows at the top too.
             let notice = (!matches!(e, ServiceError::Fields(_))).then(|| e.message(ctx.lang));
-            Ok(render(status, &staff_page_with(&state, &ctx, &p, id, notice, form).await?))
+            forms::refused(e, FormState::from_body(&body), &ctx, "org.detail", |form| {
+                staff_page_with(&state, &ctx, &p, id, notice, form)
+            })
+            .await
         }
     }
 }
@@ -924,8 +924,9 @@ pub async fn decide(
     Path(id): Path<i32>,
     body: String,
 ) -> Result<Response, PageError> {
-    let accept = single(&body, "decision") == "accept";
-    match library::decide(&state.services, &p, id, accept, &single(&body, "comment"), &c.ip).await {
+    let f = Fields::new(&body);
+    let accept = f.text("decision") == "accept";
+    match library::decide(&state.services, &p, id, accept, &f.text("comment"), &c.ip).await {
         Ok(()) => Ok(axum::response::Redirect::to(&format!(
             "/admin/library/applications?done={}",
             if accept { "admit" } else { "return" }

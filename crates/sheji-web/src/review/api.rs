@@ -326,7 +326,7 @@ pub async fn mine(
         title: r.title,
         deadline: r.deadline.to_string(),
         reminded: r.assignment.reminded_at.is_some(),
-        sheet_status: r.assignment.sheet_status,
+        sheet_status: r.assignment.sheet_status.code().to_owned(),
     })))
 }
 
@@ -399,7 +399,7 @@ async fn sheet_body(
         scores: v.assignment.scores.clone(),
         comments: v.assignment.comments.clone(),
         comment: v.assignment.comment.clone(),
-        sheet_status: v.assignment.sheet_status.clone(),
+        sheet_status: v.assignment.sheet_status.code().to_owned(),
         total: v.assignment.total,
         editable: v.editable,
     })

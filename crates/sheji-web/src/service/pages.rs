@@ -16,7 +16,7 @@ use sheji_service::service::{self as service, RecordInput};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::{PageError, render};
-use crate::forms::{FormState, single};
+use crate::forms::{self, Fields, FormState};
 use crate::layout::{Chrome, Ctx, Pager};
 
 #[derive(Debug, Deserialize, Default)]
@@ -127,40 +127,36 @@ pub async fn record(
     Path(id): Path<i32>,
     body: String,
 ) -> Result<Response, PageError> {
-    let kind = Kind::parse(&single(&body, "kind"));
-    let served_on = single(&body, "served_on").trim().parse();
-    let result = match (kind, served_on) {
-        (Some(kind), Ok(served_on)) => {
-            let follow = single(&body, "follow_up_on");
-            let input = RecordInput {
-                kind,
-                served_on,
-                summary: single(&body, "summary"),
-                diagnosis: Some(Diagnosis {
-                    strengths: single(&body, "strengths"),
-                    gaps: single(&body, "gaps"),
-                    recommendations: single(&body, "recommendations"),
-                    follow_up_on: follow.trim().parse().ok(),
-                }),
-            };
-            service::record(&state.services, &p, OrganizationId(id), &input, &c.ip).await.map(|_| ())
-        }
-        (None, _) => Err(ServiceError::Fields(vec![sheji_service::FieldError::new("kind", "service.kind_required")])),
-        (_, Err(_)) => {
-            Err(ServiceError::Fields(vec![sheji_service::FieldError::new("served_on", "review.date_required")]))
-        }
+    let mut f = Fields::new(&body);
+    let kind = f.text("kind");
+    let kind = Kind::parse(&kind);
+    if kind.is_none() {
+        f.refuse(sheji_service::FieldError::new("kind", "service.kind_required"));
+    }
+    let served_on = f.date("served_on");
+    let input = RecordInput {
+        kind: kind.unwrap_or(Kind::Diagnosis),
+        served_on,
+        summary: f.text("summary"),
+        diagnosis: Some(Diagnosis {
+            strengths: f.text("strengths"),
+            gaps: f.text("gaps"),
+            recommendations: f.text("recommendations"),
+            follow_up_on: f.optional_date("follow_up_on"),
+        }),
+    };
+    let result = match f.finish(input, |_| Vec::new()) {
+        Ok(input) => service::record(&state.services, &p, OrganizationId(id), &input, &c.ip).await.map(|_| ()),
+        Err(e) => Err(e),
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/admin/organizations/{id}/services?done=recorded")).into_response()),
-        Err(e @ ServiceError::Fields(_)) => {
-            let mut form = FormState::default();
-            for f in ["kind", "served_on", "summary", "strengths", "gaps", "recommendations", "follow_up_on"] {
-                form = form.keep(f, &single(&body, f));
-            }
-            let view = page(&state, &ctx, &p, OrganizationId(id), None, form.with_error(&e, ctx.lang)).await?;
-            Ok(render(StatusCode::BAD_REQUEST, &view))
+        Err(e) => {
+            forms::refused(e, FormState::from_body(&body), &ctx, "service.title", |form| {
+                page(&state, &ctx, &p, OrganizationId(id), None, form)
+            })
+            .await
         }
-        Err(e) => Err(PageError::service(&e, ctx.chrome("service.title"))),
     }
 }
 
@@ -172,26 +168,17 @@ pub async fn mark(
     Path(id): Path<i32>,
     body: String,
 ) -> Result<Response, PageError> {
-    match service::mark_target(
-        &state.services,
-        &p,
-        OrganizationId(id),
-        &single(&body, "liaison"),
-        &single(&body, "note"),
-        &c.ip,
-    )
-    .await
+    let f = Fields::new(&body);
+    match service::mark_target(&state.services, &p, OrganizationId(id), &f.text("liaison"), &f.text("note"), &c.ip)
+        .await
     {
         Ok(()) => Ok(Redirect::to(&format!("/admin/organizations/{id}/services?done=marked")).into_response()),
-        Err(e @ ServiceError::Fields(_)) => {
-            let form = FormState::default()
-                .keep("liaison", &single(&body, "liaison"))
-                .keep("note", &single(&body, "note"))
-                .with_error(&e, ctx.lang);
-            let view = page(&state, &ctx, &p, OrganizationId(id), None, form).await?;
-            Ok(render(StatusCode::BAD_REQUEST, &view))
+        Err(e) => {
+            forms::refused(e, FormState::from_body(&body), &ctx, "service.title", |form| {
+                page(&state, &ctx, &p, OrganizationId(id), None, form)
+            })
+            .await
         }
-        Err(e) => Err(PageError::service(&e, ctx.chrome("service.title"))),
     }
 }
 

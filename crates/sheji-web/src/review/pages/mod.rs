@@ -30,7 +30,7 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::download::xlsx_response;
 use crate::error::{PageError, render};
-use crate::forms::{FormState, date, number, read_multipart, repeated, single};
+use crate::forms::{self, Fields, FormState, read_multipart};
 use crate::layout::{Chrome, Ctx, Pager};
 
 /// The largest item spreadsheet accepted.
@@ -157,51 +157,36 @@ pub async fn new_form(
     Ok(render(StatusCode::OK, &new_page(&state, &ctx, &p, form).await?))
 }
 
-const CAMPAIGN_FIELDS: [&str; 13] = [
-    "name",
-    "rubric",
-    "reviewers_per_item",
-    "aggregation",
-    "period_start",
-    "deadline",
-    "conflict_years",
-    "min_load",
-    "max_load",
-    "publicity_days",
-    "thresholds",
-    "blind",
-    "forbid_repeat",
-];
-
 fn campaign_input(body: &str) -> Result<CampaignFields, ServiceError> {
-    let mut errors = Vec::new();
-    let rubric = single(body, "rubric").parse::<i32>().map(sheji_core::ids::RubricId);
-    if rubric.is_err() {
-        errors.push(sheji_service::FieldError::new("rubric", "review.no_rubric"));
+    let mut f = Fields::new(body);
+    let rubric = f.optional::<i32>("rubric").map(sheji_core::ids::RubricId);
+    if rubric.is_none() {
+        f.refuse(sheji_service::FieldError::new("rubric", "review.no_rubric"));
     }
-    let f = CampaignFields {
-        name: single(body, "name"),
-        rubric: rubric.unwrap_or(sheji_core::ids::RubricId(0)),
-        reviewers_per_item: number(body, "reviewers_per_item", &mut errors),
-        blind: single(body, "blind") == "on",
-        aggregation: Aggregation::parse(&single(body, "aggregation")).unwrap_or(Aggregation::TrimmedMean),
-        thresholds: match review::parse_thresholds(&single(body, "thresholds")) {
-            Ok(t) => t,
-            Err(e) => {
-                errors.extend(e.fields().iter().cloned());
-                Vec::new()
-            }
-        },
-        period_start: date(body, "period_start", &mut errors),
-        deadline: date(body, "deadline", &mut errors),
-        conflict_years: number(body, "conflict_years", &mut errors),
-        forbid_repeat: single(body, "forbid_repeat") == "on",
-        require_match: single(body, "require_match") == "on",
-        min_load: number(body, "min_load", &mut errors),
-        max_load: number(body, "max_load", &mut errors),
-        publicity_days: number(body, "publicity_days", &mut errors),
+    let thresholds = match review::parse_thresholds(&f.text("thresholds")) {
+        Ok(t) => t,
+        Err(e) => {
+            e.fields().iter().cloned().for_each(|x| f.refuse(x));
+            Vec::new()
+        }
     };
-    if errors.is_empty() { Ok(f) } else { Err(ServiceError::Fields(errors)) }
+    let input = CampaignFields {
+        name: f.text("name"),
+        rubric: rubric.unwrap_or(sheji_core::ids::RubricId(0)),
+        reviewers_per_item: f.whole("reviewers_per_item"),
+        blind: f.flag("blind"),
+        aggregation: f.choice_or("aggregation", Aggregation::parse, Aggregation::TrimmedMean),
+        thresholds,
+        period_start: f.date("period_start"),
+        deadline: f.date("deadline"),
+        conflict_years: f.whole("conflict_years"),
+        forbid_repeat: f.flag("forbid_repeat"),
+        require_match: f.flag("require_match"),
+        min_load: f.whole("min_load"),
+        max_load: f.whole("max_load"),
+        publicity_days: f.whole("publicity_days"),
+    };
+    f.finish(input, review::check_campaign)
 }
 
 /// Creates a campaign.
@@ -217,15 +202,12 @@ pub async fn new_submit(
     };
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/admin/reviews/{id}?done=created")).into_response()),
-        Err(e @ ServiceError::Fields(_)) => {
-            let mut form = FormState::default();
-            for f in CAMPAIGN_FIELDS.iter().chain(&["require_match"]) {
-                form = form.keep(f, &single(&body, f));
-            }
-            let form = form.with_error(&e, ctx.lang);
-            Ok(render(StatusCode::BAD_REQUEST, &new_page(&state, &ctx, &p, form).await?))
+        Err(e) => {
+            forms::refused(e, FormState::from_body(&body), &ctx, "review.new_campaign", |form| {
+                new_page(&state, &ctx, &p, form)
+            })
+            .await
         }
-        Err(e) => Err(PageError::service(&e, ctx.chrome("review.new_campaign"))),
     }
 }
 
@@ -535,13 +517,9 @@ async fn campaign_page(
                 name: v.objection.name,
                 contact: v.contact,
                 evidence: v.objection.evidence,
-                class: match v.objection.status.as_str() {
-                    "open" => "action",
-                    "accepted" => "passed",
-                    _ => "rejected",
-                },
-                status: lang.t(&format!("review.objection.{}", v.objection.status)).to_owned(),
-                open: v.objection.status == "open",
+                class: v.objection.status.badge(),
+                status: lang.t(&format!("review.objection.{}", v.objection.status.code())).to_owned(),
+                open: v.objection.status.is_open(),
                 resolution: v.objection.resolution.unwrap_or_default(),
                 at: sheji_core::i18n::datetime(v.objection.created_at),
             })
@@ -571,7 +549,7 @@ async fn campaign_page(
         .map_err(err)?
         .into_iter()
         .map(|sp| {
-            let checked = extras.item_form.value("specialties").split(',').any(|x| x == sp.code);
+            let checked = extras.item_form.is("specialties", &sp.code);
             (sp.code, sp.name, checked)
         })
         .collect();
@@ -757,23 +735,18 @@ pub async fn add_item(
     Path(id): Path<i32>,
     body: String,
 ) -> Result<Response, PageError> {
-    let specialties = repeated(&body, "specialties");
+    let f = Fields::new(&body);
     let input = ItemInput {
-        title: single(&body, "title"),
-        organizations: excel::split_list(&single(&body, "organization").replace(' ', "、")),
-        specialties: specialties.iter().cloned().collect(),
-        team: single(&body, "team").split(['、', ',', '，', ';', '；']).map(str::to_owned).collect(),
-        subject: Some(single(&body, "subject")),
+        title: f.text("title"),
+        organizations: excel::split_list(&f.text("organization").replace(' ', "、")),
+        specialties: f.all("specialties").into_iter().collect(),
+        team: f.text("team").split(['、', ',', '，', ';', '；']).map(str::to_owned).collect(),
+        subject: Some(f.text("subject")),
     };
     let result = review::add_items(&state.services, &p, CampaignId(id), std::slice::from_ref(&input), &c.ip)
         .await
         .map(|_| "item".to_owned());
-    let form = FormState::default()
-        .keep("title", &input.title)
-        .keep("organization", &single(&body, "organization"))
-        .keep("team", &single(&body, "team"))
-        .keep("subject", &single(&body, "subject"))
-        .keep("specialties", &specialties.join(","));
+    let form = FormState::from_body(&body);
     after(&state, &ctx, &p, CampaignId(id), result, Extras { item_form: form, ..Extras::default() }).await
 }
 
@@ -799,11 +772,11 @@ pub async fn import_items(
 }
 
 fn mode_of(body: &str) -> Mode {
-    Mode::parse(&single(body, "mode")).unwrap_or(Mode::Optimal)
+    Mode::parse(&Fields::new(body).text("mode")).unwrap_or(Mode::Optimal)
 }
 
 fn seed_of(body: &str) -> Option<u64> {
-    single(body, "seed").trim().parse().ok()
+    Fields::new(body).text("seed").trim().parse().ok()
 }
 
 /// A dry run, shown on the campaign page.
@@ -849,10 +822,11 @@ pub async fn declare(
     body: String,
 ) -> Result<Response, PageError> {
     let id = CampaignId(id);
-    let result = match (single(&body, "item").parse::<i32>(), single(&body, "expert").parse::<i32>()) {
+    let f = Fields::new(&body);
+    let result = match (f.text("item").parse::<i32>(), f.text("expert").parse::<i32>()) {
         (Ok(item), Ok(expert)) => {
-            let by = if single(&body, "by") == "expert" { Declarant::Expert } else { Declarant::Applicant };
-            let d = Declaration { item: ItemId(item), expert: ExpertId(expert), by, reason: single(&body, "reason") };
+            let by = if f.text("by") == "expert" { Declarant::Expert } else { Declarant::Applicant };
+            let d = Declaration { item: ItemId(item), expert: ExpertId(expert), by, reason: f.text("reason") };
             assign::declare(&state.services, &p, id, &d, &c.ip).await.map(|()| "declared".to_owned())
         }
         _ => Err(ServiceError::Invalid { key: "review.pick_pair", args: vec![] }),
@@ -869,18 +843,13 @@ pub async fn override_conflict(
     body: String,
 ) -> Result<Response, PageError> {
     let id = CampaignId(id);
-    let result = match (single(&body, "item").parse::<i32>(), single(&body, "expert").parse::<i32>()) {
-        (Ok(item), Ok(expert)) => assign::override_conflict(
-            &state.services,
-            &p,
-            id,
-            ItemId(item),
-            ExpertId(expert),
-            &single(&body, "reason"),
-            &c.ip,
-        )
-        .await
-        .map(|()| "overridden".to_owned()),
+    let f = Fields::new(&body);
+    let result = match (f.text("item").parse::<i32>(), f.text("expert").parse::<i32>()) {
+        (Ok(item), Ok(expert)) => {
+            assign::override_conflict(&state.services, &p, id, ItemId(item), ExpertId(expert), &f.text("reason"), &c.ip)
+                .await
+                .map(|()| "overridden".to_owned())
+        }
         _ => Err(ServiceError::Invalid { key: "review.pick_pair", args: vec![] }),
     };
     after(&state, &ctx, &p, id, result, Extras::default()).await
@@ -895,10 +864,11 @@ pub async fn swap(
     body: String,
 ) -> Result<Response, PageError> {
     let id = CampaignId(id);
-    let result = match single(&body, "assignment").parse::<i32>() {
+    let f = Fields::new(&body);
+    let result = match f.text("assignment").parse::<i32>() {
         Ok(a) => {
-            let replacement = single(&body, "expert").trim().parse::<i32>().ok().map(ExpertId);
-            assign::swap(&state.services, &p, a, replacement, &single(&body, "reason"), &c.ip)
+            let replacement = f.text("expert").trim().parse::<i32>().ok().map(ExpertId);
+            assign::swap(&state.services, &p, a, replacement, &f.text("reason"), &c.ip)
                 .await
                 .map(|_| "swapped".to_owned())
         }
@@ -935,8 +905,9 @@ pub async fn resolve(
     body: String,
 ) -> Result<Response, PageError> {
     let id = CampaignId(id);
-    let accept = single(&body, "decision") == "accept";
-    let result = pub_service::resolve(&state.services, &p, oid, accept, &single(&body, "resolution"), &c.ip)
+    let f = Fields::new(&body);
+    let accept = f.text("decision") == "accept";
+    let result = pub_service::resolve(&state.services, &p, oid, accept, &f.text("resolution"), &c.ip)
         .await
         .map(|()| "resolved".to_owned());
     after(&state, &ctx, &p, id, result, Extras::default()).await

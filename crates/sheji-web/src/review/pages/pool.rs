@@ -15,7 +15,7 @@ use sheji_service::{ServiceError, reference};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::{PageError, render};
-use crate::forms::{FormState, repeated, single};
+use crate::forms::{self, Fields, FormState};
 use crate::layout::{Chrome, Ctx, Pager};
 
 fn chrome(ctx: &Ctx, key: &str) -> Chrome {
@@ -123,7 +123,7 @@ async fn form_page(
             .items
             .into_iter()
             .map(|r| {
-                let status = ctx.lang.t(&format!("review.sheet.{}", r.assignment.sheet_status)).to_owned();
+                let status = ctx.lang.t(&format!("review.sheet.{}", r.assignment.sheet_status.code())).to_owned();
                 (r.campaign, r.title, status, r.deadline.to_string())
             })
             .collect();
@@ -160,41 +160,36 @@ async fn form_page(
 }
 
 fn expert_input(body: &str) -> Result<ExpertInput, ServiceError> {
+    let mut f = Fields::new(body);
     // Blank means the default; anything else must be a whole number ("-3" is refused, never
     // replaced by the default).
-    let max_load = match single(body, "max_load").trim() {
-        "" => None,
-        text => Some(text.parse::<u32>().map_err(|_| {
-            ServiceError::Fields(vec![sheji_service::FieldError::new("max_load", "review.max_load_range")])
-        })?),
-    };
+    let max_load = f.optional_as("max_load", "review.max_load_range");
     let mut availability = Vec::new();
-    for line in single(body, "availability").lines().map(str::trim).filter(|l| !l.is_empty()) {
+    for line in f.text("availability").lines().map(str::trim).filter(|l| !l.is_empty()) {
         let parsed = line.split_once(['~', '至', ' ']).and_then(|(a, b)| {
             Some((a.trim().parse().ok()?, b.trim().trim_start_matches(['~', '至']).trim().parse().ok()?))
         });
         match parsed {
             Some(pair) => availability.push(pair),
             None => {
-                return Err(ServiceError::Fields(vec![sheji_service::FieldError::new(
-                    "availability",
-                    "review.period_format",
-                )]));
+                f.refuse(sheji_service::FieldError::new("availability", "review.period_format"));
+                break;
             }
         }
     }
-    Ok(ExpertInput {
-        username: single(body, "username"),
-        name: single(body, "name"),
-        title: Some(single(body, "title")),
-        employer: Some(single(body, "employer")),
-        district: single(body, "district").parse().ok().map(DistrictId),
-        bio: single(body, "bio"),
+    let input = ExpertInput {
+        username: f.text("username"),
+        name: f.text("name"),
+        title: Some(f.text("title")),
+        employer: Some(f.text("employer")),
+        district: f.text("district").parse().ok().map(DistrictId),
+        bio: f.text("bio"),
         max_load,
-        active: single(body, "active") == "on",
-        specialties: repeated(body, "specialties").into_iter().collect(),
+        active: f.flag("active"),
+        specialties: f.all("specialties").into_iter().collect(),
         availability,
-    })
+    };
+    f.finish(input, review::check_expert)
 }
 
 /// The form for a new expert.
@@ -220,11 +215,12 @@ pub async fn new_submit(
     };
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/admin/experts/{id}?done=expert")).into_response()),
-        Err(e @ ServiceError::Fields(_)) => {
-            let form = FormState::from_body(&body).with_error(&e, ctx.lang);
-            Ok(render(StatusCode::BAD_REQUEST, &form_page(&state, &ctx, &p, form, None).await?))
+        Err(e) => {
+            forms::refused(e, FormState::from_body(&body), &ctx, "review.new_expert", |form| {
+                form_page(&state, &ctx, &p, form, None)
+            })
+            .await
         }
-        Err(e) => Err(PageError::service(&e, ctx.chrome("review.new_expert"))),
     }
 }
 
@@ -274,11 +270,12 @@ pub async fn update(
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/admin/experts/{id}?done=saved")).into_response()),
-        Err(e @ ServiceError::Fields(_)) => {
-            let form = FormState::from_body(&body).with_error(&e, ctx.lang);
-            Ok(render(StatusCode::BAD_REQUEST, &form_page(&state, &ctx, &p, form, Some(ExpertId(id))).await?))
+        Err(e) => {
+            forms::refused(e, FormState::from_body(&body), &ctx, "review.expert", |form| {
+                form_page(&state, &ctx, &p, form, Some(ExpertId(id)))
+            })
+            .await
         }
-        Err(e) => Err(PageError::service(&e, ctx.chrome("review.expert"))),
     }
 }
 
@@ -381,19 +378,18 @@ pub async fn rubric_submit(
     PageUser(p, c): PageUser,
     body: String,
 ) -> Result<Response, PageError> {
-    let result = match parse_criteria(&single(&body, "criteria")) {
-        Ok(r) => review::save_rubric(&state.services, &p, &single(&body, "name"), &r, &c.ip).await.map(|_| ()),
+    let f = Fields::new(&body);
+    let result = match parse_criteria(&f.text("criteria")) {
+        Ok(r) => review::save_rubric(&state.services, &p, &f.text("name"), &r, &c.ip).await.map(|_| ()),
         Err(e) => Err(e),
     };
     match result {
         Ok(()) => Ok(Redirect::to("/admin/rubrics?done=rubric").into_response()),
-        Err(e @ ServiceError::Fields(_)) => {
-            let form = FormState::default()
-                .keep("name", &single(&body, "name"))
-                .keep("criteria", &single(&body, "criteria"))
-                .with_error(&e, ctx.lang);
-            Ok(render(StatusCode::BAD_REQUEST, &rubrics_page(&state, &ctx, &p, None, form).await?))
+        Err(e) => {
+            forms::refused(e, FormState::from_body(&body), &ctx, "nav.rubrics", |form| {
+                rubrics_page(&state, &ctx, &p, None, form)
+            })
+            .await
         }
-        Err(e) => Err(PageError::service(&e, ctx.chrome("nav.rubrics"))),
     }
 }

@@ -17,7 +17,7 @@ use super::{PageQuery, status_class};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::{PageError, render};
-use crate::forms::{FormState, single};
+use crate::forms::{self, Fields, FormState};
 use crate::layout::{Chrome, Ctx, Pager};
 
 struct NoticeLine {
@@ -156,29 +156,26 @@ pub async fn object(
     Path(id): Path<i32>,
     body: String,
 ) -> Result<Response, PageError> {
-    let item = single(&body, "item").parse::<i32>().ok().map(ItemId);
+    let f = Fields::new(&body);
+    let item = f.text("item").parse::<i32>().ok().map(ItemId);
     let result = service::object(
         &state.services,
         CampaignId(id),
         item,
-        &single(&body, "name"),
-        &single(&body, "contact"),
-        &single(&body, "evidence"),
+        &f.text("name"),
+        &f.text("contact"),
+        &f.text("evidence"),
         &ctx.caller.ip,
     )
     .await;
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/publicity/{id}?done=objection")).into_response()),
-        Err(e) if matches!(e.kind(), sheji_service::ErrorKind::Invalid | sheji_service::ErrorKind::Conflict) => {
-            let status = crate::error::status_of(e.kind());
-            let mut form = FormState::default();
-            for f in ["item", "name", "contact", "evidence"] {
-                form = form.keep(f, &single(&body, f));
-            }
-            let page = notice_page(&state, &ctx, id, None, form.with_error(&e, ctx.lang)).await?;
-            Ok(render(status, &page))
+        Err(e) => {
+            forms::refused(e, FormState::from_body(&body), &ctx, "nav.publicity", |form| {
+                notice_page(&state, &ctx, id, None, form)
+            })
+            .await
         }
-        Err(e) => Err(PageError::service(&e, ctx.chrome("nav.publicity"))),
     }
 }
 
@@ -230,25 +227,29 @@ pub async fn calendar_submit(
     PageUser(p, c): PageUser,
     body: String,
 ) -> Result<Response, PageError> {
-    let day = single(&body, "day").trim().parse::<chrono::NaiveDate>();
-    let result = match day {
-        Err(_) => Err(ServiceError::Fields(vec![sheji_service::FieldError::new("day", "review.date_required")])),
-        Ok(day) if single(&body, "action") == "delete" => service::delete_day(&state.services, &p, day, &c.ip).await,
-        Ok(day) => {
-            let d = CalendarDay { day, workday: single(&body, "kind") == "workday", name: single(&body, "name") };
-            service::set_day(&state.services, &p, d, &c.ip).await
-        }
+    let mut f = Fields::new(&body);
+    let day = f.date("day");
+    let (delete, workday, name) = (f.text("action") == "delete", f.text("kind") == "workday", f.text("name"));
+    let result = match f.finish(day, |_| Vec::new()) {
+        Err(e) => Err(e),
+        Ok(day) if delete => service::delete_day(&state.services, &p, day, &c.ip).await,
+        Ok(day) => service::set_day(&state.services, &p, CalendarDay { day, workday, name }, &c.ip).await,
     };
     match result {
         Ok(()) => Ok(Redirect::to("/admin/calendar").into_response()),
-        Err(e) if matches!(e.kind(), sheji_service::ErrorKind::Invalid | sheji_service::ErrorKind::NotFound) => {
-            let mut form = FormState::default();
-            for f in ["day", "kind", "name"] {
-                form = form.keep(f, &single(&body, f));
-            }
-            let page = calendar_page(&state, &ctx, &p, form.with_error(&e, ctx.lang)).await?;
-            Ok(render(StatusCode::BAD_REQUEST, &page))
+        // Removing a day the calendar does not hold is a slip on this form, not a missing page.
+        Err(ServiceError::NotFound { key }) => {
+            let e = ServiceError::Fields(vec![sheji_service::FieldError::new("day", key)]);
+            forms::refused(e, FormState::from_body(&body), &ctx, "nav.calendar", |form| {
+                calendar_page(&state, &ctx, &p, form)
+            })
+            .await
         }
-        Err(e) => Err(PageError::service(&e, ctx.chrome("nav.calendar"))),
+        Err(e) => {
+            forms::refused(e, FormState::from_body(&body), &ctx, "nav.calendar", |form| {
+                calendar_page(&state, &ctx, &p, form)
+            })
+            .await
+        }
     }
 }

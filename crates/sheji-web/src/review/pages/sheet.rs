@@ -15,7 +15,7 @@ use super::PageQuery;
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::{PageError, render};
-use crate::forms::{FormState, single};
+use crate::forms::{self, Fields, FormState};
 use crate::layout::{Chrome, Ctx, Pager};
 
 struct ReviewLine {
@@ -52,13 +52,13 @@ pub async fn mine(
         .items
         .iter()
         .map(|r| {
-            let submitted = r.assignment.sheet_status == "submitted";
+            let submitted = r.assignment.sheet_status == sheji_core::review::SheetStatus::Submitted;
             ReviewLine {
                 id: r.assignment.id,
                 campaign: r.campaign.clone(),
                 title: r.title.clone(),
                 deadline: r.deadline.to_string(),
-                status: ctx.lang.t(&format!("review.sheet.{}", r.assignment.sheet_status)).to_owned(),
+                status: ctx.lang.t(&format!("review.sheet.{}", r.assignment.sheet_status.code())).to_owned(),
                 class: if submitted { "passed" } else { "action" },
                 reminded: !submitted && r.assignment.reminded_at.is_some(),
             }
@@ -139,7 +139,7 @@ async fn sheet_page(
         blind: v.campaign.fields.blind,
         editable: v.editable,
         total: v.assignment.total.map(|t| format!("{t:.2}")).unwrap_or_default(),
-        status: ctx.lang.t(&format!("review.sheet.{}", v.assignment.sheet_status)).to_owned(),
+        status: ctx.lang.t(&format!("review.sheet.{}", v.assignment.sheet_status.code())).to_owned(),
         criteria: v
             .rubric
             .rubric
@@ -207,45 +207,42 @@ pub async fn save(
     Path(id): Path<i32>,
     body: String,
 ) -> Result<Response, PageError> {
-    let mut form = FormState::default().keep("comment", &single(&body, "comment"));
+    let mut f = Fields::new(&body);
     let mut scores = Vec::new();
     let mut comments = Vec::new();
-    let mut errors = Vec::new();
     for (field, comment) in CRITERION_FIELDS.iter().zip(COMMENT_FIELDS) {
-        let raw = single(&body, field);
-        form = form.keep(field, &raw).keep(comment, &single(&body, comment));
-        let raw: String = raw.trim().chars().map(sheji_core::registry::to_half_width).collect();
+        // Experts type on phones with Chinese keyboards: full-width digits count.
+        let raw: String = f.text(field).trim().chars().map(sheji_core::registry::to_half_width).collect();
         scores.push(if raw.is_empty() {
             None
         } else {
             match raw.parse::<f64>() {
                 Ok(x) => Some(x),
                 Err(_) => {
-                    errors.push(sheji_service::FieldError::new(field, "review.number_required"));
+                    f.refuse(sheji_service::FieldError::new(field, "review.number_required"));
                     None
                 }
             }
         });
-        comments.push(single(&body, comment));
+        comments.push(f.text(comment));
     }
-    let submit = single(&body, "action") == "submit";
-    let result = if errors.is_empty() {
-        let input = SheetInput { scores, comments, comment: single(&body, "comment"), submit };
-        service::save(&state.services, &p, id, &input, &c.ip).await.map(|_| ())
-    } else {
-        Err(ServiceError::Fields(errors))
+    let submit = f.text("action") == "submit";
+    let input = SheetInput { scores, comments, comment: f.text("comment"), submit };
+    let result = match f.finish(input, |_| Vec::new()) {
+        Ok(input) => service::save(&state.services, &p, id, &input, &c.ip).await.map(|_| ()),
+        Err(e) => Err(e),
     };
     match result {
         Ok(()) => {
             Ok(Redirect::to(&format!("/reviews/{id}?done={}", if submit { "submitted" } else { "draft" }))
                 .into_response())
         }
-        Err(e) if matches!(e.kind(), sheji_service::ErrorKind::Invalid | sheji_service::ErrorKind::Conflict) => {
-            let status = crate::error::status_of(e.kind());
-            let page = sheet_page(&state, &ctx, &p, id, Some(form.with_error(&e, ctx.lang))).await?;
-            Ok(render(status, &page))
+        Err(e) => {
+            forms::refused(e, FormState::from_body(&body), &ctx, "review.sheet", |form| {
+                sheet_page(&state, &ctx, &p, id, Some(form))
+            })
+            .await
         }
-        Err(e) => Err(PageError::service(&e, ctx.chrome("review.sheet"))),
     }
 }
 
@@ -257,14 +254,17 @@ pub async fn decline(
     Path(id): Path<i32>,
     body: String,
 ) -> Result<Response, PageError> {
-    let conflict = single(&body, "conflict") == "on";
-    match assign::decline(&state.services, &p, id, &single(&body, "reason"), conflict, &c.ip).await {
+    let f = Fields::new(&body);
+    match assign::decline(&state.services, &p, id, &f.text("reason"), f.flag("conflict"), &c.ip).await {
         Ok(_) => Ok(Redirect::to("/reviews?done=declined").into_response()),
-        Err(e) if matches!(e.kind(), sheji_service::ErrorKind::Invalid | sheji_service::ErrorKind::Conflict) => {
-            let mut page = sheet_page(&state, &ctx, &p, id, None).await?;
-            page.form.notice = Some(e.message(ctx.lang));
-            Ok(render(StatusCode::BAD_REQUEST, &page))
+        // The sheet keeps the scores already saved; the refusal shows at its top.
+        Err(e) => {
+            forms::refused(e, FormState::default(), &ctx, "review.sheet", |form| async {
+                let mut page = sheet_page(&state, &ctx, &p, id, None).await?;
+                page.form.notice = form.notice;
+                Ok(page)
+            })
+            .await
         }
-        Err(e) => Err(PageError::service(&e, ctx.chrome("review.sheet"))),
     }
 }

@@ -606,3 +606,80 @@ async fn a_refused_re_review_batch_comes_back_as_typed() {
     assert!(r.body.contains(r#"name="publicity_days" type="number" value="7""#), "{}", r.body);
     app.finish().await;
 }
+
+/// A clerk who gets five fields wrong sees five messages in one round, each beside its field,
+/// and every value comes back as typed; a negative quota is refused, never read as "no limit".
+#[tokio::test]
+async fn every_mistake_in_a_batch_form_is_reported_at_once() {
+    let Some(app) = TestApp::with_demo(Backend::Sqlite).await else { return };
+    app.user("city1", "city_officer", None, None).await;
+    let city = app.signed_in("city1").await;
+    let mut form = vec![
+        ("kind", "municipal_center"),
+        ("purpose", "recognition"),
+        ("name", "  "),
+        ("year", "二〇二六"),
+        ("opens_on", "2026-11-01"),
+        ("closes_on", "2026-10-01"),
+        ("district_quota", "-1"),
+        ("min_qualified_share", "三成"),
+    ];
+    for field in [
+        "min_years",
+        "incident_free_years",
+        "min_design_staff",
+        "min_patents",
+        "min_design_revenue",
+        "validity_years",
+        "pass_score",
+        "rectify_score",
+        "rectify_months",
+        "reviewers_per_item",
+        "publicity_days",
+    ] {
+        form.push((field, "1"));
+    }
+    let r = app.post_form(&city, "/admin/recognition/new", &form).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    for (field, message) in [
+        ("year", "请填写有效年度。"),
+        ("district_quota", "推荐名额须为正整数，或留空表示不限。"),
+        ("min_qualified_share", "请填写不小于 0 的数，如 2.5。"),
+        ("name", "请填写名称。"),
+        ("closes_on", "截止日期不能早于开始日期。"),
+    ] {
+        assert!(r.body.contains(&format!(r#"id="e-{field}">{message}"#)), "{field}: {}", r.body);
+    }
+    assert!(r.body.contains(r#"value="二〇二六""#) && r.body.contains(r#"value="-1""#), "typed values come back");
+    let batches = app.get_as(&city, "/recognition").await;
+    assert!(!batches.body.contains("二〇二六"), "nothing was opened");
+    app.finish().await;
+}
+
+/// The register's export link shows exactly to those the export serves: every role's page
+/// and download agree.
+#[tokio::test]
+async fn the_register_export_link_shows_only_where_the_export_works() {
+    let Some(app) = TestApp::with_demo(Backend::Sqlite).await else { return };
+    let bishan = app.district("璧山区").await;
+    let orgs = list_public(&app.services, &OrgFilter::default(), PageRequest::new(Some(1), Some(1))).await.unwrap();
+    let org = orgs.items[0].id.get();
+    for (user, role, district, organization) in [
+        ("admin1", "admin", None, None),
+        ("city1", "city_officer", None, None),
+        ("hq1", "hq_staff", None, None),
+        ("bs1", "branch_staff", Some(bishan.get()), None),
+        ("orga", "org_admin", None, Some(org)),
+        ("exp1", "expert", None, None),
+        ("des1", "designer", None, None),
+    ] {
+        app.user(user, role, district, organization).await;
+        let b = app.signed_in(user).await;
+        let page = app.get_as(&b, "/recognitions").await;
+        assert_eq!(page.status, 200, "{user}");
+        let linked = page.body.contains("/recognitions/export.xlsx");
+        let export = app.get_as(&b, "/recognitions/export.xlsx").await;
+        assert_eq!(linked, export.status == 200, "{user}: link shown {linked}, export answered {}", export.status);
+    }
+    app.finish().await;
+}
