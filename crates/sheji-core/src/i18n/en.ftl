@@ -158,3 +158,5 @@ home-plan-backbone_figure = 10+
 home-plan-platforms_figure = 10+
 page-labelled = { $label }: { $value }
 page-paren = { $text } ({ $detail })
+form-confirm = Confirm: { $action }
+page-step_done = (done)
