@@ -193,6 +193,11 @@ impl Chrome {
         self.lang.tf("page.paren", &[("text", &text.to_string()), ("detail", &detail.to_string())])
     }
 
+    /// The button that carries out an action after its confirmation: "确认…" / "Confirm: …".
+    pub fn confirm(&self, action: impl std::fmt::Display) -> String {
+        self.lang.tf("form.confirm", &[("action", &action.to_string())])
+    }
+
     /// The `lang` attribute of `<html>`.
     pub fn tag(&self) -> &'static str {
         self.lang.tag()
@@ -250,6 +255,24 @@ impl Chrome {
             next: (page < pages).then(|| with_query(&self.uri, "page", &(page + 1).to_string())),
         }
     }
+}
+
+/// The states of a workflow's steps for the step indicator: those before `current` are done,
+/// `current` is current (and done too when `finished`), the rest are still to come.
+pub fn steps(labels: impl IntoIterator<Item = String>, current: usize, finished: bool) -> Vec<(String, &'static str)> {
+    labels
+        .into_iter()
+        .enumerate()
+        .map(|(i, label)| {
+            let state = match i.cmp(&current) {
+                std::cmp::Ordering::Less => "done",
+                std::cmp::Ordering::Equal if finished => "current done",
+                std::cmp::Ordering::Equal => "current",
+                std::cmp::Ordering::Greater => "",
+            };
+            (label, state)
+        })
+        .collect()
 }
 
 /// The pager below a list.

@@ -162,3 +162,5 @@ form-whole_number = Enter a whole number of 0 or more, such as 5.
 form-decimal = Enter a number of 0 or more, such as 2.5.
 form-date = Enter a date as year-month-day, such as 2026-12-01.
 form-choice = Choose one of the listed options.
+form-confirm = Confirm: { $action }
+page-step_done = (done)

@@ -162,3 +162,5 @@ form-whole_number = 请填写不小于 0 的整数，如 5。
 form-decimal = 请填写不小于 0 的数，如 2.5。
 form-date = 请按“年-月-日”填写日期，如 2026-12-01。
 form-choice = 请从列表中选择一项。
+form-confirm = 确认{ $action }
+page-step_done = （已完成）

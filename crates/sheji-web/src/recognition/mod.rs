@@ -1,7 +1,7 @@
 //! The recognition ladder: batches, applications, district and formal checks, the register and certificates.
 
 mod api;
-mod pages;
+pub(crate) mod pages;
 
 use axum::Router;
 use axum::routing::{get, post};

@@ -204,6 +204,81 @@ pub async fn apply(
     }
 }
 
+/// The steps of an application's workflow, as message keys: the optional on-site check and
+/// expert review only where the batch has them.
+pub(crate) fn step_keys(onsite: bool, reviewed: bool) -> Vec<&'static str> {
+    let mut keys = vec!["recognition.step.draft", "recognition.step.district", "recognition.step.formal"];
+    if onsite {
+        keys.push("recognition.step.inspection");
+    }
+    if reviewed {
+        keys.push("recognition.step.review");
+    }
+    keys.push("recognition.step.outcome");
+    keys
+}
+
+/// The step indicator of an application: draft → district → formal check → (on-site check) →
+/// (expert review and publicity) → outcome, the outcome step named by the final status.
+fn application_steps(
+    lang: Lang,
+    status: sheji_core::recognition::Status,
+    onsite: bool,
+    reviewed: bool,
+) -> Vec<(String, &'static str)> {
+    use sheji_core::recognition::Status as S;
+    let keys = step_keys(onsite, reviewed || status == S::InReview);
+    let last = keys.len().saturating_sub(1);
+    let review = keys.iter().position(|k| *k == "recognition.step.review").unwrap_or(last);
+    let (current, finished) = match status {
+        S::Draft | S::Returned => (0, false),
+        S::Submitted => (1, false),
+        S::Recommended => (2, false),
+        // The step after the formal check (and after the on-site check).
+        S::Checked => (3, false),
+        S::Inspected => (4, false),
+        S::InReview => (review, false),
+        S::Recognized | S::NotRecognized | S::Rectify | S::Rejected => (last, true),
+    };
+    let mut labels: Vec<String> = keys.iter().map(|k| lang.t(k).to_owned()).collect();
+    if let Some(label) = labels.get_mut(current)
+        && (status == S::Returned || current == last)
+    {
+        *label = status_label(lang, status);
+    }
+    let mut steps = crate::layout::steps(labels, current.min(last), finished);
+    let ending = match status {
+        S::Rejected | S::NotRecognized => Some("current rejected"),
+        S::Rectify => Some("current"),
+        _ => None,
+    };
+    if let Some(state) = ending
+        && let Some(step) = steps.last_mut()
+    {
+        step.1 = state;
+    }
+    if status == S::Rejected {
+        // Rejected by the district or the city, at a step the status does not tell: only the
+        // draft was surely passed.
+        for step in steps.iter_mut().skip(1).take(last.saturating_sub(1)) {
+            step.1 = "";
+        }
+    }
+    steps
+}
+
+/// A staff decision on an application: its button, and what a confirmation says before an
+/// irreversible one (a return for correction needs none: the applicant resubmits).
+struct StaffAction {
+    code: &'static str,
+    label: String,
+    confirm: Option<String>,
+    kind: &'static str,
+}
+
+/// The staff decisions asked for a confirmation first (its text: `recognition.confirm.<code>`).
+pub(crate) const CONFIRMED_ACTIONS: [Action; 3] = [Action::Recommend, Action::Pass, Action::Reject];
+
 struct CheckLine {
     label: String,
     required: String,
@@ -228,7 +303,8 @@ struct ApplicationPage {
     form: FormState,
     /// The staff step form (its comment and message after a refused step).
     step: FormState,
-    actions: Vec<(&'static str, String)>,
+    steps: Vec<(String, &'static str)>,
+    actions: Vec<StaffAction>,
     staff_actions: bool,
     quota: String,
     timeline: Vec<(String, String, String, String)>,
@@ -302,11 +378,29 @@ async fn application_page(
         form,
         step: FormState::default(),
         staff_actions: v.actions.iter().any(|a| *a != Action::Submit),
+        steps: application_steps(
+            lang,
+            v.application.status,
+            v.batch.fields.rules.onsite_required,
+            v.batch.fields.rubric.is_some(),
+        ),
         actions: v
             .actions
             .iter()
             .filter(|a| **a != Action::Submit)
-            .map(|a| (a.code(), lang.t(&format!("recognition.action.{}", a.code())).to_owned()))
+            .enumerate()
+            .map(|(i, a)| StaffAction {
+                code: a.code(),
+                label: lang.t(&format!("recognition.action.{}", a.code())).to_owned(),
+                confirm: CONFIRMED_ACTIONS
+                    .contains(a)
+                    .then(|| lang.t(&format!("recognition.confirm.{}", a.code())).to_owned()),
+                kind: match a {
+                    Action::Reject => "danger",
+                    _ if i == 0 => "primary",
+                    _ => "",
+                },
+            })
             .collect(),
         quota,
         timeline: v
@@ -539,10 +633,21 @@ struct BatchPage {
     campaign: Option<(i32, String)>,
     status: String,
     status_class: &'static str,
-    /// The batch steps the service offers the caller: (address segment, label, primary).
-    steps: Vec<(&'static str, String, bool)>,
+    /// The batch steps the service offers the caller.
+    steps: Vec<BatchStepView>,
     notice: Option<String>,
     error: Option<String>,
+}
+
+/// A step on a whole batch, asked twice (it cannot be undone).
+struct BatchStepView {
+    /// The address segment.
+    code: &'static str,
+    label: String,
+    /// What will happen, shown before the step is confirmed.
+    consequence: String,
+    /// Button style.
+    kind: &'static str,
 }
 
 async fn batch_page(
@@ -625,11 +730,16 @@ async fn batch_page(
             .steps
             .iter()
             .map(|st| {
-                let label = match st {
-                    BatchStep::SendToReview => lang.t("recognition.send_to_review"),
-                    BatchStep::Conclude => lang.t("recognition.conclude"),
+                let (label, consequence, kind) = match st {
+                    BatchStep::SendToReview => ("recognition.send_to_review", "recognition.confirm.send_to_review", ""),
+                    BatchStep::Conclude => ("recognition.conclude", "recognition.confirm.conclude", "primary"),
                 };
-                (st.code(), label.to_owned(), *st == BatchStep::Conclude)
+                BatchStepView {
+                    code: st.code(),
+                    label: lang.t(label).to_owned(),
+                    consequence: lang.t(consequence).to_owned(),
+                    kind,
+                }
             })
             .collect(),
         notice: None,

@@ -58,12 +58,8 @@ fn district_row(lang: Lang, d: District) -> DistrictRow {
     }
 }
 
-/// A choice in a filter select.
-pub struct Choice {
-    value: &'static str,
-    label: String,
-    selected: bool,
-}
+/// A choice in a filter select: (value, label, selected).
+type Choice = (&'static str, String, bool);
 
 #[derive(Template)]
 #[template(path = "reference/districts.html")]
@@ -111,19 +107,11 @@ pub async fn districts(
     let view = DistrictsPage {
         kinds: DistrictKind::ALL
             .iter()
-            .map(|k| Choice {
-                value: k.code(),
-                label: lang.t(&format!("district.kind.{}", k.code())).to_owned(),
-                selected: kind == Some(k.code()),
-            })
+            .map(|k| (k.code(), lang.t(&format!("district.kind.{}", k.code())).to_owned(), kind == Some(k.code())))
             .collect(),
         statuses: DistrictStatus::ALL
             .iter()
-            .map(|s| Choice {
-                value: s.code(),
-                label: lang.t(&format!("district.status.{}", s.code())).to_owned(),
-                selected: status == Some(s.code()),
-            })
+            .map(|s| (s.code(), lang.t(&format!("district.status.{}", s.code())).to_owned(), status == Some(s.code())))
             .collect(),
         count_line: lang.tf("district.count", &[("n", &sheji_core::i18n::count(page.total))]),
         code_sort_href: chrome.href_with("sort", next_sort),

@@ -39,6 +39,7 @@ pub struct ReportRow {
 struct ImportPage {
     chrome: Chrome,
     step: u8,
+    steps: Vec<(String, &'static str)>,
     notice: Option<String>,
     filename: String,
     token: String,
@@ -56,6 +57,12 @@ fn page(ctx: &Ctx, step: u8) -> ImportPage {
     ImportPage {
         chrome: ctx.chrome("import.title").crumb("nav.admin_organizations", Some("/admin/organizations")),
         step,
+        steps: crate::layout::steps(
+            [ctx.lang.t("import.step_upload"), ctx.lang.t("import.step_check"), ctx.lang.t("import.step_commit")]
+                .map(str::to_owned),
+            usize::from(step.saturating_sub(1)),
+            step >= 3,
+        ),
         notice: None,
         filename: String::new(),
         token: String::new(),

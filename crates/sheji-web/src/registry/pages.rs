@@ -253,6 +253,7 @@ pub struct LibraryTab {
     bars: Vec<(i32, u32, String)>,
     checklist: Vec<(String, String, String, bool)>,
     actions: Vec<(&'static str, String)>,
+    /// (when, what, who, reason), for the timeline.
     history: Vec<(String, String, String, String)>,
 }
 
@@ -328,7 +329,7 @@ fn library_tab(lang: Lang, v: library::LibraryView) -> LibraryTab {
                     lang.t(&format!("library.status.{}", h.from.code())),
                     lang.t(&format!("library.status.{}", h.to.code()))
                 );
-                (i18n::datetime(h.at), step, h.reason.clone(), h.actor.clone())
+                (i18n::datetime(h.at), step, h.actor.clone(), h.reason.clone())
             })
             .collect(),
     }
@@ -354,8 +355,9 @@ struct OrganizationPage {
     figure_fields: Vec<(&'static str, String)>,
     can_apply: bool,
     applications: Vec<(String, String, &'static str, String, String)>,
-    /// Latest services (date, kind, summary), where the caller may see them.
-    services: Option<Vec<(String, String, String)>>,
+    /// Latest services as timeline entries (day, kind, "", summary), where the caller may see
+    /// them.
+    services: Option<Vec<(String, String, String, String)>>,
 }
 
 fn detail(chrome: Chrome, lang: Lang, view: OrgView) -> OrganizationPage {
@@ -446,6 +448,7 @@ async fn staff_page_with(
                 (
                     r.served_on.to_string(),
                     ctx.lang.t(&format!("service.kind.{}", r.kind.code())).to_owned(),
+                    String::new(),
                     r.summary.clone(),
                 )
             })
@@ -617,7 +620,8 @@ struct OrgFormPage {
     kinds: Vec<(&'static str, String)>,
     districts: Vec<(String, String)>,
     clusters: Vec<(String, String, bool)>,
-    industries: Vec<String>,
+    /// Industry division codes as (value, text) pairs.
+    industries: Vec<(String, String)>,
     qualifications: Vec<(&'static str, String, bool, String)>,
 }
 
@@ -706,7 +710,7 @@ async fn org_form(
             .into_iter()
             .map(|c| (c.id.to_string(), c.name, input.clusters.contains(&c.id.to_string())))
             .collect(),
-        industries,
+        industries: industries.into_iter().map(|c| (c.clone(), c)).collect(),
         qualifications: sheji_core::registry::Qualification::ALL
             .iter()
             .map(|q| {

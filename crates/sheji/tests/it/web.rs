@@ -233,3 +233,35 @@ async fn pages_carry_security_headers_and_errors_quote_the_request() {
     assert!(css.header("content-type").starts_with("text/css"));
     app.finish().await;
 }
+
+#[tokio::test]
+async fn htmx_is_served_from_the_binary_and_list_pages_swap_only_their_results() {
+    let Some(app) = TestApp::with_demo(Backend::Sqlite).await else {
+        return;
+    };
+    // The vendored file, from the binary, as JavaScript.
+    let js = app.get("/static/htmx.min.js").await;
+    assert_eq!(js.status, StatusCode::OK);
+    assert!(js.header("content-type").starts_with("text/javascript"), "{}", js.header("content-type"));
+    assert!(js.body.len() > 40_000 && js.body.contains("htmx"), "the whole library is served");
+    // Every page loads it from /static, deferred, and nothing from another origin; its
+    // settings keep it inside the CSP (no inline style, no eval).
+    let page = app.get("/organizations").await;
+    assert!(page.body.contains(r#"<script src="/static/htmx.min.js" defer></script>"#), "{}", page.body);
+    for attribute in ["src=\"http", "href=\"http", "src=\"//", "href=\"//"] {
+        assert!(!page.body.contains(attribute), "no external resource ({attribute})");
+    }
+    assert!(page.body.contains(r#""includeIndicatorStyles":false"#) && page.body.contains(r#""allowEval":false"#));
+    // The filter form and the pager fetch the page and take only its results region, which
+    // the full page (what the server returns either way) carries once.
+    assert!(
+        page.body.contains(r#"<form class="filters" method="get" action="/organizations" hx-get="/organizations""#)
+    );
+    assert!(page.body.contains(r##"hx-select="#results""##) && page.body.contains(r#"hx-push-url="true""#));
+    assert_eq!(page.body.matches(r#"id="results""#).count(), 1);
+    assert!(page.body.contains(r#"rel="next" hx-get="/organizations?page=2""#), "pager links swap the results");
+    // Without JavaScript the same links and form work as plain HTML.
+    assert!(page.body.contains(r#"<a class="btn" href="/organizations?page=2" rel="next""#));
+    assert_eq!(app.get("/organizations?page=2").await.status, StatusCode::OK);
+    app.finish().await;
+}

@@ -95,7 +95,8 @@ struct ExpertFormPage {
     form: FormState,
     creating: bool,
     action: String,
-    titles: Vec<String>,
+    /// Professional titles as (value, text) pairs.
+    titles: Vec<(String, String)>,
     districts: Vec<(String, String)>,
     specialties: Vec<(String, String, String, bool)>,
     history: Vec<(String, String, String, String)>,
@@ -148,7 +149,7 @@ async fn form_page(
     Ok(ExpertFormPage {
         action: expert.map_or("/admin/experts/new".to_owned(), |id| format!("/admin/experts/{id}")),
         creating: expert.is_none(),
-        titles: review::title_names(s).await.map_err(err)?,
+        titles: review::title_names(s).await.map_err(err)?.into_iter().map(|t| (t.clone(), t)).collect(),
         districts,
         specialties,
         history,

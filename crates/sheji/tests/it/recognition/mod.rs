@@ -683,3 +683,55 @@ async fn the_register_export_link_shows_only_where_the_export_works() {
     }
     app.finish().await;
 }
+
+/// Irreversible steps ask first, without JavaScript: the button opens a panel that says what
+/// will happen and holds the real submit button; the step indicator shows where an
+/// application stands.
+#[tokio::test]
+async fn irreversible_steps_ask_for_confirmation() {
+    let Some(app) = TestApp::with_demo(Backend::Sqlite).await else { return };
+    let bishan = app.district("璧山区").await;
+    let in_library =
+        OrgFilter { district: Some(bishan), library: Some(LibraryStatus::InLibrary), ..Default::default() };
+    let member = list_public(&app.services, &in_library, PageRequest::new(Some(1), Some(1))).await.unwrap().items;
+    app.user("city1", "city_officer", None, None).await;
+    app.user("bs1", "branch_staff", Some(bishan.get()), None).await;
+    app.user("orga", "org_admin", None, Some(member[0].id.get())).await;
+    let (city, branch, org) = (app.signed_in("city1").await, app.signed_in("bs1").await, app.signed_in("orga").await);
+    let batch = open_batch(&app, &city, "district_center", "区县级中心（确认）", "", "", &[]).await;
+    let id = apply(&app, &org, &batch).await;
+
+    // The applicant: saving a draft is direct, submitting is confirmed.
+    let draft = app.get_as(&org, &format!("/recognition/applications/{id}")).await;
+    let confirm = r#"(?s)<details class="confirm">\s*<summary class="btn primary">提交申报</summary>\s*<div class="confirm-panel">\s*<p>提交后申报将送区县审核[^<]*</p>\s*<button class="btn primary" type="submit" name="action" value="submit">确认提交申报</button>"#;
+    assert!(regex::Regex::new(confirm).unwrap().is_match(&draft.body), "{}", draft.body);
+    assert!(draft.body.contains(r#"<button class="btn" name="action" value="save" type="submit">"#));
+    assert!(draft.body.contains(r#"<li class="current" aria-current="step">填写申报</li>"#), "{}", draft.body);
+    assert_eq!(submit(&app, &org, &id).await.status, 303);
+
+    // The district: recommending and rejecting are confirmed, returning is not; Enter in the
+    // comment field submits nothing.
+    let queue = app.get_as(&branch, &format!("/recognition/applications/{id}")).await;
+    assert!(queue.body.contains("推荐后将占用本区县的一个推荐名额"), "{}", queue.body);
+    assert!(queue.body.contains(r#"name="action" value="reject">确认不予推荐</button>"#), "{}", queue.body);
+    assert!(queue.body.contains(r#"<button class="btn" name="action" value="return" type="submit">退回修改</button>"#));
+    let form = queue.body.split(r#"/act">"#).nth(1).expect("the decision form");
+    let guard = form.find(r#"<button type="submit" hidden disabled"#).expect("a guard against Enter");
+    assert!(guard < form.find(r#"name="comment""#).expect("the comment field"), "{form}");
+    assert!(
+        queue.body.contains(r#"<li class="done">填写申报"#) && queue.body.contains(r#"aria-current="step">区县审核"#)
+    );
+
+    // The city: concluding the batch is confirmed, in a form of its own.
+    let page = app.get_as(&city, &format!("/admin/recognition/{batch}")).await;
+    let conclude = format!(
+        r#"(?s)<details class="confirm">\s*<summary class="btn primary">评审结束，生成认定结果</summary>\s*<div class="confirm-panel">\s*<p>将根据审查与评审结果生成认定结果[^<]*</p>\s*<form method="post" action="/admin/recognition/{batch}/steps/conclude">.*?<input type="hidden" name="csrf" value="[^"]+">\s*<button class="btn primary" type="submit">确认评审结束，生成认定结果</button>\s*</form>"#
+    );
+    assert!(regex::Regex::new(&conclude).unwrap().is_match(&page.body), "{}", page.body);
+    // A batch without a rubric has no expert review: the step is not offered at all.
+    assert!(!page.body.contains(&format!(r#"action="/admin/recognition/{batch}/steps/review""#)));
+    // English reads English.
+    let en = app.get_as(&city, &format!("/admin/recognition/{batch}?lang=en")).await;
+    assert!(en.body.contains("certificate numbers are assigned") && en.body.contains("Confirm: "), "{}", en.body);
+    app.finish().await;
+}
