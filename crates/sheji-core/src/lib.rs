@@ -11,6 +11,7 @@ pub mod files;
 pub mod i18n;
 pub mod identity;
 pub mod ids;
+pub mod job;
 pub mod page;
 pub mod recognition;
 pub mod reference;

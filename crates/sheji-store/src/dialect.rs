@@ -2,7 +2,8 @@
 //! lives here, so `grep dialect::` finds them all; each is exercised by the shared test suite on
 //! all three servers.
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr};
+use sea_orm::sea_query::{InsertStatement, IntoIden, MysqlQueryBuilder, OnConflict};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement};
 use sea_orm_migration::sea_query::TableCreateStatement;
 
 /// Table options a backend needs. MySQL/MariaDB servers often default to latin1 or a 3-byte
@@ -27,4 +28,26 @@ pub async fn refresh_statistics(db: &DatabaseConnection, tables: &[&str]) -> Res
         db.execute_unprepared(&sql).await?;
     }
     Ok(())
+}
+
+/// Inserts a row unless one with the same `key` (a unique column) exists; how many rows were
+/// inserted (0 or 1). PostgreSQL and SQLite say `ON CONFLICT DO NOTHING`; MySQL/MariaDB say
+/// `INSERT IGNORE` (the `ON DUPLICATE KEY` form sea-query writes is rejected by MariaDB). One
+/// statement either way, so a race between nodes never aborts the surrounding transaction.
+/// The statement is ours (its values are bound, never spliced), so IGNORE's habit of turning
+/// other errors into warnings cannot hide bad user input here.
+pub async fn insert_unless_exists<C: ConnectionTrait>(
+    db: &C,
+    mut insert: InsertStatement,
+    key: impl IntoIden,
+) -> Result<u64, DbErr> {
+    let backend = db.get_database_backend();
+    let statement = if backend == DbBackend::MySql {
+        let (sql, values) = insert.build(MysqlQueryBuilder);
+        Statement::from_sql_and_values(backend, sql.replacen("INSERT ", "INSERT IGNORE ", 1), values)
+    } else {
+        insert.on_conflict(OnConflict::column(key).do_nothing().to_owned());
+        backend.build(&insert)
+    };
+    Ok(db.execute_raw(statement).await?.rows_affected())
 }

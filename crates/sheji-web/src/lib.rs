@@ -19,6 +19,7 @@ mod middleware;
 // The capabilities, each a folder; `capability::ALL` lists them.
 mod audit;
 mod identity;
+mod job;
 pub(crate) mod platform;
 mod recognition;
 mod reference;

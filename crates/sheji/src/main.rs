@@ -323,6 +323,10 @@ async fn run(command: Command, settings: Settings, lang: Lang) -> anyhow::Result
             }
             let services = services.with_files(settings.files_dir());
             let follower = search::spawn_follower(services.clone());
+            let jobs = sheji_service::job::spawn(
+                services.clone(),
+                sheji_service::job::WorkerOptions::for_node(sheji_service::job::node_name()),
+            );
             let listener =
                 tokio::net::TcpListener::bind(addr).await.map_err(|e| bind_error(lang, &bind, &e.to_string()))?;
             let local = listener.local_addr().context("reading the bound address")?;
@@ -330,6 +334,9 @@ async fn run(command: Command, settings: Settings, lang: Lang) -> anyhow::Result
             println!("{}", lang.tf("cli.serving", &[("url", &format!("http://{local}")), ("db", &url.redacted())]));
             sheji_web::serve(listener, state, shutdown_signal()).await.context("serving HTTP")?;
             follower.abort();
+            // A job cut off here is retaken by another node (or this one, restarted) once its
+            // lease runs out.
+            jobs.iter().for_each(tokio::task::JoinHandle::abort);
             services.close().await?;
             println!("{}", lang.t("cli.stopped"));
         }

@@ -1390,6 +1390,19 @@ pub async fn remove_affiliation(
     Ok(())
 }
 
+/// The principal of an active account, for work done on its behalf later (a queued import):
+/// its roles as they are now, not as they were when it asked. `AccountId(0)` is the platform.
+pub async fn principal_of(services: &Services, account: AccountId) -> Result<Option<Principal>, ServiceError> {
+    if account.get() == 0 {
+        return Ok(Some(system_principal()));
+    }
+    let Some(record) = store::find_account(services.store(), account).await? else { return Ok(None) };
+    if record.status != AccountStatus::Active {
+        return Ok(None);
+    }
+    Ok(Some(store::load_principal(services.store(), &record).await?))
+}
+
 /// The platform itself as a caller, for commands run at the server's shell (`sheji import …`):
 /// whoever can run the binary on the server already holds the database.
 pub fn system_principal() -> Principal {

@@ -257,31 +257,22 @@ pub async fn bulk_loaded(services: &Services) -> Result<(), ServiceError> {
 }
 
 /// Keeps this node's index in step with writes made by other nodes and by the CLI: every
-/// half second it applies new outbox rows; once an hour it prunes old ones.
+/// half second it applies new outbox rows (pruning them is a recurring job of the queue).
 pub fn spawn_follower(services: Services) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_millis(500));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut pruned: Option<DateTime<Utc>> = None;
         loop {
             tick.tick().await;
             if let Err(e) = catch_up(&services).await {
                 tracing::warn!(error = %e, "search: catching up from the outbox failed; retrying");
             }
-            let now = services.now();
-            if pruned.is_none_or(|at| now - at > Duration::hours(1)) {
-                pruned = Some(now);
-                match prune(&services).await {
-                    Ok(n) if n > 0 => tracing::info!(rows = n, "search: pruned old outbox rows"),
-                    Ok(_) => {}
-                    Err(e) => tracing::warn!(error = %e, "search: pruning the outbox failed"),
-                }
-            }
         }
     })
 }
 
-/// Deletes outbox rows past the retention period (the follower does it hourly).
+/// Deletes outbox rows past the retention period (a recurring job, hourly for the whole
+/// deployment).
 pub async fn prune(services: &Services) -> Result<u64, ServiceError> {
     let tx = services.store().begin().await?;
     let n = store::prune(&tx, services.now()).await?;

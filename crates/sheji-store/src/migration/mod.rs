@@ -26,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(crate::recognition::migration::m20261127_000009_recognition::Migration),
             Box::new(crate::service::migration::m20261127_000010_service::Migration),
             Box::new(crate::files::migration::m20261127_000011_files::Migration),
+            Box::new(crate::job::migration::m20261206_000012_job_queue::Migration),
         ]
     }
 }

@@ -11,7 +11,6 @@ use axum::response::Response;
 use serde::Deserialize;
 use sheji_core::identity::{Permission, Principal};
 use sheji_service::ServiceError;
-use sheji_service::audit::Actor;
 use sheji_service::registry::import::{self, ImportReport, RowAction, Upload};
 
 use crate::AppState;
@@ -243,79 +242,26 @@ pub async fn commit(
 ) -> Result<Response, PageError> {
     require_editor(&state, &ctx, &p)?;
     let lang = ctx.lang;
-    let upload = match kept(&state, &f.token).await {
-        Ok(u) => u,
-        Err(e) => {
-            let mut view = page(&ctx, 1);
-            view.notice = Some(e.message(lang));
-            return Ok(render(StatusCode::BAD_REQUEST, &view));
-        }
+    // The job reads the file from the shared store; the check page's copy goes.
+    let kept = match stored(&state, &f.token) {
+        Some((path, ext)) => tokio::fs::read(&path).await.ok().map(|bytes| (path, ext, bytes)),
+        None => None,
     };
-    let actor = Actor::of(&p, &c.ip);
-    match sheji_service::job::start_import(&state.services, &p, upload, f.rows.parse().unwrap_or(0), actor, lang).await
-    {
+    let Some((path, ext, bytes)) = kept else {
+        let mut view = page(&ctx, 1);
+        view.notice = Some(ServiceError::NotFound { key: "import.expired" }.message(lang));
+        return Ok(render(StatusCode::BAD_REQUEST, &view));
+    };
+    let rows = f.rows.parse().unwrap_or(0);
+    let name = format!("upload.{ext}");
+    match sheji_service::job::start_import(&state.services, &p, &bytes, &name, rows, &c.ip, lang).await {
         Ok(job) => {
-            // The job holds the file now; a second commit of the same token finds nothing.
-            if let Some((path, _)) = stored(&state, &f.token) {
-                let _ = tokio::fs::remove_file(path).await;
-            }
+            // A second commit of the same token finds nothing.
+            let _ = tokio::fs::remove_file(path).await;
             Ok(axum::response::Redirect::to(&format!("/admin/jobs/{job}")).into_response())
         }
         Err(e) => Err(PageError::service(&e, ctx.chrome("import.title"))),
     }
-}
-
-#[derive(Template)]
-#[template(path = "platform/job.html")]
-struct JobPage {
-    chrome: Chrome,
-    running: bool,
-    status: String,
-    badge: &'static str,
-    progress_line: String,
-    percent: u64,
-    width: u64,
-    result: String,
-}
-
-/// A job's progress; the page refreshes itself every two seconds while it runs.
-pub async fn job(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    PageUser(p, _): PageUser,
-    Path(id): Path<i32>,
-) -> Result<Response, PageError> {
-    let lang = ctx.lang;
-    let chrome = ctx.chrome("job.title").crumb("nav.admin_organizations", Some("/admin/organizations"));
-    let view = match sheji_service::job::get(&state.services, &p, id).await {
-        Ok(v) => v,
-        Err(e) => return Err(PageError::service(&e, chrome)),
-    };
-    let r = &view.record;
-    let percent = (r.done * 100).checked_div(r.total).unwrap_or(100).min(100);
-    let (status, badge) = if view.running {
-        ("job.running", "progress")
-    } else if view.interrupted {
-        ("job.interrupted", "action")
-    } else if r.status == "done" {
-        ("job.done", "passed")
-    } else {
-        ("job.failed", "rejected")
-    };
-    let page = JobPage {
-        running: view.running,
-        status: lang.t(status).to_owned(),
-        badge,
-        progress_line: lang.tf(
-            "job.progress_line",
-            &[("done", &sheji_core::i18n::count(r.done)), ("total", &sheji_core::i18n::count(r.total))],
-        ),
-        percent,
-        width: percent / 5 * 5,
-        result: if view.interrupted { lang.t("job.interrupted_hint").to_owned() } else { r.result.clone() },
-        chrome,
-    };
-    Ok(render(StatusCode::OK, &page))
 }
 
 pub async fn errors(

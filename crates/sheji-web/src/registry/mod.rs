@@ -48,7 +48,6 @@ fn pages() -> Router<AppState> {
             get(import::form).post(import::upload).layer(axum::extract::DefaultBodyLimit::max(import::MAX_UPLOAD)),
         )
         .route("/admin/organizations/import/commit", post(import::commit))
-        .route("/admin/jobs/{id}", get(import::job))
         .route("/admin/organizations/library/admit", post(pages::admit_selected))
         .route("/admin/organizations/new", get(pages::new_form).post(pages::new_submit))
         .route("/admin/organizations/{id}/edit", get(pages::edit_form).post(pages::edit_submit))

@@ -10,6 +10,7 @@ mod support;
 mod browser;
 mod cli;
 mod identity;
+mod job;
 mod recognition;
 mod registry;
 mod review;

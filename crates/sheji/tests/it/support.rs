@@ -100,6 +100,16 @@ impl TestApp {
         Some(app)
     }
 
+    /// Runs every due job on a test node, one after the other, until none is due; how many ran.
+    pub async fn run_jobs(&self) -> usize {
+        let options = sheji_service::job::WorkerOptions::for_node("test-node");
+        let mut n = 0;
+        while sheji_service::job::work_one(&self.services, &options).await.expect("run a job") {
+            n += 1;
+        }
+        n
+    }
+
     /// The district of this name in the reference data (e.g. "璧山区").
     pub async fn district(&self, name: &str) -> sheji_core::ids::DistrictId {
         let all = sheji_service::reference::list_districts(
