@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod identity;
 pub mod ids;
 pub mod job;
+pub mod notification;
 pub mod page;
 pub mod recognition;
 pub mod reference;

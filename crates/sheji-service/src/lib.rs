@@ -14,6 +14,7 @@ pub mod demo;
 pub mod generator;
 pub mod identity;
 pub mod job;
+pub mod notification;
 pub mod platform;
 mod recent;
 pub mod recognition;
@@ -45,6 +46,7 @@ pub struct Services {
     counts: Arc<Recent<String, u64>>,
     public: Arc<Recent<sheji_core::ids::OrganizationId, sheji_store::registry::OrgPublic>>,
     policy: Arc<Recent<(), sheji_core::identity::SessionPolicy>>,
+    attention: Arc<Recent<sheji_core::ids::AccountId, (u64, usize)>>,
     synonyms: Arc<Recent<(), sheji_core::search::Synonyms>>,
     labels: Arc<Recent<(), FacetLabels>>,
     search: Option<Arc<search::Engine>>,
@@ -70,6 +72,11 @@ const COUNT_CACHE_LIMIT: usize = 1_000;
 const PUBLIC_TTL_SECONDS: i64 = 5;
 /// Public records kept at most.
 const PUBLIC_CACHE_LIMIT: usize = 10_000;
+/// How long a person's unread and to-do counts are reused: the header shows them on every
+/// page, and counting to-dos takes a query per capability.
+const ATTENTION_TTL_SECONDS: i64 = 20;
+/// People whose counts are kept at most.
+const ATTENTION_CACHE_LIMIT: usize = 10_000;
 /// How long the session policy is reused; every signed-in request checks it, and it changes
 /// only when an administrator saves the security settings.
 const POLICY_TTL_SECONDS: i64 = 5;
@@ -90,6 +97,7 @@ impl Services {
             counts: Arc::new(Recent::new(COUNT_TTL_SECONDS, COUNT_CACHE_LIMIT)),
             public: Arc::new(Recent::new(PUBLIC_TTL_SECONDS, PUBLIC_CACHE_LIMIT)),
             policy: Arc::new(Recent::new(POLICY_TTL_SECONDS, 1)),
+            attention: Arc::new(Recent::new(ATTENTION_TTL_SECONDS, ATTENTION_CACHE_LIMIT)),
             synonyms: Arc::new(Recent::new(SYNONYMS_TTL_SECONDS, 1)),
             labels: Arc::new(Recent::new(LABELS_TTL_SECONDS, 1)),
             search: None,
@@ -179,6 +187,21 @@ impl Services {
         if let Err(e) = search::catch_up(self).await {
             tracing::warn!(error = %e, "search: applying this node's change failed; the follower retries");
         }
+    }
+
+    /// A person's (unread, to-do) counts if they were counted within the last few seconds.
+    pub(crate) fn cached_attention(&self, account: sheji_core::ids::AccountId) -> Option<(u64, usize)> {
+        self.attention.get(&account, self.now())
+    }
+
+    /// Keeps a person's counts for a few seconds.
+    pub(crate) fn remember_attention(&self, account: sheji_core::ids::AccountId, counts: (u64, usize)) {
+        self.attention.put(account, counts, self.now());
+    }
+
+    /// Messages were read: counts are taken afresh.
+    pub(crate) fn attention_changed(&self) {
+        self.attention.clear();
     }
 
     /// A list's row count if it was counted within the last few seconds.
@@ -447,7 +470,7 @@ mod boundaries {
 
     /// The store modules that belong to one capability each.
     const CAPABILITY_STORES: &[&str] =
-        &["audit", "identity", "job", "recognition", "registry", "review", "search", "service"];
+        &["audit", "identity", "job", "notification", "recognition", "registry", "review", "search", "service"];
 
     /// What every capability may use: reference data (read-only, shared by all) and the search
     /// outbox, written in the same transaction as the change it indexes (by design:
@@ -467,6 +490,7 @@ mod boundaries {
         ("recognition/mod.rs", "registry", "applications read library state, names and yearly figures"),
         ("identity/mod.rs", "registry", "enterprise registration creates the organization record"),
         ("registry/library.rs", "identity", "library decisions name the deciding account"),
+        ("notification/mod.rs", "identity", "a message's recipients are the accounts holding a role"),
     ];
 
     fn capability_of(file: &str) -> &str {
@@ -548,6 +572,8 @@ mod boundaries {
             6,
             "the queue's own bookkeeping: queueing, claiming, lease renewal, the end of an attempt (the work a job does records its own changes)",
         ),
+        ("recognition/mod.rs", 1, "expiry reminders write messages only, once each"),
+        ("notification/mod.rs", 2, "marking messages read"),
         ("generator.rs", 2, "the synthetic-city generator loads millions of rows in bulk"),
         ("registry/import.rs", 1, "an import batch records one change per row with record_many"),
         ("registry/demo.rs", 1, "loading the demo organizations' figures in bulk (one record for the load)"),

@@ -13,6 +13,7 @@ pub mod files;
 pub mod identity;
 pub mod job;
 pub mod migration;
+pub mod notification;
 pub mod recognition;
 pub mod reference;
 pub mod registry;

@@ -43,6 +43,8 @@ pub struct Caller {
     pub csrf: String,
     /// The functions the caller may use now, for showing only what they can open.
     pub allowed: Vec<Permission>,
+    /// Unread messages and to-dos, for the header of a page (not counted for the API).
+    pub attention: Option<(u64, usize)>,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Caller {
@@ -245,6 +247,10 @@ pub async fn resolve(State(state): State<AppState>, request: Request, next: Next
     if let Some(p) = &caller.principal {
         let now = state.services.now();
         caller.allowed = Permission::ALL.into_iter().filter(|perm| p.can(*perm, now)).collect();
+        if !is_api(&path) && parts.method == axum::http::Method::GET {
+            // A failure to count leaves the header without counts; the page still opens.
+            caller.attention = sheji_service::notification::attention(&state.services, p).await.ok();
+        }
     }
     let csrf = caller.csrf.clone();
     parts.extensions.insert(caller);

@@ -30,6 +30,7 @@ pub const ALL: &[Capability] = &[
     crate::reference::CAPABILITY,
     crate::identity::CAPABILITY,
     crate::job::CAPABILITY,
+    crate::notification::CAPABILITY,
     crate::audit::CAPABILITY,
 ];
 

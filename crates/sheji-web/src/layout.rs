@@ -57,6 +57,8 @@ pub struct Chrome {
     pub user: Option<String>,
     /// The CSRF token every form carries.
     pub csrf: String,
+    /// Unread messages and to-dos of the signed-in account, for the header.
+    pub attention: Option<(u64, usize)>,
     /// Which navigation entries the caller may open (permission-gated ones included).
     allowed: Vec<Permission>,
 }
@@ -140,6 +142,7 @@ impl Ctx {
         chrome.user = self.caller.principal.as_ref().map(|p| p.display_name.clone());
         chrome.csrf = self.caller.csrf.clone();
         chrome.allowed = self.caller.allowed.clone();
+        chrome.attention = self.caller.attention;
         chrome
     }
 }
@@ -154,8 +157,14 @@ impl Chrome {
             crumbs: Vec::new(),
             user: None,
             csrf: String::new(),
+            attention: None,
             allowed: Vec::new(),
         }
+    }
+
+    /// A message that takes one count, `n` ("3 unread messages").
+    pub fn counted(&self, key: &str, n: impl std::fmt::Display) -> String {
+        self.lang.tf(key, &[("n", &n.to_string())])
     }
 
     /// Adds a breadcrumb between the home page and this page; `href` is `None` for a section

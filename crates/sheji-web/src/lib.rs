@@ -20,6 +20,7 @@ mod middleware;
 mod audit;
 mod identity;
 mod job;
+mod notification;
 pub(crate) mod platform;
 mod recognition;
 mod reference;

@@ -21,6 +21,7 @@ const FILES: &[(&str, &str, &str)] = &[
     ("audit", include_str!("../audit/zh-CN.ftl"), include_str!("../audit/en.ftl")),
     ("identity", include_str!("../identity/zh-CN.ftl"), include_str!("../identity/en.ftl")),
     ("job", include_str!("../job/zh-CN.ftl"), include_str!("../job/en.ftl")),
+    ("notification", include_str!("../notification/zh-CN.ftl"), include_str!("../notification/en.ftl")),
     ("recognition", include_str!("../recognition/zh-CN.ftl"), include_str!("../recognition/en.ftl")),
     ("reference", include_str!("../reference/zh-CN.ftl"), include_str!("../reference/en.ftl")),
     ("registry", include_str!("../registry/zh-CN.ftl"), include_str!("../registry/en.ftl")),

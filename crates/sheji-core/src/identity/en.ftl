@@ -200,3 +200,4 @@ accounts-confirm-reset_password = A new temporary password is made and the curre
 accounts-confirm-disable = A disabled account cannot sign in, and all its sessions end at once.
 affiliation-confirm-remove = The role is deleted and the account loses its permissions at once.
 token-confirm-revoke = Programs using this token lose access at once; a revoked token cannot be restored.
+account-todo-verify = { $n } registrations to verify

@@ -200,3 +200,4 @@ accounts-confirm-reset_password = 将生成新的临时密码，原密码立即�
 accounts-confirm-disable = 停用后该账号不能登录，其所有登录会话将立即结束。
 affiliation-confirm-remove = 将删除该角色记录，账号随即失去该角色的权限。
 token-confirm-revoke = 撤销后使用该令牌的程序将立即无法访问接口，令牌不能恢复。
+account-todo-verify = { $n } 个注册账号待审核

@@ -216,3 +216,4 @@ library-confirm-admit = The organization is admitted to the design-driven librar
 library-confirm-remove = The organization is removed from the library and must apply again to return.
 library-confirm-accept = Once accepted, the organization is admitted to the design-driven library.
 library-confirm-admit_selected = Every selected organization is admitted to the library; those that do not qualify or are outside your scope are left unchanged.
+library-todo-applications = { $n } library applications to decide

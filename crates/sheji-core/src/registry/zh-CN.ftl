@@ -216,3 +216,4 @@ library-confirm-admit = 该单位将列入设计驱动型企业库。请确认�
 library-confirm-remove = 该单位将移出企业库，须重新申请方可再次入库。
 library-confirm-accept = 同意后该单位将列入设计驱动型企业库。
 library-confirm-admit_selected = 所选单位将全部列入企业库；不符合条件或不在权限范围内的单位不会变动。
+library-todo-applications = { $n } 份入库申请待审核

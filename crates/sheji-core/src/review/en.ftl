@@ -298,3 +298,7 @@ review-confirm-finalize = Once the final list is published, no further objection
 review-confirm-submit = Once submitted, your scores cannot be changed. Please check every score and comment.
 review-confirm-decline = You will no longer review this item, and another expert is assigned by the same rules. This cannot be undone.
 review-confirm-remove_day = The holiday or working-day entry of the date given is deleted, and the day counts as a normal day again.
+review-todo-sheets = { $n } score sheets to hand in
+review-todo-objections = { $n } objections to decide in "{ $campaign }"
+review-msg-assigned = You are on the panel of "{ $campaign }": hand in your scores by { $deadline }.
+review-msg-objection = An objection was raised against the notice of "{ $campaign }": check and decide it.

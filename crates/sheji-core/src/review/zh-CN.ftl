@@ -298,3 +298,7 @@ review-confirm-finalize = 最终名单发布后不再受理异议，结果不能
 review-confirm-submit = 提交后评分不能再修改。请确认各项评分和意见无误。
 review-confirm-decline = 拒绝后您将不再评审此项目，系统将按规则补充其他专家。此操作不可撤销。
 review-confirm-remove_day = 将删除所填日期的节假日或调休设置，该日按常规工作日或休息日计算。
+review-todo-sheets = { $n } 份评分表待提交
+review-todo-objections = “{ $campaign }”有 { $n } 条异议待处理
+review-msg-assigned = 您已被安排参加“{ $campaign }”的评审，请在 { $deadline } 前提交评分。
+review-msg-objection = “{ $campaign }”公示期间收到一条异议，请及时核查处理。

@@ -1077,6 +1077,28 @@ pub async fn list_accounts(
     Ok(page.map(|a| view(services, a, unmasked, Vec::new())))
 }
 
+/// The account work waiting for the caller: registrations to verify in their scope.
+pub async fn todos(
+    services: &Services,
+    caller: &Principal,
+) -> Result<Vec<sheji_core::notification::Todo>, ServiceError> {
+    let scope = caller.scope(Permission::AccountVerify, services.now());
+    if scope.is_none() {
+        return Ok(Vec::new());
+    }
+    let pending = AccountFilter { status: Some(AccountStatus::Pending), ..Default::default() };
+    let n = store::list_accounts(services.store(), &scope, &pending, PageRequest::new(Some(1), Some(1))).await?.total;
+    Ok((n > 0)
+        .then(|| sheji_core::notification::Todo {
+            key: "account.todo.verify",
+            args: vec![("n", n.to_string())],
+            due: None,
+            href: "/admin/accounts?status=pending".to_owned(),
+        })
+        .into_iter()
+        .collect())
+}
+
 /// One account the caller may see; 404 for one outside their scope.
 pub async fn get_account(services: &Services, caller: &Principal, id: AccountId) -> Result<AccountView, ServiceError> {
     let now = services.now();

@@ -48,6 +48,13 @@ pub const IMPORT: &str = "import.orgs";
 pub const PING: &str = "job.ping";
 /// Deletes search outbox rows past their retention, once an hour for the whole deployment.
 pub const SEARCH_PRUNE: &str = "search.prune";
+/// Tells holders and their district of recognitions expiring in 90 and 30 days, daily.
+pub const EXPIRY_REMINDERS: &str = "recognition.remind";
+
+/// 08:00 in Chongqing: reminders arrive at the start of the working day.
+fn morning() -> Schedule {
+    Schedule::DailyAt(chrono::NaiveTime::MIN + Duration::hours(8))
+}
 
 /// Every kind of job, with its policy; the scheduler queues those with a schedule.
 pub fn kinds() -> Vec<Kind> {
@@ -55,6 +62,7 @@ pub fn kinds() -> Vec<Kind> {
         Kind { code: IMPORT, policy: RetryPolicy::ONCE, schedule: None },
         Kind { code: PING, policy: RetryPolicy::DEFAULT, schedule: None },
         Kind { code: SEARCH_PRUNE, policy: RetryPolicy::DEFAULT, schedule: Some(Schedule::EveryMinutes(60)) },
+        Kind { code: EXPIRY_REMINDERS, policy: RetryPolicy::DEFAULT, schedule: Some(morning()) },
     ]
 }
 
@@ -271,6 +279,7 @@ async fn run(services: &Services, job: &JobRecord, done: Arc<AtomicU64>) -> Resu
             Ok("pong".to_owned())
         }
         SEARCH_PRUNE => Ok(crate::search::prune(services).await?.to_string()),
+        EXPIRY_REMINDERS => Ok(crate::recognition::remind_expiring(services).await?.to_string()),
         other => Err(ServiceError::Invalid { key: "job.unknown_kind", args: vec![("kind", other.to_owned())] }),
     }
 }

@@ -14,6 +14,7 @@ use serde_json::json;
 use sheji_core::files::{self as file_rules, FileKind};
 use sheji_core::identity::{Permission, Principal};
 use sheji_core::ids::{CampaignId, DistrictId, OrganizationId};
+use sheji_core::notification::{MessageKind, Todo};
 use sheji_core::page::{Page, PageRequest};
 use sheji_core::recognition::{
     self as core, Action, BatchStatus, BatchStep, Facts, Inspection, Kind, Outcome, Purpose, Role, Rules, Standing,
@@ -30,6 +31,7 @@ pub use sheji_store::recognition::{
 
 use crate::audit::{Actor, Change};
 use crate::clip;
+use crate::notification::{self, Audience, Note};
 use crate::{FieldError, ServiceError, Services};
 
 /// Batches, newest first (anyone signed in: applicants look for open ones).
@@ -182,6 +184,57 @@ pub async fn start(
     };
     tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(id)
+}
+
+/// The recognition work waiting for the caller: a branch officer's applications to review, the
+/// city's formal checks, an applicant's returned applications to correct and drafts to submit
+/// before their batch closes.
+pub async fn todos(services: &Services, caller: &Principal) -> Result<Vec<Todo>, ServiceError> {
+    let now = services.now();
+    let mut out = Vec::new();
+    let review = caller.scope(Permission::RecognitionReview, now);
+    // City-wide reach is the city's: its step is the formal check, not the district's review.
+    if !review.all && !review.districts.is_empty() {
+        let districts: Vec<DistrictId> = review.districts.iter().copied().collect();
+        let n = store::count_in(services.store(), &[Status::Submitted], Some(&districts)).await?;
+        if n > 0 {
+            out.push(Todo {
+                key: "recognition.todo.district",
+                args: vec![("n", n.to_string())],
+                due: None,
+                href: "/recognition".to_owned(),
+            });
+        }
+    }
+    if caller.can(Permission::RecognitionManage, now) {
+        let n = store::count_in(services.store(), &[Status::Recommended], None).await?;
+        if n > 0 {
+            out.push(Todo {
+                key: "recognition.todo.formal_check",
+                args: vec![("n", n.to_string())],
+                due: None,
+                href: "/recognition".to_owned(),
+            });
+        }
+    }
+    for line in mine(services, caller, PageRequest::new(Some(1), Some(50))).await?.items {
+        let a = &line.application;
+        let href = format!("/recognition/applications/{}", a.id);
+        if a.status == Status::Returned {
+            out.push(Todo { key: "recognition.todo.returned", args: vec![], due: None, href });
+        } else if a.status == Status::Draft {
+            let b = load_batch(services, a.batch).await?;
+            if accepting(services, &b) {
+                out.push(Todo {
+                    key: "recognition.todo.draft",
+                    args: vec![("batch", b.fields.name.clone())],
+                    due: Some(b.fields.closes_on),
+                    href,
+                });
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn roles_of(services: &Services, caller: &Principal, app: &Application) -> Vec<Role> {
@@ -394,6 +447,24 @@ pub async fn act(
     };
     if !store::move_application(&tx, id, &event, None).await? {
         return Err(ServiceError::Conflict { key: "recognition.changed_meanwhile" });
+    }
+    // The applicant hears of every step staff take on its application, in the same commit.
+    let told = match action {
+        Action::Return => Some((MessageKind::Returned, "recognition.msg.returned")),
+        Action::Reject => Some((MessageKind::Rejected, "recognition.msg.rejected")),
+        Action::Recommend => Some((MessageKind::Progressed, "recognition.msg.recommended")),
+        Action::Pass => Some((MessageKind::Progressed, "recognition.msg.passed")),
+        _ => None,
+    };
+    if let Some((kind, key)) = told {
+        let note = Note {
+            kind,
+            key,
+            args: vec![("batch", v.batch.fields.name.clone()), ("comment", comment.clone())],
+            href: format!("/recognition/applications/{id}"),
+            once: None,
+        };
+        notification::send(&tx, now, &[Audience::OrgAdmins(v.application.organization)], &note).await?;
     }
     let change = Change {
         action: "recognition.application_step",
@@ -710,6 +781,15 @@ pub async fn conclude(services: &Services, caller: &Principal, id: i32, ip: &str
         if !store::move_application(&tx, a.id, &event, None).await? {
             return Err(ServiceError::Conflict { key: "recognition.changed_meanwhile" });
         }
+        let key = if to == Status::Recognized { "recognition.msg.recognized" } else { "recognition.msg.decided" };
+        let note = Note {
+            kind: MessageKind::Decided,
+            key,
+            args: vec![("batch", b.fields.name.clone())],
+            href: format!("/recognition/applications/{}", a.id),
+            once: None,
+        };
+        notification::send(&tx, now, &[Audience::OrgAdmins(a.organization)], &note).await?;
     }
     store::set_batch_status(&tx, id, BatchStatus::Concluded, None, now).await?;
     let change = Change {
@@ -800,6 +880,52 @@ pub async fn expiring(services: &Services, caller: &Principal) -> Result<Vec<(Ce
             (c, left)
         })
         .collect())
+}
+
+/// Reminds holders and their district of recognitions expiring in 90 and in 30 days (a daily
+/// job); each reminder goes out once per recognition and day count. How many were written.
+pub async fn remind_expiring(services: &Services) -> Result<u64, ServiceError> {
+    let t = services.today();
+    let mut written = 0;
+    for days in core::REMINDER_DAYS {
+        let day = t + chrono::Duration::days(days);
+        let filter = RecognitionFilter { expiring: Some((day, day)), ..RecognitionFilter::default() };
+        let mut page = 1;
+        loop {
+            let found = recognitions(services, &filter, PageRequest::new(Some(page), Some(200))).await?;
+            let tx = services.store().begin().await?;
+            for c in &found.items {
+                let r = &c.recognition;
+                if !matches!(c.standing, Standing::Valid | Standing::Rectifying) {
+                    continue;
+                }
+                let district = sheji_store::registry::library::find_state_by_id(&tx, r.organization)
+                    .await?
+                    .map(|s| s.fields.district_id);
+                let mut to = vec![Audience::OrgAdmins(r.organization)];
+                to.extend(district.map(Audience::DistrictStaff));
+                let note = Note {
+                    kind: MessageKind::Expiring,
+                    key: "recognition.msg.expiring",
+                    args: vec![
+                        ("certificate", r.certificate.clone()),
+                        ("organization", c.organization.clone()),
+                        ("days", days.to_string()),
+                        ("until", r.valid_until.to_string()),
+                    ],
+                    href: format!("/certificates/{}", r.certificate),
+                    once: Some(format!("expiring:{}:{days}", r.id)),
+                };
+                written += notification::send(&tx, services.now(), &to, &note).await?;
+            }
+            tx.commit().await?;
+            if found.items.len() < 200 {
+                break;
+            }
+            page += 1;
+        }
+    }
+    Ok(written)
 }
 
 /// Whether the caller may export the register: city staff and branch staff.

@@ -261,6 +261,26 @@ pub async fn open_applications(
     Ok(store::list_open_applications(services.store(), &scope, page).await?)
 }
 
+/// The library work waiting for the caller: applications to decide in their districts.
+pub async fn todos(
+    services: &Services,
+    caller: &Principal,
+) -> Result<Vec<sheji_core::notification::Todo>, ServiceError> {
+    if caller.scope(Permission::LibraryDecide, services.now()).is_none() {
+        return Ok(Vec::new());
+    }
+    let n = open_applications(services, caller, sheji_core::page::PageRequest::new(Some(1), Some(1))).await?.total;
+    Ok((n > 0)
+        .then(|| sheji_core::notification::Todo {
+            key: "library.todo.applications",
+            args: vec![("n", n.to_string())],
+            due: None,
+            href: "/admin/library/applications".to_owned(),
+        })
+        .into_iter()
+        .collect())
+}
+
 /// The district accepts (admits) or returns an application, with a comment (required when
 /// returning, so the organization knows what to improve).
 pub async fn decide(

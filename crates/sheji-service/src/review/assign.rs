@@ -19,7 +19,9 @@ use sheji_store::review::{self as store, Campaign, Declared, Deployment, Expert,
 use super::{load_campaign, load_item, require};
 use crate::audit::{Actor, Change};
 use crate::clip;
+use crate::notification::{Audience, Note};
 use crate::{FieldError, ServiceError, Services};
+use sheji_core::notification::MessageKind;
 
 /// How reviewers are chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -431,6 +433,17 @@ pub async fn deploy(
     }
     let pairs = core::resolve(&plan.prepared, &a);
     store::insert_assignments(&tx, id, &pairs, now).await?;
+    // Every expert on the panel hears of it, with the deadline, in the same commit.
+    let experts = store::experts_by_id(&tx, &pairs.iter().map(|(_, e, _)| *e).collect()).await?;
+    let panel: Vec<Audience> = experts.values().map(|e| Audience::Account(e.account)).collect();
+    let note = Note {
+        kind: MessageKind::Assigned,
+        key: "review.msg.assigned",
+        args: vec![("campaign", c.fields.name.clone()), ("deadline", c.fields.deadline.to_string())],
+        href: "/reviews".to_owned(),
+        once: None,
+    };
+    crate::notification::send(&tx, now, &panel, &note).await?;
     let deployment = Deployment {
         mode: mode.code().to_owned(),
         seed: plan.seed.map(|s| s as i64),

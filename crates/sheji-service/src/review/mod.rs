@@ -23,10 +23,11 @@ use chrono::NaiveDate;
 use serde_json::json;
 use sheji_core::identity::{Affiliation, Permission, Principal, Role};
 use sheji_core::ids::{CampaignId, ExpertId, ItemId, OrganizationId, RubricId};
+use sheji_core::notification::Todo;
 use sheji_core::page::{Page, PageRequest};
 use sheji_core::registry::uscc::Uscc;
-use sheji_core::review::CampaignStatus;
 use sheji_core::review::score::{Rubric, Threshold};
+use sheji_core::review::{CampaignStatus, SheetStatus};
 use sheji_store::reference::Specialty;
 use sheji_store::review as store;
 
@@ -407,6 +408,48 @@ fn campaign_json(f: &CampaignFields) -> serde_json::Value {
         "require_match": f.require_match, "min_load": f.min_load, "max_load": f.max_load,
         "publicity_days": f.publicity_days,
     })
+}
+
+/// The review work waiting for the caller: an expert's sheets to hand in before each
+/// deadline, and staff's objections to decide in notices they run.
+pub async fn todos(services: &Services, caller: &Principal) -> Result<Vec<Todo>, ServiceError> {
+    let now = services.now();
+    let mut out = Vec::new();
+    if caller.can(Permission::ReviewScore, now)
+        && let Some(me) = store::expert_of_account(services.store(), caller.account).await?
+    {
+        let mine = sheet::reviews_of(services, me.id, PageRequest::new(Some(1), Some(200))).await?;
+        let open: Vec<&sheet::MyReview> = mine
+            .items
+            .iter()
+            .filter(|r| r.status == CampaignStatus::Scoring && r.assignment.sheet_status == SheetStatus::Draft)
+            .collect();
+        if let Some(due) = open.iter().map(|r| r.deadline).min() {
+            out.push(Todo {
+                key: "review.todo.sheets",
+                args: vec![("n", open.len().to_string())],
+                due: Some(due),
+                href: "/reviews".to_owned(),
+            });
+        }
+    }
+    if caller.can(Permission::ReviewManage, now) {
+        let notices =
+            store::list_campaigns(services.store(), &[CampaignStatus::Publicity], PageRequest::new(Some(1), Some(50)))
+                .await?;
+        for c in notices.items {
+            let n = store::open_objections(services.store(), c.id).await?;
+            if n > 0 {
+                out.push(Todo {
+                    key: "review.todo.objections",
+                    args: vec![("n", n.to_string()), ("campaign", c.fields.name.clone())],
+                    due: c.publicity.map(|(_, last)| last),
+                    href: format!("/admin/reviews/{}", c.id),
+                });
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// A page of campaigns (staff).

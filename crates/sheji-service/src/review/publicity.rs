@@ -15,7 +15,9 @@ use sheji_store::review::{self as store, CalendarDay, Objection};
 use super::{load_campaign, require};
 use crate::audit::{Actor, Change};
 use crate::clip;
+use crate::notification::{Audience, Note};
 use crate::{FieldError, ServiceError, Services};
+use sheji_core::notification::MessageKind;
 
 /// Publishes closed results for the campaign's number of working days (staff).
 pub async fn publish(
@@ -91,8 +93,19 @@ pub async fn object(
     }
     let contact_enc = services.secrets().encrypt(&contact).map_err(ServiceError::internal)?;
     let now = services.now();
+    // The officer who runs the notice hears of the objection at once: the list cannot be
+    // finalized until it is decided.
+    let manager = crate::identity::shell::id_of(services, &c.created_by).await?;
     let tx = Work::begin(services).await?;
     let oid = store::insert_objection(&tx, id, item, &name, &contact_enc, &evidence, now).await?;
+    let note = Note {
+        kind: MessageKind::Objection,
+        key: "review.msg.objection",
+        args: vec![("campaign", c.fields.name.clone())],
+        href: format!("/admin/reviews/{id}"),
+        once: None,
+    };
+    crate::notification::send(&tx, now, &manager.into_iter().map(Audience::Account).collect::<Vec<_>>(), &note).await?;
     let change = Change {
         action: "review.objection_raise",
         target_type: "review_objection",

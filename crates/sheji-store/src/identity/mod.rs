@@ -250,6 +250,49 @@ pub async fn list_affiliations(db: &impl Db, account: AccountId) -> Result<Vec<A
         .collect()
 }
 
+/// The active accounts holding `role` for an organization or a district (the people a
+/// message about it goes to), at most `limit`, in id order. An affiliation past its end date
+/// does not count.
+pub async fn holders(
+    db: &impl Db,
+    role: Role,
+    organization: Option<OrganizationId>,
+    district: Option<DistrictId>,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<AccountId>, StoreError> {
+    let mut q = affiliation::Entity::find().filter(affiliation::Column::Role.eq(role.code()));
+    if let Some(o) = organization {
+        q = q.filter(affiliation::Column::OrganizationId.eq(o.get()));
+    }
+    if let Some(d) = district {
+        q = q.filter(affiliation::Column::DistrictId.eq(d.get()));
+    }
+    let ids: Vec<i32> = q
+        .filter(
+            sea_orm::Condition::any()
+                .add(affiliation::Column::Until.is_null())
+                .add(affiliation::Column::Until.gte(now)),
+        )
+        .order_by_asc(affiliation::Column::AccountId)
+        .limit(limit)
+        .all(db.conn())
+        .await?
+        .into_iter()
+        .map(|a| a.account_id)
+        .collect();
+    let active: Vec<i32> = account::Entity::find()
+        .filter(account::Column::Id.is_in(ids))
+        .filter(account::Column::Status.eq(AccountStatus::Active.code()))
+        .order_by_asc(account::Column::Id)
+        .all(db.conn())
+        .await?
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
+    Ok(active.into_iter().map(AccountId).collect())
+}
+
 /// Adds an affiliation and returns its key.
 pub async fn add_affiliation(
     tx: &Tx,

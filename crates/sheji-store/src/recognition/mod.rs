@@ -443,6 +443,17 @@ pub async fn funnel(
     Ok(rows.into_iter().map(|(s, n)| (s, u64::try_from(n).unwrap_or(0))).collect())
 }
 
+/// How many applications stand in `statuses`, in `districts` (all when `None`), across every
+/// batch: what a to-do counts.
+pub async fn count_in(db: &impl Db, statuses: &[Status], districts: Option<&[DistrictId]>) -> Result<u64, StoreError> {
+    let mut q = recognition_application::Entity::find()
+        .filter(recognition_application::Column::Status.is_in(statuses.iter().map(|s| s.code())));
+    if let Some(d) = districts {
+        q = q.filter(recognition_application::Column::DistrictId.is_in(d.iter().map(|x| x.get())));
+    }
+    Ok(q.count(db.conn()).await?)
+}
+
 /// How many applications of a district a batch has recommended so far (everything past the
 /// district's recommendation counts against the quota).
 pub async fn recommended_count(db: &impl Db, batch: i32, district: DistrictId) -> Result<u32, StoreError> {

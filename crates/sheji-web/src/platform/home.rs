@@ -22,10 +22,42 @@ pub(crate) const PLAN_TARGETS: [&str; 6] = [
     "home.plan.platforms",
 ];
 
+/// One action waiting for the signed-in person, as the 待办 list shows it.
+pub(crate) struct TodoLine {
+    /// What is waiting, in the page's language.
+    pub text: String,
+    /// Its deadline, if it has one ("截止 2026-12-20").
+    pub due: String,
+    /// Where to act.
+    pub href: String,
+}
+
+/// The caller's to-dos, in the page's language.
+pub(crate) async fn todo_lines(state: &AppState, ctx: &Ctx) -> Option<Vec<TodoLine>> {
+    let p = ctx.caller.principal.as_ref()?;
+    let todos = sheji_service::notification::todos(&state.services, p).await.ok()?;
+    let lang = ctx.lang;
+    Some(
+        todos
+            .into_iter()
+            .map(|t| {
+                let args: Vec<(&str, &str)> = t.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                TodoLine {
+                    text: if args.is_empty() { lang.t(t.key).to_owned() } else { lang.tf(t.key, &args) },
+                    due: t.due.map(|d| lang.tf("notification.due", &[("date", &d.to_string())])).unwrap_or_default(),
+                    href: t.href,
+                }
+            })
+            .collect(),
+    )
+}
+
 #[derive(Template)]
 #[template(path = "platform/home.html")]
 struct HomePage {
     chrome: Chrome,
+    /// The signed-in person's to-dos (待办), first on the page.
+    todos: Option<Vec<TodoLine>>,
     targets: Vec<(String, &'static str)>,
     stats: Vec<(String, &'static str, &'static str)>,
 }
@@ -42,6 +74,7 @@ pub async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, P
         Err(e) => return Err(PageError::service(&e, chrome)),
     };
     let page = HomePage {
+        todos: todo_lines(&state, &ctx).await,
         targets: PLAN_TARGETS.iter().map(|key| (lang.t(&format!("{key}_figure")).to_owned(), lang.t(key))).collect(),
         stats: vec![
             (i18n::count(orgs.total), lang.t("home.counts.organizations"), ""),

@@ -13,7 +13,7 @@ use crate::support::{Browser, TestApp, all, backend_tests, first};
 
 /// Opens a batch through the form (three years of validity unless `fields` say otherwise);
 /// returns its id.
-async fn open_batch(
+pub(crate) async fn open_batch(
     app: &TestApp,
     city: &Browser,
     kind: &str,
@@ -53,13 +53,13 @@ async fn open_batch(
 }
 
 /// An organization's administrator applies in a batch and signs; returns the application id.
-async fn apply(app: &TestApp, applicant: &Browser, batch: &str) -> String {
+pub(crate) async fn apply(app: &TestApp, applicant: &Browser, batch: &str) -> String {
     let r = app.post_form(applicant, &format!("/recognition/{batch}/apply"), &[]).await;
     assert_eq!(r.status, 303, "{}", r.body);
     first(r"/recognition/applications/(\d+)", r.header("location"))
 }
 
-async fn submit(app: &TestApp, applicant: &Browser, id: &str) -> crate::support::Response {
+pub(crate) async fn submit(app: &TestApp, applicant: &Browser, id: &str) -> crate::support::Response {
     app.post_form(
         applicant,
         &format!("/recognition/applications/{id}"),
@@ -74,7 +74,13 @@ async fn submit(app: &TestApp, applicant: &Browser, id: &str) -> crate::support:
     .await
 }
 
-async fn step(app: &TestApp, who: &Browser, id: &str, action: &str, comment: &str) -> crate::support::Response {
+pub(crate) async fn step(
+    app: &TestApp,
+    who: &Browser,
+    id: &str,
+    action: &str,
+    comment: &str,
+) -> crate::support::Response {
     app.post_form(who, &format!("/recognition/applications/{id}/act"), &[("action", action), ("comment", comment)])
         .await
 }

@@ -1,0 +1,14 @@
+notification-title = Messages
+notification-todo = To do
+notification-todo_empty = Nothing waits for you.
+notification-due = due { $date }
+notification-unread = Unread
+notification-all = All
+notification-read_all = Mark all read
+notification-empty = No messages yet.
+notification-empty_unread = No unread messages.
+notification-sent = Sent
+notification-open = Open
+notification-count = { $n } unread messages
+notification-todo_count = { $n } things to do
+notification-done-read_all = All marked read.

@@ -1,0 +1,14 @@
+notification-title = 消息
+notification-todo = 待办
+notification-todo_empty = 暂无待办事项。
+notification-due = 截止 { $date }
+notification-unread = 未读
+notification-all = 全部
+notification-read_all = 全部标为已读
+notification-empty = 暂无消息。
+notification-empty_unread = 没有未读消息。
+notification-sent = 时间
+notification-open = 查看
+notification-count = { $n } 条未读消息
+notification-todo_count = { $n } 项待办
+notification-done-read_all = 已全部标为已读。

@@ -1,0 +1,3 @@
+//! The tables of this capability, as SeaORM entities.
+
+pub mod message;
