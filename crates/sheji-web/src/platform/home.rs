@@ -22,12 +22,26 @@ pub(crate) const PLAN_TARGETS: [&str; 6] = [
     "home.plan.platforms",
 ];
 
+/// One of the plan's targets: its figure and what it counts.
+struct Target {
+    figure: String,
+    label: &'static str,
+}
+
+/// One count of what is on record, linking to its list where there is one.
+struct Stat {
+    figure: String,
+    label: &'static str,
+    /// The list's address; empty when it has no public list.
+    href: &'static str,
+}
+
 #[derive(Template)]
 #[template(path = "platform/home.html")]
 struct HomePage {
     chrome: Chrome,
-    targets: Vec<(String, &'static str)>,
-    stats: Vec<(String, &'static str, &'static str)>,
+    targets: Vec<Target>,
+    stats: Vec<Stat>,
 }
 
 pub async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
@@ -42,11 +56,14 @@ pub async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, P
         Err(e) => return Err(PageError::service(&e, chrome)),
     };
     let page = HomePage {
-        targets: PLAN_TARGETS.iter().map(|key| (lang.t(&format!("{key}_figure")).to_owned(), lang.t(key))).collect(),
+        targets: PLAN_TARGETS
+            .iter()
+            .map(|key| Target { figure: lang.t(&format!("{key}_figure")).to_owned(), label: lang.t(key) })
+            .collect(),
         stats: vec![
-            (i18n::count(orgs.total), lang.t("home.counts.organizations"), ""),
-            (i18n::count(refs.districts), lang.t("home.counts.districts"), "/districts"),
-            (i18n::count(refs.clusters), lang.t("home.counts.clusters"), "/clusters"),
+            Stat { figure: i18n::count(orgs.total), label: lang.t("home.counts.organizations"), href: "" },
+            Stat { figure: i18n::count(refs.districts), label: lang.t("home.counts.districts"), href: "/districts" },
+            Stat { figure: i18n::count(refs.clusters), label: lang.t("home.counts.clusters"), href: "/clusters" },
         ],
         chrome,
     };
