@@ -257,9 +257,71 @@ impl Chrome {
     }
 }
 
+/// One option of a select, a filter select or a checkbox group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    /// What the form sends.
+    pub value: String,
+    /// What the user reads.
+    pub label: String,
+    /// Whether it is selected (checked); the `select` macro asks the form instead.
+    pub selected: bool,
+}
+
+impl Choice {
+    /// An option that is not selected.
+    pub fn new(value: impl Into<String>, label: impl Into<String>) -> Self {
+        Self { value: value.into(), label: label.into(), selected: false }
+    }
+
+    /// An option, selected when `selected`.
+    pub fn selected_if(value: impl Into<String>, label: impl Into<String>, selected: bool) -> Self {
+        Self { value: value.into(), label: label.into(), selected }
+    }
+}
+
+/// One label and its value in a list of facts (`<dl class="facts">`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fact {
+    /// What the value is.
+    pub label: String,
+    /// The value as shown.
+    pub value: String,
+}
+
+impl Fact {
+    /// A fact from its label and value.
+    pub fn new(label: impl Into<String>, value: impl Into<String>) -> Self {
+        Self { label: label.into(), value: value.into() }
+    }
+}
+
+/// One step of a workflow's step indicator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// The step's name.
+    pub label: String,
+    /// Its CSS classes: "done", "current", "current done", "current rejected", or empty for a
+    /// step still to come.
+    pub state: &'static str,
+}
+
+/// One entry of a timeline (what happened, newest last).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineEntry {
+    /// When it happened, as shown.
+    pub at: String,
+    /// What happened.
+    pub what: String,
+    /// Who did it; may be empty.
+    pub who: String,
+    /// A remark; may be empty.
+    pub note: String,
+}
+
 /// The states of a workflow's steps for the step indicator: those before `current` are done,
 /// `current` is current (and done too when `finished`), the rest are still to come.
-pub fn steps(labels: impl IntoIterator<Item = String>, current: usize, finished: bool) -> Vec<(String, &'static str)> {
+pub fn steps(labels: impl IntoIterator<Item = String>, current: usize, finished: bool) -> Vec<Step> {
     labels
         .into_iter()
         .enumerate()
@@ -270,7 +332,7 @@ pub fn steps(labels: impl IntoIterator<Item = String>, current: usize, finished:
                 std::cmp::Ordering::Equal => "current",
                 std::cmp::Ordering::Greater => "",
             };
-            (label, state)
+            Step { label, state }
         })
         .collect()
 }

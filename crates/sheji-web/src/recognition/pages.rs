@@ -21,7 +21,7 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::{PageError, render};
 use crate::forms::{self, Fields, FormState, read_multipart};
-use crate::layout::{Chrome, Ctx, Pager};
+use crate::layout::{Choice, Chrome, Ctx, Fact, Pager, Step, TimelineEntry};
 
 /// An on-site verification as shown: (point, passed, note) per point, the conclusion, the day.
 type InspectionView = (Vec<(String, bool, String)>, String, String);
@@ -220,12 +220,7 @@ pub(crate) fn step_keys(onsite: bool, reviewed: bool) -> Vec<&'static str> {
 
 /// The step indicator of an application: draft → district → formal check → (on-site check) →
 /// (expert review and publicity) → outcome, the outcome step named by the final status.
-fn application_steps(
-    lang: Lang,
-    status: sheji_core::recognition::Status,
-    onsite: bool,
-    reviewed: bool,
-) -> Vec<(String, &'static str)> {
+fn application_steps(lang: Lang, status: sheji_core::recognition::Status, onsite: bool, reviewed: bool) -> Vec<Step> {
     use sheji_core::recognition::Status as S;
     let keys = step_keys(onsite, reviewed || status == S::InReview);
     let last = keys.len().saturating_sub(1);
@@ -255,13 +250,13 @@ fn application_steps(
     if let Some(state) = ending
         && let Some(step) = steps.last_mut()
     {
-        step.1 = state;
+        step.state = state;
     }
     if status == S::Rejected {
         // Rejected by the district or the city, at a step the status does not tell: only the
         // draft was surely passed.
         for step in steps.iter_mut().skip(1).take(last.saturating_sub(1)) {
-            step.1 = "";
+            step.state = "";
         }
     }
     steps
@@ -298,16 +293,16 @@ struct ApplicationPage {
     organization: String,
     checklist: Vec<CheckLine>,
     all_passed: bool,
-    figures: Vec<(String, String)>,
+    figures: Vec<Fact>,
     editable: bool,
     form: FormState,
     /// The staff step form (its comment and message after a refused step).
     step: FormState,
-    steps: Vec<(String, &'static str)>,
+    steps: Vec<Step>,
     actions: Vec<StaffAction>,
     staff_actions: bool,
     quota: String,
-    timeline: Vec<(String, String, String, String)>,
+    timeline: Vec<TimelineEntry>,
     attachments: Vec<(i32, String, String)>,
     photos: Vec<(i32, String)>,
     can_inspect: bool,
@@ -348,7 +343,9 @@ async fn application_page(
             Some(
                 map.into_iter()
                     .filter(|(_, val)| !val.is_null())
-                    .map(|(k, val)| (format!("{year} · {}", lang.t(&format!("indicator.{k}"))), val.to_string()))
+                    .map(|(k, val)| {
+                        Fact::new(format!("{year} · {}", lang.t(&format!("indicator.{k}"))), val.to_string())
+                    })
                     .collect::<Vec<_>>(),
             )
         })
@@ -406,13 +403,11 @@ async fn application_page(
         timeline: v
             .events
             .iter()
-            .map(|e| {
-                (
-                    sheji_core::i18n::datetime(e.at),
-                    lang.t(&format!("recognition.action.{}", e.action)).to_owned(),
-                    e.actor.clone(),
-                    e.comment.clone(),
-                )
+            .map(|e| TimelineEntry {
+                at: sheji_core::i18n::datetime(e.at),
+                what: lang.t(&format!("recognition.action.{}", e.action)).to_owned(),
+                who: e.actor.clone(),
+                note: e.comment.clone(),
             })
             .collect(),
         attachments: v
@@ -790,8 +785,10 @@ pub async fn batch_step(
 struct NewBatchPage {
     chrome: Chrome,
     form: FormState,
-    kinds: Vec<(&'static str, String)>,
-    rubrics: Vec<(String, String)>,
+    kinds: Vec<Choice>,
+    /// Recognition or re-review.
+    purposes: Vec<Choice>,
+    rubrics: Vec<Choice>,
 }
 
 fn rules_form(form: FormState, r: &Rules) -> FormState {
@@ -824,8 +821,16 @@ async fn new_batch_page(
         .await
         .map_err(|e| PageError::service(&e, ctx.chrome("recognition.new_batch")))?;
     Ok(NewBatchPage {
-        kinds: Kind::ALL.iter().map(|k| (k.code(), kind_label(ctx.lang, *k))).collect(),
-        rubrics: rubrics.items.iter().map(|r| (r.id.to_string(), format!("{} · v{}", r.name, r.version))).collect(),
+        kinds: Kind::ALL.iter().map(|k| Choice::new(k.code(), kind_label(ctx.lang, *k))).collect(),
+        purposes: vec![
+            Choice::new("recognition", ctx.lang.t("recognition.purpose.recognition")),
+            Choice::new("re_review", ctx.lang.t("recognition.purpose.re_review")),
+        ],
+        rubrics: rubrics
+            .items
+            .iter()
+            .map(|r| Choice::new(r.id.to_string(), format!("{} · v{}", r.name, r.version)))
+            .collect(),
         chrome,
         form,
     })
@@ -926,8 +931,8 @@ struct RegisterLine {
 struct RegisterPage {
     chrome: Chrome,
     rows: Vec<RegisterLine>,
-    kinds: Vec<(&'static str, String, bool)>,
-    districts: Vec<(String, String, bool)>,
+    kinds: Vec<Choice>,
+    districts: Vec<Choice>,
     pager: Pager,
     export_href: Option<String>,
 }
@@ -967,7 +972,10 @@ pub async fn register(
         })
         .collect();
     let pager = chrome.pager(&page);
-    let kinds = Kind::ALL.iter().map(|k| (k.code(), kind_label(lang, *k), Some(*k) == filter.kind)).collect();
+    let kinds = Kind::ALL
+        .iter()
+        .map(|k| Choice::selected_if(k.code(), kind_label(lang, *k), Some(*k) == filter.kind))
+        .collect();
     let districts = sheji_service::reference::list_districts(
         &state.services,
         &Default::default(),
@@ -977,7 +985,7 @@ pub async fn register(
     .map_err(err)?
     .items
     .into_iter()
-    .map(|d| (d.id.to_string(), d.name, d.id.to_string() == q.district))
+    .map(|d| Choice::selected_if(d.id.to_string(), d.name, d.id.to_string() == q.district))
     .collect();
     let now = state.services.now();
     // The link shows exactly when the export would be allowed: the service decides both.

@@ -18,7 +18,7 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::download::xlsx_response;
 use crate::error::{PageError, render};
-use crate::layout::{Chrome, Ctx};
+use crate::layout::{Chrome, Ctx, Step};
 
 /// The largest file an import accepts.
 pub const MAX_UPLOAD: usize = 32 * 1024 * 1024;
@@ -39,7 +39,7 @@ pub struct ReportRow {
 struct ImportPage {
     chrome: Chrome,
     step: u8,
-    steps: Vec<(String, &'static str)>,
+    steps: Vec<Step>,
     notice: Option<String>,
     filename: String,
     token: String,

@@ -23,7 +23,7 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::download::{CsvOut, xlsx_response};
 use crate::error::{PageError, render};
-use crate::layout::{Chrome, Ctx, Pager};
+use crate::layout::{Choice, Chrome, Ctx, Pager, TimelineEntry};
 
 #[derive(Debug, Deserialize, Default)]
 pub struct OrgQuery {
@@ -99,11 +99,11 @@ struct OrganizationsPage {
     staff: bool,
     action: &'static str,
     rows: Vec<OrgRow>,
-    districts: Vec<(String, String, bool)>,
-    kinds: Vec<(&'static str, String, bool)>,
-    clusters: Vec<(String, String, bool)>,
-    qualifications: Vec<(&'static str, String, bool)>,
-    libraries: Vec<(&'static str, String, bool)>,
+    districts: Vec<Choice>,
+    kinds: Vec<Choice>,
+    clusters: Vec<Choice>,
+    qualifications: Vec<Choice>,
+    libraries: Vec<Choice>,
     count_line: String,
     export_href: Option<String>,
     can_import: bool,
@@ -115,24 +115,34 @@ struct OrganizationsPage {
     pager: Pager,
 }
 
-/// Select options: (value, label, selected).
-type Options = Vec<(String, String, bool)>;
-/// Select options with fixed codes.
-type CodeOptions = Vec<(&'static str, String, bool)>;
-type Choices = (Options, CodeOptions);
-type MoreChoices = (Options, CodeOptions, CodeOptions);
+/// The district and kind filters.
+type Choices = (Vec<Choice>, Vec<Choice>);
+/// The cluster, qualification and library filters (staff only).
+type MoreChoices = (Vec<Choice>, Vec<Choice>, Vec<Choice>);
 
 async fn more_filters(state: &AppState, lang: Lang, q: &OrgQuery) -> Result<MoreChoices, ServiceError> {
     let clusters = reference::list_clusters(&state.services, None, PageRequest::new(Some(1), Some(200))).await?;
     Ok((
-        clusters.items.into_iter().map(|c| (c.id.to_string(), c.name, q.cluster == c.id.to_string())).collect(),
+        clusters
+            .items
+            .into_iter()
+            .map(|c| Choice::selected_if(c.id.to_string(), c.name, q.cluster == c.id.to_string()))
+            .collect(),
         sheji_core::registry::Qualification::ALL
             .iter()
-            .map(|k| (k.code(), lang.t(&format!("qualification.{}", k.code())).to_owned(), q.qualification == k.code()))
+            .map(|k| {
+                Choice::selected_if(
+                    k.code(),
+                    lang.t(&format!("qualification.{}", k.code())),
+                    q.qualification == k.code(),
+                )
+            })
             .collect(),
         sheji_core::registry::LibraryStatus::ALL
             .iter()
-            .map(|k| (k.code(), lang.t(&format!("library.status.{}", k.code())).to_owned(), q.library == k.code()))
+            .map(|k| {
+                Choice::selected_if(k.code(), lang.t(&format!("library.status.{}", k.code())), q.library == k.code())
+            })
             .collect(),
     ))
 }
@@ -141,10 +151,14 @@ async fn filters(state: &AppState, lang: Lang, q: &OrgQuery) -> Result<Choices, 
     let districts =
         reference::list_districts(&state.services, &Default::default(), PageRequest::new(Some(1), Some(200))).await?;
     Ok((
-        districts.items.into_iter().map(|d| (d.id.to_string(), d.name, q.district == d.id.to_string())).collect(),
+        districts
+            .items
+            .into_iter()
+            .map(|d| Choice::selected_if(d.id.to_string(), d.name, q.district == d.id.to_string()))
+            .collect(),
         OrgKind::ALL
             .iter()
-            .map(|k| (k.code(), lang.t(&format!("org.kind.{}", k.code())).to_owned(), q.kind == k.code()))
+            .map(|k| Choice::selected_if(k.code(), lang.t(&format!("org.kind.{}", k.code())), q.kind == k.code()))
             .collect(),
     ))
 }
@@ -176,7 +190,9 @@ pub async fn directory(
         qualifications: Vec::new(),
         libraries: sheji_core::registry::LibraryStatus::ALL
             .iter()
-            .map(|k| (k.code(), lang.t(&format!("library.status.{}", k.code())).to_owned(), q.library == k.code()))
+            .map(|k| {
+                Choice::selected_if(k.code(), lang.t(&format!("library.status.{}", k.code())), q.library == k.code())
+            })
             .collect(),
         pager: chrome.pager(&page),
         rows: page.items.iter().map(|o| row(lang, format!("/organizations/{}", o.id), o, None)).collect(),
@@ -210,7 +226,7 @@ pub async fn staff_list(
     // The district filter offers only districts the caller's scope reaches.
     let scope = p.scope(Permission::RegistryReadPrivate, state.services.now());
     if !scope.all && scope.organizations.is_empty() {
-        districts.retain(|(id, _, _)| scope.districts.iter().any(|d| d.to_string() == *id));
+        districts.retain(|c| scope.districts.iter().any(|d| d.to_string() == c.value));
     }
     let can_export = p.can(Permission::RegistryExport, state.services.now());
     let can_edit = p.can(Permission::RegistryEdit, state.services.now());
@@ -253,8 +269,8 @@ pub struct LibraryTab {
     bars: Vec<(i32, u32, String)>,
     checklist: Vec<(String, String, String, bool)>,
     actions: Vec<(&'static str, String)>,
-    /// (when, what, who, reason), for the timeline.
-    history: Vec<(String, String, String, String)>,
+    /// Status changes (the reason as the note), for the timeline.
+    history: Vec<TimelineEntry>,
 }
 
 fn library_tab(lang: Lang, v: library::LibraryView) -> LibraryTab {
@@ -329,7 +345,7 @@ fn library_tab(lang: Lang, v: library::LibraryView) -> LibraryTab {
                     lang.t(&format!("library.status.{}", h.from.code())),
                     lang.t(&format!("library.status.{}", h.to.code()))
                 );
-                (i18n::datetime(h.at), step, h.actor.clone(), h.reason.clone())
+                TimelineEntry { at: i18n::datetime(h.at), what: step, who: h.actor.clone(), note: h.reason.clone() }
             })
             .collect(),
     }
@@ -355,9 +371,9 @@ struct OrganizationPage {
     figure_fields: Vec<(&'static str, String)>,
     can_apply: bool,
     applications: Vec<(String, String, &'static str, String, String)>,
-    /// Latest services as timeline entries (day, kind, "", summary), where the caller may see
-    /// them.
-    services: Option<Vec<(String, String, String, String)>>,
+    /// Latest services as timeline entries (day, kind, no one, summary), where the caller may
+    /// see them.
+    services: Option<Vec<TimelineEntry>>,
 }
 
 fn detail(chrome: Chrome, lang: Lang, view: OrgView) -> OrganizationPage {
@@ -444,13 +460,11 @@ async fn staff_page_with(
         v.records
             .items
             .iter()
-            .map(|r| {
-                (
-                    r.served_on.to_string(),
-                    ctx.lang.t(&format!("service.kind.{}", r.kind.code())).to_owned(),
-                    String::new(),
-                    r.summary.clone(),
-                )
+            .map(|r| TimelineEntry {
+                at: r.served_on.to_string(),
+                what: ctx.lang.t(&format!("service.kind.{}", r.kind.code())).to_owned(),
+                who: String::new(),
+                note: r.summary.clone(),
             })
             .collect()
     });
@@ -617,11 +631,11 @@ struct OrgFormPage {
     creating: bool,
     action: String,
     cancel: String,
-    kinds: Vec<(&'static str, String)>,
-    districts: Vec<(String, String)>,
-    clusters: Vec<(String, String, bool)>,
-    /// Industry division codes as (value, text) pairs.
-    industries: Vec<(String, String)>,
+    kinds: Vec<Choice>,
+    districts: Vec<Choice>,
+    clusters: Vec<Choice>,
+    /// Industry division codes (value and text alike).
+    industries: Vec<Choice>,
     qualifications: Vec<(&'static str, String, bool, String)>,
 }
 
@@ -696,7 +710,7 @@ async fn org_form(
         action: target
             .map_or_else(|| "/admin/organizations/new".to_owned(), |id| format!("/admin/organizations/{id}/edit")),
         cancel: target.map_or_else(|| "/admin/organizations".to_owned(), |id| format!("/admin/organizations/{id}")),
-        kinds: OrgKind::ALL.iter().map(|k| (k.code(), lang.t(&format!("org.kind.{}", k.code())).to_owned())).collect(),
+        kinds: OrgKind::ALL.iter().map(|k| Choice::new(k.code(), lang.t(&format!("org.kind.{}", k.code())))).collect(),
         // The picker offers only districts in force that the caller's scope reaches.
         districts: districts
             .into_iter()
@@ -704,13 +718,13 @@ async fn org_form(
                 d.status.accepts_new_records()
                     && (scope.all || scope.districts.contains(&d.id) || input.district_id == d.id.to_string())
             })
-            .map(|d| (d.id.to_string(), d.name))
+            .map(|d| Choice::new(d.id.to_string(), d.name))
             .collect(),
         clusters: clusters
             .into_iter()
-            .map(|c| (c.id.to_string(), c.name, input.clusters.contains(&c.id.to_string())))
+            .map(|c| Choice::selected_if(c.id.to_string(), c.name, input.clusters.contains(&c.id.to_string())))
             .collect(),
-        industries: industries.into_iter().map(|c| (c.clone(), c)).collect(),
+        industries: industries.into_iter().map(|c| Choice::new(c.clone(), c)).collect(),
         qualifications: sheji_core::registry::Qualification::ALL
             .iter()
             .map(|q| {

@@ -17,7 +17,7 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::{PageError, render};
 use crate::forms::{self, Fields, FormState};
-use crate::layout::{Chrome, Ctx, Pager};
+use crate::layout::{Choice, Chrome, Ctx, Pager};
 
 #[derive(Debug, Deserialize, Default)]
 pub struct ServiceQuery {
@@ -47,7 +47,7 @@ struct ServicesPage {
     pager: Pager,
     can_record: bool,
     can_mark: bool,
-    kinds: Vec<(&'static str, String)>,
+    kinds: Vec<Choice>,
     form: FormState,
     notice: Option<String>,
 }
@@ -97,7 +97,7 @@ async fn page(
         pager,
         can_record: v.can_record,
         can_mark: v.can_mark,
-        kinds: Kind::ALL.iter().map(|k| (k.code(), lang.t(&format!("service.kind.{}", k.code())).to_owned())).collect(),
+        kinds: Kind::ALL.iter().map(|k| Choice::new(k.code(), lang.t(&format!("service.kind.{}", k.code())))).collect(),
         form,
         notice: None,
         chrome,

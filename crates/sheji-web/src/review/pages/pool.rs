@@ -16,7 +16,7 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::{PageError, render};
 use crate::forms::{self, Fields, FormState};
-use crate::layout::{Chrome, Ctx, Pager};
+use crate::layout::{Choice, Chrome, Ctx, Pager};
 
 fn chrome(ctx: &Ctx, key: &str) -> Chrome {
     ctx.chrome(key).crumb("nav.reviews", Some("/admin/reviews"))
@@ -48,7 +48,7 @@ struct ExpertLine {
 struct ExpertsPage {
     chrome: Chrome,
     rows: Vec<ExpertLine>,
-    specialties: Vec<(String, String, bool)>,
+    specialties: Vec<Choice>,
     pager: Pager,
     notice: Option<String>,
 }
@@ -83,7 +83,8 @@ pub async fn experts(
         })
         .collect();
     let pager = chrome.pager(&page);
-    let specialties = names.into_iter().map(|(code, name)| (code.clone(), name, code == q.specialty)).collect();
+    let specialties =
+        names.into_iter().map(|(code, name)| Choice::selected_if(code.clone(), name, code == q.specialty)).collect();
     let notice = (!q.done.is_empty()).then(|| ctx.lang.t(&format!("review.done.{}", q.done)).to_owned());
     Ok(render(StatusCode::OK, &ExpertsPage { chrome, rows, specialties, pager, notice }))
 }
@@ -95,9 +96,9 @@ struct ExpertFormPage {
     form: FormState,
     creating: bool,
     action: String,
-    /// Professional titles as (value, text) pairs.
-    titles: Vec<(String, String)>,
-    districts: Vec<(String, String)>,
+    /// Professional titles (value and text alike).
+    titles: Vec<Choice>,
+    districts: Vec<Choice>,
     specialties: Vec<(String, String, String, bool)>,
     history: Vec<(String, String, String, String)>,
     past_employers: Vec<(String, String)>,
@@ -144,12 +145,12 @@ async fn form_page(
         .map_err(err)?
         .items
         .into_iter()
-        .map(|d| (d.id.to_string(), d.name))
+        .map(|d| Choice::new(d.id.to_string(), d.name))
         .collect();
     Ok(ExpertFormPage {
         action: expert.map_or("/admin/experts/new".to_owned(), |id| format!("/admin/experts/{id}")),
         creating: expert.is_none(),
-        titles: review::title_names(s).await.map_err(err)?.into_iter().map(|t| (t.clone(), t)).collect(),
+        titles: review::title_names(s).await.map_err(err)?.into_iter().map(|t| Choice::new(t.clone(), t)).collect(),
         districts,
         specialties,
         history,

@@ -18,7 +18,7 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::{PageError, render};
 use crate::forms::{self, Fields, FormState};
-use crate::layout::{Chrome, Ctx, Pager};
+use crate::layout::{Choice, Chrome, Ctx, Pager};
 
 struct NoticeLine {
     id: CampaignId,
@@ -184,6 +184,8 @@ pub async fn object(
 struct CalendarPage {
     chrome: Chrome,
     days: Vec<(String, String, String)>,
+    /// The kinds of day the form sets: holiday, workday.
+    kinds: Vec<Choice>,
     form: FormState,
 }
 
@@ -206,6 +208,10 @@ async fn calendar_page(
                 )
             })
             .collect(),
+        kinds: vec![
+            Choice::new("holiday", ctx.lang.t("review.holiday")),
+            Choice::new("workday", ctx.lang.t("review.workday")),
+        ],
         chrome,
         form,
     })
