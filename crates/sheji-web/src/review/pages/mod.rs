@@ -233,7 +233,13 @@ struct ConflictLine {
 
 struct PlanItem {
     title: String,
-    experts: Vec<(String, String)>,
+    experts: Vec<PlanExpert>,
+}
+
+/// An expert a dry run puts on an item, and why (the specialties they share).
+struct PlanExpert {
+    name: String,
+    why: String,
 }
 
 struct PlanView {
@@ -282,6 +288,13 @@ struct SwapLine {
     label: String,
 }
 
+/// How far scoring has come: score sheets assigned and submitted.
+#[derive(Default)]
+struct ProgressTotal {
+    assigned: u32,
+    submitted: u32,
+}
+
 #[derive(Template)]
 #[template(path = "review/review.html")]
 struct CampaignPage {
@@ -306,7 +319,7 @@ struct CampaignPage {
     seed: String,
     progress_items: Vec<ProgressLine>,
     progress_experts: Vec<ProgressLine>,
-    progress_total: (u32, u32),
+    progress_total: ProgressTotal,
     swaps: Vec<SwapLine>,
     results: Vec<ResultView>,
     result_pager: Option<Pager>,
@@ -431,7 +444,7 @@ async fn campaign_page(
     let mut swaps = Vec::new();
     let mut progress_items = Vec::new();
     let mut progress_experts = Vec::new();
-    let mut progress_total = (0, 0);
+    let mut progress_total = ProgressTotal::default();
     if c.status == CampaignStatus::Draft {
         let found = assign::conflicts(s, p, id).await.map_err(err)?;
         conflict_total = found.found.len();
@@ -455,7 +468,7 @@ async fn campaign_page(
     }
     if c.status == CampaignStatus::Scoring {
         let pr = sheet_service::progress(s, p, id).await.map_err(err)?;
-        progress_total = (pr.assigned, pr.submitted);
+        progress_total = ProgressTotal { assigned: pr.assigned, submitted: pr.submitted };
         progress_items = pr
             .items
             .iter()
@@ -614,7 +627,7 @@ fn plan_view(
     titles: &BTreeMap<ItemId, String>,
     experts: &BTreeMap<ExpertId, String>,
 ) -> PlanView {
-    let mut by_item: BTreeMap<ItemId, Vec<(String, String)>> = BTreeMap::new();
+    let mut by_item: BTreeMap<ItemId, Vec<PlanExpert>> = BTreeMap::new();
     for pair in &plan.pairs {
         let shared = pair.shared.iter().map(|c| names.get(c).cloned().unwrap_or_else(|| c.clone())).collect::<Vec<_>>();
         let why = if shared.is_empty() {
@@ -622,10 +635,10 @@ fn plan_view(
         } else {
             lang.tf("review.shared", &[("list", &lang.join_list(&shared))])
         };
-        by_item
-            .entry(pair.item)
-            .or_default()
-            .push((experts.get(&pair.expert).cloned().unwrap_or_else(|| format!("#{}", pair.expert)), why));
+        by_item.entry(pair.item).or_default().push(PlanExpert {
+            name: experts.get(&pair.expert).cloned().unwrap_or_else(|| format!("#{}", pair.expert)),
+            why,
+        });
     }
     let more = by_item.len().saturating_sub(PLAN_ITEMS);
     PlanView {

@@ -89,6 +89,30 @@ pub async fn experts(
     Ok(render(StatusCode::OK, &ExpertsPage { chrome, rows, specialties, pager, notice }))
 }
 
+/// A specialty on the expert form: a checkbox titled with its group.
+struct SpecialtyCheck {
+    code: String,
+    name: String,
+    /// The group it belongs to, shown on hover.
+    group: String,
+    checked: bool,
+}
+
+/// A score sheet the expert was given, in their review history.
+struct PastReview {
+    campaign: String,
+    item: String,
+    /// The sheet's status, as shown.
+    status: String,
+    deadline: String,
+}
+
+/// An organization the expert worked for, and the last day there.
+struct PastEmployer {
+    name: String,
+    until: String,
+}
+
 #[derive(Template)]
 #[template(path = "review/expert_form.html")]
 struct ExpertFormPage {
@@ -99,9 +123,9 @@ struct ExpertFormPage {
     /// Professional titles (value and text alike).
     titles: Vec<Choice>,
     districts: Vec<Choice>,
-    specialties: Vec<(String, String, String, bool)>,
-    history: Vec<(String, String, String, String)>,
-    past_employers: Vec<(String, String)>,
+    specialties: Vec<SpecialtyCheck>,
+    history: Vec<PastReview>,
+    past_employers: Vec<PastEmployer>,
     saved: Option<String>,
 }
 
@@ -126,10 +150,11 @@ async fn form_page(
             .into_iter()
             .map(|r| {
                 let status = ctx.lang.t(&format!("review.sheet.{}", r.assignment.sheet_status.code())).to_owned();
-                (r.campaign, r.title, status, r.deadline.to_string())
+                PastReview { campaign: r.campaign, item: r.title, status, deadline: r.deadline.to_string() }
             })
             .collect();
-        past_employers = row.past_employers.iter().map(|(n, d)| (n.clone(), d.to_string())).collect();
+        past_employers =
+            row.past_employers.iter().map(|(n, d)| PastEmployer { name: n.clone(), until: d.to_string() }).collect();
     }
     let specialties = review::specialties(s)
         .await
@@ -137,7 +162,7 @@ async fn form_page(
         .into_iter()
         .map(|sp| {
             let checked = form.is("specialties", &sp.code);
-            (sp.code, sp.name, sp.group, checked)
+            SpecialtyCheck { code: sp.code, name: sp.name, group: sp.group, checked }
         })
         .collect();
     let districts = reference::list_districts(s, &Default::default(), PageRequest::new(Some(1), Some(200)))
