@@ -30,8 +30,15 @@ pub struct ReportRow {
     name: String,
     outcome: String,
     class: &'static str,
-    errors: Vec<(String, String)>,
+    errors: Vec<CellError>,
     changes: String,
+}
+
+/// What is wrong in one column of a row.
+pub struct CellError {
+    /// The column's heading.
+    column: String,
+    message: String,
 }
 
 #[derive(Template)]
@@ -218,7 +225,7 @@ fn report_page(ctx: &Ctx, report: ImportReport, filename: &str, token: &str) -> 
                 name: r.name,
                 outcome: lang.t(outcome).to_owned(),
                 class,
-                errors: r.errors.into_iter().map(|e| (e.column, e.message)).collect(),
+                errors: r.errors.into_iter().map(|e| CellError { column: e.column, message: e.message }).collect(),
                 changes,
             }
         })

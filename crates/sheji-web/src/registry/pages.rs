@@ -265,12 +265,60 @@ pub async fn staff_list(
 /// The library tab as the page shows it.
 pub struct LibraryTab {
     headers: Vec<String>,
-    years: Vec<(i32, Vec<String>)>,
-    bars: Vec<(i32, u32, String)>,
-    checklist: Vec<(String, String, String, bool)>,
-    actions: Vec<(&'static str, String)>,
+    years: Vec<YearFigures>,
+    bars: Vec<InvestmentBar>,
+    checklist: Vec<Criterion>,
+    actions: Vec<ActionButton>,
     /// Status changes (the reason as the note), for the timeline.
     history: Vec<TimelineEntry>,
+}
+
+/// One year's row of the indicator table: the year and its cells, formatted.
+pub struct YearFigures {
+    year: i32,
+    /// One cell per column of `LibraryTab::headers`.
+    cells: Vec<String>,
+}
+
+/// One year's bar of the design investment chart.
+pub struct InvestmentBar {
+    year: i32,
+    /// Width in per cent, in steps of 5 (a CSS class).
+    width: u32,
+    /// The amount, formatted.
+    label: String,
+}
+
+/// One criterion of the library checklist and whether the organization meets it.
+pub struct Criterion {
+    label: String,
+    required: String,
+    actual: String,
+    passed: bool,
+}
+
+/// A library decision the caller may take: the action's code and its button text.
+pub struct ActionButton {
+    code: &'static str,
+    label: String,
+}
+
+/// An organization's application to the library.
+struct LibraryApplicationLine {
+    submitted_at: String,
+    /// Its status, as shown.
+    status: String,
+    /// The status's badge tone.
+    class: &'static str,
+    submitted_by: String,
+    /// The decision's comment; may be empty.
+    comment: String,
+}
+
+/// One field of the yearly figures form: its name and label (with the unit for amounts).
+struct FigureField {
+    name: &'static str,
+    label: String,
 }
 
 fn library_tab(lang: Lang, v: library::LibraryView) -> LibraryTab {
@@ -298,22 +346,20 @@ fn library_tab(lang: Lang, v: library::LibraryView) -> LibraryTab {
         years: v
             .indicators
             .iter()
-            .map(|(y, i)| {
-                (
-                    *y,
-                    vec![
-                        money(i.revenue),
-                        money(i.rd_spend),
-                        money(i.design_investment),
-                        count(i.staff_total),
-                        count(i.design_staff),
-                        count(i.senior_design_staff),
-                        count(i.design_patents),
-                        money(i.new_product_sales),
-                        money(i.design_service_revenue),
-                        count(i.awards),
-                    ],
-                )
+            .map(|(y, i)| YearFigures {
+                year: *y,
+                cells: vec![
+                    money(i.revenue),
+                    money(i.rd_spend),
+                    money(i.design_investment),
+                    count(i.staff_total),
+                    count(i.design_staff),
+                    count(i.senior_design_staff),
+                    count(i.design_patents),
+                    money(i.new_product_sales),
+                    money(i.design_service_revenue),
+                    count(i.awards),
+                ],
             })
             .collect(),
         bars: v
@@ -323,18 +369,23 @@ fn library_tab(lang: Lang, v: library::LibraryView) -> LibraryTab {
                 let value = i.design_investment.unwrap_or(0.0);
                 // Widths in steps of 5 %, as classes: the CSP allows no inline styles.
                 let width = if max > 0.0 { ((value / max * 20.0).round() as u32) * 5 } else { 0 };
-                (*y, width.min(100), money(i.design_investment))
+                InvestmentBar { year: *y, width: width.min(100), label: money(i.design_investment) }
             })
             .collect(),
         checklist: v
             .checklist
             .iter()
-            .map(|c| (lang.t(c.key).to_owned(), c.required.clone(), c.actual.clone(), c.passed))
+            .map(|c| Criterion {
+                label: lang.t(c.key).to_owned(),
+                required: c.required.clone(),
+                actual: c.actual.clone(),
+                passed: c.passed,
+            })
             .collect(),
         actions: v
             .actions
             .iter()
-            .map(|a| (a.code(), lang.t(&format!("library.action.{}", a.code())).to_owned()))
+            .map(|a| ActionButton { code: a.code(), label: lang.t(&format!("library.action.{}", a.code())).to_owned() })
             .collect(),
         history: v
             .history
@@ -368,9 +419,9 @@ struct OrganizationPage {
     notice: Option<String>,
     can_edit: bool,
     form: FormState,
-    figure_fields: Vec<(&'static str, String)>,
+    figure_fields: Vec<FigureField>,
     can_apply: bool,
-    applications: Vec<(String, String, &'static str, String, String)>,
+    applications: Vec<LibraryApplicationLine>,
     /// Latest services as timeline entries (day, kind, no one, summary), where the caller may
     /// see them.
     services: Option<Vec<TimelineEntry>>,
@@ -474,15 +525,12 @@ async fn staff_page_with(
     page.can_apply = can_apply;
     page.applications = applications
         .into_iter()
-        .map(|a| {
-            let class = a.status.badge();
-            (
-                i18n::datetime(a.submitted_at),
-                ctx.lang.t(&format!("library.application.{}", a.status.code())).to_owned(),
-                class,
-                a.submitted_by,
-                a.comment.unwrap_or_default(),
-            )
+        .map(|a| LibraryApplicationLine {
+            submitted_at: i18n::datetime(a.submitted_at),
+            status: ctx.lang.t(&format!("library.application.{}", a.status.code())).to_owned(),
+            class: a.status.badge(),
+            submitted_by: a.submitted_by,
+            comment: a.comment.unwrap_or_default(),
         })
         .collect();
     page.form = form;
@@ -490,14 +538,14 @@ async fn staff_page_with(
         .iter()
         .map(|(f, money)| {
             let label = ctx.lang.t(&format!("indicator.{f}")).to_owned();
-            (
-                *f,
-                if *money {
+            FigureField {
+                name: f,
+                label: if *money {
                     ctx.lang.tf("page.paren", &[("text", &label), ("detail", ctx.lang.t("unit.wan_yuan"))])
                 } else {
                     label
                 },
-            )
+            }
         })
         .collect();
     Ok(page)
@@ -636,7 +684,16 @@ struct OrgFormPage {
     clusters: Vec<Choice>,
     /// Industry division codes (value and text alike).
     industries: Vec<Choice>,
-    qualifications: Vec<(&'static str, String, bool, String)>,
+    qualifications: Vec<QualificationCheck>,
+}
+
+/// A qualification on the organization form: a checkbox with the year it was obtained.
+struct QualificationCheck {
+    code: &'static str,
+    label: String,
+    checked: bool,
+    /// The year as typed (kept even when the box is not ticked).
+    year: String,
 }
 
 /// The organization form as typed; the service parses and checks every field at once (a
@@ -729,13 +786,14 @@ async fn org_form(
             .iter()
             .map(|q| {
                 let chosen = input.qualifications.iter().find(|(c, _)| c == q.code());
-                (
-                    q.code(),
-                    lang.t(&format!("qualification.{}", q.code())).to_owned(),
-                    chosen.is_some(),
+                QualificationCheck {
+                    code: q.code(),
+                    label: lang.t(&format!("qualification.{}", q.code())).to_owned(),
+                    checked: chosen.is_some(),
                     // A year typed next to an unticked qualification is kept too.
-                    chosen.map_or_else(|| form.value(&format!("year_{}", q.code())).to_owned(), |(_, y)| y.clone()),
-                )
+                    year: chosen
+                        .map_or_else(|| form.value(&format!("year_{}", q.code())).to_owned(), |(_, y)| y.clone()),
+                }
             })
             .collect(),
         form,
