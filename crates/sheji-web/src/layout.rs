@@ -58,9 +58,18 @@ pub struct Chrome {
     /// The CSRF token every form carries.
     pub csrf: String,
     /// Unread messages and to-dos of the signed-in account, for the header.
-    pub attention: Option<(u64, usize)>,
+    pub attention: Option<Attention>,
     /// Which navigation entries the caller may open (permission-gated ones included).
     allowed: Vec<Permission>,
+}
+
+/// What waits for the signed-in person, counted in the header.
+#[derive(Debug, Clone, Copy)]
+pub struct Attention {
+    /// Unread messages.
+    pub unread: u64,
+    /// To-dos.
+    pub todos: usize,
 }
 
 /// The groups of the left navigation, in the order they are drawn.
@@ -142,7 +151,7 @@ impl Ctx {
         chrome.user = self.caller.principal.as_ref().map(|p| p.display_name.clone());
         chrome.csrf = self.caller.csrf.clone();
         chrome.allowed = self.caller.allowed.clone();
-        chrome.attention = self.caller.attention;
+        chrome.attention = self.caller.attention.map(|(unread, todos)| Attention { unread, todos });
         chrome
     }
 }
@@ -266,9 +275,71 @@ impl Chrome {
     }
 }
 
+/// One option of a select, a filter select or a checkbox group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    /// What the form sends.
+    pub value: String,
+    /// What the user reads.
+    pub label: String,
+    /// Whether it is selected (checked); the `select` macro asks the form instead.
+    pub selected: bool,
+}
+
+impl Choice {
+    /// An option that is not selected.
+    pub fn new(value: impl Into<String>, label: impl Into<String>) -> Self {
+        Self { value: value.into(), label: label.into(), selected: false }
+    }
+
+    /// An option, selected when `selected`.
+    pub fn selected_if(value: impl Into<String>, label: impl Into<String>, selected: bool) -> Self {
+        Self { value: value.into(), label: label.into(), selected }
+    }
+}
+
+/// One label and its value in a list of facts (`<dl class="facts">`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fact {
+    /// What the value is.
+    pub label: String,
+    /// The value as shown.
+    pub value: String,
+}
+
+impl Fact {
+    /// A fact from its label and value.
+    pub fn new(label: impl Into<String>, value: impl Into<String>) -> Self {
+        Self { label: label.into(), value: value.into() }
+    }
+}
+
+/// One step of a workflow's step indicator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// The step's name.
+    pub label: String,
+    /// Its CSS classes: "done", "current", "current done", "current rejected", or empty for a
+    /// step still to come.
+    pub state: &'static str,
+}
+
+/// One entry of a timeline (what happened, newest last).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineEntry {
+    /// When it happened, as shown.
+    pub at: String,
+    /// What happened.
+    pub what: String,
+    /// Who did it; may be empty.
+    pub who: String,
+    /// A remark; may be empty.
+    pub note: String,
+}
+
 /// The states of a workflow's steps for the step indicator: those before `current` are done,
 /// `current` is current (and done too when `finished`), the rest are still to come.
-pub fn steps(labels: impl IntoIterator<Item = String>, current: usize, finished: bool) -> Vec<(String, &'static str)> {
+pub fn steps(labels: impl IntoIterator<Item = String>, current: usize, finished: bool) -> Vec<Step> {
     labels
         .into_iter()
         .enumerate()
@@ -279,7 +350,7 @@ pub fn steps(labels: impl IntoIterator<Item = String>, current: usize, finished:
                 std::cmp::Ordering::Equal => "current",
                 std::cmp::Ordering::Greater => "",
             };
-            (label, state)
+            Step { label, state }
         })
         .collect()
 }

@@ -19,7 +19,7 @@ use crate::AppState;
 use crate::auth::{PageUser, SESSION_COOKIE, https, set_cookie};
 use crate::error::{PageError, render};
 use crate::forms::{self, Fields, FormState};
-use crate::layout::{Chrome, Ctx};
+use crate::layout::{Choice, Chrome, Ctx};
 
 /// Only local paths are followed after sign-in, so `?next=` cannot send anyone elsewhere.
 fn safe_next(next: &str) -> &str {
@@ -169,8 +169,8 @@ struct RegisterPage {
     enterprise: bool,
     action: &'static str,
     done: bool,
-    kinds: Vec<(&'static str, String)>,
-    districts: Vec<(String, String)>,
+    kinds: Vec<Choice>,
+    districts: Vec<Choice>,
 }
 
 async fn register_view(
@@ -188,7 +188,7 @@ async fn register_view(
             ..Default::default()
         };
         match reference::list_districts(&state.services, &filter, PageRequest::new(Some(1), Some(200))).await {
-            Ok(p) => p.items.into_iter().map(|d| (d.id.to_string(), d.name)).collect(),
+            Ok(p) => p.items.into_iter().map(|d| Choice::new(d.id.to_string(), d.name)).collect(),
             Err(e) => return Err(PageError::service(&e, chrome)),
         }
     } else {
@@ -197,7 +197,7 @@ async fn register_view(
     Ok(RegisterPage {
         kinds: OrgKind::ALL
             .iter()
-            .map(|k| (k.code(), ctx.lang.t(&format!("org.kind.{}", k.code())).to_owned()))
+            .map(|k| Choice::new(k.code(), ctx.lang.t(&format!("org.kind.{}", k.code()))))
             .collect(),
         chrome,
         form,
@@ -321,7 +321,7 @@ struct AccountPage {
     token_form: FormState,
     sessions: Vec<SessionRow>,
     tokens: Vec<TokenRow>,
-    grantable: Vec<(&'static str, String)>,
+    grantable: Vec<Choice>,
     flash: Option<String>,
     new_token: Option<String>,
 }
@@ -407,7 +407,7 @@ async fn account_page(
         grantable: Permission::ALL
             .into_iter()
             .filter(|p| principal.can(*p, now))
-            .map(|p| (p.code(), lang.t(&format!("perm.{}", p.code())).to_owned()))
+            .map(|p| Choice::new(p.code(), lang.t(&format!("perm.{}", p.code()))))
             .collect(),
         account,
         form,

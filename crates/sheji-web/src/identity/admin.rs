@@ -21,7 +21,7 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::{PageError, render};
 use crate::forms::{self, FormState};
-use crate::layout::{Chrome, Ctx, Pager};
+use crate::layout::{Choice, Chrome, Ctx, Pager};
 
 fn status_class(s: AccountStatus) -> &'static str {
     match s {
@@ -48,8 +48,8 @@ struct AccountsPage {
     chrome: Chrome,
     rows: Vec<AccountRow>,
     q: String,
-    statuses: Vec<(&'static str, String, bool)>,
-    roles: Vec<(&'static str, String, bool)>,
+    statuses: Vec<Choice>,
+    roles: Vec<Choice>,
     count_line: String,
     can_manage: bool,
     pager: Pager,
@@ -86,11 +86,11 @@ pub async fn accounts(
     let view = AccountsPage {
         statuses: AccountStatus::ALL
             .iter()
-            .map(|s| (s.code(), lang.t(&format!("status.{}", s.code())).to_owned(), q.status == s.code()))
+            .map(|s| Choice::selected_if(s.code(), lang.t(&format!("status.{}", s.code())), q.status == s.code()))
             .collect(),
         roles: Role::ALL
             .iter()
-            .map(|r| (r.code(), lang.t(&format!("role.{}", r.code())).to_owned(), q.role == r.code()))
+            .map(|r| Choice::selected_if(r.code(), lang.t(&format!("role.{}", r.code())), q.role == r.code()))
             .collect(),
         count_line: lang.tf("accounts.count", &[("n", &i18n::count(page.total))]),
         can_manage: p.can(Permission::AccountManage, state.services.now()),
@@ -141,19 +141,19 @@ struct AccountDetailPage {
     flash: Option<String>,
     temp_password: Option<String>,
     form: FormState,
-    role_choices: Vec<(&'static str, String)>,
-    district_choices: Vec<(String, String)>,
+    role_choices: Vec<Choice>,
+    district_choices: Vec<Choice>,
 }
 
-async fn district_choices(state: &AppState) -> Result<Vec<(String, String)>, ServiceError> {
+async fn district_choices(state: &AppState) -> Result<Vec<Choice>, ServiceError> {
     let filter =
         reference::DistrictFilter { status: Some(sheji_core::reference::DistrictStatus::Active), ..Default::default() };
     let page = reference::list_districts(&state.services, &filter, PageRequest::new(Some(1), Some(200))).await?;
-    Ok(page.items.into_iter().map(|d| (d.id.to_string(), d.name)).collect())
+    Ok(page.items.into_iter().map(|d| Choice::new(d.id.to_string(), d.name)).collect())
 }
 
-fn role_choices(lang: Lang) -> Vec<(&'static str, String)> {
-    Role::ALL.iter().map(|r| (r.code(), lang.t(&format!("role.{}", r.code())).to_owned())).collect()
+fn role_choices(lang: Lang) -> Vec<Choice> {
+    Role::ALL.iter().map(|r| Choice::new(r.code(), lang.t(&format!("role.{}", r.code())))).collect()
 }
 
 async fn detail_page(
@@ -187,8 +187,8 @@ async fn detail_page(
             let district = a
                 .affiliation
                 .district
-                .and_then(|d| districts.iter().find(|(id, _)| *id == d.to_string()))
-                .map(|(_, n)| n.clone());
+                .and_then(|d| districts.iter().find(|c| c.value == d.to_string()))
+                .map(|c| c.label.clone());
             let place = match (district, a.affiliation.organization) {
                 (Some(d), _) => d,
                 (None, Some(o)) => format!("{} #{o}", lang.t("affiliation.organization")),
@@ -372,8 +372,8 @@ pub async fn affiliation_remove(
 struct NewAccountPage {
     chrome: Chrome,
     form: FormState,
-    role_choices: Vec<(&'static str, String)>,
-    district_choices: Vec<(String, String)>,
+    role_choices: Vec<Choice>,
+    district_choices: Vec<Choice>,
 }
 
 async fn new_account_view(state: &AppState, ctx: &Ctx, form: FormState) -> Result<NewAccountPage, PageError> {

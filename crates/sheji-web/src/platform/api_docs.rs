@@ -18,7 +18,13 @@ pub struct Endpoint {
     summary: String,
     description: String,
     params: Vec<Param>,
-    responses: Vec<(String, String)>,
+    responses: Vec<ApiResponse>,
+}
+
+/// One documented response of an operation: its status and what it means.
+pub struct ApiResponse {
+    status: String,
+    description: String,
 }
 
 /// One parameter of an operation.
@@ -55,7 +61,7 @@ fn endpoint(method: &'static str, path: &str, op: &Operation) -> Endpoint {
                 RefOr::T(r) => r.description.clone(),
                 RefOr::Ref(r) => r.ref_location.clone(),
             };
-            (status.clone(), text)
+            ApiResponse { status: status.clone(), description: text }
         })
         .collect();
     let description = op.description.clone().unwrap_or_default();

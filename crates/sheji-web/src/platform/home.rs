@@ -52,14 +52,28 @@ pub(crate) async fn todo_lines(state: &AppState, ctx: &Ctx) -> Option<Vec<TodoLi
     )
 }
 
+/// One of the plan's targets: its figure and what it counts.
+struct Target {
+    figure: String,
+    label: &'static str,
+}
+
+/// One count of what is on record, linking to its list where there is one.
+struct Stat {
+    figure: String,
+    label: &'static str,
+    /// The list's address; empty when it has no public list.
+    href: &'static str,
+}
+
 #[derive(Template)]
 #[template(path = "platform/home.html")]
 struct HomePage {
     chrome: Chrome,
     /// The signed-in person's to-dos (待办), first on the page.
     todos: Option<Vec<TodoLine>>,
-    targets: Vec<(String, &'static str)>,
-    stats: Vec<(String, &'static str, &'static str)>,
+    targets: Vec<Target>,
+    stats: Vec<Stat>,
 }
 
 pub async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
@@ -75,11 +89,14 @@ pub async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, P
     };
     let page = HomePage {
         todos: todo_lines(&state, &ctx).await,
-        targets: PLAN_TARGETS.iter().map(|key| (lang.t(&format!("{key}_figure")).to_owned(), lang.t(key))).collect(),
+        targets: PLAN_TARGETS
+            .iter()
+            .map(|key| Target { figure: lang.t(&format!("{key}_figure")).to_owned(), label: lang.t(key) })
+            .collect(),
         stats: vec![
-            (i18n::count(orgs.total), lang.t("home.counts.organizations"), ""),
-            (i18n::count(refs.districts), lang.t("home.counts.districts"), "/districts"),
-            (i18n::count(refs.clusters), lang.t("home.counts.clusters"), "/clusters"),
+            Stat { figure: i18n::count(orgs.total), label: lang.t("home.counts.organizations"), href: "" },
+            Stat { figure: i18n::count(refs.districts), label: lang.t("home.counts.districts"), href: "/districts" },
+            Stat { figure: i18n::count(refs.clusters), label: lang.t("home.counts.clusters"), href: "/clusters" },
         ],
         chrome,
     };

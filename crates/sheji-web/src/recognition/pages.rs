@@ -21,10 +21,30 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::{PageError, render};
 use crate::forms::{self, Fields, FormState, read_multipart};
-use crate::layout::{Chrome, Ctx, Pager};
+use crate::layout::{Choice, Chrome, Ctx, Fact, Pager, Step, TimelineEntry};
 
-/// An on-site verification as shown: (point, passed, note) per point, the conclusion, the day.
-type InspectionView = (Vec<(String, bool, String)>, String, String);
+/// An on-site verification as shown.
+struct InspectionView {
+    /// Every point checked, in the order of `INSPECTION_ITEMS`.
+    points: Vec<InspectionResult>,
+    conclusion: String,
+    /// The day of the visit; empty when not given.
+    on: String,
+}
+
+/// One point of an on-site verification and how it went.
+struct InspectionResult {
+    label: String,
+    passed: bool,
+    /// The inspector's remark; may be empty.
+    note: String,
+}
+
+/// One point of the on-site verification form: its index (in the field names) and label.
+struct InspectionPoint {
+    index: usize,
+    label: String,
+}
 
 /// The largest upload: a few photos or a PDF under the file store's 20 MiB limit each.
 pub const MAX_UPLOAD: usize = 64 * 1024 * 1024;
@@ -67,15 +87,43 @@ struct AppLine {
     class: &'static str,
 }
 
+/// The organization the caller may apply for.
+struct Applicant {
+    id: OrganizationId,
+    name: String,
+}
+
+/// A recognition that lapses soon, for the staff who follow it up.
+struct ExpiringLine {
+    /// The certificate number.
+    number: String,
+    organization: String,
+    kind: String,
+    until: String,
+    /// Days left, with the 30- or 90-day mark.
+    left: String,
+}
+
+/// A recognition the caller's organization holds.
+struct HeldLine {
+    /// The certificate number.
+    number: String,
+    kind: String,
+    until: String,
+    standing: String,
+    /// The standing's badge tone.
+    class: &'static str,
+}
+
 #[derive(Template)]
 #[template(path = "recognition/recognition.html")]
 struct HomePage {
     chrome: Chrome,
     batches: Vec<BatchLine>,
     mine: Vec<AppLine>,
-    applicant: Option<(OrganizationId, String)>,
-    expiring: Vec<(String, String, String, String, String)>,
-    held: Vec<(String, String, String, String, &'static str)>,
+    applicant: Option<Applicant>,
+    expiring: Vec<ExpiringLine>,
+    held: Vec<HeldLine>,
     staff: bool,
     city: bool,
     notice: Option<String>,
@@ -127,7 +175,7 @@ pub async fn home(
     let applicant = match org {
         Some(o) => {
             let name = review::organization_names(s, [o].into_iter().collect()).await.map_err(err)?;
-            Some((o, name.get(&o).cloned().unwrap_or_default()))
+            Some(Applicant { id: o, name: name.get(&o).cloned().unwrap_or_default() })
         }
         None => None,
     };
@@ -139,31 +187,29 @@ pub async fn home(
         .into_iter()
         .map(|(c, left)| {
             let mark = if left <= 30 { ctx.lang.t("recognition.due_30") } else { ctx.lang.t("recognition.due_90") };
-            (
-                c.recognition.certificate.clone(),
-                c.organization.clone(),
-                kind_label(ctx.lang, c.recognition.kind),
-                c.recognition.valid_until.to_string(),
-                ctx.lang.tf("recognition.days_left", &[("n", &left.to_string()), ("mark", mark)]),
-            )
+            ExpiringLine {
+                number: c.recognition.certificate.clone(),
+                organization: c.organization.clone(),
+                kind: kind_label(ctx.lang, c.recognition.kind),
+                until: c.recognition.valid_until.to_string(),
+                left: ctx.lang.tf("recognition.days_left", &[("n", &left.to_string()), ("mark", mark)]),
+            }
         })
         .collect();
     let held = match &applicant {
-        Some((org, _)) => {
-            let filter = RecognitionFilter { organization: Some(*org), ..RecognitionFilter::default() };
+        Some(applicant) => {
+            let filter = RecognitionFilter { organization: Some(applicant.id), ..RecognitionFilter::default() };
             service::recognitions(s, &filter, PageRequest::new(Some(1), Some(50)))
                 .await
                 .map_err(err)?
                 .items
                 .into_iter()
-                .map(|c| {
-                    (
-                        c.recognition.certificate.clone(),
-                        kind_label(ctx.lang, c.recognition.kind),
-                        c.recognition.valid_until.to_string(),
-                        ctx.lang.t(&format!("recognition.standing.{}", c.standing.code())).to_owned(),
-                        c.standing.badge(),
-                    )
+                .map(|c| HeldLine {
+                    number: c.recognition.certificate.clone(),
+                    kind: kind_label(ctx.lang, c.recognition.kind),
+                    until: c.recognition.valid_until.to_string(),
+                    standing: ctx.lang.t(&format!("recognition.standing.{}", c.standing.code())).to_owned(),
+                    class: c.standing.badge(),
                 })
                 .collect()
         }
@@ -220,12 +266,7 @@ pub(crate) fn step_keys(onsite: bool, reviewed: bool) -> Vec<&'static str> {
 
 /// The step indicator of an application: draft → district → formal check → (on-site check) →
 /// (expert review and publicity) → outcome, the outcome step named by the final status.
-fn application_steps(
-    lang: Lang,
-    status: sheji_core::recognition::Status,
-    onsite: bool,
-    reviewed: bool,
-) -> Vec<(String, &'static str)> {
+fn application_steps(lang: Lang, status: sheji_core::recognition::Status, onsite: bool, reviewed: bool) -> Vec<Step> {
     use sheji_core::recognition::Status as S;
     let keys = step_keys(onsite, reviewed || status == S::InReview);
     let last = keys.len().saturating_sub(1);
@@ -255,13 +296,13 @@ fn application_steps(
     if let Some(state) = ending
         && let Some(step) = steps.last_mut()
     {
-        step.1 = state;
+        step.state = state;
     }
     if status == S::Rejected {
         // Rejected by the district or the city, at a step the status does not tell: only the
         // draft was surely passed.
         for step in steps.iter_mut().skip(1).take(last.saturating_sub(1)) {
-            step.1 = "";
+            step.state = "";
         }
     }
     steps
@@ -286,6 +327,19 @@ struct CheckLine {
     passed: bool,
 }
 
+/// A file attached to an application, with its size as shown.
+struct Attachment {
+    id: i32,
+    name: String,
+    size: String,
+}
+
+/// A photo taken at the on-site verification.
+struct Photo {
+    id: i32,
+    name: String,
+}
+
 #[derive(Template)]
 #[template(path = "recognition/recognition_application.html")]
 struct ApplicationPage {
@@ -298,21 +352,21 @@ struct ApplicationPage {
     organization: String,
     checklist: Vec<CheckLine>,
     all_passed: bool,
-    figures: Vec<(String, String)>,
+    figures: Vec<Fact>,
     editable: bool,
     form: FormState,
     /// The staff step form (its comment and message after a refused step).
     step: FormState,
-    steps: Vec<(String, &'static str)>,
+    steps: Vec<Step>,
     actions: Vec<StaffAction>,
     staff_actions: bool,
     quota: String,
-    timeline: Vec<(String, String, String, String)>,
-    attachments: Vec<(i32, String, String)>,
-    photos: Vec<(i32, String)>,
+    timeline: Vec<TimelineEntry>,
+    attachments: Vec<Attachment>,
+    photos: Vec<Photo>,
     can_inspect: bool,
     onsite_required: bool,
-    inspection_items: Vec<(usize, String)>,
+    inspection_items: Vec<InspectionPoint>,
     inspection: Option<InspectionView>,
     notice: Option<String>,
     error: Option<String>,
@@ -348,7 +402,9 @@ async fn application_page(
             Some(
                 map.into_iter()
                     .filter(|(_, val)| !val.is_null())
-                    .map(|(k, val)| (format!("{year} · {}", lang.t(&format!("indicator.{k}"))), val.to_string()))
+                    .map(|(k, val)| {
+                        Fact::new(format!("{year} · {}", lang.t(&format!("indicator.{k}"))), val.to_string())
+                    })
                     .collect::<Vec<_>>(),
             )
         })
@@ -406,39 +462,47 @@ async fn application_page(
         timeline: v
             .events
             .iter()
-            .map(|e| {
-                (
-                    sheji_core::i18n::datetime(e.at),
-                    lang.t(&format!("recognition.action.{}", e.action)).to_owned(),
-                    e.actor.clone(),
-                    e.comment.clone(),
-                )
+            .map(|e| TimelineEntry {
+                at: sheji_core::i18n::datetime(e.at),
+                what: lang.t(&format!("recognition.action.{}", e.action)).to_owned(),
+                who: e.actor.clone(),
+                note: e.comment.clone(),
             })
             .collect(),
         attachments: v
             .files
             .iter()
             .filter(|f| f.purpose == "attachment")
-            .map(|f| (f.id, f.name.clone(), format!("{:.1} KB", f.size as f64 / 1024.0)))
+            .map(|f| Attachment { id: f.id, name: f.name.clone(), size: format!("{:.1} KB", f.size as f64 / 1024.0) })
             .collect(),
-        photos: v.files.iter().filter(|f| f.purpose == "inspection").map(|f| (f.id, f.name.clone())).collect(),
+        photos: v
+            .files
+            .iter()
+            .filter(|f| f.purpose == "inspection")
+            .map(|f| Photo { id: f.id, name: f.name.clone() })
+            .collect(),
         can_inspect: v.can_inspect,
         onsite_required: v.batch.fields.rules.onsite_required,
         inspection_items: sheji_core::recognition::INSPECTION_ITEMS
             .iter()
             .enumerate()
-            .map(|(i, k)| (i, lang.t(&format!("recognition.inspection.{k}")).to_owned()))
+            .map(|(index, k)| InspectionPoint {
+                index,
+                label: lang.t(&format!("recognition.inspection.{k}")).to_owned(),
+            })
             .collect(),
-        inspection: v.application.inspection.as_ref().map(|ins| {
-            (
-                sheji_core::recognition::INSPECTION_ITEMS
-                    .iter()
-                    .zip(&ins.items)
-                    .map(|(k, (p, n))| (lang.t(&format!("recognition.inspection.{k}")).to_owned(), *p, n.clone()))
-                    .collect(),
-                ins.conclusion.clone(),
-                ins.on.map(|d| d.to_string()).unwrap_or_default(),
-            )
+        inspection: v.application.inspection.as_ref().map(|ins| InspectionView {
+            points: sheji_core::recognition::INSPECTION_ITEMS
+                .iter()
+                .zip(&ins.items)
+                .map(|(k, (passed, note))| InspectionResult {
+                    label: lang.t(&format!("recognition.inspection.{k}")).to_owned(),
+                    passed: *passed,
+                    note: note.clone(),
+                })
+                .collect(),
+            conclusion: ins.conclusion.clone(),
+            on: ins.on.map(|d| d.to_string()).unwrap_or_default(),
         }),
         notice: None,
         error: None,
@@ -616,6 +680,27 @@ struct QueueRow {
     submitted: String,
 }
 
+/// How many of a batch's applications are at one status.
+struct FunnelStage {
+    /// The status, as shown.
+    label: String,
+    count: u64,
+}
+
+/// How much of its quota a district has used in a batch.
+struct QuotaLine {
+    district: String,
+    /// Used and left, as shown.
+    usage: String,
+}
+
+/// The review campaign a batch was sent to, with its status.
+struct CampaignLink {
+    id: i32,
+    /// The campaign's status, as shown.
+    status: String,
+}
+
 #[derive(Template)]
 #[template(path = "recognition/recognition_batch.html")]
 struct BatchPage {
@@ -625,12 +710,12 @@ struct BatchPage {
     purpose: String,
     window: String,
     quota: String,
-    funnel: Vec<(String, u64)>,
+    funnel: Vec<FunnelStage>,
     rows: Vec<QueueRow>,
     pager: Pager,
-    quota_used: Vec<(String, String)>,
+    quota_used: Vec<QuotaLine>,
     city: bool,
-    campaign: Option<(i32, String)>,
+    campaign: Option<CampaignLink>,
     status: String,
     status_class: &'static str,
     /// The batch steps the service offers the caller.
@@ -665,7 +750,7 @@ async fn batch_page(
     chrome.title = v.batch.fields.name.clone();
     let funnel = sheji_core::recognition::Status::ALL
         .iter()
-        .map(|s| (status_label(lang, *s), v.funnel.get(s.code()).copied().unwrap_or(0)))
+        .map(|s| FunnelStage { label: status_label(lang, *s), count: v.funnel.get(s.code()).copied().unwrap_or(0) })
         .collect();
     let districts = sheji_service::reference::list_districts(
         &state.services,
@@ -688,7 +773,7 @@ async fn batch_page(
                 ),
                 None => lang.t("recognition.no_quota").to_owned(),
             };
-            (district_name(*d), line)
+            QuotaLine { district: district_name(*d), usage: line }
         })
         .collect();
     let pager = chrome.pager(&v.queue);
@@ -719,11 +804,10 @@ async fn batch_page(
         pager,
         quota_used,
         city: v.city,
-        campaign: v
-            .batch
-            .campaign
-            .zip(v.campaign)
-            .map(|(c, st)| (c.get(), lang.t(&format!("review.status.{}", st.code())).to_owned())),
+        campaign: v.batch.campaign.zip(v.campaign).map(|(c, st)| CampaignLink {
+            id: c.get(),
+            status: lang.t(&format!("review.status.{}", st.code())).to_owned(),
+        }),
         status: lang.t(&format!("recognition.batch_status.{}", v.batch.status.code())).to_owned(),
         status_class: v.batch.status.badge(),
         steps: v
@@ -790,8 +874,10 @@ pub async fn batch_step(
 struct NewBatchPage {
     chrome: Chrome,
     form: FormState,
-    kinds: Vec<(&'static str, String)>,
-    rubrics: Vec<(String, String)>,
+    kinds: Vec<Choice>,
+    /// Recognition or re-review.
+    purposes: Vec<Choice>,
+    rubrics: Vec<Choice>,
 }
 
 fn rules_form(form: FormState, r: &Rules) -> FormState {
@@ -824,8 +910,16 @@ async fn new_batch_page(
         .await
         .map_err(|e| PageError::service(&e, ctx.chrome("recognition.new_batch")))?;
     Ok(NewBatchPage {
-        kinds: Kind::ALL.iter().map(|k| (k.code(), kind_label(ctx.lang, *k))).collect(),
-        rubrics: rubrics.items.iter().map(|r| (r.id.to_string(), format!("{} · v{}", r.name, r.version))).collect(),
+        kinds: Kind::ALL.iter().map(|k| Choice::new(k.code(), kind_label(ctx.lang, *k))).collect(),
+        purposes: vec![
+            Choice::new("recognition", ctx.lang.t("recognition.purpose.recognition")),
+            Choice::new("re_review", ctx.lang.t("recognition.purpose.re_review")),
+        ],
+        rubrics: rubrics
+            .items
+            .iter()
+            .map(|r| Choice::new(r.id.to_string(), format!("{} · v{}", r.name, r.version)))
+            .collect(),
         chrome,
         form,
     })
@@ -926,8 +1020,8 @@ struct RegisterLine {
 struct RegisterPage {
     chrome: Chrome,
     rows: Vec<RegisterLine>,
-    kinds: Vec<(&'static str, String, bool)>,
-    districts: Vec<(String, String, bool)>,
+    kinds: Vec<Choice>,
+    districts: Vec<Choice>,
     pager: Pager,
     export_href: Option<String>,
 }
@@ -967,7 +1061,10 @@ pub async fn register(
         })
         .collect();
     let pager = chrome.pager(&page);
-    let kinds = Kind::ALL.iter().map(|k| (k.code(), kind_label(lang, *k), Some(*k) == filter.kind)).collect();
+    let kinds = Kind::ALL
+        .iter()
+        .map(|k| Choice::selected_if(k.code(), kind_label(lang, *k), Some(*k) == filter.kind))
+        .collect();
     let districts = sheji_service::reference::list_districts(
         &state.services,
         &Default::default(),
@@ -977,7 +1074,7 @@ pub async fn register(
     .map_err(err)?
     .items
     .into_iter()
-    .map(|d| (d.id.to_string(), d.name, d.id.to_string() == q.district))
+    .map(|d| Choice::selected_if(d.id.to_string(), d.name, d.id.to_string() == q.district))
     .collect();
     let now = state.services.now();
     // The link shows exactly when the export would be allowed: the service decides both.

@@ -12,7 +12,7 @@ use sheji_service::reference::{self, DistrictSort};
 
 use crate::AppState;
 use crate::error::{PageError, render};
-use crate::layout::{Chrome, Ctx, Pager};
+use crate::layout::{Choice, Chrome, Ctx, Pager};
 use crate::reference::api::district_filter;
 
 /// Filters typed into the page's form; unknown values are ignored rather than refused, so a
@@ -57,9 +57,6 @@ fn district_row(lang: Lang, d: District) -> DistrictRow {
         note: d.note.unwrap_or_default(),
     }
 }
-
-/// A choice in a filter select: (value, label, selected).
-type Choice = (&'static str, String, bool);
 
 #[derive(Template)]
 #[template(path = "reference/districts.html")]
@@ -107,11 +104,19 @@ pub async fn districts(
     let view = DistrictsPage {
         kinds: DistrictKind::ALL
             .iter()
-            .map(|k| (k.code(), lang.t(&format!("district.kind.{}", k.code())).to_owned(), kind == Some(k.code())))
+            .map(|k| {
+                Choice::selected_if(k.code(), lang.t(&format!("district.kind.{}", k.code())), kind == Some(k.code()))
+            })
             .collect(),
         statuses: DistrictStatus::ALL
             .iter()
-            .map(|s| (s.code(), lang.t(&format!("district.status.{}", s.code())).to_owned(), status == Some(s.code())))
+            .map(|s| {
+                Choice::selected_if(
+                    s.code(),
+                    lang.t(&format!("district.status.{}", s.code())),
+                    status == Some(s.code()),
+                )
+            })
             .collect(),
         count_line: lang.tf("district.count", &[("n", &sheji_core::i18n::count(page.total))]),
         code_sort_href: chrome.href_with("sort", next_sort),

@@ -17,7 +17,7 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::download::xlsx_response;
 use crate::error::{PageError, render};
-use crate::layout::{Chrome, Ctx};
+use crate::layout::{Chrome, Ctx, Step};
 
 /// The largest file an import accepts.
 pub const MAX_UPLOAD: usize = 32 * 1024 * 1024;
@@ -29,8 +29,15 @@ pub struct ReportRow {
     name: String,
     outcome: String,
     class: &'static str,
-    errors: Vec<(String, String)>,
+    errors: Vec<CellError>,
     changes: String,
+}
+
+/// What is wrong in one column of a row.
+pub struct CellError {
+    /// The column's heading.
+    column: String,
+    message: String,
 }
 
 #[derive(Template)]
@@ -38,7 +45,7 @@ pub struct ReportRow {
 struct ImportPage {
     chrome: Chrome,
     step: u8,
-    steps: Vec<(String, &'static str)>,
+    steps: Vec<Step>,
     notice: Option<String>,
     filename: String,
     token: String,
@@ -217,7 +224,7 @@ fn report_page(ctx: &Ctx, report: ImportReport, filename: &str, token: &str) -> 
                 name: r.name,
                 outcome: lang.t(outcome).to_owned(),
                 class,
-                errors: r.errors.into_iter().map(|e| (e.column, e.message)).collect(),
+                errors: r.errors.into_iter().map(|e| CellError { column: e.column, message: e.message }).collect(),
                 changes,
             }
         })

@@ -23,7 +23,7 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::download::{CsvOut, xlsx_response};
 use crate::error::{PageError, render};
-use crate::layout::{Chrome, Ctx, Pager};
+use crate::layout::{Choice, Chrome, Ctx, Pager, TimelineEntry};
 
 #[derive(Debug, Deserialize, Default)]
 pub struct OrgQuery {
@@ -99,11 +99,11 @@ struct OrganizationsPage {
     staff: bool,
     action: &'static str,
     rows: Vec<OrgRow>,
-    districts: Vec<(String, String, bool)>,
-    kinds: Vec<(&'static str, String, bool)>,
-    clusters: Vec<(String, String, bool)>,
-    qualifications: Vec<(&'static str, String, bool)>,
-    libraries: Vec<(&'static str, String, bool)>,
+    districts: Vec<Choice>,
+    kinds: Vec<Choice>,
+    clusters: Vec<Choice>,
+    qualifications: Vec<Choice>,
+    libraries: Vec<Choice>,
     count_line: String,
     export_href: Option<String>,
     can_import: bool,
@@ -115,24 +115,34 @@ struct OrganizationsPage {
     pager: Pager,
 }
 
-/// Select options: (value, label, selected).
-type Options = Vec<(String, String, bool)>;
-/// Select options with fixed codes.
-type CodeOptions = Vec<(&'static str, String, bool)>;
-type Choices = (Options, CodeOptions);
-type MoreChoices = (Options, CodeOptions, CodeOptions);
+/// The district and kind filters.
+type Choices = (Vec<Choice>, Vec<Choice>);
+/// The cluster, qualification and library filters (staff only).
+type MoreChoices = (Vec<Choice>, Vec<Choice>, Vec<Choice>);
 
 async fn more_filters(state: &AppState, lang: Lang, q: &OrgQuery) -> Result<MoreChoices, ServiceError> {
     let clusters = reference::list_clusters(&state.services, None, PageRequest::new(Some(1), Some(200))).await?;
     Ok((
-        clusters.items.into_iter().map(|c| (c.id.to_string(), c.name, q.cluster == c.id.to_string())).collect(),
+        clusters
+            .items
+            .into_iter()
+            .map(|c| Choice::selected_if(c.id.to_string(), c.name, q.cluster == c.id.to_string()))
+            .collect(),
         sheji_core::registry::Qualification::ALL
             .iter()
-            .map(|k| (k.code(), lang.t(&format!("qualification.{}", k.code())).to_owned(), q.qualification == k.code()))
+            .map(|k| {
+                Choice::selected_if(
+                    k.code(),
+                    lang.t(&format!("qualification.{}", k.code())),
+                    q.qualification == k.code(),
+                )
+            })
             .collect(),
         sheji_core::registry::LibraryStatus::ALL
             .iter()
-            .map(|k| (k.code(), lang.t(&format!("library.status.{}", k.code())).to_owned(), q.library == k.code()))
+            .map(|k| {
+                Choice::selected_if(k.code(), lang.t(&format!("library.status.{}", k.code())), q.library == k.code())
+            })
             .collect(),
     ))
 }
@@ -141,10 +151,14 @@ async fn filters(state: &AppState, lang: Lang, q: &OrgQuery) -> Result<Choices, 
     let districts =
         reference::list_districts(&state.services, &Default::default(), PageRequest::new(Some(1), Some(200))).await?;
     Ok((
-        districts.items.into_iter().map(|d| (d.id.to_string(), d.name, q.district == d.id.to_string())).collect(),
+        districts
+            .items
+            .into_iter()
+            .map(|d| Choice::selected_if(d.id.to_string(), d.name, q.district == d.id.to_string()))
+            .collect(),
         OrgKind::ALL
             .iter()
-            .map(|k| (k.code(), lang.t(&format!("org.kind.{}", k.code())).to_owned(), q.kind == k.code()))
+            .map(|k| Choice::selected_if(k.code(), lang.t(&format!("org.kind.{}", k.code())), q.kind == k.code()))
             .collect(),
     ))
 }
@@ -176,7 +190,9 @@ pub async fn directory(
         qualifications: Vec::new(),
         libraries: sheji_core::registry::LibraryStatus::ALL
             .iter()
-            .map(|k| (k.code(), lang.t(&format!("library.status.{}", k.code())).to_owned(), q.library == k.code()))
+            .map(|k| {
+                Choice::selected_if(k.code(), lang.t(&format!("library.status.{}", k.code())), q.library == k.code())
+            })
             .collect(),
         pager: chrome.pager(&page),
         rows: page.items.iter().map(|o| row(lang, format!("/organizations/{}", o.id), o, None)).collect(),
@@ -210,7 +226,7 @@ pub async fn staff_list(
     // The district filter offers only districts the caller's scope reaches.
     let scope = p.scope(Permission::RegistryReadPrivate, state.services.now());
     if !scope.all && scope.organizations.is_empty() {
-        districts.retain(|(id, _, _)| scope.districts.iter().any(|d| d.to_string() == *id));
+        districts.retain(|c| scope.districts.iter().any(|d| d.to_string() == c.value));
     }
     let can_export = p.can(Permission::RegistryExport, state.services.now());
     let can_edit = p.can(Permission::RegistryEdit, state.services.now());
@@ -249,12 +265,60 @@ pub async fn staff_list(
 /// The library tab as the page shows it.
 pub struct LibraryTab {
     headers: Vec<String>,
-    years: Vec<(i32, Vec<String>)>,
-    bars: Vec<(i32, u32, String)>,
-    checklist: Vec<(String, String, String, bool)>,
-    actions: Vec<(&'static str, String)>,
-    /// (when, what, who, reason), for the timeline.
-    history: Vec<(String, String, String, String)>,
+    years: Vec<YearFigures>,
+    bars: Vec<InvestmentBar>,
+    checklist: Vec<Criterion>,
+    actions: Vec<ActionButton>,
+    /// Status changes (the reason as the note), for the timeline.
+    history: Vec<TimelineEntry>,
+}
+
+/// One year's row of the indicator table: the year and its cells, formatted.
+pub struct YearFigures {
+    year: i32,
+    /// One cell per column of `LibraryTab::headers`.
+    cells: Vec<String>,
+}
+
+/// One year's bar of the design investment chart.
+pub struct InvestmentBar {
+    year: i32,
+    /// Width in per cent, in steps of 5 (a CSS class).
+    width: u32,
+    /// The amount, formatted.
+    label: String,
+}
+
+/// One criterion of the library checklist and whether the organization meets it.
+pub struct Criterion {
+    label: String,
+    required: String,
+    actual: String,
+    passed: bool,
+}
+
+/// A library decision the caller may take: the action's code and its button text.
+pub struct ActionButton {
+    code: &'static str,
+    label: String,
+}
+
+/// An organization's application to the library.
+struct LibraryApplicationLine {
+    submitted_at: String,
+    /// Its status, as shown.
+    status: String,
+    /// The status's badge tone.
+    class: &'static str,
+    submitted_by: String,
+    /// The decision's comment; may be empty.
+    comment: String,
+}
+
+/// One field of the yearly figures form: its name and label (with the unit for amounts).
+struct FigureField {
+    name: &'static str,
+    label: String,
 }
 
 fn library_tab(lang: Lang, v: library::LibraryView) -> LibraryTab {
@@ -282,22 +346,20 @@ fn library_tab(lang: Lang, v: library::LibraryView) -> LibraryTab {
         years: v
             .indicators
             .iter()
-            .map(|(y, i)| {
-                (
-                    *y,
-                    vec![
-                        money(i.revenue),
-                        money(i.rd_spend),
-                        money(i.design_investment),
-                        count(i.staff_total),
-                        count(i.design_staff),
-                        count(i.senior_design_staff),
-                        count(i.design_patents),
-                        money(i.new_product_sales),
-                        money(i.design_service_revenue),
-                        count(i.awards),
-                    ],
-                )
+            .map(|(y, i)| YearFigures {
+                year: *y,
+                cells: vec![
+                    money(i.revenue),
+                    money(i.rd_spend),
+                    money(i.design_investment),
+                    count(i.staff_total),
+                    count(i.design_staff),
+                    count(i.senior_design_staff),
+                    count(i.design_patents),
+                    money(i.new_product_sales),
+                    money(i.design_service_revenue),
+                    count(i.awards),
+                ],
             })
             .collect(),
         bars: v
@@ -307,18 +369,23 @@ fn library_tab(lang: Lang, v: library::LibraryView) -> LibraryTab {
                 let value = i.design_investment.unwrap_or(0.0);
                 // Widths in steps of 5 %, as classes: the CSP allows no inline styles.
                 let width = if max > 0.0 { ((value / max * 20.0).round() as u32) * 5 } else { 0 };
-                (*y, width.min(100), money(i.design_investment))
+                InvestmentBar { year: *y, width: width.min(100), label: money(i.design_investment) }
             })
             .collect(),
         checklist: v
             .checklist
             .iter()
-            .map(|c| (lang.t(c.key).to_owned(), c.required.clone(), c.actual.clone(), c.passed))
+            .map(|c| Criterion {
+                label: lang.t(c.key).to_owned(),
+                required: c.required.clone(),
+                actual: c.actual.clone(),
+                passed: c.passed,
+            })
             .collect(),
         actions: v
             .actions
             .iter()
-            .map(|a| (a.code(), lang.t(&format!("library.action.{}", a.code())).to_owned()))
+            .map(|a| ActionButton { code: a.code(), label: lang.t(&format!("library.action.{}", a.code())).to_owned() })
             .collect(),
         history: v
             .history
@@ -329,7 +396,7 @@ fn library_tab(lang: Lang, v: library::LibraryView) -> LibraryTab {
                     lang.t(&format!("library.status.{}", h.from.code())),
                     lang.t(&format!("library.status.{}", h.to.code()))
                 );
-                (i18n::datetime(h.at), step, h.actor.clone(), h.reason.clone())
+                TimelineEntry { at: i18n::datetime(h.at), what: step, who: h.actor.clone(), note: h.reason.clone() }
             })
             .collect(),
     }
@@ -352,12 +419,12 @@ struct OrganizationPage {
     notice: Option<String>,
     can_edit: bool,
     form: FormState,
-    figure_fields: Vec<(&'static str, String)>,
+    figure_fields: Vec<FigureField>,
     can_apply: bool,
-    applications: Vec<(String, String, &'static str, String, String)>,
-    /// Latest services as timeline entries (day, kind, "", summary), where the caller may see
-    /// them.
-    services: Option<Vec<(String, String, String, String)>>,
+    applications: Vec<LibraryApplicationLine>,
+    /// Latest services as timeline entries (day, kind, no one, summary), where the caller may
+    /// see them.
+    services: Option<Vec<TimelineEntry>>,
 }
 
 fn detail(chrome: Chrome, lang: Lang, view: OrgView) -> OrganizationPage {
@@ -444,13 +511,11 @@ async fn staff_page_with(
         v.records
             .items
             .iter()
-            .map(|r| {
-                (
-                    r.served_on.to_string(),
-                    ctx.lang.t(&format!("service.kind.{}", r.kind.code())).to_owned(),
-                    String::new(),
-                    r.summary.clone(),
-                )
+            .map(|r| TimelineEntry {
+                at: r.served_on.to_string(),
+                what: ctx.lang.t(&format!("service.kind.{}", r.kind.code())).to_owned(),
+                who: String::new(),
+                note: r.summary.clone(),
             })
             .collect()
     });
@@ -460,15 +525,12 @@ async fn staff_page_with(
     page.can_apply = can_apply;
     page.applications = applications
         .into_iter()
-        .map(|a| {
-            let class = a.status.badge();
-            (
-                i18n::datetime(a.submitted_at),
-                ctx.lang.t(&format!("library.application.{}", a.status.code())).to_owned(),
-                class,
-                a.submitted_by,
-                a.comment.unwrap_or_default(),
-            )
+        .map(|a| LibraryApplicationLine {
+            submitted_at: i18n::datetime(a.submitted_at),
+            status: ctx.lang.t(&format!("library.application.{}", a.status.code())).to_owned(),
+            class: a.status.badge(),
+            submitted_by: a.submitted_by,
+            comment: a.comment.unwrap_or_default(),
         })
         .collect();
     page.form = form;
@@ -476,14 +538,14 @@ async fn staff_page_with(
         .iter()
         .map(|(f, money)| {
             let label = ctx.lang.t(&format!("indicator.{f}")).to_owned();
-            (
-                *f,
-                if *money {
+            FigureField {
+                name: f,
+                label: if *money {
                     ctx.lang.tf("page.paren", &[("text", &label), ("detail", ctx.lang.t("unit.wan_yuan"))])
                 } else {
                     label
                 },
-            )
+            }
         })
         .collect();
     Ok(page)
@@ -617,12 +679,21 @@ struct OrgFormPage {
     creating: bool,
     action: String,
     cancel: String,
-    kinds: Vec<(&'static str, String)>,
-    districts: Vec<(String, String)>,
-    clusters: Vec<(String, String, bool)>,
-    /// Industry division codes as (value, text) pairs.
-    industries: Vec<(String, String)>,
-    qualifications: Vec<(&'static str, String, bool, String)>,
+    kinds: Vec<Choice>,
+    districts: Vec<Choice>,
+    clusters: Vec<Choice>,
+    /// Industry division codes (value and text alike).
+    industries: Vec<Choice>,
+    qualifications: Vec<QualificationCheck>,
+}
+
+/// A qualification on the organization form: a checkbox with the year it was obtained.
+struct QualificationCheck {
+    code: &'static str,
+    label: String,
+    checked: bool,
+    /// The year as typed (kept even when the box is not ticked).
+    year: String,
 }
 
 /// The organization form as typed; the service parses and checks every field at once (a
@@ -696,7 +767,7 @@ async fn org_form(
         action: target
             .map_or_else(|| "/admin/organizations/new".to_owned(), |id| format!("/admin/organizations/{id}/edit")),
         cancel: target.map_or_else(|| "/admin/organizations".to_owned(), |id| format!("/admin/organizations/{id}")),
-        kinds: OrgKind::ALL.iter().map(|k| (k.code(), lang.t(&format!("org.kind.{}", k.code())).to_owned())).collect(),
+        kinds: OrgKind::ALL.iter().map(|k| Choice::new(k.code(), lang.t(&format!("org.kind.{}", k.code())))).collect(),
         // The picker offers only districts in force that the caller's scope reaches.
         districts: districts
             .into_iter()
@@ -704,24 +775,25 @@ async fn org_form(
                 d.status.accepts_new_records()
                     && (scope.all || scope.districts.contains(&d.id) || input.district_id == d.id.to_string())
             })
-            .map(|d| (d.id.to_string(), d.name))
+            .map(|d| Choice::new(d.id.to_string(), d.name))
             .collect(),
         clusters: clusters
             .into_iter()
-            .map(|c| (c.id.to_string(), c.name, input.clusters.contains(&c.id.to_string())))
+            .map(|c| Choice::selected_if(c.id.to_string(), c.name, input.clusters.contains(&c.id.to_string())))
             .collect(),
-        industries: industries.into_iter().map(|c| (c.clone(), c)).collect(),
+        industries: industries.into_iter().map(|c| Choice::new(c.clone(), c)).collect(),
         qualifications: sheji_core::registry::Qualification::ALL
             .iter()
             .map(|q| {
                 let chosen = input.qualifications.iter().find(|(c, _)| c == q.code());
-                (
-                    q.code(),
-                    lang.t(&format!("qualification.{}", q.code())).to_owned(),
-                    chosen.is_some(),
+                QualificationCheck {
+                    code: q.code(),
+                    label: lang.t(&format!("qualification.{}", q.code())).to_owned(),
+                    checked: chosen.is_some(),
                     // A year typed next to an unticked qualification is kept too.
-                    chosen.map_or_else(|| form.value(&format!("year_{}", q.code())).to_owned(), |(_, y)| y.clone()),
-                )
+                    year: chosen
+                        .map_or_else(|| form.value(&format!("year_{}", q.code())).to_owned(), |(_, y)| y.clone()),
+                }
             })
             .collect(),
         form,

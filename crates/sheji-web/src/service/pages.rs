@@ -17,7 +17,7 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::{PageError, render};
 use crate::forms::{self, Fields, FormState};
-use crate::layout::{Chrome, Ctx, Pager};
+use crate::layout::{Choice, Chrome, Ctx, Pager};
 
 #[derive(Debug, Deserialize, Default)]
 pub struct ServiceQuery {
@@ -33,8 +33,27 @@ struct RecordLine {
     date: String,
     kind: String,
     summary: String,
-    diagnosis: Option<(String, String, String, String)>,
+    diagnosis: Option<DiagnosisView>,
     by: String,
+}
+
+/// The diagnosis a service record carries.
+struct DiagnosisView {
+    strengths: String,
+    gaps: String,
+    recommendations: String,
+    /// The follow-up day; empty when none is set.
+    follow_up_on: String,
+}
+
+/// The organization as a cultivation target: the tier it aims for and who follows it.
+struct TargetView {
+    /// The tier aimed for, as shown.
+    goal: String,
+    /// The liaison officer's name, or "—".
+    liaison: String,
+    /// May be empty.
+    note: String,
 }
 
 #[derive(Template)]
@@ -42,12 +61,12 @@ struct RecordLine {
 struct ServicesPage {
     chrome: Chrome,
     id: OrganizationId,
-    target: Option<(String, String, String)>,
+    target: Option<TargetView>,
     rows: Vec<RecordLine>,
     pager: Pager,
     can_record: bool,
     can_mark: bool,
-    kinds: Vec<(&'static str, String)>,
+    kinds: Vec<Choice>,
     form: FormState,
     notice: Option<String>,
 }
@@ -76,13 +95,11 @@ async fn page(
             date: r.served_on.to_string(),
             kind: lang.t(&format!("service.kind.{}", r.kind.code())).to_owned(),
             summary: r.summary.clone(),
-            diagnosis: r.diagnosis.as_ref().map(|d| {
-                (
-                    d.strengths.clone(),
-                    d.gaps.clone(),
-                    d.recommendations.clone(),
-                    d.follow_up_on.map(|f| f.to_string()).unwrap_or_default(),
-                )
+            diagnosis: r.diagnosis.as_ref().map(|d| DiagnosisView {
+                strengths: d.strengths.clone(),
+                gaps: d.gaps.clone(),
+                recommendations: d.recommendations.clone(),
+                follow_up_on: d.follow_up_on.map(|f| f.to_string()).unwrap_or_default(),
             }),
             by: r.recorded_by.clone(),
         })
@@ -90,14 +107,16 @@ async fn page(
     let pager = chrome.pager(&v.records);
     Ok(ServicesPage {
         id,
-        target: v.target.map(|(t, name)| {
-            (lang.t(&format!("recognition.kind.{}", t.goal)).to_owned(), name.unwrap_or_else(|| "—".to_owned()), t.note)
+        target: v.target.map(|(t, name)| TargetView {
+            goal: lang.t(&format!("recognition.kind.{}", t.goal)).to_owned(),
+            liaison: name.unwrap_or_else(|| "—".to_owned()),
+            note: t.note,
         }),
         rows,
         pager,
         can_record: v.can_record,
         can_mark: v.can_mark,
-        kinds: Kind::ALL.iter().map(|k| (k.code(), lang.t(&format!("service.kind.{}", k.code())).to_owned())).collect(),
+        kinds: Kind::ALL.iter().map(|k| Choice::new(k.code(), lang.t(&format!("service.kind.{}", k.code())))).collect(),
         form,
         notice: None,
         chrome,
@@ -182,13 +201,21 @@ pub async fn mark(
     }
 }
 
+/// One district's services in the year: a count per kind and the total.
+struct WorkLine {
+    district: String,
+    /// One count per kind, in the order of `WorkPage::kinds`.
+    per_kind: Vec<u64>,
+    total: u64,
+}
+
 #[derive(Template)]
 #[template(path = "service/service_work.html")]
 struct WorkPage {
     chrome: Chrome,
     year: i32,
     kinds: Vec<String>,
-    rows: Vec<(String, Vec<u64>, u64)>,
+    rows: Vec<WorkLine>,
 }
 
 /// The branches' work in a year.
@@ -218,7 +245,7 @@ pub async fn work(
             Kind::ALL.iter().map(|k| counts.get(&(d.id, k.code().to_owned())).copied().unwrap_or(0)).collect();
         let total: u64 = per.iter().sum();
         if total > 0 {
-            rows.push((d.name.clone(), per, total));
+            rows.push(WorkLine { district: d.name.clone(), per_kind: per, total });
         }
     }
     let kinds = Kind::ALL.iter().map(|k| lang.t(&format!("service.kind.{}", k.code())).to_owned()).collect();

@@ -31,7 +31,7 @@ use crate::auth::PageUser;
 use crate::download::xlsx_response;
 use crate::error::{PageError, render};
 use crate::forms::{self, Fields, FormState, read_multipart};
-use crate::layout::{Chrome, Ctx, Pager};
+use crate::layout::{Choice, Chrome, Ctx, Fact, Pager, Step};
 
 /// The largest item spreadsheet accepted.
 pub const MAX_UPLOAD: usize = 8 * 1024 * 1024;
@@ -111,8 +111,8 @@ pub async fn campaigns(
 struct NewCampaignPage {
     chrome: Chrome,
     form: FormState,
-    rubrics: Vec<(String, String)>,
-    aggregations: Vec<(&'static str, String)>,
+    rubrics: Vec<Choice>,
+    aggregations: Vec<Choice>,
 }
 
 async fn new_page(state: &AppState, ctx: &Ctx, p: &Principal, form: FormState) -> Result<NewCampaignPage, PageError> {
@@ -121,10 +121,14 @@ async fn new_page(state: &AppState, ctx: &Ctx, p: &Principal, form: FormState) -
         .await
         .map_err(|e| PageError::service(&e, chrome.clone()))?;
     Ok(NewCampaignPage {
-        rubrics: rubrics.items.iter().map(|r| (r.id.to_string(), format!("{} · v{}", r.name, r.version))).collect(),
+        rubrics: rubrics
+            .items
+            .iter()
+            .map(|r| Choice::new(r.id.to_string(), format!("{} · v{}", r.name, r.version)))
+            .collect(),
         aggregations: Aggregation::ALL
             .iter()
-            .map(|a| (a.code(), ctx.lang.t(&format!("review.aggregation.{}", a.code())).to_owned()))
+            .map(|a| Choice::new(a.code(), ctx.lang.t(&format!("review.aggregation.{}", a.code()))))
             .collect(),
         chrome,
         form,
@@ -229,7 +233,13 @@ struct ConflictLine {
 
 struct PlanItem {
     title: String,
-    experts: Vec<(String, String)>,
+    experts: Vec<PlanExpert>,
+}
+
+/// An expert a dry run puts on an item, and why (the specialties they share).
+struct PlanExpert {
+    name: String,
+    why: String,
 }
 
 struct PlanView {
@@ -278,6 +288,13 @@ struct SwapLine {
     label: String,
 }
 
+/// How far scoring has come: score sheets assigned and submitted.
+#[derive(Default)]
+struct ProgressTotal {
+    assigned: u32,
+    submitted: u32,
+}
+
 #[derive(Template)]
 #[template(path = "review/review.html")]
 struct CampaignPage {
@@ -285,15 +302,15 @@ struct CampaignPage {
     c: Campaign,
     status: String,
     class: &'static str,
-    steps: Vec<(String, &'static str)>,
+    steps: Vec<Step>,
     notice: Option<String>,
     error: Option<String>,
-    facts: Vec<(String, String)>,
+    facts: Vec<Fact>,
     items: Vec<ItemLine>,
     item_total: u64,
     pager: Pager,
     item_form: FormState,
-    specialties: Vec<(String, String, bool)>,
+    specialties: Vec<Choice>,
     conflicts: Vec<ConflictLine>,
     conflict_total: usize,
     can_override: bool,
@@ -302,7 +319,7 @@ struct CampaignPage {
     seed: String,
     progress_items: Vec<ProgressLine>,
     progress_experts: Vec<ProgressLine>,
-    progress_total: (u32, u32),
+    progress_total: ProgressTotal,
     swaps: Vec<SwapLine>,
     results: Vec<ResultView>,
     result_pager: Option<Pager>,
@@ -399,26 +416,23 @@ async fn campaign_page(
             } else {
                 ""
             };
-            (status_label(lang, *st), class)
+            Step { label: status_label(lang, *st), state: class }
         })
         .collect();
     let yes_no = |b: bool| lang.t(if b { "form.yes" } else { "form.no" }).to_owned();
     let facts = vec![
-        (lang.t("review.rubric").to_owned(), format!("{} · v{}", rubric.name, rubric.version)),
-        (lang.t("review.reviewers_per_item").to_owned(), c.fields.reviewers_per_item.to_string()),
-        (lang.t("review.period").to_owned(), format!("{} – {}", c.fields.period_start, c.fields.deadline)),
-        (lang.t("review.blind").to_owned(), yes_no(c.fields.blind)),
-        (
-            lang.t("review.aggregation").to_owned(),
-            lang.t(&format!("review.aggregation.{}", c.fields.aggregation.code())).to_owned(),
-        ),
-        (
-            lang.t("review.thresholds").to_owned(),
+        Fact::new(lang.t("review.rubric"), format!("{} · v{}", rubric.name, rubric.version)),
+        Fact::new(lang.t("review.reviewers_per_item"), c.fields.reviewers_per_item.to_string()),
+        Fact::new(lang.t("review.period"), format!("{} – {}", c.fields.period_start, c.fields.deadline)),
+        Fact::new(lang.t("review.blind"), yes_no(c.fields.blind)),
+        Fact::new(lang.t("review.aggregation"), lang.t(&format!("review.aggregation.{}", c.fields.aggregation.code()))),
+        Fact::new(
+            lang.t("review.thresholds"),
             lang.join_clauses(c.fields.thresholds.iter().map(|t| format!("{} ≥ {}", t.grade, t.min))),
         ),
-        (lang.t("review.conflict_years").to_owned(), c.fields.conflict_years.to_string()),
-        (lang.t("review.load").to_owned(), format!("{} – {}", c.fields.min_load, c.fields.max_load)),
-        (lang.t("review.publicity_days").to_owned(), c.fields.publicity_days.to_string()),
+        Fact::new(lang.t("review.conflict_years"), c.fields.conflict_years.to_string()),
+        Fact::new(lang.t("review.load"), format!("{} – {}", c.fields.min_load, c.fields.max_load)),
+        Fact::new(lang.t("review.publicity_days"), c.fields.publicity_days.to_string()),
     ];
     let titles = if c.status == CampaignStatus::Draft {
         items_titles(state, p, id).await.map_err(err)?
@@ -430,7 +444,7 @@ async fn campaign_page(
     let mut swaps = Vec::new();
     let mut progress_items = Vec::new();
     let mut progress_experts = Vec::new();
-    let mut progress_total = (0, 0);
+    let mut progress_total = ProgressTotal::default();
     if c.status == CampaignStatus::Draft {
         let found = assign::conflicts(s, p, id).await.map_err(err)?;
         conflict_total = found.found.len();
@@ -454,7 +468,7 @@ async fn campaign_page(
     }
     if c.status == CampaignStatus::Scoring {
         let pr = sheet_service::progress(s, p, id).await.map_err(err)?;
-        progress_total = (pr.assigned, pr.submitted);
+        progress_total = ProgressTotal { assigned: pr.assigned, submitted: pr.submitted };
         progress_items = pr
             .items
             .iter()
@@ -550,7 +564,7 @@ async fn campaign_page(
         .into_iter()
         .map(|sp| {
             let checked = extras.item_form.is("specialties", &sp.code);
-            (sp.code, sp.name, checked)
+            Choice::selected_if(sp.code, sp.name, checked)
         })
         .collect();
     Ok(CampaignPage {
@@ -613,7 +627,7 @@ fn plan_view(
     titles: &BTreeMap<ItemId, String>,
     experts: &BTreeMap<ExpertId, String>,
 ) -> PlanView {
-    let mut by_item: BTreeMap<ItemId, Vec<(String, String)>> = BTreeMap::new();
+    let mut by_item: BTreeMap<ItemId, Vec<PlanExpert>> = BTreeMap::new();
     for pair in &plan.pairs {
         let shared = pair.shared.iter().map(|c| names.get(c).cloned().unwrap_or_else(|| c.clone())).collect::<Vec<_>>();
         let why = if shared.is_empty() {
@@ -621,10 +635,10 @@ fn plan_view(
         } else {
             lang.tf("review.shared", &[("list", &lang.join_list(&shared))])
         };
-        by_item
-            .entry(pair.item)
-            .or_default()
-            .push((experts.get(&pair.expert).cloned().unwrap_or_else(|| format!("#{}", pair.expert)), why));
+        by_item.entry(pair.item).or_default().push(PlanExpert {
+            name: experts.get(&pair.expert).cloned().unwrap_or_else(|| format!("#{}", pair.expert)),
+            why,
+        });
     }
     let more = by_item.len().saturating_sub(PLAN_ITEMS);
     PlanView {

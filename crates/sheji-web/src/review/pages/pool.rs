@@ -16,7 +16,7 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::{PageError, render};
 use crate::forms::{self, Fields, FormState};
-use crate::layout::{Chrome, Ctx, Pager};
+use crate::layout::{Choice, Chrome, Ctx, Pager};
 
 fn chrome(ctx: &Ctx, key: &str) -> Chrome {
     ctx.chrome(key).crumb("nav.reviews", Some("/admin/reviews"))
@@ -48,7 +48,7 @@ struct ExpertLine {
 struct ExpertsPage {
     chrome: Chrome,
     rows: Vec<ExpertLine>,
-    specialties: Vec<(String, String, bool)>,
+    specialties: Vec<Choice>,
     pager: Pager,
     notice: Option<String>,
 }
@@ -83,9 +83,34 @@ pub async fn experts(
         })
         .collect();
     let pager = chrome.pager(&page);
-    let specialties = names.into_iter().map(|(code, name)| (code.clone(), name, code == q.specialty)).collect();
+    let specialties =
+        names.into_iter().map(|(code, name)| Choice::selected_if(code.clone(), name, code == q.specialty)).collect();
     let notice = (!q.done.is_empty()).then(|| ctx.lang.t(&format!("review.done.{}", q.done)).to_owned());
     Ok(render(StatusCode::OK, &ExpertsPage { chrome, rows, specialties, pager, notice }))
+}
+
+/// A specialty on the expert form: a checkbox titled with its group.
+struct SpecialtyCheck {
+    code: String,
+    name: String,
+    /// The group it belongs to, shown on hover.
+    group: String,
+    checked: bool,
+}
+
+/// A score sheet the expert was given, in their review history.
+struct PastReview {
+    campaign: String,
+    item: String,
+    /// The sheet's status, as shown.
+    status: String,
+    deadline: String,
+}
+
+/// An organization the expert worked for, and the last day there.
+struct PastEmployer {
+    name: String,
+    until: String,
 }
 
 #[derive(Template)]
@@ -95,12 +120,12 @@ struct ExpertFormPage {
     form: FormState,
     creating: bool,
     action: String,
-    /// Professional titles as (value, text) pairs.
-    titles: Vec<(String, String)>,
-    districts: Vec<(String, String)>,
-    specialties: Vec<(String, String, String, bool)>,
-    history: Vec<(String, String, String, String)>,
-    past_employers: Vec<(String, String)>,
+    /// Professional titles (value and text alike).
+    titles: Vec<Choice>,
+    districts: Vec<Choice>,
+    specialties: Vec<SpecialtyCheck>,
+    history: Vec<PastReview>,
+    past_employers: Vec<PastEmployer>,
     saved: Option<String>,
 }
 
@@ -125,10 +150,11 @@ async fn form_page(
             .into_iter()
             .map(|r| {
                 let status = ctx.lang.t(&format!("review.sheet.{}", r.assignment.sheet_status.code())).to_owned();
-                (r.campaign, r.title, status, r.deadline.to_string())
+                PastReview { campaign: r.campaign, item: r.title, status, deadline: r.deadline.to_string() }
             })
             .collect();
-        past_employers = row.past_employers.iter().map(|(n, d)| (n.clone(), d.to_string())).collect();
+        past_employers =
+            row.past_employers.iter().map(|(n, d)| PastEmployer { name: n.clone(), until: d.to_string() }).collect();
     }
     let specialties = review::specialties(s)
         .await
@@ -136,7 +162,7 @@ async fn form_page(
         .into_iter()
         .map(|sp| {
             let checked = form.is("specialties", &sp.code);
-            (sp.code, sp.name, sp.group, checked)
+            SpecialtyCheck { code: sp.code, name: sp.name, group: sp.group, checked }
         })
         .collect();
     let districts = reference::list_districts(s, &Default::default(), PageRequest::new(Some(1), Some(200)))
@@ -144,12 +170,12 @@ async fn form_page(
         .map_err(err)?
         .items
         .into_iter()
-        .map(|d| (d.id.to_string(), d.name))
+        .map(|d| Choice::new(d.id.to_string(), d.name))
         .collect();
     Ok(ExpertFormPage {
         action: expert.map_or("/admin/experts/new".to_owned(), |id| format!("/admin/experts/{id}")),
         creating: expert.is_none(),
-        titles: review::title_names(s).await.map_err(err)?.into_iter().map(|t| (t.clone(), t)).collect(),
+        titles: review::title_names(s).await.map_err(err)?.into_iter().map(|t| Choice::new(t.clone(), t)).collect(),
         districts,
         specialties,
         history,

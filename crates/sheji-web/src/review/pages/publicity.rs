@@ -18,7 +18,7 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::{PageError, render};
 use crate::forms::{self, Fields, FormState};
-use crate::layout::{Chrome, Ctx, Pager};
+use crate::layout::{Choice, Chrome, Ctx, Pager};
 
 struct NoticeLine {
     id: CampaignId,
@@ -179,11 +179,21 @@ pub async fn object(
     }
 }
 
+/// One day of the working-day calendar.
+struct CalendarLine {
+    day: String,
+    /// Holiday or working day, as shown.
+    kind: String,
+    name: String,
+}
+
 #[derive(Template)]
 #[template(path = "review/calendar.html")]
 struct CalendarPage {
     chrome: Chrome,
-    days: Vec<(String, String, String)>,
+    days: Vec<CalendarLine>,
+    /// The kinds of day the form sets: holiday, workday.
+    kinds: Vec<Choice>,
     form: FormState,
 }
 
@@ -198,14 +208,16 @@ async fn calendar_page(
     Ok(CalendarPage {
         days: days
             .into_iter()
-            .map(|d| {
-                (
-                    d.day.to_string(),
-                    ctx.lang.t(if d.workday { "review.workday" } else { "review.holiday" }).to_owned(),
-                    d.name,
-                )
+            .map(|d| CalendarLine {
+                day: d.day.to_string(),
+                kind: ctx.lang.t(if d.workday { "review.workday" } else { "review.holiday" }).to_owned(),
+                name: d.name,
             })
             .collect(),
+        kinds: vec![
+            Choice::new("holiday", ctx.lang.t("review.holiday")),
+            Choice::new("workday", ctx.lang.t("review.workday")),
+        ],
         chrome,
         form,
     })
