@@ -253,3 +253,41 @@ mod catalogue_tests {
         assert_ne!(Lang::Zh.t("role.admin"), Lang::En.t("role.admin"));
     }
 }
+
+#[cfg(test)]
+mod rules_tests {
+    //! Pages show the actions the services say the caller may take; handlers and templates
+    //! never ask for a permission themselves, so a page and its use case cannot drift apart.
+    //! Only the request guard (`auth.rs`, which lists the navigation a caller may open) reads
+    //! permissions.
+
+    use std::path::Path;
+
+    fn sources(dir: &Path, out: &mut Vec<(String, String)>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if let Ok(text) = std::fs::read_to_string(&path) {
+                out.push((path.display().to_string(), text));
+            }
+        }
+    }
+
+    #[test]
+    fn no_handler_or_template_decides_permissions() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        sources(&root.join("src"), &mut files);
+        sources(&root.join("templates"), &mut files);
+        assert!(files.len() > 40, "the scan read the sources");
+        let wrong: Vec<&str> = files
+            .iter()
+            .filter(|(path, _)| !path.ends_with("auth.rs") && !path.ends_with("lib.rs"))
+            .filter(|(_, text)| text.contains(".can(Permission") || text.contains(".scope(Permission"))
+            .map(|(path, _)| path.as_str())
+            .collect();
+        assert!(wrong.is_empty(), "ask the capability's service what the caller may do: {wrong:#?}");
+    }
+}

@@ -124,6 +124,29 @@ enum Command {
         #[command(subcommand)]
         action: ReviewAction,
     },
+    /// Look at and test the background job queue every `serve` node works.
+    Jobs {
+        #[command(subcommand)]
+        action: JobsAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum JobsAction {
+    /// Queue connectivity checks, which any running node finishes at once (to see the queue
+    /// work, or to measure it).
+    Ping {
+        /// How many.
+        #[arg(long, default_value_t = 1)]
+        count: u32,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Print how many jobs are queued, running, done and failed.
+    Status {
+        #[command(flatten)]
+        db: DbArg,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -418,6 +441,30 @@ async fn run(command: Command, settings: Settings, lang: Lang) -> anyhow::Result
         }
         Command::Import { what: ImportWhat::Orgs { file, dry_run, skip_invalid, db } } => {
             return import_orgs(&settings, db, &file, dry_run, skip_invalid, lang).await;
+        }
+        Command::Jobs { action: JobsAction::Ping { count, db } } => {
+            let (services, _, _) = open(&settings, db, lang).await?;
+            let system = sheji_service::identity::system_principal();
+            for _ in 0..count {
+                sheji_service::job::ping(&services, &system).await?;
+            }
+            services.close().await?;
+            println!("{}", lang.tf("cli.jobs_queued", &[("n", &count.to_string())]));
+        }
+        Command::Jobs { action: JobsAction::Status { db } } => {
+            let (services, _, _) = open(&settings, db, lang).await?;
+            let system = sheji_service::identity::system_principal();
+            let (counts, _) = sheji_service::job::list(
+                &services,
+                &system,
+                &Default::default(),
+                sheji_core::page::PageRequest::new(Some(1), Some(1)),
+            )
+            .await?;
+            services.close().await?;
+            for (status, n) in counts {
+                println!("{}\t{n}", status.code());
+            }
         }
         Command::Audit { action: AuditAction::Verify { db } } => {
             let (services, _, _) = open(&settings, db, lang).await?;

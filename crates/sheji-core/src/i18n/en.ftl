@@ -154,3 +154,4 @@ form-date = Enter a date as year-month-day, such as 2026-12-01.
 form-choice = Choose one of the listed options.
 form-confirm = Confirm: { $action }
 page-step_done = (done)
+cli-jobs_queued = Queued { $n } check jobs; the running nodes take and finish them.

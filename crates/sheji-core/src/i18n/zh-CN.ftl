@@ -154,3 +154,4 @@ form-date = 请按“年-月-日”填写日期，如 2026-12-01。
 form-choice = 请从列表中选择一项。
 form-confirm = 确认{ $action }
 page-step_done = （已完成）
+cli-jobs_queued = 已提交 { $n } 个检查任务；运行中的节点会领取并完成。

@@ -1077,6 +1077,28 @@ pub async fn list_accounts(
     Ok(page.map(|a| view(services, a, unmasked, Vec::new())))
 }
 
+/// What the caller may do with accounts and settings: pages show exactly these, and the use
+/// cases check the same permissions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccountActions {
+    /// Create accounts, reset passwords, disable, change roles.
+    pub manage: bool,
+    /// Verify registrations (within their scope).
+    pub verify: bool,
+    /// Change the platform's settings (and watch its background jobs).
+    pub settings: bool,
+}
+
+/// The caller's account actions.
+pub fn actions(services: &Services, caller: &Principal) -> AccountActions {
+    let now = services.now();
+    AccountActions {
+        manage: caller.can(Permission::AccountManage, now),
+        verify: !caller.scope(Permission::AccountVerify, now).is_none(),
+        settings: caller.can(Permission::SettingsEdit, now),
+    }
+}
+
 /// The account work waiting for the caller: registrations to verify in their scope.
 pub async fn todos(
     services: &Services,

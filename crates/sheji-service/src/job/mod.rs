@@ -19,7 +19,7 @@ use std::time::Instant;
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use sheji_core::identity::{Permission, Principal};
+use sheji_core::identity::Principal;
 use sheji_core::ids::AccountId;
 use sheji_core::job::{JobStatus, RetryPolicy, RunOutcome, Schedule};
 use sheji_core::page::{Page, PageRequest};
@@ -375,7 +375,7 @@ pub async fn get(services: &Services, caller: &Principal, id: i32) -> Result<Job
 }
 
 fn require_admin(services: &Services, caller: &Principal) -> Result<(), ServiceError> {
-    if caller.can(Permission::SettingsEdit, services.now()) { Ok(()) } else { Err(ServiceError::Forbidden) }
+    if crate::identity::actions(services, caller).settings { Ok(()) } else { Err(ServiceError::Forbidden) }
 }
 
 /// The jobs page for administrators: counts by status and one page of jobs.

@@ -82,7 +82,7 @@ pub async fn open_batch(
     fields: &BatchFields,
     ip: &str,
 ) -> Result<i32, ServiceError> {
-    if !caller.can(Permission::RecognitionManage, services.now()) {
+    if !actions(services, caller).city {
         return Err(ServiceError::Forbidden);
     }
     let mut f = fields.clone();
@@ -134,6 +134,29 @@ pub async fn open_batch(
     };
     tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(id)
+}
+
+/// What the caller may do with recognition as a whole: pages show exactly these, and the use
+/// cases check the same rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecognitionActions {
+    /// The organization the caller applies for (its administrator), if any.
+    pub applicant: Option<OrganizationId>,
+    /// Reviews applications of some districts (branch staff, and the city).
+    pub staff: bool,
+    /// Opens batches, checks applications, concludes (the city).
+    pub city: bool,
+}
+
+/// The caller's recognition actions.
+pub fn actions(services: &Services, caller: &Principal) -> RecognitionActions {
+    let now = services.now();
+    let review = caller.scope(Permission::RecognitionReview, now);
+    RecognitionActions {
+        applicant: caller.scope(Permission::RegistryEdit, now).organizations.into_iter().next(),
+        staff: review.all || !review.districts.is_empty(),
+        city: caller.can(Permission::RecognitionManage, now),
+    }
 }
 
 /// Whether the caller may act as the applicant for `org` (its administrator).
@@ -570,7 +593,7 @@ pub async fn send_to_review(
     id: i32,
     ip: &str,
 ) -> Result<CampaignId, ServiceError> {
-    if !caller.can(Permission::RecognitionManage, services.now()) {
+    if !actions(services, caller).city {
         return Err(ServiceError::Forbidden);
     }
     let b = load_batch(services, id).await?;
@@ -678,7 +701,7 @@ async fn stragglers(services: &Services, b: &Batch) -> Result<(), ServiceError> 
 /// that passed the formal check is recognized. Certificates are valid for the rules' years
 /// (`recognition.manage`). Returns how many were recognized.
 pub async fn conclude(services: &Services, caller: &Principal, id: i32, ip: &str) -> Result<usize, ServiceError> {
-    if !caller.can(Permission::RecognitionManage, services.now()) {
+    if !actions(services, caller).city {
         return Err(ServiceError::Forbidden);
     }
     let b = load_batch(services, id).await?;

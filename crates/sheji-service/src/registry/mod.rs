@@ -76,6 +76,41 @@ fn private_view(services: &Services, caller: Option<&Principal>, public: &OrgPub
     }
 }
 
+/// What the caller may do in the registry as a whole: pages show exactly these actions, and
+/// the use cases refuse the rest with the same scopes.
+#[derive(Debug, Clone)]
+pub struct RegistryActions {
+    /// Read private fields, within this reach (the staff list's district filter offers it).
+    pub read: sheji_core::identity::Scope,
+    /// Export the list.
+    pub export: bool,
+    /// Add and edit organizations, and import them.
+    pub edit: bool,
+    /// Admit organizations to the library.
+    pub admit: bool,
+}
+
+/// The caller's registry actions.
+pub fn actions(services: &Services, caller: &Principal) -> RegistryActions {
+    let now = services.now();
+    RegistryActions {
+        read: caller.scope(Permission::RegistryReadPrivate, now),
+        export: !caller.scope(Permission::RegistryExport, now).is_none(),
+        edit: !caller.scope(Permission::RegistryEdit, now).is_none(),
+        admit: !caller.scope(Permission::LibraryDecide, now).is_none(),
+    }
+}
+
+/// Whether the caller may edit this organization (its district or itself in their reach).
+pub fn may_edit(services: &Services, caller: &Principal, org: &OrgPublic) -> bool {
+    caller.scope(Permission::RegistryEdit, services.now()).covers(Some(org.district_id), Some(org.id))
+}
+
+/// The caller's reach for editing (which districts and organizations a form may name).
+pub fn edit_scope(services: &Services, caller: &Principal) -> sheji_core::identity::Scope {
+    caller.scope(Permission::RegistryEdit, services.now())
+}
+
 /// One page of the public directory.
 pub async fn list_public(
     services: &Services,

@@ -43,6 +43,25 @@ pub(crate) fn require(services: &Services, caller: &Principal, permission: Permi
     if caller.can(permission, services.now()) { Ok(()) } else { Err(ServiceError::Forbidden) }
 }
 
+/// What the caller may do in the review engine: pages show exactly these, and the use cases
+/// require the same permissions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReviewActions {
+    /// Run campaigns: create, prepare, deploy, close, publish (staff).
+    pub manage: bool,
+    /// Let an expert score despite a declared or derived conflict, with a reason.
+    pub override_conflicts: bool,
+}
+
+/// The caller's review actions.
+pub fn actions(services: &Services, caller: &Principal) -> ReviewActions {
+    let now = services.now();
+    ReviewActions {
+        manage: caller.can(Permission::ReviewManage, now),
+        override_conflicts: caller.can(Permission::ReviewOverride, now),
+    }
+}
+
 /// Every specialty (service categories, clusters), for forms and labels.
 pub async fn specialties(services: &Services) -> Result<Vec<Specialty>, ServiceError> {
     Ok(sheji_store::reference::list_specialties(services.store()).await?)

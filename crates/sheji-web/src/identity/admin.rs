@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use serde::{Deserialize, Serialize};
 use sheji_core::i18n::{self, Lang};
-use sheji_core::identity::{AccountStatus, Permission, Principal, Role};
+use sheji_core::identity::{AccountStatus, Principal, Role};
 use sheji_core::ids::AccountId;
 use sheji_core::page::PageRequest;
 
@@ -93,7 +93,7 @@ pub async fn accounts(
             .map(|r| Choice::selected_if(r.code(), lang.t(&format!("role.{}", r.code())), q.role == r.code()))
             .collect(),
         count_line: lang.tf("accounts.count", &[("n", &i18n::count(page.total))]),
-        can_manage: p.can(Permission::AccountManage, state.services.now()),
+        can_manage: identity::actions(&state.services, &p).manage,
         pager: chrome.pager(&page),
         rows: page
             .items
@@ -206,7 +206,7 @@ async fn detail_page(
             }
         })
         .collect();
-    let verify_scope = p.scope(Permission::AccountVerify, now);
+    let may = identity::actions(&state.services, p);
     Ok(AccountDetailPage {
         status: lang.t(&format!("status.{}", account.status.code())).to_owned(),
         status_class: status_class(account.status),
@@ -216,8 +216,8 @@ async fn detail_page(
         last_login: account.last_login_at.map(i18n::datetime).unwrap_or_else(|| "—".to_owned()),
         created: i18n::datetime(account.created_at),
         locked: account.locked_until.filter(|l| *l > now).map(i18n::datetime).unwrap_or_default(),
-        can_manage: p.can(Permission::AccountManage, now),
-        can_verify: account.status == AccountStatus::Pending && !verify_scope.is_none(),
+        can_manage: may.manage,
+        can_verify: account.status == AccountStatus::Pending && may.verify,
         affiliations,
         account,
         flash,
@@ -390,7 +390,7 @@ pub async fn account_new_page(
     ctx: Ctx,
     PageUser(p, _): PageUser,
 ) -> Result<Response, PageError> {
-    if !p.can(Permission::AccountManage, state.services.now()) {
+    if !identity::actions(&state.services, &p).manage {
         return Err(PageError::forbidden(ctx.chrome("accounts.new")));
     }
     Ok(render(StatusCode::OK, &new_account_view(&state, &ctx, FormState::default()).await?))
@@ -546,7 +546,7 @@ pub async fn settings_page(
     Query(q): Query<DoneQuery>,
 ) -> Result<Response, PageError> {
     let chrome = ctx.chrome("nav.settings").crumb("nav.system", None);
-    if !p.can(Permission::SettingsEdit, state.services.now()) {
+    if !identity::actions(&state.services, &p).settings {
         return Err(PageError::forbidden(chrome));
     }
     let settings = match identity::security_settings(&state.services).await {

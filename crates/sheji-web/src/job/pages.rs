@@ -6,7 +6,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sheji_core::i18n::{self, Lang};
-use sheji_core::identity::Permission;
 use sheji_core::job::JobStatus;
 use sheji_core::page::PageRequest;
 use sheji_service::job::{self as service, JobFilter, JobRecord};
@@ -59,7 +58,7 @@ pub async fn job(
 ) -> Result<Response, PageError> {
     let lang = ctx.lang;
     let s = &state.services;
-    let admin = p.can(Permission::SettingsEdit, s.now());
+    let admin = sheji_service::identity::actions(s, &p).settings;
     let (record, runs) = if admin {
         let (job, runs) =
             service::detail(s, &p, id).await.map_err(|e| PageError::service(&e, ctx.chrome("job.title")))?;

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sheji_core::i18n::Lang;
-use sheji_core::identity::{Permission, Principal};
+use sheji_core::identity::Principal;
 use sheji_core::ids::{OrganizationId, RubricId};
 use sheji_core::page::PageRequest;
 use sheji_core::recognition::{Action, BatchStep, Kind, Purpose, Rules};
@@ -170,9 +170,8 @@ pub async fn home(
             class: l.application.status.badge(),
         })
         .collect();
-    let now = s.now();
-    let org = p.scope(Permission::RegistryEdit, now).organizations.into_iter().next();
-    let applicant = match org {
+    let may = service::actions(s, &p);
+    let applicant = match may.applicant {
         Some(o) => {
             let name = review::organization_names(s, [o].into_iter().collect()).await.map_err(err)?;
             Some(Applicant { id: o, name: name.get(&o).cloned().unwrap_or_default() })
@@ -217,21 +216,7 @@ pub async fn home(
     };
     Ok(render(
         StatusCode::OK,
-        &HomePage {
-            batches,
-            mine,
-            expiring,
-            held,
-            applicant,
-            staff: {
-                let review = p.scope(Permission::RecognitionReview, now);
-                review.all || !review.districts.is_empty()
-            },
-            city: p.can(Permission::RecognitionManage, now),
-            notice,
-            pager,
-            chrome,
-        },
+        &HomePage { batches, mine, expiring, held, applicant, staff: may.staff, city: may.city, notice, pager, chrome },
     ))
 }
 
@@ -242,8 +227,9 @@ pub async fn apply(
     PageUser(p, c): PageUser,
     Path(batch): Path<i32>,
 ) -> Result<Response, PageError> {
-    let org = p.scope(Permission::RegistryEdit, state.services.now()).organizations.into_iter().next();
-    let Some(org) = org else { return Err(PageError::forbidden(ctx.chrome("nav.recognition"))) };
+    let Some(org) = service::actions(&state.services, &p).applicant else {
+        return Err(PageError::forbidden(ctx.chrome("nav.recognition")));
+    };
     match service::start(&state.services, &p, batch, org, &c.ip).await {
         Ok(id) => Ok(Redirect::to(&format!("/recognition/applications/{id}")).into_response()),
         Err(e) => Err(PageError::service(&e, ctx.chrome("nav.recognition"))),
@@ -932,7 +918,7 @@ pub async fn new_form(
     PageUser(p, _): PageUser,
     Query(q): Query<RecQuery>,
 ) -> Result<Response, PageError> {
-    if !p.can(Permission::RecognitionManage, state.services.now()) {
+    if !service::actions(&state.services, &p).city {
         return Err(PageError::forbidden(ctx.chrome("recognition.new_batch")));
     }
     let kind = Kind::parse(&q.kind).unwrap_or(Kind::MunicipalCenter);

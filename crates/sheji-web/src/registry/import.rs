@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::response::Response;
 use serde::Deserialize;
-use sheji_core::identity::{Permission, Principal};
+use sheji_core::identity::Principal;
 use sheji_service::ServiceError;
 use sheji_service::registry::import::{self, ImportReport, RowAction, Upload};
 
@@ -84,7 +84,7 @@ fn page(ctx: &Ctx, step: u8) -> ImportPage {
 }
 
 fn require_editor(state: &AppState, ctx: &Ctx, p: &Principal) -> Result<(), PageError> {
-    if p.can(Permission::RegistryEdit, state.services.now()) {
+    if sheji_service::registry::actions(&state.services, p).edit {
         Ok(())
     } else {
         Err(PageError::forbidden(ctx.chrome("import.title")))

@@ -8,7 +8,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use sheji_core::i18n::{self, Lang};
-use sheji_core::identity::Permission;
 use sheji_core::ids::{DistrictId, OrganizationId};
 use sheji_core::page::PageRequest;
 use sheji_core::registry::LibraryAction;
@@ -224,12 +223,10 @@ pub async fn staff_list(
         Err(e) => return Err(PageError::service(&e, chrome)),
     };
     // The district filter offers only districts the caller's scope reaches.
-    let scope = p.scope(Permission::RegistryReadPrivate, state.services.now());
-    if !scope.all && scope.organizations.is_empty() {
-        districts.retain(|c| scope.districts.iter().any(|d| d.to_string() == c.value));
+    let may = sheji_service::registry::actions(&state.services, &p);
+    if !may.read.all && may.read.organizations.is_empty() {
+        districts.retain(|c| may.read.districts.iter().any(|d| d.to_string() == c.value));
     }
-    let can_export = p.can(Permission::RegistryExport, state.services.now());
-    let can_edit = p.can(Permission::RegistryEdit, state.services.now());
     let (clusters, qualifications, libraries) = match more_filters(&state, lang, &q).await {
         Ok(f) => f,
         Err(e) => return Err(PageError::service(&e, chrome)),
@@ -238,10 +235,11 @@ pub async fn staff_list(
         staff: true,
         action: "/admin/organizations",
         count_line: lang.tf("org.count_scoped", &[("n", &i18n::count(page.total))]),
-        export_href: can_export
+        export_href: may
+            .export
             .then(|| format!("/admin/organizations/export.xlsx?{}", ctx.uri.query().unwrap_or_default())),
-        can_import: can_edit,
-        can_admit: p.can(Permission::LibraryDecide, state.services.now()),
+        can_import: may.edit,
+        can_admit: may.admit,
         name_sort: if q.sort == "name" { "ascending" } else { "none" },
         name_sort_href: chrome.href_with("sort", if q.sort == "name" { "" } else { "name" }),
         newest_href: chrome.href_with("sort", "newest"),
@@ -491,9 +489,7 @@ async fn staff_page_with(
         Ok(l) => l,
         Err(e) => return Err(PageError::service(&e, chrome)),
     };
-    let can_edit = p
-        .scope(Permission::RegistryEdit, state.services.now())
-        .covers(Some(view.public.district_id), Some(view.public.id));
+    let can_edit = sheji_service::registry::may_edit(&state.services, p, &view.public);
     let status = view.public.library_status;
     let apps = async {
         Ok::<_, ServiceError>((
@@ -736,7 +732,7 @@ async fn org_form(
     let lang = ctx.lang;
     let title = if target.is_some() { "org.edit" } else { "org.new" };
     let chrome = ctx.chrome(title).crumb("nav.admin_organizations", Some("/admin/organizations"));
-    let scope = p.scope(Permission::RegistryEdit, state.services.now());
+    let scope = sheji_service::registry::edit_scope(&state.services, p);
     let lists = async {
         let districts =
             reference::list_districts(&state.services, &Default::default(), PageRequest::new(Some(1), Some(200)))
@@ -806,7 +802,7 @@ pub async fn new_form(
     ctx: Ctx,
     PageUser(p, _): PageUser,
 ) -> Result<Response, PageError> {
-    if !p.can(Permission::RegistryEdit, state.services.now()) {
+    if !sheji_service::registry::actions(&state.services, &p).edit {
         return Err(PageError::forbidden(ctx.chrome("org.new")));
     }
     Ok(render(StatusCode::OK, &org_form(&state, &ctx, &p, &OrgInput::default(), FormState::default(), None).await?))

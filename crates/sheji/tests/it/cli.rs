@@ -186,3 +186,17 @@ fn search_reindex_rebuilds_from_the_records() {
     assert!(dir.join("data/search/meta.json").exists(), "the index is kept in the data folder");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Checks queued from the shell wait for a node; the status command counts them.
+#[test]
+fn jobs_queued_from_the_shell_wait_for_a_node() {
+    let dir = temp_dir("jobs");
+    let ping = sheji(&dir).args(["jobs", "ping", "--count", "3", "--db", "sqlite://sheji.db"]).output().expect("run");
+    assert!(ping.status.success(), "{}", String::from_utf8_lossy(&ping.stderr));
+    assert!(String::from_utf8_lossy(&ping.stdout).contains("已提交 3 个检查任务"));
+    let status = sheji(&dir).args(["jobs", "status", "--db", "sqlite://sheji.db"]).output().expect("run");
+    let out = String::from_utf8_lossy(&status.stdout);
+    assert!(out.lines().any(|l| l == "queued\t3"), "{out}");
+    assert!(out.lines().any(|l| l == "done\t0"), "{out}");
+    let _ = std::fs::remove_dir_all(dir);
+}

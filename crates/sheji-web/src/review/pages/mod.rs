@@ -15,7 +15,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sheji_core::i18n::Lang;
-use sheji_core::identity::{Permission, Principal};
+use sheji_core::identity::Principal;
 use sheji_core::ids::{CampaignId, ExpertId, ItemId};
 use sheji_core::page::PageRequest;
 use sheji_core::review::CampaignStatus;
@@ -155,7 +155,7 @@ pub async fn new_form(
         .keep("max_load", "20")
         .keep("publicity_days", "5")
         .keep("thresholds", "优秀 85\n良好 75\n合格 60");
-    if !p.can(Permission::ReviewManage, state.services.now()) {
+    if !review::actions(&state.services, &p).manage {
         return Err(PageError::forbidden(ctx.chrome("review.new_campaign")));
     }
     Ok(render(StatusCode::OK, &new_page(&state, &ctx, &p, form).await?))
@@ -581,7 +581,7 @@ async fn campaign_page(
         specialties,
         conflicts,
         conflict_total,
-        can_override: p.can(Permission::ReviewOverride, s.now()),
+        can_override: review::actions(s, p).override_conflicts,
         seed: extras.plan.as_ref().and_then(|pl| pl.seed).map(|x| x.to_string()).unwrap_or_default(),
         mode: extras.mode.unwrap_or(Mode::Optimal).code().to_owned(),
         plan,
