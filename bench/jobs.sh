@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 N=${N:-1000}
 PG=${PG:-postgres://postgres@127.0.0.1:5432}
 BIN=$(realpath "${BIN:-target/release/sheji}")
-export SHEJI_ADMIN_PASSWORD=Bench-Admin-2026
+export SHEJI_ADMIN_PASSWORD=Bench-Queue-2026
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 

@@ -218,6 +218,20 @@ mod catalogue_tests {
         keys.extend(sheji_core::recognition::Kind::ALL.iter().map(|k| format!("recognition.kind.{}", k.code())));
         keys.extend(sheji_core::recognition::Status::ALL.iter().map(|s| format!("recognition.status.{}", s.code())));
         keys.extend(sheji_core::review::CampaignStatus::ALL.iter().map(|s| format!("review.status.{}", s.code())));
+        keys.extend(sheji_core::job::JobStatus::ALL.iter().map(|s| format!("job.status.{}", s.code())));
+        keys.extend(sheji_core::job::RunOutcome::ALL.iter().map(|s| format!("job.outcome.{}", s.code())));
+        keys.extend(
+            sheji_core::recognition::BatchStatus::ALL.iter().map(|s| format!("recognition.batch_status.{}", s.code())),
+        );
+        keys.extend(sheji_core::review::ObjectionStatus::ALL.iter().map(|s| format!("review.objection.{}", s.code())));
+        keys.extend(sheji_core::review::SheetStatus::ALL.iter().map(|s| format!("review.sheet.{}", s.code())));
+        keys.extend(
+            sheji_core::registry::LibraryApplicationStatus::ALL
+                .iter()
+                .map(|s| format!("library.application.{}", s.code())),
+        );
+        // Every kind of job is named on the administrators' page.
+        keys.extend(sheji_service::job::kinds().iter().map(|k| format!("job.kind.{}", k.code)));
         keys.extend(
             // Only published campaigns are public.
             ["publicity", "final"].iter().map(|s| format!("review.public_status.{s}")),

@@ -44,3 +44,4 @@ job-admin-filter = Filter
 job-admin-attempt_line = Attempt { $attempt }
 job-admin-duration_ms = { $ms } ms
 job-ping_failed = The check job failed as asked, to show the retries.
+job-kind-recognition-remind = Recognition expiry reminders

@@ -44,3 +44,4 @@ job-admin-filter = 筛选
 job-admin-attempt_line = 第 { $attempt } 次
 job-admin-duration_ms = { $ms } 毫秒
 job-ping_failed = 检查任务按要求失败，用于观察重试。
+job-kind-recognition-remind = 认定到期提醒
