@@ -92,7 +92,16 @@ async fn two_nodes_run_every_job_once_and_finish_a_dead_nodes_job(backend: Backe
     assert_eq!(held.lease_owner.as_deref(), Some("node-a"), "a live lease is respected");
     app.clock.advance(Span::seconds(61));
     wait_until_final(&app.services, &[slow], Duration::from_secs(30)).await;
-    let (finished, runs) = job::detail(&app.services, &admin, slow).await.unwrap();
+    // The job row and its attempt are written in one transaction; a pooled connection that an
+    // aborted task left may still read an older snapshot once, so read until both agree.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let (finished, runs) = loop {
+        let (job, runs) = job::detail(&app.services, &admin, slow).await.unwrap();
+        if runs.iter().all(|r| r.outcome != RunOutcome::Running) || Instant::now() > deadline {
+            break (job, runs);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
     assert_eq!(finished.status, JobStatus::Done);
     let outcomes: Vec<(String, RunOutcome)> = runs.into_iter().map(|r| (r.node, r.outcome)).collect();
     assert_eq!(
