@@ -490,7 +490,6 @@ mod boundaries {
         ("recognition/mod.rs", "registry", "applications read library state, names and yearly figures"),
         ("identity/mod.rs", "registry", "enterprise registration creates the organization record"),
         ("registry/library.rs", "identity", "library decisions name the deciding account"),
-        ("notification/mod.rs", "identity", "a message's recipients are the accounts holding a role"),
     ];
 
     fn capability_of(file: &str) -> &str {

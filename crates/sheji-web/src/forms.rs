@@ -36,9 +36,7 @@ impl FormState {
     /// so; the CSRF token is the page's own.
     pub fn from_body(body: &str) -> Self {
         let mut form = Self::default();
-        for pair in body.split('&').filter(|p| !p.is_empty()) {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let name = percent_decode(&name.replace('+', " "));
+        for (name, value) in pairs(body) {
             if name == "csrf" {
                 continue;
             }
@@ -46,7 +44,7 @@ impl FormState {
                 form.passwords_cleared |= !value.is_empty();
                 continue;
             }
-            form.values.entry(name).or_default().push(percent_decode(&value.replace('+', " ")));
+            form.values.entry(name).or_default().push(value);
         }
         form
     }
@@ -122,15 +120,7 @@ pub struct Fields {
 impl Fields {
     /// Reads an `application/x-www-form-urlencoded` body.
     pub fn new(body: &str) -> Self {
-        let pairs = body
-            .split('&')
-            .filter(|p| !p.is_empty())
-            .map(|pair| {
-                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-                (percent_decode(&k.replace('+', " ")), percent_decode(&v.replace('+', " ")))
-            })
-            .collect();
-        Self { pairs, errors: Vec::new() }
+        Self { pairs: pairs(body), errors: Vec::new() }
     }
 
     /// The text fields of a multipart form.
@@ -310,23 +300,11 @@ where
     Ok(render(status, &page(form).await?))
 }
 
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b == b'%'
-            && let Some(hex) = bytes.get(i + 1..i + 3)
-            && let Ok(v) = u8::from_str_radix(std::str::from_utf8(hex).unwrap_or("zz"), 16)
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+/// The name–value pairs of an `application/x-www-form-urlencoded` body, decoded, in order
+/// (a field sent several times appears several times). A body that is not form-encoded reads
+/// as empty: every field is then missing and reported as such.
+fn pairs(body: &str) -> Vec<(String, String)> {
+    serde_urlencoded::from_str(body).unwrap_or_default()
 }
 
 /// A file from a multipart form: (field, file name, bytes).

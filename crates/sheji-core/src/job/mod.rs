@@ -49,6 +49,18 @@ crate::coded_enum! {
     }
 }
 
+impl RunOutcome {
+    /// Badge class.
+    pub fn badge(self) -> &'static str {
+        match self {
+            RunOutcome::Running => "progress",
+            RunOutcome::Done => "passed",
+            RunOutcome::Failed => "rejected",
+            RunOutcome::Lost => "action",
+        }
+    }
+}
+
 /// How often a job is tried and how long it waits between tries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
@@ -112,6 +124,16 @@ impl Schedule {
     }
 }
 
+impl Schedule {
+    /// When the next slot after the one `now` falls in begins.
+    pub fn next(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        match *self {
+            Schedule::EveryMinutes(m) => self.slot(now) + Duration::minutes(i64::from(m.max(1))),
+            Schedule::DailyAt(_) => self.slot(now) + Duration::days(1),
+        }
+    }
+}
+
 /// Whether a lease held until `until` has run out at `now`.
 pub fn lease_expired(until: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
     until.is_none_or(|u| u < now)
@@ -145,6 +167,8 @@ mod tests {
         let daily = Schedule::DailyAt(NaiveTime::from_hms_opt(8, 0, 0).unwrap());
         assert_eq!(daily.slot(at("2026-12-06T00:30:00Z")), at("2026-12-06T00:00:00Z"));
         assert_eq!(daily.slot(at("2026-12-05T23:59:00Z")), at("2026-12-05T00:00:00Z"));
+        assert_eq!(daily.next(at("2026-12-05T23:59:00Z")), at("2026-12-06T00:00:00Z"));
+        assert_eq!(hourly.next(at("2026-12-06T10:59:59Z")), at("2026-12-06T11:00:00Z"));
     }
 
     #[test]

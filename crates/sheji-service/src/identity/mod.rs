@@ -1447,6 +1447,26 @@ pub async fn principal_of(services: &Services, account: AccountId) -> Result<Opt
     Ok(Some(store::load_principal(services.store(), &record).await?))
 }
 
+/// The account with `username`, if there is one (the officer who runs a notice; demo
+/// set-ups that run twice).
+pub async fn account_id(services: &Services, username: &str) -> Result<Option<AccountId>, ServiceError> {
+    let Some(name) = normalize_username(username) else { return Ok(None) };
+    Ok(store::find_account_by_username(services.store(), &name).await?.map(|a| a.id))
+}
+
+/// The active accounts holding `role` for an organization or a district, at most `limit`,
+/// read inside the caller's transaction (who a message about it goes to).
+pub async fn holders(
+    tx: &Tx,
+    role: Role,
+    organization: Option<OrganizationId>,
+    district: Option<DistrictId>,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<AccountId>, ServiceError> {
+    Ok(store::holders(tx, role, organization, district, now, limit).await?)
+}
+
 /// The platform itself as a caller, for commands run at the server's shell (`sheji import …`):
 /// whoever can run the binary on the server already holds the database.
 pub fn system_principal() -> Principal {
@@ -1522,12 +1542,6 @@ pub mod shell {
     pub async fn disable(services: &Services, username: &str) -> Result<(), ServiceError> {
         let account = by_name(services, username).await?;
         change_status(services, &Actor::system(), account.id, AccountStatus::Disabled, "account.status").await
-    }
-
-    /// The account with `username`, if there is one (demo set-ups that run twice).
-    pub async fn id_of(services: &Services, username: &str) -> Result<Option<AccountId>, ServiceError> {
-        let Some(name) = normalize_username(username) else { return Ok(None) };
-        Ok(store::find_account_by_username(services.store(), &name).await?.map(|a| a.id))
     }
 
     /// Sets a known password without forcing a change (demo logins, scripted set-ups).

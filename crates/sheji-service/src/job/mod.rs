@@ -412,11 +412,7 @@ pub fn schedule(services: &Services) -> Vec<(&'static str, chrono::DateTime<chro
     kinds()
         .into_iter()
         .filter_map(|k| {
-            let s = k.schedule?;
-            let next = match s {
-                Schedule::EveryMinutes(m) => s.slot(now) + Duration::minutes(i64::from(m)),
-                Schedule::DailyAt(_) => s.slot(now) + Duration::days(1),
-            };
+            let next = k.schedule?.next(now);
             Some((k.code, next))
         })
         .collect()

@@ -58,10 +58,10 @@ pub async fn send(
         let found = match *audience {
             Audience::Account(a) => vec![a],
             Audience::OrgAdmins(o) => {
-                sheji_store::identity::holders(tx, Role::OrgAdmin, Some(o), None, now, MAX_RECIPIENTS).await?
+                crate::identity::holders(tx, Role::OrgAdmin, Some(o), None, now, MAX_RECIPIENTS).await?
             }
             Audience::DistrictStaff(d) => {
-                sheji_store::identity::holders(tx, Role::BranchStaff, None, Some(d), now, MAX_RECIPIENTS).await?
+                crate::identity::holders(tx, Role::BranchStaff, None, Some(d), now, MAX_RECIPIENTS).await?
             }
         };
         for a in found {

@@ -42,7 +42,7 @@ pub(crate) async fn load(services: &Services) -> Result<RubricId, ServiceError> 
     let mut experts = Vec::new();
     for (username, display, title) in [("expert", "评审专家 赵教授", "正高级工程师")].into_iter().chain(more)
     {
-        if let Some(id) = crate::identity::shell::id_of(services, username).await? {
+        if let Some(id) = crate::identity::account_id(services, username).await? {
             experts.push((id, display.trim_start_matches("评审专家 "), title));
         }
     }

@@ -95,7 +95,7 @@ pub async fn object(
     let now = services.now();
     // The officer who runs the notice hears of the objection at once: the list cannot be
     // finalized until it is decided.
-    let manager = crate::identity::shell::id_of(services, &c.created_by).await?;
+    let manager = crate::identity::account_id(services, &c.created_by).await?;
     let tx = Work::begin(services).await?;
     let oid = store::insert_objection(&tx, id, item, &name, &contact_enc, &evidence, now).await?;
     let note = Note {

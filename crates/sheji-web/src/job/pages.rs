@@ -98,12 +98,7 @@ pub async fn job(
                     node: r.node,
                     started: i18n::datetime(r.started_at),
                     outcome: lang.t(&format!("job.outcome.{}", r.outcome.code())).to_owned(),
-                    badge: match r.outcome {
-                        sheji_core::job::RunOutcome::Running => "progress",
-                        sheji_core::job::RunOutcome::Done => "passed",
-                        sheji_core::job::RunOutcome::Failed => "rejected",
-                        sheji_core::job::RunOutcome::Lost => "action",
-                    },
+                    badge: r.outcome.badge(),
                     duration: r
                         .duration_ms
                         .map(|ms| {
