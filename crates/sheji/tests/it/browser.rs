@@ -179,14 +179,32 @@ fn every_role_s_key_pages_fit_a_phone() {
                 "/?lang=en",
             ],
         ),
-        ("orgadmin", &["/", "/account", "/recognition", "/admin/organizations"]),
-        ("bishan", &["/admin/organizations", "/admin/library/applications", "/recognition", "/services/work"]),
+        ("orgadmin", &["/", "/account", "/recognition", "/admin/organizations", "/messages", "/messages?lang=en"]),
+        (
+            "bishan",
+            &[
+                "/",
+                "/admin/organizations",
+                "/admin/library/applications",
+                "/recognition",
+                "/services/work",
+                "/messages",
+            ],
+        ),
         ("city", &["/admin/organizations", "/recognition", "/recognitions", "/admin/organizations?lang=en"]),
         ("hqstaff", &["/admin/reviews", "/admin/experts", "/admin/rubrics", "/admin/organizations/new"]),
         ("expert", &["/reviews", "/account"]),
         (
             "sysadmin",
-            &["/admin/accounts", "/admin/audit", "/admin/settings", "/admin/calendar", "/admin/organizations/import"],
+            &[
+                "/admin/accounts",
+                "/admin/audit",
+                "/admin/settings",
+                "/admin/calendar",
+                "/admin/organizations/import",
+                "/admin/jobs",
+                "/admin/jobs?lang=en",
+            ],
         ),
     ];
     let mut too_wide = Vec::new();
