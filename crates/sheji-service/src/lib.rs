@@ -51,10 +51,14 @@ pub struct Services {
     labels: Arc<Recent<(), FacetLabels>>,
     search: Option<Arc<search::Engine>>,
     files: Option<Arc<sheji_store::files::FileStore>>,
+    local_address: Arc<str>,
 }
 
 /// Names of facet values by (dimension, value code).
 type FacetLabels = std::collections::HashMap<(sheji_core::search::Dimension, String), String>;
+
+/// Where a node serves when nobody said (the CLI's default bind address).
+const DEFAULT_LOCAL_ADDRESS: &str = "http://127.0.0.1:8080";
 
 /// How long the search synonym list is reused; every search reads it.
 const SYNONYMS_TTL_SECONDS: i64 = 5;
@@ -102,7 +106,20 @@ impl Services {
             labels: Arc::new(Recent::new(LABELS_TTL_SECONDS, 1)),
             search: None,
             files: None,
+            local_address: Arc::from(DEFAULT_LOCAL_ADDRESS),
         }
+    }
+
+    /// The same services, knowing the address this node serves on (the public address until
+    /// an administrator sets one).
+    pub fn with_local_address(mut self, address: &str) -> Self {
+        self.local_address = Arc::from(address.trim_end_matches('/'));
+        self
+    }
+
+    /// The address this node serves on.
+    pub(crate) fn local_address(&self) -> String {
+        self.local_address.to_string()
     }
 
     /// The same services with the file store in `dir` (uploads: attachments, photos).

@@ -344,15 +344,16 @@ async fn run(command: Command, settings: Settings, lang: Lang) -> anyhow::Result
             if let Some(r) = attached.rebuilt {
                 println!("{}", reindexed(lang, &r));
             }
-            let services = services.with_files(settings.files_dir());
+            let listener =
+                tokio::net::TcpListener::bind(addr).await.map_err(|e| bind_error(lang, &bind, &e.to_string()))?;
+            let local = listener.local_addr().context("reading the bound address")?;
+            let services =
+                services.with_files(settings.files_dir()).with_local_address(&format!("http://{local}"));
             let follower = search::spawn_follower(services.clone());
             let jobs = sheji_service::job::spawn(
                 services.clone(),
                 sheji_service::job::WorkerOptions::for_node(sheji_service::job::node_name()),
             );
-            let listener =
-                tokio::net::TcpListener::bind(addr).await.map_err(|e| bind_error(lang, &bind, &e.to_string()))?;
-            let local = listener.local_addr().context("reading the bound address")?;
             let state = sheji_web::AppState { services: services.clone(), upload_dir: settings.upload_dir() };
             println!("{}", lang.tf("cli.serving", &[("url", &format!("http://{local}")), ("db", &url.redacted())]));
             sheji_web::serve(listener, state, shutdown_signal()).await.context("serving HTTP")?;

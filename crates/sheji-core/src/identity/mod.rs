@@ -559,10 +559,39 @@ pub fn valid_email(input: &str) -> bool {
         && !domain.contains('@')
 }
 
+/// The platform's public address as stored: `http(s)://host[:port][/path]` without a trailing
+/// slash, query or fragment, at most 200 characters; empty input clears it. The error is the
+/// message key to show.
+pub fn normalize_public_address(input: &str) -> Result<String, &'static str> {
+    let s = input.trim().trim_end_matches('/');
+    if s.is_empty() {
+        return Ok(String::new());
+    }
+    let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://")).ok_or("settings.address_scheme")?;
+    let host = rest.split('/').next().unwrap_or_default();
+    let bad = |c: char| c.is_whitespace() || c.is_control() || matches!(c, '?' | '#' | '@' | '\\' | '"' | '<' | '>');
+    if host.is_empty() || host.starts_with(':') || s.chars().any(bad) || s.len() > 200 {
+        return Err("settings.address_invalid");
+    }
+    Ok(s.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn public_addresses_are_http_with_a_host_and_no_trailing_slash() {
+        assert_eq!(normalize_public_address(" https://sheji.cq.gov.cn/ "), Ok("https://sheji.cq.gov.cn".into()));
+        assert_eq!(normalize_public_address("http://10.0.0.5:8080/sheji"), Ok("http://10.0.0.5:8080/sheji".into()));
+        assert_eq!(normalize_public_address(""), Ok(String::new()));
+        assert_eq!(normalize_public_address("javascript:alert(1)"), Err("settings.address_scheme"));
+        assert_eq!(normalize_public_address("sheji.cq.gov.cn"), Err("settings.address_scheme"));
+        assert_eq!(normalize_public_address("https://"), Err("settings.address_invalid"));
+        assert_eq!(normalize_public_address("https://a.cn/?x=1"), Err("settings.address_invalid"));
+        assert_eq!(normalize_public_address("https://evil.cn@a.cn"), Err("settings.address_invalid"));
+    }
 
     fn now() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0).unwrap()

@@ -201,3 +201,7 @@ accounts-confirm-disable = 停用后该账号不能登录，其所有登录会�
 affiliation-confirm-remove = 将删除该角色记录，账号随即失去该角色的权限。
 token-confirm-revoke = 撤销后使用该令牌的程序将立即无法访问接口，令牌不能恢复。
 account-todo-verify = { $n } 个注册账号待审核
+settings-public_address = 平台公开地址
+settings-public_address_hint = 人们访问本平台的地址，如 https://sheji.cq.gov.cn。证书二维码和邮件中的链接都用它；留空则用本服务器的监听地址。
+settings-address_scheme = 地址须以 http:// 或 https:// 开头，请补上。
+settings-address_invalid = 这不是一个可用的网址：须有主机名，不能含空格、问号或 # 号，最长 200 个字符。请改正。

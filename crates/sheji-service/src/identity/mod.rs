@@ -40,6 +40,8 @@ pub const SETTING_REQUIRE_TOTP: &str = "security.require_totp_for_staff";
 pub const SETTING_IDLE_MINUTES: &str = "session.idle_minutes";
 /// Setting: hours after sign-in when a session ends.
 pub const SETTING_ABSOLUTE_HOURS: &str = "session.absolute_hours";
+/// Setting: the address people reach the platform at, for absolute links (QR codes, e-mails).
+pub const SETTING_PUBLIC_ADDRESS: &str = "platform.public_address";
 
 /// Inserts an account with its first affiliation and records it, in one transaction.
 async fn insert_with_role(
@@ -823,6 +825,53 @@ pub async fn update_security_settings(
     };
     tx.commit(&Actor::of(caller, ip), change).await?;
     services.settings_written();
+    Ok(())
+}
+
+/// The address people reach the platform at (`https://sheji.example.gov.cn`, no trailing
+/// slash): the administrator's setting, else the address this node serves on.
+pub async fn public_address(services: &Services) -> Result<String, ServiceError> {
+    match store::get_setting(services.store(), SETTING_PUBLIC_ADDRESS).await? {
+        Some(a) if !a.is_empty() => Ok(a),
+        _ => Ok(services.local_address()),
+    }
+}
+
+/// The absolute address of `path` (which starts with `/`), for links that leave the
+/// platform: QR codes on paper, e-mails.
+pub async fn absolute_url(services: &Services, path: &str) -> Result<String, ServiceError> {
+    Ok(format!("{}{path}", public_address(services).await?))
+}
+
+/// The administrator's setting as stored (empty when unset).
+pub async fn public_address_setting(services: &Services) -> Result<String, ServiceError> {
+    Ok(store::get_setting(services.store(), SETTING_PUBLIC_ADDRESS).await?.unwrap_or_default())
+}
+
+/// Sets the platform's public address (administrators); empty clears it. It must be an
+/// http(s) address with a host and nothing after the path.
+pub async fn set_public_address(
+    services: &Services,
+    caller: &Principal,
+    address: &str,
+    ip: &str,
+) -> Result<(), ServiceError> {
+    if !caller.can(Permission::SettingsEdit, services.now()) {
+        return Err(ServiceError::Forbidden);
+    }
+    let address = sheji_core::identity::normalize_public_address(address)
+        .map_err(|key| ServiceError::Fields(vec![FieldError::new("public_address", key)]))?;
+    let before = public_address_setting(services).await?;
+    let tx = Work::begin(services).await?;
+    store::put_setting(&tx, SETTING_PUBLIC_ADDRESS, &address, services.now()).await?;
+    let change = Change {
+        action: "settings.public_address",
+        target_type: "setting",
+        target_id: SETTING_PUBLIC_ADDRESS.to_owned(),
+        before: json!({ "public_address": before }),
+        after: json!({ "public_address": address }),
+    };
+    tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(())
 }
 

@@ -439,6 +439,7 @@ struct SettingsPage {
     chrome: Chrome,
     form: FormState,
     criteria: FormState,
+    address: FormState,
     synonyms: String,
     saved: bool,
 }
@@ -465,6 +466,47 @@ pub async fn search_submit(
         Ok(_) => Ok(Redirect::to("/admin/settings?done=saved").into_response()),
         Err(ServiceError::Forbidden) => Err(PageError::forbidden(ctx.chrome("nav.settings"))),
         Err(e) => Err(PageError::service(&e, ctx.chrome("nav.settings"))),
+    }
+}
+
+/// The public address as the settings page shows it.
+async fn current_address(state: &AppState) -> FormState {
+    let value = identity::public_address_setting(&state.services).await.unwrap_or_default();
+    FormState::default().keep("public_address", &value)
+}
+
+#[derive(Debug, Deserialize, Serialize, Default)]
+pub struct AddressForm {
+    #[serde(default)]
+    public_address: String,
+}
+
+pub async fn address_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Form(f): Form<AddressForm>,
+) -> Result<Response, PageError> {
+    match identity::set_public_address(&state.services, &p, &f.public_address, &c.ip).await {
+        Ok(()) => Ok(Redirect::to("/admin/settings?done=saved").into_response()),
+        Err(e) => {
+            forms::refused(e, FormState::of(&f), &ctx, "nav.settings", |address| async {
+                let settings = identity::security_settings(&state.services).await.unwrap_or(SecuritySettings {
+                    require_totp_for_staff: false,
+                    idle_minutes: 30,
+                    absolute_hours: 12,
+                });
+                Ok(SettingsPage {
+                    chrome: ctx.chrome("nav.settings"),
+                    form: settings_form(settings),
+                    criteria: current_criteria(&state).await,
+                    address,
+                    synonyms: current_synonyms(&state).await,
+                    saved: false,
+                })
+            })
+            .await
+        }
     }
 }
 
@@ -523,6 +565,7 @@ pub async fn criteria_submit(
                     chrome: ctx.chrome("nav.settings"),
                     form: settings_form(settings),
                     criteria,
+                    address: current_address(&state).await,
                     synonyms: current_synonyms(&state).await,
                     saved: false,
                 })
@@ -560,6 +603,7 @@ pub async fn settings_page(
             chrome,
             form: settings_form(settings),
             criteria,
+            address: current_address(&state).await,
             synonyms: current_synonyms(&state).await,
             saved: q.done == "saved",
         },
@@ -595,6 +639,7 @@ pub async fn settings_submit(
                     chrome: ctx.chrome("nav.settings"),
                     form,
                     criteria: current_criteria(&state).await,
+                    address: current_address(&state).await,
                     synonyms: current_synonyms(&state).await,
                     saved: false,
                 })

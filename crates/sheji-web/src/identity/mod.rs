@@ -61,6 +61,7 @@ fn pages() -> Router<AppState> {
         .route("/admin/settings", get(admin::settings_page).post(admin::settings_submit))
         .route("/admin/settings/library", post(admin::criteria_submit))
         .route("/admin/settings/search", post(admin::search_submit))
+        .route("/admin/settings/address", post(admin::address_submit))
 }
 
 /// Its JSON API (registered through `utoipa_axum`, so the OpenAPI document follows).
