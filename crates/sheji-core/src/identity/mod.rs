@@ -563,11 +563,13 @@ pub fn valid_email(input: &str) -> bool {
 /// slash, query or fragment, at most 200 characters; empty input clears it. The error is the
 /// message key to show.
 pub fn normalize_public_address(input: &str) -> Result<String, &'static str> {
-    let s = input.trim().trim_end_matches('/');
-    if s.is_empty() {
+    let input = input.trim();
+    if input.is_empty() {
         return Ok(String::new());
     }
-    let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://")).ok_or("settings.address_scheme")?;
+    let rest = input.strip_prefix("https://").or_else(|| input.strip_prefix("http://")).ok_or("settings.address_scheme")?;
+    let rest = rest.trim_end_matches('/');
+    let s = input.trim_end_matches('/');
     let host = rest.split('/').next().unwrap_or_default();
     let bad = |c: char| c.is_whitespace() || c.is_control() || matches!(c, '?' | '#' | '@' | '\\' | '"' | '<' | '>');
     if host.is_empty() || host.starts_with(':') || s.chars().any(bad) || s.len() > 200 {
