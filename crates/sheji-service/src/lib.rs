@@ -11,6 +11,7 @@ pub mod audit;
 pub mod clock;
 pub mod crypto;
 pub mod demo;
+pub mod document;
 pub mod generator;
 pub mod identity;
 pub mod job;

@@ -29,6 +29,7 @@ pub const ALL: &[Capability] = &[
     crate::review::CAPABILITY,
     crate::reference::CAPABILITY,
     crate::identity::CAPABILITY,
+    crate::document::CAPABILITY,
     crate::job::CAPABILITY,
     crate::notification::CAPABILITY,
     crate::audit::CAPABILITY,

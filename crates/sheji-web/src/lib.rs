@@ -18,6 +18,7 @@ mod middleware;
 
 // The capabilities, each a folder; `capability::ALL` lists them.
 mod audit;
+mod document;
 mod identity;
 mod job;
 mod notification;

@@ -19,6 +19,7 @@ use super::Lang;
 const FILES: &[(&str, &str, &str)] = &[
     ("shared", include_str!("zh-CN.ftl"), include_str!("en.ftl")),
     ("audit", include_str!("../audit/zh-CN.ftl"), include_str!("../audit/en.ftl")),
+    ("document", include_str!("../document/zh-CN.ftl"), include_str!("../document/en.ftl")),
     ("identity", include_str!("../identity/zh-CN.ftl"), include_str!("../identity/en.ftl")),
     ("job", include_str!("../job/zh-CN.ftl"), include_str!("../job/en.ftl")),
     ("notification", include_str!("../notification/zh-CN.ftl"), include_str!("../notification/en.ftl")),

@@ -627,6 +627,12 @@ pub fn may_inspect(status: Status, roles: &[Role]) -> bool {
     status == Status::Checked && (roles.contains(&Role::District) || roles.contains(&Role::City))
 }
 
+/// Whether someone holding `roles` toward a recognition may print its certificate: the
+/// holder's administrators, its district's staff and the city (anyone may verify it).
+pub fn may_print_certificate(roles: &[Role]) -> bool {
+    !roles.is_empty()
+}
+
 /// What someone does to an application.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

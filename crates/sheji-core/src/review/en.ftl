@@ -302,3 +302,9 @@ review-todo-sheets = { $n } score sheets to hand in
 review-todo-objections = { $n } objections to decide in "{ $campaign }"
 review-msg-assigned = You are on the panel of "{ $campaign }": hand in your scores by { $deadline }.
 review-msg-objection = An objection was raised against the notice of "{ $campaign }": check and decide it.
+# Notice document
+review-doc-notice_title = Public notice of the results of "{ $campaign }"
+review-doc-final_title = Results of "{ $campaign }"
+review-doc-notice_intro = After expert review, the results of "{ $campaign }" are published for public notice from { $from } to { $until }.
+review-doc-notice_objections = Anyone who objects to this notice may do so under their own name, with evidence, within the notice period at { $url }. Objections after the period are not accepted.
+review-doc-scan_notice = Scan to read the notice online and to object

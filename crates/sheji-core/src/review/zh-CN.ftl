@@ -302,3 +302,9 @@ review-todo-sheets = { $n } 份评分表待提交
 review-todo-objections = “{ $campaign }”有 { $n } 条异议待处理
 review-msg-assigned = 您已被安排参加“{ $campaign }”的评审，请在 { $deadline } 前提交评分。
 review-msg-objection = “{ $campaign }”公示期间收到一条异议，请及时核查处理。
+# 公示文件
+review-doc-notice_title = 关于“{ $campaign }”评审结果的公示
+review-doc-final_title = “{ $campaign }”评审结果
+review-doc-notice_intro = 经专家评审，现将“{ $campaign }”评审结果予以公示，公示期为{ $from }至{ $until }。
+review-doc-notice_objections = 任何单位或个人对公示内容有异议的，请在公示期内实名提出并附证据，可在 { $url } 提交。逾期不予受理。
+review-doc-scan_notice = 扫码查看网上公示并提出异议

@@ -6,6 +6,7 @@
 //! the application's timeline and in the audit trail.
 
 pub mod demo;
+pub mod documents;
 
 use crate::work::Work;
 use std::collections::{BTreeMap, BTreeSet};
@@ -41,6 +42,29 @@ pub async fn batches(services: &Services, page: PageRequest) -> Result<Page<Batc
 
 async fn load_batch(services: &Services, id: i32) -> Result<Batch, ServiceError> {
     store::get_batch(services.store(), id).await?.ok_or(ServiceError::NotFound { key: "recognition.no_batch" })
+}
+
+/// A tier's name in `lang`.
+pub fn kind_name(lang: sheji_core::i18n::Lang, kind: Kind) -> String {
+    lang.t(&format!("recognition.kind.{}", kind.code())).to_owned()
+}
+
+/// An application's figures snapshot as labelled lines ("2025 · 营业收入（万元）"), in the
+/// order the snapshot keeps them; empty when there is none.
+pub fn figure_lines(lang: sheji_core::i18n::Lang, figures: &str) -> Vec<crate::document::Line> {
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(figures) else { return Vec::new() };
+    let (Some(year), Some(map)) = (
+        value.get("year").and_then(serde_json::Value::as_i64),
+        value.get("figures").and_then(serde_json::Value::as_object),
+    ) else {
+        return Vec::new();
+    };
+    map.iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| {
+            crate::document::Line::new(format!("{year} · {}", lang.t(&format!("indicator.{k}"))), v.to_string())
+        })
+        .collect()
 }
 
 /// One batch.

@@ -6,6 +6,7 @@
 
 pub mod assign;
 pub mod demo;
+pub mod documents;
 pub mod excel;
 pub mod linked;
 pub mod publicity;

@@ -586,6 +586,8 @@ pub struct RecognitionFilter {
     pub organization: Option<OrganizationId>,
     /// Only those in force whose validity ends within [from, to] (expiry reminders).
     pub expiring: Option<(NaiveDate, NaiveDate)>,
+    /// Only those granted by this batch, oldest first (its final list).
+    pub batch: Option<i32>,
 }
 
 /// A page of recognitions, newest first (or soonest to expire when `expiring` is set).
@@ -614,8 +616,13 @@ pub async fn list_recognitions(
             .filter(recognition::Column::ValidUntil.gte(from))
             .filter(recognition::Column::ValidUntil.lte(to));
     }
+    if let Some(b) = filter.batch {
+        q = q.filter(recognition::Column::BatchId.eq(b));
+    }
     let q = if filter.expiring.is_some() {
         q.order_by_asc(recognition::Column::ValidUntil).order_by_asc(recognition::Column::Id)
+    } else if filter.batch.is_some() {
+        q.order_by_asc(recognition::Column::Id)
     } else {
         q.order_by_desc(recognition::Column::Id)
     };

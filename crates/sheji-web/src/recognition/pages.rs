@@ -19,6 +19,7 @@ use sheji_service::review;
 
 use crate::AppState;
 use crate::auth::PageUser;
+use crate::document::DocumentLink;
 use crate::error::{PageError, render};
 use crate::forms::{self, Fields, FormState, read_multipart};
 use crate::layout::{Choice, Chrome, Ctx, Fact, Pager, Step, TimelineEntry};
@@ -331,6 +332,8 @@ struct Photo {
 struct ApplicationPage {
     chrome: Chrome,
     id: i32,
+    /// Its official documents (the application as submitted, the recommendation letter).
+    documents: Vec<DocumentLink>,
     batch: String,
     kind: String,
     status: String,
@@ -407,6 +410,13 @@ async fn application_page(
         None => lang.t("recognition.no_quota").to_owned(),
     };
     Ok(ApplicationPage {
+        documents: service::documents::application_documents(&v)
+            .into_iter()
+            .map(|kind| {
+                let base = format!("/recognition/applications/{id}/{kind}");
+                DocumentLink::new(lang, &format!("document.kind.{kind}"), base.clone(), format!("{base}.pdf"))
+            })
+            .collect(),
         id,
         batch: v.batch.fields.name.clone(),
         kind: kind_label(lang, v.batch.fields.kind),
@@ -692,6 +702,8 @@ struct CampaignLink {
 struct BatchPage {
     chrome: Chrome,
     id: i32,
+    /// The final list, once concluded.
+    documents: Vec<DocumentLink>,
     kind: String,
     purpose: String,
     window: String,
@@ -764,6 +776,12 @@ async fn batch_page(
         .collect();
     let pager = chrome.pager(&v.queue);
     Ok(BatchPage {
+        documents: if service::documents::has_final_list(&v.batch) {
+            let base = format!("/recognition/batches/{id}/list");
+            vec![DocumentLink::new(lang, "document.kind.list", base.clone(), format!("{base}.pdf"))]
+        } else {
+            Vec::new()
+        },
         id,
         kind: kind_label(lang, v.batch.fields.kind),
         purpose: lang.t(&format!("recognition.purpose.{}", v.batch.fields.purpose.code())).to_owned(),
@@ -1089,6 +1107,8 @@ pub async fn register_export(
 #[template(path = "recognition/certificate.html")]
 struct CertificatePage {
     chrome: Chrome,
+    /// The certificate to print, for its holder and staff.
+    documents: Vec<DocumentLink>,
     number: String,
     organization: String,
     kind: String,
@@ -1114,6 +1134,20 @@ pub async fn certificate(
     Ok(render(
         StatusCode::OK,
         &CertificatePage {
+            documents: if service::documents::may_print(&state.services, ctx.caller.principal.as_ref(), &c)
+                .await
+                .unwrap_or(false)
+            {
+                let base = format!("/certificates/{}", c.recognition.certificate);
+                vec![DocumentLink::new(
+                    lang,
+                    "document.kind.certificate",
+                    format!("{base}/print"),
+                    format!("{base}/certificate.pdf"),
+                )]
+            } else {
+                Vec::new()
+            },
             number: c.recognition.certificate.clone(),
             organization: c.organization.clone(),
             kind: kind_label(lang, c.recognition.kind),

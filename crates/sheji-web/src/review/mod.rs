@@ -81,6 +81,8 @@ fn pages() -> Router<AppState> {
         .route("/reviews/{id}/decline", post(pages::sheet::decline))
         .route("/publicity", get(pages::publicity::list))
         .route("/publicity/{id}", get(pages::publicity::notice))
+        .route("/publicity/{id}/notice.pdf", get(pages::publicity::notice_pdf))
+        .route("/publicity/{id}/print", get(pages::publicity::notice_print))
         .route("/publicity/{id}/objections", post(pages::publicity::object))
 }
 

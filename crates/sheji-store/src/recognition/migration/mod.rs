@@ -1,3 +1,4 @@
 //! The schema migrations of this capability; `crate::migration` runs them in order.
 
 pub mod m20261127_000009_recognition;
+pub mod m20261206_000015_recognition_batch_index;

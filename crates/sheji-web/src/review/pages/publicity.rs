@@ -70,6 +70,8 @@ struct PublicLine {
 #[template(path = "review/publicity.html")]
 struct NoticePage {
     chrome: Chrome,
+    /// The notice as an official document.
+    documents: Vec<crate::document::DocumentLink>,
     id: CampaignId,
     status: String,
     window: String,
@@ -97,6 +99,12 @@ async fn notice_page(
     let today = state.services.today();
     let pager = chrome.pager(&lines);
     Ok(NoticePage {
+        documents: vec![crate::document::DocumentLink::new(
+            ctx.lang,
+            "document.kind.notice",
+            format!("/publicity/{id}/print"),
+            format!("/publicity/{id}/notice.pdf"),
+        )],
         id: c.id,
         status: ctx.lang.t(&format!("review.public_status.{}", c.status.code())).to_owned(),
         window: c
@@ -264,4 +272,25 @@ pub async fn calendar_submit(
             .await
         }
     }
+}
+
+/// The 公示 notice (or final results) as PDF, for attaching to the official notice.
+pub async fn notice_pdf(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> Result<Response, PageError> {
+    let made = sheji_service::review::documents::notice_paper(&state.services, CampaignId(id), ctx.lang)
+        .await
+        .map_err(|e| PageError::service(&e, ctx.chrome("nav.publicity")))?;
+    crate::document::pdf_response(&made, &ctx).await
+}
+
+/// The notice's print view.
+pub async fn notice_print(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> Result<Response, PageError> {
+    let made = sheji_service::review::documents::notice_paper(&state.services, CampaignId(id), ctx.lang)
+        .await
+        .map_err(|e| PageError::service(&e, ctx.chrome("nav.publicity")))?;
+    Ok(crate::document::print_view(
+        made,
+        &ctx,
+        format!("/publicity/{id}/notice.pdf"),
+        ("nav.publicity", format!("/publicity/{id}")),
+    ))
 }

@@ -233,6 +233,11 @@ async fn the_ladder_from_library_to_municipal_center(backend: Backend) {
     for s in ["close", "publish"] {
         assert_eq!(app.post_form(&hq, &format!("/admin/reviews/{campaign}/steps/{s}"), &[]).await.status, 303);
     }
+    // The notice as an official document, for anyone: print view and PDF.
+    let notice = app.get(&format!("/publicity/{campaign}/print")).await;
+    assert_eq!(notice.status, 200);
+    assert!(notice.body.contains("评审结果的公示") && notice.body.contains(&a.name), "{}", notice.body);
+    assert!(app.get(&format!("/publicity/{campaign}/notice.pdf")).await.body.starts_with("%PDF-"));
     // Publicity: one objection, rejected with reasons.
     let anon = app.browser().await;
     let objection = app
@@ -473,7 +478,7 @@ async fn liaison_officers_record_services_that_count_for_their_branch() {
     app.finish().await;
 }
 
-async fn multipart(
+pub(crate) async fn multipart(
     app: &TestApp,
     who: &Browser,
     path: &str,
@@ -741,3 +746,5 @@ async fn irreversible_steps_ask_for_confirmation() {
     assert!(en.body.contains("certificate numbers are assigned") && en.body.contains("Confirm: "), "{}", en.body);
     app.finish().await;
 }
+
+mod documents;
