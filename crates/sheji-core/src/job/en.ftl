@@ -45,3 +45,5 @@ job-admin-attempt_line = Attempt { $attempt }
 job-admin-duration_ms = { $ms } ms
 job-ping_failed = The check job failed as asked, to show the retries.
 job-kind-recognition-remind = Recognition expiry reminders
+job-kind-review-publicity_close = Close ended public notices
+job-kind-recognition-re_review_due = Re-reviews falling due

@@ -45,3 +45,5 @@ job-admin-attempt_line = 第 { $attempt } 次
 job-admin-duration_ms = { $ms } 毫秒
 job-ping_failed = 检查任务按要求失败，用于观察重试。
 job-kind-recognition-remind = 认定到期提醒
+job-kind-review-publicity_close = 公示期结束处理
+job-kind-recognition-re_review_due = 复核到期提醒

@@ -240,3 +240,10 @@ recognition-doc-list_title = { $batch }: recognized organizations
 recognition-doc-list_intro = After application, district recommendation, formal check, expert review and public notice, the following { $count } organizations are recognized.
 recognition-doc-col_no = No.
 recognition-doc-col_name = Organization
+recognition-msg-re_review_due = { $n } { $kind ->
+    [backbone_firm] backbone design firm
+    [design_institute] industrial design institute
+    [district_center] district design center
+    [national_center] national design center
+   *[municipal_center] municipal design center
+} recognitions expire within { $days } days and no re-review batch is open: plan one.

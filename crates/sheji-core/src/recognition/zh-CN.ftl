@@ -240,3 +240,10 @@ recognition-doc-list_title = { $batch }认定名单
 recognition-doc-list_intro = 经申报、区县推荐、形式审查、专家评审和公示，下列 { $count } 家单位获得认定。
 recognition-doc-col_no = 序号
 recognition-doc-col_name = 单位名称
+recognition-msg-re_review_due = { $n } 项{ $kind ->
+    [backbone_firm] 骨干设计企业
+    [design_institute] 工业设计研究院
+    [district_center] 区县级工业设计中心
+    [national_center] 国家级工业设计中心
+   *[municipal_center] 市级工业设计中心
+}认定将在 { $days } 天内到期，尚无复核批次，请安排复核。

@@ -308,3 +308,5 @@ review-doc-final_title = Results of "{ $campaign }"
 review-doc-notice_intro = After expert review, the results of "{ $campaign }" are published for public notice from { $from } to { $until }.
 review-doc-notice_objections = Anyone who objects to this notice may do so under their own name, with evidence, within the notice period at { $url }. Objections after the period are not accepted.
 review-doc-scan_notice = Scan to read the notice online and to object
+review-msg-finalized = The notice period of "{ $campaign }" has ended with no objection open; the platform has confirmed the final list.
+review-msg-window_closed = The notice period of "{ $campaign }" has ended with { $n } objections still open; decide them, then confirm the final list.

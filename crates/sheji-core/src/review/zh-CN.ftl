@@ -308,3 +308,5 @@ review-doc-final_title = “{ $campaign }”评审结果
 review-doc-notice_intro = 经专家评审，现将“{ $campaign }”评审结果予以公示，公示期为{ $from }至{ $until }。
 review-doc-notice_objections = 任何单位或个人对公示内容有异议的，请在公示期内实名提出并附证据，可在 { $url } 提交。逾期不予受理。
 review-doc-scan_notice = 扫码查看网上公示并提出异议
+review-msg-finalized = “{ $campaign }”公示期已结束且没有待处理的异议，平台已确认最终名单。
+review-msg-window_closed = “{ $campaign }”公示期已结束，还有 { $n } 件异议待处理；处理完毕后请确认最终名单。

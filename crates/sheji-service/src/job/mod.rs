@@ -51,6 +51,12 @@ pub const SEARCH_PRUNE: &str = "search.prune";
 /// Tells holders and their district of recognitions expiring in 90 and 30 days, daily.
 pub const EXPIRY_REMINDERS: &str = "recognition.remind";
 
+/// Finalizes notices whose window has run out, or tells their managers what still waits,
+/// daily just after midnight.
+pub const PUBLICITY_CLOSE: &str = "review.publicity_close";
+/// Tells the city of recognitions falling due for re-review with no batch to take them up.
+pub const RE_REVIEWS_DUE: &str = "recognition.re_review_due";
+
 /// 08:00 in Chongqing: reminders arrive at the start of the working day.
 fn morning() -> Schedule {
     Schedule::DailyAt(chrono::NaiveTime::MIN + Duration::hours(8))
@@ -63,6 +69,12 @@ pub fn kinds() -> Vec<Kind> {
         Kind { code: PING, policy: RetryPolicy::DEFAULT, schedule: None },
         Kind { code: SEARCH_PRUNE, policy: RetryPolicy::DEFAULT, schedule: Some(Schedule::EveryMinutes(60)) },
         Kind { code: EXPIRY_REMINDERS, policy: RetryPolicy::DEFAULT, schedule: Some(morning()) },
+        Kind {
+            code: PUBLICITY_CLOSE,
+            policy: RetryPolicy::DEFAULT,
+            schedule: Some(Schedule::DailyAt(chrono::NaiveTime::MIN + Duration::minutes(10))),
+        },
+        Kind { code: RE_REVIEWS_DUE, policy: RetryPolicy::DEFAULT, schedule: Some(morning()) },
     ]
 }
 
@@ -280,6 +292,8 @@ async fn run(services: &Services, job: &JobRecord, done: Arc<AtomicU64>) -> Resu
         }
         SEARCH_PRUNE => Ok(crate::search::prune(services).await?.to_string()),
         EXPIRY_REMINDERS => Ok(crate::recognition::remind_expiring(services).await?.to_string()),
+        PUBLICITY_CLOSE => Ok(crate::review::publicity::close_windows(services).await?.to_string()),
+        RE_REVIEWS_DUE => Ok(crate::recognition::remind_re_reviews(services).await?.to_string()),
         other => Err(ServiceError::Invalid { key: "job.unknown_kind", args: vec![("kind", other.to_owned())] }),
     }
 }

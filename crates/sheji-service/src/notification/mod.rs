@@ -24,6 +24,8 @@ pub enum Audience {
     OrgAdmins(OrganizationId),
     /// A district's branch staff.
     DistrictStaff(DistrictId),
+    /// Everyone holding a city-wide role (the city's officers, headquarters staff).
+    Role(Role),
 }
 
 /// What a message says and where it leads.
@@ -63,6 +65,7 @@ pub async fn send(
             Audience::DistrictStaff(d) => {
                 crate::identity::holders(tx, Role::BranchStaff, None, Some(d), now, MAX_RECIPIENTS).await?
             }
+            Audience::Role(role) => crate::identity::holders(tx, role, None, None, now, MAX_RECIPIENTS).await?,
         };
         for a in found {
             if !accounts.contains(&a) {

@@ -975,6 +975,55 @@ pub async fn remind_expiring(services: &Services) -> Result<u64, ServiceError> {
     Ok(written)
 }
 
+/// Tells the city, once a month per tier, how many recognitions fall due for re-review (复核)
+/// within the first reminder distance and are not yet taken up by an open re-review batch
+/// (a daily job). How many messages were written.
+pub async fn remind_re_reviews(services: &Services) -> Result<u64, ServiceError> {
+    use chrono::Datelike;
+    let t = services.today();
+    let horizon = t + chrono::Duration::days(core::REMINDER_DAYS[0]);
+    let open_batches = store::list_batches(services.store(), PageRequest::new(Some(1), Some(200))).await?;
+    let mut written = 0;
+    for kind in Kind::ALL {
+        let covered = open_batches.items.iter().any(|b| {
+            b.fields.kind == kind && b.fields.purpose == Purpose::ReReview && b.status != BatchStatus::Concluded
+        });
+        if covered {
+            continue;
+        }
+        let filter =
+            RecognitionFilter { kind: Some(kind), expiring: Some((t, horizon)), ..RecognitionFilter::default() };
+        let due = store::list_recognitions(services.store(), &filter, PageRequest::new(Some(1), Some(1))).await?.total;
+        if due == 0 {
+            continue;
+        }
+        let note = Note {
+            kind: MessageKind::Expiring,
+            key: "recognition.msg.re_review_due",
+            args: vec![
+                ("n", due.to_string()),
+                ("kind", kind.code().to_owned()),
+                ("days", core::REMINDER_DAYS[0].to_string()),
+            ],
+            href: format!("/admin/recognition/new?kind={}&purpose=re_review", kind.code()),
+            once: Some(format!("re_review_due:{}:{}-{:02}", kind.code(), t.year(), t.month())),
+        };
+        let tx = services.store().begin().await?;
+        written += notification::send(
+            &tx,
+            services.now(),
+            &[
+                Audience::Role(sheji_core::identity::Role::CityOfficer),
+                Audience::Role(sheji_core::identity::Role::HqStaff),
+            ],
+            &note,
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    Ok(written)
+}
+
 /// Whether the caller may export the register: city staff and branch staff.
 pub fn may_export(caller: &Principal, now: chrono::DateTime<chrono::Utc>) -> bool {
     caller.can(Permission::RecognitionManage, now)

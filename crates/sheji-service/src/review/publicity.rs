@@ -186,6 +186,16 @@ pub async fn resolve(
 /// (staff).
 pub async fn finalize(services: &Services, caller: &Principal, id: CampaignId, ip: &str) -> Result<(), ServiceError> {
     require(services, caller, Permission::ReviewManage)?;
+    finalize_as(services, &Actor::of(caller, ip), id, None).await
+}
+
+/// Finalizes as `actor`, with a message for the managers when the platform does it.
+async fn finalize_as(
+    services: &Services,
+    actor: &Actor,
+    id: CampaignId,
+    note: Option<&Note>,
+) -> Result<(), ServiceError> {
     let c = load_campaign(services, id).await?;
     let to = core::transition(c.status, CampaignAction::Finalize)
         .map_err(|_| ServiceError::Conflict { key: "review.not_publicity" })?;
@@ -204,6 +214,9 @@ pub async fn finalize(services: &Services, caller: &Principal, id: CampaignId, i
     if !store::set_campaign_status(&tx, id, c.status, to, now).await? {
         return Err(ServiceError::Conflict { key: "review.changed_meanwhile" });
     }
+    if let Some(note) = note {
+        crate::notification::send(&tx, now, MANAGERS, note).await?;
+    }
     let change = Change {
         action: "review.finalize",
         target_type: "review_campaign",
@@ -211,8 +224,58 @@ pub async fn finalize(services: &Services, caller: &Principal, id: CampaignId, i
         before: json!({"status": c.status.code()}),
         after: json!({"status": to.code()}),
     };
-    tx.commit(&Actor::of(caller, ip), change).await?;
+    tx.commit(actor, change).await?;
     Ok(())
+}
+
+/// Who runs reviews and hears about their notices ending.
+const MANAGERS: &[Audience] =
+    &[Audience::Role(sheji_core::identity::Role::CityOfficer), Audience::Role(sheji_core::identity::Role::HqStaff)];
+
+/// Ends the notices whose window has run out (the scheduler, daily): a campaign with no
+/// objection left open is finalized by the platform and its managers told; one with
+/// objections still open tells its managers, once, that the list waits for their decisions.
+/// How many campaigns were finalized.
+pub async fn close_windows(services: &Services) -> Result<u64, ServiceError> {
+    let today = services.today();
+    let on_notice =
+        store::list_campaigns(services.store(), &[CampaignStatus::Publicity], PageRequest::new(Some(1), Some(200)))
+            .await?;
+    let mut finalized = 0;
+    for c in on_notice.items {
+        let Some((_, last)) = c.publicity else { continue };
+        if today <= last {
+            continue;
+        }
+        let href = format!("/admin/reviews/{}", c.id);
+        let done = Note {
+            kind: MessageKind::Publicity,
+            key: "review.msg.finalized",
+            args: vec![("campaign", c.fields.name.clone())],
+            href: href.clone(),
+            once: None,
+        };
+        match finalize_as(services, &Actor::system(), c.id, Some(&done)).await {
+            Ok(()) => finalized += 1,
+            Err(ServiceError::Conflict { key: "review.objections_open" | "review.objection_whole_list" }) => {
+                let open = store::open_objections(services.store(), c.id).await?;
+                let waiting = Note {
+                    kind: MessageKind::Objection,
+                    key: "review.msg.window_closed",
+                    args: vec![("campaign", c.fields.name.clone()), ("n", open.to_string())],
+                    href,
+                    once: Some(format!("review.window_closed:{}", c.id)),
+                };
+                let tx = services.store().begin().await?;
+                crate::notification::send(&tx, services.now(), MANAGERS, &waiting).await?;
+                tx.commit().await?;
+            }
+            // Moved by someone meanwhile: nothing left to do.
+            Err(ServiceError::Conflict { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(finalized)
 }
 
 /// Campaigns on public notice or published, newest first (anyone).

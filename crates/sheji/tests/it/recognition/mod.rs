@@ -262,10 +262,16 @@ async fn the_ladder_from_library_to_municipal_center(backend: Backend) {
         )
         .await;
     assert_eq!(rejected.status, 303);
+    // The window runs out: the platform's daily job confirms the final list (no objection is
+    // open) and tells the managers; a manual finalize finds nothing left to do.
     app.clock.advance(chrono::Duration::days(9));
+    sheji_service::job::schedule_due(&app.services).await.unwrap();
+    assert!(app.run_jobs().await >= 1);
     let hq = app.signed_in("hq1").await;
     let city = app.signed_in("city1").await;
-    assert_eq!(app.post_form(&hq, &format!("/admin/reviews/{campaign}/steps/finalize"), &[]).await.status, 303);
+    let told = app.get_as(&hq, "/messages").await;
+    assert!(told.body.contains("公示期已结束且没有待处理的异议，平台已确认最终名单"), "{}", told.body);
+    assert_eq!(app.post_form(&hq, &format!("/admin/reviews/{campaign}/steps/finalize"), &[]).await.status, 409);
     let concluded = app.post_form(&city, &format!("/admin/recognition/{municipal}/steps/conclude"), &[]).await;
     assert_eq!(concluded.status, 303, "{}", concluded.body);
     // Recognized: the application's timeline, the register and the certificate agree.
