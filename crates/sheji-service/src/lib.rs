@@ -590,6 +590,7 @@ mod boundaries {
             "the queue's own bookkeeping: queueing, claiming, lease renewal, the end of an attempt (the work a job does records its own changes)",
         ),
         ("recognition/mod.rs", 2, "expiry and re-review reminders write messages only, once each"),
+        ("service/mod.rs", 1, "follow-up reminders write messages only, once each"),
         ("review/publicity.rs", 1, "a notice that ended with objections open tells its managers once (a message only)"),
         ("notification/mod.rs", 2, "marking messages read"),
         ("generator.rs", 2, "the synthetic-city generator loads millions of rows in bulk"),

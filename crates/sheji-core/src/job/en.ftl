@@ -47,3 +47,4 @@ job-ping_failed = The check job failed as asked, to show the retries.
 job-kind-recognition-remind = Recognition expiry reminders
 job-kind-review-publicity_close = Close ended public notices
 job-kind-recognition-re_review_due = Re-reviews falling due
+job-kind-service-follow_up = Service follow-up reminders

@@ -23,6 +23,8 @@ crate::coded_enum! {
         Objection = "objection",
         /// A recognition expires soon.
         Expiring = "expiring",
+        /// A service's follow-up visit falls due.
+        FollowUp = "follow_up",
     }
 }
 

@@ -39,3 +39,8 @@ service-summary = What was done
 service-summary_required = Describe the service.
 service-title = Services
 service-total = Total
+service-todo-follow_ups = { $n } service follow-ups are due soon or overdue
+service-msg-follow_up = A follow-up visit to { $organization } is due { $days ->
+    [0] today
+   *[other] in { $days } days ({ $date })
+}.

@@ -39,3 +39,8 @@ service-summary = 服务内容
 service-summary_required = 请填写服务内容。
 service-title = 服务记录
 service-total = 合计
+service-todo-follow_ups = { $n } 项服务回访临近或已到期
+service-msg-follow_up = { $days ->
+    [0] 今天
+   *[other] { $days } 天后（{ $date }）
+}应对{ $organization }进行服务回访。

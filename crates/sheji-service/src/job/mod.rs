@@ -56,6 +56,8 @@ pub const EXPIRY_REMINDERS: &str = "recognition.remind";
 pub const PUBLICITY_CLOSE: &str = "review.publicity_close";
 /// Tells the city of recognitions falling due for re-review with no batch to take them up.
 pub const RE_REVIEWS_DUE: &str = "recognition.re_review_due";
+/// Reminds liaison officers and branches of service follow-ups three days ahead and on the day.
+pub const FOLLOW_UPS: &str = "service.follow_up";
 
 /// 08:00 in Chongqing: reminders arrive at the start of the working day.
 fn morning() -> Schedule {
@@ -75,6 +77,7 @@ pub fn kinds() -> Vec<Kind> {
             schedule: Some(Schedule::DailyAt(chrono::NaiveTime::MIN + Duration::minutes(10))),
         },
         Kind { code: RE_REVIEWS_DUE, policy: RetryPolicy::DEFAULT, schedule: Some(morning()) },
+        Kind { code: FOLLOW_UPS, policy: RetryPolicy::DEFAULT, schedule: Some(morning()) },
     ]
 }
 
@@ -294,6 +297,7 @@ async fn run(services: &Services, job: &JobRecord, done: Arc<AtomicU64>) -> Resu
         EXPIRY_REMINDERS => Ok(crate::recognition::remind_expiring(services).await?.to_string()),
         PUBLICITY_CLOSE => Ok(crate::review::publicity::close_windows(services).await?.to_string()),
         RE_REVIEWS_DUE => Ok(crate::recognition::remind_re_reviews(services).await?.to_string()),
+        FOLLOW_UPS => Ok(crate::service::remind_follow_ups(services).await?.to_string()),
         other => Err(ServiceError::Invalid { key: "job.unknown_kind", args: vec![("kind", other.to_owned())] }),
     }
 }

@@ -18,7 +18,9 @@ pub use sheji_store::service::{Record, Target};
 
 use crate::audit::{Actor, Change};
 use crate::clip;
+use crate::notification::{Audience, Note};
 use crate::{FieldError, ServiceError, Services};
+use sheji_core::notification::{MessageKind, Todo};
 
 async fn district_of(services: &Services, org: OrganizationId) -> Result<DistrictId, ServiceError> {
     Ok(sheji_store::registry::library::find_state_by_id(services.store(), org)
@@ -239,4 +241,86 @@ pub async fn work(
     let to = NaiveDate::from_ymd_opt(year, 12, 31)
         .ok_or(ServiceError::Invalid { key: "recognition.year_range", args: vec![] })?;
     Ok(store::work(services.store(), from, to, districts.as_deref()).await?)
+}
+
+/// A follow-up shows among the to-dos from this many days ahead …
+const FOLLOW_UP_AHEAD_DAYS: i64 = 7;
+/// … until this many days overdue.
+const FOLLOW_UP_OVERDUE_DAYS: i64 = 30;
+/// The reminder goes out this many days before the follow-up, and again on the day.
+const FOLLOW_UP_REMIND_DAYS: [i64; 2] = [3, 0];
+
+/// The follow-ups waiting for the caller: those of the organizations they are liaison for,
+/// and, for branch staff, those in their districts (city-wide staff are not listed every
+/// district's visits).
+pub async fn todos(services: &Services, caller: &Principal) -> Result<Vec<Todo>, ServiceError> {
+    let t = services.today();
+    let (from, to) =
+        (t - chrono::Duration::days(FOLLOW_UP_OVERDUE_DAYS), t + chrono::Duration::days(FOLLOW_UP_AHEAD_DAYS));
+    let mut due: BTreeMap<i32, Record> = BTreeMap::new();
+    let liaison_for: Vec<OrganizationId> =
+        store::targets(services.store(), Some(caller.account), PageRequest::new(Some(1), Some(200)))
+            .await?
+            .items
+            .into_iter()
+            .map(|t| t.organization)
+            .collect();
+    if !liaison_for.is_empty() {
+        for r in store::follow_ups(services.store(), from, to, None, Some(&liaison_for), 200).await? {
+            due.insert(r.id, r);
+        }
+    }
+    let scope = caller.scope(Permission::RegistryEdit, services.now());
+    if !scope.all && !scope.districts.is_empty() {
+        let districts: Vec<DistrictId> = scope.districts.iter().copied().collect();
+        for r in store::follow_ups(services.store(), from, to, Some(&districts), None, 200).await? {
+            due.insert(r.id, r);
+        }
+    }
+    let soonest = due
+        .values()
+        .filter_map(|r| r.diagnosis.as_ref().and_then(|d| d.follow_up_on).map(|d| (d, r.organization)))
+        .min();
+    Ok(soonest
+        .map(|(day, org)| Todo {
+            key: "service.todo.follow_ups",
+            args: vec![("n", due.len().to_string())],
+            due: Some(day),
+            href: format!("/admin/organizations/{}/services", org.get()),
+        })
+        .into_iter()
+        .collect())
+}
+
+/// Reminds the liaison officer and the district's staff of follow-ups three days ahead and
+/// on the day (a daily job), once each. How many messages were written.
+pub async fn remind_follow_ups(services: &Services) -> Result<u64, ServiceError> {
+    let t = services.today();
+    let mut written = 0;
+    for days in FOLLOW_UP_REMIND_DAYS {
+        let day = t + chrono::Duration::days(days);
+        let due = store::follow_ups(services.store(), day, day, None, None, 1_000).await?;
+        if due.is_empty() {
+            continue;
+        }
+        let tx = services.store().begin().await?;
+        for r in &due {
+            let mut to = vec![Audience::DistrictStaff(r.district)];
+            if let Some(l) = store::target(&tx, r.organization).await?.and_then(|t| t.liaison) {
+                to.push(Audience::Account(l));
+            }
+            let name =
+                crate::registry::get(services, None, r.organization).await.map(|v| v.public.name).unwrap_or_default();
+            let note = Note {
+                kind: MessageKind::FollowUp,
+                key: "service.msg.follow_up",
+                args: vec![("organization", name), ("date", day.to_string()), ("days", days.to_string())],
+                href: format!("/admin/organizations/{}/services", r.organization.get()),
+                once: Some(format!("follow_up:{}:{days}", r.id)),
+            };
+            written += crate::notification::send(&tx, services.now(), &to, &note).await?;
+        }
+        tx.commit().await?;
+    }
+    Ok(written)
 }

@@ -184,3 +184,32 @@ pub async fn work(
         .await?;
     Ok(rows.into_iter().map(|(d, k, n)| ((DistrictId(d), k), u64::try_from(n).unwrap_or(0))).collect())
 }
+
+/// Service records whose follow-up falls within [from, to], soonest first, at most `limit`;
+/// optionally only in some districts or for some organizations.
+pub async fn follow_ups(
+    db: &impl Db,
+    from: NaiveDate,
+    to: NaiveDate,
+    districts: Option<&[DistrictId]>,
+    organizations: Option<&[OrganizationId]>,
+    limit: u64,
+) -> Result<Vec<Record>, StoreError> {
+    let mut q = service_record::Entity::find()
+        .filter(service_record::Column::FollowUpOn.gte(from))
+        .filter(service_record::Column::FollowUpOn.lte(to));
+    if let Some(d) = districts {
+        q = q.filter(service_record::Column::DistrictId.is_in(d.iter().map(|x| x.get())));
+    }
+    if let Some(o) = organizations {
+        q = q.filter(service_record::Column::OrganizationId.is_in(o.iter().map(|x| x.get())));
+    }
+    q.order_by_asc(service_record::Column::FollowUpOn)
+        .order_by_asc(service_record::Column::Id)
+        .limit(limit)
+        .all(db.conn())
+        .await?
+        .into_iter()
+        .map(to_record)
+        .collect()
+}

@@ -1,3 +1,4 @@
 //! The schema migrations of this capability; `crate::migration` runs them in order.
 
 pub mod m20261127_000010_service;
+pub mod m20261206_000016_follow_up_index;

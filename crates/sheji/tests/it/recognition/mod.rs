@@ -481,6 +481,22 @@ async fn liaison_officers_record_services_that_count_for_their_branch() {
     let work = app.get_as(&branch, "/services/work?year=2026").await;
     assert!(work.body.contains("璧山区") && work.body.contains("<strong>2</strong>"), "{}", work.body);
     assert!(!app.get_as(&other, "/services/work?year=2026").await.body.contains("璧山区"));
+    // Three days before the follow-up the liaison and the district are reminded, once, and the
+    // visit is among their to-dos; another district hears nothing.
+    let target = chrono::DateTime::parse_from_rfc3339("2027-02-17T09:00:00+08:00").unwrap().to_utc();
+    app.clock.advance(target - app.services.now());
+    for _ in 0..2 {
+        sheji_service::job::schedule_due(&app.services).await.unwrap();
+        app.run_jobs().await;
+    }
+    let (hq, branch, other) = (app.signed_in("hq1").await, app.signed_in("bs1").await, app.signed_in("jj1").await);
+    for who in [&hq, &branch] {
+        let messages = app.get_as(who, "/messages").await;
+        assert_eq!(messages.body.matches("3 天后（2027-02-20）应对").count(), 1, "{}", messages.body);
+        assert!(app.get_as(who, "/").await.body.contains("1 项服务回访临近或已到期"));
+    }
+    assert!(!app.get_as(&other, "/messages").await.body.contains("服务回访"));
+    assert!(!app.get_as(&other, "/").await.body.contains("服务回访"));
     app.finish().await;
 }
 
