@@ -315,6 +315,19 @@ impl Printable {
             .map(|b| format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(b)))
     }
 
+    /// The PDF, laid out on this thread (benchmarks; servers use [`Printable::pdf`]).
+    pub fn pdf_blocking(&self) -> Result<Vec<u8>, DocumentError> {
+        let data = serde_json::to_value(&self.paper).map_err(|e| DocumentError::Template(e.to_string()))?;
+        let mut images = Vec::new();
+        if let Some(qr) = &self.qr {
+            images.push((QR, qr.clone()));
+        }
+        if let Some(seal) = &self.seal {
+            images.push((SEAL, seal.clone()));
+        }
+        render_blocking(PAPER_TEMPLATE, &data, &images)
+    }
+
     /// The PDF.
     pub async fn pdf(&self) -> Result<Vec<u8>, ServiceError> {
         let data = serde_json::to_value(&self.paper).map_err(|e| {

@@ -152,24 +152,24 @@ async fn papers_from_application_to_final_list(backend: Backend) {
     let list = app.get(&format!("/recognition/batches/{batch}/list")).await;
     assert_eq!(list.status, 200);
     assert!(
-        list.body.contains(&a.name) && list.body.contains("QX-2026-0001") && list.body.contains("重庆市经济信息委")
+        list.body.contains(&a.name) && list.body.contains("QX-2026-0002") && list.body.contains("重庆市经济信息委")
     );
     let list_pdf = app.get(&format!("/recognition/batches/{batch}/list.pdf")).await;
     assert!(list_pdf.body.starts_with("%PDF-"), "{}", list_pdf.body);
-    let cert = app.get_as(&org_a, "/certificates/QX-2026-0001/print").await;
+    let cert = app.get_as(&org_a, "/certificates/QX-2026-0002/print").await;
     assert_eq!(cert.status, 200);
     assert!(cert.body.contains("data:image/png;base64,"), "the seal is stamped");
-    assert!(cert.body.contains("https://sheji.cq.gov.cn/certificates/QX-2026-0001"), "the QR code's address");
+    assert!(cert.body.contains("https://sheji.cq.gov.cn/certificates/QX-2026-0002"), "the QR code's address");
     assert!(cert.body.contains(&a.uscc) && cert.body.contains("重庆市经济信息委"));
-    assert!(app.get_as(&org_a, "/certificates/QX-2026-0001/certificate.pdf").await.body.starts_with("%PDF-"));
-    assert_eq!(app.get_as(&org_b, "/certificates/QX-2026-0001/certificate.pdf").await.status, 404);
+    assert!(app.get_as(&org_a, "/certificates/QX-2026-0002/certificate.pdf").await.body.starts_with("%PDF-"));
+    assert_eq!(app.get_as(&org_b, "/certificates/QX-2026-0002/certificate.pdf").await.status, 404);
     // The verification page stays public and offers the print only to those who may print.
-    assert!(app.get_as(&org_a, "/certificates/QX-2026-0001").await.body.contains("/certificates/QX-2026-0001/print"));
-    let public = app.get("/certificates/QX-2026-0001").await;
+    assert!(app.get_as(&org_a, "/certificates/QX-2026-0002").await.body.contains("/certificates/QX-2026-0002/print"));
+    let public = app.get("/certificates/QX-2026-0002").await;
     assert_eq!(public.status, 200);
-    assert!(!public.body.contains("/certificates/QX-2026-0001/print"));
+    assert!(!public.body.contains("/certificates/QX-2026-0002/print"));
     // In English, the same document reads in English.
-    let en = app.get_as(&org_a, "/certificates/QX-2026-0001/print?lang=en").await;
+    let en = app.get_as(&org_a, "/certificates/QX-2026-0002/print?lang=en").await;
     assert!(en.body.contains("Certificate of recognition") && !en.body.contains("认定证书"), "{}", en.body);
     app.finish().await;
 }

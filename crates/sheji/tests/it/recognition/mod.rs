@@ -173,7 +173,7 @@ async fn the_ladder_from_library_to_municipal_center(backend: Backend) {
     assert_eq!(step(&app, &branch, &app_b, "reject", "本批次名额已满").await.status, 303);
     let concluded = app.post_form(&city, &format!("/admin/recognition/{district_batch}/steps/conclude"), &[]).await;
     assert_eq!(concluded.status, 303, "{}", concluded.body);
-    let cert = app.get("/certificates/QX-2026-0001").await;
+    let cert = app.get("/certificates/QX-2026-0002").await;
     assert_eq!(cert.status, 200);
     assert!(
         cert.body.contains(&a.name) && cert.body.contains("有效") && cert.body.contains("2027年11月26日"),
@@ -310,7 +310,8 @@ async fn the_ladder_from_library_to_municipal_center(backend: Backend) {
         .unwrap();
     assert!(mine.body.contains("2026年度区县级工业设计中心复核"), "{}", mine.body);
     assert!(
-        mine.body.matches("/recognition/applications/").count() == 3,
+        // Three here, and the demo's concluded district-center application of the same company.
+        mine.body.matches("/recognition/applications/").count() == 4,
         "{}",
         mine.body.split("<main").nth(1).unwrap_or_default()
     );
@@ -352,8 +353,8 @@ async fn the_ladder_from_library_to_municipal_center(backend: Backend) {
     assert_eq!(app.post_form(&hq, &format!("/admin/reviews/{campaign}/steps/finalize"), &[]).await.status, 303);
     assert_eq!(app.post_form(&city, &format!("/admin/recognition/{re_review}/steps/conclude"), &[]).await.status, 303);
     let register = app.get("/recognitions?kind=district_center").await;
-    assert!(register.body.contains("QX-2026-0001") && register.body.contains("已撤销"), "{}", register.body);
-    assert!(app.get("/certificates/QX-2026-0001").await.body.contains("已撤销"));
+    assert!(register.body.contains("QX-2026-0002") && register.body.contains("已撤销"), "{}", register.body);
+    assert!(app.get("/certificates/QX-2026-0002").await.body.contains("已撤销"));
     app.finish().await;
 }
 
@@ -389,8 +390,8 @@ async fn expiry_reminders_reach_the_holder_and_its_district_only_and_the_registe
     // The register filters by district and exports for staff only.
     let city = app.signed_in("city1").await;
     let listed = app.get(&format!("/recognitions?district={}", bishan.get())).await;
-    assert!(listed.body.contains("QX-2026-0001"));
-    assert!(!app.get(&format!("/recognitions?district={}", jiangjin.get())).await.body.contains("QX-2026-0001"));
+    assert!(listed.body.contains("QX-2026-0002"));
+    assert!(!app.get(&format!("/recognitions?district={}", jiangjin.get())).await.body.contains("QX-2026-0002"));
     let xlsx = app.get_as(&city, "/recognitions/export.xlsx?kind=district_center").await;
     assert_eq!(xlsx.status, 200);
     assert!(xlsx.header("content-type").contains("spreadsheetml"));
