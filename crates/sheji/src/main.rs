@@ -347,8 +347,7 @@ async fn run(command: Command, settings: Settings, lang: Lang) -> anyhow::Result
             let listener =
                 tokio::net::TcpListener::bind(addr).await.map_err(|e| bind_error(lang, &bind, &e.to_string()))?;
             let local = listener.local_addr().context("reading the bound address")?;
-            let services =
-                services.with_files(settings.files_dir()).with_local_address(&format!("http://{local}"));
+            let services = services.with_files(settings.files_dir()).with_local_address(&format!("http://{local}"));
             let follower = search::spawn_follower(services.clone());
             let jobs = sheji_service::job::spawn(
                 services.clone(),

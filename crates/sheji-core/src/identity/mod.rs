@@ -567,7 +567,8 @@ pub fn normalize_public_address(input: &str) -> Result<String, &'static str> {
     if input.is_empty() {
         return Ok(String::new());
     }
-    let rest = input.strip_prefix("https://").or_else(|| input.strip_prefix("http://")).ok_or("settings.address_scheme")?;
+    let rest =
+        input.strip_prefix("https://").or_else(|| input.strip_prefix("http://")).ok_or("settings.address_scheme")?;
     let rest = rest.trim_end_matches('/');
     let s = input.trim_end_matches('/');
     let host = rest.split('/').next().unwrap_or_default();

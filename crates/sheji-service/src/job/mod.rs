@@ -50,6 +50,11 @@ pub const PING: &str = "job.ping";
 pub const SEARCH_PRUNE: &str = "search.prune";
 /// Tells holders and their district of recognitions expiring in 90 and 30 days, daily.
 pub const EXPIRY_REMINDERS: &str = "recognition.remind";
+/// Sends one copy of a message by e-mail or SMS (payload: the delivery's id). A failed attempt
+/// is retried by the queue itself on the delivery policy's steps, so no recurring
+/// "notification retries" job is needed; after the last one the delivery is given up and an
+/// administrator may send it again.
+pub const DELIVER: &str = "notification.deliver";
 
 /// 08:00 in Chongqing: reminders arrive at the start of the working day.
 fn morning() -> Schedule {
@@ -63,6 +68,7 @@ pub fn kinds() -> Vec<Kind> {
         Kind { code: PING, policy: RetryPolicy::DEFAULT, schedule: None },
         Kind { code: SEARCH_PRUNE, policy: RetryPolicy::DEFAULT, schedule: Some(Schedule::EveryMinutes(60)) },
         Kind { code: EXPIRY_REMINDERS, policy: RetryPolicy::DEFAULT, schedule: Some(morning()) },
+        Kind { code: DELIVER, policy: RetryPolicy::DELIVERY, schedule: None },
     ]
 }
 
@@ -117,6 +123,28 @@ pub async fn enqueue(
     let id = store::enqueue(&tx, &job, services.now()).await?;
     tx.commit().await?;
     id.ok_or(ServiceError::Conflict { key: "job.queued_already" })
+}
+
+/// Queues a job inside the caller's transaction, so it exists exactly when the change that
+/// asks for it commits (a message's deliveries with the workflow step that sent it); its id.
+pub async fn enqueue_in(
+    tx: &sheji_store::Tx,
+    kind: &str,
+    owner: AccountId,
+    payload: &serde_json::Value,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<i32, ServiceError> {
+    let payload = payload.to_string();
+    let job = NewJob {
+        kind,
+        owner,
+        payload: &payload,
+        total: 1,
+        run_at: now,
+        max_attempts: policy(kind).max_attempts,
+        dedupe_key: None,
+    };
+    store::enqueue(tx, &job, now).await?.ok_or(ServiceError::Conflict { key: "job.queued_already" })
 }
 
 /// Queues every recurring job whose current slot has not been queued yet; how many were.
@@ -280,6 +308,7 @@ async fn run(services: &Services, job: &JobRecord, done: Arc<AtomicU64>) -> Resu
         }
         SEARCH_PRUNE => Ok(crate::search::prune(services).await?.to_string()),
         EXPIRY_REMINDERS => Ok(crate::recognition::remind_expiring(services).await?.to_string()),
+        DELIVER => crate::notification::delivery::run(services, &job.payload, job.attempts, policy(DELIVER)).await,
         other => Err(ServiceError::Invalid { key: "job.unknown_kind", args: vec![("kind", other.to_owned())] }),
     }
 }

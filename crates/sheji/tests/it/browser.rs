@@ -179,7 +179,19 @@ fn every_role_s_key_pages_fit_a_phone() {
                 "/?lang=en",
             ],
         ),
-        ("orgadmin", &["/", "/account", "/recognition", "/admin/organizations", "/messages", "/messages?lang=en"]),
+        (
+            "orgadmin",
+            &[
+                "/",
+                "/account",
+                "/recognition",
+                "/admin/organizations",
+                "/messages",
+                "/messages?lang=en",
+                "/account/notifications",
+                "/account/notifications?lang=en",
+            ],
+        ),
         (
             "bishan",
             &[
@@ -204,6 +216,8 @@ fn every_role_s_key_pages_fit_a_phone() {
                 "/admin/organizations/import",
                 "/admin/jobs",
                 "/admin/jobs?lang=en",
+                "/admin/deliveries",
+                "/admin/deliveries?lang=en",
             ],
         ),
     ];
