@@ -593,6 +593,11 @@ mod boundaries {
         ("service/mod.rs", 1, "follow-up reminders write messages only, once each"),
         ("review/publicity.rs", 1, "a notice that ended with objections open tells its managers once (a message only)"),
         ("notification/mod.rs", 2, "marking messages read"),
+        (
+            "notification/delivery.rs",
+            1,
+            "a delivery job records how its attempt ended (queue bookkeeping, like job/mod.rs)",
+        ),
         ("generator.rs", 2, "the synthetic-city generator loads millions of rows in bulk"),
         ("registry/import.rs", 1, "an import batch records one change per row with record_many"),
         ("registry/demo.rs", 1, "loading the demo organizations' figures in bulk (one record for the load)"),

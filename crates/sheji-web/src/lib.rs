@@ -241,6 +241,17 @@ mod catalogue_tests {
             sheji_core::review::score::Aggregation::ALL.iter().map(|a| format!("review.aggregation.{}", a.code())),
         );
         keys.extend(sheji_core::search::Dimension::ALL.iter().map(|d| format!("search.facet.{}", d.code())));
+        // Outgoing messages: each kind's name, e-mail subject and body; channels, states, causes.
+        for k in sheji_core::notification::MessageKind::ALL {
+            for form in ["notification.kind.{}", "notification.mail.{}.subject", "notification.mail.{}.body"] {
+                keys.push(form.replace("{}", k.code()));
+            }
+        }
+        use sheji_core::notification::delivery::{Channel, DeliveryStatus, FailureCause, SmtpSecurity};
+        keys.extend(Channel::ALL.iter().map(|c| format!("notification.channel.{}", c.code())));
+        keys.extend(DeliveryStatus::ALL.iter().map(|s| format!("notification.delivery.status.{}", s.code())));
+        keys.extend(FailureCause::ALL.iter().map(|c| format!("notification.error.{}", c.code())));
+        keys.extend(SmtpSecurity::ALL.iter().map(|s| format!("notification.deliveries.security.{}", s.code())));
         keys.extend(sheji_core::search::DocType::ALL.iter().map(|d| format!("search.type.{}", d.code())));
         for done in ["password", "profile", "session", "token", "totp_on", "totp_off"] {
             keys.push(format!("account.done.{done}"));

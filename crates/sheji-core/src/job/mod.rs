@@ -70,15 +70,31 @@ pub struct RetryPolicy {
     pub first_wait_seconds: i64,
     /// The longest wait.
     pub max_wait_seconds: i64,
+    /// The waits after the first, second, … failure, when a kind wants its own steps rather
+    /// than doubling (the last one repeats); empty: doubling from `first_wait_seconds`.
+    pub waits: &'static [i64],
 }
 
 impl RetryPolicy {
     /// Most jobs: five attempts, waiting 30 s, 1 min, 2 min, 4 min.
-    pub const DEFAULT: RetryPolicy = RetryPolicy { max_attempts: 5, first_wait_seconds: 30, max_wait_seconds: 3_600 };
+    pub const DEFAULT: RetryPolicy =
+        RetryPolicy { max_attempts: 5, first_wait_seconds: 30, max_wait_seconds: 3_600, waits: &[] };
 
     /// Work that must not run twice on its own (an import a person started): one attempt;
     /// a failure is reported to them instead.
-    pub const ONCE: RetryPolicy = RetryPolicy { max_attempts: 1, first_wait_seconds: 0, max_wait_seconds: 0 };
+    pub const ONCE: RetryPolicy =
+        RetryPolicy { max_attempts: 1, first_wait_seconds: 0, max_wait_seconds: 0, waits: &[] };
+
+    /// A message leaving the platform (e-mail, SMS): a mail server or gateway that is down is
+    /// usually down for minutes or hours, not seconds, so five attempts over about two and a
+    /// half hours (1 min, 5 min, 30 min, 2 h), then it is given up and an administrator may
+    /// send it again.
+    pub const DELIVERY: RetryPolicy = RetryPolicy {
+        max_attempts: 5,
+        first_wait_seconds: 60,
+        max_wait_seconds: 7_200,
+        waits: &[60, 300, 1_800, 7_200],
+    };
 
     /// When a job that failed its `attempt`-th try (1-based) runs again, or `None` when that
     /// was the last allowed one.
@@ -86,8 +102,14 @@ impl RetryPolicy {
         if attempt >= self.max_attempts {
             return None;
         }
-        let doublings = attempt.saturating_sub(1).min(30);
-        let wait = self.first_wait_seconds.saturating_mul(1_i64 << doublings).min(self.max_wait_seconds);
+        let step = attempt.saturating_sub(1);
+        let wait = if self.waits.is_empty() {
+            self.first_wait_seconds.saturating_mul(1_i64 << step.min(30))
+        } else {
+            let i = usize::try_from(step).unwrap_or(usize::MAX).min(self.waits.len().saturating_sub(1));
+            self.waits.get(i).copied().unwrap_or(self.max_wait_seconds)
+        }
+        .min(self.max_wait_seconds);
         Some(now + Duration::seconds(wait))
     }
 }
@@ -156,6 +178,12 @@ mod tests {
         assert_eq!(p.retry_at(4, now), Some(at("2026-12-06T00:04:00Z")));
         assert_eq!(p.retry_at(5, now), None);
         assert_eq!(RetryPolicy::ONCE.retry_at(1, now), None);
+        let d = RetryPolicy::DELIVERY;
+        assert_eq!(d.retry_at(1, now), Some(at("2026-12-06T00:01:00Z")));
+        assert_eq!(d.retry_at(2, now), Some(at("2026-12-06T00:05:00Z")));
+        assert_eq!(d.retry_at(3, now), Some(at("2026-12-06T00:30:00Z")));
+        assert_eq!(d.retry_at(4, now), Some(at("2026-12-06T02:00:00Z")));
+        assert_eq!(d.retry_at(5, now), None, "given up after the fifth attempt");
     }
 
     #[test]

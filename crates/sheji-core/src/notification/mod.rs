@@ -1,6 +1,9 @@
 //! Telling people: the kinds of in-site message a workflow sends (消息), and the shape of a
 //! to-do (待办), the action waiting for someone, derived from workflow states. A message keeps
 //! its message key and arguments, not text, so each reader reads it in their own language.
+//! [`delivery`] holds the rules for copies that leave the platform by e-mail and SMS.
+
+pub mod delivery;
 
 use chrono::NaiveDate;
 
@@ -25,6 +28,16 @@ crate::coded_enum! {
         Expiring = "expiring",
         /// A service's follow-up visit falls due.
         FollowUp = "follow_up",
+        /// An administrator checks that a channel works (sent to themselves only).
+        Test = "test",
+    }
+}
+
+impl MessageKind {
+    /// The kinds people choose channels for (a test goes to the administrator who asks for
+    /// it, whatever they chose).
+    pub fn choosable() -> impl Iterator<Item = MessageKind> {
+        Self::ALL.iter().copied().filter(|k| *k != MessageKind::Test)
     }
 }
 

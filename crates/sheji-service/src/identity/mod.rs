@@ -1532,6 +1532,53 @@ pub async fn holders(
     Ok(store::holders(tx, role, organization, district, now, limit).await?)
 }
 
+/// How a person is reached outside the platform: name, e-mail, phone (still encrypted: only
+/// the job that sends a text message decrypts it) and whether the account is active.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contact {
+    /// The account.
+    pub account: AccountId,
+    /// Their name.
+    pub display_name: String,
+    /// Their e-mail address, if they gave one.
+    pub email: Option<String>,
+    /// Their phone number, encrypted, if they gave one.
+    pub phone_enc: Option<String>,
+    /// Whether the account may be written to (active).
+    pub active: bool,
+}
+
+/// The contacts of these accounts (those that exist), read on `db` — the caller's
+/// transaction when it queues messages in the same commit.
+pub async fn contacts(db: &impl sheji_store::Db, accounts: &[AccountId]) -> Result<Vec<Contact>, ServiceError> {
+    let mut out = Vec::with_capacity(accounts.len());
+    for id in accounts {
+        if let Some(a) = store::find_account(db, *id).await? {
+            out.push(Contact {
+                account: a.id,
+                active: a.status == AccountStatus::Active,
+                display_name: a.display_name,
+                email: a.email.filter(|e| !e.is_empty()),
+                phone_enc: a.phone_enc.filter(|p| !p.is_empty()),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// A setting another capability keeps under its own key (the notification channels), read
+/// on `db`; it checks its own permission and records its own change.
+pub async fn setting_in(db: &impl sheji_store::Db, key: &str) -> Result<Option<String>, ServiceError> {
+    Ok(store::get_setting(db, key).await?)
+}
+
+/// Writes a setting another capability keeps under its own key, inside that capability's
+/// unit of work (which checked the permission and records the change).
+pub async fn put_setting_in(tx: &Tx, key: &str, value: &str, now: DateTime<Utc>) -> Result<(), ServiceError> {
+    store::put_setting(tx, key, value, now).await?;
+    Ok(())
+}
+
 /// The platform itself as a caller, for commands run at the server's shell (`sheji import …`):
 /// whoever can run the binary on the server already holds the database.
 pub fn system_principal() -> Principal {

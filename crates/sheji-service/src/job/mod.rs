@@ -50,6 +50,11 @@ pub const PING: &str = "job.ping";
 pub const SEARCH_PRUNE: &str = "search.prune";
 /// Tells holders and their district of recognitions expiring in 90 and 30 days, daily.
 pub const EXPIRY_REMINDERS: &str = "recognition.remind";
+/// Sends one copy of a message by e-mail or SMS (payload: the delivery's id). A failed attempt
+/// is retried by the queue itself on the delivery policy's steps, so no recurring
+/// "notification retries" job is needed; after the last one the delivery is given up and an
+/// administrator may send it again.
+pub const DELIVER: &str = "notification.deliver";
 
 /// Finalizes notices whose window has run out, or tells their managers what still waits,
 /// daily just after midnight.
@@ -78,6 +83,7 @@ pub fn kinds() -> Vec<Kind> {
         },
         Kind { code: RE_REVIEWS_DUE, policy: RetryPolicy::DEFAULT, schedule: Some(morning()) },
         Kind { code: FOLLOW_UPS, policy: RetryPolicy::DEFAULT, schedule: Some(morning()) },
+        Kind { code: DELIVER, policy: RetryPolicy::DELIVERY, schedule: None },
     ]
 }
 
@@ -132,6 +138,28 @@ pub async fn enqueue(
     let id = store::enqueue(&tx, &job, services.now()).await?;
     tx.commit().await?;
     id.ok_or(ServiceError::Conflict { key: "job.queued_already" })
+}
+
+/// Queues a job inside the caller's transaction, so it exists exactly when the change that
+/// asks for it commits (a message's deliveries with the workflow step that sent it); its id.
+pub async fn enqueue_in(
+    tx: &sheji_store::Tx,
+    kind: &str,
+    owner: AccountId,
+    payload: &serde_json::Value,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<i32, ServiceError> {
+    let payload = payload.to_string();
+    let job = NewJob {
+        kind,
+        owner,
+        payload: &payload,
+        total: 1,
+        run_at: now,
+        max_attempts: policy(kind).max_attempts,
+        dedupe_key: None,
+    };
+    store::enqueue(tx, &job, now).await?.ok_or(ServiceError::Conflict { key: "job.queued_already" })
 }
 
 /// Queues every recurring job whose current slot has not been queued yet; how many were.
@@ -298,6 +326,7 @@ async fn run(services: &Services, job: &JobRecord, done: Arc<AtomicU64>) -> Resu
         PUBLICITY_CLOSE => Ok(crate::review::publicity::close_windows(services).await?.to_string()),
         RE_REVIEWS_DUE => Ok(crate::recognition::remind_re_reviews(services).await?.to_string()),
         FOLLOW_UPS => Ok(crate::service::remind_follow_ups(services).await?.to_string()),
+        DELIVER => crate::notification::delivery::run(services, &job.payload, job.attempts, policy(DELIVER)).await,
         other => Err(ServiceError::Invalid { key: "job.unknown_kind", args: vec![("kind", other.to_owned())] }),
     }
 }

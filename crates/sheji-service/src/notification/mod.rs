@@ -3,6 +3,14 @@
 //! each keeps a message key and arguments and is read in the reader's language. To-dos (待办)
 //! are not stored: each capability derives its own from workflow states in the caller's scope
 //! ([`todos`] lists them, one line per capability).
+//!
+//! A message may also leave the platform by e-mail or SMS: [`send`] queues those copies in the
+//! same unit of work ([`delivery`]), by the channels the city configured ([`channel`]) and the
+//! person chose ([`preferences`]).
+
+pub mod channel;
+pub mod delivery;
+pub mod preferences;
 
 use serde_json::{Map, Value};
 use sheji_core::identity::{Principal, Role};
@@ -47,8 +55,9 @@ pub struct Note {
 /// district a few officers).
 const MAX_RECIPIENTS: u64 = 50;
 
-/// Sends `note` to everyone in `to`, inside the caller's unit of work; how many messages were
-/// written.
+/// Sends `note` to everyone in `to`, inside the caller's unit of work, with its e-mail and
+/// SMS copies queued in the same commit (sent afterwards by jobs, so a mail server or gateway
+/// that is down never delays or fails the step); how many messages were written.
 pub async fn send(
     tx: &Tx,
     now: chrono::DateTime<chrono::Utc>,
@@ -86,7 +95,23 @@ pub async fn send(
             dedupe_key: note.once.as_ref().map(|k| format!("{k}:{account}")),
         })
         .collect();
-    Ok(store::insert(tx, &messages, now).await?)
+    let written = store::insert(tx, &messages, now).await?;
+    delivery::queue(tx, now, note.kind, &written).await?;
+    Ok(u64::try_from(written.len()).unwrap_or(u64::MAX))
+}
+
+/// What the caller may do with the platform's outgoing messages: pages show exactly this,
+/// and the use cases check the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotificationActions {
+    /// Read the delivery log, configure the channels, send tests and resend (administrators:
+    /// those who change the platform's settings).
+    pub deliveries: bool,
+}
+
+/// The caller's notification actions.
+pub fn actions(services: &Services, caller: &Principal) -> NotificationActions {
+    NotificationActions { deliveries: crate::identity::actions(services, caller).settings }
 }
 
 /// A message as its reader reads it.

@@ -28,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(crate::files::migration::m20261127_000011_files::Migration),
             Box::new(crate::job::migration::m20261206_000012_job_queue::Migration),
             Box::new(crate::notification::migration::m20261206_000013_message::Migration),
+            Box::new(crate::notification::migration::m20261206_000014_delivery::Migration),
             Box::new(crate::recognition::migration::m20261206_000015_recognition_batch_index::Migration),
             Box::new(crate::service::migration::m20261206_000016_follow_up_index::Migration),
         ]

@@ -1,6 +1,8 @@
 //! In-site messages: written inside the transaction of the change they tell about, read per
-//! person newest first, marked read.
+//! person newest first, marked read. [`delivery`] keeps their copies that leave the platform
+//! (e-mail, SMS) and each person's choice of channels.
 
+pub mod delivery;
 pub mod entity;
 pub mod migration;
 
@@ -50,10 +52,10 @@ pub struct Message {
     pub read_at: Option<DateTime<Utc>>,
 }
 
-/// Writes messages inside `tx`; how many were written (a deduplicated one already sent is
-/// left out).
-pub async fn insert(tx: &Tx, messages: &[NewMessage], now: DateTime<Utc>) -> Result<u64, StoreError> {
-    let mut written = 0;
+/// Writes messages inside `tx`; the (recipient, message id) of each one written (a
+/// deduplicated one already sent is left out).
+pub async fn insert(tx: &Tx, messages: &[NewMessage], now: DateTime<Utc>) -> Result<Vec<(AccountId, i32)>, StoreError> {
+    let mut written = Vec::new();
     for m in messages {
         let model = message::ActiveModel {
             account_id: Set(m.account.get()),
@@ -66,15 +68,28 @@ pub async fn insert(tx: &Tx, messages: &[NewMessage], now: DateTime<Utc>) -> Res
             read_at: Set(None),
             ..Default::default()
         };
-        if m.dedupe_key.is_some() {
+        if let Some(key) = &m.dedupe_key {
             let insert = sea_orm::QueryTrait::into_query(message::Entity::insert(model));
-            written += crate::dialect::insert_unless_exists(tx.conn(), insert, message::Column::DedupeKey).await?;
+            if crate::dialect::insert_unless_exists(tx.conn(), insert, message::Column::DedupeKey).await? == 1
+                && let Some(row) =
+                    message::Entity::find().filter(message::Column::DedupeKey.eq(key.as_str())).one(tx.conn()).await?
+            {
+                written.push((m.account, row.id));
+            }
         } else {
-            message::Entity::insert(model).exec(tx.conn()).await?;
-            written += 1;
+            let id = message::Entity::insert(model).exec(tx.conn()).await?.last_insert_id;
+            written.push((m.account, id));
         }
     }
     Ok(written)
+}
+
+/// One message and its recipient, whoever's (the delivery job renders it for its recipient).
+pub async fn find_any(db: &impl Db, id: i32) -> Result<Option<(AccountId, Message)>, StoreError> {
+    match message::Entity::find_by_id(id).one(db.conn()).await? {
+        Some(m) => Ok(Some((AccountId(m.account_id), to_message(m)?))),
+        None => Ok(None),
+    }
 }
 
 fn to_message(m: message::Model) -> Result<Message, StoreError> {

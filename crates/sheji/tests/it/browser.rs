@@ -197,6 +197,8 @@ fn every_role_s_key_pages_fit_a_phone() {
                 "/certificates/{cert}/print?lang=en",
                 "/recognition/applications/1/application",
                 "/recognition/applications/1/letter",
+                "/account/notifications",
+                "/account/notifications?lang=en",
             ],
         ),
         (
@@ -225,6 +227,8 @@ fn every_role_s_key_pages_fit_a_phone() {
                 "/admin/jobs?lang=en",
                 "/admin/documents",
                 "/admin/documents?lang=en",
+                "/admin/deliveries",
+                "/admin/deliveries?lang=en",
             ],
         ),
     ];

@@ -1,3 +1,4 @@
 //! The schema migrations of this capability; `crate::migration` runs them in order.
 
 pub mod m20261206_000013_message;
+pub mod m20261206_000014_delivery;

@@ -2,6 +2,8 @@
 //! applications in their own language, opens only their own messages, and is reminded of an
 //! expiring recognition once.
 
+mod delivery;
+
 use chrono::Duration;
 use sheji_core::page::PageRequest;
 use sheji_core::registry::LibraryStatus;
