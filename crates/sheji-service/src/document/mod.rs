@@ -187,6 +187,13 @@ pub struct Section {
     pub text: String,
 }
 
+impl Section {
+    /// Its paragraphs, as typed between blank lines (the print view sets each as one).
+    pub fn paragraphs(&self) -> Vec<&str> {
+        self.text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()).collect()
+    }
+}
+
 /// A table (a list of recognized organizations, the items on notice).
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct Table {

@@ -40,6 +40,24 @@ pub async fn publish(
         return Err(ServiceError::Conflict { key: "review.changed_meanwhile" });
     }
     store::set_publicity(&tx, id, first, last).await?;
+    // Everyone whose item is on notice hears of it, with the window for objections.
+    let mut applicants: Vec<Audience> = Vec::new();
+    for item in store::all_items(&tx, id).await? {
+        for org in item.fields.organizations.iter().take(1) {
+            let to = Audience::OrgAdmins(*org);
+            if !applicants.contains(&to) {
+                applicants.push(to);
+            }
+        }
+    }
+    let note = Note {
+        kind: MessageKind::Publicity,
+        key: "review.msg.published",
+        args: vec![("campaign", c.fields.name.clone()), ("from", first.to_string()), ("until", last.to_string())],
+        href: format!("/publicity/{id}"),
+        once: None,
+    };
+    crate::notification::send(&tx, now, &applicants, &note).await?;
     let change = Change {
         action: "review.publish",
         target_type: "review_campaign",

@@ -238,6 +238,9 @@ async fn the_ladder_from_library_to_municipal_center(backend: Backend) {
     assert_eq!(notice.status, 200);
     assert!(notice.body.contains("评审结果的公示") && notice.body.contains(&a.name), "{}", notice.body);
     assert!(app.get(&format!("/publicity/{campaign}/notice.pdf")).await.body.starts_with("%PDF-"));
+    // The applicant is told its item is on notice.
+    let told = app.get_as(&org_a, "/messages").await;
+    assert!(told.body.contains("评审结果已公示，公示期"), "{}", told.body);
     // Publicity: one objection, rejected with reasons.
     let anon = app.browser().await;
     let objection = app
