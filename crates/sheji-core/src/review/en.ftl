@@ -311,3 +311,6 @@ review-doc-scan_notice = Scan to read the notice online and to object
 review-msg-finalized = The notice period of "{ $campaign }" has ended with no objection open; the platform has confirmed the final list.
 review-msg-window_closed = The notice period of "{ $campaign }" has ended with { $n } objections still open; decide them, then confirm the final list.
 review-msg-published = The results of "{ $campaign }" are on public notice from { $from } to { $until }.
+review-blind_item = Item { $n }
+review-materials = Materials
+review-open_materials = Open the application, its figures and attachments

@@ -311,3 +311,6 @@ review-doc-scan_notice = 扫码查看网上公示并提出异议
 review-msg-finalized = “{ $campaign }”公示期已结束且没有待处理的异议，平台已确认最终名单。
 review-msg-window_closed = “{ $campaign }”公示期已结束，还有 { $n } 件异议待处理；处理完毕后请确认最终名单。
 review-msg-published = “{ $campaign }”评审结果已公示，公示期 { $from } 至 { $until }。
+review-blind_item = 评审对象 { $n }
+review-materials = 申报材料
+review-open_materials = 查看申报书、数据和附件

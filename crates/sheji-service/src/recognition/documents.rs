@@ -52,6 +52,9 @@ pub async fn application_paper(
     lang: Lang,
 ) -> Result<Printable, ServiceError> {
     let v = view(services, caller, id).await?;
+    if v.expert.is_some() {
+        return Err(ServiceError::NotFound { key: "recognition.no_application" });
+    }
     let content = submitted_content(&v).ok_or(ServiceError::Conflict { key: "recognition.not_submitted_yet" })?;
     let digest = digest(&content);
     let org = crate::registry::get(services, Some(caller), v.application.organization).await?;
@@ -121,6 +124,7 @@ pub async fn verify_application(
         quota: (0, None),
         files: Vec::new(),
         can_inspect: false,
+        expert: None,
     };
     let Some(content) = submitted_content(&v) else { return Ok(none) };
     if !digest_matches(typed_digest, &digest(&content)) {
@@ -149,6 +153,9 @@ pub async fn letter_paper(
     lang: Lang,
 ) -> Result<Printable, ServiceError> {
     let v = view(services, caller, id).await?;
+    if v.expert.is_some() {
+        return Err(ServiceError::NotFound { key: "recognition.no_application" });
+    }
     let recommended = v
         .events
         .iter()
@@ -190,6 +197,10 @@ pub async fn letter_paper(
 /// submitted once it has been, and the recommendation letter once the district recommended.
 pub fn application_documents(v: &ApplicationView) -> Vec<&'static str> {
     let mut out = Vec::new();
+    // Experts read the materials on the page; the papers name the applicant.
+    if v.expert.is_some() {
+        return out;
+    }
     if v.application.submitted_at.is_some() {
         out.push("application");
     }

@@ -44,6 +44,14 @@ async fn load_batch(services: &Services, id: i32) -> Result<Batch, ServiceError>
     store::get_batch(services.store(), id).await?.ok_or(ServiceError::NotFound { key: "recognition.no_batch" })
 }
 
+/// The application a review item was made from (an expert's sheet links to it).
+pub async fn application_of_item(
+    services: &Services,
+    item: sheji_core::ids::ItemId,
+) -> Result<Option<i32>, ServiceError> {
+    Ok(store::application_of_item(services.store(), item).await?)
+}
+
 /// A tier's name in `lang`.
 pub fn kind_name(lang: sheji_core::i18n::Lang, kind: Kind) -> String {
     lang.t(&format!("recognition.kind.{}", kind.code())).to_owned()
@@ -323,6 +331,9 @@ pub struct ApplicationView {
     pub files: Vec<StoredFile>,
     /// The caller may record the on-site verification now.
     pub can_inspect: bool,
+    /// `Some(blind)` when the caller reads as an expert assigned to score it (read only; the
+    /// applicant hidden when the campaign is blind).
+    pub expert: Option<bool>,
 }
 
 async fn facts(services: &Services, app: &Application) -> Result<Facts, ServiceError> {
@@ -355,9 +366,15 @@ pub async fn view(services: &Services, caller: &Principal, id: i32) -> Result<Ap
         .await?
         .ok_or(ServiceError::NotFound { key: "recognition.no_application" })?;
     let roles = roles_of(services, caller, &app);
-    if roles.is_empty() {
+    // An expert scoring it reads it (read only) while the campaign runs.
+    let expert = match (roles.is_empty(), app.item) {
+        (true, Some(item)) => crate::review::sheet::expert_reads(services, caller, item).await?,
+        _ => None,
+    };
+    if roles.is_empty() && expert.is_none() {
         return Err(ServiceError::NotFound { key: "recognition.no_application" });
     }
+    let blind = expert == Some(true);
     let batch = load_batch(services, app.batch).await?;
     let facts = facts(services, &app).await?;
     let checklist = core::checklist(&batch.fields.rules, &facts, services.today());
@@ -365,11 +382,21 @@ pub async fn view(services: &Services, caller: &Principal, id: i32) -> Result<Ap
     let names = sheji_store::registry::names(services.store(), &BTreeSet::from([app.organization])).await?;
     let tx_used = used(services, app.batch, app.district).await?;
     let can_inspect = core::may_inspect(app.status, &roles);
+    let mut files = sheji_store::files::of_owner(services.store(), OWNER, id).await?;
+    if blind {
+        // File names often carry the company's name: a blind reader sees numbers.
+        for (i, f) in files.iter_mut().enumerate() {
+            let ext = f.name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+            f.name = if ext.is_empty() { format!("{:02}", i + 1) } else { format!("{:02}.{ext}", i + 1) };
+        }
+    }
     Ok(ApplicationView {
-        files: sheji_store::files::of_owner(services.store(), OWNER, id).await?,
+        files,
         can_inspect,
-        organization: names.get(&app.organization).cloned().unwrap_or_default(),
-        events: store::events(services.store(), id).await?,
+        organization: if blind { String::new() } else { names.get(&app.organization).cloned().unwrap_or_default() },
+        // The workflow's history is the staff's and the applicant's, not the scorer's.
+        events: if expert.is_some() { Vec::new() } else { store::events(services.store(), id).await? },
+        expert,
         editable: roles.contains(&Role::Applicant)
             && app.status.editable()
             && batch.status.may_file(app.status, accepting(services, &batch)),
@@ -1167,8 +1194,10 @@ pub async fn file(services: &Services, caller: &Principal, file: i32) -> Result<
         .await?
         .filter(|f| f.owner_type == OWNER)
         .ok_or(ServiceError::NotFound { key: "files.not_found" })?;
-    view(services, caller, f.owner_id).await.map_err(|_| ServiceError::NotFound { key: "files.not_found" })?;
+    let v = view(services, caller, f.owner_id).await.map_err(|_| ServiceError::NotFound { key: "files.not_found" })?;
     let bytes = services.files()?.read(&f).await?;
+    // A blind reader gets the file under the number the page showed, not its uploaded name.
+    let f = v.files.into_iter().find(|shown| shown.id == f.id).unwrap_or(f);
     Ok((f, bytes))
 }
 

@@ -41,6 +41,25 @@ pub(crate) async fn own_assignment(
     Ok((a, c))
 }
 
+/// What an expert sees instead of a blind item's title: its number (the page says what it is).
+pub fn blind_title(item: ItemId) -> String {
+    format!("#{}", item.get())
+}
+
+/// Whether the caller is an expert assigned to `item` while its campaign runs (scoring,
+/// closed or on notice): they may read the item's materials. `Some(blind)` when they may,
+/// saying whether the applicant must stay hidden from them.
+pub async fn expert_reads(services: &Services, caller: &Principal, item: ItemId) -> Result<Option<bool>, ServiceError> {
+    if !caller.can(Permission::ReviewScore, services.now()) {
+        return Ok(None);
+    }
+    let Some(me) = store::expert_of_account(services.store(), caller.account).await? else { return Ok(None) };
+    let Some(a) = store::assignment_for(services.store(), me.id, item).await? else { return Ok(None) };
+    let c = load_campaign(services, a.campaign).await?;
+    let running = matches!(c.status, CampaignStatus::Scoring | CampaignStatus::Closed | CampaignStatus::Publicity);
+    Ok(running.then_some(c.fields.blind))
+}
+
 /// One line of an expert's review list.
 #[derive(Debug, Clone)]
 pub struct MyReview {
@@ -52,8 +71,10 @@ pub struct MyReview {
     pub status: CampaignStatus,
     /// Deadline.
     pub deadline: chrono::NaiveDate,
-    /// Item title.
+    /// Item title ([`blind_title`] in a blind campaign).
     pub title: String,
+    /// The campaign hides applicants.
+    pub blind: bool,
 }
 
 pub(crate) async fn reviews_of(
@@ -76,7 +97,13 @@ pub(crate) async fn reviews_of(
                 campaign: c.fields.name.clone(),
                 status: c.status,
                 deadline: c.fields.deadline,
-                title: items.get(&a.item).map(|i| i.fields.title.clone()).unwrap_or_default(),
+                // A blind campaign's item titles name the applicant: the expert sees a number.
+                title: if c.fields.blind {
+                    blind_title(a.item)
+                } else {
+                    items.get(&a.item).map(|i| i.fields.title.clone()).unwrap_or_default()
+                },
+                blind: c.fields.blind,
                 assignment: a,
             })
         })
@@ -122,6 +149,7 @@ pub async fn sheet(services: &Services, caller: &Principal, id: i32) -> Result<S
         row.organization = None;
         row.item.fields.organizations.clear();
         row.item.fields.team.clear();
+        row.item.fields.title = blind_title(a.item);
     }
     let editable = c.status == CampaignStatus::Scoring && a.sheet_status == SheetStatus::Draft;
     Ok(SheetView { assignment: a, campaign: c, rubric, item: row, editable })

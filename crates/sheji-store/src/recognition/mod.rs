@@ -272,6 +272,15 @@ pub async fn get_application(db: &impl Db, id: i32) -> Result<Option<Application
     recognition_application::Entity::find_by_id(id).one(db.conn()).await?.map(to_application).transpose()
 }
 
+/// The application a review item was made from.
+pub async fn application_of_item(db: &impl Db, item: ItemId) -> Result<Option<i32>, StoreError> {
+    Ok(recognition_application::Entity::find()
+        .filter(recognition_application::Column::ItemId.eq(item.get()))
+        .one(db.conn())
+        .await?
+        .map(|m| m.id))
+}
+
 /// Saves the applicant's form (only while editable: false otherwise).
 pub async fn save_form(tx: &Tx, id: i32, form: &ApplicationForm, now: DateTime<Utc>) -> Result<bool, StoreError> {
     let r = recognition_application::Entity::update_many()

@@ -1024,6 +1024,19 @@ pub async fn get_assignment(db: &impl Db, id: i32) -> Result<Option<Assignment>,
 }
 
 /// A page of an expert's assignments (active ones, newest campaign first).
+/// The expert's active assignment to an item, if any.
+pub async fn assignment_for(db: &impl Db, expert: ExpertId, item: ItemId) -> Result<Option<Assignment>, StoreError> {
+    review_assignment::Entity::find()
+        .filter(review_assignment::Column::ExpertId.eq(expert.get()))
+        .filter(review_assignment::Column::ItemId.eq(item.get()))
+        .filter(review_assignment::Column::Status.eq(AssignmentStatus::Active.code()))
+        .one(db.conn())
+        .await?
+        .map(to_assignment)
+        .transpose()
+}
+
+/// An expert's active assignments, newest campaign first.
 pub async fn expert_assignments(
     db: &impl Db,
     expert: ExpertId,

@@ -372,7 +372,13 @@ async fn application_page(
     let base = ctx.chrome("recognition.application").crumb("nav.recognition", Some("/recognition"));
     let v = service::view(&state.services, p, id).await.map_err(|e| PageError::service(&e, base.clone()))?;
     let mut chrome = base.clone();
-    chrome.title = format!("{} · {}", v.organization, kind_label(lang, v.batch.fields.kind));
+    let organization =
+        if v.expert == Some(true) { lang.t("review.blind_hidden").to_owned() } else { v.organization.clone() };
+    chrome.title = if v.expert == Some(true) {
+        kind_label(lang, v.batch.fields.kind)
+    } else {
+        format!("{} · {}", v.organization, kind_label(lang, v.batch.fields.kind))
+    };
     let checklist: Vec<CheckLine> = v
         .checklist
         .iter()
@@ -422,7 +428,7 @@ async fn application_page(
         kind: kind_label(lang, v.batch.fields.kind),
         status: status_label(lang, v.application.status),
         class: v.application.status.badge(),
-        organization: v.organization.clone(),
+        organization,
         all_passed: checklist.iter().all(|c| c.passed),
         checklist,
         figures,

@@ -56,7 +56,11 @@ pub async fn mine(
             ReviewLine {
                 id: r.assignment.id,
                 campaign: r.campaign.clone(),
-                title: r.title.clone(),
+                title: if r.blind {
+                    ctx.lang.tf("review.blind_item", &[("n", &r.assignment.item.get().to_string())])
+                } else {
+                    r.title.clone()
+                },
                 deadline: r.deadline.to_string(),
                 status: ctx.lang.t(&format!("review.sheet.{}", r.assignment.sheet_status.code())).to_owned(),
                 class: if submitted { "passed" } else { "action" },
@@ -95,6 +99,8 @@ struct SheetPage {
     criteria: Vec<CriterionLine>,
     form: FormState,
     notice: Option<String>,
+    /// The application's page, when the item is one.
+    materials: Option<String>,
 }
 
 async fn sheet_page(
@@ -109,7 +115,16 @@ async fn sheet_page(
     let v = service::sheet(&state.services, p, id).await.map_err(err)?;
     let names = specialty_names(&state.services).await.map_err(err)?;
     let mut chrome = base.clone();
-    chrome.title = v.item.item.fields.title.clone();
+    chrome.title = if v.campaign.fields.blind {
+        ctx.lang.tf("review.blind_item", &[("n", &v.item.item.id.get().to_string())])
+    } else {
+        v.item.item.fields.title.clone()
+    };
+    // The application behind the item, which the expert may read while the campaign runs.
+    let materials = sheji_service::recognition::application_of_item(&state.services, v.item.item.id)
+        .await
+        .map_err(err)?
+        .map(|a| format!("/recognition/applications/{a}"));
     let form = match form {
         Some(f) => f,
         None => {
@@ -128,6 +143,7 @@ async fn sheet_page(
         }
     };
     Ok(SheetPage {
+        materials,
         id,
         campaign: v.campaign.fields.name.clone(),
         deadline: v.campaign.fields.deadline.to_string(),

@@ -214,10 +214,27 @@ async fn the_ladder_from_library_to_municipal_center(backend: Backend) {
     let deployed = app.post_form(&hq, &format!("/admin/reviews/{campaign}/deploy"), &[("mode", "optimal")]).await;
     assert_eq!(deployed.status, 303, "{}", deployed.body);
     let mut sheets = 0;
+    let mut outsiders = 0;
     for u in ["expert", "expert2", "expert3", "expert4", "expert5", "expert6"] {
         let (b, r) = app.sign_in(u, sheji_service::demo::DEMO_PASSWORD).await;
         assert_eq!(r.status, 303, "{u} signs in");
-        for sheet in all(r#"href="/reviews/(\d+)""#, &app.get_as(&b, "/reviews").await.body) {
+        let mine = all(r#"href="/reviews/(\d+)""#, &app.get_as(&b, "/reviews").await.body);
+        // An expert reads what they score (read only, no papers that name the applicant); an
+        // expert not assigned to it cannot open it.
+        let application = format!("/recognition/applications/{app_a2}");
+        if mine.is_empty() {
+            assert_eq!(app.get_as(&b, &application).await.status, 404, "{u} is not assigned");
+            outsiders += 1;
+        }
+        for sheet in &mine {
+            let page = app.get_as(&b, &format!("/reviews/{sheet}")).await;
+            assert!(page.body.contains(&format!(r#"href="{application}""#)), "{}", page.body);
+            let materials = app.get_as(&b, &application).await;
+            assert_eq!(materials.status, 200, "{}", materials.body);
+            assert!(materials.body.contains("设计中心成立于2019年") && !materials.body.contains("name=\"action\""));
+            assert_eq!(app.get_as(&b, &format!("{application}/application.pdf")).await.status, 404);
+        }
+        for sheet in mine {
             let r = app
                 .post_form(
                     &b,
@@ -229,7 +246,7 @@ async fn the_ladder_from_library_to_municipal_center(backend: Backend) {
             sheets += 1;
         }
     }
-    assert_eq!(sheets, 3);
+    assert_eq!((sheets, outsiders), (3, 3));
     for s in ["close", "publish"] {
         assert_eq!(app.post_form(&hq, &format!("/admin/reviews/{campaign}/steps/{s}"), &[]).await.status, 303);
     }
