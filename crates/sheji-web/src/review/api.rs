@@ -292,7 +292,8 @@ pub struct MyReviewBody {
     pub id: i32,
     /// Campaign name.
     pub campaign: String,
-    /// Item title.
+    /// Item title; in a blind campaign the item's number (`#12`), since titles can name the
+    /// applicant.
     pub title: String,
     /// Deadline.
     pub deadline: String,

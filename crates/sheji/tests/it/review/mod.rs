@@ -400,6 +400,14 @@ async fn experts_reach_only_their_own_sheets_over_the_api() {
     let got = app.get_bearer(owner, &format!("/api/v1/reviews/sheets/{sheet}")).await;
     assert_eq!(got.status, 200);
     assert!(got.json()["organization"].is_null(), "blind campaign: no applicant");
+    let titles: Vec<&str> = mine["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(theirs["items"].as_array().unwrap())
+        .map(|r| r["title"].as_str().unwrap())
+        .collect();
+    assert!(titles.iter().all(|t| t.starts_with('#')), "blind campaign: items by number, {titles:?}");
     assert_eq!(app.get_bearer(other, &format!("/api/v1/reviews/sheets/{sheet}")).await.status, 404);
     assert_eq!(app.get_bearer(&staff_token, "/api/v1/reviews/mine").await.status, 403);
     // Staff read no scores before closing.
