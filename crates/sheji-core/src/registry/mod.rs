@@ -337,6 +337,22 @@ pub struct Indicators {
 }
 
 impl Indicators {
+    /// These figures, with every value missing here taken from `other`.
+    pub fn or(&self, other: &Indicators) -> Indicators {
+        Indicators {
+            revenue: self.revenue.or(other.revenue),
+            rd_spend: self.rd_spend.or(other.rd_spend),
+            design_investment: self.design_investment.or(other.design_investment),
+            staff_total: self.staff_total.or(other.staff_total),
+            design_staff: self.design_staff.or(other.design_staff),
+            senior_design_staff: self.senior_design_staff.or(other.senior_design_staff),
+            design_patents: self.design_patents.or(other.design_patents),
+            new_product_sales: self.new_product_sales.or(other.new_product_sales),
+            design_service_revenue: self.design_service_revenue.or(other.design_service_revenue),
+            awards: self.awards.or(other.awards),
+        }
+    }
+
     /// Whether no figure is filled in.
     pub fn is_empty(&self) -> bool {
         *self == Self::default()

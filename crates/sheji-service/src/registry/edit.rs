@@ -411,8 +411,21 @@ pub async fn save_figures(
         design_service_revenue,
         awards: count("awards"),
     };
-    errors.extend(figures.problems().into_iter().map(|(field, key)| FieldError::new(field, key)));
     let (Some(year), true) = (year, errors.is_empty()) else { return Err(ServiceError::Fields(errors)) };
+    // A field left empty keeps the year's stored value: entering one figure never blanks the
+    // others (the form opens filled in with the latest year).
+    let stored = sheji_store::registry::library::list_indicators(services.store(), id)
+        .await?
+        .into_iter()
+        .find(|(y, _)| *y == year)
+        .map(|(_, i)| i)
+        .unwrap_or_default();
+    let figures = figures.or(&stored);
+    let problems: Vec<FieldError> =
+        figures.problems().into_iter().map(|(field, key)| FieldError::new(field, key)).collect();
+    if !problems.is_empty() {
+        return Err(ServiceError::Fields(problems));
+    }
     let now = services.now();
     let tx = Work::begin(services).await?;
     // Figures equal to the stored ones change nothing: the unit of work is dropped unrecorded.

@@ -471,6 +471,21 @@ async fn staff_page(
     staff_page_with(state, ctx, p, id, notice, FormState::default()).await
 }
 
+/// `form` with the latest year's stored figures filled in.
+fn latest_figures(indicators: &[(i32, sheji_core::registry::Indicators)], mut form: FormState) -> FormState {
+    let Some((year, figures)) = indicators.iter().max_by_key(|(y, _)| *y) else { return form };
+    form = form.keep("year", &year.to_string());
+    let values = serde_json::to_value(figures).unwrap_or_default();
+    for (field, _) in edit::FIGURE_FIELDS {
+        let shown = match values.get(field) {
+            Some(serde_json::Value::Number(n)) => n.to_string(),
+            _ => String::new(),
+        };
+        form = form.keep(field, &shown);
+    }
+    form
+}
+
 async fn staff_page_with(
     state: &AppState,
     ctx: &Ctx,
@@ -515,6 +530,10 @@ async fn staff_page_with(
             })
             .collect()
     });
+    // A fresh figures form opens with the latest year as stored, so changing one value does
+    // not mean typing all the others again.
+    let form =
+        if form.has_errors() || !form.value("year").is_empty() { form } else { latest_figures(&lib.indicators, form) };
     page.library = Some(library_tab(ctx.lang, lib));
     page.notice = notice;
     page.can_edit = can_edit;

@@ -699,7 +699,22 @@ async fn organizations_are_created_and_edited_through_forms() {
         )
         .await;
     assert_eq!(figures.status, StatusCode::SEE_OTHER, "{}", figures.body);
-    assert!(app.get_as(&branch, &format!("/admin/organizations/{id}")).await.body.contains("88.5"));
+    let page = app.get_as(&branch, &format!("/admin/organizations/{id}")).await;
+    assert!(page.body.contains("88.5"));
+    // The form opens with that year filled in; changing one figure keeps the others.
+    assert!(page.body.contains(r#"name="staff_total" type="text" value="100""#), "{}", page.body);
+    let one = app
+        .post_form(&branch, &format!("/admin/organizations/{id}/figures"), &[("year", "2025"), ("design_staff", "15")])
+        .await;
+    assert_eq!(one.status, StatusCode::SEE_OTHER, "{}", one.body);
+    let page = app.get_as(&branch, &format!("/admin/organizations/{id}")).await;
+    assert!(
+        page.body.contains(r#"name="staff_total" type="text" value="100""#)
+            && page.body.contains(r#"name="design_staff" type="text" value="15""#)
+            && page.body.contains(r#"name="design_investment" type="text" value="88.5""#),
+        "{}",
+        page.body
+    );
 
     let public = app.get(&format!("/organizations/{id}")).await;
     assert!(public.body.contains("重庆表单测试（璧山）有限公司"), "the public page is read (and kept briefly)");
