@@ -1,5 +1,5 @@
-//! Time to lay out and write each kind of official document, against a one-line document
-//! made by the same engine in the same run (the engine's fixed cost: the baseline).
+//! Time to lay out and write each kind of official document from scratch, against a one-line
+//! document made by the same engine in the same run (the engine's fixed cost: the baseline).
 //!
 //! `cargo bench -p sheji-service --bench documents`
 
@@ -25,7 +25,10 @@ fn paper(layout: Layout) -> Paper {
     p
 }
 
+/// Each document is made from scratch: a server rarely prints the same one twice in a row,
+/// so Typst's memo would flatter the figures.
 fn printable(p: Paper) -> Printable {
+    sheji_service::document::forget_layout_cache();
     let qr = p.verify_url.as_deref().map(|u| qr_svg(u).expect("qr"));
     Printable { paper: p, qr, seal: None }
 }

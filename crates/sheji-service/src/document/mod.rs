@@ -132,6 +132,12 @@ pub fn render_blocking(template: &str, data: &Value, images: &[(&str, Vec<u8>)])
     Ok(bytes)
 }
 
+/// Empties Typst's layout memo, so the next document is made from scratch (benchmarks: the
+/// cost of a document nobody printed a moment ago).
+pub fn forget_layout_cache() {
+    typst::comemo::evict(0);
+}
+
 /// [`render_blocking`] on the blocking pool, so a document being laid out never stalls the
 /// requests served beside it.
 pub async fn pdf(
