@@ -313,27 +313,42 @@ pub type Upload = (String, String, Vec<u8>);
 /// Reads a multipart form: text fields by name, and non-empty files as (field, file name,
 /// bytes). A part that cannot be read (too large) is left out; the caller reports the missing
 /// file.
-pub async fn read_multipart(mut multipart: axum::extract::Multipart) -> (Vec<(String, String)>, Vec<Upload>) {
+pub async fn read_multipart(multipart: axum::extract::Multipart) -> (Vec<(String, String)>, Vec<Upload>) {
+    let (fields, files, _) = read_parts(multipart).await;
+    (fields, files)
+}
+
+/// Like [`read_multipart`], but `None` when the body could not be read to its end (larger
+/// than the request limit, or cut off), so the caller says so instead of saving a form that
+/// silently lost its file.
+pub async fn read_multipart_whole(multipart: axum::extract::Multipart) -> Option<(Vec<(String, String)>, Vec<Upload>)> {
+    let (fields, files, whole) = read_parts(multipart).await;
+    whole.then_some((fields, files))
+}
+
+/// The parts read, and whether the body was read to its end.
+async fn read_parts(mut multipart: axum::extract::Multipart) -> (Vec<(String, String)>, Vec<Upload>, bool) {
     let mut fields = Vec::new();
     let mut files = Vec::new();
-    while let Ok(Some(field)) = multipart.next_field().await {
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => return (fields, files, true),
+            Err(_) => return (fields, files, false),
+        };
         let name = field.name().unwrap_or_default().to_owned();
         match field.file_name().map(str::to_owned) {
-            Some(file_name) => {
-                if let Ok(b) = field.bytes().await
-                    && !b.is_empty()
-                {
-                    files.push((name, file_name, b.to_vec()));
-                }
-            }
-            None => {
-                if let Ok(text) = field.text().await {
-                    fields.push((name, text));
-                }
-            }
+            Some(file_name) => match field.bytes().await {
+                Ok(b) if !b.is_empty() => files.push((name, file_name, b.to_vec())),
+                Ok(_) => {}
+                Err(_) => return (fields, files, false),
+            },
+            None => match field.text().await {
+                Ok(text) => fields.push((name, text)),
+                Err(_) => return (fields, files, false),
+            },
         }
     }
-    (fields, files)
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use sheji_service::{ServiceError, identity};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::{PageError, render};
-use crate::forms::{self, FormState, read_multipart};
+use crate::forms::{self, FormState, read_multipart_whole};
 use crate::layout::{Chrome, Ctx};
 
 #[derive(Debug, serde::Deserialize, Default)]
@@ -109,15 +109,26 @@ pub async fn save(
     PageUser(p, c): PageUser,
     multipart: Multipart,
 ) -> Result<Response, PageError> {
-    let (fields, files) = read_multipart(multipart).await;
-    let text = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
-    let form = FormState::default().keep("issuer", &text("issuer"));
-    let input = service::SettingsInput {
-        issuer: text("issuer"),
-        seal: files.into_iter().find(|(f, _, _)| f == "seal").map(|(_, _, bytes)| bytes),
-        remove_seal: text("remove_seal") == "true",
+    // A body cut off at the request limit loses the seal: say it is too large rather than
+    // save the rest and report success.
+    let result = match read_multipart_whole(multipart).await {
+        Some((fields, files)) => {
+            let text = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
+            let input = service::SettingsInput {
+                issuer: text("issuer"),
+                seal: files.into_iter().find(|(f, _, _)| f == "seal").map(|(_, _, bytes)| bytes),
+                remove_seal: text("remove_seal") == "true",
+            };
+            let form = FormState::default().keep("issuer", &input.issuer);
+            (service::save_settings(&state.services, &p, input, &c.ip).await, form)
+        }
+        None => (
+            Err(ServiceError::Fields(vec![sheji_service::FieldError::new("seal", "document.seal_too_large")])),
+            FormState::default(),
+        ),
     };
-    match service::save_settings(&state.services, &p, input, &c.ip).await {
+    let (result, form) = result;
+    match result {
         Ok(()) => Ok(Redirect::to("/admin/documents?done=saved").into_response()),
         Err(e @ ServiceError::Forbidden) => Err(PageError::service(&e, ctx.chrome("document.settings"))),
         Err(e) => {

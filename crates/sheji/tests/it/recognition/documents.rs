@@ -54,6 +54,16 @@ async fn papers_from_application_to_final_list(backend: Backend) {
     assert!(not_png.body.contains("印章须是 PNG 图片") && not_png.body.contains("重庆市经济和信息化委员会"));
     // A real 2×2 PNG; one with a PNG header and broken content is refused as unreadable.
     let png = b"\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x02\x00\x00\x00\x02\x08\x06\x00\x00\x00\x72\xb6\x0d\x24\x00\x00\x00\x11\x49\x44\x41\x54\x78\x9c\x63\x38\xa0\xa0\x70\x00\x84\x19\x60\x0c\x00\x3f\x12\x07\x01\x9b\x71\x6c\xe8\x00\x00\x00\x00\x49\x45\x4e\x44\xae\x42\x60\x82";
+    // Too large, whether it reaches the check (1.5 MB) or is cut off at the request limit
+    // (3 MB): refused with the limit named, never "saved" without it.
+    for size in [1_500_000, 3_000_000] {
+        let mut big = b"\x89PNG\r\n\x1a\n".to_vec();
+        big.resize(size, 0);
+        let refused =
+            multipart(&app, &admin, "/admin/documents", &[("issuer", "")], &[("seal", "seal.png", &big)]).await;
+        assert_eq!(refused.status, 400, "{size} bytes");
+        assert!(refused.body.contains("印章图片不能超过 1 MB"), "{}", refused.body);
+    }
     let broken = multipart(
         &app,
         &admin,
