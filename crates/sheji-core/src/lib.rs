@@ -21,3 +21,4 @@ pub mod registry;
 pub mod review;
 pub mod search;
 pub mod service;
+pub mod statistics;

@@ -24,6 +24,7 @@ pub mod registry;
 pub mod review;
 pub mod search;
 pub mod service;
+pub mod statistics;
 pub mod work;
 
 use std::sync::Arc;
@@ -591,6 +592,7 @@ mod boundaries {
         ),
         ("recognition/mod.rs", 2, "expiry and re-review reminders write messages only, once each"),
         ("service/mod.rs", 1, "follow-up reminders write messages only, once each"),
+        ("statistics/mod.rs", 1, "the plan's progress is a derived snapshot, recounted hourly"),
         ("review/publicity.rs", 1, "a notice that ended with objections open tells its managers once (a message only)"),
         ("notification/mod.rs", 2, "marking messages read"),
         (

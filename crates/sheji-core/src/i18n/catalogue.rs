@@ -29,6 +29,7 @@ const FILES: &[(&str, &str, &str)] = &[
     ("review", include_str!("../review/zh-CN.ftl"), include_str!("../review/en.ftl")),
     ("search", include_str!("../search/zh-CN.ftl"), include_str!("../search/en.ftl")),
     ("service", include_str!("../service/zh-CN.ftl"), include_str!("../service/en.ftl")),
+    ("statistics", include_str!("../statistics/zh-CN.ftl"), include_str!("../statistics/en.ftl")),
 ];
 
 /// One message of one language.

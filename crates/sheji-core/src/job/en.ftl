@@ -48,3 +48,4 @@ job-kind-recognition-remind = Recognition expiry reminders
 job-kind-review-publicity_close = Close ended public notices
 job-kind-recognition-re_review_due = Re-reviews falling due
 job-kind-service-follow_up = Service follow-up reminders
+job-kind-statistics-refresh = Count the action plan's progress

@@ -381,7 +381,7 @@ pub struct DocumentSettings {
 
 /// The issuing body's name in `lang`: the administrator's setting, else the default.
 pub async fn issuer(services: &Services, lang: sheji_core::i18n::Lang) -> Result<String, ServiceError> {
-    match crate::identity::setting(services, SETTING_ISSUER).await? {
+    match crate::identity::setting_in(services.store(), SETTING_ISSUER).await? {
         Some(name) if !name.is_empty() => Ok(name),
         _ => Ok(lang.t("document.default_issuer").to_owned()),
     }
@@ -389,7 +389,7 @@ pub async fn issuer(services: &Services, lang: sheji_core::i18n::Lang) -> Result
 
 /// The seal image, if an administrator set one.
 pub async fn seal(services: &Services) -> Result<Option<Vec<u8>>, ServiceError> {
-    let Some(id) = crate::identity::setting(services, SETTING_SEAL).await?.and_then(|v| v.parse::<i32>().ok()) else {
+    let Some(id) = crate::identity::setting_in(services.store(), SETTING_SEAL).await?.and_then(|v| v.parse::<i32>().ok()) else {
         return Ok(None);
     };
     let Some(file) = sheji_store::files::get(services.store(), id).await? else { return Ok(None) };
@@ -399,8 +399,8 @@ pub async fn seal(services: &Services) -> Result<Option<Vec<u8>>, ServiceError> 
 /// The current settings.
 pub async fn settings(services: &Services) -> Result<DocumentSettings, ServiceError> {
     Ok(DocumentSettings {
-        issuer: crate::identity::setting(services, SETTING_ISSUER).await?.unwrap_or_default(),
-        has_seal: crate::identity::setting(services, SETTING_SEAL).await?.is_some_and(|v| !v.is_empty()),
+        issuer: crate::identity::setting_in(services.store(), SETTING_ISSUER).await?.unwrap_or_default(),
+        has_seal: crate::identity::setting_in(services.store(), SETTING_SEAL).await?.is_some_and(|v| !v.is_empty()),
     })
 }
 
@@ -456,7 +456,7 @@ pub async fn save_settings(
     let before = settings(services).await?;
     let now = services.now();
     let tx = Work::begin(services).await?;
-    crate::identity::put_setting(&tx, SETTING_ISSUER, &issuer, now).await?;
+    crate::identity::put_setting_in(&tx, SETTING_ISSUER, &issuer, now).await?;
     let mut seal_file = None;
     if let Some(seal) = &input.seal {
         let new = sheji_store::files::NewFile {
@@ -469,10 +469,10 @@ pub async fn save_settings(
         };
         let key = crate::crypto::random_token(24).map_err(ServiceError::internal)?.replace(['-', '_'], "0");
         let file = services.files()?.put(&tx, &new, &key, seal, now).await?;
-        crate::identity::put_setting(&tx, SETTING_SEAL, &file.to_string(), now).await?;
+        crate::identity::put_setting_in(&tx, SETTING_SEAL, &file.to_string(), now).await?;
         seal_file = Some(file);
     } else if input.remove_seal {
-        crate::identity::put_setting(&tx, SETTING_SEAL, "", now).await?;
+        crate::identity::put_setting_in(&tx, SETTING_SEAL, "", now).await?;
     }
     let change = Change {
         action: "settings.documents",

@@ -828,22 +828,6 @@ pub async fn update_security_settings(
     Ok(())
 }
 
-/// A platform setting's stored value, for the capabilities that keep theirs with the
-/// settings (the documents' issuer and seal).
-pub async fn setting(services: &Services, key: &str) -> Result<Option<String>, ServiceError> {
-    Ok(store::get_setting(services.store(), key).await?)
-}
-
-/// Stores a setting inside the caller's unit of work (which records the change).
-pub async fn put_setting(
-    tx: &Work,
-    key: &str,
-    value: &str,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<(), ServiceError> {
-    Ok(store::put_setting(tx, key, value, now).await?)
-}
-
 /// The address people reach the platform at (`https://sheji.example.gov.cn`, no trailing
 /// slash): the administrator's setting, else the address this node serves on.
 pub async fn public_address(services: &Services) -> Result<String, ServiceError> {

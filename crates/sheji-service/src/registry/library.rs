@@ -338,3 +338,9 @@ pub async fn decide(
     services.registry_written().await;
     Ok(())
 }
+
+/// The latest year with new-product sales on record and their sum (万元), for the plan's
+/// progress.
+pub async fn new_product_sales_total(services: &Services) -> Result<Option<(i32, f64)>, ServiceError> {
+    Ok(sheji_store::registry::library::new_product_sales_total(services.store()).await?)
+}

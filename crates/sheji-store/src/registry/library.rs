@@ -261,6 +261,27 @@ pub async fn list_indicators(db: &impl Db, id: OrganizationId) -> Result<Vec<(i3
         .collect())
 }
 
+/// The latest year with new-product sales on record and their sum over every organization
+/// (万元); `None` when there are none.
+pub async fn new_product_sales_total(db: &impl Db) -> Result<Option<(i32, f64)>, StoreError> {
+    let latest: Option<Option<i32>> = organization_indicator::Entity::find()
+        .select_only()
+        .column_as(organization_indicator::Column::Year.max(), "y")
+        .filter(organization_indicator::Column::NewProductSales.is_not_null())
+        .into_tuple()
+        .one(db.conn())
+        .await?;
+    let Some(Some(year)) = latest else { return Ok(None) };
+    let sum: Option<Option<f64>> = organization_indicator::Entity::find()
+        .select_only()
+        .column_as(organization_indicator::Column::NewProductSales.sum(), "s")
+        .filter(organization_indicator::Column::Year.eq(year))
+        .into_tuple()
+        .one(db.conn())
+        .await?;
+    Ok(Some((year, sum.flatten().unwrap_or(0.0))))
+}
+
 /// Stores one year's figures (insert or replace); returns the figures it replaced.
 pub async fn put_indicators(
     tx: &Tx,

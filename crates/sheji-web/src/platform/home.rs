@@ -52,10 +52,12 @@ pub(crate) async fn todo_lines(state: &AppState, ctx: &Ctx) -> Option<Vec<TodoLi
     )
 }
 
-/// One of the plan's targets: its figure and what it counts.
+/// One of the plan's targets: its figure, what it counts, and how far the platform's records
+/// say it has come.
 struct Target {
     figure: String,
     label: &'static str,
+    progress: String,
 }
 
 /// One count of what is on record, linking to its list where there is one.
@@ -73,6 +75,8 @@ struct HomePage {
     /// The signed-in person's to-dos (待办), first on the page.
     todos: Option<Vec<TodoLine>>,
     targets: Vec<Target>,
+    /// When the progress was counted ("统计于 …"), or that it has not been yet.
+    progress_as_of: String,
     stats: Vec<Stat>,
 }
 
@@ -87,12 +91,34 @@ pub async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, P
         Ok(c) => c,
         Err(e) => return Err(PageError::service(&e, chrome)),
     };
+    // A snapshot the hourly job keeps; the page never sums on a visitor's time.
+    let progress = sheji_service::statistics::plan_progress(&state.services).await.ok().flatten();
+    let progress_of = |key: &str| -> String {
+        let Some(p) = progress else { return String::new() };
+        match key {
+            "home.plan.sales" => p.sales_yi().map_or_else(
+                || lang.t("statistics.not_tracked").to_owned(),
+                |(year, yi)| lang.tf("statistics.sales", &[("year", &year.to_string()), ("figure", &format!("{yi:.1}"))]),
+            ),
+            "home.plan.centers" => lang.tf("statistics.centers", &[("n", &i18n::count(p.design_centers))]),
+            "home.plan.backbone" => lang.tf("statistics.backbone", &[("n", &i18n::count(p.backbone_firms))]),
+            _ => lang.t("statistics.not_tracked").to_owned(),
+        }
+    };
     let page = HomePage {
         todos: todo_lines(&state, &ctx).await,
         targets: PLAN_TARGETS
             .iter()
-            .map(|key| Target { figure: lang.t(&format!("{key}_figure")).to_owned(), label: lang.t(key) })
+            .map(|key| Target {
+                figure: lang.t(&format!("{key}_figure")).to_owned(),
+                label: lang.t(key),
+                progress: progress_of(key),
+            })
             .collect(),
+        progress_as_of: match progress {
+            Some(p) => lang.tf("statistics.as_of", &[("time", &i18n::datetime(p.computed_at))]),
+            None => lang.t("statistics.not_yet").to_owned(),
+        },
         stats: vec![
             Stat { figure: i18n::count(orgs.total), label: lang.t("home.counts.organizations"), href: "" },
             Stat { figure: i18n::count(refs.districts), label: lang.t("home.counts.districts"), href: "/districts" },
