@@ -129,17 +129,19 @@ async fn a_recurring_slot_is_queued_once_and_a_failing_job_backs_off(backend: Ba
             "recognition.remind",
             "review.publicity_close",
             "recognition.re_review_due",
-            "service.follow_up"
+            "service.follow_up",
+            "statistics.refresh"
         ]
     );
     let recurring = recurring.len();
     let (x, y) = tokio::join!(job::schedule_due(&app.services), job::schedule_due(&other));
     assert_eq!(x.unwrap() + y.unwrap(), recurring, "each slot is queued once");
     assert_eq!(job::schedule_due(&app.services).await.unwrap(), 0, "and not again in the same slot");
-    // 17:00 in Chongqing: an hour later only the hourly job has a new slot.
+    // 17:00 in Chongqing: an hour later only the hourly jobs (clean-up, statistics) have a new
+    // slot.
     app.clock.advance(Span::hours(1));
-    assert_eq!(job::schedule_due(&other).await.unwrap(), 1, "the next hour's slot");
-    assert_eq!(app.run_jobs().await, recurring + 1);
+    assert_eq!(job::schedule_due(&other).await.unwrap(), 2, "the next hour's slots");
+    assert_eq!(app.run_jobs().await, recurring + 2);
 
     // A job that fails is tried again after 30 s, then 1 min, … and fails for good after five.
     let failing = job::enqueue(&app.services, job::PING, AccountId(0), &json!({"fail": true}), 1).await.unwrap();
@@ -186,5 +188,24 @@ async fn administrators_watch_the_queue_and_others_cannot() {
     let en = app.get_as(&admin, &format!("/admin/jobs/{id}?lang=en")).await;
     assert!(en.body.contains("Connectivity check") && en.body.contains("Attempt 1"), "{}", en.body);
     assert_eq!(app.get_as(&city, &format!("/admin/jobs/{id}")).await.status, 404, "not the officer's job");
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn the_plan_s_progress_is_counted_by_the_hourly_job_and_shown_on_the_home_page() {
+    let Some(app) = TestApp::with_demo(Backend::Sqlite).await else { return };
+    let before = app.get("/").await;
+    assert!(before.body.contains("进展尚未统计"), "{}", before.body);
+    job::schedule_due(&app.services).await.unwrap();
+    app.run_jobs().await;
+    let after = app.get("/").await;
+    // The demo's concluded call recognized one district design center; its companies report
+    // new-product sales for their latest year.
+    assert!(after.body.contains("现有有效的各级工业设计中心 1 家"), "{}", after.body);
+    assert!(after.body.contains("现有有效的骨干设计企业 0 家"));
+    assert!(after.body.contains("年设计驱动新产品销售收入") && after.body.contains("统计于"));
+    assert!(after.body.contains("平台尚未记录"), "the targets the platform cannot count yet say so");
+    let en = app.get("/?lang=en").await;
+    assert!(en.body.contains("Design centers in force, all tiers: 1") && !en.body.contains("现有有效"));
     app.finish().await;
 }
