@@ -469,6 +469,34 @@ pub async fn search_submit(
     }
 }
 
+/// The settings page's section that was refused, re-rendered as typed.
+enum Section {
+    Address(FormState),
+    Criteria(FormState),
+}
+
+/// The settings page after a refused section: that section as typed with its messages, every
+/// other section as stored.
+async fn settings_with(state: &AppState, ctx: &Ctx, refused: Section) -> SettingsPage {
+    let settings = identity::security_settings(&state.services).await.unwrap_or(SecuritySettings {
+        require_totp_for_staff: false,
+        idle_minutes: 30,
+        absolute_hours: 12,
+    });
+    let (address, criteria) = match refused {
+        Section::Address(f) => (f, current_criteria(state).await),
+        Section::Criteria(f) => (current_address(state).await, f),
+    };
+    SettingsPage {
+        chrome: ctx.chrome("nav.settings"),
+        form: settings_form(settings),
+        criteria,
+        address,
+        synonyms: current_synonyms(state).await,
+        saved: false,
+    }
+}
+
 /// The public address as the settings page shows it.
 async fn current_address(state: &AppState) -> FormState {
     let value = identity::public_address_setting(&state.services).await.unwrap_or_default();
@@ -491,19 +519,7 @@ pub async fn address_submit(
         Ok(()) => Ok(Redirect::to("/admin/settings?done=saved").into_response()),
         Err(e) => {
             forms::refused(e, FormState::of(&f), &ctx, "nav.settings", |address| async {
-                let settings = identity::security_settings(&state.services).await.unwrap_or(SecuritySettings {
-                    require_totp_for_staff: false,
-                    idle_minutes: 30,
-                    absolute_hours: 12,
-                });
-                Ok(SettingsPage {
-                    chrome: ctx.chrome("nav.settings"),
-                    form: settings_form(settings),
-                    criteria: current_criteria(&state).await,
-                    address,
-                    synonyms: current_synonyms(&state).await,
-                    saved: false,
-                })
+                Ok(settings_with(&state, &ctx, Section::Address(address)).await)
             })
             .await
         }
@@ -556,19 +572,7 @@ pub async fn criteria_submit(
         Ok(()) => Ok(Redirect::to("/admin/settings?done=saved").into_response()),
         Err(e) => {
             forms::refused(e, FormState::of(&f), &ctx, "nav.settings", |criteria| async {
-                let settings = identity::security_settings(&state.services).await.unwrap_or(SecuritySettings {
-                    require_totp_for_staff: false,
-                    idle_minutes: 30,
-                    absolute_hours: 12,
-                });
-                Ok(SettingsPage {
-                    chrome: ctx.chrome("nav.settings"),
-                    form: settings_form(settings),
-                    criteria,
-                    address: current_address(&state).await,
-                    synonyms: current_synonyms(&state).await,
-                    saved: false,
-                })
+                Ok(settings_with(&state, &ctx, Section::Criteria(criteria)).await)
             })
             .await
         }
