@@ -44,6 +44,6 @@ mod tests {
             design_centers: 3,
             backbone_firms: 1,
         };
-        assert_eq!(p.sales_yi(), Some((2025, 12_345.6789)));
+        assert_eq!(p.sales_yi(), Some((2025, 12_345.678_9)));
     }
 }

@@ -389,7 +389,9 @@ pub async fn issuer(services: &Services, lang: sheji_core::i18n::Lang) -> Result
 
 /// The seal image, if an administrator set one.
 pub async fn seal(services: &Services) -> Result<Option<Vec<u8>>, ServiceError> {
-    let Some(id) = crate::identity::setting_in(services.store(), SETTING_SEAL).await?.and_then(|v| v.parse::<i32>().ok()) else {
+    let Some(id) =
+        crate::identity::setting_in(services.store(), SETTING_SEAL).await?.and_then(|v| v.parse::<i32>().ok())
+    else {
         return Ok(None);
     };
     let Some(file) = sheji_store::files::get(services.store(), id).await? else { return Ok(None) };

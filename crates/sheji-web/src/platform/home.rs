@@ -98,7 +98,9 @@ pub async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, P
         match key {
             "home.plan.sales" => p.sales_yi().map_or_else(
                 || lang.t("statistics.not_tracked").to_owned(),
-                |(year, yi)| lang.tf("statistics.sales", &[("year", &year.to_string()), ("figure", &format!("{yi:.1}"))]),
+                |(year, yi)| {
+                    lang.tf("statistics.sales", &[("year", &year.to_string()), ("figure", &format!("{yi:.1}"))])
+                },
             ),
             "home.plan.centers" => lang.tf("statistics.centers", &[("n", &i18n::count(p.design_centers))]),
             "home.plan.backbone" => lang.tf("statistics.backbone", &[("n", &i18n::count(p.backbone_firms))]),
