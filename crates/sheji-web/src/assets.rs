@@ -14,6 +14,7 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ("favicon.svg", "image/svg+xml", include_bytes!("../static/favicon.svg")),
     ("search.js", "text/javascript; charset=utf-8", include_bytes!("../static/search.js")),
     ("print.js", "text/javascript; charset=utf-8", include_bytes!("../static/print.js")),
+    ("defaults.js", "text/javascript; charset=utf-8", include_bytes!("../static/defaults.js")),
     // htmx 2.0.11, unchanged from the npm package htmx.org (0BSD; see static/htmx.LICENSE).
     ("htmx.min.js", "text/javascript; charset=utf-8", include_bytes!("../static/htmx.min.js")),
 ];

@@ -247,3 +247,6 @@ recognition-msg-re_review_due = { $n } { $kind ->
     [national_center] national design center
    *[municipal_center] municipal design center
 } recognitions expire within { $days } days and no re-review batch is open: plan one.
+recognition-load_defaults = Load this tier's default rules
+recognition-load_defaults_hint = After choosing another tier, press this to replace the rules below with its defaults; the name, dates and the rest stay as typed, and no batch is created.
+recognition-re_review_covered = Every recognition falling due is already in a re-review batch that is not concluded; no second batch may cover them. Work in that batch, or open a new one after it concludes.

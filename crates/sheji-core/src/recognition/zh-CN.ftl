@@ -247,3 +247,6 @@ recognition-msg-re_review_due = { $n } 项{ $kind ->
     [national_center] 国家级工业设计中心
    *[municipal_center] 市级工业设计中心
 }认定将在 { $days } 天内到期，尚无复核批次，请安排复核。
+recognition-load_defaults = 载入该类别的默认规则
+recognition-load_defaults_hint = 改选认定类别后点此，下方条件换成该类别的默认值；已填的名称、日期等保留，不会创建批次。
+recognition-re_review_covered = 到期应复核的认定都已在尚未办结的复核批次中，不能再开一个覆盖它们的批次。请在原批次中办理，或待其办结后再开。

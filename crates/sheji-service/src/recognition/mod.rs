@@ -136,7 +136,14 @@ pub async fn open_batch(
     let mut taken_up = 0;
     if f.purpose == Purpose::ReReview {
         let horizon = core::re_review_horizon(f.closes_on);
-        for r in store::due(&tx, f.kind, horizon).await? {
+        let due = store::due(&tx, f.kind, horizon).await?;
+        // A recognition already in an open re-review is not taken up twice; a batch that would
+        // take up nothing else is refused.
+        let covered = store::in_open_re_review(&tx, &due.iter().map(|r| r.id).collect::<Vec<_>>()).await?;
+        if !due.is_empty() && due.iter().all(|r| covered.contains(&r.id)) {
+            return Err(ServiceError::Conflict { key: "recognition.re_review_covered" });
+        }
+        for r in due.into_iter().filter(|r| !covered.contains(&r.id)) {
             let Some(state) = sheji_store::registry::library::find_state_by_id(&tx, r.organization).await? else {
                 continue;
             };

@@ -5,7 +5,7 @@
 pub mod entity;
 pub mod migration;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
@@ -270,6 +270,32 @@ pub async fn insert_application(
 /// One application.
 pub async fn get_application(db: &impl Db, id: i32) -> Result<Option<Application>, StoreError> {
     recognition_application::Entity::find_by_id(id).one(db.conn()).await?.map(to_application).transpose()
+}
+
+/// Of these recognitions, those already taken up by a re-review batch that is not concluded.
+pub async fn in_open_re_review(db: &impl Db, recognitions: &[i32]) -> Result<BTreeSet<i32>, StoreError> {
+    if recognitions.is_empty() {
+        return Ok(BTreeSet::new());
+    }
+    let open: Vec<i32> = recognition_batch::Entity::find()
+        .select_only()
+        .column(recognition_batch::Column::Id)
+        .filter(recognition_batch::Column::Status.ne(BatchStatus::Concluded.code()))
+        .into_tuple()
+        .all(db.conn())
+        .await?;
+    if open.is_empty() {
+        return Ok(BTreeSet::new());
+    }
+    let taken: Vec<Option<i32>> = recognition_application::Entity::find()
+        .select_only()
+        .column(recognition_application::Column::RecognitionId)
+        .filter(recognition_application::Column::BatchId.is_in(open))
+        .filter(recognition_application::Column::RecognitionId.is_in(recognitions.iter().copied()))
+        .into_tuple()
+        .all(db.conn())
+        .await?;
+    Ok(taken.into_iter().flatten().collect())
 }
 
 /// The application a review item was made from.

@@ -999,6 +999,17 @@ pub async fn new_submit(
     PageUser(p, c): PageUser,
     body: String,
 ) -> Result<Response, PageError> {
+    // "Load this tier's rules": the form again with the chosen tier's default rules and
+    // everything else as typed; nothing is created.
+    let typed = Fields::new(&body);
+    if typed.text("action") == "defaults" {
+        if !service::actions(&state.services, &p).city {
+            return Err(PageError::forbidden(ctx.chrome("recognition.new_batch")));
+        }
+        let kind = Kind::parse(&typed.text("kind")).unwrap_or(Kind::MunicipalCenter);
+        let form = rules_form(FormState::from_body(&body), &service::default_rules(kind));
+        return Ok(render(StatusCode::OK, &new_batch_page(&state, &ctx, &p, form).await?));
+    }
     let result = match batch_input(&body) {
         Ok(f) => service::open_batch(&state.services, &p, &f, &c.ip).await,
         Err(e) => Err(e),

@@ -185,6 +185,27 @@ async fn the_ladder_from_library_to_municipal_center(backend: Backend) {
     // 2. Municipal centers: a district center (or a library member) may apply; expert review.
     let form = app.get_as(&city, "/admin/recognition/new?kind=municipal_center").await;
     assert!(form.body.contains(r#"name="min_design_staff" type="number" value="30""#), "municipal defaults filled in");
+    // Choosing another tier loads its rules and keeps what was typed; nothing is created.
+    let reloaded = app
+        .post_form(
+            &city,
+            "/admin/recognition/new",
+            &[
+                ("kind", "municipal_center"),
+                ("name", "已填写的名称"),
+                ("min_design_staff", "0"),
+                ("action", "defaults"),
+            ],
+        )
+        .await;
+    assert_eq!(reloaded.status, 200);
+    assert!(
+        reloaded.body.contains(r#"name="min_design_staff" type="number" value="30""#)
+            && reloaded.body.contains(r#"value="已填写的名称""#),
+        "{}",
+        reloaded.body
+    );
+    assert!(!app.get_as(&city, "/recognition").await.body.contains("已填写的名称"), "no batch was opened");
     let rubric = first(r#"<option value="(\d+)">市级工业设计中心认定评审 · v1"#, &form.body);
     let municipal = open_batch(
         &app,
@@ -317,6 +338,31 @@ async fn the_ladder_from_library_to_municipal_center(backend: Backend) {
         &[("purpose", "re_review")],
     )
     .await;
+    // A second re-review batch may not cover the same recognitions while the first is open.
+    let form = [
+        ("kind", "district_center"),
+        ("purpose", "re_review"),
+        ("name", "重复的复核批次"),
+        ("year", "2026"),
+        ("opens_on", "2026-11-01"),
+        ("closes_on", "2026-12-31"),
+        ("rubric", rubric.as_str()),
+        ("min_years", "0"),
+        ("incident_free_years", "2"),
+        ("min_design_staff", "0"),
+        ("min_qualified_share", "0"),
+        ("min_patents", "0"),
+        ("min_design_revenue", "0"),
+        ("pass_score", "70"),
+        ("rectify_score", "60"),
+        ("rectify_months", "6"),
+        ("reviewers_per_item", "3"),
+        ("publicity_days", "5"),
+        ("validity_years", "3"),
+    ];
+    let twice = app.post_form(&city, "/admin/recognition/new", &form).await;
+    assert_eq!(twice.status, 409, "{}", twice.body);
+    assert!(twice.body.contains("都已在尚未办结的复核批次中") && twice.body.contains("重复的复核批次"));
     let org_b = app.signed_in("orgb").await;
     assert_eq!(
         app.post_form(&org_b, &format!("/recognition/{re_review}/apply"), &[]).await.status,
