@@ -53,8 +53,17 @@ pub fn digest(value: &Value) -> String {
 /// Whether `typed` (as a person copies it from paper: any case, spaces or dashes between
 /// groups) is the digest `expected`.
 pub fn digest_matches(typed: &str, expected: &str) -> bool {
-    let typed: String = typed.chars().filter(char::is_ascii_hexdigit).collect::<String>().to_ascii_lowercase();
-    typed.len() == 64 && typed == expected
+    parse_digest(typed).is_some_and(|d| d == expected)
+}
+
+/// A digest as a person copied it (any case, spaces or dashes between groups) in the stored
+/// form, or `None` if it is not 64 hexadecimal digits with only such separators.
+pub fn parse_digest(typed: &str) -> Option<String> {
+    if !typed.chars().all(|c| c.is_ascii_hexdigit() || c == ' ' || c == '-') {
+        return None;
+    }
+    let hex: String = typed.chars().filter(char::is_ascii_hexdigit).collect::<String>().to_ascii_lowercase();
+    (hex.len() == 64).then_some(hex)
 }
 
 /// A digest as printed: eight groups of eight, easy to compare by eye.

@@ -497,6 +497,11 @@ pub enum BatchStatus {
 }
 
 impl BatchStatus {
+    /// Whether the batch's final list exists (once it is concluded).
+    pub fn has_final_list(self) -> bool {
+        self == BatchStatus::Concluded
+    }
+
     /// Every status.
     pub const ALL: [BatchStatus; 3] = [BatchStatus::Open, BatchStatus::InReview, BatchStatus::Concluded];
 
@@ -625,6 +630,16 @@ pub fn allowed_actions(status: Status, roles: &[Role]) -> Vec<Action> {
 /// `status` (district or city staff, after the formal check).
 pub fn may_inspect(status: Status, roles: &[Role]) -> bool {
     status == Status::Checked && (roles.contains(&Role::District) || roles.contains(&Role::City))
+}
+
+/// The official documents an application has for a reader: the application as submitted once
+/// it has been, the district's letter once it recommended; none for an expert scoring it (the
+/// papers name the applicant; the page shows them the materials).
+pub fn application_documents(submitted: bool, recommended: bool, expert: bool) -> Vec<&'static str> {
+    if expert {
+        return Vec::new();
+    }
+    [(submitted, "application"), (recommended, "letter")].into_iter().filter_map(|(has, d)| has.then_some(d)).collect()
 }
 
 /// Whether someone holding `roles` toward a recognition may print its certificate: the

@@ -6,14 +6,14 @@
 use serde_json::{Value, json};
 use sheji_core::document::{digest, digest_matches, grouped};
 use sheji_core::i18n::Lang;
-use sheji_core::identity::{Permission, Principal};
+use sheji_core::identity::Principal;
 use sheji_core::page::PageRequest;
-use sheji_core::recognition::{Action, BatchStatus, Role};
+use sheji_core::recognition::Action;
 use sheji_store::recognition::{self as store, RecognitionFilter};
 
 use super::{ApplicationView, figure_lines, kind_name, load_batch, view};
 use crate::document::{Layout, Line, Paper, Printable, Section, Table};
-use crate::{ServiceError, Services};
+use crate::{FieldError, ServiceError, Services};
 
 /// A final list holds at most this many recognitions (a batch grants tens; the cap keeps a
 /// document from growing without bound).
@@ -105,10 +105,20 @@ pub struct Verified {
 /// paper). Any mismatch, including an unknown number, reads the same.
 pub async fn verify_application(
     services: &Services,
-    id: i32,
+    typed_no: &str,
     typed_digest: &str,
     lang: Lang,
 ) -> Result<Verified, ServiceError> {
+    let no = typed_no.trim().parse::<i32>().ok().filter(|n| *n > 0);
+    let typed = sheji_core::document::parse_digest(typed_digest);
+    let mut wrong = Vec::new();
+    if no.is_none() {
+        wrong.push(FieldError::new("no", "document.verify_no_invalid"));
+    }
+    if typed.is_none() {
+        wrong.push(FieldError::new("digest", "document.verify_digest_invalid"));
+    }
+    let (Some(id), Some(typed_digest)) = (no, typed) else { return Err(ServiceError::Fields(wrong)) };
     let none = Verified { matches: false, lines: Vec::new() };
     let Some(app) = store::get_application(services.store(), id).await? else { return Ok(none) };
     let batch = load_batch(services, app.batch).await?;
@@ -127,7 +137,7 @@ pub async fn verify_application(
         expert: None,
     };
     let Some(content) = submitted_content(&v) else { return Ok(none) };
-    if !digest_matches(typed_digest, &digest(&content)) {
+    if !digest_matches(&typed_digest, &digest(&content)) {
         return Ok(none);
     }
     Ok(Verified {
@@ -196,18 +206,11 @@ pub async fn letter_paper(
 /// The documents an application has for someone who may open it: the application as
 /// submitted once it has been, and the recommendation letter once the district recommended.
 pub fn application_documents(v: &ApplicationView) -> Vec<&'static str> {
-    let mut out = Vec::new();
-    // Experts read the materials on the page; the papers name the applicant.
-    if v.expert.is_some() {
-        return out;
-    }
-    if v.application.submitted_at.is_some() {
-        out.push("application");
-    }
-    if v.events.iter().any(|e| e.action == Action::Recommend.code()) {
-        out.push("letter");
-    }
-    out
+    sheji_core::recognition::application_documents(
+        v.application.submitted_at.is_some(),
+        v.events.iter().any(|e| e.action == Action::Recommend.code()),
+        v.expert.is_some(),
+    )
 }
 
 /// Whether the caller (if signed in) may print this certificate; the page offers it then.
@@ -218,35 +221,13 @@ pub async fn may_print(
 ) -> Result<bool, ServiceError> {
     let Some(caller) = caller else { return Ok(false) };
     let org = crate::registry::get(services, Some(caller), c.recognition.organization).await?;
-    Ok(may_print_certificate(services, caller, &c.recognition, org.public.district_id))
+    let roles = super::roles_toward(services, caller, c.recognition.organization, org.public.district_id);
+    Ok(sheji_core::recognition::may_print_certificate(&roles))
 }
 
 /// Whether a batch has its final list.
 pub fn has_final_list(b: &super::Batch) -> bool {
-    b.status == BatchStatus::Concluded
-}
-
-/// Whether the caller may print a recognition's certificate: the holder's administrators,
-/// the staff of its district and the city.
-fn may_print_certificate(
-    services: &Services,
-    caller: &Principal,
-    r: &store::Recognition,
-    district: sheji_core::ids::DistrictId,
-) -> bool {
-    let now = services.now();
-    let mut roles = Vec::new();
-    if super::is_applicant(services, caller, r.organization) {
-        roles.push(Role::Applicant);
-    }
-    let review = caller.scope(Permission::RecognitionReview, now);
-    if review.all || review.districts.contains(&district) {
-        roles.push(Role::District);
-    }
-    if caller.can(Permission::RecognitionManage, now) {
-        roles.push(Role::City);
-    }
-    sheji_core::recognition::may_print_certificate(&roles)
+    b.status.has_final_list()
 }
 
 /// The certificate, stamped with the issuer's seal when one is set; 404 for anyone who may
@@ -260,7 +241,12 @@ pub async fn certificate_paper(
     let c = super::certificate(services, number).await?;
     let r = &c.recognition;
     let org = crate::registry::get(services, Some(caller), r.organization).await?;
-    if !may_print_certificate(services, caller, r, org.public.district_id) {
+    if !sheji_core::recognition::may_print_certificate(&super::roles_toward(
+        services,
+        caller,
+        r.organization,
+        org.public.district_id,
+    )) {
         return Err(ServiceError::NotFound { key: "recognition.no_certificate" });
     }
     let issuer = crate::document::issuer(services, lang).await?;

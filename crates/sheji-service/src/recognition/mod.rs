@@ -300,13 +300,19 @@ pub async fn todos(services: &Services, caller: &Principal) -> Result<Vec<Todo>,
 }
 
 fn roles_of(services: &Services, caller: &Principal, app: &Application) -> Vec<Role> {
+    roles_toward(services, caller, app.organization, app.district)
+}
+
+/// Who the caller is toward an organization of a district: its administrator, the district's
+/// staff, the city (an application's readers, a certificate's printers).
+fn roles_toward(services: &Services, caller: &Principal, org: OrganizationId, district: DistrictId) -> Vec<Role> {
     let now = services.now();
     let mut out = Vec::new();
-    if is_applicant(services, caller, app.organization) {
+    if is_applicant(services, caller, org) {
         out.push(Role::Applicant);
     }
     let review = caller.scope(Permission::RecognitionReview, now);
-    if review.all || review.districts.contains(&app.district) {
+    if review.all || review.districts.contains(&district) {
         out.push(Role::District);
     }
     if caller.can(Permission::RecognitionManage, now) {

@@ -6,9 +6,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
+use sheji_service::ServiceError;
 use sheji_service::document::{Line, Printable};
 use sheji_service::recognition::documents as service;
-use sheji_service::{FieldError, ServiceError};
 
 use crate::AppState;
 use crate::auth::PageUser;
@@ -30,88 +30,55 @@ async fn respond(
     if pdf { pdf_response(&printable, ctx).await } else { Ok(print_view(printable, ctx, pdf_href, back)) }
 }
 
-/// The certificate as PDF.
-pub async fn certificate_pdf(
+/// The certificate: `print` (the print view) or `certificate.pdf`.
+pub async fn certificate(
     State(state): State<AppState>,
     ctx: Ctx,
     PageUser(p, _): PageUser,
-    Path(number): Path<String>,
+    Path((number, document)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
+    let back = ("recognition.certificate", format!("/certificates/{number}"));
+    let pdf = match document.as_str() {
+        "print" => false,
+        "certificate.pdf" => true,
+        _ => return Err(PageError::not_found(ctx.chrome("document.print"))),
+    };
     let made = service::certificate_paper(&state.services, &p, &number, ctx.lang).await;
-    respond(made, &ctx, true, String::new(), ("recognition.certificate", format!("/certificates/{number}"))).await
+    respond(made, &ctx, pdf, format!("/certificates/{number}/certificate.pdf"), back).await
 }
 
-/// The certificate's print view.
-pub async fn certificate_print(
+/// An application's papers: the application as submitted (`application`, 申报书) and the
+/// district's recommendation letter (`letter`, 推荐函), each also as `….pdf`.
+pub async fn application(
     State(state): State<AppState>,
     ctx: Ctx,
     PageUser(p, _): PageUser,
-    Path(number): Path<String>,
+    Path((id, document)): Path<(i32, String)>,
 ) -> Result<Response, PageError> {
-    let made = service::certificate_paper(&state.services, &p, &number, ctx.lang).await;
-    let pdf = format!("/certificates/{number}/certificate.pdf");
-    respond(made, &ctx, false, pdf, ("recognition.certificate", format!("/certificates/{number}"))).await
+    let back = ("recognition.application", format!("/recognition/applications/{id}"));
+    let (kind, pdf) = document.strip_suffix(".pdf").map_or((document.as_str(), false), |k| (k, true));
+    let made = match kind {
+        "application" => service::application_paper(&state.services, &p, id, ctx.lang).await,
+        "letter" => service::letter_paper(&state.services, &p, id, ctx.lang).await,
+        _ => return Err(PageError::not_found(ctx.chrome("document.print"))),
+    };
+    respond(made, &ctx, pdf, format!("/recognition/applications/{id}/{kind}.pdf"), back).await
 }
 
-/// The application as submitted (申报书), as PDF.
-pub async fn application_pdf(
+/// A concluded batch's final list (public): `list` or `list.pdf`.
+pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
-    PageUser(p, _): PageUser,
-    Path(id): Path<i32>,
+    Path((id, document)): Path<(i32, String)>,
 ) -> Result<Response, PageError> {
-    let made = service::application_paper(&state.services, &p, id, ctx.lang).await;
-    respond(made, &ctx, true, String::new(), ("recognition.application", format!("/recognition/applications/{id}")))
-        .await
-}
-
-/// The application's print view.
-pub async fn application_print(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    PageUser(p, _): PageUser,
-    Path(id): Path<i32>,
-) -> Result<Response, PageError> {
-    let made = service::application_paper(&state.services, &p, id, ctx.lang).await;
-    let pdf = format!("/recognition/applications/{id}/application.pdf");
-    respond(made, &ctx, false, pdf, ("recognition.application", format!("/recognition/applications/{id}"))).await
-}
-
-/// The district's recommendation letter (推荐函), as PDF.
-pub async fn letter_pdf(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    PageUser(p, _): PageUser,
-    Path(id): Path<i32>,
-) -> Result<Response, PageError> {
-    let made = service::letter_paper(&state.services, &p, id, ctx.lang).await;
-    respond(made, &ctx, true, String::new(), ("recognition.application", format!("/recognition/applications/{id}")))
-        .await
-}
-
-/// The letter's print view.
-pub async fn letter_print(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    PageUser(p, _): PageUser,
-    Path(id): Path<i32>,
-) -> Result<Response, PageError> {
-    let made = service::letter_paper(&state.services, &p, id, ctx.lang).await;
-    let pdf = format!("/recognition/applications/{id}/letter.pdf");
-    respond(made, &ctx, false, pdf, ("recognition.application", format!("/recognition/applications/{id}"))).await
-}
-
-/// A concluded batch's final list, as PDF (public).
-pub async fn list_pdf(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> Result<Response, PageError> {
+    let back = ("nav.recognitions", "/recognitions".to_owned());
+    let pdf = match document.as_str() {
+        "list" => false,
+        "list.pdf" => true,
+        _ => return Err(PageError::not_found(ctx.chrome("document.print"))),
+    };
     let made = service::final_list_paper(&state.services, id, ctx.lang).await;
-    respond(made, &ctx, true, String::new(), ("nav.recognitions", "/recognitions".to_owned())).await
-}
-
-/// The final list's print view (public).
-pub async fn list_print(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> Result<Response, PageError> {
-    let made = service::final_list_paper(&state.services, id, ctx.lang).await;
-    let pdf = format!("/recognition/batches/{id}/list.pdf");
-    respond(made, &ctx, false, pdf, ("nav.recognitions", "/recognitions".to_owned())).await
+    respond(made, &ctx, pdf, format!("/recognition/batches/{id}/list.pdf"), back).await
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -140,26 +107,17 @@ pub async fn verify(
     Query(q): Query<VerifyQuery>,
 ) -> Result<Response, PageError> {
     let chrome = ctx.chrome("document.verify_title");
-    let mut form = FormState::default().keep("no", q.no.trim()).keep("digest", q.digest.trim());
+    let form = FormState::default().keep("no", q.no.trim()).keep("digest", q.digest.trim());
     if q.no.is_empty() && q.digest.is_empty() {
         return Ok(render(StatusCode::OK, &VerifyPage { chrome, form, outcome: None, lines: Vec::new() }));
     }
-    let no = q.no.trim().parse::<i32>().ok().filter(|n| *n > 0);
-    let hex: String = q.digest.chars().filter(char::is_ascii_hexdigit).collect();
-    let digest_ok = hex.len() == 64 && q.digest.chars().all(|c| c.is_ascii_hexdigit() || c == ' ' || c == '-');
-    let mut wrong = Vec::new();
-    if no.is_none() {
-        wrong.push(FieldError::new("no", "document.verify_no_invalid"));
-    }
-    if !digest_ok {
-        wrong.push(FieldError::new("digest", "document.verify_digest_invalid"));
-    }
-    let (Some(no), true) = (no, digest_ok) else {
-        form = form.with_error(&ServiceError::Fields(wrong), ctx.lang);
-        return Ok(render(StatusCode::BAD_REQUEST, &VerifyPage { chrome, form, outcome: None, lines: Vec::new() }));
+    let checked = match service::verify_application(&state.services, &q.no, &q.digest, ctx.lang).await {
+        Ok(checked) => checked,
+        Err(e @ ServiceError::Fields(_)) => {
+            let form = form.with_error(&e, ctx.lang);
+            return Ok(render(StatusCode::BAD_REQUEST, &VerifyPage { chrome, form, outcome: None, lines: Vec::new() }));
+        }
+        Err(e) => return Err(PageError::service(&e, chrome)),
     };
-    let checked = service::verify_application(&state.services, no, &q.digest, ctx.lang)
-        .await
-        .map_err(|e| PageError::service(&e, chrome.clone()))?;
     Ok(render(StatusCode::OK, &VerifyPage { chrome, form, outcome: Some(checked.matches), lines: checked.lines }))
 }

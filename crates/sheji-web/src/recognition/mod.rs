@@ -50,14 +50,9 @@ fn pages() -> Router<AppState> {
         .route("/recognitions", get(pages::register))
         .route("/recognitions/export.xlsx", get(pages::register_export))
         .route("/certificates/{number}", get(pages::certificate))
-        .route("/certificates/{number}/certificate.pdf", get(documents::certificate_pdf))
-        .route("/certificates/{number}/print", get(documents::certificate_print))
-        .route("/recognition/applications/{id}/application.pdf", get(documents::application_pdf))
-        .route("/recognition/applications/{id}/application", get(documents::application_print))
-        .route("/recognition/applications/{id}/letter.pdf", get(documents::letter_pdf))
-        .route("/recognition/applications/{id}/letter", get(documents::letter_print))
-        .route("/recognition/batches/{id}/list.pdf", get(documents::list_pdf))
-        .route("/recognition/batches/{id}/list", get(documents::list_print))
+        .route("/certificates/{number}/{document}", get(documents::certificate))
+        .route("/recognition/applications/{id}/{document}", get(documents::application))
+        .route("/recognition/batches/{id}/{document}", get(documents::list))
         .route("/verify/application", get(documents::verify))
 }
 
