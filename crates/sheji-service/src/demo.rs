@@ -25,9 +25,10 @@ pub struct DemoReport {
 /// and the workflow records are added only by the first load.
 pub async fn load(services: &Services) -> Result<DemoReport, ServiceError> {
     let organizations = crate::registry::demo::load(services).await?;
-    let accounts = crate::identity::demo::load(services).await?;
+    let mut accounts = crate::identity::demo::load(services).await?;
     if organizations > 0 {
-        let rubric = crate::review::demo::load(services).await?;
+        let (rubric, experts) = crate::review::demo::load(services).await?;
+        accounts.extend(experts);
         crate::recognition::demo::load(services, rubric).await?;
         // Inserted in bulk, without outbox rows: every node rebuilds its index instead.
         crate::search::bulk_loaded(services).await?;

@@ -366,6 +366,8 @@ pub enum ServiceError {
         key: &'static str,
         /// What the condition requires (kind codes, or a number of years).
         required: String,
+        /// The sentence around it, which says what the refusal stopped: applying or submitting.
+        refused: &'static str,
     },
     /// The input is not acceptable for a reason that is a message of its own (a password
     /// policy's rule): both are rendered in the reader's language.
@@ -453,9 +455,9 @@ impl ServiceError {
                 return lang.tf(key, &[("list", &lang.join_clauses(&list))]);
             }
             Self::Because { key, reason } => return lang.tf(key, &[("reason", lang.t(reason))]),
-            Self::NotEligible { key, required } => {
+            Self::NotEligible { key, required, refused } => {
                 let item = recognition::check_label(lang, key, required);
-                return lang.tf("recognition.not_eligible", &[("item", &item)]);
+                return lang.tf(refused, &[("item", &item)]);
             }
             Self::Unauthenticated => ("error.unauthenticated", Vec::new()),
             Self::InvalidCredentials => ("login.invalid", Vec::new()),

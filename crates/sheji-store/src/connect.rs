@@ -4,6 +4,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use sea_orm::sqlx::Connection as _;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 use url::Url;
@@ -150,22 +151,32 @@ async fn open_pool(url: &DbUrl, max_connections: u32) -> Result<DatabaseConnecti
             // copied the same hot pages (index edges, the audit head) into the database file
             // again and again during bulk writes; every 32 MiB copies each of them once.
             let checkpoint_pages = if max_connections == 1 { WRITER_CHECKPOINT_PAGES } else { 1000 };
-            options.max_connections(max_connections).map_sqlx_sqlite_opts(move |o| {
-                o.create_if_missing(true)
-                    .journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Normal)
-                    .foreign_keys(true)
-                    .busy_timeout(Duration::from_secs(5))
-                    .pragma("temp_store", "memory")
-                    .pragma("cache_size", format!("-{cache_kib}"))
-                    .pragma("wal_autocheckpoint", checkpoint_pages.to_string())
-            });
+            options
+                .max_connections(max_connections)
+                .map_sqlx_sqlite_opts(move |o| {
+                    o.create_if_missing(true)
+                        .journal_mode(SqliteJournalMode::Wal)
+                        .synchronous(SqliteSynchronous::Normal)
+                        .foreign_keys(true)
+                        .busy_timeout(Duration::from_secs(5))
+                        .pragma("temp_store", "memory")
+                        .pragma("cache_size", format!("-{cache_kib}"))
+                        .pragma("wal_autocheckpoint", checkpoint_pages.to_string())
+                })
+                .map_sqlx_sqlite_pool_opts(|o| {
+                    o.after_release(|conn, _| Box::pin(async move { Ok(!conn.is_in_transaction()) }))
+                });
         }
         Backend::Postgres => {
-            options.max_connections(16);
+            options.max_connections(16).map_sqlx_postgres_pool_opts(|o| {
+                o.after_release(|conn, _| Box::pin(async move { Ok(!conn.is_in_transaction()) }))
+            });
         }
         Backend::MySql => {
-            options.max_connections(16).map_sqlx_mysql_opts(|o| o.charset("utf8mb4"));
+            options.max_connections(16).map_sqlx_mysql_opts(|o| o.charset("utf8mb4")).map_sqlx_mysql_pool_opts(|o| {
+                o.after_connect(|conn, _| Box::pin(read_committed(conn)))
+                    .after_release(|conn, _| Box::pin(async move { Ok(!conn.is_in_transaction()) }))
+            });
         }
     }
     Database::connect(options).await.map_err(|e| match e {
@@ -174,6 +185,24 @@ async fn open_pool(url: &DbUrl, max_connections: u32) -> Result<DatabaseConnecti
         other => StoreError::Unreachable { target: url.redacted(), detail: other.to_string() },
     })
 }
+
+/// Every MySQL/MariaDB session reads committed data, as PostgreSQL's do by default.
+///
+/// The code is written and tested for PostgreSQL's READ COMMITTED; InnoDB's default, REPEATABLE
+/// READ, keeps a transaction's first snapshot for every later read, so a session that read early
+/// went on seeing old rows (a finished job still "running"), and its gap locks add deadlocks
+/// PostgreSQL never has. Uniqueness and row locks are the same under both.
+async fn read_committed(conn: &mut sea_orm::sqlx::MySqlConnection) -> Result<(), sea_orm::sqlx::Error> {
+    use sea_orm::sqlx::Executor;
+    conn.execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED").await.map(|_| ())
+}
+
+// A connection that comes back to a pool still inside a transaction (`after_release` in each
+// pool above) is closed, not reused: the server rolls the transaction back. The ORM queues a
+// rollback when a transaction is dropped unfinished, but cannot when the connection is busy
+// with a statement being dropped at the same moment (a request whose client hung up, a worker
+// stopped mid-statement); reused, such a connection would turn every later transaction on it
+// into a savepoint of one that never commits.
 
 #[cfg(test)]
 mod tests {
@@ -212,5 +241,86 @@ mod tests {
         let shown = url.map(|u| u.redacted()).unwrap_or_default();
         assert!(!shown.contains("s3cret"), "{shown}");
         assert!(shown.contains("***"));
+    }
+
+    async fn read_all(store: &crate::Store, times: usize) -> Vec<i64> {
+        use sea_orm::{ConnectionTrait, Statement};
+        let mut seen = Vec::with_capacity(times);
+        for _ in 0..times {
+            let sql = Statement::from_string(store.reader.get_database_backend(), "SELECT v FROM probe");
+            let row = store.reader.query_one_raw(sql).await.ok().flatten();
+            seen.push(row.and_then(|r| r.try_get_by_index::<i64>(0).ok()).unwrap_or(-1));
+        }
+        seen
+    }
+
+    async fn set_two(store: &crate::Store) {
+        use sea_orm::ConnectionTrait;
+        let tx = store.begin().await.expect("begin");
+        tx.txn.execute_unprepared("UPDATE probe SET v = 2").await.expect("update");
+        tx.commit().await.expect("commit");
+    }
+
+    /// A request dropped while its transaction waits on the database (a client that hung up,
+    /// a worker stopped at shutdown) leaves no connection in the pool inside that transaction:
+    /// after a committed change every read sees it, and the next transaction commits. And the
+    /// servers read committed: a transaction sees what others commit meanwhile.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn abandoned_transactions_leave_no_stale_connection() {
+        use sea_orm::ConnectionTrait;
+        for backend in [Backend::Sqlite, Backend::Postgres, Backend::MySql] {
+            let db = match crate::testing::TestDb::create(backend).await {
+                Ok(db) => db,
+                Err(crate::testing::TestDbError::Skipped(var)) if !crate::testing::all_required() => {
+                    println!("skipped on {backend}: {var} is not set");
+                    continue;
+                }
+                Err(e) => panic!("{backend}: {e}"),
+            };
+            let store = crate::Store::connect(db.url()).await.expect("connect");
+            store.writer.execute_unprepared("CREATE TABLE probe (v BIGINT NOT NULL)").await.expect("table");
+            store.writer.execute_unprepared("INSERT INTO probe (v) VALUES (1)").await.expect("row");
+            let slow = match backend {
+                Backend::MySql => "SELECT SLEEP(2)",
+                Backend::Postgres => "SELECT pg_sleep(2)",
+                Backend::Sqlite => {
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30000000) \
+                     SELECT count(*) FROM n"
+                }
+            };
+            for _ in 0..4 {
+                let s = store.clone();
+                let task = tokio::spawn(async move {
+                    let tx = s.begin().await.expect("begin");
+                    // A read fixes the transaction's snapshot, then a statement that takes a while.
+                    let _ = tx.txn.execute_unprepared("SELECT v FROM probe").await;
+                    let _ = tx.txn.execute_unprepared(slow).await;
+                    tx.commit().await
+                });
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                task.abort();
+                let _ = task.await;
+            }
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            set_two(&store).await;
+            let seen = read_all(&store, 64).await;
+            assert!(seen.iter().all(|v| *v == 2), "{backend}: a connection still reads the old value: {seen:?}");
+            if backend != Backend::Sqlite {
+                // Both servers read committed: a transaction sees what others commit meanwhile.
+                let tx = store.begin().await.expect("begin");
+                let sql =
+                    || sea_orm::Statement::from_string(store.reader.get_database_backend(), "SELECT v FROM probe");
+                let first =
+                    tx.txn.query_one_raw(sql()).await.ok().flatten().and_then(|r| r.try_get_by_index::<i64>(0).ok());
+                assert_eq!(first, Some(2));
+                store.reader.execute_unprepared("UPDATE probe SET v = 3").await.expect("update elsewhere");
+                let again =
+                    tx.txn.query_one_raw(sql()).await.ok().flatten().and_then(|r| r.try_get_by_index::<i64>(0).ok());
+                assert_eq!(again, Some(3), "{backend}: read committed");
+                tx.commit().await.expect("commit");
+            }
+            store.close().await.expect("close");
+            db.drop_db().await;
+        }
     }
 }

@@ -223,6 +223,10 @@ enum ImportWhat {
         /// Write the valid rows even though some rows are bad.
         #[arg(long)]
         skip_invalid: bool,
+        /// The year of the figures for rows without one (default: a year in the sheet's title,
+        /// such as 2026年度…汇总表).
+        #[arg(long, value_parser = clap::value_parser!(i32).range(2000..=2100))]
+        year: Option<i32>,
         #[command(flatten)]
         db: DbArg,
     },
@@ -439,8 +443,8 @@ async fn run(command: Command, settings: Settings, lang: Lang) -> anyhow::Result
             );
             services.close().await?;
         }
-        Command::Import { what: ImportWhat::Orgs { file, dry_run, skip_invalid, db } } => {
-            return import_orgs(&settings, db, &file, dry_run, skip_invalid, lang).await;
+        Command::Import { what: ImportWhat::Orgs { file, dry_run, skip_invalid, year, db } } => {
+            return import_orgs(&settings, db, &file, (dry_run, skip_invalid), year, lang).await;
         }
         Command::Jobs { action: JobsAction::Ping { count, db } } => {
             let (services, _, _) = open(&settings, db, lang).await?;
@@ -532,8 +536,8 @@ async fn import_orgs(
     settings: &Settings,
     db: DbArg,
     file: &std::path::Path,
-    dry_run: bool,
-    skip_invalid: bool,
+    (dry_run, skip_invalid): (bool, bool),
+    year: Option<i32>,
     lang: Lang,
 ) -> anyhow::Result<ExitCode> {
     use sheji_service::registry::import;
@@ -545,7 +549,7 @@ async fn import_orgs(
     let (services, _, _) = open(settings, db, lang).await?;
     let system = identity::system_principal();
     let actor = sheji_service::audit::Actor::system();
-    let upload = import::Upload::new(bytes, &file.display().to_string())?;
+    let upload = import::Upload::new(bytes, &file.display().to_string())?.with_year(year);
     let done = if skip_invalid && !dry_run {
         // The choice is made up front: one pass that checks and writes each chunk.
         let done = import::commit(&services, &system, &upload, &actor, lang, progress(lang, None)).await?;
@@ -589,6 +593,15 @@ fn print_check(lang: Lang, report: &sheji_service::registry::import::ImportRepor
     }
     if !report.unknown_columns.is_empty() {
         println!("{}", lang.tf("cli.import_unknown", &[("columns", &report.unknown_columns.join("、"))]));
+    }
+    use sheji_service::registry::import::YearSource;
+    match report.year {
+        Some((y, YearSource::Chosen)) => println!("{}", lang.tf("import.year_chosen", &[("year", &y.to_string())])),
+        Some((y, YearSource::Title)) => println!("{}", lang.tf("import.year_title", &[("year", &y.to_string())])),
+        None => {}
+    }
+    if report.noticed > 0 {
+        println!("{}", lang.tf("import.noticed", &[("n", &report.noticed.to_string())]));
     }
     println!(
         "{}",

@@ -205,3 +205,4 @@ settings-public_address = Public address
 settings-public_address_hint = The address people reach the platform at, e.g. https://sheji.cq.gov.cn. QR codes on certificates and links in e-mails use it; left empty, the address this server listens on is used.
 settings-address_scheme = The address must start with http:// or https://; add it.
 settings-address_invalid = This is not a usable address: it needs a host name and no spaces, question marks or # signs, at most 200 characters. Correct it.
+account-agent_other = other

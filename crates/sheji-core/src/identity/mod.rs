@@ -8,6 +8,7 @@
 //! stops counting at its end date. The store turns a `Scope` into bound query predicates; no
 //! SQL text is ever built from it.
 
+pub mod agent;
 pub mod totp;
 
 use std::collections::BTreeSet;

@@ -205,3 +205,4 @@ settings-public_address = 平台公开地址
 settings-public_address_hint = 人们访问本平台的地址，如 https://sheji.cq.gov.cn。证书二维码和邮件中的链接都用它；留空则用本服务器的监听地址。
 settings-address_scheme = 地址须以 http:// 或 https:// 开头，请补上。
 settings-address_invalid = 这不是一个可用的网址：须有主机名，不能含空格、问号或 # 号，最长 200 个字符。请改正。
+account-agent_other = 其他

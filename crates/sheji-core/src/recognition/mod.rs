@@ -11,6 +11,7 @@ use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::registry::{CheckItem, Indicators, LibraryStatus};
+use crate::review::score::Aggregation;
 
 /// What is recognized.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -162,10 +163,57 @@ pub struct Rules {
     /// Working days the review's results stay on public notice.
     #[serde(default = "default_publicity_days")]
     pub publicity_days: u32,
+    /// How the experts' sheets make an application's score.
+    #[serde(default = "default_aggregation")]
+    pub aggregation: Aggregation,
+    /// A sheet further than this many points (of 100) from the other experts' mean is flagged.
+    #[serde(default = "default_outlier_pct")]
+    pub outlier_pct: u32,
+    /// Documents every application must attach (营业执照, 审计报告…), named by the city; an
+    /// application cannot be submitted until each has a file.
+    #[serde(default)]
+    pub required_documents: Vec<String>,
 }
 
+/// The most documents a batch may require.
+pub const MAX_REQUIRED_DOCUMENTS: usize = 20;
+/// The longest name of a required document, in characters.
+pub const MAX_DOCUMENT_NAME: usize = 40;
+
+/// Reads required documents typed one per line: trimmed, blank lines and repeats dropped.
+pub fn required_documents(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if !out.iter().any(|d| d == line) {
+            out.push(line.to_owned());
+        }
+    }
+    out
+}
+
+/// What is wrong with a list of required documents, as a message key.
+pub fn required_documents_problem(docs: &[String]) -> Option<&'static str> {
+    if docs.len() > MAX_REQUIRED_DOCUMENTS {
+        Some("recognition.documents_too_many")
+    } else if docs.iter().any(|d| d.chars().count() > MAX_DOCUMENT_NAME || d.chars().any(char::is_control)) {
+        Some("recognition.document_name_invalid")
+    } else {
+        None
+    }
+}
+
+/// Five experts per application: with the trimmed mean, one highest and one lowest are dropped
+/// and three still count, so one outlier cannot carry the score.
 fn default_reviewers() -> u32 {
-    3
+    5
+}
+
+fn default_aggregation() -> Aggregation {
+    Aggregation::TrimmedMean
+}
+
+fn default_outlier_pct() -> u32 {
+    crate::review::score::DEFAULT_OUTLIER_PCT
 }
 
 fn default_publicity_days() -> u32 {
@@ -211,6 +259,9 @@ impl Rules {
             onsite_required: false,
             reviewers_per_item: default_reviewers(),
             publicity_days: default_publicity_days(),
+            aggregation: default_aggregation(),
+            outlier_pct: default_outlier_pct(),
+            required_documents: Vec::new(),
         };
         match kind {
             Kind::DistrictCenter => Rules { requires_library: true, min_design_staff: 10, ..base },
@@ -255,6 +306,7 @@ impl Rules {
             && (1..=24).contains(&self.rectify_months)
             && (1..=15).contains(&self.reviewers_per_item)
             && (1..=30).contains(&self.publicity_days)
+            && (1..=50).contains(&self.outlier_pct)
     }
 }
 
@@ -273,6 +325,45 @@ pub struct Facts {
     pub incident_free: bool,
     /// Declared: not a seriously dishonest entity.
     pub credit_ok: bool,
+    /// Files attached for each of the rules' required documents, in their order; `None` when
+    /// not yet asked (before an application exists).
+    pub documents: Option<Vec<u32>>,
+}
+
+/// The figures an application stands on: one year of the registry's figures, frozen when it
+/// is submitted (until then a draft follows the registry).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// The year the figures are for.
+    pub year: i32,
+    /// The figures.
+    pub figures: Indicators,
+}
+
+impl Snapshot {
+    /// Reads a stored snapshot; `None` for an application that had no figures.
+    pub fn parse(stored: &str) -> Option<Self> {
+        serde_json::from_str(stored).ok()
+    }
+
+    /// The stored form (`null` for none).
+    pub fn store(snapshot: Option<&Snapshot>) -> String {
+        serde_json::to_string(&snapshot).unwrap_or_else(|_| "null".to_owned())
+    }
+
+    /// Where the registry's figures for the same year now differ from the snapshot: (field,
+    /// as submitted, as in the registry now). Empty when they agree; every submitted figure
+    /// when the registry no longer holds that year.
+    pub fn drift(&self, registry: Option<&Indicators>) -> Vec<(&'static str, Option<String>, Option<String>)> {
+        let now = registry.copied().unwrap_or_default();
+        self.figures
+            .entries()
+            .into_iter()
+            .zip(now.entries())
+            .filter(|((_, was), (_, is))| was != is)
+            .map(|((field, was), (_, is))| (field, was, is))
+            .collect()
+    }
 }
 
 /// The checklist an applicant sees before submitting; all must pass to submit.
@@ -364,6 +455,17 @@ pub fn checklist(rules: &Rules, facts: &Facts, today: NaiveDate) -> Vec<CheckIte
             passed: v.is_some_and(|v| v >= rules.min_design_revenue),
         });
     }
+    if let Some(counts) = &facts.documents {
+        for (i, name) in rules.required_documents.iter().enumerate() {
+            let n = counts.get(i).copied().unwrap_or(0);
+            out.push(CheckItem {
+                key: "recognition.check.document",
+                required: name.clone(),
+                actual: n.to_string(),
+                passed: n > 0,
+            });
+        }
+    }
     out
 }
 
@@ -386,6 +488,9 @@ pub enum Status {
     Submitted,
     /// Sent back for correction (editable, resubmitted with its history kept).
     Returned,
+    /// Failed its on-site verification and is being corrected: editable like a returned one,
+    /// but it keeps its district's recommendation slot and goes back to the verification.
+    Correcting,
     /// Recommended by the district, within its quota.
     Recommended,
     /// Passed the city's formal check.
@@ -406,10 +511,11 @@ pub enum Status {
 
 impl Status {
     /// Every status.
-    pub const ALL: [Status; 11] = [
+    pub const ALL: [Status; 12] = [
         Status::Draft,
         Status::Submitted,
         Status::Returned,
+        Status::Correcting,
         Status::Recommended,
         Status::Checked,
         Status::Inspected,
@@ -426,6 +532,7 @@ impl Status {
             Status::Draft => "draft",
             Status::Submitted => "submitted",
             Status::Returned => "returned",
+            Status::Correcting => "correcting",
             Status::Recommended => "recommended",
             Status::Checked => "checked",
             Status::Inspected => "inspected",
@@ -444,7 +551,7 @@ impl Status {
 
     /// Whether the applicant may edit it.
     pub fn editable(self) -> bool {
-        matches!(self, Status::Draft | Status::Returned)
+        matches!(self, Status::Draft | Status::Returned | Status::Correcting)
     }
 
     /// Badge class (the status colours of DESIGN.md).
@@ -454,7 +561,7 @@ impl Status {
             Status::Submitted | Status::Recommended | Status::Checked | Status::Inspected | Status::InReview => {
                 "progress"
             }
-            Status::Returned | Status::Rectify => "action",
+            Status::Returned | Status::Correcting | Status::Rectify => "action",
             Status::Recognized => "passed",
             Status::NotRecognized | Status::Rejected => "rejected",
         }
@@ -469,6 +576,7 @@ impl Status {
         matches!(
             self,
             Status::Recommended
+                | Status::Correcting
                 | Status::Checked
                 | Status::Inspected
                 | Status::InReview
@@ -535,7 +643,7 @@ impl BatchStatus {
     pub fn may_file(self, status: Status, accepting: bool) -> bool {
         match status {
             Status::Draft => accepting,
-            Status::Returned => self.is_open(),
+            Status::Returned | Status::Correcting => self.is_open(),
             _ => false,
         }
     }
@@ -622,6 +730,10 @@ pub fn allowed_actions(status: Status, roles: &[Role]) -> Vec<Action> {
     };
     if stage.is_some_and(|r| roles.contains(&r)) {
         out.extend([Action::Return, Action::Reject]);
+    }
+    // An application that keeps failing its verification can still be ended by the city.
+    if status == Status::Correcting && roles.contains(&Role::City) {
+        out.push(Action::Reject);
     }
     out
 }
@@ -728,15 +840,18 @@ pub fn transition(from: Status, action: Action) -> Result<Status, IllegalTransit
     use Status as S;
     match (from, action) {
         (S::Draft | S::Returned, A::Submit) => Ok(S::Submitted),
+        // Corrected after a failed on-site verification: back to the verification, its
+        // recommendation and formal check standing.
+        (S::Correcting, A::Submit) => Ok(S::Checked),
         (S::Submitted, A::Recommend) => Ok(S::Recommended),
         (S::Submitted | S::Recommended, A::Return) => Ok(S::Returned),
         (S::Submitted | S::Recommended, A::Reject) => Ok(S::Rejected),
         (S::Recommended, A::Pass) => Ok(S::Checked),
         (S::Checked, A::SendToReview) => Ok(S::InReview),
         (S::Checked, A::Inspect) => Ok(S::Inspected),
-        // A failed on-site verification sends it back or ends it.
-        (S::Checked, A::Return) => Ok(S::Returned),
-        (S::Checked, A::Reject) => Ok(S::Rejected),
+        // A failed on-site verification sends it back for correction (its slot kept) or ends it.
+        (S::Checked, A::Return) => Ok(S::Correcting),
+        (S::Checked | S::Correcting, A::Reject) => Ok(S::Rejected),
         (S::Inspected, A::SendToReview) => Ok(S::InReview),
         (S::Inspected, A::Recognize) => Ok(S::Recognized),
         (S::InReview, A::Recognize) => Ok(S::Recognized),
@@ -891,6 +1006,14 @@ mod tests {
         assert!(BatchStatus::Open.may_file(Status::Returned, accepting));
         assert!(!BatchStatus::InReview.may_file(Status::Returned, false));
         assert!(Status::Rectify.counts_against_quota() && !Status::Returned.counts_against_quota());
+        // A failed on-site verification keeps the slot while the applicant corrects, and the
+        // corrected application goes back to the verification, not to the district.
+        assert_eq!(transition(Status::Checked, Action::Return), Ok(Status::Correcting));
+        assert!(Status::Correcting.counts_against_quota() && Status::Correcting.editable());
+        assert_eq!(transition(Status::Correcting, Action::Submit), Ok(Status::Checked));
+        assert_eq!(allowed_actions(Status::Correcting, &[Role::Applicant]), [Action::Submit]);
+        assert_eq!(allowed_actions(Status::Correcting, &[Role::City]), [Action::Reject]);
+        assert!(allowed_actions(Status::Correcting, &[Role::District]).is_empty());
         assert_eq!(re_review_horizon(close), day("2027-03-31"));
     }
 
@@ -921,6 +1044,7 @@ mod tests {
             latest: figures(40, 30, 12),
             incident_free: true,
             credit_ok: true,
+            documents: Some(vec![]),
         };
         assert!(checklist(&rules, &ok, today).iter().all(|c| c.passed));
         // A district center outside the library qualifies too.
@@ -937,6 +1061,51 @@ mod tests {
     }
 
     #[test]
+    fn required_documents_are_read_per_line_and_each_needs_a_file() {
+        let docs = required_documents("  营业执照 \n\n审计报告\n营业执照\n");
+        assert_eq!(docs, ["营业执照", "审计报告"]);
+        assert_eq!(required_documents_problem(&docs), None);
+        assert_eq!(
+            required_documents_problem(&["x".repeat(MAX_DOCUMENT_NAME + 1)]),
+            Some("recognition.document_name_invalid")
+        );
+        let many: Vec<String> = (0..=MAX_REQUIRED_DOCUMENTS).map(|i| i.to_string()).collect();
+        assert_eq!(required_documents_problem(&many), Some("recognition.documents_too_many"));
+        let rules = Rules { required_documents: docs, ..Rules::default_for(Kind::DistrictCenter) };
+        let facts = Facts {
+            founded_on: Some(day("2020-03-01")),
+            library: Some(LibraryStatus::InLibrary),
+            held: vec![],
+            latest: figures(40, 30, 12),
+            incident_free: true,
+            credit_ok: true,
+            documents: Some(vec![2, 0]),
+        };
+        let docs: Vec<(String, bool)> = checklist(&rules, &facts, day("2026-11-27"))
+            .into_iter()
+            .filter(|c| c.key == "recognition.check.document")
+            .map(|c| (c.required, c.passed))
+            .collect();
+        assert_eq!(docs, [("营业执照".to_owned(), true), ("审计报告".to_owned(), false)]);
+        // Before an application exists the documents are not asked.
+        let before = Facts { documents: None, ..facts };
+        assert!(checklist(&rules, &before, day("2026-11-27")).iter().all(|c| c.key != "recognition.check.document"));
+    }
+
+    #[test]
+    fn a_snapshot_names_the_figures_the_registry_changed() {
+        let s = Snapshot { year: 2025, figures: figures(40, 30, 12).map(|(_, i)| i).unwrap_or_default() };
+        assert!(s.drift(Some(&s.figures)).is_empty());
+        let changed = Indicators { design_staff: Some(55), ..s.figures };
+        assert_eq!(s.drift(Some(&changed)), [("design_staff", Some("40".to_owned()), Some("55".to_owned()))]);
+        // The year gone from the registry: every submitted figure differs.
+        assert_eq!(s.drift(None).len(), s.figures.entries().iter().filter(|(_, v)| v.is_some()).count());
+        let stored = Snapshot::store(Some(&s));
+        assert_eq!(Snapshot::parse(&stored), Some(s));
+        assert_eq!(Snapshot::parse("null"), None);
+    }
+
+    #[test]
     fn national_needs_three_years_and_municipal_recognition() {
         let rules = Rules::default_for(Kind::NationalCenter);
         let facts = Facts {
@@ -946,6 +1115,7 @@ mod tests {
             latest: figures(60, 40, 20),
             incident_free: true,
             credit_ok: true,
+            documents: None,
         };
         let failed: Vec<&str> =
             checklist(&rules, &facts, day("2026-11-27")).iter().filter(|c| !c.passed).map(|c| c.key).collect();

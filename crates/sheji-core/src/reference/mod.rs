@@ -234,9 +234,31 @@ impl FromStr for Confirmation {
     }
 }
 
+/// Abolished divisions whose territory passed whole to one successor, as (abolished, successor)
+/// GB/T 2260 codes: records naming them are taken under the successor. 江北区 and 渝北区 were
+/// abolished in November 2025 to form the administrative 两江新区 (`reference/chongqing_districts.csv`).
+const SUCCESSORS: [(&str, &str); 2] = [("500105", "500157"), ("500112", "500157")];
+
+/// The single successor of an abolished division, if it has one.
+pub fn successor(code: &DivisionCode) -> Option<DivisionCode> {
+    SUCCESSORS.iter().find(|(old, _)| *old == code.as_str()).and_then(|(_, new)| DivisionCode::parse(new).ok())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn abolished_districts_name_their_successor() {
+        let code = |s: &str| DivisionCode::parse(s).ok();
+        let jiangbei = code("500105").and_then(|c| successor(&c));
+        assert_eq!(jiangbei.as_ref().map(DivisionCode::as_str), Some("500157"));
+        assert_eq!(
+            code("500112").and_then(|c| successor(&c)).map(|c| c.as_str().to_owned()).as_deref(),
+            Some("500157")
+        );
+        assert_eq!(code("500101").and_then(|c| successor(&c)), None);
+    }
 
     #[test]
     fn district_labels_and_codes_round_trip() {

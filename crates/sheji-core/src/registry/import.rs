@@ -226,6 +226,9 @@ pub fn district_matches(typed: &str, official: &str) -> bool {
         return false;
     }
     let t = t.strip_prefix("重庆市").unwrap_or(&t);
+    // Cleaned alike: full-width brackets in an official name match the typed ones.
+    let official = clean(official);
+    let official = official.as_str();
     if t == official {
         return true;
     }
@@ -235,9 +238,31 @@ pub fn district_matches(typed: &str, official: &str) -> bool {
     t == base || t == short || t.trim_end_matches(['区', '县']) == short
 }
 
+/// The year a sheet's title names ("2026年度设计驱动型企业汇总表" → 2026): the first
+/// four-digit year from 2000 to 2100 followed by 年 (spaces between ignored). A title without
+/// one names none.
+pub fn year_in_title(title: &str) -> Option<i32> {
+    let chars: Vec<char> = title.chars().filter(|c| !c.is_whitespace()).collect();
+    chars.windows(5).find_map(|w| {
+        let digits: String = w.get(..4)?.iter().collect();
+        let year: i32 = digits.parse().ok()?;
+        (w.get(4) == Some(&'年') && digits.chars().all(|c| c.is_ascii_digit()) && (2000..=2100).contains(&year))
+            .then_some(year)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_title_names_its_year() {
+        assert_eq!(year_in_title("2026年度设计驱动型企业汇总表"), Some(2026));
+        assert_eq!(year_in_title("璧山区 2025 年 工业设计企业名单"), Some(2025));
+        assert_eq!(year_in_title("璧山区2025年工业设计企业名单（截至12月）"), Some(2025));
+        assert_eq!(year_in_title("第1999年"), None);
+        assert_eq!(year_in_title("汇总表"), None);
+    }
 
     #[test]
     fn headers_in_their_common_spellings() {

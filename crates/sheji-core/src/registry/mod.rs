@@ -353,6 +353,25 @@ impl Indicators {
         }
     }
 
+    /// Each figure by its field name (its label is the message `indicator.<field>`), as shown:
+    /// money without trailing zeros, counts as whole numbers.
+    pub fn entries(&self) -> [(&'static str, Option<String>); 10] {
+        let money = |v: Option<f64>| v.map(|v| v.to_string());
+        let count = |v: Option<i64>| v.map(|v| v.to_string());
+        [
+            ("revenue", money(self.revenue)),
+            ("rd_spend", money(self.rd_spend)),
+            ("design_investment", money(self.design_investment)),
+            ("staff_total", count(self.staff_total)),
+            ("design_staff", count(self.design_staff)),
+            ("senior_design_staff", count(self.senior_design_staff)),
+            ("design_patents", count(self.design_patents)),
+            ("new_product_sales", money(self.new_product_sales)),
+            ("design_service_revenue", money(self.design_service_revenue)),
+            ("awards", count(self.awards)),
+        ]
+    }
+
     /// Whether no figure is filled in.
     pub fn is_empty(&self) -> bool {
         *self == Self::default()

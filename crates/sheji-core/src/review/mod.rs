@@ -10,6 +10,7 @@ pub mod assign;
 pub mod calendar;
 pub mod conflict;
 mod flow;
+pub mod notice;
 pub mod score;
 
 use std::collections::{BTreeMap, BTreeSet};

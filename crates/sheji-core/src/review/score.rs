@@ -2,12 +2,11 @@
 //!
 //! A sheet's total is the weighted share of each criterion's maximum, on a 0–100 scale:
 //! Σ(score ÷ max × weight) ÷ Σ weight × 100, so rubrics whose maxima do not add up to 100 still
-//! compare. An item's score is the trimmed mean of its sheets' totals (one highest and one
-//! lowest dropped when there are five or more) or their median. An expert is flagged when their
-//! total lies more than two standard deviations from the mean of the *other* sheets: with the
-//! sheet itself included, no total of five can ever be two population deviations out
-//! ((n−1)/√n < 2 for n ≤ 5), so the rule would never fire where it matters. A floor of one
-//! point on the deviation keeps near-unanimous panels from flagging a one-point difference.
+//! compare. An item's score is the mean, the trimmed mean (one highest and one lowest dropped
+//! when there are five or more) or the median of its sheets' totals, as the campaign chose. An
+//! expert is flagged when their total lies further from the mean of the *other* sheets than a
+//! share of the scale (15 points of 100 by default): a deviation rule flagged 85 against 82 and
+//! 83, where panels agree closely and one expert's mild difference is not worth a question.
 
 use serde::{Deserialize, Serialize};
 
@@ -136,6 +135,8 @@ impl Rubric {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Aggregation {
+    /// Mean of every sheet.
+    Mean,
     /// Mean, dropping one highest and one lowest from five sheets up.
     TrimmedMean,
     /// Median.
@@ -144,11 +145,12 @@ pub enum Aggregation {
 
 impl Aggregation {
     /// Every rule, for forms.
-    pub const ALL: [Aggregation; 2] = [Aggregation::TrimmedMean, Aggregation::Median];
+    pub const ALL: [Aggregation; 3] = [Aggregation::TrimmedMean, Aggregation::Mean, Aggregation::Median];
 
     /// The stored code.
     pub fn code(self) -> &'static str {
         match self {
+            Aggregation::Mean => "mean",
             Aggregation::TrimmedMean => "trimmed_mean",
             Aggregation::Median => "median",
         }
@@ -168,6 +170,7 @@ impl Aggregation {
         sorted.sort_by(f64::total_cmp);
         let n = sorted.len();
         let value = match self {
+            Aggregation::Mean => sorted.iter().sum::<f64>() / n as f64,
             Aggregation::TrimmedMean => {
                 let kept = if n >= 5 { sorted.get(1..n - 1)? } else { &sorted[..] };
                 kept.iter().sum::<f64>() / kept.len() as f64
@@ -181,21 +184,24 @@ impl Aggregation {
     }
 }
 
-/// For each sheet, whether its total lies more than two standard deviations (at least one point)
-/// from the mean of the item's other sheets. Fewer than three sheets flag nothing.
-pub fn outliers(totals: &[f64]) -> Vec<bool> {
+/// The share of the 0–100 scale beyond which a sheet is flagged, unless a campaign sets its own.
+pub const DEFAULT_OUTLIER_PCT: u32 = 15;
+
+/// For each sheet, whether its total lies more than `pct` % of the 0–100 scale from the mean of
+/// the item's other sheets. Fewer than three sheets flag nothing: with two, neither is the odd
+/// one out.
+pub fn outliers(totals: &[f64], pct: u32) -> Vec<bool> {
     if totals.len() < 3 {
         return vec![false; totals.len()];
     }
+    let limit = f64::from(pct);
     totals
         .iter()
         .enumerate()
         .map(|(i, x)| {
             let others: Vec<f64> = totals.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, v)| *v).collect();
-            let n = others.len() as f64;
-            let mean = others.iter().sum::<f64>() / n;
-            let sd = (others.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n).sqrt();
-            (x - mean).abs() > 2.0 * sd.max(1.0)
+            let mean = others.iter().sum::<f64>() / others.len() as f64;
+            (x - mean).abs() > limit
         })
         .collect()
 }
@@ -291,13 +297,23 @@ mod tests {
 
     #[test]
     fn outlier_flags() {
-        // Others of 40: 80, 82, 84, 82 → mean 82, sd 1.41; 40 is far out. Others of 80: the
-        // 40 widens their spread to ~18, so 80 stays in.
-        assert_eq!(outliers(&[80.0, 82.0, 84.0, 82.0, 40.0]), [false, false, false, false, true]);
-        // A one-point difference in a unanimous panel is not an outlier (floor of one point).
-        assert_eq!(outliers(&[80.0, 80.0, 80.0, 81.0]), [false; 4]);
-        assert_eq!(outliers(&[80.0, 80.0, 80.0, 83.0]), [false, false, false, true]);
-        assert_eq!(outliers(&[10.0, 90.0]), [false, false]);
+        let pct = DEFAULT_OUTLIER_PCT;
+        // Others of 40: 80, 82, 84, 82 → mean 82; 40 is 42 points out. Others of 80 include
+        // the 40 (mean 72): 8 points, within 15.
+        assert_eq!(outliers(&[80.0, 82.0, 84.0, 82.0, 40.0], pct), [false, false, false, false, true]);
+        // A panel that agrees closely flags nobody.
+        assert_eq!(outliers(&[85.0, 82.0, 83.0], pct), [false; 3]);
+        assert_eq!(outliers(&[80.0, 80.0, 80.0, 83.0], pct), [false; 4]);
+        // Beyond 15 points it does; a stricter campaign flags sooner.
+        assert_eq!(outliers(&[70.0, 72.0, 90.0], pct), [false, false, true]);
+        assert_eq!(outliers(&[85.0, 82.0, 78.0], 5), [false, false, true]);
+        assert_eq!(outliers(&[10.0, 90.0], pct), [false, false]);
+    }
+
+    #[test]
+    fn the_plain_mean_keeps_every_sheet() {
+        assert_eq!(Aggregation::Mean.apply(&[80.0, 95.0, 60.0, 85.0, 100.0]), Some(84.0));
+        assert_eq!(Aggregation::TrimmedMean.apply(&[80.0, 95.0, 60.0, 85.0, 100.0]), Some(86.67));
     }
 
     #[test]

@@ -106,6 +106,9 @@ struct ImportPayload {
     lang: String,
     /// Where the upload came from, for the audit trail.
     ip: String,
+    /// The year for figures of rows without one, as chosen on the form (queued before it: none).
+    #[serde(default)]
+    year: Option<i32>,
 }
 
 /// What a ping job does.
@@ -345,7 +348,7 @@ async fn run_import(services: &Services, job: &JobRecord, done: Arc<AtomicU64>) 
         .await?
         .ok_or(ServiceError::NotFound { key: "job.file_gone" })?;
     let bytes = files.read(&stored).await?;
-    let upload = Upload::new(bytes, &p.name)?;
+    let upload = Upload::new(bytes, &p.name)?.with_year(p.year);
     let actor = Actor::of(&caller, &p.ip);
     let r = import::commit(services, &caller, &upload, &actor, lang, move |n| done.store(n, Ordering::Relaxed)).await?;
     Ok(lang.tf(
@@ -364,13 +367,13 @@ async fn run_import(services: &Services, job: &JobRecord, done: Arc<AtomicU64>) 
 pub async fn start_import(
     services: &Services,
     caller: &Principal,
-    bytes: &[u8],
+    upload: &Upload,
     name: &str,
     rows: u64,
     ip: &str,
     lang: sheji_core::i18n::Lang,
 ) -> Result<i32, ServiceError> {
-    Upload::new(bytes.to_vec(), name)?;
+    let bytes = upload.bytes();
     let files = services.files()?;
     let now = services.now();
     let tx = services.store().begin().await?;
@@ -390,8 +393,14 @@ pub async fn start_import(
             now,
         )
         .await?;
-    let payload = json!(ImportPayload { file, name: name.to_owned(), lang: lang.tag().to_owned(), ip: ip.to_owned() })
-        .to_string();
+    let payload = json!(ImportPayload {
+        file,
+        name: name.to_owned(),
+        lang: lang.tag().to_owned(),
+        ip: ip.to_owned(),
+        year: upload.year(),
+    })
+    .to_string();
     let job = NewJob {
         kind: IMPORT,
         owner: caller.account,

@@ -135,6 +135,8 @@ pub async fn verify_application(
         files: Vec::new(),
         can_inspect: false,
         expert: None,
+        figures: None,
+        drift: Vec::new(),
     };
     let Some(content) = submitted_content(&v) else { return Ok(none) };
     if !digest_matches(&typed_digest, &digest(&content)) {

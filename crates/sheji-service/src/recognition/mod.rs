@@ -18,12 +18,12 @@ use sheji_core::ids::{CampaignId, DistrictId, OrganizationId};
 use sheji_core::notification::{MessageKind, Todo};
 use sheji_core::page::{Page, PageRequest};
 use sheji_core::recognition::{
-    self as core, Action, BatchStatus, BatchStep, Facts, Inspection, Kind, Outcome, Purpose, Role, Rules, Standing,
-    Status,
+    self as core, Action, BatchStatus, BatchStep, Facts, Inspection, Kind, Outcome, Purpose, Role, Rules, Snapshot,
+    Standing, Status,
 };
-use sheji_core::registry::{CheckItem, Indicators};
+use sheji_core::registry::CheckItem;
 use sheji_core::review::CampaignStatus;
-use sheji_core::review::score::{Aggregation, Threshold};
+use sheji_core::review::score::Threshold;
 pub use sheji_store::files::StoredFile;
 use sheji_store::recognition::{self as store, Applicant, ApplicationFilter};
 pub use sheji_store::recognition::{
@@ -103,6 +103,9 @@ pub fn check_batch(f: &BatchFields) -> Vec<FieldError> {
     }
     if !f.rules.is_valid() {
         errors.push(FieldError::new("rules", "recognition.rules_invalid"));
+    }
+    if let Some(key) = core::required_documents_problem(&f.rules.required_documents) {
+        errors.push(FieldError::new("required_documents", key));
     }
     errors
 }
@@ -225,12 +228,19 @@ pub async fn start(
     if b.fields.purpose == Purpose::ReReview {
         return Err(ServiceError::Conflict { key: "recognition.re_review_listed" });
     }
-    let figures = sheji_store::registry::library::list_indicators(services.store(), org).await?;
-    let latest = figures.last().cloned();
-    let form = ApplicationForm {
-        figures: json!(latest.map(|(y, i)| json!({"year": y, "figures": i}))).to_string(),
-        ..ApplicationForm::default()
-    };
+    // What the applicant cannot change by filling in the form (years, library, tiers held,
+    // the registry's figures) is checked now: refused with the reason, nothing created. The
+    // declarations are the form's, so they are taken as made here.
+    let latest = latest_figures(services, org).await?;
+    let facts = facts_for(services, org, latest, true, true, None).await?;
+    if let Some(failed) = core::checklist(&b.fields.rules, &facts, services.today()).into_iter().find(|c| !c.passed) {
+        return Err(ServiceError::NotEligible {
+            key: failed.key,
+            required: failed.required,
+            refused: "recognition.cannot_apply",
+        });
+    }
+    let form = ApplicationForm { figures: Snapshot::store(latest.as_ref()), ..ApplicationForm::default() };
     let now = services.now();
     let tx = Work::begin(services).await?;
     let who = Applicant { batch, organization: org, district: state.fields.district_id, recognition: None };
@@ -282,7 +292,7 @@ pub async fn todos(services: &Services, caller: &Principal) -> Result<Vec<Todo>,
     for line in mine(services, caller, PageRequest::new(Some(1), Some(50))).await?.items {
         let a = &line.application;
         let href = format!("/recognition/applications/{}", a.id);
-        if a.status == Status::Returned {
+        if matches!(a.status, Status::Returned | Status::Correcting) {
             out.push(Todo { key: "recognition.todo.returned", args: vec![], due: None, href });
         } else if a.status == Status::Draft {
             let b = load_batch(services, a.batch).await?;
@@ -347,30 +357,82 @@ pub struct ApplicationView {
     /// `Some(blind)` when the caller reads as an expert assigned to score it (read only; the
     /// applicant hidden when the campaign is blind).
     pub expert: Option<bool>,
+    /// The figures it is judged on: the registry's latest while editable, the snapshot frozen
+    /// at submission afterwards.
+    pub figures: Option<Snapshot>,
+    /// For district and city staff: where the registry has changed since submission.
+    pub drift: Drift,
 }
 
-async fn facts(services: &Services, app: &Application) -> Result<Facts, ServiceError> {
-    let state = sheji_store::registry::library::find_state_by_id(services.store(), app.organization)
+/// The registry's latest year of figures for an organization.
+async fn latest_figures(services: &Services, org: OrganizationId) -> Result<Option<Snapshot>, ServiceError> {
+    let all = sheji_store::registry::library::list_indicators(services.store(), org).await?;
+    Ok(all.last().map(|(year, figures)| Snapshot { year: *year, figures: *figures }))
+}
+
+/// The figures an application is judged on: the registry's latest while the applicant can
+/// still edit it, the snapshot frozen at submission afterwards.
+async fn judged_figures(services: &Services, app: &Application) -> Result<Option<Snapshot>, ServiceError> {
+    if app.status.editable() {
+        latest_figures(services, app.organization).await
+    } else {
+        Ok(Snapshot::parse(&app.form.figures))
+    }
+}
+
+async fn facts_for(
+    services: &Services,
+    org: OrganizationId,
+    figures: Option<Snapshot>,
+    incident_free: bool,
+    credit_ok: bool,
+    documents: Option<Vec<u32>>,
+) -> Result<Facts, ServiceError> {
+    let state = sheji_store::registry::library::find_state_by_id(services.store(), org)
         .await?
         .ok_or(ServiceError::NotFound { key: "error.not_found.organization" })?;
     let t = services.today();
-    let held = store::of_organization(services.store(), app.organization)
+    let held = store::of_organization(services.store(), org)
         .await?
         .into_iter()
         .filter(|r| matches!(r.standing.on(r.valid_until, t), Standing::Valid | Standing::Rectifying))
         .map(|r| r.kind)
         .collect();
-    let latest: Option<(i32, Indicators)> =
-        sheji_store::registry::library::list_indicators(services.store(), app.organization).await?.last().cloned();
     Ok(Facts {
         founded_on: state.fields.founded_on,
         library: Some(state.library_status),
         held,
-        latest,
-        incident_free: app.form.incident_free,
-        credit_ok: app.form.credit_ok,
+        latest: figures.map(|s| (s.year, s.figures)),
+        incident_free,
+        credit_ok,
+        documents,
     })
 }
+
+/// The purpose a file attached for the batch's required document `index` is stored under.
+pub fn document_purpose(index: usize) -> String {
+    format!("doc:{index}")
+}
+
+/// Which required document a stored file was attached for, if any.
+pub fn document_index(purpose: &str) -> Option<usize> {
+    purpose.strip_prefix("doc:")?.parse().ok()
+}
+
+/// Where the registry now disagrees with a submitted application's snapshot, for staff.
+async fn figures_drift(
+    services: &Services,
+    app: &Application,
+    snapshot: Option<&Snapshot>,
+) -> Result<Drift, ServiceError> {
+    let Some(s) = snapshot else { return Ok(Vec::new()) };
+    let all = sheji_store::registry::library::list_indicators(services.store(), app.organization).await?;
+    let now = all.iter().find(|(y, _)| *y == s.year).map(|(_, i)| i);
+    Ok(s.drift(now))
+}
+
+/// (field, as submitted, in the registry now) for each figure that changed since submission.
+pub type Drift = Vec<(&'static str, Option<String>, Option<String>)>;
 
 /// One application, for the applicant, the staff of its district and the city (404 for
 /// anyone else).
@@ -389,13 +451,29 @@ pub async fn view(services: &Services, caller: &Principal, id: i32) -> Result<Ap
     }
     let blind = expert == Some(true);
     let batch = load_batch(services, app.batch).await?;
-    let facts = facts(services, &app).await?;
+    let figures = judged_figures(services, &app).await?;
+    let staff = roles.contains(&Role::District) || roles.contains(&Role::City);
+    let drift = if staff && !app.status.editable() {
+        figures_drift(services, &app, figures.as_ref()).await?
+    } else {
+        Vec::new()
+    };
+    let mut files = sheji_store::files::of_owner(services.store(), OWNER, id).await?;
+    let required = &batch.fields.rules.required_documents;
+    let mut counts = vec![0u32; required.len()];
+    for i in files.iter().filter_map(|f| document_index(&f.purpose)) {
+        if let Some(n) = counts.get_mut(i) {
+            *n += 1;
+        }
+    }
+    let facts =
+        facts_for(services, app.organization, figures, app.form.incident_free, app.form.credit_ok, Some(counts))
+            .await?;
     let checklist = core::checklist(&batch.fields.rules, &facts, services.today());
     let actions = core::allowed_actions(app.status, &roles);
     let names = sheji_store::registry::names(services.store(), &BTreeSet::from([app.organization])).await?;
     let tx_used = used(services, app.batch, app.district).await?;
     let can_inspect = core::may_inspect(app.status, &roles);
-    let mut files = sheji_store::files::of_owner(services.store(), OWNER, id).await?;
     if blind {
         // File names often carry the company's name: a blind reader sees numbers.
         for (i, f) in files.iter_mut().enumerate() {
@@ -410,6 +488,8 @@ pub async fn view(services: &Services, caller: &Principal, id: i32) -> Result<Ap
         // The workflow's history is the staff's and the applicant's, not the scorer's.
         events: if expert.is_some() { Vec::new() } else { store::events(services.store(), id).await? },
         expert,
+        figures,
+        drift,
         editable: roles.contains(&Role::Applicant)
             && app.status.editable()
             && batch.status.may_file(app.status, accepting(services, &batch)),
@@ -506,7 +586,11 @@ pub async fn act(
             return Err(ServiceError::Conflict { key: "recognition.batch_closed" });
         }
         if let Some(failed) = v.checklist.iter().find(|c| !c.passed) {
-            return Err(ServiceError::NotEligible { key: failed.key, required: failed.required.clone() });
+            return Err(ServiceError::NotEligible {
+                key: failed.key,
+                required: failed.required.clone(),
+                refused: "recognition.not_eligible",
+            });
         }
         if !v.application.form.statement_signed {
             return Err(ServiceError::Fields(vec![FieldError::new(
@@ -532,6 +616,10 @@ pub async fn act(
         actor: caller.username.clone(),
         at: now,
     };
+    if action == Action::Submit {
+        // The figures the checklist just passed on are the ones kept with the application.
+        store::set_figures(&tx, id, &Snapshot::store(v.figures.as_ref()), now).await?;
+    }
     if !store::move_application(&tx, id, &event, None).await? {
         return Err(ServiceError::Conflict { key: "recognition.changed_meanwhile" });
     }
@@ -619,10 +707,23 @@ pub async fn batch_view(
         .into_iter()
         .map(|a| QueueLine { organization: names.get(&a.organization).cloned().unwrap_or_default(), application: a })
         .collect();
-    let mut quota_used = Vec::new();
-    for d in districts.unwrap_or_default() {
-        quota_used.push((d, used(services, id, d).await?));
-    }
+    let held = store::recommended_by_district(services.store(), id).await?;
+    let quota_used: Vec<(DistrictId, u32)> = match districts {
+        Some(mine) => mine.into_iter().map(|d| (d, held.get(&d).copied().unwrap_or(0))).collect(),
+        // The city sees every district in force, zeros too (and any other district holding
+        // a slot, should one have been abolished since).
+        None => {
+            let filter = crate::reference::DistrictFilter {
+                status: Some(sheji_core::reference::DistrictStatus::Active),
+                ..Default::default()
+            };
+            let active =
+                crate::reference::list_districts(services, &filter, PageRequest::new(Some(1), Some(200))).await?;
+            let mut ids: Vec<DistrictId> = active.items.iter().map(|d| d.id).collect();
+            ids.extend(held.keys().filter(|d| !ids.contains(d)).copied().collect::<Vec<_>>());
+            ids.into_iter().map(|d| (d, held.get(&d).copied().unwrap_or(0))).collect()
+        }
+    };
     let campaign = match batch.campaign {
         Some(c) => crate::review::linked::campaign_status(services, c).await?,
         None => None,
@@ -681,7 +782,7 @@ pub async fn send_to_review(
         rubric,
         reviewers_per_item: b.fields.rules.reviewers_per_item,
         blind: false,
-        aggregation: Aggregation::TrimmedMean,
+        aggregation: b.fields.rules.aggregation,
         thresholds: match b.fields.purpose {
             Purpose::Recognition => vec![Threshold { grade: "通过".to_owned(), min: b.fields.rules.pass_score }],
             Purpose::ReReview => vec![
@@ -697,6 +798,7 @@ pub async fn send_to_review(
         min_load: 0,
         max_load: 20,
         publicity_days: b.fields.rules.publicity_days,
+        outlier_pct: b.fields.rules.outlier_pct,
     };
     let names =
         sheji_store::registry::names(services.store(), &checked.iter().map(|a| a.organization).collect()).await?;
@@ -719,6 +821,11 @@ pub async fn send_to_review(
     let (campaign, stored) =
         crate::review::linked::open_in(&tx, services, caller, Permission::RecognitionManage, &fields, &items, ip)
             .await?;
+    // A recognition's 公示 proposes the applications that reach the pass score; a re-review's
+    // lists every outcome (renewed, rectify, revoked).
+    if b.fields.purpose == Purpose::Recognition {
+        crate::review::linked::propose_from(&tx, campaign, b.fields.rules.pass_score).await?;
+    }
     for (a, item) in checked.iter().zip(stored.iter()) {
         let event = Event {
             from: a.status,
@@ -1152,6 +1259,7 @@ pub async fn attach(
     services: &Services,
     caller: &Principal,
     id: i32,
+    document: Option<usize>,
     name: &str,
     bytes: &[u8],
     ip: &str,
@@ -1160,9 +1268,13 @@ pub async fn attach(
     if !v.editable {
         return Err(ServiceError::Conflict { key: "recognition.not_editable" });
     }
+    if document.is_some_and(|i| i >= v.batch.fields.rules.required_documents.len()) {
+        return Err(ServiceError::Fields(vec![FieldError::new("document", "recognition.document_unknown")]));
+    }
     let kind = file_rules::check(bytes, &[FileKind::Pdf])
         .map_err(|e| ServiceError::Fields(vec![FieldError::new("file", e.key())]))?;
-    store_file(services, caller, id, "attachment", name, kind, bytes, ip).await
+    let purpose = document.map_or_else(|| "attachment".to_owned(), document_purpose);
+    store_file(services, caller, id, &purpose, name, kind, bytes, ip).await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1270,6 +1382,16 @@ pub async fn inspect(
     };
     if !store::move_application(&tx, id, &event, None).await? {
         return Err(ServiceError::Conflict { key: "recognition.changed_meanwhile" });
+    }
+    if to == Status::Correcting {
+        let note = Note {
+            kind: MessageKind::Returned,
+            key: "recognition.msg.correcting",
+            args: vec![("batch", v.batch.fields.name.clone()), ("comment", inspection.conclusion.clone())],
+            href: format!("/recognition/applications/{id}"),
+            once: None,
+        };
+        notification::send(&tx, now, &[Audience::OrgAdmins(v.application.organization)], &note).await?;
     }
     let change = Change {
         action: "recognition.inspect",

@@ -37,7 +37,8 @@ pub async fn counts(services: &Services) -> Result<ReferenceCounts, ServiceError
     Ok(store::counts(services.store()).await?)
 }
 
-/// GB/T 4754 manufacturing division codes, for pickers (a bounded list of 31).
-pub async fn industry_division_codes(services: &Services) -> Result<Vec<String>, ServiceError> {
-    Ok(store::list_industry_division_codes(services.store()).await?)
+/// GB/T 4754 manufacturing divisions as (code, name), for pickers and pages (a bounded list of
+/// 31): people choose "13 农副食品加工业", not "13".
+pub async fn industry_divisions(services: &Services) -> Result<Vec<(String, String)>, ServiceError> {
+    Ok(store::list_industry_divisions(services.store()).await?)
 }

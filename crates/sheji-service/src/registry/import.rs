@@ -50,6 +50,8 @@ const SHOWN_BAD: usize = 1000;
 pub struct Upload {
     bytes: Arc<[u8]>,
     csv: bool,
+    /// The year of the figures for rows that do not give one (chosen on the form or `--year`).
+    year: Option<i32>,
 }
 
 impl Upload {
@@ -60,7 +62,19 @@ impl Upload {
         if !csv && !bytes.starts_with(b"PK") {
             return Err(ServiceError::Invalid { key: "import.bad_file", args: vec![("name", filename.to_owned())] });
         }
-        Ok(Self { bytes: bytes.into(), csv })
+        Ok(Self { bytes: bytes.into(), csv, year: None })
+    }
+
+    /// The year of the figures for rows without a year of their own. Without it, a year in
+    /// the sheet's title ("2026年度…汇总表") is taken, and the report says so.
+    pub fn with_year(mut self, year: Option<i32>) -> Self {
+        self.year = year;
+        self
+    }
+
+    /// The year chosen for figures of rows without one.
+    pub fn year(&self) -> Option<i32> {
+        self.year
     }
 
     /// The file as uploaded.
@@ -176,6 +190,15 @@ pub enum RowAction {
     Invalid,
 }
 
+/// Where the year of a sheet's figures came from, for rows without a year of their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YearSource {
+    /// Chosen on the import form (or `--year`).
+    Chosen,
+    /// Read from the sheet's title.
+    Title,
+}
+
 /// One data row of the file.
 #[derive(Debug, Clone)]
 pub struct RowReport {
@@ -189,6 +212,9 @@ pub struct RowReport {
     pub action: RowAction,
     /// The problems, if any.
     pub errors: Vec<CellError>,
+    /// What was read differently from how it was written, the row still taken (an abolished
+    /// district's name taken as its successor).
+    pub notices: Vec<CellError>,
     parsed: Option<Parsed>,
 }
 
@@ -207,6 +233,10 @@ pub struct ImportReport {
     pub header_row: usize,
     /// Headers that were not recognised (their columns are ignored).
     pub unknown_columns: Vec<String>,
+    /// The year given to figures of rows without their own, and where it came from.
+    pub year: Option<(i32, YearSource)>,
+    /// Rows taken with a notice (an abolished district read as its successor).
+    pub noticed: u64,
     /// Rows to show: the first valid rows and the first bad rows, in file order. The counts
     /// below cover every row.
     pub rows: Vec<RowReport>,
@@ -253,6 +283,9 @@ impl ImportReport {
     }
 
     fn keep(&mut self, mut r: RowReport) {
+        if !r.notices.is_empty() && r.action != RowAction::Invalid {
+            self.noticed += 1;
+        }
         match r.action {
             RowAction::Create => self.created += 1,
             RowAction::Update(_) => self.updated += 1,
@@ -273,11 +306,13 @@ impl ImportReport {
     }
 }
 
-/// The header: its row, what each of its cells names, and the cells as written.
+/// The header: its row, what each of its cells names, the cells as written, and the year a
+/// title row above it names.
 struct Header {
     index: usize,
     columns: Vec<Option<OrgColumn>>,
     cells: Vec<String>,
+    title_year: Option<i32>,
 }
 
 /// The header is the row among the first few with the most recognised columns; a file without
@@ -299,7 +334,12 @@ fn find_header(first: &[(usize, Vec<String>)]) -> Result<Header, ServiceError> {
             args: vec![("columns", missing.join("、"))],
         });
     }
-    Ok(Header { index, columns, cells })
+    // Title rows stand above the header: "2026年度…汇总表".
+    let title_year = first
+        .iter()
+        .take_while(|(i, _)| *i < index)
+        .find_map(|(_, row)| row.iter().find_map(|cell| sheji_core::registry::import::year_in_title(cell)));
+    Ok(Header { index, columns, cells, title_year })
 }
 
 /// Reference lists the checks need, read once per import.
@@ -340,8 +380,15 @@ fn kind_from_label(label: &str, lang: Lang) -> Option<OrgKind> {
         })
 }
 
-fn check_row(row: usize, cells: &BTreeMap<OrgColumn, (String, String)>, lk: &Lookups, lang: Lang) -> RowReport {
+fn check_row(
+    row: usize,
+    cells: &BTreeMap<OrgColumn, (String, String)>,
+    lk: &Lookups,
+    year: Option<i32>,
+    lang: Lang,
+) -> RowReport {
     let mut errors = Vec::new();
+    let mut notices = Vec::new();
     let get = |c: OrgColumn| cells.get(&c).map(|(v, _)| v.as_str()).unwrap_or_default();
     let mut fail = |c: OrgColumn, message: String| {
         let header = cells.get(&c).map(|(_, h)| h.clone()).unwrap_or_else(|| c.header().to_owned());
@@ -374,13 +421,26 @@ fn check_row(row: usize, cells: &BTreeMap<OrgColumn, (String, String)>, lk: &Loo
     }
     let typed_district = get(OrgColumn::District);
     let district = lk.districts.iter().find(|d| district_matches(typed_district, &d.name));
-    let district_id = match district {
-        Some(d) if d.status.accepts_new_records() => Some(d.id),
-        Some(d) => {
+    // An abolished district with one successor is read as the successor, with a notice.
+    let successor = district
+        .filter(|d| !d.status.accepts_new_records())
+        .and_then(|d| d.code.as_ref().and_then(sheji_core::reference::successor))
+        .and_then(|code| lk.districts.iter().find(|x| x.code.as_ref() == Some(&code)));
+    let district_id = match (district, successor) {
+        (Some(d), _) if d.status.accepts_new_records() => Some(d.id),
+        (Some(old), Some(new)) => {
+            let header = cells.get(&OrgColumn::District).map(|(_, h)| h.clone()).unwrap_or_default();
+            notices.push(CellError {
+                column: header,
+                message: lang.tf("import.district_successor", &[("old", &old.name), ("new", &new.name)]),
+            });
+            Some(new.id)
+        }
+        (Some(d), None) => {
             fail(OrgColumn::District, lang.tf("import.district_abolished", &[("name", &d.name)]));
             None
         }
-        None => {
+        (None, _) => {
             fail(OrgColumn::District, lang.tf("import.district_unknown", &[("value", &clean(typed_district))]));
             None
         }
@@ -488,8 +548,10 @@ fn check_row(row: usize, cells: &BTreeMap<OrgColumn, (String, String)>, lk: &Loo
             };
             fail(column, lang.t(key).to_owned());
         }
-        match parse_count(get(OrgColumn::Year)) {
-            Ok(Some(y)) if (2000..=2100).contains(&y) => Some((i32::try_from(y).unwrap_or(2000), indicators)),
+        // A row's own year first; a blank one takes the sheet's (chosen, or from its title).
+        match (parse_count(get(OrgColumn::Year)), year) {
+            (Ok(Some(y)), _) if (2000..=2100).contains(&y) => Some((i32::try_from(y).unwrap_or(2000), indicators)),
+            (Ok(None), Some(y)) => Some((y, indicators)),
             _ => {
                 fail(OrgColumn::Year, lang.tf("import.year_required", &[("value", &clean(get(OrgColumn::Year)))]));
                 None
@@ -523,7 +585,7 @@ fn check_row(row: usize, cells: &BTreeMap<OrgColumn, (String, String)>, lk: &Loo
         }),
         _ => None,
     };
-    RowReport { row, uscc: clean(get(OrgColumn::Uscc)), name, action: RowAction::Invalid, errors, parsed }
+    RowReport { row, uscc: clean(get(OrgColumn::Uscc)), name, action: RowAction::Invalid, errors, notices, parsed }
 }
 
 /// The fields of `state` that `p` would change, by their column headers.
@@ -661,8 +723,8 @@ fn write_error_workbook(upload: &Upload, report: &ImportReport, lang: Lang) -> R
 
 /// What the reading thread hands over.
 enum Piece {
-    /// The header was found.
-    Header { row: usize, unknown: Vec<String> },
+    /// The header was found (with the year rows without one take).
+    Header { row: usize, unknown: Vec<String>, year: Option<(i32, YearSource)> },
     /// Checked rows, with the widest row seen so far.
     Rows { rows: Vec<RowReport>, width: usize },
 }
@@ -671,6 +733,8 @@ enum Piece {
 /// repeats within the file and the caller's district scope need nothing from the database, so
 /// they run beside the lookups and writes of the previous chunk. At most two chunks wait.
 struct Checker {
+    /// The year for rows without one: chosen, else (once the header is found) the title's.
+    year: Option<(i32, YearSource)>,
     lk: Lookups,
     edit: Scope,
     lang: Lang,
@@ -692,6 +756,7 @@ impl Checker {
         let upload = upload.clone();
         tokio::task::spawn_blocking(move || {
             let mut c = Checker {
+                year: upload.year.map(|y| (y, YearSource::Chosen)),
                 lk,
                 edit,
                 lang,
@@ -756,9 +821,10 @@ impl Checker {
             .map(|(cell, _)| clean(cell))
             .collect();
         let index = h.index;
+        self.year = self.year.or(h.title_year.map(|y| (y, YearSource::Title)));
         self.header = Some(h);
         // A closed channel shows up at the next flush.
-        let _ = self.out.blocking_send(Ok(Piece::Header { row: index + 1, unknown }));
+        let _ = self.out.blocking_send(Ok(Piece::Header { row: index + 1, unknown, year: self.year }));
         for (i, row) in std::mem::take(&mut self.pending) {
             if i > index {
                 self.check(i, row);
@@ -790,7 +856,7 @@ impl Checker {
             .filter_map(|((c, v), h)| c.map(|c| (c, (v, clean(h)))))
             .collect();
         let lang = self.lang;
-        let mut r = check_row(i + 1, &cells, &self.lk, lang);
+        let mut r = check_row(i + 1, &cells, &self.lk, self.year.map(|(y, _)| y), lang);
         let header_of = |c: OrgColumn| cells.get(&c).map(|(_, h)| h.clone()).unwrap_or_default();
         if let Some(p) = &r.parsed {
             let key: [u8; 18] = p.fields.uscc.as_str().as_bytes().try_into().unwrap_or([0; 18]);
@@ -833,9 +899,10 @@ async fn run(
     let mut report = ImportReport::default();
     while let Some(piece) = pieces.recv().await {
         let (mut rows, width) = match piece? {
-            Piece::Header { row, unknown } => {
+            Piece::Header { row, unknown, year } => {
                 report.header_row = row;
                 report.unknown_columns = unknown;
+                report.year = year;
                 continue;
             }
             Piece::Rows { rows, width } => (rows, width),

@@ -18,7 +18,7 @@ use crate::{ServiceError, Services};
 /// The review engine's demo: the demo expert and five more experts, a rubric, and a campaign
 /// in preparation over eight organizations of the library; the rubric, for the recognition
 /// demo's batch.
-pub(crate) async fn load(services: &Services) -> Result<RubricId, ServiceError> {
+pub(crate) async fn load(services: &Services) -> Result<(RubricId, Vec<(String, Role, String)>), ServiceError> {
     let more = [
         ("expert2", "评审专家 钱教授", "正高级工程师"),
         ("expert3", "评审专家 孙高工", "高级工程师"),
@@ -32,9 +32,13 @@ pub(crate) async fn load(services: &Services) -> Result<RubricId, ServiceError> 
         organization_id: String::new(),
         until: String::new(),
     };
+    let mut added = Vec::new();
     for (username, display, _) in more {
         match crate::identity::shell::create(services, username, display, &expert_role).await {
-            Ok(_) => crate::identity::shell::set_password(services, username, DEMO_PASSWORD).await?,
+            Ok(_) => {
+                crate::identity::shell::set_password(services, username, DEMO_PASSWORD).await?;
+                added.push((username.to_owned(), Role::Expert, "专家库".to_owned()));
+            }
             Err(ServiceError::Fields(f)) if f.iter().any(|e| e.key == "account.username_taken") => {}
             Err(e) => return Err(e),
         }
@@ -54,7 +58,7 @@ pub(crate) async fn load(services: &Services) -> Result<RubricId, ServiceError> 
             .into_iter()
             .map(|o| (o.id, o.name))
             .collect();
-    campaign(services, &experts, &orgs).await
+    Ok((campaign(services, &experts, &orgs).await?, added))
 }
 
 /// Demo data for the review engine: the demo expert and five more in the pool, a rubric and a
@@ -124,6 +128,7 @@ async fn campaign(
         min_load: 2,
         max_load: 6,
         publicity_days: 5,
+        outlier_pct: sheji_core::review::score::DEFAULT_OUTLIER_PCT,
     };
     let id = store::insert_campaign(&tx, &fields, "system", now).await?;
     let items: Vec<ItemFields> = orgs

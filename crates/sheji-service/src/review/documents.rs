@@ -29,6 +29,9 @@ pub async fn notice_paper(services: &Services, id: CampaignId, lang: Lang) -> Re
         if is_final { "review.doc.final_title" } else { "review.doc.notice_title" },
         &[("campaign", &c.fields.name)],
     );
+    let notice = c.notice.clone().unwrap_or_default();
+    // The reference number (文号) stands under the heading, as on a paper notice.
+    p.subtitle = notice.number.clone();
     let notice_url = crate::identity::absolute_url(services, &format!("/publicity/{}", id.get())).await?;
     if let Some((from, until)) = c.publicity {
         p.paragraphs.push(lang.tf(
@@ -39,26 +42,36 @@ pub async fn notice_paper(services: &Services, id: CampaignId, lang: Lang) -> Re
     }
     if !is_final {
         p.closing.push(lang.tf("review.doc.notice_objections", &[("url", &notice_url)]));
+        if !notice.phone.is_empty() {
+            p.closing
+                .push(lang.tf("review.doc.notice_contact", &[("phone", &notice.phone), ("address", &notice.address)]));
+        }
     }
+    // Scores only where the notice shows them; a withdrawn item says so in place of its grade.
+    let mut headers = vec!["review.rank", "review.item_title", "review.organization"];
+    if notice.show_scores {
+        headers.push("review.score");
+    }
+    headers.push("review.grade");
     p.table = Some(Table {
-        headers: ["review.rank", "review.item_title", "review.organization", "review.score", "review.grade"]
-            .iter()
-            .map(|k| lang.t(k).to_owned())
-            .collect(),
+        headers: headers.iter().map(|k| lang.t(k).to_owned()).collect(),
         rows: lines
             .iter()
             .map(|l| {
-                vec![
+                let mut row = vec![
                     l.result.rank.to_string(),
                     l.item.item.fields.title.clone(),
                     l.item.organization.clone().unwrap_or_default(),
-                    l.result.score.map(|x| format!("{x:.2}")).unwrap_or_else(|| "—".to_owned()),
-                    if l.upheld {
-                        lang.t("review.upheld").to_owned()
-                    } else {
-                        l.result.grade.clone().unwrap_or_default()
-                    },
-                ]
+                ];
+                if notice.show_scores {
+                    row.push(l.result.score.map(|x| format!("{x:.2}")).unwrap_or_else(|| "—".to_owned()));
+                }
+                row.push(if l.upheld {
+                    lang.t("review.upheld").to_owned()
+                } else {
+                    l.result.grade.clone().unwrap_or_default()
+                });
+                row
             })
             .collect(),
     });

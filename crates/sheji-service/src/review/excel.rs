@@ -148,7 +148,9 @@ pub async fn workbook(
             if let Some(s) = l.result.score {
                 results.write_number(row, 3, s).map_err(xl)?;
             }
-            results.write_string(row, 4, l.result.grade.as_deref().unwrap_or("")).map_err(xl)?;
+            // Withdrawn by an upheld objection: said in place of a grade that does not stand.
+            let grade = if l.upheld { lang.t("review.upheld") } else { l.result.grade.as_deref().unwrap_or("") };
+            results.write_string(row, 4, grade).map_err(xl)?;
             results.write_number(row, 5, f64::from(l.result.sheets)).map_err(xl)?;
             results.write_number(row, 6, f64::from(l.result.outliers)).map_err(xl)?;
             row += 1;

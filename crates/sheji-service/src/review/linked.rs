@@ -63,6 +63,13 @@ pub async fn open_in(
     Ok((campaign, stored))
 }
 
+/// Sets the mark an item needs to be proposed on the campaign's 公示 notice (staff may change
+/// it when they publish).
+pub async fn propose_from(tx: &Tx, campaign: CampaignId, min_score: f64) -> Result<(), ServiceError> {
+    let notice = sheji_core::review::notice::PublicityNotice { min_score: Some(min_score), ..Default::default() };
+    Ok(store::set_notice(tx, campaign, &notice).await?)
+}
+
 /// The standing score of every item of a campaign, once its final list is out (`None` before
 /// that, so the asking capability says what its user must wait for): an item's score is `None`
 /// without sheets or when an upheld objection withdrew its result.
@@ -80,7 +87,7 @@ pub async fn final_scores(
     let mut by_item = BTreeMap::new();
     let mut page = 1;
     loop {
-        let r = store::list_results(services.store(), campaign, PageRequest::new(Some(page), Some(200))).await?;
+        let r = store::list_results(services.store(), campaign, None, PageRequest::new(Some(page), Some(200))).await?;
         for row in &r.items {
             by_item.insert(row.item, if upheld.contains(&row.item) { None } else { row.score });
         }

@@ -383,6 +383,9 @@ pub fn check_campaign(f: &CampaignFields) -> Vec<FieldError> {
     if f.thresholds.iter().any(|t| t.grade.trim().is_empty() || !(0.0..=100.0).contains(&t.min)) {
         errors.push(FieldError::new("thresholds", "review.thresholds_invalid"));
     }
+    if !(1..=50).contains(&f.outlier_pct) {
+        errors.push(FieldError::new("outlier_pct", "review.outlier_pct_range"));
+    }
     errors
 }
 
@@ -426,7 +429,7 @@ fn campaign_json(f: &CampaignFields) -> serde_json::Value {
         "aggregation": f.aggregation.code(), "thresholds": f.thresholds, "period_start": f.period_start,
         "deadline": f.deadline, "conflict_years": f.conflict_years, "forbid_repeat": f.forbid_repeat,
         "require_match": f.require_match, "min_load": f.min_load, "max_load": f.max_load,
-        "publicity_days": f.publicity_days,
+        "publicity_days": f.publicity_days, "outlier_pct": f.outlier_pct,
     })
 }
 

@@ -9,6 +9,7 @@ use serde_json::json;
 use sheji_core::identity::{Permission, Principal};
 use sheji_core::ids::{CampaignId, ItemId};
 use sheji_core::page::{Page, PageRequest};
+use sheji_core::review::notice::PublicityNotice;
 use sheji_core::review::{self as core, CampaignAction, CampaignStatus, ObjectionStatus};
 use sheji_store::review::{self as store, CalendarDay, Objection};
 
@@ -19,14 +20,39 @@ use crate::notification::{Audience, Note};
 use crate::{FieldError, ServiceError, Services};
 use sheji_core::notification::MessageKind;
 
-/// Publishes closed results for the campaign's number of working days (staff).
+/// What the publish form starts from: the campaign's own notice (a linked batch sets the mark
+/// an item needs), with the contact details of the last published notice where it has none.
+pub async fn notice_defaults(services: &Services, c: &store::Campaign) -> Result<PublicityNotice, ServiceError> {
+    let own = c.notice.clone().unwrap_or_default();
+    let last = store::last_notice(services.store()).await?.unwrap_or_default();
+    Ok(PublicityNotice {
+        phone: if own.phone.is_empty() { last.phone } else { own.phone },
+        address: if own.address.is_empty() { last.address } else { own.address },
+        ..own
+    })
+}
+
+/// Publishes closed results for the campaign's number of working days (staff), as an official
+/// notice: reference number, contact for objections, the mark an item needs to be proposed,
+/// whether scores are shown. Every problem with the notice is reported at once.
 pub async fn publish(
     services: &Services,
     caller: &Principal,
     id: CampaignId,
+    notice: &PublicityNotice,
     ip: &str,
 ) -> Result<(NaiveDate, NaiveDate), ServiceError> {
     require(services, caller, Permission::ReviewManage)?;
+    let notice = PublicityNotice {
+        number: notice.number.trim().to_owned(),
+        phone: notice.phone.trim().to_owned(),
+        address: notice.address.trim().to_owned(),
+        ..notice.clone()
+    };
+    let problems = notice.problems();
+    if !problems.is_empty() {
+        return Err(ServiceError::Fields(problems.into_iter().map(|(f, k)| FieldError::new(f, k)).collect()));
+    }
     let c = load_campaign(services, id).await?;
     let to = core::transition(c.status, CampaignAction::Publish)
         .map_err(|_| ServiceError::Conflict { key: "review.not_closed" })?;
@@ -40,6 +66,7 @@ pub async fn publish(
         return Err(ServiceError::Conflict { key: "review.changed_meanwhile" });
     }
     store::set_publicity(&tx, id, first, last).await?;
+    store::set_notice(&tx, id, &notice).await?;
     // Everyone whose item is on notice hears of it, with the window for objections.
     let mut applicants: Vec<Audience> = Vec::new();
     for item in store::all_items(&tx, id).await? {
@@ -63,7 +90,8 @@ pub async fn publish(
         target_type: "review_campaign",
         target_id: id.to_string(),
         before: json!({"status": c.status.code()}),
-        after: json!({"status": to.code(), "from": first, "until": last, "working_days": c.fields.publicity_days}),
+        after: json!({"status": to.code(), "from": first, "until": last, "working_days": c.fields.publicity_days,
+            "notice": notice}),
     };
     tx.commit(&Actor::of(caller, ip), change).await?;
     Ok((first, last))

@@ -370,7 +370,7 @@ pub(crate) fn compute(c: &Campaign, items: &[ItemId], all: &[Assignment]) -> Vec
                 tied: r.tied,
                 grade: r.grade,
                 sheets: t.len() as u32,
-                outliers: score::outliers(t).iter().filter(|x| **x).count() as u32,
+                outliers: score::outliers(t, c.fields.outlier_pct).iter().filter(|x| **x).count() as u32,
             }
         })
         .collect()
@@ -423,10 +423,11 @@ pub struct ResultLine {
 async fn result_lines(
     services: &Services,
     c: &Campaign,
+    min_score: Option<f64>,
     page: PageRequest,
     with_sheets: bool,
 ) -> Result<Page<ResultLine>, ServiceError> {
-    let p = store::list_results(services.store(), c.id, page).await?;
+    let p = store::list_results(services.store(), c.id, min_score, page).await?;
     let (upheld, _) = store::upheld_objections(services.store(), c.id).await?;
     let items = store::items_by_id(services.store(), &p.items.iter().map(|r| r.item).collect()).await?;
     let rows = item_rows(services, items.into_values().collect()).await?;
@@ -442,7 +443,7 @@ async fn result_lines(
         for r in &p.items {
             let on: Vec<&&Assignment> = submitted.iter().filter(|a| a.item == r.item).collect();
             let totals: Vec<f64> = on.iter().map(|a| a.total.unwrap_or(0.0)).collect();
-            let flags = score::outliers(&totals);
+            let flags = score::outliers(&totals, c.fields.outlier_pct);
             sheets.insert(
                 r.item,
                 on.iter()
@@ -483,7 +484,7 @@ pub async fn results(
     if matches!(c.status, CampaignStatus::Draft | CampaignStatus::Scoring) {
         return Err(ServiceError::Conflict { key: "review.not_closed" });
     }
-    result_lines(services, &c, page, true).await
+    result_lines(services, &c, None, page, true).await
 }
 
 /// The published results (anyone, during and after publicity): titles, organizations, scores,
@@ -497,7 +498,9 @@ pub async fn public_results(
     if !matches!(c.status, CampaignStatus::Publicity | CampaignStatus::Final) {
         return Err(ServiceError::NotFound { key: "review.no_campaign" });
     }
-    let lines = result_lines(services, &c, page, false).await?;
+    // The notice lists the items it proposes: those reaching its mark.
+    let mark = c.notice.as_ref().and_then(|n| n.min_score);
+    let lines = result_lines(services, &c, mark, page, false).await?;
     Ok((c, lines))
 }
 

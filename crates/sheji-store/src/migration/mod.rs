@@ -31,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(crate::notification::migration::m20261206_000014_delivery::Migration),
             Box::new(crate::recognition::migration::m20261206_000015_recognition_batch_index::Migration),
             Box::new(crate::service::migration::m20261206_000016_follow_up_index::Migration),
+            Box::new(crate::review::migration::m20261206_000017_publicity_notice::Migration),
         ]
     }
 }

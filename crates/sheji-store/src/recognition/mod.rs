@@ -316,10 +316,24 @@ pub async fn save_form(tx: &Tx, id: i32, form: &ApplicationForm, now: DateTime<U
         .col_expr(recognition_application::Column::StatementSigned, Expr::value(form.statement_signed))
         .col_expr(recognition_application::Column::UpdatedAt, Expr::value(now))
         .filter(recognition_application::Column::Id.eq(id))
-        .filter(recognition_application::Column::Status.is_in([Status::Draft.code(), Status::Returned.code()]))
+        .filter(
+            recognition_application::Column::Status
+                .is_in(Status::ALL.into_iter().filter(|s| s.editable()).map(Status::code)),
+        )
         .exec(tx.conn())
         .await?;
     Ok(r.rows_affected == 1)
+}
+
+/// Freezes the figures an application is submitted with.
+pub async fn set_figures(tx: &Tx, id: i32, figures: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+    recognition_application::Entity::update_many()
+        .col_expr(recognition_application::Column::Figures, Expr::value(figures.to_owned()))
+        .col_expr(recognition_application::Column::UpdatedAt, Expr::value(now))
+        .filter(recognition_application::Column::Id.eq(id))
+        .exec(tx.conn())
+        .await?;
+    Ok(())
 }
 
 /// Records the on-site verification.
@@ -499,6 +513,21 @@ pub async fn recommended_count(db: &impl Db, batch: i32, district: DistrictId) -
         .count(db.conn())
         .await?;
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// Recommendation slots held per district in a batch (districts holding none are absent).
+pub async fn recommended_by_district(db: &impl Db, batch: i32) -> Result<BTreeMap<DistrictId, u32>, StoreError> {
+    let rows: Vec<(i32, i64)> = recognition_application::Entity::find()
+        .select_only()
+        .column(recognition_application::Column::DistrictId)
+        .column_as(recognition_application::Column::Id.count(), "n")
+        .filter(recognition_application::Column::BatchId.eq(batch))
+        .filter(recognition_application::Column::Status.is_in(Status::quota_holding().into_iter().map(Status::code)))
+        .group_by(recognition_application::Column::DistrictId)
+        .into_tuple()
+        .all(db.conn())
+        .await?;
+    Ok(rows.into_iter().map(|(d, n)| (DistrictId(d), u32::try_from(n).unwrap_or(u32::MAX))).collect())
 }
 
 /// A recognition.

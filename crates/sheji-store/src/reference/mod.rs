@@ -459,6 +459,18 @@ pub async fn list_industry_division_codes(store: &Store) -> Result<Vec<String>, 
         .await?)
 }
 
+/// GB/T 4754 manufacturing divisions as (code, name), by code (a bounded list of 31).
+pub async fn list_industry_divisions(store: &Store) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(industry_division::Entity::find()
+        .select_only()
+        .column(industry_division::Column::Code)
+        .column(industry_division::Column::Name)
+        .order_by_asc(industry_division::Column::Code)
+        .into_tuple()
+        .all(store.conn())
+        .await?)
+}
+
 /// A specialty an expert or an item can have: a design-service category (`svc:CODE`) or a
 /// cluster (`cluster:ID`), with its name and group, in list order (a bounded list of ~60).
 #[derive(Debug, Clone, PartialEq, Eq)]

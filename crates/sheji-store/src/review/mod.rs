@@ -20,6 +20,7 @@ use sheji_core::ids::{AccountId, CampaignId, DistrictId, ExpertId, ItemId, Organ
 use sheji_core::page::{Page, PageRequest};
 use sheji_core::review::calendar::WorkCalendar;
 use sheji_core::review::conflict::{Cooperation, Declarant, Employment};
+use sheji_core::review::notice::PublicityNotice;
 use sheji_core::review::score::{Aggregation, Rubric, Threshold};
 use sheji_core::review::{AssignmentStatus, CampaignStatus, ObjectionStatus, SheetStatus};
 
@@ -393,6 +394,8 @@ pub struct CampaignFields {
     pub max_load: u32,
     /// Working days of publicity.
     pub publicity_days: u32,
+    /// A sheet further than this many points (of 100) from the others' mean is flagged.
+    pub outlier_pct: u32,
 }
 
 /// How a deployed assignment was made, kept so it can be replayed.
@@ -421,6 +424,9 @@ pub struct Campaign {
     pub deployment: Option<Deployment>,
     /// Publicity: published on and last day.
     pub publicity: Option<(NaiveDate, NaiveDate)>,
+    /// The notice's official details, once set (before publishing only the proposal mark a
+    /// linked capability gave).
+    pub notice: Option<PublicityNotice>,
     /// Who created it.
     pub created_by: String,
     /// When.
@@ -451,9 +457,11 @@ fn to_campaign(m: review_campaign::Model) -> Result<Campaign, StoreError> {
             min_load: to_u32(m.min_load),
             max_load: to_u32(m.max_load),
             publicity_days: to_u32(m.publicity_days),
+            outlier_pct: to_u32(m.outlier_pct),
         },
         deployment,
         publicity: m.published_on.zip(m.publicity_end),
+        notice: m.notice.as_deref().map(serde_json::from_str).transpose().map_err(|e| corrupt(what(), e))?,
         created_by: m.created_by,
         created_at: m.created_at,
     })
@@ -475,6 +483,7 @@ fn campaign_model(f: &CampaignFields) -> Result<review_campaign::ActiveModel, St
         min_load: Set(to_i32(f.min_load)),
         max_load: Set(to_i32(f.max_load)),
         publicity_days: Set(to_i32(f.publicity_days)),
+        outlier_pct: Set(to_i32(f.outlier_pct)),
         ..Default::default()
     })
 }
@@ -556,6 +565,29 @@ pub async fn set_publicity(tx: &Tx, id: CampaignId, published: NaiveDate, last: 
     .exec(tx.conn())
     .await?;
     Ok(())
+}
+
+/// Records the notice's official details.
+pub async fn set_notice(tx: &Tx, id: CampaignId, notice: &PublicityNotice) -> Result<(), StoreError> {
+    let json = serde_json::to_string(notice).map_err(|e| corrupt("notice", e))?;
+    review_campaign::Entity::update(review_campaign::ActiveModel {
+        id: Set(id.get()),
+        notice: Set(Some(json)),
+        ..Default::default()
+    })
+    .exec(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// The contact details of the most recently published notice, to start the next one from.
+pub async fn last_notice(db: &impl Db) -> Result<Option<PublicityNotice>, StoreError> {
+    let m = review_campaign::Entity::find()
+        .filter(review_campaign::Column::PublishedOn.is_not_null())
+        .order_by_desc(review_campaign::Column::Id)
+        .one(db.conn())
+        .await?;
+    Ok(m.and_then(|m| m.notice).and_then(|n| serde_json::from_str(&n).ok()))
 }
 
 /// An item as entered.
@@ -1177,12 +1209,15 @@ pub async fn replace_results(tx: &Tx, campaign: CampaignId, rows: &[ResultRow]) 
 pub async fn list_results(
     db: &impl Db,
     campaign: CampaignId,
+    min_score: Option<f64>,
     page: PageRequest,
 ) -> Result<Page<ResultRow>, StoreError> {
-    let q = review_result::Entity::find()
-        .filter(review_result::Column::CampaignId.eq(campaign.get()))
-        .order_by_asc(review_result::Column::Rank)
-        .order_by_asc(review_result::Column::Id);
+    let mut q = review_result::Entity::find().filter(review_result::Column::CampaignId.eq(campaign.get()));
+    if let Some(min) = min_score {
+        // Ranked by score: the proposed items are the head of the ranking.
+        q = q.filter(review_result::Column::Score.gte(min));
+    }
+    let q = q.order_by_asc(review_result::Column::Rank).order_by_asc(review_result::Column::Id);
     crate::page_of(db, q, page, |m| {
         Ok(ResultRow {
             item: ItemId(m.item_id),

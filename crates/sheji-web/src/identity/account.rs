@@ -379,7 +379,16 @@ async fn account_page(
                 last_seen: i18n::datetime(x.last_seen_at),
                 current: ctx.caller.session == Some(x.id),
                 ip: x.ip,
-                browser: x.user_agent.chars().take(60).collect(),
+                browser: {
+                    let (browser, system) = sheji_core::identity::agent::describe(&x.user_agent);
+                    let other = || lang.t("account.agent_other").to_owned();
+                    // The same separator as `Chrome::dotted`, which this row's builder has not.
+                    format!(
+                        "{} · {}",
+                        browser.map_or_else(other, str::to_owned),
+                        system.map_or_else(other, str::to_owned)
+                    )
+                },
             })
             .collect(),
         tokens: tokens

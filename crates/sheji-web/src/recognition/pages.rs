@@ -263,14 +263,14 @@ fn application_steps(lang: Lang, status: sheji_core::recognition::Status, onsite
         S::Submitted => (1, false),
         S::Recommended => (2, false),
         // The step after the formal check (and after the on-site check).
-        S::Checked => (3, false),
+        S::Checked | S::Correcting => (3, false),
         S::Inspected => (4, false),
         S::InReview => (review, false),
         S::Recognized | S::NotRecognized | S::Rectify | S::Rejected => (last, true),
     };
     let mut labels: Vec<String> = keys.iter().map(|k| lang.t(k).to_owned()).collect();
     if let Some(label) = labels.get_mut(current)
-        && (status == S::Returned || current == last)
+        && (matches!(status, S::Returned | S::Correcting) || current == last)
     {
         *label = status_label(lang, status);
     }
@@ -314,17 +314,26 @@ struct CheckLine {
     passed: bool,
 }
 
-/// A file attached to an application, with its size as shown.
+/// A file attached to an application, with its size as shown and the required document it
+/// stands for (empty for other material).
 struct Attachment {
     id: i32,
     name: String,
     size: String,
+    document: String,
 }
 
 /// A photo taken at the on-site verification.
 struct Photo {
     id: i32,
     name: String,
+}
+
+/// A figure that differs between the submitted snapshot and the registry now.
+struct DriftLine {
+    field: String,
+    submitted: String,
+    registry: String,
 }
 
 #[derive(Template)]
@@ -342,6 +351,13 @@ struct ApplicationPage {
     checklist: Vec<CheckLine>,
     all_passed: bool,
     figures: Vec<Fact>,
+    /// The batch's required documents, to choose what a file stands for.
+    documents_required: Vec<Choice>,
+    /// The figures are the snapshot taken at submission, not the registry's live ones.
+    figures_frozen: bool,
+    /// For staff: figures the registry changed since submission.
+    drift: Vec<DriftLine>,
+    drift_hint: String,
     editable: bool,
     form: FormState,
     /// The staff step form (its comment and message after a refused step).
@@ -384,26 +400,36 @@ async fn application_page(
         .iter()
         .map(|c| CheckLine {
             label: sheji_service::recognition::check_label(lang, c.key, &c.required),
-            required: if c.key == "recognition.check.tier" { String::new() } else { c.required.clone() },
+            required: match c.key {
+                "recognition.check.tier" => String::new(),
+                "recognition.check.document" => "≥ 1".to_owned(),
+                _ => c.required.clone(),
+            },
             actual: if c.key == "recognition.check.tier" { String::new() } else { c.actual.clone() },
             passed: c.passed,
         })
         .collect();
-    let figures = serde_json::from_str::<serde_json::Value>(&v.application.form.figures)
-        .ok()
-        .and_then(|f| {
-            let year = f.get("year")?.as_i64()?;
-            let map = f.get("figures")?.as_object()?.clone();
-            Some(
-                map.into_iter()
-                    .filter(|(_, val)| !val.is_null())
-                    .map(|(k, val)| {
-                        Fact::new(format!("{year} · {}", lang.t(&format!("indicator.{k}"))), val.to_string())
-                    })
-                    .collect::<Vec<_>>(),
-            )
+    let figures: Vec<Fact> = v
+        .figures
+        .iter()
+        .flat_map(|s| {
+            s.figures.entries().into_iter().filter_map(move |(k, val)| {
+                Some(Fact::new(format!("{} · {}", s.year, lang.t(&format!("indicator.{k}"))), val?))
+            })
         })
-        .unwrap_or_default();
+        .collect();
+    let dash = || "—".to_owned();
+    let drift: Vec<DriftLine> = v
+        .drift
+        .iter()
+        .map(|(k, was, is)| DriftLine {
+            field: lang.t(&format!("indicator.{k}")).to_owned(),
+            submitted: was.clone().unwrap_or_else(dash),
+            registry: is.clone().unwrap_or_else(dash),
+        })
+        .collect();
+    let drift_hint =
+        lang.tf("recognition.drift_hint", &[("year", &v.figures.map(|s| s.year.to_string()).unwrap_or_default())]);
     let form = form.unwrap_or_else(|| {
         FormState::default()
             .keep("description", &v.application.form.description)
@@ -432,6 +458,9 @@ async fn application_page(
         all_passed: checklist.iter().all(|c| c.passed),
         checklist,
         figures,
+        figures_frozen: !v.application.status.editable(),
+        drift,
+        drift_hint,
         editable: v.editable,
         form,
         step: FormState::default(),
@@ -474,8 +503,24 @@ async fn application_page(
         attachments: v
             .files
             .iter()
-            .filter(|f| f.purpose == "attachment")
-            .map(|f| Attachment { id: f.id, name: f.name.clone(), size: format!("{:.1} KB", f.size as f64 / 1024.0) })
+            .filter(|f| f.purpose == "attachment" || service::document_index(&f.purpose).is_some())
+            .map(|f| Attachment {
+                id: f.id,
+                name: f.name.clone(),
+                size: format!("{:.1} KB", f.size as f64 / 1024.0),
+                document: service::document_index(&f.purpose)
+                    .and_then(|i| v.batch.fields.rules.required_documents.get(i).cloned())
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        documents_required: v
+            .batch
+            .fields
+            .rules
+            .required_documents
+            .iter()
+            .enumerate()
+            .map(|(i, d)| Choice::new(i.to_string(), d.clone()))
             .collect(),
         photos: v
             .files
@@ -520,10 +565,19 @@ pub async fn attach(
     Path(id): Path<i32>,
     multipart: Multipart,
 ) -> Result<Response, PageError> {
-    let (_, files) = read_multipart(multipart).await;
-    let result = match files.into_iter().find(|(f, _, _)| f == "file") {
-        Some((_, name, bytes)) => service::attach(&state.services, &p, id, &name, &bytes, &c.ip).await.map(|_| ()),
-        None => Err(ServiceError::Fields(vec![sheji_service::FieldError::new("file", "files.empty")])),
+    let field = |key: &'static str| Err(ServiceError::Fields(vec![sheji_service::FieldError::new("file", key)]));
+    // A body cut at the request limit is a file too large, not a missing one.
+    let result = match crate::forms::read_multipart_whole(multipart).await {
+        None => field("files.too_large"),
+        Some((fields, files)) => {
+            let document = fields.iter().find(|(k, _)| k == "document").and_then(|(_, v)| v.parse::<usize>().ok());
+            match files.into_iter().find(|(f, _, _)| f == "file") {
+                Some((_, name, bytes)) => {
+                    service::attach(&state.services, &p, id, document, &name, &bytes, &c.ip).await.map(|_| ())
+                }
+                None => field("files.empty"),
+            }
+        }
     };
     after_upload(&state, &ctx, &p, id, result, "attached").await
 }
@@ -692,8 +746,11 @@ struct FunnelStage {
 /// How much of its quota a district has used in a batch.
 struct QuotaLine {
     district: String,
-    /// Used and left, as shown.
-    usage: String,
+    used: u32,
+    /// Slots left, or "no limit".
+    left: String,
+    /// None left: the row is marked.
+    full: bool,
 }
 
 /// The review campaign a batch was sent to, with its status.
@@ -718,6 +775,8 @@ struct BatchPage {
     rows: Vec<QueueRow>,
     pager: Pager,
     quota_used: Vec<QuotaLine>,
+    /// The required documents, listed.
+    required_documents: Vec<String>,
     city: bool,
     campaign: Option<CampaignLink>,
     status: String,
@@ -770,14 +829,13 @@ async fn batch_page(
         .quota_used
         .iter()
         .map(|(d, used)| {
-            let line = match v.batch.fields.district_quota {
-                Some(q) => lang.tf(
-                    "recognition.quota_left",
-                    &[("used", &used.to_string()), ("left", &q.saturating_sub(*used).to_string())],
-                ),
-                None => lang.t("recognition.no_quota").to_owned(),
-            };
-            QuotaLine { district: district_name(*d), usage: line }
+            let left = v.batch.fields.district_quota.map(|q| q.saturating_sub(*used));
+            QuotaLine {
+                district: district_name(*d),
+                used: *used,
+                left: left.map_or_else(|| lang.t("recognition.no_quota").to_owned(), |l| l.to_string()),
+                full: left == Some(0),
+            }
         })
         .collect();
     let pager = chrome.pager(&v.queue);
@@ -813,6 +871,7 @@ async fn batch_page(
             .collect(),
         pager,
         quota_used,
+        required_documents: v.batch.fields.rules.required_documents.clone(),
         city: v.city,
         campaign: v.batch.campaign.zip(v.campaign).map(|(c, st)| CampaignLink {
             id: c.get(),
@@ -888,6 +947,7 @@ struct NewBatchPage {
     /// Recognition or re-review.
     purposes: Vec<Choice>,
     rubrics: Vec<Choice>,
+    aggregations: Vec<Choice>,
 }
 
 fn rules_form(form: FormState, r: &Rules) -> FormState {
@@ -907,6 +967,9 @@ fn rules_form(form: FormState, r: &Rules) -> FormState {
         .keep("onsite_required", if r.onsite_required { "on" } else { "" })
         .keep("reviewers_per_item", &r.reviewers_per_item.to_string())
         .keep("publicity_days", &r.publicity_days.to_string())
+        .keep("required_documents", &r.required_documents.join("\n"))
+        .keep("aggregation", r.aggregation.code())
+        .keep("outlier_pct", &r.outlier_pct.to_string())
 }
 
 async fn new_batch_page(
@@ -929,6 +992,10 @@ async fn new_batch_page(
             .items
             .iter()
             .map(|r| Choice::new(r.id.to_string(), format!("{} · v{}", r.name, r.version)))
+            .collect(),
+        aggregations: sheji_core::review::score::Aggregation::ALL
+            .iter()
+            .map(|a| Choice::new(a.code(), ctx.lang.t(&format!("review.aggregation.{}", a.code()))))
             .collect(),
         chrome,
         form,
@@ -986,6 +1053,13 @@ fn batch_input(body: &str) -> Result<BatchFields, ServiceError> {
             onsite_required: f.flag("onsite_required"),
             reviewers_per_item: f.whole("reviewers_per_item"),
             publicity_days: f.whole("publicity_days"),
+            aggregation: f.choice_or(
+                "aggregation",
+                sheji_core::review::score::Aggregation::parse,
+                sheji_core::review::score::Aggregation::TrimmedMean,
+            ),
+            outlier_pct: f.optional("outlier_pct").unwrap_or(sheji_core::review::score::DEFAULT_OUTLIER_PCT),
+            required_documents: sheji_core::recognition::required_documents(&f.text("required_documents")),
         },
         rubric: f.optional("rubric").map(RubricId),
     };

@@ -7,7 +7,7 @@ use axum::response::Response;
 use serde::Deserialize;
 use sheji_core::i18n::Lang;
 use sheji_core::page::PageRequest;
-use sheji_core::reference::{Cluster, Confirmation, District, DistrictKind, DistrictStatus};
+use sheji_core::reference::{Cluster, District, DistrictKind, DistrictStatus};
 use sheji_service::reference::{self, DistrictSort};
 
 use crate::AppState;
@@ -33,7 +33,6 @@ pub struct DistrictRow {
     status: String,
     status_class: &'static str,
     ended: String,
-    note: String,
 }
 
 fn district_row(lang: Lang, d: District) -> DistrictRow {
@@ -54,7 +53,6 @@ fn district_row(lang: Lang, d: District) -> DistrictRow {
         status: lang.t(&format!("district.status.{}", d.status.code())).to_owned(),
         status_class,
         ended,
-        note: d.note.unwrap_or_default(),
     }
 }
 
@@ -79,7 +77,12 @@ pub async fn districts(
     let lang = ctx.lang;
     let chrome = ctx.chrome("district.title").crumb("nav.reference", None);
     let kind = params.kind.as_deref().filter(|k| k.parse::<DistrictKind>().is_ok());
-    let status = params.status.as_deref().filter(|s| s.parse::<DistrictStatus>().is_ok());
+    // Districts in force unless the visitor asks for others ("all" is an empty choice): the
+    // abolished and superseded entries (两江新区 as a functional zone) are history.
+    let status = match params.status.as_deref() {
+        None => Some(DistrictStatus::Active.code()),
+        Some(s) => Some(s).filter(|s| s.parse::<DistrictStatus>().is_ok()),
+    };
     let mut filter = district_filter(kind, status, None).unwrap_or_default();
     filter.sort = match params.sort.as_deref() {
         Some("code") => DistrictSort::CodeAsc,
@@ -138,13 +141,13 @@ pub struct Tier {
 /// One cluster as the page shows it.
 pub struct ClusterRow {
     name: String,
-    unconfirmed: bool,
-    source: String,
 }
 
+// Whether a row is confirmed and where it comes from are research notes for maintainers (they
+// stay in the reference data and the API), not something the public page shows.
 impl From<Cluster> for ClusterRow {
     fn from(c: Cluster) -> Self {
-        Self { unconfirmed: c.confirmation == Confirmation::Unconfirmed, name: c.name, source: c.source }
+        Self { name: c.name }
     }
 }
 

@@ -30,6 +30,8 @@ pub struct ReportRow {
     outcome: String,
     class: &'static str,
     errors: Vec<CellError>,
+    /// What was read differently, the row still taken.
+    notices: Vec<CellError>,
     changes: String,
 }
 
@@ -54,6 +56,12 @@ struct ImportPage {
     invalid: u64,
     changes: u64,
     unknown: String,
+    /// The year given to rows without one, and where it came from.
+    year_line: String,
+    /// The year to commit with (as chosen; empty when none was).
+    year: String,
+    /// How many rows were taken with a notice.
+    noticed: String,
     shown_note: String,
     rows: Vec<ReportRow>,
     result: String,
@@ -77,6 +85,9 @@ fn page(ctx: &Ctx, step: u8) -> ImportPage {
         invalid: 0,
         changes: 0,
         unknown: String::new(),
+        year_line: String::new(),
+        year: String::new(),
+        noticed: String::new(),
         shown_note: String::new(),
         rows: Vec::new(),
         result: String::new(),
@@ -139,8 +150,11 @@ pub async fn upload(
     require_editor(&state, &ctx, &p)?;
     let lang = ctx.lang;
     let mut file: Option<(String, Vec<u8>)> = None;
+    let mut year_text = String::new();
     while let Ok(Some(field)) = multipart.next_field().await {
-        if field.name() == Some("file") {
+        if field.name() == Some("year") {
+            year_text = field.text().await.unwrap_or_default();
+        } else if field.name() == Some("file") {
             let name = field.file_name().unwrap_or_default().to_owned();
             match field.bytes().await {
                 Ok(b) => file = Some((name, b.to_vec())),
@@ -157,8 +171,17 @@ pub async fn upload(
         view.notice = Some(lang.t("import.no_file").to_owned());
         return Ok(render(StatusCode::BAD_REQUEST, &view));
     };
+    let year = match parse_year(&year_text) {
+        Ok(y) => y,
+        Err(()) => {
+            let mut view = page(&ctx, 1);
+            view.notice = Some(lang.t("import.year_range").to_owned());
+            view.year = year_text;
+            return Ok(render(StatusCode::BAD_REQUEST, &view));
+        }
+    };
     let upload = match Upload::new(bytes, &filename) {
-        Ok(u) => u,
+        Ok(u) => u.with_year(year),
         Err(e) => {
             let mut view = page(&ctx, 1);
             view.notice = Some(e.message(lang));
@@ -188,12 +211,30 @@ pub async fn upload(
         view.notice = Some(lang.t("error.internal").to_owned());
         return Ok(render(StatusCode::INTERNAL_SERVER_ERROR, &view));
     }
-    Ok(render(StatusCode::OK, &report_page(&ctx, report, &filename, &token)))
+    Ok(render(StatusCode::OK, &report_page(&ctx, report, &filename, &token, year)))
 }
 
-fn report_page(ctx: &Ctx, report: ImportReport, filename: &str, token: &str) -> ImportPage {
+/// The year typed on the form: empty for none; a year from 2000 to 2100, else refused.
+fn parse_year(text: &str) -> Result<Option<i32>, ()> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    t.parse::<i32>().ok().filter(|y| (2000..=2100).contains(y)).map(Some).ok_or(())
+}
+
+fn report_page(ctx: &Ctx, report: ImportReport, filename: &str, token: &str, year: Option<i32>) -> ImportPage {
     let lang = ctx.lang;
     let mut view = page(ctx, 2);
+    view.year = year.map(|y| y.to_string()).unwrap_or_default();
+    view.year_line = match report.year {
+        Some((y, import::YearSource::Chosen)) => lang.tf("import.year_chosen", &[("year", &y.to_string())]),
+        Some((y, import::YearSource::Title)) => lang.tf("import.year_title", &[("year", &y.to_string())]),
+        None => String::new(),
+    };
+    if report.noticed > 0 {
+        view.noticed = lang.tf("import.noticed", &[("n", &sheji_core::i18n::count(report.noticed))]);
+    }
     view.filename = filename.to_owned();
     view.token = token.to_owned();
     view.header_row = report.header_row;
@@ -225,6 +266,7 @@ fn report_page(ctx: &Ctx, report: ImportReport, filename: &str, token: &str) -> 
                 outcome: lang.t(outcome).to_owned(),
                 class,
                 errors: r.errors.into_iter().map(|e| CellError { column: e.column, message: e.message }).collect(),
+                notices: r.notices.into_iter().map(|e| CellError { column: e.column, message: e.message }).collect(),
                 changes,
             }
         })
@@ -239,6 +281,10 @@ pub struct CommitForm {
     /// The data rows the check counted, for the progress bar only (anything else counts as 0).
     #[serde(default)]
     rows: String,
+    /// The year chosen at upload, for rows without one (the check's year from the title is
+    /// found again in the file).
+    #[serde(default)]
+    year: String,
 }
 
 pub async fn commit(
@@ -261,7 +307,11 @@ pub async fn commit(
     };
     let rows = f.rows.parse().unwrap_or(0);
     let name = format!("upload.{ext}");
-    match sheji_service::job::start_import(&state.services, &p, &bytes, &name, rows, &c.ip, lang).await {
+    let upload = match Upload::new(bytes, &name) {
+        Ok(u) => u.with_year(parse_year(&f.year).ok().flatten()),
+        Err(e) => return Err(PageError::service(&e, ctx.chrome("import.title"))),
+    };
+    match sheji_service::job::start_import(&state.services, &p, &upload, &name, rows, &c.ip, lang).await {
         Ok(job) => {
             // A second commit of the same token finds nothing.
             let _ = tokio::fs::remove_file(path).await;
@@ -271,15 +321,26 @@ pub async fn commit(
     }
 }
 
+/// The year chosen at upload, carried to the error workbook's link.
+#[derive(Debug, Deserialize, Default)]
+pub struct YearQuery {
+    #[serde(default)]
+    year: String,
+}
+
 pub async fn errors(
     State(state): State<AppState>,
     ctx: Ctx,
     PageUser(p, _): PageUser,
     Path(token): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<YearQuery>,
 ) -> Result<Response, PageError> {
     require_editor(&state, &ctx, &p)?;
     let result = match kept(&state, &token).await {
-        Ok(upload) => import::error_workbook(&state.services, &p, &upload, ctx.lang).await,
+        Ok(upload) => {
+            let upload = upload.with_year(parse_year(&q.year).ok().flatten());
+            import::error_workbook(&state.services, &p, &upload, ctx.lang).await
+        }
         Err(e) => Err(e),
     };
     match result {

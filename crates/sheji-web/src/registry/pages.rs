@@ -425,7 +425,15 @@ struct OrganizationPage {
     services: Option<Vec<TimelineEntry>>,
 }
 
-fn detail(chrome: Chrome, lang: Lang, view: OrgView) -> OrganizationPage {
+/// An industry division as people read it: "13 农副食品加工业", the bare code only if unknown.
+fn industry_label(code: Option<&str>, divisions: &[(String, String)]) -> String {
+    match code {
+        None => "—".to_owned(),
+        Some(c) => divisions.iter().find(|(d, _)| d == c).map_or_else(|| c.to_owned(), |(d, n)| format!("{d} {n}")),
+    }
+}
+
+fn detail(chrome: Chrome, lang: Lang, view: OrgView, divisions: &[(String, String)]) -> OrganizationPage {
     let p = view.private.as_ref();
     OrganizationPage {
         library_label: lang.t(&format!("library.status.{}", view.public.library_status.code())).to_owned(),
@@ -439,7 +447,7 @@ fn detail(chrome: Chrome, lang: Lang, view: OrgView) -> OrganizationPage {
         services: None,
         applications: Vec::new(),
         kind: lang.t(&format!("org.kind.{}", view.public.kind.code())).to_owned(),
-        industry: view.public.industry_code.clone().unwrap_or_else(|| "—".to_owned()),
+        industry: industry_label(view.public.industry_code.as_deref(), divisions),
         founded: p.and_then(|p| p.founded_on).map(|d| lang.date(d)).unwrap_or_else(|| "—".to_owned()),
         contact: p.and_then(|p| p.contact_name.clone()).unwrap_or_else(|| "—".to_owned()),
         phone: p.and_then(|p| p.contact_phone.clone()).unwrap_or_else(|| "—".to_owned()),
@@ -455,8 +463,12 @@ pub async fn public_detail(
     Path(id): Path<i32>,
 ) -> Result<Response, PageError> {
     let chrome = ctx.chrome("org.detail").crumb("nav.organizations", Some("/organizations"));
-    match registry::get(&state.services, ctx.caller.principal.as_ref(), OrganizationId(id)).await {
-        Ok(view) => Ok(render(StatusCode::OK, &detail(chrome, ctx.lang, view))),
+    let found = async {
+        let view = registry::get(&state.services, ctx.caller.principal.as_ref(), OrganizationId(id)).await?;
+        Ok::<_, ServiceError>((view, reference::industry_divisions(&state.services).await?))
+    };
+    match found.await {
+        Ok((view, divisions)) => Ok(render(StatusCode::OK, &detail(chrome, ctx.lang, view, &divisions))),
         Err(e) => Err(PageError::service(&e, chrome)),
     }
 }
@@ -510,14 +522,15 @@ async fn staff_page_with(
         Ok::<_, ServiceError>((
             library::can_apply(&state.services, p, id, status).await?,
             library::applications_of(&state.services, p, id).await?,
+            reference::industry_divisions(&state.services).await?,
         ))
     };
-    let (can_apply, applications) = match apps.await {
+    let (can_apply, applications, divisions) = match apps.await {
         Ok(a) => a,
         Err(e) => return Err(PageError::service(&e, ctx.chrome("org.detail"))),
     };
     let recent = sheji_service::service::view(&state.services, p, id, PageRequest::new(Some(1), Some(5))).await.ok();
-    let mut page = detail(chrome, ctx.lang, view);
+    let mut page = detail(chrome, ctx.lang, view, &divisions);
     page.services = recent.map(|v| {
         v.records
             .items
@@ -757,7 +770,7 @@ async fn org_form(
             reference::list_districts(&state.services, &Default::default(), PageRequest::new(Some(1), Some(200)))
                 .await?;
         let clusters = reference::list_clusters(&state.services, None, PageRequest::new(Some(1), Some(200))).await?;
-        let industries = reference::industry_division_codes(&state.services).await?;
+        let industries = reference::industry_divisions(&state.services).await?;
         Ok::<_, ServiceError>((districts.items, clusters.items, industries))
     };
     let (districts, clusters, industries) = match lists.await {
@@ -796,7 +809,10 @@ async fn org_form(
             .into_iter()
             .map(|c| Choice::selected_if(c.id.to_string(), c.name, input.clusters.contains(&c.id.to_string())))
             .collect(),
-        industries: industries.into_iter().map(|c| Choice::new(c.clone(), c)).collect(),
+        industries: industries
+            .into_iter()
+            .map(|(code, name)| Choice::new(code.clone(), format!("{code} {name}")))
+            .collect(),
         qualifications: sheji_core::registry::Qualification::ALL
             .iter()
             .map(|q| {

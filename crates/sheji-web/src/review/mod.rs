@@ -69,6 +69,7 @@ fn pages() -> Router<AppState> {
         .route("/admin/reviews/{id}/override", post(pages::override_conflict))
         .route("/admin/reviews/{id}/swap", post(pages::swap))
         .route("/admin/reviews/{id}/steps/{step}", post(pages::step))
+        .route("/admin/reviews/{id}/publish", post(pages::publish))
         .route("/admin/reviews/{id}/objections/{oid}", post(pages::resolve))
         .route("/admin/reviews/{id}/export.xlsx", get(pages::export))
         .route("/admin/experts", get(pages::pool::experts))

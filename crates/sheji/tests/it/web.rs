@@ -189,6 +189,12 @@ async fn district_page_shows_abolished_divisions_with_dates() {
     let first_code = sorted.body.find("500243").expect("highest code shown");
     let low_code = sorted.body.find("500101").expect("lowest code shown");
     assert!(first_code < low_code, "descending by code");
+    // By default the districts in force, 两江新区 once, and no research notes.
+    let current = app.get("/districts").await;
+    assert_eq!(current.body.matches("两江新区").count(), 1, "{}", current.body);
+    assert!(
+        !current.body.contains("江北区") && !current.body.contains("modood") && !current.body.contains("UNCONFIRMED")
+    );
     let empty = app.get("/districts?kind=bogus&page=zzz").await;
     assert_eq!(empty.status, StatusCode::OK, "stale filters are ignored on pages");
     app.finish().await;
@@ -206,7 +212,7 @@ async fn cluster_page_shows_the_33618_tree() {
         assert!(page.body.contains(text), "{text}");
     }
     assert_eq!(page.body.matches("class=\"card tier\"").count(), 4);
-    assert!(page.body.contains("待核实"), "unconfirmed rows are flagged");
+    assert!(!page.body.contains("待核实") && !page.body.contains("UNCONFIRMED"), "no research notes in public");
     app.finish().await;
 }
 

@@ -28,6 +28,9 @@ pub struct Model {
     pub publicity_days: i32,
     pub published_on: Option<Date>,
     pub publicity_end: Option<Date>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub notice: Option<String>,
+    pub outlier_pct: i32,
     pub created_by: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

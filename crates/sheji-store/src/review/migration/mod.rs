@@ -1,3 +1,4 @@
 //! The schema migrations of this capability; `crate::migration` runs them in order.
 
 pub mod m20261127_000008_review;
+pub mod m20261206_000017_publicity_notice;

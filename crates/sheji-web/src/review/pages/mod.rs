@@ -20,6 +20,7 @@ use sheji_core::ids::{CampaignId, ExpertId, ItemId};
 use sheji_core::page::PageRequest;
 use sheji_core::review::CampaignStatus;
 use sheji_core::review::conflict::{Declarant, Declaration, Reason};
+use sheji_core::review::notice::PublicityNotice;
 use sheji_core::review::score::Aggregation;
 use sheji_service::ServiceError;
 use sheji_service::review::assign::{self, Mode, Plan};
@@ -154,6 +155,7 @@ pub async fn new_form(
         .keep("min_load", "0")
         .keep("max_load", "20")
         .keep("publicity_days", "5")
+        .keep("outlier_pct", &sheji_core::review::score::DEFAULT_OUTLIER_PCT.to_string())
         .keep("thresholds", "优秀 85\n良好 75\n合格 60");
     if !review::actions(&state.services, &p).manage {
         return Err(PageError::forbidden(ctx.chrome("review.new_campaign")));
@@ -189,6 +191,8 @@ fn campaign_input(body: &str) -> Result<CampaignFields, ServiceError> {
         min_load: f.whole("min_load"),
         max_load: f.whole("max_load"),
         publicity_days: f.whole("publicity_days"),
+        // Left empty: the default margin.
+        outlier_pct: f.optional("outlier_pct").unwrap_or(sheji_core::review::score::DEFAULT_OUTLIER_PCT),
     };
     f.finish(input, review::check_campaign)
 }
@@ -325,6 +329,8 @@ struct CampaignPage {
     result_pager: Option<Pager>,
     objections: Vec<ObjectionLine>,
     publicity: String,
+    /// The publish form: the notice's official details.
+    notice_form: FormState,
 }
 
 /// Every extra a campaign page may carry after an action.
@@ -336,6 +342,8 @@ struct Extras {
     plan: Option<Plan>,
     mode: Option<Mode>,
     page: Option<u64>,
+    /// The publish form as typed, after a refusal.
+    notice_form: Option<FormState>,
 }
 
 fn reason_text(lang: Lang, r: &Reason, orgs: &BTreeMap<sheji_core::ids::OrganizationId, String>) -> String {
@@ -512,7 +520,12 @@ async fn campaign_page(
                 title: l.item.item.fields.title.clone(),
                 organization: l.item.organization.clone().unwrap_or_default(),
                 score: l.result.score.map(|x| format!("{x:.2}")).unwrap_or_else(|| "—".to_owned()),
-                grade: l.result.grade.clone().unwrap_or_default(),
+                // Withdrawn by an upheld objection: its grade does not stand.
+                grade: if l.upheld {
+                    lang.t("review.upheld").to_owned()
+                } else {
+                    l.result.grade.clone().unwrap_or_default()
+                },
                 sheets: lang.join_clauses(l.sheets.iter().map(|(n, t, f)| {
                     if *f { format!("{n} {t:.2} ⚠{}", lang.t("review.outlier")) } else { format!("{n} {t:.2}") }
                 })),
@@ -567,6 +580,13 @@ async fn campaign_page(
             Choice::selected_if(sp.code, sp.name, checked)
         })
         .collect();
+    let notice_form = match extras.notice_form {
+        Some(typed) => typed,
+        None if c.status == CampaignStatus::Closed => {
+            notice_form(&pub_service::notice_defaults(s, &c).await.map_err(err)?)
+        }
+        None => FormState::default(),
+    };
     Ok(CampaignPage {
         status: status_label(lang, c.status),
         class: status_class(c.status),
@@ -593,9 +613,56 @@ async fn campaign_page(
         result_pager,
         objections,
         publicity,
+        notice_form,
         chrome,
         c,
     })
+}
+
+/// The publish form's fields from a notice.
+fn notice_form(n: &PublicityNotice) -> FormState {
+    FormState::default()
+        .keep("number", &n.number)
+        .keep("phone", &n.phone)
+        .keep("address", &n.address)
+        .keep("min_score", &n.min_score.map(|m| m.to_string()).unwrap_or_default())
+        .keep("show_scores", if n.show_scores { "on" } else { "" })
+}
+
+/// Publishes the closed results as an official notice.
+pub async fn publish(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Path(id): Path<i32>,
+    body: String,
+) -> Result<Response, PageError> {
+    let id = CampaignId(id);
+    let mut f = Fields::new(&body);
+    let notice = PublicityNotice {
+        number: f.text("number"),
+        phone: f.text("phone"),
+        address: f.text("address"),
+        show_scores: f.flag("show_scores"),
+        min_score: f.optional_as("min_score", "review.notice.min_score_range"),
+    };
+    let check = |n: &PublicityNotice| {
+        n.problems().into_iter().map(|(field, key)| sheji_service::FieldError::new(field, key)).collect()
+    };
+    let result = match f.finish(notice, check) {
+        Ok(notice) => {
+            pub_service::publish(&state.services, &p, id, &notice, &c.ip).await.map(|_| "published".to_owned())
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Err(e) if !e.fields().is_empty() => {
+            let form = FormState::from_body(&body).with_error(&e, ctx.lang);
+            let extras = Extras { notice_form: Some(form), ..Extras::default() };
+            Ok(render(crate::error::status_of(e.kind()), &campaign_page(&state, &ctx, &p, id, extras).await?))
+        }
+        other => after(&state, &ctx, &p, id, other, Extras::default()).await,
+    }
 }
 
 async fn items_titles(
@@ -891,7 +958,7 @@ pub async fn swap(
     after(&state, &ctx, &p, id, result, Extras::default()).await
 }
 
-/// One step of the campaign workflow: remind, close, publish or finalize.
+/// One step of the campaign workflow: remind, close or finalize (publishing has its form).
 pub async fn step(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -903,7 +970,6 @@ pub async fn step(
     let result = match step.as_str() {
         "remind" => sheet_service::remind(s, &p, id, &c.ip).await.map(|n| format!("reminded&n={n}")),
         "close" => sheet_service::close(s, &p, id, &c.ip).await.map(|_| "closed".to_owned()),
-        "publish" => pub_service::publish(s, &p, id, &c.ip).await.map(|_| "published".to_owned()),
         "finalize" => pub_service::finalize(s, &p, id, &c.ip).await.map(|()| "finalized".to_owned()),
         _ => return Err(PageError::not_found(chrome(&ctx, "review.campaign"))),
     };

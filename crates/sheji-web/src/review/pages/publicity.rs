@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use sheji_core::ids::{CampaignId, ItemId};
 use sheji_core::page::PageRequest;
 use sheji_core::review::CampaignStatus;
+use sheji_core::review::notice::PublicityPhase;
 use sheji_service::ServiceError;
 use sheji_service::review::CalendarDay;
 use sheji_service::review::publicity as service;
@@ -19,6 +20,22 @@ use crate::auth::PageUser;
 use crate::error::{PageError, render};
 use crate::forms::{self, Fields, FormState};
 use crate::layout::{Choice, Chrome, Ctx, Pager};
+
+/// The public badge of a campaign on a day: final, or where its window stands (never "on
+/// notice" before the window opens or after it ends).
+fn public_badge(
+    lang: sheji_core::i18n::Lang,
+    c: &sheji_service::review::Campaign,
+    today: chrono::NaiveDate,
+) -> (String, &'static str) {
+    match (c.status, c.publicity) {
+        (CampaignStatus::Publicity, Some((from, last))) => {
+            let phase = PublicityPhase::on(from, last, today);
+            (lang.tf(&format!("review.phase.{}", phase.code()), &[("from", &from.to_string())]), phase.badge())
+        }
+        (s, _) => (lang.t(&format!("review.public_status.{}", s.code())).to_owned(), status_class(s)),
+    }
+}
 
 struct NoticeLine {
     id: CampaignId,
@@ -42,15 +59,19 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<PageQ
     let page = service::public_campaigns(&state.services, PageRequest::new(q.page.parse().ok(), None))
         .await
         .map_err(|e| PageError::service(&e, chrome.clone()))?;
+    let today = state.services.today();
     let rows = page
         .items
         .iter()
-        .map(|c| NoticeLine {
-            id: c.id,
-            name: c.fields.name.clone(),
-            status: ctx.lang.t(&format!("review.public_status.{}", c.status.code())).to_owned(),
-            class: status_class(c.status),
-            window: c.publicity.map(|(a, b)| format!("{a} – {b}")).unwrap_or_default(),
+        .map(|c| {
+            let (status, class) = public_badge(ctx.lang, c, today);
+            NoticeLine {
+                id: c.id,
+                name: c.fields.name.clone(),
+                status,
+                class,
+                window: c.publicity.map(|(a, b)| format!("{a} – {b}")).unwrap_or_default(),
+            }
         })
         .collect();
     let pager = chrome.pager(&page);
@@ -74,9 +95,18 @@ struct NoticePage {
     documents: Vec<crate::document::DocumentLink>,
     id: CampaignId,
     status: String,
+    class: &'static str,
     window: String,
     open: bool,
-    is_final: bool,
+    /// Published, the window not yet open: when it opens.
+    opens: Option<String>,
+    /// The notice's reference number (文号), empty when none.
+    number: String,
+    /// Where objections go.
+    contact: String,
+    /// Which items are listed, when a mark applies.
+    proposed: String,
+    show_scores: bool,
     rows: Vec<PublicLine>,
     pager: Pager,
     form: FormState,
@@ -98,6 +128,8 @@ async fn notice_page(
     chrome.title = c.fields.name.clone();
     let today = state.services.today();
     let pager = chrome.pager(&lines);
+    let (status, class) = public_badge(ctx.lang, &c, today);
+    let notice = c.notice.clone().unwrap_or_default();
     Ok(NoticePage {
         documents: vec![crate::document::DocumentLink::new(
             ctx.lang,
@@ -106,7 +138,23 @@ async fn notice_page(
             format!("/publicity/{id}/notice.pdf"),
         )],
         id: c.id,
-        status: ctx.lang.t(&format!("review.public_status.{}", c.status.code())).to_owned(),
+        status,
+        class,
+        opens: c
+            .publicity
+            .filter(|(from, _)| c.status == CampaignStatus::Publicity && today < *from)
+            .map(|(from, _)| ctx.lang.tf("review.window_upcoming", &[("from", &from.to_string())])),
+        number: notice.number.clone(),
+        contact: if notice.phone.is_empty() || c.status == CampaignStatus::Final {
+            String::new()
+        } else {
+            ctx.lang.tf("review.notice.contact", &[("phone", &notice.phone), ("address", &notice.address)])
+        },
+        proposed: notice
+            .min_score
+            .map(|m| ctx.lang.tf("review.proposed_only", &[("min", &m.to_string())]))
+            .unwrap_or_default(),
+        show_scores: notice.show_scores,
         window: c
             .publicity
             .map(|(a, b)| {
@@ -114,7 +162,6 @@ async fn notice_page(
             })
             .unwrap_or_default(),
         open: service::window_open(&c, today),
-        is_final: c.status == CampaignStatus::Final,
         rows: lines
             .items
             .iter()

@@ -124,15 +124,14 @@ async fn the_ladder_from_library_to_municipal_center(backend: Backend) {
     .await;
     let app_a = apply(&app, &org_a, &district_batch).await;
     let app_b = apply(&app, &org_b, &district_batch).await;
-    let app_c = apply(&app, &org_c, &district_batch).await;
     // Applying twice in one batch is refused.
     assert_eq!(app.post_form(&org_a, &format!("/recognition/{district_batch}/apply"), &[]).await.status, 409);
-    // The non-member sees why it cannot submit.
-    let page = app.get_as(&org_c, &format!("/recognition/applications/{app_c}")).await;
-    assert!(page.body.contains("尚有条件未满足") && page.body.contains("badge rejected"), "{}", page.body);
-    let refused = submit(&app, &org_c, &app_c).await;
+    // The non-member is told why it cannot apply, and nothing is created.
+    let refused = app.post_form(&org_c, &format!("/recognition/{district_batch}/apply"), &[]).await;
     assert_eq!(refused.status, 400, "{}", refused.body);
-    assert!(refused.body.contains("尚不满足申报条件：已具备前置层级"), "{}", refused.body);
+    assert!(refused.body.contains("暂不能申报该批次：已具备前置层级"), "{}", refused.body);
+    let mine = app.get_as(&org_c, "/recognition").await;
+    assert!(!mine.body.contains("/recognition/applications/"), "no draft was left behind: {}", mine.body);
     // Signing is required.
     let unsigned = app
         .post_form(
@@ -163,7 +162,11 @@ async fn the_ladder_from_library_to_municipal_center(backend: Backend) {
     // The batch page shows the funnel and the quota to the branch; the city passes A and
     // concludes; A holds a certificate anyone can verify.
     let batch_page = app.get_as(&branch, &format!("/admin/recognition/{district_batch}")).await;
-    assert!(batch_page.body.contains("已推荐 1，剩余 0"), "{}", batch_page.body);
+    assert!(
+        batch_page.body.contains(r#"<tr class="row-full"><td>璧山区</td><td class="num">1</td><td class="num">0</td>"#),
+        "{}",
+        batch_page.body
+    );
     assert_eq!(step(&app, &branch, &app_a, "pass", "").await.status, 403, "the formal check is the city's");
     assert_eq!(step(&app, &city, &app_a, "pass", "材料齐全").await.status, 303);
     // B still waits for the district: the batch cannot conclude and leave it behind.
@@ -268,9 +271,23 @@ async fn the_ladder_from_library_to_municipal_center(backend: Backend) {
         }
     }
     assert_eq!((sheets, outsiders), (3, 3));
-    for s in ["close", "publish"] {
-        assert_eq!(app.post_form(&hq, &format!("/admin/reviews/{campaign}/steps/{s}"), &[]).await.status, 303);
-    }
+    assert_eq!(app.post_form(&hq, &format!("/admin/reviews/{campaign}/steps/close"), &[]).await.status, 303);
+    // The publish form starts from the batch's pass score as the mark for being proposed.
+    let closed = app.get_as(&hq, &format!("/admin/reviews/{campaign}")).await;
+    assert!(closed.body.contains(r#"name="min_score" type="text" value="70""#), "{}", closed.body);
+    let published = app
+        .post_form(
+            &hq,
+            &format!("/admin/reviews/{campaign}/publish"),
+            &[
+                ("phone", "023-6389 0000"),
+                ("address", "重庆市渝北区金开大道1号"),
+                ("min_score", "70"),
+                ("show_scores", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(published.status, 303, "{}", published.body);
     // The notice as an official document, for anyone: print view and PDF.
     let notice = app.get(&format!("/publicity/{campaign}/print")).await;
     assert_eq!(notice.status, 200);
@@ -410,9 +427,18 @@ async fn the_ladder_from_library_to_municipal_center(backend: Backend) {
             assert_eq!(r.status, 303, "{}", r.body);
         }
     }
-    for s in ["close", "publish"] {
-        assert_eq!(app.post_form(&hq, &format!("/admin/reviews/{campaign}/steps/{s}"), &[]).await.status, 303);
-    }
+    assert_eq!(app.post_form(&hq, &format!("/admin/reviews/{campaign}/steps/close"), &[]).await.status, 303);
+    // A re-review's notice lists every outcome: no mark is proposed.
+    let closed = app.get_as(&hq, &format!("/admin/reviews/{campaign}")).await;
+    assert!(closed.body.contains(r#"name="min_score" type="text" value="""#), "{}", closed.body);
+    let published = app
+        .post_form(
+            &hq,
+            &format!("/admin/reviews/{campaign}/publish"),
+            &[("phone", "023-6389 0000"), ("address", "重庆市渝北区金开大道1号"), ("min_score", "")],
+        )
+        .await;
+    assert_eq!(published.status, 303, "{}", published.body);
     app.clock.advance(chrono::Duration::days(9));
     let hq = app.signed_in("hq1").await;
     let city = app.signed_in("city1").await;
@@ -609,9 +635,16 @@ async fn documents_and_an_on_site_verification_with_photos() {
     app.user("orga", "org_admin", None, Some(orgs[0].id.get())).await;
     app.user("orgb", "org_admin", None, Some(orgs[1].id.get())).await;
     let city = app.signed_in("city1").await;
-    let batch =
-        open_batch(&app, &city, "district_center", "区县级中心（现场核查）", "", "", &[("onsite_required", "on")])
-            .await;
+    let batch = open_batch(
+        &app,
+        &city,
+        "district_center",
+        "区县级中心（现场核查）",
+        "",
+        "",
+        &[("onsite_required", "on"), ("required_documents", "营业执照\n上年度审计报告\n营业执照")],
+    )
+    .await;
     let org_a = app.signed_in("orga").await;
     let id = apply(&app, &org_a, &batch).await;
     let path = format!("/recognition/applications/{id}");
@@ -622,10 +655,22 @@ async fn documents_and_an_on_site_verification_with_photos() {
     assert_eq!(fake.status, 400);
     assert!(fake.body.contains("文件类型不符合要求"));
     let pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
-    assert_eq!(
-        multipart(&app, &org_a, &format!("{path}/attachments"), &[], &[("file", "营业执照.pdf", pdf)]).await.status,
-        303
-    );
+    let attach = |document: &'static str, name: &'static str| {
+        let (app, org_a, path) = (&app, &org_a, &path);
+        async move {
+            multipart(app, org_a, &format!("{path}/attachments"), &[("document", document)], &[("file", name, pdf)])
+                .await
+        }
+    };
+    // The batch names its required documents (a repeat is read once); each needs a file.
+    assert_eq!(attach("0", "营业执照.pdf").await.status, 303);
+    let unknown = attach("7", "x.pdf").await;
+    assert_eq!(unknown.status, 400);
+    assert!(unknown.body.contains("请选择所列材料之一"), "{}", unknown.body);
+    let missing = submit(&app, &org_a, &id).await;
+    assert_eq!(missing.status, 400, "{}", missing.body);
+    assert!(missing.body.contains("必备材料：上年度审计报告"), "{}", missing.body);
+    assert_eq!(attach("1", "2025审计报告.pdf").await.status, 303);
     let page = app.get_as(&org_a, &path).await;
     let file = first(r#"href="/files/(\d+)">营业执照.pdf"#, &page.body);
     let got = app.get_as(&org_a, &format!("/files/{file}")).await;
@@ -653,11 +698,18 @@ async fn documents_and_an_on_site_verification_with_photos() {
     let failed = multipart(&app, &branch, &format!("{path}/inspection"), &items, &[("photos", "site.png", &png)]).await;
     assert_eq!(failed.status, 303, "{}", failed.body);
     let page = app.get_as(&org_a, &path).await;
-    assert!(page.body.contains("退回修改") && page.body.contains("样机间未见在制样机"), "{}", page.body);
-    // Corrected and through again: every point passes, then the batch concludes.
+    assert!(page.body.contains("现场核查整改中") && page.body.contains("样机间未见在制样机"), "{}", page.body);
+    // It keeps its recommendation slot while the applicant corrects (the city's table of
+    // districts counts it), and the applicant is told.
+    let staff = app.get_as(&city, &format!("/admin/recognition/{batch}")).await;
+    assert!(staff.body.contains(r#"<td>璧山区</td><td class="num">1</td>"#), "{}", staff.body);
+    assert!(staff.body.contains(r#"<td>万州区</td><td class="num">0</td>"#), "every district, zeros too");
+    assert!(!staff.body.contains("<td>江北区</td>"), "not an abolished one");
+    let told = app.get_as(&org_a, "/messages").await;
+    assert!(told.body.contains("未通过现场核查"), "{}", told.body);
+    // Corrected and resubmitted: straight back to the verification, no new recommendation.
     assert_eq!(submit(&app, &org_a, &id).await.status, 303);
-    assert_eq!(step(&app, &branch, &id, "recommend", "").await.status, 303);
-    assert_eq!(step(&app, &city, &id, "pass", "").await.status, 303);
+    assert_eq!(step(&app, &branch, &id, "recommend", "").await.status, 409);
     let all_items =
         [("item_0", "on"), ("item_1", "on"), ("item_2", "on"), ("item_3", "on"), ("conclusion", "核查属实。")];
     assert_eq!(

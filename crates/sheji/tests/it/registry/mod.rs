@@ -171,7 +171,9 @@ fn messy_rows() -> (Vec<Vec<String>>, [String; 3]) {
             s("8"),
             s("撤销区县公司"),
             uscc("91500105MA5UEEEE6"),
-            s("江北区"),
+            // A former functional zone without a single successor is refused (江北区, which has
+            // one, is read as 两江新区: see the title-year test).
+            s("两江新区（国家级新区）"),
             s("制造企业"),
             s(""),
             s(""),
@@ -1025,5 +1027,57 @@ async fn organizations_are_created_and_changed_through_the_api() {
         ))
         .await;
     assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    app.finish().await;
+}
+
+/// Clerks' sheets often carry the year in the title and not in a column, and still name the
+/// districts abolished in 2025: the year is taken from the title (or the form), and 江北区 is
+/// read as 两江新区, each said in the report; nothing is refused for it.
+#[tokio::test]
+async fn a_title_year_and_an_abolished_district_are_read_as_clerks_mean_them() {
+    let Some(app) = TestApp::new(Backend::Sqlite).await else { return };
+    let (a, b) = (uscc("91500120MA5UYYY1A"), uscc("91500120MA5UYYY2B"));
+    let sheet = |title: &str| {
+        vec![
+            vec![title.to_owned()],
+            ["企业名称", "统一社会信用代码", "所属区县", "单位类型", "设计人员", "从业人员"]
+                .map(str::to_owned)
+                .to_vec(),
+            ["重庆江北测试有限公司", a.as_str(), "江北区", "制造企业", "12", "80"].map(str::to_owned).to_vec(),
+            ["重庆璧山测试有限公司", b.as_str(), "璧山区", "制造企业", "9", "40"].map(str::to_owned).to_vec(),
+        ]
+    };
+    let system = system_principal();
+    // No year anywhere: every row with figures is refused, saying where a year may be given.
+    let none = import::Upload::new(xlsx(&sheet("设计驱动型企业汇总表")), "a.xlsx").unwrap();
+    let report = import::preview(&app.services, &system, &none, Lang::Zh).await.unwrap();
+    assert_eq!((report.valid(), report.year), (0, None));
+    assert!(
+        report.bad_rows().all(|(_, m)| m.contains("或在上传时填写指标年度")),
+        "{:?}",
+        report.bad_rows().collect::<Vec<_>>()
+    );
+    // The title's year is proposed and used; the abolished district is read as its successor.
+    let titled = import::Upload::new(xlsx(&sheet("2026年度设计驱动型企业汇总表")), "a.xlsx").unwrap();
+    let report = import::preview(&app.services, &system, &titled, Lang::Zh).await.unwrap();
+    assert_eq!(report.valid(), 2, "{:?}", report.bad_rows().collect::<Vec<_>>());
+    assert_eq!(report.year, Some((2026, import::YearSource::Title)));
+    assert_eq!(report.noticed, 1);
+    let notice = report.rows.iter().flat_map(|r| r.notices.iter()).map(|n| n.message.clone()).collect::<Vec<_>>();
+    assert_eq!(notice, ["江北区已撤销，按两江新区导入。"]);
+    // A year chosen on the form wins over the title's.
+    let chosen = titled.clone().with_year(Some(2025));
+    let done = import::commit(&app.services, &system, &chosen, &Actor::system(), Lang::Zh, |_| {}).await.unwrap();
+    assert_eq!(done.year, Some((2025, import::YearSource::Chosen)));
+    assert_eq!(done.created, 2);
+    let liangjiang = app.district("两江新区").await;
+    let filter = OrgFilter { district: Some(liangjiang), ..Default::default() };
+    let there = registry::list_public(&app.services, &filter, PageRequest::default()).await.unwrap();
+    assert_eq!(there.items.iter().map(|o| o.name.as_str()).collect::<Vec<_>>(), ["重庆江北测试有限公司"]);
+    // The same through the pages: the year field, the summary line and the notice.
+    app.user("imp_admin", "admin", None, None).await;
+    let admin = app.signed_in("imp_admin").await;
+    let form = app.get_as(&admin, "/admin/organizations/import").await;
+    assert!(form.body.contains(r#"name="year""#));
     app.finish().await;
 }

@@ -248,12 +248,46 @@ async fn a_campaign_runs_from_the_pool_to_the_final_list(backend: Backend) {
     let xlsx = app.get_as(&staff, &format!("/admin/reviews/{id}/export.xlsx")).await;
     assert_eq!(xlsx.status, 200);
     assert!(xlsx.header("content-type").contains("spreadsheetml"));
-    assert_eq!(app.post_form(&staff, &format!("/admin/reviews/{id}/steps/publish"), &[]).await.status, 303);
+    // Publishing is an official notice: a wrong value in every field is reported at once, and
+    // what was typed comes back.
+    let wrong = app
+        .post_form(
+            &staff,
+            &format!("/admin/reviews/{id}/publish"),
+            &[("number", "渝经信设计〔2026〕12号"), ("phone", "打电话"), ("address", ""), ("min_score", "高分")],
+        )
+        .await;
+    assert_eq!(wrong.status, 400, "{}", wrong.body);
+    for message in ["7 到 20 位数字", "书面异议的受理地址", "分数线须在 0 到 100 之间"] {
+        assert!(wrong.body.contains(message), "{message}: {}", wrong.body);
+    }
+    assert!(
+        wrong.body.contains("渝经信设计〔2026〕12号") && wrong.body.contains("打电话"),
+        "the form keeps what was typed"
+    );
+    assert!(app.get(&format!("/publicity/{id}")).await.status == 404, "nothing was published");
+    let published = app
+        .post_form(
+            &staff,
+            &format!("/admin/reviews/{id}/publish"),
+            &[
+                ("number", "渝经信设计〔2026〕12号"),
+                ("phone", "023-6389 0000"),
+                ("address", "重庆市渝北区金开大道1号"),
+                ("min_score", ""),
+            ],
+        )
+        .await;
+    assert_eq!(published.status, 303, "{}", published.body);
     // Three working days from Friday 27 November, skipping the weekend and Monday's holiday.
     let public = app.get(&format!("/publicity/{id}")).await;
     assert_eq!(public.status, 200);
     assert!(public.body.contains("公示期：2026-11-27 至 2026-12-02"), "{}", public.body);
     assert!(public.body.contains("智能座舱设计") && !public.body.contains("李明"));
+    // The notice names its reference number and where objections go; scores stay off it
+    // unless staff chose to show them.
+    assert!(public.body.contains("渝经信设计〔2026〕12号") && public.body.contains("023-6389 0000"), "{}", public.body);
+    assert!(public.body.contains("公示中") && !public.body.contains("90.00"), "{}", public.body);
 
     // Objections need a name, a contact and evidence; they are seen by staff only.
     let anon = app.browser().await;
