@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
+use unicode_width::UnicodeWidthStr;
 use clap::{Parser, Subcommand, ValueEnum};
 use sheji_core::i18n::Lang;
 use sheji_service::clock::SystemClock;
@@ -327,10 +328,21 @@ fn print_demo(lang: Lang, report: &demo::DemoReport) {
     println!("{}", lang.tf("cli.demo_loaded", &[("orgs", &report.organizations.to_string())]));
     if !report.accounts.is_empty() {
         println!("{}", lang.tf("cli.demo_logins", &[("password", demo::DEMO_PASSWORD)]));
-        for (username, role, place) in &report.accounts {
-            println!("  {username:<10} {:<12} {place}", lang.t(&format!("role.{}", role.code())));
+        // Columns line up by display width: a Chinese character takes two columns of a terminal.
+        let roles: Vec<String> =
+            report.accounts.iter().map(|(_, role, _)| lang.t(&format!("role.{}", role.code())).to_owned()).collect();
+        let name_width = report.accounts.iter().map(|(u, _, _)| u.width()).max().unwrap_or(0);
+        let role_width = roles.iter().map(|r| r.width()).max().unwrap_or(0);
+        for ((username, _, place), role) in report.accounts.iter().zip(roles) {
+            let place = if place.is_empty() { "—" } else { place.as_str() };
+            println!("  {}  {}  {place}", pad(username, name_width), pad(&role, role_width));
         }
     }
+}
+
+/// `text` followed by spaces up to `width` terminal columns.
+fn pad(text: &str, width: usize) -> String {
+    format!("{text}{}", " ".repeat(width.saturating_sub(text.width())))
 }
 
 async fn run(command: Command, settings: Settings, lang: Lang) -> anyhow::Result<ExitCode> {

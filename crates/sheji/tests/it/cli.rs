@@ -177,6 +177,21 @@ fn search_reindex_rebuilds_from_the_records() {
     let dir = temp_dir("reindex");
     let demo = sheji(&dir).arg("demo").output().expect("run demo");
     assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
+    // Every demo login is printed, its columns lined up by display width (Chinese role names
+    // take two columns a character): each place starts in the same column.
+    let printed = String::from_utf8_lossy(&demo.stdout);
+    let logins: Vec<&str> = printed.lines().filter(|l| l.starts_with("  ")).collect();
+    let names: Vec<&str> = logins.iter().filter_map(|l| l.split_whitespace().next()).collect();
+    for user in ["sysadmin", "city", "hqstaff", "bishan", "expert", "expert6", "orgadmin", "member", "designer", "newcomer"] {
+        assert!(names.contains(&user), "{user} is printed: {printed}");
+    }
+    let place_column = |line: &str| {
+        let mut words = line.split_whitespace();
+        let (_, _, place) = (words.next(), words.next(), words.next().unwrap_or_default());
+        line.rfind(place).map(|at| unicode_width::UnicodeWidthStr::width(&line[..at]))
+    };
+    let columns: std::collections::BTreeSet<Option<usize>> = logins.iter().map(|l| place_column(l)).collect();
+    assert_eq!(columns.len(), 1, "{printed}");
     for _ in 0..2 {
         let out = sheji(&dir).args(["search", "reindex"]).output().expect("run reindex");
         let text = String::from_utf8_lossy(&out.stdout);

@@ -680,6 +680,22 @@ async fn documents_and_an_on_site_verification_with_photos() {
     assert_eq!(app.get(&format!("/files/{file}")).await.status, 303);
     assert_eq!(submit(&app, &org_a, &id).await.status, 303);
     let branch = app.signed_in("bs1").await;
+    // The figures were frozen at submission. When the registry's change afterwards, staff see
+    // both values; the applicant's page keeps what was submitted.
+    let submitted = app.get_as(&branch, &path).await;
+    assert!(submitted.body.contains("提交时已锁定") && !submitted.body.contains("申报数据与企业库不一致"));
+    let year = first(r"<dt>(\d{4}) · ", &submitted.body);
+    app.user("adm1", "admin", None, None).await;
+    let admin = app.signed_in("adm1").await;
+    let org = orgs[0].id;
+    let changed = app
+        .post_form(&admin, &format!("/admin/organizations/{org}/figures"), &[("year", &year), ("staff_total", "9999")])
+        .await;
+    assert_eq!(changed.status, 303, "{}", changed.body);
+    let drift = app.get_as(&branch, &path).await;
+    assert!(drift.body.contains("申报数据与企业库不一致") && drift.body.contains(r#"<td class="num">9999</td>"#), "{}", drift.body);
+    let own = app.get_as(&org_a, &path).await;
+    assert!(!own.body.contains("申报数据与企业库不一致") && !own.body.contains("9999"), "{}", own.body);
     assert_eq!(step(&app, &branch, &id, "recommend", "").await.status, 303);
     assert_eq!(step(&app, &city, &id, "pass", "").await.status, 303);
     // Not concluded before the visit.
