@@ -9,12 +9,12 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
-use unicode_width::UnicodeWidthStr;
 use clap::{Parser, Subcommand, ValueEnum};
 use sheji_core::i18n::Lang;
 use sheji_service::clock::SystemClock;
 use sheji_service::identity::{self, AffiliationInput};
 use sheji_service::{DbUrl, ServiceError, Services, audit, demo, platform, reference, search};
+use unicode_width::UnicodeWidthStr;
 
 use crate::config::Settings;
 

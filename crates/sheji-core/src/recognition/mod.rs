@@ -602,6 +602,8 @@ pub enum BatchStatus {
     InReview,
     /// Decided; recognitions granted.
     Concluded,
+    /// Called off before review, with a reason its applicants are told.
+    Cancelled,
 }
 
 impl BatchStatus {
@@ -611,7 +613,8 @@ impl BatchStatus {
     }
 
     /// Every status.
-    pub const ALL: [BatchStatus; 3] = [BatchStatus::Open, BatchStatus::InReview, BatchStatus::Concluded];
+    pub const ALL: [BatchStatus; 4] =
+        [BatchStatus::Open, BatchStatus::InReview, BatchStatus::Concluded, BatchStatus::Cancelled];
 
     /// The stored code.
     pub fn code(self) -> &'static str {
@@ -619,6 +622,7 @@ impl BatchStatus {
             BatchStatus::Open => "open",
             BatchStatus::InReview => "in_review",
             BatchStatus::Concluded => "concluded",
+            BatchStatus::Cancelled => "cancelled",
         }
     }
 
@@ -632,9 +636,10 @@ impl BatchStatus {
         self == BatchStatus::Open
     }
 
-    /// Whether the batch takes new applications on `today`.
-    pub fn accepting(self, opens_on: NaiveDate, closes_on: NaiveDate, today: NaiveDate) -> bool {
-        self.is_open() && opens_on <= today && today <= closes_on
+    /// Whether the batch takes new applications on `today`: open, within its dates, and its
+    /// intake not closed early.
+    pub fn accepting(self, opens_on: NaiveDate, closes_on: NaiveDate, closed_early: bool, today: NaiveDate) -> bool {
+        self.is_open() && !closed_early && opens_on <= today && today <= closes_on
     }
 
     /// Whether an application in `status` may be edited and (re)submitted: a draft while the
@@ -654,20 +659,39 @@ impl BatchStatus {
             BatchStatus::Open => "progress",
             BatchStatus::InReview => "action",
             BatchStatus::Concluded => "passed",
+            BatchStatus::Cancelled => "rejected",
         }
     }
 
     /// The steps the city may take on a batch in this status: send to review while open (when
-    /// it has a rubric, and none is running yet), conclude until concluded.
+    /// it has a rubric, and none is running yet), conclude until concluded. A cancelled batch
+    /// takes none.
     pub fn steps(self, has_rubric: bool, has_campaign: bool) -> Vec<BatchStep> {
         let mut out = Vec::new();
         if self.is_open() && has_rubric && !has_campaign {
             out.push(BatchStep::SendToReview);
         }
-        if self != BatchStatus::Concluded {
+        if !matches!(self, BatchStatus::Concluded | BatchStatus::Cancelled) {
             out.push(BatchStep::Conclude);
         }
         out
+    }
+
+    /// Whether the city may end intake before the published close date (with a reason the
+    /// public page shows): open, intake still running, not closed early already.
+    pub fn may_close_early(
+        self,
+        opens_on: NaiveDate,
+        closes_on: NaiveDate,
+        closed_early: bool,
+        today: NaiveDate,
+    ) -> bool {
+        self.accepting(opens_on, closes_on, closed_early, today) && today < closes_on
+    }
+
+    /// Whether the city may call the batch off: while it is open and nothing is with the experts.
+    pub fn may_cancel(self, has_campaign: bool) -> bool {
+        self.is_open() && !has_campaign
     }
 }
 
@@ -689,6 +713,75 @@ impl BatchStep {
             BatchStep::Conclude => "conclude",
         }
     }
+}
+
+/// The longest reason for closing intake early or cancelling a batch, in characters.
+pub const MAX_BATCH_REASON: usize = 500;
+
+/// The stages of a batch as an official call, in order: intake, the district's review, the
+/// formal check, the on-site verification and the expert review with its 公示 where the batch
+/// has them, and the result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Applications are taken.
+    Intake,
+    /// Districts review and recommend.
+    DistrictReview,
+    /// The city checks the recommended applications.
+    FormalCheck,
+    /// Staff visit the applicants.
+    Inspection,
+    /// Experts score.
+    ExpertReview,
+    /// Results on public notice.
+    Publicity,
+    /// Decided (or called off).
+    Result,
+}
+
+impl Stage {
+    /// The code used in message keys.
+    pub fn code(self) -> &'static str {
+        match self {
+            Stage::Intake => "intake",
+            Stage::DistrictReview => "district",
+            Stage::FormalCheck => "formal",
+            Stage::Inspection => "inspection",
+            Stage::ExpertReview => "review",
+            Stage::Publicity => "publicity",
+            Stage::Result => "result",
+        }
+    }
+}
+
+/// Where a batch stands on its timeline: the stages it has, and the index of the current one.
+/// `review` is the expert review's state when one runs: `Some(true)` once its results are on
+/// notice.
+pub fn timeline(
+    status: BatchStatus,
+    accepting: bool,
+    onsite: bool,
+    reviewed: bool,
+    review: Option<bool>,
+) -> (Vec<Stage>, usize) {
+    let mut stages = vec![Stage::Intake, Stage::DistrictReview, Stage::FormalCheck];
+    if onsite {
+        stages.push(Stage::Inspection);
+    }
+    if reviewed {
+        stages.extend([Stage::ExpertReview, Stage::Publicity]);
+    }
+    stages.push(Stage::Result);
+    let at = |s: Stage| stages.iter().position(|x| *x == s).unwrap_or(0);
+    let current = match (status, review) {
+        (BatchStatus::Concluded | BatchStatus::Cancelled, _) => stages.len() - 1,
+        (BatchStatus::InReview, Some(true)) => at(Stage::Publicity),
+        (BatchStatus::InReview, _) => at(Stage::ExpertReview),
+        (BatchStatus::Open, _) if accepting => at(Stage::Intake),
+        // After intake the districts and the city work side by side until the batch moves on.
+        (BatchStatus::Open, _) => at(Stage::DistrictReview),
+    };
+    (stages, current)
 }
 
 /// How far past a re-review batch's closing date a recognition may fall due and still be
@@ -998,9 +1091,39 @@ mod tests {
     }
 
     #[test]
+    fn a_batch_closes_early_or_is_cancelled_only_while_it_takes_applications() {
+        let (open, close) = (day("2026-01-01"), day("2026-03-31"));
+        let mid = day("2026-02-10");
+        assert!(BatchStatus::Open.accepting(open, close, false, mid));
+        assert!(!BatchStatus::Open.accepting(open, close, true, mid), "closed early");
+        assert!(BatchStatus::Open.may_close_early(open, close, false, mid));
+        assert!(!BatchStatus::Open.may_close_early(open, close, true, mid), "once");
+        assert!(!BatchStatus::Open.may_close_early(open, close, false, close), "not on its last day");
+        assert!(!BatchStatus::Open.may_close_early(open, close, false, day("2025-12-31")), "not before it opens");
+        assert!(BatchStatus::Open.may_cancel(false) && !BatchStatus::Open.may_cancel(true));
+        assert!(!BatchStatus::Concluded.may_cancel(false));
+        assert!(BatchStatus::Cancelled.steps(true, false).is_empty());
+        assert!(!BatchStatus::Cancelled.accepting(open, close, false, mid));
+    }
+
+    #[test]
+    fn the_timeline_names_the_current_stage() {
+        let names = |(stages, at): (Vec<Stage>, usize)| (stages.iter().map(|s| s.code()).collect::<Vec<_>>(), at);
+        let (stages, at) = names(timeline(BatchStatus::Open, true, false, true, None));
+        assert_eq!(stages, ["intake", "district", "formal", "review", "publicity", "result"]);
+        assert_eq!(at, 0);
+        assert_eq!(names(timeline(BatchStatus::Open, false, true, false, None)).1, 1, "after intake: the district");
+        assert_eq!(names(timeline(BatchStatus::InReview, false, false, true, Some(true))).1, 4, "on notice");
+        assert_eq!(
+            names(timeline(BatchStatus::Cancelled, false, false, false, None)),
+            (vec!["intake", "district", "formal", "result"], 3)
+        );
+    }
+
+    #[test]
     fn returned_applications_stay_correctable_until_review() {
         let (open, close, today) = (day("2026-01-01"), day("2026-03-31"), day("2026-04-10"));
-        let accepting = BatchStatus::Open.accepting(open, close, today);
+        let accepting = BatchStatus::Open.accepting(open, close, false, today);
         assert!(!accepting);
         assert!(!BatchStatus::Open.may_file(Status::Draft, accepting));
         assert!(BatchStatus::Open.may_file(Status::Returned, accepting));

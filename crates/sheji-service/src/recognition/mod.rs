@@ -82,7 +82,7 @@ pub async fn batch(services: &Services, id: i32) -> Result<Batch, ServiceError> 
 
 /// Whether the batch accepts applications today.
 pub fn accepting(services: &Services, b: &Batch) -> bool {
-    b.status.accepting(b.fields.opens_on, b.fields.closes_on, services.today())
+    b.status.accepting(b.fields.opens_on, b.fields.closes_on, b.closed_early.is_some(), services.today())
 }
 
 /// What is wrong with a batch's fields on their own (the form shows these with its own
@@ -679,6 +679,10 @@ pub struct BatchView {
     pub steps: Vec<BatchStep>,
     /// The review campaign's status, once sent.
     pub campaign: Option<CampaignStatus>,
+    /// The city may end intake early now (with a reason).
+    pub may_close_early: bool,
+    /// The city may call the batch off now (with a reason).
+    pub may_cancel: bool,
 }
 
 /// The staff view of a batch (`recognition.review`).
@@ -730,7 +734,122 @@ pub async fn batch_view(
     };
     let steps =
         if city { batch.status.steps(batch.fields.rubric.is_some(), batch.campaign.is_some()) } else { Vec::new() };
-    Ok(BatchView { batch, funnel, queue: Page::new(lines, page, p.total), quota_used, city, campaign, steps })
+    let today = services.today();
+    let f = &batch.fields;
+    let may_close_early =
+        city && batch.status.may_close_early(f.opens_on, f.closes_on, batch.closed_early.is_some(), today);
+    let may_cancel = city && batch.status.may_cancel(batch.campaign.is_some());
+    Ok(BatchView {
+        batch,
+        funnel,
+        queue: Page::new(lines, page, p.total),
+        quota_used,
+        city,
+        campaign,
+        steps,
+        may_close_early,
+        may_cancel,
+    })
+}
+
+/// A batch's stages and the current one, for staff and applicants.
+pub fn batch_timeline(services: &Services, b: &Batch, campaign: Option<CampaignStatus>) -> (Vec<core::Stage>, usize) {
+    let on_notice = campaign.map(|c| matches!(c, CampaignStatus::Publicity | CampaignStatus::Final));
+    core::timeline(
+        b.status,
+        accepting(services, b),
+        b.fields.rules.onsite_required,
+        b.fields.rubric.is_some(),
+        on_notice,
+    )
+}
+
+/// The reason for closing intake early or cancelling, checked: required, within bounds.
+fn batch_reason(reason: &str) -> Result<String, ServiceError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(ServiceError::Fields(vec![FieldError::new("reason", "recognition.reason_required")]));
+    }
+    if reason.chars().count() > core::MAX_BATCH_REASON {
+        return Err(ServiceError::Fields(vec![FieldError::new("reason", "recognition.reason_too_long")]));
+    }
+    Ok(reason.to_owned())
+}
+
+/// Ends intake before the published close date (city staff), with a reason the public page
+/// shows; applications already filed go on.
+pub async fn close_early(
+    services: &Services,
+    caller: &Principal,
+    id: i32,
+    reason: &str,
+    ip: &str,
+) -> Result<(), ServiceError> {
+    if !actions(services, caller).city {
+        return Err(ServiceError::Forbidden);
+    }
+    let reason = batch_reason(reason)?;
+    let b = load_batch(services, id).await?;
+    let today = services.today();
+    if !b.status.may_close_early(b.fields.opens_on, b.fields.closes_on, b.closed_early.is_some(), today) {
+        return Err(ServiceError::Conflict { key: "recognition.cannot_close_early" });
+    }
+    let now = services.now();
+    let tx = Work::begin(services).await?;
+    if !store::close_intake(&tx, id, today, &reason, now).await? {
+        return Err(ServiceError::Conflict { key: "recognition.changed_meanwhile" });
+    }
+    let change = Change {
+        action: "recognition.batch_close_early",
+        target_type: "recognition_batch",
+        target_id: id.to_string(),
+        before: json!({"closes_on": b.fields.closes_on}),
+        after: json!({"closed_on": today, "reason": reason}),
+    };
+    tx.commit(&Actor::of(caller, ip), change).await?;
+    Ok(())
+}
+
+/// Calls a batch off (city staff) while it is open and nothing is with the experts; every
+/// organization with an application in it is told, with the reason.
+pub async fn cancel(
+    services: &Services,
+    caller: &Principal,
+    id: i32,
+    reason: &str,
+    ip: &str,
+) -> Result<(), ServiceError> {
+    if !actions(services, caller).city {
+        return Err(ServiceError::Forbidden);
+    }
+    let reason = batch_reason(reason)?;
+    let b = load_batch(services, id).await?;
+    if !b.status.may_cancel(b.campaign.is_some()) {
+        return Err(ServiceError::Conflict { key: "recognition.cannot_cancel" });
+    }
+    let now = services.now();
+    let tx = Work::begin(services).await?;
+    if !store::cancel_batch(&tx, id, &reason, now).await? {
+        return Err(ServiceError::Conflict { key: "recognition.changed_meanwhile" });
+    }
+    let told: Vec<Audience> = store::applicants_of(&tx, id).await?.into_iter().map(Audience::OrgAdmins).collect();
+    let note = Note {
+        kind: MessageKind::Rejected,
+        key: "recognition.msg.cancelled",
+        args: vec![("batch", b.fields.name.clone()), ("reason", reason.clone())],
+        href: "/recognition".to_owned(),
+        once: None,
+    };
+    notification::send(&tx, now, &told, &note).await?;
+    let change = Change {
+        action: "recognition.batch_cancel",
+        target_type: "recognition_batch",
+        target_id: id.to_string(),
+        before: json!({"status": b.status.code()}),
+        after: json!({"status": BatchStatus::Cancelled.code(), "reason": reason, "told": told.len()}),
+    };
+    tx.commit(&Actor::of(caller, ip), change).await?;
+    Ok(())
 }
 
 /// The caller's organizations' applications (an organization's administrator).

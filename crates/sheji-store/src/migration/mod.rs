@@ -32,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(crate::recognition::migration::m20261206_000015_recognition_batch_index::Migration),
             Box::new(crate::service::migration::m20261206_000016_follow_up_index::Migration),
             Box::new(crate::review::migration::m20261206_000017_publicity_notice::Migration),
+            Box::new(crate::recognition::migration::m20261206_000018_batch_call::Migration),
         ]
     }
 }

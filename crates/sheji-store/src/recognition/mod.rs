@@ -55,6 +55,10 @@ pub struct Batch {
     pub campaign: Option<CampaignId>,
     /// Where it stands.
     pub status: BatchStatus,
+    /// Intake closed before the published date: the day and the reason.
+    pub closed_early: Option<(NaiveDate, String)>,
+    /// Why it was cancelled, once it was.
+    pub cancel_reason: Option<String>,
     /// Who opened it.
     pub created_by: String,
 }
@@ -76,6 +80,8 @@ fn to_batch(m: recognition_batch::Model) -> Result<Batch, StoreError> {
         },
         campaign: m.campaign_id.map(CampaignId),
         status: BatchStatus::parse(&m.status).ok_or_else(|| corrupt(what(), &m.status))?,
+        closed_early: m.closed_early_on.map(|d| (d, m.close_reason.unwrap_or_default())),
+        cancel_reason: m.cancel_reason,
         created_by: m.created_by,
     })
 }
@@ -142,6 +148,54 @@ pub async fn set_batch_status(
     }
     update.filter(recognition_batch::Column::Id.eq(id)).exec(tx.conn()).await?;
     Ok(())
+}
+
+/// Ends intake early with its reason, if the batch is still open and not closed early already;
+/// false if someone else moved it first.
+pub async fn close_intake(
+    tx: &Tx,
+    id: i32,
+    on: NaiveDate,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let r = recognition_batch::Entity::update_many()
+        .col_expr(recognition_batch::Column::ClosedEarlyOn, Expr::value(on))
+        .col_expr(recognition_batch::Column::CloseReason, Expr::value(reason.to_owned()))
+        .col_expr(recognition_batch::Column::UpdatedAt, Expr::value(now))
+        .filter(recognition_batch::Column::Id.eq(id))
+        .filter(recognition_batch::Column::Status.eq(BatchStatus::Open.code()))
+        .filter(recognition_batch::Column::ClosedEarlyOn.is_null())
+        .exec(tx.conn())
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Cancels an open batch that has no review, with its reason; false if it moved meanwhile.
+pub async fn cancel_batch(tx: &Tx, id: i32, reason: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    let r = recognition_batch::Entity::update_many()
+        .col_expr(recognition_batch::Column::Status, Expr::value(BatchStatus::Cancelled.code()))
+        .col_expr(recognition_batch::Column::CancelReason, Expr::value(reason.to_owned()))
+        .col_expr(recognition_batch::Column::UpdatedAt, Expr::value(now))
+        .filter(recognition_batch::Column::Id.eq(id))
+        .filter(recognition_batch::Column::Status.eq(BatchStatus::Open.code()))
+        .filter(recognition_batch::Column::CampaignId.is_null())
+        .exec(tx.conn())
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// The organizations with an application in a batch (each once), to tell them of the batch.
+pub async fn applicants_of(db: &impl Db, batch: i32) -> Result<Vec<OrganizationId>, StoreError> {
+    let ids: Vec<i32> = recognition_application::Entity::find()
+        .select_only()
+        .column(recognition_application::Column::OrganizationId)
+        .distinct()
+        .filter(recognition_application::Column::BatchId.eq(batch))
+        .into_tuple()
+        .all(db.conn())
+        .await?;
+    Ok(ids.into_iter().map(OrganizationId).collect())
 }
 
 /// What the applicant fills in.

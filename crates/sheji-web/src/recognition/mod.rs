@@ -47,6 +47,7 @@ fn pages() -> Router<AppState> {
         .route("/admin/recognition/new", get(pages::new_form).post(pages::new_submit))
         .route("/admin/recognition/{id}", get(pages::batch))
         .route("/admin/recognition/{id}/steps/{step}", post(pages::batch_step))
+        .route("/admin/recognition/{id}/call/{what}", post(pages::batch_call))
         .route("/recognitions", get(pages::register))
         .route("/recognitions/export.xlsx", get(pages::register_export))
         .route("/certificates/{number}", get(pages::certificate))

@@ -78,6 +78,37 @@ struct BatchLine {
     kind: String,
     window: String,
     accepting: bool,
+    /// Intake closed early or the batch cancelled, with the reason; empty otherwise.
+    note: String,
+}
+
+/// What a batch's public line says beyond its dates: intake closed early, or cancelled, each
+/// with its reason.
+fn batch_note(lang: Lang, b: &sheji_service::recognition::Batch) -> String {
+    match (&b.cancel_reason, &b.closed_early) {
+        (Some(reason), _) => lang.tf("recognition.cancelled", &[("reason", reason)]),
+        (None, Some((on, reason))) => {
+            lang.tf("recognition.closed_early", &[("date", &on.to_string()), ("reason", reason)])
+        }
+        (None, None) => String::new(),
+    }
+}
+
+/// A batch's timeline as the step indicator shows it.
+fn batch_steps(
+    lang: Lang,
+    state: &AppState,
+    b: &sheji_service::recognition::Batch,
+    campaign: Option<sheji_core::review::CampaignStatus>,
+) -> Vec<Step> {
+    let (stages, current) = service::batch_timeline(&state.services, b, campaign);
+    let labels: Vec<String> =
+        stages.iter().map(|s| lang.t(&format!("recognition.stage.{}", s.code())).to_owned()).collect();
+    let finished = matches!(
+        b.status,
+        sheji_core::recognition::BatchStatus::Concluded | sheji_core::recognition::BatchStatus::Cancelled
+    );
+    crate::layout::steps(labels, current, finished)
 }
 
 struct AppLine {
@@ -151,6 +182,7 @@ pub async fn home(
             kind: kind_label(ctx.lang, b.fields.kind),
             window: format!("{} – {}", b.fields.opens_on, b.fields.closes_on),
             accepting: service::accepting(s, b),
+            note: batch_note(ctx.lang, b),
         })
         .collect();
     let mine_page = service::mine(s, &p, PageRequest::new(Some(1), Some(50))).await.map_err(err)?;
@@ -340,6 +372,9 @@ struct DriftLine {
 #[template(path = "recognition/recognition_application.html")]
 struct ApplicationPage {
     chrome: Chrome,
+    /// The batch's stages (an official call's timeline) and what closed or cancelled it.
+    batch_timeline: Vec<Step>,
+    batch_note: String,
     id: i32,
     /// Its official documents (the application as submitted, the recommendation letter).
     documents: Vec<DocumentLink>,
@@ -387,6 +422,12 @@ async fn application_page(
     let lang = ctx.lang;
     let base = ctx.chrome("recognition.application").crumb("nav.recognition", Some("/recognition"));
     let v = service::view(&state.services, p, id).await.map_err(|e| PageError::service(&e, base.clone()))?;
+    let campaign = match v.batch.campaign {
+        Some(c) => sheji_service::review::linked::campaign_status(&state.services, c)
+            .await
+            .map_err(|e| PageError::service(&e, base.clone()))?,
+        None => None,
+    };
     let mut chrome = base.clone();
     let organization =
         if v.expert == Some(true) { lang.t("review.blind_hidden").to_owned() } else { v.organization.clone() };
@@ -465,6 +506,8 @@ async fn application_page(
         form,
         step: FormState::default(),
         staff_actions: v.actions.iter().any(|a| *a != Action::Submit),
+        batch_timeline: batch_steps(lang, state, &v.batch, campaign),
+        batch_note: batch_note(lang, &v.batch),
         steps: application_steps(
             lang,
             v.application.status,
@@ -765,6 +808,14 @@ struct CampaignLink {
 struct BatchPage {
     chrome: Chrome,
     id: i32,
+    /// The batch's stages, the current one marked.
+    timeline: Vec<Step>,
+    /// Intake closed early or cancelled, with the reason.
+    note: String,
+    may_close_early: bool,
+    may_cancel: bool,
+    /// The close-early and cancel forms, as typed after a refusal.
+    reason_form: FormState,
     /// The final list, once concluded.
     documents: Vec<DocumentLink>,
     kind: String,
@@ -840,6 +891,11 @@ async fn batch_page(
         .collect();
     let pager = chrome.pager(&v.queue);
     Ok(BatchPage {
+        timeline: batch_steps(lang, state, &v.batch, v.campaign),
+        note: batch_note(lang, &v.batch),
+        may_close_early: v.may_close_early,
+        may_cancel: v.may_cancel,
+        reason_form: FormState::default(),
         documents: if service::documents::has_final_list(&v.batch) {
             let base = format!("/recognition/batches/{id}/list");
             vec![DocumentLink::new(lang, "document.kind.list", base.clone(), format!("{base}.pdf"))]
@@ -912,6 +968,34 @@ pub async fn batch(
     let mut page = batch_page(&state, &ctx, &p, id, q.page.parse().ok()).await?;
     page.notice = (!q.done.is_empty()).then(|| ctx.lang.t(&format!("recognition.done.{}", q.done)).to_owned());
     Ok(render(StatusCode::OK, &page))
+}
+
+/// Ends intake early, or cancels the batch: each with a reason (city staff).
+pub async fn batch_call(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Path((id, what)): Path<(i32, String)>,
+    body: String,
+) -> Result<Response, PageError> {
+    let f = Fields::new(&body);
+    let s = &state.services;
+    let result = match what.as_str() {
+        "close-early" => service::close_early(s, &p, id, &f.text("close_reason"), &c.ip).await.map(|()| "closed_early"),
+        "cancel" => service::cancel(s, &p, id, &f.text("cancel_reason"), &c.ip).await.map(|()| "cancelled"),
+        _ => return Err(PageError::not_found(ctx.chrome("recognition.batch"))),
+    };
+    match result {
+        Ok(done) => Ok(Redirect::to(&format!("/admin/recognition/{id}?done={done}")).into_response()),
+        Err(e) if forms::belongs_on_form(&e) => {
+            let mut page = batch_page(&state, &ctx, &p, id, None).await?;
+            // The reason comes back as typed; the message says what to do.
+            page.reason_form = FormState::from_body(&body);
+            page.error = Some(e.message(ctx.lang));
+            Ok(render(crate::error::status_of(e.kind()), &page))
+        }
+        Err(e) => Err(PageError::service(&e, ctx.chrome("recognition.batch"))),
+    }
 }
 
 /// Sends the checked applications to expert review, or concludes the batch.

@@ -182,7 +182,9 @@ fn search_reindex_rebuilds_from_the_records() {
     let printed = String::from_utf8_lossy(&demo.stdout);
     let logins: Vec<&str> = printed.lines().filter(|l| l.starts_with("  ")).collect();
     let names: Vec<&str> = logins.iter().filter_map(|l| l.split_whitespace().next()).collect();
-    for user in ["sysadmin", "city", "hqstaff", "bishan", "expert", "expert6", "orgadmin", "member", "designer", "newcomer"] {
+    for user in
+        ["sysadmin", "city", "hqstaff", "bishan", "expert", "expert6", "orgadmin", "member", "designer", "newcomer"]
+    {
         assert!(names.contains(&user), "{user} is printed: {printed}");
     }
     let place_column = |line: &str| {

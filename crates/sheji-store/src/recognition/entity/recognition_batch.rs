@@ -17,6 +17,11 @@ pub struct Model {
     pub rubric_id: Option<i32>,
     pub campaign_id: Option<i32>,
     pub status: String,
+    pub closed_early_on: Option<Date>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub close_reason: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub cancel_reason: Option<String>,
     pub created_by: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

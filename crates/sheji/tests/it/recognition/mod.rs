@@ -693,7 +693,11 @@ async fn documents_and_an_on_site_verification_with_photos() {
         .await;
     assert_eq!(changed.status, 303, "{}", changed.body);
     let drift = app.get_as(&branch, &path).await;
-    assert!(drift.body.contains("申报数据与企业库不一致") && drift.body.contains(r#"<td class="num">9999</td>"#), "{}", drift.body);
+    assert!(
+        drift.body.contains("申报数据与企业库不一致") && drift.body.contains(r#"<td class="num">9999</td>"#),
+        "{}",
+        drift.body
+    );
     let own = app.get_as(&org_a, &path).await;
     assert!(!own.body.contains("申报数据与企业库不一致") && !own.body.contains("9999"), "{}", own.body);
     assert_eq!(step(&app, &branch, &id, "recommend", "").await.status, 303);
@@ -905,3 +909,74 @@ async fn irreversible_steps_ask_for_confirmation() {
 }
 
 mod documents;
+
+backend_tests!(a_batch_closes_early_or_is_cancelled_with_a_reason_applicants_read);
+
+/// A batch behaves like an official call: intake ends before its published date only by an
+/// explicit "close early" with a reason the public list shows; a cancelled batch tells every
+/// applicant why; both need a reason, and only the city may do either.
+async fn a_batch_closes_early_or_is_cancelled_with_a_reason_applicants_read(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else { return };
+    let bishan = app.district("璧山区").await;
+    let in_library =
+        OrgFilter { district: Some(bishan), library: Some(LibraryStatus::InLibrary), ..Default::default() };
+    let orgs = list_public(&app.services, &in_library, PageRequest::new(Some(1), Some(2))).await.unwrap().items;
+    app.user("city1", "city_officer", None, None).await;
+    app.user("bs1", "branch_staff", Some(bishan.get()), None).await;
+    app.user("orga", "org_admin", None, Some(orgs[0].id.get())).await;
+    app.user("orgb", "org_admin", None, Some(orgs[1].id.get())).await;
+    let city = app.signed_in("city1").await;
+    let (org_a, org_b) = (app.signed_in("orga").await, app.signed_in("orgb").await);
+    let branch = app.signed_in("bs1").await;
+    let early = open_batch(&app, &city, "district_center", "提前截止批次", "", "", &[]).await;
+    let page = app.get_as(&city, &format!("/admin/recognition/{early}")).await;
+    assert!(page.body.contains("批次进度") && page.body.contains("受理申报"), "the timeline is shown");
+    let first_app = apply(&app, &org_a, &early).await;
+    // A reason is required; the branch may not close intake.
+    let bare = app.post_form(&city, &format!("/admin/recognition/{early}/call/close-early"), &[]).await;
+    assert_eq!(bare.status, 400);
+    assert!(bare.body.contains("请填写原因"), "{}", bare.body);
+    let by_branch = app
+        .post_form(&branch, &format!("/admin/recognition/{early}/call/close-early"), &[("close_reason", "名额已满")])
+        .await;
+    assert_eq!(by_branch.status, 403);
+    let closed = app
+        .post_form(
+            &city,
+            &format!("/admin/recognition/{early}/call/close-early"),
+            &[("close_reason", "申报数量已达预期")],
+        )
+        .await;
+    assert_eq!(closed.status, 303, "{}", closed.body);
+    // No new applications; the list says why; the application already started goes on.
+    assert_eq!(app.post_form(&org_b, &format!("/recognition/{early}/apply"), &[]).await.status, 409);
+    let list = app.get_as(&org_b, "/recognition").await;
+    assert!(list.body.contains("提前截止受理：申报数量已达预期"), "{}", list.body);
+    assert_eq!(app.get_as(&org_a, &format!("/recognition/applications/{first_app}")).await.status, 200);
+    let twice = app
+        .post_form(&city, &format!("/admin/recognition/{early}/call/close-early"), &[("close_reason", "再次")])
+        .await;
+    assert_eq!(twice.status, 409);
+
+    // Cancelled: its applicant is told the reason; nothing more can be done in it.
+    let called_off = open_batch(&app, &city, "district_center", "取消批次", "", "", &[]).await;
+    let app_b = apply(&app, &org_b, &called_off).await;
+    let cancelled = app
+        .post_form(
+            &city,
+            &format!("/admin/recognition/{called_off}/call/cancel"),
+            &[("cancel_reason", "政策调整，另行通知")],
+        )
+        .await;
+    assert_eq!(cancelled.status, 303, "{}", cancelled.body);
+    let told = app.get_as(&org_b, "/messages").await;
+    assert!(told.body.contains("取消批次") && told.body.contains("政策调整，另行通知"), "{}", told.body);
+    let page = app.get_as(&org_b, &format!("/recognition/applications/{app_b}")).await;
+    assert!(page.body.contains("已取消：政策调整，另行通知"), "{}", page.body);
+    assert_eq!(submit(&app, &org_b, &app_b).await.status, 409, "a cancelled batch takes nothing");
+    let again = app
+        .post_form(&city, &format!("/admin/recognition/{called_off}/call/cancel"), &[("cancel_reason", "再次")])
+        .await;
+    assert_eq!(again.status, 409);
+    app.finish().await;
+}
