@@ -102,6 +102,37 @@ impl PublicityPhase {
     }
 }
 
+/// An objection's receipt number: `YY` (异议), the objection's number and six characters of
+/// chance from `code`, e.g. `YY-42-7KQ3MZ`; the number alone cannot be guessed from another's.
+pub fn receipt(objection: i32, code: &str) -> String {
+    let chance: String = code
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        // 0/O and 1/I read alike on a phone call: left out.
+        .filter(|c| !matches!(c, '0' | 'O' | '1' | 'I'))
+        .take(6)
+        .collect();
+    format!("YY-{objection}-{chance}")
+}
+
+/// A receipt as typed: trimmed, upper case, full-width dashes read as ASCII.
+pub fn normalize_receipt(typed: &str) -> String {
+    typed.trim().replace(['－', '—', '–'], "-").to_ascii_uppercase()
+}
+
+/// Whether the contact typed when checking matches the one given with the objection: phone
+/// numbers by their digits, e-mail addresses regardless of case.
+pub fn same_contact(given: &str, typed: &str) -> bool {
+    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    if given.contains('@') {
+        given.trim().eq_ignore_ascii_case(typed.trim())
+    } else {
+        let (a, b) = (digits(given), digits(typed));
+        !a.is_empty() && a == b
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,6 +164,17 @@ mod tests {
             [("phone", "review.notice.phone_required")]
         );
         assert_eq!(PublicityNotice { phone: "12345".to_owned(), ..notice() }.problems().len(), 1);
+    }
+
+    #[test]
+    fn a_receipt_is_read_back_as_typed_and_checked_with_the_contact() {
+        let r = receipt(42, "a0b1-cOdI_e9fgh");
+        assert_eq!(r, "YY-42-ABCDE9");
+        assert_eq!(normalize_receipt(" yy－42－abcde9 "), r);
+        assert!(same_contact("138 0013 8000", "13800138000"));
+        assert!(!same_contact("138 0013 8000", "13800138001"));
+        assert!(same_contact("Chen@Example.com", " chen@example.com"));
+        assert!(!same_contact("", ""));
     }
 
     #[test]

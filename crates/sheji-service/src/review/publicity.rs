@@ -112,7 +112,7 @@ pub async fn object(
     contact: &str,
     evidence: &str,
     ip: &str,
-) -> Result<i32, ServiceError> {
+) -> Result<String, ServiceError> {
     let c = load_campaign(services, id).await?;
     if !matches!(c.status, CampaignStatus::Publicity | CampaignStatus::Final) {
         return Err(ServiceError::NotFound { key: "review.no_campaign" });
@@ -144,6 +144,9 @@ pub async fn object(
     let manager = crate::identity::account_id(services, &c.created_by).await?;
     let tx = Work::begin(services).await?;
     let oid = store::insert_objection(&tx, id, item, &name, &contact_enc, &evidence, now).await?;
+    let code = crate::crypto::random_token(12).map_err(ServiceError::internal)?;
+    let receipt = sheji_core::review::notice::receipt(oid, &code);
+    store::set_receipt(&tx, oid, &receipt).await?;
     let note = Note {
         kind: MessageKind::Objection,
         key: "review.msg.objection",
@@ -160,7 +163,73 @@ pub async fn object(
         after: json!({"campaign": id, "item": item, "name": name, "contact": sheji_core::identity::mask_phone(&contact)}),
     };
     tx.commit(&Actor::anonymous(ip), change).await?;
-    Ok(oid)
+    Ok(receipt)
+}
+
+/// What an objector learns with their receipt and contact: where the objection stands and,
+/// once decided, the decision with its reasons.
+#[derive(Debug, Clone)]
+pub struct ObjectionStanding {
+    /// The notice it was raised against.
+    pub campaign: String,
+    /// Where it stands.
+    pub status: ObjectionStatus,
+    /// When it was raised.
+    pub raised: chrono::DateTime<chrono::Utc>,
+    /// The decision's reasons, once decided.
+    pub resolution: Option<String>,
+}
+
+/// Looks an objection up by its receipt; the contact given with it must match. A wrong pair
+/// says only that nothing matches, whichever half was wrong.
+pub async fn objection_status(services: &Services, receipt: &str, contact: &str) -> Result<ObjectionStanding, ServiceError> {
+    let receipt = sheji_core::review::notice::normalize_receipt(receipt);
+    let mut errors = Vec::new();
+    if receipt.is_empty() {
+        errors.push(FieldError::new("receipt", "review.receipt_required"));
+    }
+    if contact.trim().is_empty() {
+        errors.push(FieldError::new("contact", "review.objection_contact"));
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::Fields(errors));
+    }
+    let none = || ServiceError::Fields(vec![FieldError::new("receipt", "review.receipt_unknown")]);
+    let o = store::objection_by_receipt(services.store(), &receipt).await?.ok_or_else(none)?;
+    let given = services.secrets().decrypt(&o.contact_enc).map_err(ServiceError::internal)?;
+    if !sheji_core::review::notice::same_contact(&given, contact) {
+        return Err(none());
+    }
+    let c = load_campaign(services, o.campaign).await?;
+    Ok(ObjectionStanding { campaign: c.fields.name, status: o.status, raised: o.created_at, resolution: o.resolution })
+}
+
+/// Records the applicant's statement on an open objection (staff), before it is decided.
+pub async fn record_statement(
+    services: &Services,
+    caller: &Principal,
+    objection: i32,
+    statement: &str,
+    ip: &str,
+) -> Result<(), ServiceError> {
+    require(services, caller, Permission::ReviewManage)?;
+    let statement = clip(statement, 10_000);
+    if statement.is_empty() {
+        return Err(ServiceError::Fields(vec![FieldError::new("statement", "review.statement_required")]));
+    }
+    let tx = Work::begin(services).await?;
+    if !store::set_statement(&tx, objection, &statement).await? {
+        return Err(ServiceError::Conflict { key: "review.objection_decided" });
+    }
+    let change = Change {
+        action: "review.objection_statement",
+        target_type: "review_objection",
+        target_id: objection.to_string(),
+        before: serde_json::Value::Null,
+        after: json!({"statement_chars": statement.chars().count()}),
+    };
+    tx.commit(&Actor::of(caller, ip), change).await?;
+    Ok(())
 }
 
 /// An objection as staff see it: the contact in clear.

@@ -1269,6 +1269,10 @@ pub struct Objection {
     pub created_at: DateTime<Utc>,
     /// When decided.
     pub resolved_at: Option<DateTime<Utc>>,
+    /// The receipt number the objector was given.
+    pub receipt: Option<String>,
+    /// The applicant's statement, recorded by staff.
+    pub statement: Option<String>,
 }
 
 fn to_objection(m: review_objection::Model) -> Result<Objection, StoreError> {
@@ -1285,7 +1289,40 @@ fn to_objection(m: review_objection::Model) -> Result<Objection, StoreError> {
         handled_by: m.handled_by,
         created_at: m.created_at,
         resolved_at: m.resolved_at,
+        receipt: m.receipt,
+        statement: m.statement,
     })
+}
+
+/// Gives an objection its receipt number.
+pub async fn set_receipt(tx: &Tx, id: i32, receipt: &str) -> Result<(), StoreError> {
+    review_objection::Entity::update_many()
+        .col_expr(review_objection::Column::Receipt, Expr::value(receipt.to_owned()))
+        .filter(review_objection::Column::Id.eq(id))
+        .exec(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// The objection a receipt names.
+pub async fn objection_by_receipt(db: &impl Db, receipt: &str) -> Result<Option<Objection>, StoreError> {
+    review_objection::Entity::find()
+        .filter(review_objection::Column::Receipt.eq(receipt))
+        .one(db.conn())
+        .await?
+        .map(to_objection)
+        .transpose()
+}
+
+/// Records the applicant's statement on an objection still open; false if it was decided.
+pub async fn set_statement(tx: &Tx, id: i32, statement: &str) -> Result<bool, StoreError> {
+    let r = review_objection::Entity::update_many()
+        .col_expr(review_objection::Column::Statement, Expr::value(statement.to_owned()))
+        .filter(review_objection::Column::Id.eq(id))
+        .filter(review_objection::Column::Status.eq(ObjectionStatus::Open.code()))
+        .exec(tx.conn())
+        .await?;
+    Ok(r.rows_affected == 1)
 }
 
 /// Records an objection; returns its id.

@@ -18,6 +18,9 @@ pub struct Model {
     pub handled_by: Option<String>,
     pub created_at: DateTimeUtc,
     pub resolved_at: Option<DateTimeUtc>,
+    pub receipt: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub statement: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

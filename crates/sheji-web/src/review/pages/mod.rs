@@ -61,6 +61,9 @@ pub struct PageQuery {
     page: String,
     #[serde(default)]
     done: String,
+    /// The receipt of an objection just raised, shown once to the objector.
+    #[serde(default)]
+    receipt: String,
 }
 
 struct CampaignLine {
@@ -285,6 +288,8 @@ struct ObjectionLine {
     open: bool,
     resolution: String,
     at: String,
+    receipt: String,
+    statement: String,
 }
 
 struct SwapLine {
@@ -549,6 +554,8 @@ async fn campaign_page(
                 open: v.objection.status.is_open(),
                 resolution: v.objection.resolution.unwrap_or_default(),
                 at: sheji_core::i18n::datetime(v.objection.created_at),
+                receipt: v.objection.receipt.unwrap_or_default(),
+                statement: v.objection.statement.unwrap_or_default(),
             })
             .collect();
     }
@@ -974,6 +981,21 @@ pub async fn step(
         _ => return Err(PageError::not_found(chrome(&ctx, "review.campaign"))),
     };
     after(&state, &ctx, &p, id, result, Extras::default()).await
+}
+
+/// Records the applicant's statement on an objection.
+pub async fn statement(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Path((id, oid)): Path<(i32, i32)>,
+    body: String,
+) -> Result<Response, PageError> {
+    let f = Fields::new(&body);
+    let result = pub_service::record_statement(&state.services, &p, oid, &f.text("statement"), &c.ip)
+        .await
+        .map(|()| "statement".to_owned());
+    after(&state, &ctx, &p, CampaignId(id), result, Extras::default()).await
 }
 
 /// Decides an objection.

@@ -111,6 +111,8 @@ struct NoticePage {
     pager: Pager,
     form: FormState,
     done: bool,
+    /// The objector's receipt number, right after they objected.
+    receipt: String,
 }
 
 async fn notice_page(
@@ -188,6 +190,7 @@ async fn notice_page(
         pager,
         form,
         done: false,
+        receipt: String::new(),
         chrome,
     })
 }
@@ -201,6 +204,11 @@ pub async fn notice(
 ) -> Result<Response, PageError> {
     let mut page = notice_page(&state, &ctx, id, q.page.parse().ok(), FormState::default()).await?;
     page.done = q.done == "objection";
+    // Only a receipt of our own shape is echoed.
+    let r = sheji_core::review::notice::normalize_receipt(&q.receipt);
+    if page.done && r.len() <= 32 && r.starts_with("YY-") && r.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        page.receipt = r;
+    }
     Ok(render(StatusCode::OK, &page))
 }
 
@@ -224,12 +232,52 @@ pub async fn object(
     )
     .await;
     match result {
-        Ok(_) => Ok(Redirect::to(&format!("/publicity/{id}?done=objection")).into_response()),
+        Ok(receipt) => Ok(Redirect::to(&format!("/publicity/{id}?done=objection&receipt={receipt}")).into_response()),
         Err(e) => {
             forms::refused(e, FormState::from_body(&body), &ctx, "nav.publicity", |form| {
                 notice_page(&state, &ctx, id, None, form)
             })
             .await
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "review/objection_status.html")]
+struct StatusPage {
+    chrome: Chrome,
+    form: FormState,
+    /// The objection found: notice, status, badge class, raised, decision.
+    found: Option<(String, String, &'static str, String, String)>,
+}
+
+/// The objector checks an objection's status with its receipt and their contact.
+pub async fn objection_status_form(ctx: Ctx) -> Result<Response, PageError> {
+    let chrome = ctx.chrome("review.objection_status").crumb("nav.publicity", Some("/publicity"));
+    Ok(render(StatusCode::OK, &StatusPage { chrome, form: FormState::default(), found: None }))
+}
+
+/// Looks the objection up; a wrong pair says only that nothing matches.
+pub async fn objection_status(State(state): State<AppState>, ctx: Ctx, body: String) -> Result<Response, PageError> {
+    let chrome = ctx.chrome("review.objection_status").crumb("nav.publicity", Some("/publicity"));
+    let f = Fields::new(&body);
+    // The contact is not echoed back: the page may be on a shared screen.
+    let typed = FormState::default().keep("receipt", &f.text("receipt"));
+    match service::objection_status(&state.services, &f.text("receipt"), &f.text("contact")).await {
+        Ok(s) => {
+            let lang = ctx.lang;
+            let found = (
+                s.campaign,
+                lang.t(&format!("review.objection.{}", s.status.code())).to_owned(),
+                s.status.badge(),
+                sheji_core::i18n::datetime(s.raised),
+                s.resolution.unwrap_or_default(),
+            );
+            Ok(render(StatusCode::OK, &StatusPage { chrome, form: typed, found: Some(found) }))
+        }
+        Err(e) => {
+            let status = crate::error::status_of(e.kind());
+            Ok(render(status, &StatusPage { chrome, form: typed.with_error(&e, ctx.lang), found: None }))
         }
     }
 }

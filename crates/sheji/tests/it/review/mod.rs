@@ -303,6 +303,24 @@ async fn a_campaign_runs_from_the_pool_to_the_final_list(backend: Backend) {
         .await;
     assert_eq!(raised.status, 303, "{}", raised.body);
     assert!(!app.get(&format!("/publicity/{id}")).await.body.contains(evidence));
+    // The objector gets a receipt number and checks progress with it and their contact; a
+    // wrong contact learns nothing.
+    let receipt = first(r"receipt=(YY-\d+-[A-Z2-9]{6})", raised.header("location"));
+    let shown = app.get_as(&anon, raised.header("location")).await;
+    assert!(shown.body.contains(&receipt), "{}", shown.body);
+    let check = |contact: &'static str| {
+        let (app, anon, receipt) = (&app, &anon, receipt.clone());
+        async move {
+            app.post_form(anon, "/publicity/objection-status", &[("receipt", &receipt.to_lowercase()), ("contact", contact)])
+                .await
+        }
+    };
+    let wrong = check("13800138001").await;
+    assert_eq!(wrong.status, 400);
+    assert!(wrong.body.contains("不匹配") && !wrong.body.contains("待处理"), "{}", wrong.body);
+    let open_now = check("138 0013 8000").await;
+    assert_eq!(open_now.status, 200, "{}", open_now.body);
+    assert!(open_now.body.contains("待处理"), "{}", open_now.body);
     let case = app.get_as(&staff, &format!("/admin/reviews/{id}")).await;
     assert!(case.body.contains(evidence) && case.body.contains("13800138000"));
 
@@ -318,6 +336,12 @@ async fn a_campaign_runs_from_the_pool_to_the_final_list(backend: Backend) {
     assert_eq!(open.status, 409);
     assert!(open.body.contains("还有未处理的异议"));
     let oid = first(r#"/objections/(\d+)""#, &case.body);
+    // Staff record the applicant's statement before deciding.
+    let stated = app
+        .post_form(&staff, &format!("/admin/reviews/{id}/objections/{oid}/statement"), &[("statement", "外观系独立设计，附设计过程文件。")])
+        .await;
+    assert_eq!(stated.status, 303, "{}", stated.body);
+    assert!(app.get_as(&staff, &format!("/admin/reviews/{id}")).await.body.contains("外观系独立设计"));
     let decided = app
         .post_form(
             &staff,
@@ -326,6 +350,8 @@ async fn a_campaign_runs_from_the_pool_to_the_final_list(backend: Backend) {
         )
         .await;
     assert_eq!(decided.status, 303);
+    let after = check("13800138000").await;
+    assert!(after.body.contains("不成立") && after.body.contains("经核查外观差异明显"), "{}", after.body);
     assert_eq!(app.post_form(&staff, &format!("/admin/reviews/{id}/steps/finalize"), &[]).await.status, 303);
     assert!(app.get(&format!("/publicity/{id}")).await.body.contains("最终名单"));
     // Every step is in the audit trail (a row of it, not the filter echoing the action).
