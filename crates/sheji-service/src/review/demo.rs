@@ -58,7 +58,111 @@ pub(crate) async fn load(services: &Services) -> Result<(RubricId, Vec<(String, 
             .into_iter()
             .map(|o| (o.id, o.name))
             .collect();
-    Ok((campaign(services, &experts, &orgs).await?, added))
+    let rubric = campaign(services, &experts, &orgs).await?;
+    on_notice(services, rubric, &experts, &orgs).await?;
+    Ok((rubric, added))
+}
+
+/// A second campaign walked by the demo's own accounts through the real use cases to its 公示:
+/// assigned, every sheet scored, closed, published as an official notice, and one objection
+/// raised, so a newcomer sees a notice inside its window with an objection to decide.
+async fn on_notice(
+    services: &Services,
+    rubric: RubricId,
+    experts: &[(AccountId, &str, &str)],
+    orgs: &[(OrganizationId, String)],
+) -> Result<(), ServiceError> {
+    let ip = "demo";
+    let principal = |username: &'static str| async move {
+        let id = crate::identity::account_id(services, username).await?;
+        match id {
+            Some(id) => crate::identity::principal_of(services, id).await,
+            None => Ok(None),
+        }
+    };
+    let Some(hq) = principal("hqstaff").await? else { return Ok(()) };
+    let today = services.today();
+    let fields = CampaignFields {
+        name: "2026年度工业设计优秀成果评价（演示，公示中）".to_owned(),
+        rubric,
+        reviewers_per_item: 3,
+        blind: false,
+        aggregation: sheji_core::review::score::Aggregation::TrimmedMean,
+        thresholds: vec![Threshold { grade: "优秀".to_owned(), min: 80.0 }, Threshold { grade: "合格".to_owned(), min: 60.0 }],
+        period_start: today,
+        deadline: today + chrono::Duration::days(7),
+        conflict_years: sheji_core::review::conflict::DEFAULT_WINDOW_YEARS,
+        forbid_repeat: false,
+        require_match: false,
+        min_load: 0,
+        max_load: 6,
+        publicity_days: 5,
+        outlier_pct: sheji_core::review::score::DEFAULT_OUTLIER_PCT,
+    };
+    let id = super::create_campaign(services, &hq, &fields, ip).await?;
+    let items: Vec<ItemFields> = orgs
+        .iter()
+        .skip(14)
+        .take(5)
+        .map(|(org, name)| ItemFields {
+            title: format!("{name} 智能产品外观设计"),
+            subject: None,
+            organizations: vec![*org],
+            specialties: ["svc:PROD".to_owned(), "svc:FORM".to_owned()].into(),
+            team: Vec::new(),
+        })
+        .collect();
+    let now = services.now();
+    let tx = Work::begin(services).await?;
+    store::insert_items(&tx, id, &items, now).await?;
+    let change = Change {
+        action: "demo.review_items",
+        target_type: "review_campaign",
+        target_id: id.to_string(),
+        before: serde_json::Value::Null,
+        after: json!({"items": items.len()}),
+    };
+    tx.commit(&Actor::system(), change).await?;
+    super::assign::deploy(services, &hq, id, super::assign::Mode::Optimal, None, ip).await?;
+    // Each expert scores what they drew: totals that differ by item, one expert a little apart.
+    for (n, (account, _, _)) in experts.iter().enumerate() {
+        let Some(expert) = crate::identity::principal_of(services, *account).await? else { continue };
+        let mine = super::sheet::my_reviews(services, &expert, PageRequest::new(Some(1), Some(50))).await?;
+        for r in mine.items.iter().filter(|r| r.assignment.campaign == id) {
+            let lift = f64::from(u32::try_from((r.assignment.item.get() + n as i32) % 6).unwrap_or(0));
+            let input = super::sheet::SheetInput {
+                scores: vec![Some(20.0 + lift), Some(19.0 + lift), Some(14.0 + lift / 2.0), Some(15.0)],
+                comments: vec![String::new(); 4],
+                comment: "设计完成度较高，建议加强用户研究。".to_owned(),
+                submit: true,
+            };
+            super::sheet::save(services, &expert, r.assignment.id, &input, ip).await?;
+        }
+    }
+    super::sheet::close(services, &hq, id, ip).await?;
+    let notice = sheji_core::review::notice::PublicityNotice {
+        number: "渝设促〔2026〕8号".to_owned(),
+        phone: "023-6388 0000".to_owned(),
+        address: "重庆市两江新区金开大道1号 重庆工业设计促进中心".to_owned(),
+        show_scores: false,
+        min_score: Some(60.0),
+    };
+    super::publicity::publish(services, &hq, id, &notice, ip).await?;
+    // An objection, if the window is already open (a demo loaded on a weekend opens it Monday).
+    let c = super::load_campaign(services, id).await?;
+    if super::publicity::window_open(&c, today) {
+        super::publicity::object(
+            services,
+            id,
+            None,
+            "陈静",
+            "13800138000",
+            "名单中一项成果与本单位2025年上市产品外观高度相似，附对比图，请核查。",
+            ip,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Demo data for the review engine: the demo expert and five more in the pool, a rubric and a

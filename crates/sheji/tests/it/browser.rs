@@ -89,7 +89,7 @@ fn key_pages_render_in_headless_chromium() {
         ("/clusters", &["万亿级主导产业集群", "卫星互联网"]),
         ("/api/docs", &["/api/v1/districts", "OpenAPI 3.1"]),
         ("/search?q=%E9%87%8D%E5%BA%86", &["共找到", "筛选", "<mark>重庆</mark>", "header-q"]),
-        ("/publicity", &["评审公示", "目前没有正在公示的评审结果"]),
+        ("/publicity", &["评审公示", "工业设计优秀成果评价（演示，公示中）"]),
         ("/recognitions", &["认定名录", "QX-", "区县级工业设计中心"]),
         ("/districts?lang=en&status=abolished", &["Districts", "Abolished"]),
     ];
@@ -182,6 +182,10 @@ fn every_role_s_key_pages_fit_a_phone() {
                 "/recognition/batches/2/list",
                 "/recognition/batches/2/list?lang=en",
                 "/?lang=en",
+                "/publicity/{notice}",
+                "/publicity/{notice}?lang=en",
+                "/publicity/{notice}/print",
+                "/publicity/objection-status",
             ],
         ),
         (
@@ -212,8 +216,22 @@ fn every_role_s_key_pages_fit_a_phone() {
                 "/messages",
             ],
         ),
-        ("city", &["/admin/organizations", "/recognition", "/recognitions", "/admin/organizations?lang=en"]),
-        ("hqstaff", &["/admin/reviews", "/admin/experts", "/admin/rubrics", "/admin/organizations/new"]),
+        (
+            "city",
+            &[
+                "/admin/organizations",
+                "/recognition",
+                "/recognitions",
+                "/admin/organizations?lang=en",
+                "/admin/recognition/1",
+                "/admin/recognition/2",
+                "/admin/recognition/new",
+            ],
+        ),
+        (
+            "hqstaff",
+            &["/admin/reviews", "/admin/experts", "/admin/rubrics", "/admin/organizations/new", "/admin/reviews/{notice}"],
+        ),
         ("expert", &["/reviews", "/account"]),
         (
             "sysadmin",
@@ -234,12 +252,14 @@ fn every_role_s_key_pages_fit_a_phone() {
     ];
     // The demo's certificate carries the year it was loaded in.
     let cert = crate::support::first(r"(QX-\d{4}-0001)", &fetch(&server.addr, "/recognitions", ""));
+    // The demo's campaign on public notice.
+    let notice = crate::support::first(r#"href="/publicity/(\d+)""#, &fetch(&server.addr, "/publicity", ""));
     let mut too_wide = Vec::new();
     let mut n = 0;
     for (username, paths) in roles {
         let cookie = if username.is_empty() { String::new() } else { sign_in(&server.addr, username) };
         for path in paths {
-            let path = &path.replace("{cert}", &cert);
+            let path = &path.replace("{cert}", &cert).replace("{notice}", &notice);
             // The page as this role sees it, opened from a file with the server as its base, and
             // a script at its end that measures the laid-out width (the stylesheet has loaded by
             // then: scripts wait for it).
