@@ -294,3 +294,4 @@ recognition-batch_status-cancelled = Cancelled
 recognition-done-closed_early = Intake is closed.
 recognition-done-cancelled = The batch is cancelled and its applicants are told.
 recognition-batch_timeline = Batch timeline
+recognition-quota_summary = { $used } recommended across { $districts } districts; { $full } with no slot left

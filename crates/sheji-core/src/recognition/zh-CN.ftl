@@ -294,3 +294,4 @@ recognition-batch_status-cancelled = 已取消
 recognition-done-closed_early = 已提前截止受理。
 recognition-done-cancelled = 批次已取消，已通知各申报单位。
 recognition-batch_timeline = 批次进度
+recognition-quota_summary = { $districts } 个区县共推荐 { $used } 个，{ $full } 个区县名额已用完

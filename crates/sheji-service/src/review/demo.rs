@@ -83,12 +83,15 @@ async fn on_notice(
     let Some(hq) = principal("hqstaff").await? else { return Ok(()) };
     let today = services.today();
     let fields = CampaignFields {
-        name: "2026年度工业设计优秀成果评价（演示，公示中）".to_owned(),
+        name: "2026年度工业设计优秀成果评价（演示）".to_owned(),
         rubric,
         reviewers_per_item: 3,
         blind: false,
         aggregation: sheji_core::review::score::Aggregation::TrimmedMean,
-        thresholds: vec![Threshold { grade: "优秀".to_owned(), min: 80.0 }, Threshold { grade: "合格".to_owned(), min: 60.0 }],
+        thresholds: vec![
+            Threshold { grade: "优秀".to_owned(), min: 80.0 },
+            Threshold { grade: "合格".to_owned(), min: 60.0 },
+        ],
         period_start: today,
         deadline: today + chrono::Duration::days(7),
         conflict_years: sheji_core::review::conflict::DEFAULT_WINDOW_YEARS,

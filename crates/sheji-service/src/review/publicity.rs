@@ -182,7 +182,11 @@ pub struct ObjectionStanding {
 
 /// Looks an objection up by its receipt; the contact given with it must match. A wrong pair
 /// says only that nothing matches, whichever half was wrong.
-pub async fn objection_status(services: &Services, receipt: &str, contact: &str) -> Result<ObjectionStanding, ServiceError> {
+pub async fn objection_status(
+    services: &Services,
+    receipt: &str,
+    contact: &str,
+) -> Result<ObjectionStanding, ServiceError> {
     let receipt = sheji_core::review::notice::normalize_receipt(receipt);
     let mut errors = Vec::new();
     if receipt.is_empty() {

@@ -810,6 +810,8 @@ struct BatchPage {
     id: i32,
     /// The batch's stages, the current one marked.
     timeline: Vec<Step>,
+    /// Recommendations made and districts with none left, in one line.
+    quota_summary: String,
     /// Intake closed early or cancelled, with the reason.
     note: String,
     may_close_early: bool,
@@ -890,7 +892,18 @@ async fn batch_page(
         })
         .collect();
     let pager = chrome.pager(&v.queue);
+    let used_total: u32 = v.quota_used.iter().map(|(_, n)| n).sum();
+    let full = v.batch.fields.district_quota.map_or(0, |q| v.quota_used.iter().filter(|(_, n)| *n >= q).count());
+    let quota_summary = lang.tf(
+        "recognition.quota_summary",
+        &[
+            ("used", &used_total.to_string()),
+            ("full", &full.to_string()),
+            ("districts", &v.quota_used.len().to_string()),
+        ],
+    );
     Ok(BatchPage {
+        quota_summary,
         timeline: batch_steps(lang, state, &v.batch, v.campaign),
         note: batch_note(lang, &v.batch),
         may_close_early: v.may_close_early,

@@ -89,7 +89,7 @@ fn key_pages_render_in_headless_chromium() {
         ("/clusters", &["万亿级主导产业集群", "卫星互联网"]),
         ("/api/docs", &["/api/v1/districts", "OpenAPI 3.1"]),
         ("/search?q=%E9%87%8D%E5%BA%86", &["共找到", "筛选", "<mark>重庆</mark>", "header-q"]),
-        ("/publicity", &["评审公示", "工业设计优秀成果评价（演示，公示中）"]),
+        ("/publicity", &["评审公示", "工业设计优秀成果评价（演示）"]),
         ("/recognitions", &["认定名录", "QX-", "区县级工业设计中心"]),
         ("/districts?lang=en&status=abolished", &["Districts", "Abolished"]),
     ];
@@ -230,7 +230,13 @@ fn every_role_s_key_pages_fit_a_phone() {
         ),
         (
             "hqstaff",
-            &["/admin/reviews", "/admin/experts", "/admin/rubrics", "/admin/organizations/new", "/admin/reviews/{notice}"],
+            &[
+                "/admin/reviews",
+                "/admin/experts",
+                "/admin/rubrics",
+                "/admin/organizations/new",
+                "/admin/reviews/{notice}",
+            ],
         ),
         ("expert", &["/reviews", "/account"]),
         (

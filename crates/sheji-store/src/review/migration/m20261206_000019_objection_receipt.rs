@@ -25,7 +25,10 @@ impl MigrationTrait for Migration {
         )
         .await?;
         m.alter_table(
-            Table::alter().table(ReviewObjection::Table).add_column(ColumnDef::new(ReviewObjection::Statement).text().null()).to_owned(),
+            Table::alter()
+                .table(ReviewObjection::Table)
+                .add_column(ColumnDef::new(ReviewObjection::Statement).text().null())
+                .to_owned(),
         )
         .await?;
         m.create_index(
@@ -40,7 +43,8 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_index(Index::drop().name("ux_review_objection_receipt").table(ReviewObjection::Table).to_owned()).await?;
+        m.drop_index(Index::drop().name("ux_review_objection_receipt").table(ReviewObjection::Table).to_owned())
+            .await?;
         for column in [ReviewObjection::Statement, ReviewObjection::Receipt] {
             m.alter_table(Table::alter().table(ReviewObjection::Table).drop_column(column).to_owned()).await?;
         }

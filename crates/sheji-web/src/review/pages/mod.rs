@@ -594,9 +594,15 @@ async fn campaign_page(
         }
         None => FormState::default(),
     };
+    // On notice, the badge says where the window stands (never "on notice" before it opens).
+    let (status, class) = if c.status == CampaignStatus::Publicity {
+        publicity::public_badge(lang, &c, s.today())
+    } else {
+        (status_label(lang, c.status), status_class(c.status))
+    };
     Ok(CampaignPage {
-        status: status_label(lang, c.status),
-        class: status_class(c.status),
+        status,
+        class,
         steps,
         notice: extras.notice,
         error: extras.error,

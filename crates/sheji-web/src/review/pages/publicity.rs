@@ -23,7 +23,7 @@ use crate::layout::{Choice, Chrome, Ctx, Pager};
 
 /// The public badge of a campaign on a day: final, or where its window stands (never "on
 /// notice" before the window opens or after it ends).
-fn public_badge(
+pub(crate) fn public_badge(
     lang: sheji_core::i18n::Lang,
     c: &sheji_service::review::Campaign,
     today: chrono::NaiveDate,

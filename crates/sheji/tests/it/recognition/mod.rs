@@ -242,7 +242,14 @@ async fn the_ladder_from_library_to_municipal_center(backend: Backend) {
     for u in ["expert", "expert2", "expert3", "expert4", "expert5", "expert6"] {
         let (b, r) = app.sign_in(u, sheji_service::demo::DEMO_PASSWORD).await;
         assert_eq!(r.status, 303, "{u} signs in");
-        let mine = all(r#"href="/reviews/(\d+)""#, &app.get_as(&b, "/reviews").await.body);
+        // Only this campaign's sheets (the demo's experts also scored the demo's own campaign).
+        let mut mine = Vec::new();
+        for sheet in all(r#"href="/reviews/(\d+)""#, &app.get_as(&b, "/reviews").await.body) {
+            if app.get_as(&b, &format!("/reviews/{sheet}")).await.body.contains("2026年度市级工业设计中心认定专家评审")
+            {
+                mine.push(sheet);
+            }
+        }
         // An expert reads what they score (read only, no papers that name the applicant); an
         // expert not assigned to it cannot open it.
         let application = format!("/recognition/applications/{app_a2}");

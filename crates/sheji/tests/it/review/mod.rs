@@ -311,8 +311,12 @@ async fn a_campaign_runs_from_the_pool_to_the_final_list(backend: Backend) {
     let check = |contact: &'static str| {
         let (app, anon, receipt) = (&app, &anon, receipt.clone());
         async move {
-            app.post_form(anon, "/publicity/objection-status", &[("receipt", &receipt.to_lowercase()), ("contact", contact)])
-                .await
+            app.post_form(
+                anon,
+                "/publicity/objection-status",
+                &[("receipt", &receipt.to_lowercase()), ("contact", contact)],
+            )
+            .await
         }
     };
     let wrong = check("13800138001").await;
@@ -338,7 +342,11 @@ async fn a_campaign_runs_from_the_pool_to_the_final_list(backend: Backend) {
     let oid = first(r#"/objections/(\d+)""#, &case.body);
     // Staff record the applicant's statement before deciding.
     let stated = app
-        .post_form(&staff, &format!("/admin/reviews/{id}/objections/{oid}/statement"), &[("statement", "外观系独立设计，附设计过程文件。")])
+        .post_form(
+            &staff,
+            &format!("/admin/reviews/{id}/objections/{oid}/statement"),
+            &[("statement", "外观系独立设计，附设计过程文件。")],
+        )
         .await;
     assert_eq!(stated.status, 303, "{}", stated.body);
     assert!(app.get_as(&staff, &format!("/admin/reviews/{id}")).await.body.contains("外观系独立设计"));
