@@ -224,3 +224,4 @@ import-year_chosen = Figures without a year of their own are taken as { $year } 
 import-year_title = Figures without a year of their own are taken as { $year }, read from the sheet's title. To use another year, upload again and choose it.
 import-year_range = Enter a year from 2000 to 2100, or leave it empty.
 import-noticed = { $n } rows name an abolished district and are taken under its successor (see each row).
+library-left_out = Not admitted, the checklist fails: { $names }.

@@ -224,3 +224,4 @@ import-year_chosen = 未填年度的行，指标按 { $year } 年导入（上传
 import-year_title = 未填年度的行，指标按 { $year } 年导入（取自表头标题）。如需其他年度，请重新上传并填写年度。
 import-year_range = 请填写 2000 到 2100 之间的年度，或留空。
 import-noticed = 有 { $n } 行填写的是已撤销区县，已按其承继区县导入（见各行说明）。
+library-left_out = 以下单位未达到入库条件，未入库：{ $names }。

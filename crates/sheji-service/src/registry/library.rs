@@ -148,26 +148,50 @@ pub async fn act(
     Ok(to)
 }
 
-/// Admits several organizations at once (from a filtered list); returns how many moved and
-/// the ids that could not (out of scope, or a status that cannot be admitted).
+/// What a bulk admission did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BulkAdmission {
+    /// Organizations admitted.
+    pub admitted: u64,
+    /// Left out because the checklist fails, with their names: the page names them.
+    pub not_eligible: Vec<(OrganizationId, String)>,
+    /// Left out because out of the caller's scope or in a status that cannot be admitted.
+    pub refused: Vec<OrganizationId>,
+}
+
+/// Admits several organizations at once (from a filtered list), each only if it passes the
+/// library checklist, as one admitted by hand would be shown to.
 pub async fn admit_many(
     services: &Services,
     caller: &Principal,
     ids: &[OrganizationId],
     ip: &str,
-) -> Result<(u64, Vec<OrganizationId>), ServiceError> {
-    let mut admitted = 0;
-    let mut refused = Vec::new();
+) -> Result<BulkAdmission, ServiceError> {
+    let criteria = criteria(services).await?;
+    let mut out = BulkAdmission::default();
     for id in ids {
+        let org = match super::get_private(services, caller, *id).await {
+            Ok(org) => org,
+            Err(ServiceError::NotFound { .. } | ServiceError::Forbidden) => {
+                out.refused.push(*id);
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        let indicators = store::list_indicators(services.store(), *id).await?;
+        if sheji_core::registry::library_checklist(&criteria, &indicators).iter().any(|c| !c.passed) {
+            out.not_eligible.push((*id, org.public.name));
+            continue;
+        }
         match act(services, caller, *id, LibraryAction::Admit, "", ip).await {
-            Ok(_) => admitted += 1,
+            Ok(_) => out.admitted += 1,
             Err(ServiceError::Conflict { .. } | ServiceError::NotFound { .. } | ServiceError::Forbidden) => {
-                refused.push(*id)
+                out.refused.push(*id)
             }
             Err(e) => return Err(e),
         }
     }
-    Ok((admitted, refused))
+    Ok(out)
 }
 
 pub use sheji_store::registry::library::Application;

@@ -90,6 +90,14 @@ pub struct RegistryActions {
     pub admit: bool,
 }
 
+/// Organizations' names by id (names are public), for pages that name a few of them.
+pub async fn names(
+    services: &Services,
+    ids: &std::collections::BTreeSet<OrganizationId>,
+) -> Result<std::collections::BTreeMap<OrganizationId, String>, ServiceError> {
+    Ok(sheji_store::registry::names(services.store(), ids).await?.into_iter().collect())
+}
+
 /// The caller's registry actions.
 pub fn actions(services: &Services, caller: &Principal) -> RegistryActions {
     let now = services.now();

@@ -41,6 +41,9 @@ pub struct OrgQuery {
     /// After a bulk admission: how many were admitted.
     #[serde(default)]
     done: String,
+    /// After a bulk admission: the organizations the checklist left out.
+    #[serde(default)]
+    left: String,
     #[serde(default)]
     sort: String,
 }
@@ -231,6 +234,16 @@ pub async fn staff_list(
         Ok(f) => f,
         Err(e) => return Err(PageError::service(&e, chrome)),
     };
+    let left: std::collections::BTreeSet<OrganizationId> =
+        q.left.split(',').filter_map(|x| x.trim().parse::<i32>().ok()).map(OrganizationId).take(50).collect();
+    let left_out: Vec<String> = if left.is_empty() {
+        Vec::new()
+    } else {
+        match sheji_service::registry::names(&state.services, &left).await {
+            Ok(names) => names.into_values().collect(),
+            Err(e) => return Err(PageError::service(&e, chrome)),
+        }
+    };
     let view = OrganizationsPage {
         staff: true,
         action: "/admin/organizations",
@@ -243,7 +256,14 @@ pub async fn staff_list(
         name_sort: if q.sort == "name" { "ascending" } else { "none" },
         name_sort_href: chrome.href_with("sort", if q.sort == "name" { "" } else { "name" }),
         newest_href: chrome.href_with("sort", "newest"),
-        notice: (!q.done.is_empty()).then(|| lang.tf("library.admitted", &[("n", &q.done)])),
+        notice: (!q.done.is_empty()).then(|| {
+            let admitted = lang.tf("library.admitted", &[("n", &q.done)]);
+            if left_out.is_empty() {
+                admitted
+            } else {
+                format!("{admitted} {}", lang.tf("library.left_out", &[("names", &lang.join_list(&left_out))]))
+            }
+        }),
         clusters,
         qualifications,
         libraries,
@@ -691,9 +711,15 @@ pub async fn admit_selected(
         .map(OrganizationId)
         .collect();
     match library::admit_many(&state.services, &p, &ids, &c.ip).await {
-        Ok((n, _)) => {
-            Ok(axum::response::Redirect::to(&format!("/admin/organizations?library=in_library&done={n}"))
-                .into_response())
+        Ok(bulk) => {
+            // Those the checklist kept out are named on the page it returns to.
+            let left: Vec<String> = bulk.not_eligible.iter().take(50).map(|(id, _)| id.to_string()).collect();
+            Ok(axum::response::Redirect::to(&format!(
+                "/admin/organizations?library=in_library&done={}&left={}",
+                bulk.admitted,
+                left.join(",")
+            ))
+            .into_response())
         }
         Err(e) => Err(PageError::service(&e, ctx.chrome("nav.admin_organizations"))),
     }

@@ -1081,3 +1081,59 @@ async fn a_title_year_and_an_abolished_district_are_read_as_clerks_mean_them() {
     assert!(form.body.contains(r#"name="year""#));
     app.finish().await;
 }
+
+/// Bulk admission applies the checklist: an organization that fails it is left out and named,
+/// as the page says; one that passes is admitted.
+#[tokio::test]
+async fn bulk_admission_leaves_out_and_names_those_failing_the_checklist() {
+    let Some(app) = TestApp::new(Backend::Sqlite).await else { return };
+    let (a, b) = (uscc("91500120MA5UPAAA1"), uscc("91500120MA5UFAAA2"));
+    let head = [
+        "企业名称",
+        "统一社会信用代码",
+        "所属区县",
+        "单位类型",
+        "指标年度",
+        "设计投入（万元）",
+        "设计人员",
+        "从业人员",
+        "新产品销售收入（万元）",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let system = system_principal();
+    for (year, with_b) in [("2025", true), ("2024", false)] {
+        let mut rows = vec![
+            head.clone(),
+            ["重庆璧山达标测试有限公司", a.as_str(), "璧山区", "制造企业", year, "120", "8", "60", "2300"]
+                .map(str::to_owned)
+                .to_vec(),
+        ];
+        if with_b {
+            rows.push(
+                ["重庆璧山未达标测试有限公司", b.as_str(), "璧山区", "制造企业", "", "", "", "", ""]
+                    .map(str::to_owned)
+                    .to_vec(),
+            );
+        }
+        let upload = import::Upload::new(xlsx(&rows), "a.xlsx").unwrap();
+        import::commit(&app.services, &system, &upload, &Actor::system(), Lang::Zh, |_| {}).await.unwrap();
+    }
+    let all = registry::list_public(&app.services, &OrgFilter::default(), PageRequest::default()).await.unwrap().items;
+    let id = |name: &str| all.iter().find(|o| o.name == name).map(|o| o.id.get().to_string()).unwrap();
+    let (pass, fail) = (id("重庆璧山达标测试有限公司"), id("重庆璧山未达标测试有限公司"));
+    app.user("bulk_admin", "admin", None, None).await;
+    let admin = app.signed_in("bulk_admin").await;
+    let r = app.post_form(&admin, "/admin/organizations/library/admit", &[("ids", &pass), ("ids", &fail)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = app.get_as(&admin, r.header("location")).await;
+    assert!(page.body.contains("已入库 1 家"), "{}", page.body);
+    assert!(page.body.contains("未达到入库条件，未入库：重庆璧山未达标测试有限公司"), "{}", page.body);
+    let status = |id: &str| {
+        let id = OrganizationId(id.parse().unwrap());
+        let services = app.services.clone();
+        async move { registry::get(&services, None, id).await.unwrap().public.library_status.code() }
+    };
+    assert_eq!((status(&pass).await, status(&fail).await), ("in_library", "none"));
+    app.finish().await;
+}
