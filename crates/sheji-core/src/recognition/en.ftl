@@ -295,3 +295,6 @@ recognition-done-closed_early = Intake is closed.
 recognition-done-cancelled = The batch is cancelled and its applicants are told.
 recognition-batch_timeline = Batch timeline
 recognition-quota_summary = { $used } recommended across { $districts } districts; { $full } with no slot left
+recognition-not_editable_batch = This batch can no longer be changed: an application has been submitted (or it is a re-review, or no longer open).
+recognition-edit_batch = Edit batch
+recognition-done-edited = The batch is updated.

@@ -689,6 +689,13 @@ impl BatchStatus {
         self.accepting(opens_on, closes_on, closed_early, today) && today < closes_on
     }
 
+    /// Whether the city may still change the call's terms: while it is open and before any
+    /// application has been submitted (drafts follow the new terms), and not a re-review, whose
+    /// holders were taken up when it opened.
+    pub fn may_edit(self, purpose: Purpose, any_submitted: bool) -> bool {
+        self.is_open() && purpose == Purpose::Recognition && !any_submitted
+    }
+
     /// Whether the city may call the batch off: while it is open and nothing is with the experts.
     pub fn may_cancel(self, has_campaign: bool) -> bool {
         self.is_open() && !has_campaign
@@ -1103,6 +1110,10 @@ mod tests {
         assert!(BatchStatus::Open.may_cancel(false) && !BatchStatus::Open.may_cancel(true));
         assert!(!BatchStatus::Concluded.may_cancel(false));
         assert!(BatchStatus::Cancelled.steps(true, false).is_empty());
+        assert!(BatchStatus::Open.may_edit(Purpose::Recognition, false));
+        assert!(!BatchStatus::Open.may_edit(Purpose::Recognition, true), "after the first submission");
+        assert!(!BatchStatus::Open.may_edit(Purpose::ReReview, false));
+        assert!(!BatchStatus::InReview.may_edit(Purpose::Recognition, false));
         assert!(!BatchStatus::Cancelled.accepting(open, close, false, mid));
     }
 

@@ -295,3 +295,6 @@ recognition-done-closed_early = 已提前截止受理。
 recognition-done-cancelled = 批次已取消，已通知各申报单位。
 recognition-batch_timeline = 批次进度
 recognition-quota_summary = { $districts } 个区县共推荐 { $used } 个，{ $full } 个区县名额已用完
+recognition-not_editable_batch = 该批次已有单位提交申报（或为复核批次、已不在受理中），不能再修改。
+recognition-edit_batch = 修改批次
+recognition-done-edited = 批次已更新。

@@ -601,6 +601,10 @@ pub async fn act(
     }
     let now = services.now();
     let tx = Work::begin(services).await?;
+    if action == Action::Submit {
+        // Serialized with an edit of the batch's terms, which is allowed only before this.
+        store::lock_batch(&tx, v.batch.id, now).await?;
+    }
     if action == Action::Recommend {
         store::lock_batch(&tx, v.batch.id, now).await?;
         let used = store::recommended_count(&tx, v.batch.id, v.application.district).await?;
@@ -774,6 +778,61 @@ fn batch_reason(reason: &str) -> Result<String, ServiceError> {
         return Err(ServiceError::Fields(vec![FieldError::new("reason", "recognition.reason_too_long")]));
     }
     Ok(reason.to_owned())
+}
+
+/// Whether the caller may change a batch's terms now (city staff; open, nothing submitted yet).
+pub async fn may_edit(services: &Services, caller: &Principal, b: &Batch) -> Result<bool, ServiceError> {
+    Ok(actions(services, caller).city
+        && b.status.may_edit(b.fields.purpose, store::any_submitted(services.store(), b.id).await?))
+}
+
+/// Changes a batch's terms until its first submission (city staff). Its kind and purpose stay
+/// what it was opened as; drafts already started follow the new terms.
+pub async fn edit_batch(
+    services: &Services,
+    caller: &Principal,
+    id: i32,
+    fields: &BatchFields,
+    ip: &str,
+) -> Result<(), ServiceError> {
+    if !actions(services, caller).city {
+        return Err(ServiceError::Forbidden);
+    }
+    let b = load_batch(services, id).await?;
+    let mut f = fields.clone();
+    f.kind = b.fields.kind;
+    f.purpose = b.fields.purpose;
+    f.name = clip(&f.name, 200);
+    let mut errors = check_batch(&f);
+    if let Some(r) = f.rubric
+        && !crate::review::linked::rubric_exists(services, r).await?
+    {
+        errors.push(FieldError::new("rubric", "review.no_rubric"));
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::Fields(errors));
+    }
+    let now = services.now();
+    let tx = Work::begin(services).await?;
+    // The batch row is locked first, so a submission racing the edit is seen here or waits.
+    store::lock_batch(&tx, id, now).await?;
+    if !b.status.may_edit(b.fields.purpose, store::any_submitted(&tx, id).await?) {
+        return Err(ServiceError::Conflict { key: "recognition.not_editable_batch" });
+    }
+    if !store::update_batch(&tx, id, &f, now).await? {
+        return Err(ServiceError::Conflict { key: "recognition.changed_meanwhile" });
+    }
+    let change = Change {
+        action: "recognition.batch_edit",
+        target_type: "recognition_batch",
+        target_id: id.to_string(),
+        before: json!({"name": b.fields.name, "opens_on": b.fields.opens_on, "closes_on": b.fields.closes_on,
+            "district_quota": b.fields.district_quota, "rules": b.fields.rules, "rubric": b.fields.rubric}),
+        after: json!({"name": f.name, "opens_on": f.opens_on, "closes_on": f.closes_on,
+            "district_quota": f.district_quota, "rules": f.rules, "rubric": f.rubric}),
+    };
+    tx.commit(&Actor::of(caller, ip), change).await?;
+    Ok(())
 }
 
 /// Ends intake before the published close date (city staff), with a reason the public page

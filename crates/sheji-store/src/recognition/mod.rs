@@ -171,6 +171,40 @@ pub async fn close_intake(
     Ok(r.rows_affected == 1)
 }
 
+/// Whether any application in the batch has been submitted (anything past a draft).
+pub async fn any_submitted(db: &impl Db, batch: i32) -> Result<bool, StoreError> {
+    let n = recognition_application::Entity::find()
+        .filter(recognition_application::Column::BatchId.eq(batch))
+        .filter(recognition_application::Column::Status.ne(Status::Draft.code()))
+        .count(db.conn())
+        .await?;
+    Ok(n > 0)
+}
+
+/// Changes an open batch's terms (its kind and purpose stay); false if it moved meanwhile.
+pub async fn update_batch(tx: &Tx, id: i32, f: &BatchFields, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    let r = recognition_batch::Entity::update_many()
+        .col_expr(recognition_batch::Column::Year, Expr::value(f.year))
+        .col_expr(recognition_batch::Column::Name, Expr::value(f.name.clone()))
+        .col_expr(recognition_batch::Column::OpensOn, Expr::value(f.opens_on))
+        .col_expr(recognition_batch::Column::ClosesOn, Expr::value(f.closes_on))
+        .col_expr(
+            recognition_batch::Column::DistrictQuota,
+            Expr::value(f.district_quota.map(|q| i32::try_from(q).unwrap_or(i32::MAX))),
+        )
+        .col_expr(
+            recognition_batch::Column::Rules,
+            Expr::value(serde_json::to_string(&f.rules).map_err(|e| corrupt("rules", e))?),
+        )
+        .col_expr(recognition_batch::Column::RubricId, Expr::value(f.rubric.map(RubricId::get)))
+        .col_expr(recognition_batch::Column::UpdatedAt, Expr::value(now))
+        .filter(recognition_batch::Column::Id.eq(id))
+        .filter(recognition_batch::Column::Status.eq(BatchStatus::Open.code()))
+        .exec(tx.conn())
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
 /// Cancels an open batch that has no review, with its reason; false if it moved meanwhile.
 pub async fn cancel_batch(tx: &Tx, id: i32, reason: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
     let r = recognition_batch::Entity::update_many()

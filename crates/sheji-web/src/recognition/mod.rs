@@ -46,6 +46,7 @@ fn pages() -> Router<AppState> {
         .route("/files/{id}", get(pages::download))
         .route("/admin/recognition/new", get(pages::new_form).post(pages::new_submit))
         .route("/admin/recognition/{id}", get(pages::batch))
+        .route("/admin/recognition/{id}/edit", get(pages::edit_form).post(pages::edit_submit))
         .route("/admin/recognition/{id}/steps/{step}", post(pages::batch_step))
         .route("/admin/recognition/{id}/call/{what}", post(pages::batch_call))
         .route("/recognitions", get(pages::register))

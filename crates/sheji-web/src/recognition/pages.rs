@@ -816,6 +816,8 @@ struct BatchPage {
     note: String,
     may_close_early: bool,
     may_cancel: bool,
+    /// The city may still change the batch's terms (nothing submitted yet).
+    may_edit: bool,
     /// The close-early and cancel forms, as typed after a refusal.
     reason_form: FormState,
     /// The final list, once concluded.
@@ -908,6 +910,7 @@ async fn batch_page(
         note: batch_note(lang, &v.batch),
         may_close_early: v.may_close_early,
         may_cancel: v.may_cancel,
+        may_edit: service::may_edit(&state.services, p, &v.batch).await.map_err(err)?,
         reason_form: FormState::default(),
         documents: if service::documents::has_final_list(&v.batch) {
             let base = format!("/recognition/batches/{id}/list");
@@ -1040,6 +1043,10 @@ pub async fn batch_step(
 struct NewBatchPage {
     chrome: Chrome,
     form: FormState,
+    /// Where the form goes: a new batch, or this batch's edit.
+    action: String,
+    /// Changing an open batch: its kind and purpose are fixed.
+    editing: bool,
     kinds: Vec<Choice>,
     /// Recognition or re-review.
     purposes: Vec<Choice>,
@@ -1090,6 +1097,8 @@ async fn new_batch_page(
             .iter()
             .map(|r| Choice::new(r.id.to_string(), format!("{} · v{}", r.name, r.version)))
             .collect(),
+        action: "/admin/recognition/new".to_owned(),
+        editing: false,
         aggregations: sheji_core::review::score::Aggregation::ALL
             .iter()
             .map(|a| Choice::new(a.code(), ctx.lang.t(&format!("review.aggregation.{}", a.code()))))
@@ -1161,6 +1170,70 @@ fn batch_input(body: &str) -> Result<BatchFields, ServiceError> {
         rubric: f.optional("rubric").map(RubricId),
     };
     f.finish(input, service::check_batch)
+}
+
+/// The form of an open batch's terms, filled in from the batch (city staff, until its first
+/// submission).
+pub async fn edit_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, _): PageUser,
+    Path(id): Path<i32>,
+) -> Result<Response, PageError> {
+    let err = |e: ServiceError| PageError::service(&e, ctx.chrome("recognition.edit_batch"));
+    let b = service::batch(&state.services, id).await.map_err(err)?;
+    if !service::may_edit(&state.services, &p, &b).await.map_err(err)? {
+        return Err(err(ServiceError::Conflict { key: "recognition.not_editable_batch" }));
+    }
+    let f = &b.fields;
+    let form = FormState::default()
+        .keep("kind", f.kind.code())
+        .keep("purpose", f.purpose.code())
+        .keep("name", &f.name)
+        .keep("year", &f.year.to_string())
+        .keep("opens_on", &f.opens_on.to_string())
+        .keep("closes_on", &f.closes_on.to_string())
+        .keep("district_quota", &f.district_quota.map(|q| q.to_string()).unwrap_or_default())
+        .keep("rubric", &f.rubric.map(|r| r.get().to_string()).unwrap_or_default());
+    let form = rules_form(form, &f.rules);
+    Ok(render(StatusCode::OK, &edit_page(&state, &ctx, &p, id, form).await?))
+}
+
+async fn edit_page(
+    state: &AppState,
+    ctx: &Ctx,
+    p: &Principal,
+    id: i32,
+    form: FormState,
+) -> Result<NewBatchPage, PageError> {
+    let mut page = new_batch_page(state, ctx, p, form).await?;
+    page.chrome = ctx.chrome("recognition.edit_batch").crumb("nav.recognition", Some("/recognition"));
+    page.action = format!("/admin/recognition/{id}/edit");
+    page.editing = true;
+    Ok(page)
+}
+
+/// Saves an open batch's new terms; every field comes back as typed on a refusal.
+pub async fn edit_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Path(id): Path<i32>,
+    body: String,
+) -> Result<Response, PageError> {
+    let result = match batch_input(&body) {
+        Ok(f) => service::edit_batch(&state.services, &p, id, &f, &c.ip).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/recognition/{id}?done=edited")).into_response()),
+        Err(e) => {
+            forms::refused(e, FormState::from_body(&body), &ctx, "recognition.edit_batch", |form| {
+                edit_page(&state, &ctx, &p, id, form)
+            })
+            .await
+        }
+    }
 }
 
 /// Opens a batch.

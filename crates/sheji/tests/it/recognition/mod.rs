@@ -939,6 +939,39 @@ async fn a_batch_closes_early_or_is_cancelled_with_a_reason_applicants_read(back
     let page = app.get_as(&city, &format!("/admin/recognition/{early}")).await;
     assert!(page.body.contains("批次进度") && page.body.contains("受理申报"), "the timeline is shown");
     let first_app = apply(&app, &org_a, &early).await;
+    // Until the first submission the city may change the terms (a draft does not stop it);
+    // a wrong value comes back with every field as typed.
+    assert_eq!(app.get_as(&city, &format!("/admin/recognition/{early}/edit")).await.status, 200);
+    let terms = |name: &'static str, year: &'static str| {
+        vec![
+            ("kind", "district_center"),
+            ("name", name),
+            ("year", year),
+            ("opens_on", "2026-11-01"),
+            ("closes_on", "2026-12-31"),
+            ("district_quota", "2"),
+            ("rubric", ""),
+            ("min_years", "0"),
+            ("incident_free_years", "2"),
+            ("min_design_staff", "0"),
+            ("min_qualified_share", "0"),
+            ("min_patents", "0"),
+            ("min_design_revenue", "0"),
+            ("pass_score", "70"),
+            ("rectify_score", "60"),
+            ("rectify_months", "6"),
+            ("reviewers_per_item", "5"),
+            ("publicity_days", "5"),
+            ("validity_years", "3"),
+        ]
+    };
+    let wrong = app.post_form(&city, &format!("/admin/recognition/{early}/edit"), &terms("改名批次", "二〇二六")).await;
+    assert_eq!(wrong.status, 400, "{}", wrong.body);
+    assert!(wrong.body.contains(r#"value="改名批次""#) && wrong.body.contains(r#"value="二〇二六""#));
+    let edited =
+        app.post_form(&city, &format!("/admin/recognition/{early}/edit"), &terms("提前截止批次（修订）", "2026")).await;
+    assert_eq!(edited.status, 303, "{}", edited.body);
+    assert!(app.get_as(&city, &format!("/admin/recognition/{early}")).await.body.contains("提前截止批次（修订）"));
     // A reason is required; the branch may not close intake.
     let bare = app.post_form(&city, &format!("/admin/recognition/{early}/call/close-early"), &[]).await;
     assert_eq!(bare.status, 400);
@@ -968,6 +1001,12 @@ async fn a_batch_closes_early_or_is_cancelled_with_a_reason_applicants_read(back
     // Cancelled: its applicant is told the reason; nothing more can be done in it.
     let called_off = open_batch(&app, &city, "district_center", "取消批次", "", "", &[]).await;
     let app_b = apply(&app, &org_b, &called_off).await;
+    let other = apply(&app, &org_a, &called_off).await;
+    assert_eq!(submit(&app, &org_a, &other).await.status, 303);
+    // Submitted once: the terms are fixed.
+    let late = app.post_form(&city, &format!("/admin/recognition/{called_off}/edit"), &terms("改期", "2026")).await;
+    assert_eq!(late.status, 409, "{}", late.body);
+    assert!(late.body.contains("不能再修改"), "{}", late.body);
     let cancelled = app
         .post_form(
             &city,
