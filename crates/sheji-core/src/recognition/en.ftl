@@ -298,3 +298,5 @@ recognition-quota_summary = { $used } recommended across { $districts } district
 recognition-not_editable_batch = This batch can no longer be changed: an application has been submitted (or it is a re-review, or no longer open).
 recognition-edit_batch = Edit batch
 recognition-done-edited = The batch is updated.
+recognition-revoked_because = Revoked on { $date } in the re-review "{ $batch }": score { $score }, below { $line }.
+recognition-revocation = Revocation

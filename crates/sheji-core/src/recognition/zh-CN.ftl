@@ -298,3 +298,5 @@ recognition-quota_summary = { $districts } 个区县共推荐 { $used } 个，{ 
 recognition-not_editable_batch = 该批次已有单位提交申报（或为复核批次、已不在受理中），不能再修改。
 recognition-edit_batch = 修改批次
 recognition-done-edited = 批次已更新。
+recognition-revoked_because = 于 { $date } 在“{ $batch }”复核中撤销：得分 { $score }，低于 { $line } 分。
+recognition-revocation = 撤销情况

@@ -1131,6 +1131,14 @@ pub async fn conclude(services: &Services, caller: &Principal, id: i32, ip: &str
                     Outcome::Revoke => (Standing::Revoked, None, None),
                 };
                 store::set_standing(&tx, r, standing, valid, rectify, now).await?;
+                if outcome == Outcome::Revoke {
+                    let why = store::Revocation {
+                        batch: b.fields.name.clone(),
+                        score: score.map(|s| format!("{s:.2}")),
+                        line: b.fields.rules.rectify_score.to_string(),
+                    };
+                    store::set_revocation(&tx, r, t, &why).await?;
+                }
                 if let Some(rec) = store::get_recognition(&tx, r).await? {
                     comment = rec.certificate.clone();
                     match outcome {

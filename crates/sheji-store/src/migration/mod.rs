@@ -34,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(crate::review::migration::m20261206_000017_publicity_notice::Migration),
             Box::new(crate::recognition::migration::m20261206_000018_batch_call::Migration),
             Box::new(crate::review::migration::m20261206_000019_objection_receipt::Migration),
+            Box::new(crate::recognition::migration::m20261206_000020_revocation::Migration),
         ]
     }
 }

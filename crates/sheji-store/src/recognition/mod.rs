@@ -639,6 +639,19 @@ pub struct Recognition {
     pub rectify_until: Option<NaiveDate>,
     /// The batch it came from.
     pub batch: Option<i32>,
+    /// Revoked on, with why (see [`Revocation`]).
+    pub revoked: Option<(NaiveDate, Revocation)>,
+}
+
+/// Why a recognition was revoked: the re-review that decided it, the score and the line.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Revocation {
+    /// The re-review batch's name.
+    pub batch: String,
+    /// The score it got, as shown ("55.20"), if it had sheets.
+    pub score: Option<String>,
+    /// The line below which a recognition is revoked, as shown.
+    pub line: String,
 }
 
 fn to_recognition(m: recognition::Model) -> Result<Recognition, StoreError> {
@@ -653,7 +666,22 @@ fn to_recognition(m: recognition::Model) -> Result<Recognition, StoreError> {
         standing: Standing::parse(&m.standing).ok_or_else(|| corrupt(what(), &m.standing))?,
         rectify_until: m.rectify_until,
         batch: m.batch_id,
+        revoked: m
+            .revoked_on
+            .map(|d| (d, m.revocation.and_then(|r| serde_json::from_str(&r).ok()).unwrap_or_default())),
     })
+}
+
+/// Records a revocation's day and reasons beside the standing.
+pub async fn set_revocation(tx: &Tx, id: i32, on: NaiveDate, why: &Revocation) -> Result<(), StoreError> {
+    let json = serde_json::to_string(why).map_err(|e| corrupt("revocation", e))?;
+    recognition::Entity::update_many()
+        .col_expr(recognition::Column::RevokedOn, Expr::value(on))
+        .col_expr(recognition::Column::Revocation, Expr::value(json))
+        .filter(recognition::Column::Id.eq(id))
+        .exec(tx.conn())
+        .await?;
+    Ok(())
 }
 
 /// A recognition to grant.

@@ -1378,6 +1378,8 @@ struct CertificatePage {
     standing: String,
     class: &'static str,
     verify_url: String,
+    /// Revoked: when and why, in the reader's language; empty otherwise.
+    revoked: String,
 }
 
 /// A certificate, printable, with the address that verifies it.
@@ -1417,6 +1419,23 @@ pub async fn certificate(
             standing: lang.t(&format!("recognition.standing.{}", c.standing.code())).to_owned(),
             class: c.standing.badge(),
             verify_url: format!("/certificates/{}", c.recognition.certificate),
+            revoked: c
+                .recognition
+                .revoked
+                .as_ref()
+                .map(|(on, why)| {
+                    let score = why.score.clone().unwrap_or_else(|| "—".to_owned());
+                    lang.tf(
+                        "recognition.revoked_because",
+                        &[
+                            ("date", &lang.long_date(*on)),
+                            ("batch", &why.batch),
+                            ("score", &score),
+                            ("line", &why.line),
+                        ],
+                    )
+                })
+                .unwrap_or_default(),
             chrome,
         },
     ))

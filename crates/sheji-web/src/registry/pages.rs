@@ -443,6 +443,35 @@ struct OrganizationPage {
     /// Latest services as timeline entries (day, kind, no one, summary), where the caller may
     /// see them.
     services: Option<Vec<TimelineEntry>>,
+    /// Its recognitions (public): certificate, tier, valid until, standing.
+    recognitions: Vec<HeldLine>,
+}
+
+/// A recognition on an organization's page.
+struct HeldLine {
+    number: String,
+    kind: String,
+    until: String,
+    standing: String,
+    class: &'static str,
+}
+
+/// An organization's recognitions as its page lists them (public data, newest first).
+async fn held(state: &AppState, lang: Lang, id: OrganizationId) -> Result<Vec<HeldLine>, ServiceError> {
+    let filter = sheji_service::recognition::RecognitionFilter { organization: Some(id), ..Default::default() };
+    let page =
+        sheji_service::recognition::recognitions(&state.services, &filter, PageRequest::new(Some(1), Some(50))).await?;
+    Ok(page
+        .items
+        .iter()
+        .map(|c| HeldLine {
+            number: c.recognition.certificate.clone(),
+            kind: lang.t(&format!("recognition.kind.{}", c.recognition.kind.code())).to_owned(),
+            until: lang.date(c.recognition.valid_until),
+            standing: lang.t(&format!("recognition.standing.{}", c.standing.code())).to_owned(),
+            class: c.standing.badge(),
+        })
+        .collect())
 }
 
 /// An industry division as people read it: "13 农副食品加工业", the bare code only if unknown.
@@ -465,6 +494,7 @@ fn detail(chrome: Chrome, lang: Lang, view: OrgView, divisions: &[(String, Strin
         figure_fields: Vec::new(),
         can_apply: false,
         services: None,
+        recognitions: Vec::new(),
         applications: Vec::new(),
         kind: lang.t(&format!("org.kind.{}", view.public.kind.code())).to_owned(),
         industry: industry_label(view.public.industry_code.as_deref(), divisions),
@@ -488,7 +518,12 @@ pub async fn public_detail(
         Ok::<_, ServiceError>((view, reference::industry_divisions(&state.services).await?))
     };
     match found.await {
-        Ok((view, divisions)) => Ok(render(StatusCode::OK, &detail(chrome, ctx.lang, view, &divisions))),
+        Ok((view, divisions)) => {
+            let mut page = detail(chrome.clone(), ctx.lang, view, &divisions);
+            page.recognitions =
+                held(&state, ctx.lang, OrganizationId(id)).await.map_err(|e| PageError::service(&e, chrome))?;
+            Ok(render(StatusCode::OK, &page))
+        }
         Err(e) => Err(PageError::service(&e, chrome)),
     }
 }
@@ -551,6 +586,8 @@ async fn staff_page_with(
     };
     let recent = sheji_service::service::view(&state.services, p, id, PageRequest::new(Some(1), Some(5))).await.ok();
     let mut page = detail(chrome, ctx.lang, view, &divisions);
+    page.recognitions =
+        held(state, ctx.lang, id).await.map_err(|e| PageError::service(&e, ctx.chrome("org.detail")))?;
     page.services = recent.map(|v| {
         v.records
             .items

@@ -14,6 +14,9 @@ pub struct Model {
     pub rectify_until: Option<Date>,
     pub batch_id: Option<i32>,
     pub application_id: Option<i32>,
+    pub revoked_on: Option<Date>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub revocation: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

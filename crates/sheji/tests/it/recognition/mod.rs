@@ -453,7 +453,13 @@ async fn the_ladder_from_library_to_municipal_center(backend: Backend) {
     assert_eq!(app.post_form(&city, &format!("/admin/recognition/{re_review}/steps/conclude"), &[]).await.status, 303);
     let register = app.get("/recognitions?kind=district_center").await;
     assert!(register.body.contains("QX-2026-0002") && register.body.contains("已撤销"), "{}", register.body);
-    assert!(app.get("/certificates/QX-2026-0002").await.body.contains("已撤销"));
+    // The certificate's page says when and why: the re-review, its score and the line.
+    let revoked = app.get("/certificates/QX-2026-0002").await;
+    assert!(revoked.body.contains("已撤销") && revoked.body.contains("复核中撤销：得分"), "{}", revoked.body);
+    assert!(revoked.body.contains("低于 60 分"), "{}", revoked.body);
+    // The holder's public page lists its recognitions with their standing.
+    let public = app.get(&format!("/organizations/{}", a.id)).await;
+    assert!(public.body.contains("QX-2026-0002") && public.body.contains("已撤销"), "{}", public.body);
     app.finish().await;
 }
 
