@@ -269,6 +269,17 @@ pub(crate) fn clip(s: &str, max: usize) -> String {
     s.trim().chars().take(max).collect()
 }
 
+/// `field`'s text trimmed, or the problem when it is longer than `max` characters: what a
+/// person typed is never cut short without telling them.
+pub(crate) fn within(field: &'static str, s: &str, max: usize) -> Result<String, FieldError> {
+    let t = s.trim();
+    if t.chars().count() > max {
+        Err(FieldError { field, key: "form.too_long", args: vec![("max", max.to_string())] })
+    } else {
+        Ok(t.to_owned())
+    }
+}
+
 /// What kind of failure an error is; the web layer maps each to one HTTP status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {

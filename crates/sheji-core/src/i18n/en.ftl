@@ -155,3 +155,4 @@ form-choice = Choose one of the listed options.
 form-confirm = Confirm: { $action }
 page-step_done = (done)
 cli-jobs_queued = Queued { $n } check jobs; the running nodes take and finish them.
+form-too_long = At most { $max } characters here. Shorten it and send again.

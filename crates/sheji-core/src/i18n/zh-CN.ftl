@@ -155,3 +155,4 @@ form-choice = 请从列表中选择一项。
 form-confirm = 确认{ $action }
 page-step_done = （已完成）
 cli-jobs_queued = 已提交 { $n } 个检查任务；运行中的节点会领取并完成。
+form-too_long = 此处最多 { $max } 个字，请删减后重新提交。

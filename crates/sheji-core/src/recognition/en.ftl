@@ -300,3 +300,4 @@ recognition-edit_batch = Edit batch
 recognition-done-edited = The batch is updated.
 recognition-revoked_because = Revoked on { $date } in the re-review "{ $batch }": score { $score }, below { $line }.
 recognition-revocation = Revocation
+recognition-batch_status-intake_closed = Intake closed

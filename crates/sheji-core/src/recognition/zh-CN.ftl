@@ -300,3 +300,4 @@ recognition-edit_batch = 修改批次
 recognition-done-edited = 批次已更新。
 recognition-revoked_because = 于 { $date } 在“{ $batch }”复核中撤销：得分 { $score }，低于 { $line } 分。
 recognition-revocation = 撤销情况
+recognition-batch_status-intake_closed = 已截止受理

@@ -225,3 +225,5 @@ import-year_title = Figures without a year of their own are taken as { $year }, 
 import-year_range = Enter a year from 2000 to 2100, or leave it empty.
 import-noticed = { $n } rows name an abolished district and are taken under its successor (see each row).
 library-left_out = Not admitted, the checklist fails: { $names }.
+indicator-year_future = Figures can be entered for years up to { $year }, not later.
+indicator-year_invalid = Enter the year of the figures, such as 2025 (not "{ $value }").

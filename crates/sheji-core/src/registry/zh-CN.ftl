@@ -225,3 +225,5 @@ import-year_title = 未填年度的行，指标按 { $year } 年导入（取自�
 import-year_range = 请填写 2000 到 2100 之间的年度，或留空。
 import-noticed = 有 { $n } 行填写的是已撤销区县，已按其承继区县导入（见各行说明）。
 library-left_out = 以下单位未达到入库条件，未入库：{ $names }。
+indicator-year_future = 年度指标最晚只能填报到 { $year } 年。
+indicator-year_invalid = 请填写指标年度，如 2025（当前为“{ $value }”）。

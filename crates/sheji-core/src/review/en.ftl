@@ -355,3 +355,4 @@ review-statement_hint = What the applicant says about the objection, recorded be
 review-statement_required = Write the applicant's statement.
 review-save_statement = Save statement
 review-done-statement = The statement is saved.
+review-decision_required = Choose whether the objection is upheld or not.

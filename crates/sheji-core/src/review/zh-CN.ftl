@@ -355,3 +355,4 @@ review-statement_hint = 处理异议前记录的申报方说明。
 review-statement_required = 请填写申报方陈述。
 review-save_statement = 保存陈述
 review-done-statement = 陈述已保存。
+review-decision_required = 请选择异议成立或不成立。

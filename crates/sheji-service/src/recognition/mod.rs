@@ -531,7 +531,8 @@ pub async fn save(
         return Err(ServiceError::Conflict { key: "recognition.not_editable" });
     }
     let form = ApplicationForm {
-        description: clip(&input.description, 20_000),
+        description: crate::within("description", &input.description, 20_000)
+            .map_err(|e| ServiceError::Fields(vec![e]))?,
         figures: v.application.form.figures.clone(),
         incident_free: input.incident_free,
         credit_ok: input.credit_ok,

@@ -364,12 +364,23 @@ pub async fn save_figures(
 ) -> Result<(), ServiceError> {
     editable(services, caller, id).await?;
     let mut errors = Vec::new();
+    // Figures are for a year that has begun: a future year would become the "latest" and
+    // decide eligibility on figures nobody can have yet.
+    let this_year = chrono::Datelike::year(&services.today());
     let year = match input.year.trim().parse::<i32>() {
-        Ok(y) if (2000..=2100).contains(&y) => Some(y),
+        Ok(y) if (2000..=this_year).contains(&y) => Some(y),
+        Ok(y) if y > this_year => {
+            errors.push(FieldError {
+                field: "year",
+                key: "indicator.year_future",
+                args: vec![("year", this_year.to_string())],
+            });
+            None
+        }
         _ => {
             errors.push(FieldError {
                 field: "year",
-                key: "import.year_required",
+                key: "indicator.year_invalid",
                 args: vec![("value", input.year.clone())],
             });
             None

@@ -344,6 +344,8 @@ fn find_header(first: &[(usize, Vec<String>)]) -> Result<Header, ServiceError> {
 
 /// Reference lists the checks need, read once per import.
 struct Lookups {
+    /// The current year: figures for a later one are refused.
+    this_year: i32,
     districts: Vec<District>,
     clusters: Vec<Cluster>,
     industries: HashSet<String>,
@@ -352,6 +354,7 @@ struct Lookups {
 async fn lookups(services: &Services) -> Result<Lookups, ServiceError> {
     let store = services.store();
     Ok(Lookups {
+        this_year: chrono::Datelike::year(&services.today()),
         districts: reference_store::list_districts(store, &Default::default(), PageRequest::new(Some(1), Some(200)))
             .await?
             .items,
@@ -549,8 +552,17 @@ fn check_row(
             fail(column, lang.t(key).to_owned());
         }
         // A row's own year first; a blank one takes the sheet's (chosen, or from its title).
+        let this_year = i64::from(lk.this_year);
         match (parse_count(get(OrgColumn::Year)), year) {
-            (Ok(Some(y)), _) if (2000..=2100).contains(&y) => Some((i32::try_from(y).unwrap_or(2000), indicators)),
+            (Ok(Some(y)), _) if y > this_year && y <= 2100 => {
+                fail(OrgColumn::Year, lang.tf("indicator.year_future", &[("year", &lk.this_year.to_string())]));
+                None
+            }
+            (Ok(Some(y)), _) if (2000..=this_year).contains(&y) => Some((i32::try_from(y).unwrap_or(2000), indicators)),
+            (Ok(None), Some(y)) if y > lk.this_year => {
+                fail(OrgColumn::Year, lang.tf("indicator.year_future", &[("year", &lk.this_year.to_string())]));
+                None
+            }
             (Ok(None), Some(y)) => Some((y, indicators)),
             _ => {
                 fail(OrgColumn::Year, lang.tf("import.year_required", &[("value", &clean(get(OrgColumn::Year)))]));

@@ -123,15 +123,27 @@ pub async fn object(
     if let Some(item) = item {
         super::load_item(services, id, item).await?;
     }
-    let (name, contact, evidence) = (clip(name, 100), clip(contact, 100), clip(evidence, 10_000));
     let mut errors = Vec::new();
-    if name.is_empty() {
+    let mut take = |field, s: &str, max| match crate::within(field, s, max) {
+        Ok(t) => t,
+        Err(e) => {
+            errors.push(e);
+            String::new()
+        }
+    };
+    let (name, contact, evidence) =
+        (take("name", name, 100), take("contact", contact, 100), take("evidence", evidence, 10_000));
+    let too_long: Vec<&'static str> = errors.iter().map(|e| e.field).collect();
+    if name.is_empty() && !too_long.contains(&"name") {
         errors.push(FieldError::new("name", "review.objection_name"));
     }
-    if contact.chars().filter(char::is_ascii_digit).count() < 7 && !contact.contains('@') {
+    if contact.chars().filter(char::is_ascii_digit).count() < 7
+        && !contact.contains('@')
+        && !too_long.contains(&"contact")
+    {
         errors.push(FieldError::new("contact", "review.objection_contact"));
     }
-    if evidence.chars().count() < 10 {
+    if evidence.chars().count() < 10 && !too_long.contains(&"evidence") {
         errors.push(FieldError::new("evidence", "review.objection_evidence"));
     }
     if !errors.is_empty() {
@@ -217,7 +229,7 @@ pub async fn record_statement(
     ip: &str,
 ) -> Result<(), ServiceError> {
     require(services, caller, Permission::ReviewManage)?;
-    let statement = clip(statement, 10_000);
+    let statement = crate::within("statement", statement, 10_000).map_err(|e| ServiceError::Fields(vec![e]))?;
     if statement.is_empty() {
         return Err(ServiceError::Fields(vec![FieldError::new("statement", "review.statement_required")]));
     }

@@ -498,9 +498,15 @@ pub async fn public_results(
     if !matches!(c.status, CampaignStatus::Publicity | CampaignStatus::Final) {
         return Err(ServiceError::NotFound { key: "review.no_campaign" });
     }
-    // The notice lists the items it proposes: those reaching its mark.
+    // The notice lists the items it proposes: those reaching its mark; their scores only if
+    // it shows them (the page, its papers and the API alike).
     let mark = c.notice.as_ref().and_then(|n| n.min_score);
-    let lines = result_lines(services, &c, mark, page, false).await?;
+    let mut lines = result_lines(services, &c, mark, page, false).await?;
+    if c.notice.as_ref().is_some_and(|n| !n.show_scores) {
+        for l in &mut lines.items {
+            l.result.score = None;
+        }
+    }
     Ok((c, lines))
 }
 

@@ -104,11 +104,19 @@ fn batch_steps(
     let (stages, current) = service::batch_timeline(&state.services, b, campaign);
     let labels: Vec<String> =
         stages.iter().map(|s| lang.t(&format!("recognition.stage.{}", s.code())).to_owned()).collect();
-    let finished = matches!(
-        b.status,
-        sheji_core::recognition::BatchStatus::Concluded | sheji_core::recognition::BatchStatus::Cancelled
-    );
-    crate::layout::steps(labels, current, finished)
+    let cancelled = b.status == sheji_core::recognition::BatchStatus::Cancelled;
+    let mut steps = crate::layout::steps(labels, current, b.status == sheji_core::recognition::BatchStatus::Concluded);
+    if cancelled {
+        // Called off: no stage was completed; the last says so.
+        for s in &mut steps {
+            s.state = "";
+        }
+        if let Some(last) = steps.last_mut() {
+            last.label = lang.t("recognition.batch_status.cancelled").to_owned();
+            last.state = "current rejected";
+        }
+    }
+    steps
 }
 
 struct AppLine {
@@ -949,7 +957,12 @@ async fn batch_page(
             id: c.get(),
             status: lang.t(&format!("review.status.{}", st.code())).to_owned(),
         }),
-        status: lang.t(&format!("recognition.batch_status.{}", v.batch.status.code())).to_owned(),
+        // Open but its intake closed early: applications go on, new ones are not taken.
+        status: if v.batch.status.is_open() && v.batch.closed_early.is_some() {
+            lang.t("recognition.batch_status.intake_closed").to_owned()
+        } else {
+            lang.t(&format!("recognition.batch_status.{}", v.batch.status.code())).to_owned()
+        },
         status_class: v.batch.status.badge(),
         steps: v
             .steps

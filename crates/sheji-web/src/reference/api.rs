@@ -30,8 +30,6 @@ pub struct DistrictResponse {
     pub status: String,
     /// When it stopped being in force: `YYYY-MM` or `YYYY-MM-DD`.
     pub valid_to: Option<String>,
-    /// Remarks from the reference list.
-    pub note: Option<String>,
     /// Where the row comes from.
     pub source: String,
 }
@@ -45,7 +43,7 @@ impl From<District> for DistrictResponse {
             kind: d.kind.code().to_owned(),
             status: d.status.code().to_owned(),
             valid_to: d.valid_to.map(|v| v.to_string()),
-            note: d.note,
+            // The reference list's remarks are research notes for maintainers, not published.
             source: d.source,
         }
     }
@@ -66,8 +64,6 @@ pub struct ClusterResponse {
     pub confirmed: bool,
     /// Where the row comes from.
     pub source: String,
-    /// Remarks from the reference list.
-    pub note: Option<String>,
 }
 
 impl From<Cluster> for ClusterResponse {
@@ -79,7 +75,6 @@ impl From<Cluster> for ClusterResponse {
             name: c.name,
             confirmed: c.confirmation == Confirmation::Confirmed,
             source: c.source,
-            note: c.note,
         }
     }
 }

@@ -150,8 +150,11 @@ async fn more_filters(state: &AppState, lang: Lang, q: &OrgQuery) -> Result<More
 }
 
 async fn filters(state: &AppState, lang: Lang, q: &OrgQuery) -> Result<Choices, ServiceError> {
-    let districts =
-        reference::list_districts(&state.services, &Default::default(), PageRequest::new(Some(1), Some(200))).await?;
+    // Pickers offer districts in force only (the issue of abolished names in pickers); an
+    // organization still filed under an abolished one is found by name or code.
+    let in_force =
+        reference::DistrictFilter { status: Some(sheji_core::reference::DistrictStatus::Active), ..Default::default() };
+    let districts = reference::list_districts(&state.services, &in_force, PageRequest::new(Some(1), Some(200))).await?;
     Ok((
         districts
             .items

@@ -1014,10 +1014,15 @@ pub async fn resolve(
 ) -> Result<Response, PageError> {
     let id = CampaignId(id);
     let f = Fields::new(&body);
-    let accept = f.text("decision") == "accept";
-    let result = pub_service::resolve(&state.services, &p, oid, accept, &f.text("resolution"), &c.ip)
-        .await
-        .map(|()| "resolved".to_owned());
+    // The decision is said, never assumed: anything but the two buttons is refused.
+    let result = match f.text("decision").as_str() {
+        d @ ("accept" | "reject") => {
+            pub_service::resolve(&state.services, &p, oid, d == "accept", &f.text("resolution"), &c.ip)
+                .await
+                .map(|()| "resolved".to_owned())
+        }
+        _ => Err(ServiceError::Invalid { key: "review.decision_required", args: vec![] }),
+    };
     after(&state, &ctx, &p, id, result, Extras::default()).await
 }
 

@@ -705,6 +705,12 @@ async fn documents_and_an_on_site_verification_with_photos() {
         .post_form(&admin, &format!("/admin/organizations/{org}/figures"), &[("year", &year), ("staff_total", "9999")])
         .await;
     assert_eq!(changed.status, 303, "{}", changed.body);
+    // Figures for a year not yet begun are refused (they would become the "latest").
+    let future = app
+        .post_form(&admin, &format!("/admin/organizations/{org}/figures"), &[("year", "2031"), ("staff_total", "10")])
+        .await;
+    assert_eq!(future.status, 400);
+    assert!(future.body.contains("最晚只能填报到 2026 年"), "{}", future.body);
     let drift = app.get_as(&branch, &path).await;
     assert!(
         drift.body.contains("申报数据与企业库不一致") && drift.body.contains(r#"<td class="num">9999</td>"#),

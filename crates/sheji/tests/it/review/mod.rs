@@ -293,6 +293,17 @@ async fn a_campaign_runs_from_the_pool_to_the_final_list(backend: Backend) {
     let anon = app.browser().await;
     let missing = app.post_form(&anon, &format!("/publicity/{id}/objections"), &[("evidence", "短")]).await;
     assert_eq!(missing.status, 400);
+    // Too long is refused with the limit, never cut short.
+    let long_name = "陈".repeat(101);
+    let long = app
+        .post_form(
+            &anon,
+            &format!("/publicity/{id}/objections"),
+            &[("name", &long_name), ("contact", "13800138000"), ("evidence", "证据材料充分，请核查。")],
+        )
+        .await;
+    assert_eq!(long.status, 400);
+    assert!(long.body.contains("最多 100 个字"), "{}", long.body);
     let evidence = "该项目与本单位2025年产品外观高度相似，附对比图链接。";
     let raised = app
         .post_form(
@@ -340,6 +351,11 @@ async fn a_campaign_runs_from_the_pool_to_the_final_list(backend: Backend) {
     assert_eq!(open.status, 409);
     assert!(open.body.contains("还有未处理的异议"));
     let oid = first(r#"/objections/(\d+)""#, &case.body);
+    // A decision must be chosen: none (Enter in the field) decides nothing.
+    let undecided =
+        app.post_form(&staff, &format!("/admin/reviews/{id}/objections/{oid}"), &[("resolution", "回车提交")]).await;
+    assert_eq!(undecided.status, 400, "{}", undecided.body);
+    assert!(undecided.body.contains("请选择异议成立或不成立"));
     // Staff record the applicant's statement before deciding.
     let stated = app
         .post_form(
