@@ -371,13 +371,12 @@ pub enum ServiceError {
     },
     /// A condition of eligibility is not met: the message names the condition (a checklist
     /// key with the kinds it requires) in the reader's language.
-    #[error("not eligible: {key}")]
+    #[error("not eligible: {failed:?}")]
     NotEligible {
-        /// Checklist key of the condition.
-        key: &'static str,
-        /// What the condition requires (kind codes, or a number of years).
-        required: String,
-        /// The sentence around it, which says what the refusal stopped: applying or submitting.
+        /// Each condition not met: its checklist key, what it requires (kind codes, a number
+        /// of years, a threshold) and what the applicant has.
+        failed: Vec<(&'static str, String, String)>,
+        /// The sentence around them, which says what the refusal stopped: applying or submitting.
         refused: &'static str,
     },
     /// The input is not acceptable for a reason that is a message of its own (a password
@@ -466,9 +465,23 @@ impl ServiceError {
                 return lang.tf(key, &[("list", &lang.join_clauses(&list))]);
             }
             Self::Because { key, reason } => return lang.tf(key, &[("reason", lang.t(reason))]),
-            Self::NotEligible { key, required, refused } => {
-                let item = recognition::check_label(lang, key, required);
-                return lang.tf(refused, &[("item", &item)]);
+            Self::NotEligible { failed, refused } => {
+                let items: Vec<String> = failed
+                    .iter()
+                    .map(|(key, required, actual)| {
+                        let label = recognition::check_label(lang, key, required);
+                        // Thresholds say what is required and what the applicant has.
+                        if required.starts_with('≥') {
+                            lang.tf(
+                                "recognition.requirement",
+                                &[("item", &label), ("required", required), ("actual", actual)],
+                            )
+                        } else {
+                            label
+                        }
+                    })
+                    .collect();
+                return lang.tf(refused, &[("item", &lang.join_clauses(&items))]);
             }
             Self::Unauthenticated => ("error.unauthenticated", Vec::new()),
             Self::InvalidCredentials => ("login.invalid", Vec::new()),

@@ -292,21 +292,37 @@ impl Rules {
 
     /// Checks edited rules.
     pub fn is_valid(&self) -> bool {
-        self.min_years <= 50
-            && self.incident_free_years <= 10
-            && self.min_design_staff >= 0
-            && (0.0..=100.0).contains(&self.min_qualified_share)
-            && self.min_patents >= 0
-            && self.min_design_revenue.is_finite()
-            && self.min_design_revenue >= 0.0
-            && (1..=10).contains(&self.validity_years)
-            && (0.0..=100.0).contains(&self.pass_score)
-            && (0.0..=100.0).contains(&self.rectify_score)
-            && self.rectify_score <= self.pass_score
-            && (1..=24).contains(&self.rectify_months)
-            && (1..=15).contains(&self.reviewers_per_item)
-            && (1..=30).contains(&self.publicity_days)
-            && (1..=50).contains(&self.outlier_pct)
+        self.problems().is_empty()
+    }
+
+    /// Every rule out of its range, as (field, message key): each message names the range, so
+    /// the form marks the field and says what it takes.
+    pub fn problems(&self) -> Vec<(&'static str, &'static str)> {
+        let checks = [
+            ("min_years", self.min_years <= 50, "recognition.range.min_years"),
+            ("incident_free_years", self.incident_free_years <= 10, "recognition.range.incident_free_years"),
+            ("min_design_staff", self.min_design_staff >= 0, "recognition.range.not_negative"),
+            ("min_qualified_share", (0.0..=100.0).contains(&self.min_qualified_share), "recognition.range.percent"),
+            ("min_patents", self.min_patents >= 0, "recognition.range.not_negative"),
+            (
+                "min_design_revenue",
+                self.min_design_revenue.is_finite() && self.min_design_revenue >= 0.0,
+                "recognition.range.not_negative",
+            ),
+            ("validity_years", (1..=10).contains(&self.validity_years), "recognition.range.validity_years"),
+            ("pass_score", (0.0..=100.0).contains(&self.pass_score), "recognition.range.score"),
+            ("rectify_score", (0.0..=100.0).contains(&self.rectify_score), "recognition.range.score"),
+            ("rectify_months", (1..=24).contains(&self.rectify_months), "recognition.range.rectify_months"),
+            ("reviewers_per_item", (1..=15).contains(&self.reviewers_per_item), "recognition.range.reviewers"),
+            ("publicity_days", (1..=30).contains(&self.publicity_days), "recognition.range.publicity_days"),
+            ("outlier_pct", (1..=50).contains(&self.outlier_pct), "review.outlier_pct_range"),
+        ];
+        let mut out: Vec<(&'static str, &'static str)> =
+            checks.into_iter().filter(|(_, ok, _)| !ok).map(|(field, _, key)| (field, key)).collect();
+        if self.rectify_score > self.pass_score && !out.iter().any(|(f, _)| *f == "rectify_score") {
+            out.push(("rectify_score", "recognition.range.rectify_above_pass"));
+        }
+        out
     }
 }
 

@@ -101,8 +101,11 @@ pub fn check_batch(f: &BatchFields) -> Vec<FieldError> {
     if f.district_quota == Some(0) {
         errors.push(FieldError::new("district_quota", "recognition.quota_range"));
     }
-    if !f.rules.is_valid() {
-        errors.push(FieldError::new("rules", "recognition.rules_invalid"));
+    for (field, key) in f.rules.problems() {
+        errors.push(FieldError::new(field, key));
+    }
+    if f.name.chars().count() > 200 {
+        errors.push(FieldError { field: "name", key: "form.too_long", args: vec![("max", "200".to_owned())] });
     }
     if let Some(key) = core::required_documents_problem(&f.rules.required_documents) {
         errors.push(FieldError::new("required_documents", key));
@@ -233,12 +236,13 @@ pub async fn start(
     // declarations are the form's, so they are taken as made here.
     let latest = latest_figures(services, org).await?;
     let facts = facts_for(services, org, latest, true, true, None).await?;
-    if let Some(failed) = core::checklist(&b.fields.rules, &facts, services.today()).into_iter().find(|c| !c.passed) {
-        return Err(ServiceError::NotEligible {
-            key: failed.key,
-            required: failed.required,
-            refused: "recognition.cannot_apply",
-        });
+    let failed: Vec<(&'static str, String, String)> = core::checklist(&b.fields.rules, &facts, services.today())
+        .into_iter()
+        .filter(|c| !c.passed)
+        .map(|c| (c.key, c.required, c.actual))
+        .collect();
+    if !failed.is_empty() {
+        return Err(ServiceError::NotEligible { failed, refused: "recognition.cannot_apply" });
     }
     let form = ApplicationForm { figures: Snapshot::store(latest.as_ref()), ..ApplicationForm::default() };
     let now = services.now();
@@ -586,12 +590,10 @@ pub async fn act(
         if !v.batch.status.may_file(from, accepting(services, &v.batch)) {
             return Err(ServiceError::Conflict { key: "recognition.batch_closed" });
         }
-        if let Some(failed) = v.checklist.iter().find(|c| !c.passed) {
-            return Err(ServiceError::NotEligible {
-                key: failed.key,
-                required: failed.required.clone(),
-                refused: "recognition.not_eligible",
-            });
+        let failed: Vec<(&'static str, String, String)> =
+            v.checklist.iter().filter(|c| !c.passed).map(|c| (c.key, c.required.clone(), c.actual.clone())).collect();
+        if !failed.is_empty() {
+            return Err(ServiceError::NotEligible { failed, refused: "recognition.not_eligible" });
         }
         if !v.application.form.statement_signed {
             return Err(ServiceError::Fields(vec![FieldError::new(

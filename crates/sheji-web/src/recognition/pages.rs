@@ -1147,6 +1147,18 @@ pub async fn new_form(
 
 fn batch_input(body: &str) -> Result<BatchFields, ServiceError> {
     let mut f = Fields::new(body);
+    // Tier codes, comma separated; one that is not a tier is named, never dropped silently.
+    let mut tiers = Vec::new();
+    for code in f.text("requires_any_of").split([',', '，', '、']).map(str::trim).filter(|c| !c.is_empty()) {
+        match Kind::parse(code) {
+            Some(k) => tiers.push(k),
+            None => f.refuse(sheji_service::FieldError {
+                field: "requires_any_of",
+                key: "recognition.rule.unknown_tier",
+                args: vec![("value", code.to_owned())],
+            }),
+        }
+    }
     let input = BatchFields {
         kind: f.choice("kind", Kind::parse).unwrap_or(Kind::MunicipalCenter),
         purpose: f.choice_or("purpose", Purpose::parse, Purpose::Recognition),
@@ -1158,7 +1170,7 @@ fn batch_input(body: &str) -> Result<BatchFields, ServiceError> {
         rules: Rules {
             min_years: f.whole("min_years"),
             requires_library: f.flag("requires_library"),
-            requires_any_of: f.text("requires_any_of").split(',').filter_map(|c| Kind::parse(c.trim())).collect(),
+            requires_any_of: tiers,
             incident_free_years: f.whole("incident_free_years"),
             requires_credit_statement: f.flag("requires_credit_statement"),
             min_design_staff: f.whole("min_design_staff"),

@@ -814,6 +814,8 @@ async fn every_mistake_in_a_batch_form_is_reported_at_once() {
         ("closes_on", "2026-10-01"),
         ("district_quota", "-1"),
         ("min_qualified_share", "三成"),
+        ("requires_any_of", "district_center, foo_center"),
+        ("outlier_pct", "0"),
     ];
     for field in [
         "min_years",
@@ -838,6 +840,8 @@ async fn every_mistake_in_a_batch_form_is_reported_at_once() {
         ("min_qualified_share", "请填写不小于 0 的数，如 2.5。"),
         ("name", "请填写名称。"),
         ("closes_on", "截止日期不能早于开始日期。"),
+        ("requires_any_of", "“foo_center”不是认定层级代码，请按提示填写，用逗号分隔。"),
+        ("outlier_pct", "偏离提示阈值须为 1 到 50 的整数。"),
     ] {
         assert!(r.body.contains(&format!(r#"id="e-{field}">{message}"#)), "{field}: {}", r.body);
     }
