@@ -113,6 +113,19 @@ pub fn check_batch(f: &BatchFields) -> Vec<FieldError> {
     errors
 }
 
+/// A batch's terms checked (every problem at once) with the name trimmed: the same whether
+/// the batch is opened or edited.
+async fn checked_batch(services: &Services, mut f: BatchFields) -> Result<BatchFields, ServiceError> {
+    f.name = f.name.trim().to_owned();
+    let mut errors = check_batch(&f);
+    if let Some(r) = f.rubric
+        && !crate::review::linked::rubric_exists(services, r).await?
+    {
+        errors.push(FieldError::new("rubric", "review.no_rubric"));
+    }
+    if errors.is_empty() { Ok(f) } else { Err(ServiceError::Fields(errors)) }
+}
+
 /// Opens a batch (`recognition.manage`).
 pub async fn open_batch(
     services: &Services,
@@ -123,17 +136,7 @@ pub async fn open_batch(
     if !actions(services, caller).city {
         return Err(ServiceError::Forbidden);
     }
-    let mut f = fields.clone();
-    f.name = clip(&f.name, 200);
-    let mut errors = check_batch(&f);
-    if let Some(r) = f.rubric
-        && !crate::review::linked::rubric_exists(services, r).await?
-    {
-        errors.push(FieldError::new("rubric", "review.no_rubric"));
-    }
-    if !errors.is_empty() {
-        return Err(ServiceError::Fields(errors));
-    }
+    let f = checked_batch(services, fields.clone()).await?;
     let now = services.now();
     let tx = Work::begin(services).await?;
     let id = store::insert_batch(&tx, &f, &caller.username, now).await?;
@@ -802,19 +805,8 @@ pub async fn edit_batch(
         return Err(ServiceError::Forbidden);
     }
     let b = load_batch(services, id).await?;
-    let mut f = fields.clone();
-    f.kind = b.fields.kind;
-    f.purpose = b.fields.purpose;
-    f.name = clip(&f.name, 200);
-    let mut errors = check_batch(&f);
-    if let Some(r) = f.rubric
-        && !crate::review::linked::rubric_exists(services, r).await?
-    {
-        errors.push(FieldError::new("rubric", "review.no_rubric"));
-    }
-    if !errors.is_empty() {
-        return Err(ServiceError::Fields(errors));
-    }
+    let f = checked_batch(services, BatchFields { kind: b.fields.kind, purpose: b.fields.purpose, ..fields.clone() })
+        .await?;
     let now = services.now();
     let tx = Work::begin(services).await?;
     // The batch row is locked first, so a submission racing the edit is seen here or waits.

@@ -984,6 +984,10 @@ async fn a_batch_closes_early_or_is_cancelled_with_a_reason_applicants_read(back
     let wrong = app.post_form(&city, &format!("/admin/recognition/{early}/edit"), &terms("改名批次", "二〇二六")).await;
     assert_eq!(wrong.status, 400, "{}", wrong.body);
     assert!(wrong.body.contains(r#"value="改名批次""#) && wrong.body.contains(r#"value="二〇二六""#));
+    let long_name: &'static str = Box::leak("批".repeat(201).into_boxed_str());
+    let long = app.post_form(&city, &format!("/admin/recognition/{early}/edit"), &terms(long_name, "2026")).await;
+    assert_eq!(long.status, 400);
+    assert!(long.body.contains("最多 200 个字"), "a long name is refused, not cut");
     let edited =
         app.post_form(&city, &format!("/admin/recognition/{early}/edit"), &terms("提前截止批次（修订）", "2026")).await;
     assert_eq!(edited.status, 303, "{}", edited.body);
