@@ -621,12 +621,19 @@ pub async fn attach(
     let result = match crate::forms::read_multipart_whole(multipart).await {
         None => field("files.too_large"),
         Some((fields, files)) => {
-            let document = fields.iter().find(|(k, _)| k == "document").and_then(|(_, v)| v.parse::<usize>().ok());
-            match files.into_iter().find(|(f, _, _)| f == "file") {
-                Some((_, name, bytes)) => {
+            // Empty is "other material"; anything else must name one of the batch's documents.
+            let typed =
+                fields.iter().find(|(k, _)| k == "document").map(|(_, v)| v.trim().to_owned()).unwrap_or_default();
+            let document = if typed.is_empty() { Ok(None) } else { typed.parse::<usize>().map(Some) };
+            match (document, files.into_iter().find(|(f, _, _)| f == "file")) {
+                (Err(_), _) => Err(ServiceError::Fields(vec![sheji_service::FieldError::new(
+                    "document",
+                    "recognition.document_unknown",
+                )])),
+                (Ok(document), Some((_, name, bytes))) => {
                     service::attach(&state.services, &p, id, document, &name, &bytes, &c.ip).await.map(|_| ())
                 }
-                None => field("files.empty"),
+                (Ok(_), None) => field("files.empty"),
             }
         }
     };
@@ -1018,8 +1025,15 @@ pub async fn batch_call(
         Ok(done) => Ok(Redirect::to(&format!("/admin/recognition/{id}?done={done}")).into_response()),
         Err(e) if forms::belongs_on_form(&e) => {
             let mut page = batch_page(&state, &ctx, &p, id, None).await?;
-            // The reason comes back as typed; the message says what to do.
-            page.reason_form = FormState::from_body(&body);
+            // The reason comes back as typed, its message beside the form's own field.
+            let field = if what == "cancel" { "cancel_reason" } else { "close_reason" };
+            let e = match e {
+                ServiceError::Fields(list) => {
+                    ServiceError::Fields(list.into_iter().map(|x| sheji_service::FieldError { field, ..x }).collect())
+                }
+                other => other,
+            };
+            page.reason_form = FormState::from_body(&body).with_error(&e, ctx.lang);
             page.error = Some(e.message(ctx.lang));
             Ok(render(crate::error::status_of(e.kind()), &page))
         }

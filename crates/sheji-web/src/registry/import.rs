@@ -216,7 +216,13 @@ pub async fn upload(
 
 /// The year typed on the form: empty for none; a year from 2000 to 2100, else refused.
 fn parse_year(text: &str) -> Result<Option<i32>, ()> {
-    let t = text.trim();
+    // Full-width digits (２０２６) as typed with a Chinese input method read as ASCII.
+    let t: String = text
+        .trim()
+        .chars()
+        .map(|c| if ('０'..='９').contains(&c) { char::from_u32(c as u32 - 0xFF10 + 0x30).unwrap_or(c) } else { c })
+        .collect();
+    let t = t.as_str();
     if t.is_empty() {
         return Ok(None);
     }
@@ -346,5 +352,18 @@ pub async fn errors(
     match result {
         Ok(bytes) => Ok(xlsx_response(bytes, "import-errors.xlsx")),
         Err(e) => Err(PageError::service(&e, ctx.chrome("import.title"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_year;
+
+    #[test]
+    fn a_year_typed_in_full_width_digits_reads_as_ascii() {
+        assert_eq!(parse_year(" ２０２６ "), Ok(Some(2026)));
+        assert_eq!(parse_year(""), Ok(None));
+        assert_eq!(parse_year("1999"), Err(()));
+        assert_eq!(parse_year("二〇二六"), Err(()));
     }
 }

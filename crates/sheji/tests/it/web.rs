@@ -181,7 +181,7 @@ async fn district_page_shows_abolished_divisions_with_dates() {
     let page = app.get("/districts?status=abolished").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("江北区") && page.body.contains("渝北区"));
-    assert!(page.body.contains("2025-11 撤销"), "the abolition date is shown");
+    assert!(page.body.contains("已撤销") && page.body.contains("2025-11 起"), "the abolition date is shown");
     assert!(!page.body.contains("万州区"), "the filter applies");
     assert!(page.body.contains("共 2 个区县和功能区"));
     let sorted = app.get("/districts?sort=-code").await;

@@ -679,6 +679,7 @@ async fn documents_and_an_on_site_verification_with_photos() {
     assert_eq!(attach("0", "营业执照.pdf").await.status, 303);
     let unknown = attach("7", "x.pdf").await;
     assert_eq!(unknown.status, 400);
+    assert_eq!(attach("abc", "x.pdf").await.status, 400, "not silently filed as other material");
     assert!(unknown.body.contains("请选择所列材料之一"), "{}", unknown.body);
     let missing = submit(&app, &org_a, &id).await;
     assert_eq!(missing.status, 400, "{}", missing.body);
@@ -995,7 +996,7 @@ async fn a_batch_closes_early_or_is_cancelled_with_a_reason_applicants_read(back
     // A reason is required; the branch may not close intake.
     let bare = app.post_form(&city, &format!("/admin/recognition/{early}/call/close-early"), &[]).await;
     assert_eq!(bare.status, 400);
-    assert!(bare.body.contains("请填写原因"), "{}", bare.body);
+    assert!(bare.body.contains("请填写原因") && bare.body.contains(r#"id="e-close_reason""#), "{}", bare.body);
     let by_branch = app
         .post_form(&branch, &format!("/admin/recognition/{early}/call/close-early"), &[("close_reason", "名额已满")])
         .await;
