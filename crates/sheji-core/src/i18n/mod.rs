@@ -139,9 +139,29 @@ fn group_thousands(digits: &str) -> String {
     out
 }
 
+/// A file's size as people read it: bytes below 1 KB, then KB, then MB with one decimal (a
+/// 60-byte file is "60 B", not "0.1 KB").
+pub fn file_size(bytes: i64) -> String {
+    let b = bytes.max(0) as f64;
+    if b < 1024.0 {
+        format!("{bytes} B")
+    } else if b < 1024.0 * 1024.0 {
+        format!("{:.1} KB", b / 1024.0)
+    } else {
+        format!("{:.1} MB", b / (1024.0 * 1024.0))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_sizes_read_in_the_unit_they_need() {
+        assert_eq!(file_size(60), "60 B");
+        assert_eq!(file_size(2048), "2.0 KB");
+        assert_eq!(file_size(5 * 1024 * 1024), "5.0 MB");
+    }
 
     #[test]
     fn message_files_are_sound() {

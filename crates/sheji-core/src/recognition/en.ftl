@@ -312,3 +312,4 @@ recognition-range-publicity_days = Between 1 and 30 working days.
 recognition-range-rectify_above_pass = The rectification line cannot be above the pass score.
 recognition-rule-unknown_tier = "{ $value }" is not a tier. Use the codes listed in the hint, separated by commas.
 recognition-requirement = { $item } (required { $required }, now { $actual })
+recognition-batch_changed_meanwhile = Someone changed this batch just now. Reload the page to see where it stands.

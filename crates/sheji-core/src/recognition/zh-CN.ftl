@@ -312,3 +312,4 @@ recognition-range-publicity_days = 须在 1 到 30 个工作日之间。
 recognition-range-rectify_above_pass = 整改分数线不能高于通过分数。
 recognition-rule-unknown_tier = “{ $value }”不是认定层级代码，请按提示填写，用逗号分隔。
 recognition-requirement = { $item }（要求 { $required }，当前 { $actual }）
+recognition-batch_changed_meanwhile = 该批次刚被他人处理，请刷新页面查看最新状态。

@@ -815,7 +815,7 @@ pub async fn edit_batch(
         return Err(ServiceError::Conflict { key: "recognition.not_editable_batch" });
     }
     if !store::update_batch(&tx, id, &f, now).await? {
-        return Err(ServiceError::Conflict { key: "recognition.changed_meanwhile" });
+        return Err(ServiceError::Conflict { key: "recognition.batch_changed_meanwhile" });
     }
     let change = Change {
         action: "recognition.batch_edit",
@@ -851,7 +851,7 @@ pub async fn close_early(
     let now = services.now();
     let tx = Work::begin(services).await?;
     if !store::close_intake(&tx, id, today, &reason, now).await? {
-        return Err(ServiceError::Conflict { key: "recognition.changed_meanwhile" });
+        return Err(ServiceError::Conflict { key: "recognition.batch_changed_meanwhile" });
     }
     let change = Change {
         action: "recognition.batch_close_early",
@@ -884,7 +884,7 @@ pub async fn cancel(
     let now = services.now();
     let tx = Work::begin(services).await?;
     if !store::cancel_batch(&tx, id, &reason, now).await? {
-        return Err(ServiceError::Conflict { key: "recognition.changed_meanwhile" });
+        return Err(ServiceError::Conflict { key: "recognition.batch_changed_meanwhile" });
     }
     let told: Vec<Audience> = store::applicants_of(&tx, id).await?.into_iter().map(Audience::OrgAdmins).collect();
     let note = Note {

@@ -558,7 +558,7 @@ async fn application_page(
             .map(|f| Attachment {
                 id: f.id,
                 name: f.name.clone(),
-                size: format!("{:.1} KB", f.size as f64 / 1024.0),
+                size: sheji_core::i18n::file_size(f.size),
                 document: service::document_index(&f.purpose)
                     .and_then(|i| v.batch.fields.rules.required_documents.get(i).cloned())
                     .unwrap_or_default(),
