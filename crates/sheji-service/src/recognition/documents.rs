@@ -8,7 +8,7 @@ use sheji_core::document::{digest, digest_matches, grouped};
 use sheji_core::i18n::Lang;
 use sheji_core::identity::Principal;
 use sheji_core::page::PageRequest;
-use sheji_core::recognition::Action;
+use sheji_core::recognition::{Action, Snapshot};
 use sheji_store::recognition::{self as store, RecognitionFilter};
 
 use super::{ApplicationView, figure_lines, kind_name, load_batch, view};
@@ -73,7 +73,7 @@ pub async fn application_paper(
             a.submitted_at.map(sheji_core::i18n::datetime).unwrap_or_default(),
         ),
     ];
-    let figures = figure_lines(lang, &a.form.figures);
+    let figures = figure_lines(lang, Snapshot::parse(&a.form.figures).as_ref());
     if !figures.is_empty() {
         p.lines.extend(figures);
     }

@@ -57,20 +57,15 @@ pub fn kind_name(lang: sheji_core::i18n::Lang, kind: Kind) -> String {
     lang.t(&format!("recognition.kind.{}", kind.code())).to_owned()
 }
 
-/// An application's figures snapshot as labelled lines ("2025 · 营业收入（万元）"), in the
-/// order the snapshot keeps them; empty when there is none.
-pub fn figure_lines(lang: sheji_core::i18n::Lang, figures: &str) -> Vec<crate::document::Line> {
-    let Ok(value) = serde_json::from_str::<serde_json::Value>(figures) else { return Vec::new() };
-    let (Some(year), Some(map)) = (
-        value.get("year").and_then(serde_json::Value::as_i64),
-        value.get("figures").and_then(serde_json::Value::as_object),
-    ) else {
-        return Vec::new();
-    };
-    map.iter()
-        .filter(|(_, v)| !v.is_null())
-        .map(|(k, v)| {
-            crate::document::Line::new(format!("{year} · {}", lang.t(&format!("indicator.{k}"))), v.to_string())
+/// A figures snapshot as labelled lines ("2025 · 营业收入（万元）"), the figures it holds in
+/// their order; empty when there is none. The page and the paper both show these.
+pub fn figure_lines(lang: sheji_core::i18n::Lang, snapshot: Option<&Snapshot>) -> Vec<crate::document::Line> {
+    snapshot
+        .into_iter()
+        .flat_map(|s| {
+            s.figures.entries().into_iter().filter_map(move |(k, value)| {
+                Some(crate::document::Line::new(format!("{} · {}", s.year, lang.t(&format!("indicator.{k}"))), value?))
+            })
         })
         .collect()
 }
@@ -163,10 +158,8 @@ pub async fn open_batch(
                 recognition: Some(r.id),
             };
             let figures = sheji_store::registry::library::list_indicators(&tx, r.organization).await?;
-            let form = ApplicationForm {
-                figures: json!(figures.last().map(|(y, i)| json!({"year": y, "figures": i}))).to_string(),
-                ..ApplicationForm::default()
-            };
+            let latest = figures.last().map(|(year, figures)| Snapshot { year: *year, figures: *figures });
+            let form = ApplicationForm { figures: Snapshot::store(latest.as_ref()), ..ApplicationForm::default() };
             if store::insert_application(&tx, who, &form, &caller.username, now).await?.is_some() {
                 taken_up += 1;
             }
@@ -774,8 +767,17 @@ pub fn batch_timeline(services: &Services, b: &Batch, campaign: Option<CampaignS
     )
 }
 
-/// The reason for closing intake early or cancelling, checked: required, within bounds.
-fn batch_reason(reason: &str) -> Result<String, ServiceError> {
+/// What closing intake early and cancelling both need: city staff, a reason (required, within
+/// bounds) and the batch.
+async fn batch_call(
+    services: &Services,
+    caller: &Principal,
+    id: i32,
+    reason: &str,
+) -> Result<(Batch, String), ServiceError> {
+    if !actions(services, caller).city {
+        return Err(ServiceError::Forbidden);
+    }
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(ServiceError::Fields(vec![FieldError::new("reason", "recognition.reason_required")]));
@@ -783,7 +785,7 @@ fn batch_reason(reason: &str) -> Result<String, ServiceError> {
     if reason.chars().count() > core::MAX_BATCH_REASON {
         return Err(ServiceError::Fields(vec![FieldError::new("reason", "recognition.reason_too_long")]));
     }
-    Ok(reason.to_owned())
+    Ok((load_batch(services, id).await?, reason.to_owned()))
 }
 
 /// Whether the caller may change a batch's terms now (city staff; open, nothing submitted yet).
@@ -839,11 +841,7 @@ pub async fn close_early(
     reason: &str,
     ip: &str,
 ) -> Result<(), ServiceError> {
-    if !actions(services, caller).city {
-        return Err(ServiceError::Forbidden);
-    }
-    let reason = batch_reason(reason)?;
-    let b = load_batch(services, id).await?;
+    let (b, reason) = batch_call(services, caller, id, reason).await?;
     let today = services.today();
     if !b.status.may_close_early(b.fields.opens_on, b.fields.closes_on, b.closed_early.is_some(), today) {
         return Err(ServiceError::Conflict { key: "recognition.cannot_close_early" });
@@ -873,11 +871,7 @@ pub async fn cancel(
     reason: &str,
     ip: &str,
 ) -> Result<(), ServiceError> {
-    if !actions(services, caller).city {
-        return Err(ServiceError::Forbidden);
-    }
-    let reason = batch_reason(reason)?;
-    let b = load_batch(services, id).await?;
+    let (b, reason) = batch_call(services, caller, id, reason).await?;
     if !b.status.may_cancel(b.campaign.is_some()) {
         return Err(ServiceError::Conflict { key: "recognition.cannot_cancel" });
     }

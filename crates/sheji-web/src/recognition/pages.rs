@@ -145,14 +145,36 @@ struct ExpiringLine {
 }
 
 /// A recognition the caller's organization holds.
-struct HeldLine {
+pub(crate) struct HeldLine {
     /// The certificate number.
-    number: String,
-    kind: String,
-    until: String,
-    standing: String,
+    pub(crate) number: String,
+    pub(crate) kind: String,
+    pub(crate) until: String,
+    pub(crate) standing: String,
     /// The standing's badge tone.
-    class: &'static str,
+    pub(crate) class: &'static str,
+}
+
+/// An organization's recognitions as its pages list them (public data, newest first): on the
+/// recognition home of its administrator and on the organization's own page.
+pub(crate) async fn held_lines(
+    state: &AppState,
+    lang: Lang,
+    org: OrganizationId,
+) -> Result<Vec<HeldLine>, ServiceError> {
+    let filter = RecognitionFilter { organization: Some(org), ..RecognitionFilter::default() };
+    Ok(service::recognitions(&state.services, &filter, PageRequest::new(Some(1), Some(50)))
+        .await?
+        .items
+        .into_iter()
+        .map(|c| HeldLine {
+            number: c.recognition.certificate.clone(),
+            kind: kind_label(lang, c.recognition.kind),
+            until: c.recognition.valid_until.to_string(),
+            standing: lang.t(&format!("recognition.standing.{}", c.standing.code())).to_owned(),
+            class: c.standing.badge(),
+        })
+        .collect())
 }
 
 #[derive(Template)]
@@ -237,22 +259,7 @@ pub async fn home(
         })
         .collect();
     let held = match &applicant {
-        Some(applicant) => {
-            let filter = RecognitionFilter { organization: Some(applicant.id), ..RecognitionFilter::default() };
-            service::recognitions(s, &filter, PageRequest::new(Some(1), Some(50)))
-                .await
-                .map_err(err)?
-                .items
-                .into_iter()
-                .map(|c| HeldLine {
-                    number: c.recognition.certificate.clone(),
-                    kind: kind_label(ctx.lang, c.recognition.kind),
-                    until: c.recognition.valid_until.to_string(),
-                    standing: ctx.lang.t(&format!("recognition.standing.{}", c.standing.code())).to_owned(),
-                    class: c.standing.badge(),
-                })
-                .collect()
-        }
+        Some(applicant) => held_lines(&state, ctx.lang, applicant.id).await.map_err(err)?,
         None => Vec::new(),
     };
     Ok(render(
@@ -458,15 +465,8 @@ async fn application_page(
             passed: c.passed,
         })
         .collect();
-    let figures: Vec<Fact> = v
-        .figures
-        .iter()
-        .flat_map(|s| {
-            s.figures.entries().into_iter().filter_map(move |(k, val)| {
-                Some(Fact::new(format!("{} · {}", s.year, lang.t(&format!("indicator.{k}"))), val?))
-            })
-        })
-        .collect();
+    let figures: Vec<Fact> =
+        service::figure_lines(lang, v.figures.as_ref()).into_iter().map(|l| Fact::new(l.label, l.value)).collect();
     let dash = || "—".to_owned();
     let drift: Vec<DriftLine> = v
         .drift

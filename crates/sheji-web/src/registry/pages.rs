@@ -447,34 +447,7 @@ struct OrganizationPage {
     /// see them.
     services: Option<Vec<TimelineEntry>>,
     /// Its recognitions (public): certificate, tier, valid until, standing.
-    recognitions: Vec<HeldLine>,
-}
-
-/// A recognition on an organization's page.
-struct HeldLine {
-    number: String,
-    kind: String,
-    until: String,
-    standing: String,
-    class: &'static str,
-}
-
-/// An organization's recognitions as its page lists them (public data, newest first).
-async fn held(state: &AppState, lang: Lang, id: OrganizationId) -> Result<Vec<HeldLine>, ServiceError> {
-    let filter = sheji_service::recognition::RecognitionFilter { organization: Some(id), ..Default::default() };
-    let page =
-        sheji_service::recognition::recognitions(&state.services, &filter, PageRequest::new(Some(1), Some(50))).await?;
-    Ok(page
-        .items
-        .iter()
-        .map(|c| HeldLine {
-            number: c.recognition.certificate.clone(),
-            kind: lang.t(&format!("recognition.kind.{}", c.recognition.kind.code())).to_owned(),
-            until: lang.date(c.recognition.valid_until),
-            standing: lang.t(&format!("recognition.standing.{}", c.standing.code())).to_owned(),
-            class: c.standing.badge(),
-        })
-        .collect())
+    recognitions: Vec<crate::recognition::pages::HeldLine>,
 }
 
 /// An industry division as people read it: "13 农副食品加工业", the bare code only if unknown.
@@ -523,8 +496,9 @@ pub async fn public_detail(
     match found.await {
         Ok((view, divisions)) => {
             let mut page = detail(chrome.clone(), ctx.lang, view, &divisions);
-            page.recognitions =
-                held(&state, ctx.lang, OrganizationId(id)).await.map_err(|e| PageError::service(&e, chrome))?;
+            page.recognitions = crate::recognition::pages::held_lines(&state, ctx.lang, OrganizationId(id))
+                .await
+                .map_err(|e| PageError::service(&e, chrome))?;
             Ok(render(StatusCode::OK, &page))
         }
         Err(e) => Err(PageError::service(&e, chrome)),
@@ -589,8 +563,9 @@ async fn staff_page_with(
     };
     let recent = sheji_service::service::view(&state.services, p, id, PageRequest::new(Some(1), Some(5))).await.ok();
     let mut page = detail(chrome, ctx.lang, view, &divisions);
-    page.recognitions =
-        held(state, ctx.lang, id).await.map_err(|e| PageError::service(&e, ctx.chrome("org.detail")))?;
+    page.recognitions = crate::recognition::pages::held_lines(state, ctx.lang, id)
+        .await
+        .map_err(|e| PageError::service(&e, ctx.chrome("org.detail")))?;
     page.services = recent.map(|v| {
         v.records
             .items
