@@ -680,14 +680,15 @@ impl BatchStatus {
     }
 
     /// The steps the city may take on a batch in this status: send to review while open (when
-    /// it has a rubric, and none is running yet), conclude until concluded. A cancelled batch
-    /// takes none.
-    pub fn steps(self, has_rubric: bool, has_campaign: bool) -> Vec<BatchStep> {
+    /// it has a rubric, none is running yet and some application is ready), conclude until
+    /// concluded (on the review once one runs, else on the ready applications). A cancelled
+    /// batch takes none. `ready`: an application stands in [`ready_for_decision`].
+    pub fn steps(self, has_rubric: bool, has_campaign: bool, ready: bool) -> Vec<BatchStep> {
         let mut out = Vec::new();
-        if self.is_open() && has_rubric && !has_campaign {
+        if self.is_open() && has_rubric && !has_campaign && ready {
             out.push(BatchStep::SendToReview);
         }
-        if !matches!(self, BatchStatus::Concluded | BatchStatus::Cancelled) {
+        if !matches!(self, BatchStatus::Concluded | BatchStatus::Cancelled) && (has_campaign || ready) {
             out.push(BatchStep::Conclude);
         }
         out
@@ -736,6 +737,12 @@ impl BatchStep {
             BatchStep::Conclude => "conclude",
         }
     }
+}
+
+/// Where an application stands when it is ready for the expert review or the decision: past
+/// the formal check, and verified on site where the batch requires it.
+pub fn ready_for_decision(onsite_required: bool) -> &'static [Status] {
+    if onsite_required { &[Status::Inspected] } else { &[Status::Checked, Status::Inspected] }
 }
 
 /// The longest reason for closing intake early or cancelling a batch, in characters.
@@ -1085,10 +1092,11 @@ mod tests {
 
     #[test]
     fn a_batch_offers_only_the_steps_its_status_allows() {
-        assert_eq!(BatchStatus::Open.steps(true, false), vec![BatchStep::SendToReview, BatchStep::Conclude]);
-        assert_eq!(BatchStatus::Open.steps(false, false), vec![BatchStep::Conclude]);
-        assert_eq!(BatchStatus::InReview.steps(true, true), vec![BatchStep::Conclude]);
-        assert!(BatchStatus::Concluded.steps(true, true).is_empty());
+        assert_eq!(BatchStatus::Open.steps(true, false, true), vec![BatchStep::SendToReview, BatchStep::Conclude]);
+        assert_eq!(BatchStatus::Open.steps(false, false, true), vec![BatchStep::Conclude]);
+        assert!(BatchStatus::Open.steps(true, false, false).is_empty(), "nothing ready: nothing offered");
+        assert_eq!(BatchStatus::InReview.steps(true, true, false), vec![BatchStep::Conclude]);
+        assert!(BatchStatus::Concluded.steps(true, true, true).is_empty());
         for b in BatchStatus::ALL {
             assert_eq!(BatchStatus::parse(b.code()), Some(b));
         }
@@ -1125,7 +1133,7 @@ mod tests {
         assert!(!BatchStatus::Open.may_close_early(open, close, false, day("2025-12-31")), "not before it opens");
         assert!(BatchStatus::Open.may_cancel(false) && !BatchStatus::Open.may_cancel(true));
         assert!(!BatchStatus::Concluded.may_cancel(false));
-        assert!(BatchStatus::Cancelled.steps(true, false).is_empty());
+        assert!(BatchStatus::Cancelled.steps(true, false, true).is_empty());
         assert!(BatchStatus::Open.may_edit(Purpose::Recognition, false));
         assert!(!BatchStatus::Open.may_edit(Purpose::Recognition, true), "after the first submission");
         assert!(!BatchStatus::Open.may_edit(Purpose::ReReview, false));

@@ -735,8 +735,15 @@ pub async fn batch_view(
         Some(c) => crate::review::linked::campaign_status(services, c).await?,
         None => None,
     };
-    let steps =
-        if city { batch.status.steps(batch.fields.rubric.is_some(), batch.campaign.is_some()) } else { Vec::new() };
+    // Steps are offered only when they can be taken: something must be ready to decide.
+    let ready = core::ready_for_decision(batch.fields.rules.onsite_required)
+        .iter()
+        .any(|s| funnel.get(s.code()).is_some_and(|n| *n > 0));
+    let steps = if city {
+        batch.status.steps(batch.fields.rubric.is_some(), batch.campaign.is_some(), ready)
+    } else {
+        Vec::new()
+    };
     let today = services.today();
     let f = &batch.fields;
     let may_close_early =
@@ -937,8 +944,7 @@ pub async fn send_to_review(
     }
     let rubric = b.fields.rubric.ok_or(ServiceError::Conflict { key: "recognition.no_rubric" })?;
     stragglers(services, &b).await?;
-    let ready: &[Status] =
-        if b.fields.rules.onsite_required { &[Status::Inspected] } else { &[Status::Checked, Status::Inspected] };
+    let ready = core::ready_for_decision(b.fields.rules.onsite_required);
     let checked = store::applications_in(services.store(), id, ready).await?;
     if checked.is_empty() {
         return Err(ServiceError::Conflict { key: "recognition.nothing_checked" });
@@ -1063,11 +1069,7 @@ pub async fn conclude(services: &Services, caller: &Principal, id: i32, ip: &str
         (None, Some(_)) => return Err(ServiceError::Conflict { key: "recognition.not_in_review" }),
         (None, None) => {
             stragglers(services, &b).await?;
-            let ready: &[Status] = if b.fields.rules.onsite_required {
-                &[Status::Inspected]
-            } else {
-                &[Status::Checked, Status::Inspected]
-            };
+            let ready = core::ready_for_decision(b.fields.rules.onsite_required);
             let apps = store::applications_in(services.store(), id, ready).await?;
             for a in &apps {
                 scores.insert(a.id, Some(100.0));

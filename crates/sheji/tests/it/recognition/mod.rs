@@ -918,6 +918,11 @@ async fn irreversible_steps_ask_for_confirmation() {
         queue.body.contains(r#"<li class="done">填写申报"#) && queue.body.contains(r#"aria-current="step">区县审核"#)
     );
 
+    // Nothing is ready to decide yet: concluding is not offered (it would be refused).
+    let early = app.get_as(&city, &format!("/admin/recognition/{batch}")).await;
+    assert!(!early.body.contains(&format!(r#"action="/admin/recognition/{batch}/steps/conclude""#)));
+    assert_eq!(step(&app, &branch, &id, "recommend", "").await.status, 303);
+    assert_eq!(step(&app, &city, &id, "pass", "").await.status, 303);
     // The city: concluding the batch is confirmed, in a form of its own.
     let page = app.get_as(&city, &format!("/admin/recognition/{batch}")).await;
     let conclude = format!(
