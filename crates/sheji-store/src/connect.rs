@@ -4,7 +4,6 @@
 use std::fmt;
 use std::time::Duration;
 
-use sea_orm::sqlx::Connection as _;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 use url::Url;
@@ -151,32 +150,25 @@ async fn open_pool(url: &DbUrl, max_connections: u32) -> Result<DatabaseConnecti
             // copied the same hot pages (index edges, the audit head) into the database file
             // again and again during bulk writes; every 32 MiB copies each of them once.
             let checkpoint_pages = if max_connections == 1 { WRITER_CHECKPOINT_PAGES } else { 1000 };
-            options
-                .max_connections(max_connections)
-                .map_sqlx_sqlite_opts(move |o| {
-                    o.create_if_missing(true)
-                        .journal_mode(SqliteJournalMode::Wal)
-                        .synchronous(SqliteSynchronous::Normal)
-                        .foreign_keys(true)
-                        .busy_timeout(Duration::from_secs(5))
-                        .pragma("temp_store", "memory")
-                        .pragma("cache_size", format!("-{cache_kib}"))
-                        .pragma("wal_autocheckpoint", checkpoint_pages.to_string())
-                })
-                .map_sqlx_sqlite_pool_opts(|o| {
-                    o.after_release(|conn, _| Box::pin(async move { Ok(!conn.is_in_transaction()) }))
-                });
+            options.max_connections(max_connections).map_sqlx_sqlite_opts(move |o| {
+                o.create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(5))
+                    .pragma("temp_store", "memory")
+                    .pragma("cache_size", format!("-{cache_kib}"))
+                    .pragma("wal_autocheckpoint", checkpoint_pages.to_string())
+            });
         }
         Backend::Postgres => {
-            options.max_connections(16).map_sqlx_postgres_pool_opts(|o| {
-                o.after_release(|conn, _| Box::pin(async move { Ok(!conn.is_in_transaction()) }))
-            });
+            options.max_connections(16);
         }
         Backend::MySql => {
-            options.max_connections(16).map_sqlx_mysql_opts(|o| o.charset("utf8mb4")).map_sqlx_mysql_pool_opts(|o| {
-                o.after_connect(|conn, _| Box::pin(read_committed(conn)))
-                    .after_release(|conn, _| Box::pin(async move { Ok(!conn.is_in_transaction()) }))
-            });
+            options
+                .max_connections(16)
+                .map_sqlx_mysql_opts(|o| o.charset("utf8mb4"))
+                .map_sqlx_mysql_pool_opts(|o| o.after_connect(|conn, _| Box::pin(read_committed(conn))));
         }
     }
     Database::connect(options).await.map_err(|e| match e {
@@ -196,13 +188,6 @@ async fn read_committed(conn: &mut sea_orm::sqlx::MySqlConnection) -> Result<(),
     use sea_orm::sqlx::Executor;
     conn.execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED").await.map(|_| ())
 }
-
-// A connection that comes back to a pool still inside a transaction (`after_release` in each
-// pool above) is closed, not reused: the server rolls the transaction back. The ORM queues a
-// rollback when a transaction is dropped unfinished, but cannot when the connection is busy
-// with a statement being dropped at the same moment (a request whose client hung up, a worker
-// stopped mid-statement); reused, such a connection would turn every later transaction on it
-// into a savepoint of one that never commits.
 
 #[cfg(test)]
 mod tests {
