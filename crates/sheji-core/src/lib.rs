@@ -22,3 +22,4 @@ pub mod review;
 pub mod search;
 pub mod service;
 pub mod statistics;
+pub mod text;

@@ -6,6 +6,21 @@ use serde::Serialize;
 pub const MAX_PER_PAGE: u64 = 200;
 /// The page size when none is asked for.
 pub const DEFAULT_PER_PAGE: u64 = 50;
+/// The highest page number anyone may ask for: far beyond any real list, and small enough
+/// that no offset it makes can overflow a database integer (a page number of 2^63 once
+/// panicked inside the query builder).
+pub const MAX_PAGE: u64 = 1_000_000;
+
+/// A page number or size a client asked for that no list has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PageRangeError {
+    /// `page` is 0 or above [`MAX_PAGE`].
+    #[error("page must be between 1 and {MAX_PAGE}")]
+    Page,
+    /// `per_page` is 0 or above [`MAX_PER_PAGE`].
+    #[error("per_page must be between 1 and {MAX_PER_PAGE}")]
+    PerPage,
+}
 
 /// Which page of a list to read, already clamped to sane bounds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,11 +30,25 @@ pub struct PageRequest {
 }
 
 impl PageRequest {
-    /// Page numbers start at 1; zero or absent values fall back to the defaults.
+    /// Page numbers start at 1; zero or absent values fall back to the defaults, and values
+    /// beyond the bounds are brought within them (for pages, which stay lenient with a link
+    /// typed by hand; the API refuses them through [`PageRequest::checked`]).
     pub fn new(page: Option<u64>, per_page: Option<u64>) -> Self {
-        let page = page.filter(|p| *p >= 1).unwrap_or(1);
+        let page = page.filter(|p| *p >= 1).unwrap_or(1).min(MAX_PAGE);
         let per_page = per_page.filter(|n| *n >= 1).unwrap_or(DEFAULT_PER_PAGE).min(MAX_PER_PAGE);
         Self { page, per_page }
+    }
+
+    /// What a client asked for, refused when out of bounds rather than quietly changed: a
+    /// program that asks for page 0 or 10 000 rows per page has a bug it should hear about.
+    pub fn checked(page: Option<u64>, per_page: Option<u64>) -> Result<Self, PageRangeError> {
+        if page.is_some_and(|p| !(1..=MAX_PAGE).contains(&p)) {
+            return Err(PageRangeError::Page);
+        }
+        if per_page.is_some_and(|n| !(1..=MAX_PER_PAGE).contains(&n)) {
+            return Err(PageRangeError::PerPage);
+        }
+        Ok(Self::new(page, per_page))
     }
 
     /// The 1-based page number.
@@ -89,6 +118,19 @@ mod tests {
         assert_eq!((r.page(), r.per_page(), r.offset()), (1, DEFAULT_PER_PAGE, 0));
         let r = PageRequest::new(Some(3), Some(10_000));
         assert_eq!((r.page(), r.per_page(), r.offset()), (3, MAX_PER_PAGE, 400));
+        let r = PageRequest::new(Some(i64::MAX as u64), Some(200));
+        assert_eq!(r.page(), MAX_PAGE);
+        assert!(i64::try_from(r.offset()).is_ok(), "no offset overflows a database integer");
+    }
+
+    #[test]
+    fn a_client_asking_beyond_the_bounds_is_refused() {
+        assert_eq!(PageRequest::checked(Some(i64::MAX as u64), None), Err(PageRangeError::Page));
+        assert_eq!(PageRequest::checked(Some(0), None), Err(PageRangeError::Page));
+        assert_eq!(PageRequest::checked(None, Some(0)), Err(PageRangeError::PerPage));
+        assert_eq!(PageRequest::checked(None, Some(MAX_PER_PAGE + 1)), Err(PageRangeError::PerPage));
+        assert_eq!(PageRequest::checked(Some(MAX_PAGE), Some(MAX_PER_PAGE)).map(|r| r.page()), Ok(MAX_PAGE));
+        assert_eq!(PageRequest::checked(None, None), Ok(PageRequest::default()));
     }
 
     #[test]

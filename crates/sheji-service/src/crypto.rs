@@ -47,6 +47,17 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// The CSRF token of a signed-in session, derived from its (secret, HttpOnly) session token:
+/// a token planted in the CSRF cookie by anyone else (a sibling subdomain, say) cannot match
+/// it, and it changes with every sign-in. Domain-separated from [`token_hash`], which the
+/// database keeps.
+pub fn csrf_token_for(session_token: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(b"sheji-csrf\0");
+    h.update(session_token.as_bytes());
+    hex::encode(h.finalize())
+}
+
 /// A new random key, base64, for a deployment that has none yet.
 pub fn generate_key() -> Result<String, CryptoError> {
     let mut key = [0u8; 32];

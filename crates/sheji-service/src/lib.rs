@@ -24,6 +24,7 @@ pub mod registry;
 pub mod review;
 pub mod search;
 pub mod service;
+pub mod spreadsheet;
 pub mod statistics;
 pub mod work;
 
@@ -273,11 +274,25 @@ pub(crate) fn clip(s: &str, max: usize) -> String {
 /// person typed is never cut short without telling them.
 pub(crate) fn within(field: &'static str, s: &str, max: usize) -> Result<String, FieldError> {
     let t = s.trim();
-    if t.chars().count() > max {
+    if let Some(problem) = text_problem(field, t, max > 255) {
+        Err(problem)
+    } else if t.chars().count() > max {
         Err(FieldError { field, key: "form.too_long", args: vec![("max", max.to_string())] })
     } else {
         Ok(t.to_owned())
     }
+}
+
+/// What is wrong with `field`'s text, if anything: a control or bidirectional character
+/// anywhere, or (unless `multiline`) a line break or tab. See [`sheji_core::text`].
+pub(crate) fn text_problem(field: &'static str, s: &str, multiline: bool) -> Option<FieldError> {
+    use sheji_core::text::{describe, forbidden_in_line, forbidden_in_long_text};
+    let bad = if multiline { forbidden_in_long_text(s) } else { forbidden_in_line(s) }?;
+    Some(if matches!(bad, '\t' | '\n' | '\r') {
+        FieldError::new(field, "form.line_break")
+    } else {
+        FieldError { field, key: "form.control_chars", args: vec![("ch", describe(bad))] }
+    })
 }
 
 /// What kind of failure an error is; the web layer maps each to one HTTP status.
@@ -421,6 +436,7 @@ impl ServiceError {
             Self::Crypto(_) => ErrorKind::Internal,
             Self::Store(e) => match e.message_key().0 {
                 "error.unavailable" | "db.unreachable" => ErrorKind::Unavailable,
+                "error.duplicate" => ErrorKind::Conflict,
                 "db.invalid_url" => ErrorKind::Invalid,
                 _ => ErrorKind::Internal,
             },
@@ -445,6 +461,7 @@ impl ServiceError {
             Self::Store(StoreError::Unreachable { .. }) => "database_unreachable",
             Self::Store(StoreError::SchemaTooNew { .. }) => "schema_too_new",
             Self::Store(_) if self.kind() == ErrorKind::Unavailable => "unavailable",
+            Self::Store(_) if self.kind() == ErrorKind::Conflict => "conflict",
             Self::Store(_) | Self::Crypto(_) => "internal",
         }
     }

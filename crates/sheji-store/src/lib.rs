@@ -85,14 +85,27 @@ impl StoreError {
                 ("db.schema_too_new", vec![("found", found.clone()), ("known", known.clone())])
             }
             Self::Database(DbErr::Conn(_) | DbErr::ConnectionAcquire(_)) => ("error.unavailable", vec![]),
+            // A unique index refused a row: someone else made the same thing first (two
+            // racing requests), which the user can see by reloading: a conflict, not a fault.
+            Self::Database(e) if is_unique_violation(e) => ("error.duplicate", vec![]),
             Self::IndexLocked(dir) => ("search.index_locked", vec![("dir", dir.display().to_string())]),
             Self::Corrupt { .. } | Self::Database(_) | Self::Index(_) | Self::Files(_) => ("error.internal", vec![]),
         }
     }
 
+    /// Whether a unique index refused the write (the "at most one" rules the database keeps).
+    pub fn is_duplicate(&self) -> bool {
+        matches!(self, Self::Database(e) if is_unique_violation(e))
+    }
+
     fn corrupt(what: impl Into<String>, detail: impl std::fmt::Display) -> Self {
         Self::Corrupt { what: what.into(), detail: detail.to_string() }
     }
+}
+
+/// Whether a database error is a unique index refusing a row, on any of the three backends.
+fn is_unique_violation(e: &DbErr) -> bool {
+    matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
 }
 
 /// One page of an ordered query, with the number of rows the whole query selects, each row

@@ -4,7 +4,7 @@
 //! here too: every state-changing request that rides on the session cookie must carry the
 //! token from the `sheji_csrf` cookie in its `csrf` form field or `X-CSRF-Token` header.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
@@ -17,9 +17,9 @@ use sheji_service::identity;
 use sheji_service::{Principal, ServiceError};
 use subtle::ConstantTimeEq;
 
-use crate::AppState;
 use crate::error::ApiError;
 use crate::i18n;
+use crate::{AppState, Network};
 
 /// The session cookie.
 pub const SESSION_COOKIE: &str = "sheji_session";
@@ -37,8 +37,10 @@ pub struct Caller {
     pub session: Option<i32>,
     /// Signed in with an API token.
     pub via_token: bool,
-    /// The client's address.
+    /// The client's address (a trusted proxy's forwarded one; see [`crate::Network`]).
     pub ip: String,
+    /// The request came over HTTPS (directly, or as a trusted proxy says).
+    pub https: bool,
     /// The CSRF token to put in forms.
     pub csrf: String,
     /// The functions the caller may use now, for showing only what they can open.
@@ -77,19 +79,16 @@ pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
         .find_map(|(k, v)| (k == name).then_some(v))
 }
 
-/// Whether the request came over HTTPS (directly or through a proxy that says so), so
-/// cookies get the Secure flag.
-fn is_https(parts: &Parts) -> bool {
-    https(&parts.headers, &parts.uri)
-}
-
-/// [`is_https`] from headers and URI, for handlers that set cookies.
-pub fn https(headers: &axum::http::HeaderMap, uri: &axum::http::Uri) -> bool {
-    uri.scheme_str() == Some("https")
-        || headers
-            .get("x-forwarded-proto")
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+/// Whether the request came over HTTPS: directly, or through a trusted proxy that says so
+/// (`X-Forwarded-Proto` from anyone else is ignored).
+fn is_https(parts: &Parts, network: &Network) -> bool {
+    parts.uri.scheme_str() == Some("https")
+        || (peer(parts).is_some_and(|p| network.trusts(p))
+            && parts
+                .headers
+                .get("x-forwarded-proto")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.eq_ignore_ascii_case("https")))
 }
 
 /// A `Set-Cookie` value with the platform's flags.
@@ -104,8 +103,34 @@ pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>, secure: bool) -
     HeaderValue::from_str(&c).ok()
 }
 
-fn client_ip(parts: &Parts) -> String {
-    parts.extensions.get::<ConnectInfo<SocketAddr>>().map_or_else(|| "local".to_owned(), |ci| ci.0.ip().to_string())
+fn peer(parts: &Parts) -> Option<IpAddr> {
+    parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ci| ci.0.ip())
+}
+
+/// The client's address: the peer's, or, when the peer is a trusted proxy, the nearest
+/// address in `X-Forwarded-For` that is not itself a trusted proxy (entries further left were
+/// written by the client and prove nothing).
+fn client_ip(parts: &Parts, network: &Network) -> String {
+    let Some(peer) = peer(parts) else { return "local".to_owned() };
+    if !network.trusts(peer) {
+        return peer.to_string();
+    }
+    let hops: Vec<&str> = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    for hop in hops.iter().rev() {
+        match hop.parse::<IpAddr>() {
+            Ok(ip) if network.trusts(ip) => {}
+            Ok(ip) => return ip.to_string(),
+            Err(_) => break,
+        }
+    }
+    peer.to_string()
 }
 
 fn is_api(path: &str) -> bool {
@@ -118,8 +143,8 @@ pub async fn resolve(State(state): State<AppState>, request: Request, next: Next
     let (mut parts, body) = request.into_parts();
     let lang = i18n::resolve(&parts);
     let path = parts.uri.path().to_owned();
-    let secure = is_https(&parts);
-    let mut caller = Caller { ip: client_ip(&parts), ..Caller::default() };
+    let secure = is_https(&parts, &state.network);
+    let mut caller = Caller { ip: client_ip(&parts, &state.network), https: secure, ..Caller::default() };
 
     let bearer = parts
         .headers
@@ -158,12 +183,15 @@ pub async fn resolve(State(state): State<AppState>, request: Request, next: Next
         }
     }
 
-    // The double-submit CSRF token: reuse the cookie's, or issue one.
+    // The CSRF token: a signed-in session's is derived from its session token (bound to it);
+    // before signing in it is the double-submit cookie's, or a new one.
     let existing = cookie(&parts, CSRF_COOKIE).filter(|t| t.len() >= 32).map(str::to_owned);
-    let fresh = existing.is_none();
-    caller.csrf = match existing {
-        Some(t) => t,
-        None => sheji_service::crypto::random_token(32).unwrap_or_default(),
+    let session_token = caller.session.and_then(|_| cookie(&parts, SESSION_COOKIE)).map(str::to_owned);
+    let fresh = existing.is_none() && session_token.is_none();
+    caller.csrf = match (&session_token, existing) {
+        (Some(session), _) => sheji_service::crypto::csrf_token_for(session),
+        (None, Some(t)) => t,
+        (None, None) => sheji_service::crypto::random_token(32).unwrap_or_default(),
     };
 
     let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
@@ -257,6 +285,11 @@ pub async fn resolve(State(state): State<AppState>, request: Request, next: Next
     let mut response = next.run(Request::from_parts(parts, body)).await;
     if fresh && let Some(v) = set_cookie(CSRF_COOKIE, &csrf, None, secure) {
         response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    if secure && state.network.hsts {
+        response
+            .headers_mut()
+            .insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     }
     response
 }

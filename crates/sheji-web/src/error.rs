@@ -85,6 +85,20 @@ impl ApiError {
         }
     }
 
+    /// A request the API refuses with a message of its own.
+    pub fn invalid(message: String) -> Self {
+        Self { status: StatusCode::BAD_REQUEST, code: "invalid_input", message }
+    }
+
+    /// A fault on our side (a bug), with nothing more to say than the request id.
+    pub fn internal(lang: Lang) -> Self {
+        Self {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: "internal",
+            message: lang.t("error.internal").to_owned(),
+        }
+    }
+
     /// No such route or resource.
     pub fn not_found(lang: Lang) -> Self {
         Self { status: StatusCode::NOT_FOUND, code: "not_found", message: lang.t("error.not_found").to_owned() }

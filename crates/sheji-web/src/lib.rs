@@ -44,6 +44,41 @@ pub struct AppState {
     /// Where uploads wait between the check and the commit of an import (names are random
     /// tokens; user-supplied names never reach the file system).
     pub upload_dir: std::path::PathBuf,
+    /// How the platform sits on the network (proxies, HTTPS).
+    pub network: std::sync::Arc<Network>,
+}
+
+/// How the platform sits on the network.
+#[derive(Clone, Debug, Default)]
+pub struct Network {
+    /// Reverse proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed. From any
+    /// other peer those headers are ignored: anyone can send them, and a forged address would
+    /// dodge the sign-in limits or pin them on someone else.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Send `Strict-Transport-Security` on responses served over HTTPS.
+    pub hsts: bool,
+}
+
+impl Network {
+    /// Reads proxy entries such as `10.0.0.1` or `10.0.0.0/8`; the entry that is neither is
+    /// returned as the error.
+    pub fn parse_proxies(entries: &[String]) -> Result<Vec<ipnet::IpNet>, String> {
+        entries
+            .iter()
+            .map(|e| e.trim())
+            .filter(|e| !e.is_empty())
+            .map(|e| {
+                e.parse::<ipnet::IpNet>()
+                    .or_else(|_| e.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| e.to_owned())
+            })
+            .collect()
+    }
+
+    /// Whether a peer is one of the trusted proxies.
+    pub fn trusts(&self, peer: std::net::IpAddr) -> bool {
+        self.trusted_proxies.iter().any(|n| n.contains(&peer))
+    }
 }
 
 /// The whole application: pages, API, static assets and middleware.
@@ -56,7 +91,9 @@ pub fn router(state: AppState) -> Router {
         .fallback(error::fallback)
         .method_not_allowed_fallback(error::method_not_allowed)
         .with_state(state.clone())
+        .layer(axum::middleware::from_fn(middleware::refuse_control_text))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::resolve))
+        .layer(axum::middleware::from_fn(middleware::catch_panics))
         .layer(axum::middleware::from_fn(middleware::lang_cookie))
         .layer(axum::middleware::from_fn(middleware::security_headers));
     middleware::with_request_id(app)
@@ -149,6 +186,7 @@ mod catalogue_tests {
         "account.affiliation_remove",
         "account.totp_enable",
         "account.totp_disable",
+        "account.unlock",
         "login.success",
         "login.failed",
         "login.totp",
@@ -256,7 +294,7 @@ mod catalogue_tests {
         for done in ["password", "profile", "session", "token", "totp_on", "totp_off"] {
             keys.push(format!("account.done.{done}"));
         }
-        for done in ["affiliation", "created", "reset", "status", "verify"] {
+        for done in ["affiliation", "created", "reset", "status", "unlock", "verify"] {
             keys.push(format!("accounts.done.{done}"));
         }
         for a in ["propose", "admit", "return", "remove"] {

@@ -7,6 +7,8 @@ use serde::Deserialize;
 use sheji_service::crypto::Secrets;
 use sheji_service::{DbUrl, ServiceError};
 
+use sheji_core::i18n::Lang;
+
 use crate::LogFormat;
 
 /// The default database: an SQLite file in the working folder, created if missing.
@@ -27,6 +29,10 @@ pub struct Settings {
     key_file: Option<PathBuf>,
     /// Where uploads and other files live (default ./data).
     data_dir: Option<PathBuf>,
+    /// Reverse proxies whose forwarded headers are believed (addresses or networks).
+    trusted_proxies: Option<Vec<String>>,
+    /// Send Strict-Transport-Security over HTTPS.
+    hsts: Option<bool>,
 }
 
 impl Settings {
@@ -57,6 +63,16 @@ impl Settings {
 }
 
 impl Settings {
+    /// How the platform sits on the network: proxies from the flag or variable, else the file;
+    /// HSTS if the flag or the file asks for it. An entry that is no address is an error that
+    /// names it, not a proxy silently ignored.
+    pub fn network(&self, proxies: Vec<String>, hsts: bool, lang: Lang) -> anyhow::Result<sheji_web::Network> {
+        let proxies = if proxies.is_empty() { self.trusted_proxies.clone().unwrap_or_default() } else { proxies };
+        let trusted_proxies = sheji_web::Network::parse_proxies(&proxies)
+            .map_err(|bad| anyhow::anyhow!(lang.tf("cli.proxy_invalid", &[("value", &bad)])))?;
+        Ok(sheji_web::Network { trusted_proxies, hsts: hsts || self.hsts.unwrap_or(false) })
+    }
+
     /// The folder for uploads: SHEJI_DATA_DIR, else `data_dir` in the file, else ./data.
     pub fn upload_dir(&self) -> PathBuf {
         std::env::var_os("SHEJI_DATA_DIR")

@@ -26,7 +26,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// 重庆市工业设计公共服务平台 — the Chongqing industrial-design public service platform.
 ///
 /// Settings come from flags, then SHEJI_* environment variables, then ./sheji.toml
-/// (keys: db, bind, log_format, secret_key, key_file), then defaults.
+/// (keys: db, bind, log_format, secret_key, key_file, data_dir, trusted_proxies, hsts), then
+/// defaults.
 #[derive(Debug, Parser)]
 #[command(name = "sheji", version, about, long_about = None, propagate_version = true)]
 struct Cli {
@@ -72,6 +73,15 @@ enum Command {
         /// Also load the demo data set when the database holds no organizations yet.
         #[arg(long)]
         demo: bool,
+        /// A reverse proxy (address or network, e.g. 10.0.0.1 or 10.0.0.0/8) whose
+        /// X-Forwarded-For and X-Forwarded-Proto are believed; repeat or separate with commas.
+        /// From any other peer those headers are ignored.
+        #[arg(long = "trusted-proxy", env = "SHEJI_TRUSTED_PROXIES", value_delimiter = ',')]
+        trusted_proxies: Vec<String>,
+        /// Send Strict-Transport-Security on responses served over HTTPS (directly or through a
+        /// trusted proxy): browsers then refuse plain HTTP to this site for a year.
+        #[arg(long, env = "SHEJI_HSTS")]
+        hsts: bool,
     },
     /// Apply pending migrations, seed missing reference data and create the first
     /// administrator if there is no account, then print the schema version. Running it
@@ -347,7 +357,8 @@ fn pad(text: &str, width: usize) -> String {
 
 async fn run(command: Command, settings: Settings, lang: Lang) -> anyhow::Result<ExitCode> {
     match command {
-        Command::Serve { db, bind, demo } => {
+        Command::Serve { db, bind, demo, trusted_proxies, hsts } => {
+            let network = settings.network(trusted_proxies, hsts, lang)?;
             let bind = settings.bind(bind);
             let addr: SocketAddr =
                 bind.parse().map_err(|e: std::net::AddrParseError| bind_error(lang, &bind, &e.to_string()))?;
@@ -369,7 +380,11 @@ async fn run(command: Command, settings: Settings, lang: Lang) -> anyhow::Result
                 services.clone(),
                 sheji_service::job::WorkerOptions::for_node(sheji_service::job::node_name()),
             );
-            let state = sheji_web::AppState { services: services.clone(), upload_dir: settings.upload_dir() };
+            let state = sheji_web::AppState {
+                services: services.clone(),
+                upload_dir: settings.upload_dir(),
+                network: std::sync::Arc::new(network),
+            };
             println!("{}", lang.tf("cli.serving", &[("url", &format!("http://{local}")), ("db", &url.redacted())]));
             sheji_web::serve(listener, state, shutdown_signal()).await.context("serving HTTP")?;
             follower.abort();

@@ -401,15 +401,45 @@ impl FromStr for AccountStatus {
     }
 }
 
-/// Consecutive failed sign-ins that lock an account.
-pub const MAX_FAILED_LOGINS: u32 = 5;
-/// How long a lock lasts.
-pub const LOCK_MINUTES: i64 = 15;
+/// The window in which failed sign-ins count against an account and an address.
+pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
+/// Failures for one account from one address before that pair must wait.
+pub const PAIR_FAILURES: u32 = 5;
+/// Failures from one address (any names) before it must wait for accounts it has never
+/// signed in to.
+pub const SOURCE_FAILURES: u32 = 20;
+/// Failures for one account from addresses it has never signed in from before those
+/// addresses must wait (guessing spread over many machines).
+pub const ACCOUNT_UNKNOWN_FAILURES: u32 = 50;
+/// How long a successful sign-in makes an address known to the account.
+pub const KNOWN_SOURCE_DAYS: i64 = 90;
 
-/// The failure counter and lock after one more failed sign-in.
-pub fn after_failed_login(failures: u32, now: DateTime<Utc>) -> (u32, Option<DateTime<Utc>>) {
-    let failures = failures.saturating_add(1);
-    if failures >= MAX_FAILED_LOGINS { (0, Some(now + Duration::minutes(LOCK_MINUTES))) } else { (failures, None) }
+/// What the record of recent sign-ins (within [`THROTTLE_WINDOW_MINUTES`]) says about one
+/// attempt: for `account` from `address`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SignInHistory {
+    /// Failures for this account from this address.
+    pub pair_failures: u32,
+    /// Failures from this address, whatever the name.
+    pub source_failures: u32,
+    /// Failures for this account from addresses it has not signed in from.
+    pub account_unknown_failures: u32,
+    /// The account signed in from this address within [`KNOWN_SOURCE_DAYS`].
+    pub known_source: bool,
+}
+
+/// Whether this attempt must wait (answered 429, the password not even checked).
+///
+/// Failures slow down who makes them and never lock the account: anyone could otherwise
+/// lock `admin` out with five wrong passwords, and behind a shared address (an office, a
+/// proxy) twenty invented names would shut out everyone. So one account from one address
+/// waits after [`PAIR_FAILURES`]; an address that has made [`SOURCE_FAILURES`] waits only for
+/// accounts that never signed in from it; and guessing spread over many addresses slows only
+/// the addresses the account does not know. The owner at their usual address gets through.
+pub fn must_wait(h: &SignInHistory) -> bool {
+    h.pair_failures >= PAIR_FAILURES
+        || (!h.known_source
+            && (h.source_failures >= SOURCE_FAILURES || h.account_unknown_failures >= ACCOUNT_UNKNOWN_FAILURES))
 }
 
 /// Whether a lock is still in force.
@@ -661,17 +691,23 @@ mod tests {
     }
 
     #[test]
-    fn lockout_after_five_failures_for_fifteen_minutes() {
-        let mut failures = 0;
-        for _ in 0..4 {
-            let (f, lock) = after_failed_login(failures, now());
-            assert!(lock.is_none());
-            failures = f;
-        }
-        let (failures, lock) = after_failed_login(failures, now());
-        assert_eq!(failures, 0);
-        assert!(is_locked(lock, now() + Duration::minutes(14)));
-        assert!(!is_locked(lock, now() + Duration::minutes(15)));
+    fn failures_slow_their_source_and_never_lock_the_owner_out() {
+        let h = |pair, source, unknown, known| SignInHistory {
+            pair_failures: pair,
+            source_failures: source,
+            account_unknown_failures: unknown,
+            known_source: known,
+        };
+        // Four wrong passwords: the fifth try is still allowed; after five, this pair waits.
+        assert!(!must_wait(&h(4, 4, 4, false)));
+        assert!(must_wait(&h(5, 5, 5, false)));
+        assert!(must_wait(&h(5, 5, 0, true)), "even at a known address, five misses in a row wait");
+        // Twenty invented names from one address: strangers from it wait, its own users don't.
+        assert!(must_wait(&h(0, 20, 0, false)));
+        assert!(!must_wait(&h(0, 20, 0, true)));
+        // Guessing from a thousand machines: they wait, the owner at their desk does not.
+        assert!(must_wait(&h(1, 1, 50, false)));
+        assert!(!must_wait(&h(0, 0, 500, true)));
     }
 
     #[test]

@@ -12,8 +12,8 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 use sheji_core::identity::totp;
 use sheji_core::identity::{
-    self as rules, AccountStatus, Affiliation, Permission, Principal, Role, SessionPolicy, after_failed_login,
-    check_password, is_locked, mask_phone, normalize_phone, normalize_username, valid_email,
+    self as rules, AccountStatus, Affiliation, Permission, Principal, Role, SessionPolicy, check_password, is_locked,
+    mask_phone, normalize_phone, normalize_username, valid_email,
 };
 use sheji_core::ids::{AccountId, DistrictId, OrganizationId};
 use sheji_core::page::{Page, PageRequest};
@@ -28,10 +28,6 @@ use crate::audit::{self, Actor, Change};
 use crate::crypto::{random_bytes, random_token, token_hash};
 use crate::{FieldError, ServiceError, Services};
 
-/// Failed sign-ins one address may make in [`RATE_WINDOW_MINUTES`] before it must wait.
-pub const RATE_LIMIT: u64 = 20;
-/// The window of the per-address limit.
-pub const RATE_WINDOW_MINUTES: i64 = 15;
 /// How often a session's last-seen time is written (not on every request).
 const TOUCH_EVERY_SECONDS: i64 = 60;
 /// Setting: require TOTP for admin, city_officer and hq_staff.
@@ -140,11 +136,13 @@ pub async fn sign_in(
     client: &Client,
 ) -> Result<SignedIn, ServiceError> {
     let now = services.now();
-    let since = now - Duration::minutes(RATE_WINDOW_MINUTES);
-    if store::count_failed_attempts(services.store(), &client.ip, since).await? >= RATE_LIMIT {
+    let name = normalize_username(username).unwrap_or_else(|| username.trim().chars().take(64).collect());
+    let since = now - Duration::minutes(rules::THROTTLE_WINDOW_MINUTES);
+    let known_since = now - Duration::days(rules::KNOWN_SOURCE_DAYS);
+    let history = store::sign_in_history(services.store(), &name, &client.ip, since, known_since).await?;
+    if rules::must_wait(&history) {
         return Err(ServiceError::TooManyRequests);
     }
-    let name = normalize_username(username).unwrap_or_else(|| username.trim().chars().take(64).collect());
     let account = store::find_account_by_username(services.store(), &name).await?;
     let Some(account) = account else {
         services.secrets().burn_verification(password);
@@ -213,16 +211,18 @@ async fn fail_sign_in(
     let now = services.now();
     let tx = Work::begin(services).await?;
     let mut after = json!({"reason": reason});
-    if let Some(account) = account.filter(|a| !is_locked(a.locked_until, now)) {
-        let (failures, locked_until) = after_failed_login(account.failed_logins, now);
+    if let Some(account) = account {
+        // Counted for the administrators' page; failures slow their source down (see
+        // `rules::must_wait`) and no longer lock the account.
+        let failures = account.failed_logins.saturating_add(1);
         store::update_account(
             &tx,
             account.id,
-            AccountChanges { failed_logins: Some(failures), locked_until: Some(locked_until), ..Default::default() },
+            AccountChanges { failed_logins: Some(failures), ..Default::default() },
             now,
         )
         .await?;
-        after = json!({"reason": reason, "failures": failures, "locked_until": locked_until});
+        after = json!({"reason": reason, "failures": failures});
     }
     store::record_login_attempt(&tx, &client.ip, name, false, now).await?;
     let change = Change {
@@ -326,6 +326,12 @@ pub async fn verify_second_factor(
         Some(enc) => totp::decode_secret(&services.secrets().decrypt(enc)?).ok_or(ServiceError::Unauthenticated)?,
         None => return Err(ServiceError::Unauthenticated),
     };
+    // Six digits fall to patient guessing: wrong codes count like wrong passwords.
+    let since = now - Duration::minutes(rules::THROTTLE_WINDOW_MINUTES);
+    let known_since = now - Duration::days(rules::KNOWN_SOURCE_DAYS);
+    if rules::must_wait(&store::sign_in_history(services.store(), &account.username, ip, since, known_since).await?) {
+        return Err(ServiceError::TooManyRequests);
+    }
     let Some(step) = totp::verify(&secret, code, now.timestamp(), account.totp_last_step) else {
         let change = Change {
             action: "login.totp_failed",
@@ -334,7 +340,9 @@ pub async fn verify_second_factor(
             before: json!(null),
             after: json!(null),
         };
-        audit::record_alone(services, &Actor::of(&caller.principal, ip), change).await?;
+        let tx = Work::begin(services).await?;
+        store::record_login_attempt(&tx, ip, &account.username, false, now).await?;
+        tx.commit(&Actor::of(&caller.principal, ip), change).await?;
         return Err(ServiceError::Fields(vec![FieldError::new("code", "totp.wrong_code")]));
     };
     let tx = Work::begin(services).await?;
@@ -441,6 +449,9 @@ pub struct AccountView {
     pub totp_enabled: bool,
     /// Locked until then.
     pub locked_until: Option<DateTime<Utc>>,
+    /// Failed sign-ins (from any address) within the throttle window, when read for one
+    /// account; what may be making someone wait, and what lifting the limits forgets.
+    pub failed_logins: u32,
     /// Last sign-in.
     pub last_login_at: Option<DateTime<Utc>>,
     /// Created.
@@ -463,6 +474,7 @@ fn view(services: &Services, a: AccountRecord, unmasked: bool, affiliations: Vec
         must_change_password: a.must_change_password,
         totp_enabled: a.totp_secret_enc.is_some(),
         locked_until: a.locked_until,
+        failed_logins: a.failed_logins,
         last_login_at: a.last_login_at,
         created_at: a.created_at,
         affiliations,
@@ -964,6 +976,11 @@ pub async fn register_enterprise(
     };
     if existing.is_none() && (org_name.is_empty() || org_name.chars().count() > 100) {
         errors.push(FieldError::new("org_name", "register.org_name_required"));
+    } else if existing.is_none() {
+        match crate::registry::edit::name_is_free(services, &org_name, None).await {
+            Err(ServiceError::Conflict { key }) => errors.push(FieldError::new("org_name", key)),
+            other => other?,
+        }
     }
     let kind = input.kind.parse::<OrgKind>().ok();
     if existing.is_none() && kind.is_none() {
@@ -1182,7 +1199,11 @@ pub async fn get_account(services: &Services, caller: &Principal, id: AccountId)
     }
     let a = find(services, id).await?;
     let affiliations = store::list_affiliations(services.store(), id).await?;
-    Ok(view(services, a, caller.can(Permission::AccountManage, now), affiliations))
+    let since = now - Duration::minutes(rules::THROTTLE_WINDOW_MINUTES);
+    let recent = store::recent_failures(services.store(), &a.username, since).await?;
+    let mut v = view(services, a, caller.can(Permission::AccountManage, now), affiliations);
+    v.failed_logins = u32::try_from(recent).unwrap_or(u32::MAX);
+    Ok(v)
 }
 
 fn require_manager(services: &Services, caller: &Principal) -> Result<(), ServiceError> {
@@ -1357,6 +1378,38 @@ async fn reset_as(services: &Services, account: &AccountRecord, actor: &Actor) -
     };
     tx.commit(actor, change).await?;
     Ok(password)
+}
+
+/// Lifts the sign-in limits on an account: its failed sign-ins are forgotten, from every
+/// address, and any lock is cleared. For an owner slowed down by someone else's guessing,
+/// or who mistyped once too often. Returns how many failures were forgotten.
+pub async fn unlock_sign_in(
+    services: &Services,
+    caller: &Principal,
+    id: AccountId,
+    ip: &str,
+) -> Result<u64, ServiceError> {
+    require_manager(services, caller)?;
+    let account = find(services, id).await?;
+    let now = services.now();
+    let tx = Work::begin(services).await?;
+    store::update_account(
+        &tx,
+        account.id,
+        AccountChanges { failed_logins: Some(0), locked_until: Some(None), ..Default::default() },
+        now,
+    )
+    .await?;
+    let forgiven = store::forgive_failures(&tx, &account.username).await?;
+    let change = Change {
+        action: "account.unlock",
+        target_type: "account",
+        target_id: account.id.to_string(),
+        before: json!({"failed_logins": account.failed_logins, "locked_until": account.locked_until}),
+        after: json!({"failed_logins": 0, "forgotten_failures": forgiven}),
+    };
+    tx.commit(&Actor::of(caller, ip), change).await?;
+    Ok(forgiven)
 }
 
 /// Enables or disables an account; disabling ends its sessions. Administrators cannot

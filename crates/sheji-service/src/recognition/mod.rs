@@ -1310,7 +1310,10 @@ pub async fn remind_re_reviews(services: &Services) -> Result<u64, ServiceError>
     let mut written = 0;
     for kind in Kind::ALL {
         let covered = open_batches.items.iter().any(|b| {
-            b.fields.kind == kind && b.fields.purpose == Purpose::ReReview && b.status != BatchStatus::Concluded
+            // A cancelled re-review covers nothing: its recognitions are still due.
+            b.fields.kind == kind
+                && b.fields.purpose == Purpose::ReReview
+                && matches!(b.status, BatchStatus::Open | BatchStatus::InReview)
         });
         if covered {
             continue;

@@ -95,6 +95,21 @@ async fn check(
 ) -> Result<(OrgFields, Option<String>), ServiceError> {
     let mut errors = Vec::new();
     let uscc = uscc.map_err(|e| errors.push(uscc_error(&e))).ok();
+    // Text that is not text is refused before anything else reads it.
+    let lines = [
+        ("name", &input.name),
+        ("address", &input.address),
+        ("contact_name", &input.contact_name),
+        ("contact_phone", &input.contact_phone),
+        ("website", &input.website),
+        ("founded_on", &input.founded_on),
+    ];
+    errors.extend(lines.iter().filter_map(|(field, value)| crate::text_problem(field, value, false)));
+    errors.extend(
+        [("short_names", &input.short_names), ("description", &input.description)]
+            .iter()
+            .filter_map(|(field, value)| crate::text_problem(field, value, true)),
+    );
     let name = normalize_name(&input.name);
     if name.is_empty() {
         errors.push(FieldError::new("name", "import.name_required"));
@@ -189,10 +204,11 @@ async fn check(
             n
         }
     };
-    let website = input.website.trim();
-    if !website.is_empty() && (website.chars().count() > 255 || website.contains(char::is_whitespace)) {
+    let website = sheji_core::text::web_address(&input.website);
+    if !website.is_empty() && (website.chars().count() > 255 || !sheji_core::text::is_web_address(&website)) {
         errors.push(FieldError::new("website", "org.website_invalid"));
     }
+    let website = website.as_str();
     let (Some(uscc), Some(kind), Some(district), true) = (uscc, kind, district, errors.is_empty()) else {
         return Err(ServiceError::Fields(errors));
     };
@@ -232,6 +248,19 @@ fn snapshot(f: &OrgFields, phone: Option<&str>) -> Value {
     })
 }
 
+/// Refuses a name another organization is registered under: taking it would let one
+/// enterprise pass itself off as another in the directory, on certificates and in search.
+pub(crate) async fn name_is_free(
+    services: &Services,
+    name: &str,
+    this: Option<OrganizationId>,
+) -> Result<(), ServiceError> {
+    match library::holder_of_name(services.store(), name).await? {
+        Some(other) if Some(other) != this => Err(ServiceError::Conflict { key: "org.name_taken" }),
+        _ => Ok(()),
+    }
+}
+
 /// Registers a new organization (staff whose `registry.edit` scope reaches the district).
 pub async fn create(
     services: &Services,
@@ -248,6 +277,7 @@ pub async fn create(
     if library::find_state(services.store(), &fields.uscc).await?.is_some() {
         return Err(ServiceError::Fields(vec![FieldError::new("uscc", "org.uscc_taken")]));
     }
+    name_is_free(services, &fields.name, None).await?;
     if !scope.covers(Some(fields.district_id), None) {
         return Err(ServiceError::Fields(vec![FieldError::new("district_id", "import.out_of_scope")]));
     }
@@ -304,6 +334,9 @@ pub async fn update(
     let scope = caller.scope(Permission::RegistryEdit, now);
     if fields.district_id != state.fields.district_id && !scope.covers(Some(fields.district_id), None) {
         return Err(ServiceError::Fields(vec![FieldError::new("district_id", "import.out_of_scope")]));
+    }
+    if fields.name != state.fields.name {
+        name_is_free(services, &fields.name, Some(id)).await?;
     }
     let old_phone = state.fields.contact_phone_enc.as_deref().and_then(|e| services.secrets().decrypt(e).ok());
     let mut same = state.fields.clone();

@@ -11,10 +11,8 @@
 //! the stored records in the transaction that writes it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::io::Cursor;
 use std::sync::Arc;
 
-use calamine::{DataRef, Reader, SheetType, SheetVisible, Xlsx, open_workbook_from_rs};
 use serde_json::{Value, json};
 use sheji_core::i18n::Lang;
 use sheji_core::identity::{Permission, Principal, Scope, normalize_phone};
@@ -32,6 +30,7 @@ use sheji_store::registry::library::{self, OrgFields, OrgState};
 use tokio::sync::mpsc;
 
 use crate::audit::{self, Actor, Change};
+use crate::spreadsheet::{self, quoted, unreadable};
 use crate::{ServiceError, Services};
 
 /// Rows checked, looked up and written together (one transaction on commit).
@@ -60,8 +59,10 @@ impl Upload {
         let lower = filename.to_lowercase();
         let csv = lower.ends_with(".csv") || lower.ends_with(".txt");
         if !csv && !bytes.starts_with(b"PK") {
-            return Err(ServiceError::Invalid { key: "import.bad_file", args: vec![("name", filename.to_owned())] });
+            let name = spreadsheet::quoted(filename);
+            return Err(ServiceError::Invalid { key: "import.bad_file", args: vec![("name", name)] });
         }
+
         Ok(Self { bytes: bytes.into(), csv, year: None })
     }
 
@@ -83,89 +84,17 @@ impl Upload {
     }
 
     /// Every row with its 0-based index, in order; rows without any cell are not reported.
-    /// `emit` returns false to stop early.
+    /// `emit` returns false to stop early. A workbook out of [`spreadsheet::ORGANIZATIONS`]'s
+    /// bounds is refused before its first row, by every path that reads it (check, commit,
+    /// job, command line), on the blocking thread that reads it.
     fn for_each_row(&self, emit: impl FnMut(usize, Vec<String>) -> bool) -> Result<(), ServiceError> {
-        if self.csv { csv_rows(&self.bytes, emit) } else { xlsx_rows(&self.bytes, emit) }
-    }
-}
-
-fn unreadable(detail: String) -> ServiceError {
-    ServiceError::Invalid { key: "import.unreadable", args: vec![("detail", detail)] }
-}
-
-fn xlsx_rows(bytes: &[u8], mut emit: impl FnMut(usize, Vec<String>) -> bool) -> Result<(), ServiceError> {
-    let mut book: Xlsx<_> =
-        open_workbook_from_rs(Cursor::new(bytes)).map_err(|e: calamine::XlsxError| unreadable(e.to_string()))?;
-    // The first visible worksheet: our own template keeps its drop-down lists on a hidden
-    // sheet in front of the data.
-    let name = book
-        .sheets_metadata()
-        .iter()
-        .find(|s| s.typ == SheetType::WorkSheet && s.visible == SheetVisible::Visible)
-        .or_else(|| book.sheets_metadata().first())
-        .map(|s| s.name.clone())
-        .ok_or_else(|| unreadable("no worksheet".to_owned()))?;
-    let mut cells = book.worksheet_cells_reader(&name).map_err(|e| unreadable(e.to_string()))?;
-    let mut current: Option<(u32, Vec<String>)> = None;
-    while let Some(cell) = cells.next_cell().map_err(|e| unreadable(e.to_string()))? {
-        let (r, c) = cell.get_position();
-        let text = cell_text(cell.get_value());
-        if text.is_empty() {
-            continue;
-        }
-        if current.as_ref().is_some_and(|(row, _)| *row != r)
-            && let Some((row, cells)) = current.take()
-            && !emit(row as usize, cells)
-        {
-            return Ok(());
-        }
-        let (_, row) = current.get_or_insert_with(|| (r, Vec::new()));
-        let c = c as usize;
-        if row.len() <= c {
-            row.resize(c + 1, String::new());
-        }
-        if let Some(slot) = row.get_mut(c) {
-            *slot = text;
+        let limits = &spreadsheet::ORGANIZATIONS;
+        if self.csv {
+            spreadsheet::csv_rows(&self.bytes, limits, emit)
+        } else {
+            spreadsheet::xlsx_rows(&self.bytes, limits, emit)
         }
     }
-    if let Some((row, cells)) = current {
-        emit(row as usize, cells);
-    }
-    Ok(())
-}
-
-fn cell_text(c: &DataRef<'_>) -> String {
-    match c {
-        DataRef::Empty => String::new(),
-        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
-        DataRef::SharedString(s) => (*s).to_owned(),
-        DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        DataRef::Float(f) => f.to_string(),
-        DataRef::Int(i) => i.to_string(),
-        DataRef::Bool(b) => b.to_string(),
-        DataRef::DateTime(d) => d.as_f64().to_string(),
-        DataRef::Error(e) => format!("#{e:?}"),
-    }
-}
-
-fn csv_rows(bytes: &[u8], mut emit: impl FnMut(usize, Vec<String>) -> bool) -> Result<(), ServiceError> {
-    let text: std::borrow::Cow<'_, str> =
-        match std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)) {
-            Ok(t) => t.into(),
-            // Not UTF-8: Excel on a Chinese Windows saves CSV as GBK.
-            Err(_) => encoding_rs::GBK.decode(bytes).0,
-        };
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-    for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| unreadable(e.to_string()))?;
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
-        if !emit(i, record.iter().map(str::to_owned).collect()) {
-            break;
-        }
-    }
-    Ok(())
 }
 
 /// One problem in one cell.
@@ -323,7 +252,7 @@ fn find_header(first: &[(usize, Vec<String>)]) -> Result<Header, ServiceError> {
         .take(HEADER_SEARCH)
         .map(|(i, row)| (*i, row.iter().map(|h| OrgColumn::recognise(h)).collect::<Vec<_>>(), row))
         .max_by_key(|(i, cols, _)| (cols.iter().filter(|c| c.is_some()).count(), std::cmp::Reverse(*i)))
-        .map(|(i, cols, row)| (i, cols, row.clone()))
+        .map(|(i, cols, row)| (i, cols, row.iter().map(|h| quoted(h)).collect::<Vec<_>>()))
         .unwrap_or_default();
     let found: BTreeSet<OrgColumn> = columns.iter().flatten().copied().collect();
     let missing: Vec<&str> =
@@ -397,6 +326,17 @@ fn check_row(
         let header = cells.get(&c).map(|(_, h)| h.clone()).unwrap_or_else(|| c.header().to_owned());
         errors.push(CellError { column: header, message });
     };
+    // Text that is not text (NUL, ESC, direction overrides; a line break outside the
+    // description and the lists) is refused cell by cell, naming the character.
+    for (column, (value, _)) in cells {
+        let multiline = matches!(
+            column,
+            OrgColumn::Description | OrgColumn::ShortNames | OrgColumn::Clusters | OrgColumn::Qualifications
+        );
+        if let Some(problem) = crate::text_problem("cell", value, multiline) {
+            fail(*column, problem.message(lang));
+        }
+    }
     let uscc = match Uscc::parse(get(OrgColumn::Uscc)) {
         Ok(u) => Some(u),
         Err(e) => {
@@ -420,7 +360,7 @@ fn check_row(
     }
     let kind = kind_from_label(get(OrgColumn::Kind), lang);
     if kind.is_none() {
-        fail(OrgColumn::Kind, lang.tf("import.kind_unknown", &[("value", &clean(get(OrgColumn::Kind)))]));
+        fail(OrgColumn::Kind, lang.tf("import.kind_unknown", &[("value", &quoted(&clean(get(OrgColumn::Kind))))]));
     }
     let typed_district = get(OrgColumn::District);
     let district = lk.districts.iter().find(|d| district_matches(typed_district, &d.name));
@@ -444,7 +384,10 @@ fn check_row(
             None
         }
         (None, _) => {
-            fail(OrgColumn::District, lang.tf("import.district_unknown", &[("value", &clean(typed_district))]));
+            fail(
+                OrgColumn::District,
+                lang.tf("import.district_unknown", &[("value", &quoted(&clean(typed_district)))]),
+            );
             None
         }
     };
@@ -454,7 +397,7 @@ fn check_row(
             Some(k) => {
                 clusters.insert(k.id);
             }
-            None => fail(OrgColumn::Clusters, lang.tf("import.cluster_unknown", &[("value", &c)])),
+            None => fail(OrgColumn::Clusters, lang.tf("import.cluster_unknown", &[("value", &quoted(&c))])),
         }
     }
     let industry = clean(get(OrgColumn::Industry));
@@ -467,7 +410,7 @@ fn check_row(
             if lk.industries.contains(&digits) {
                 Some(digits)
             } else {
-                fail(OrgColumn::Industry, lang.tf("import.industry_unknown", &[("value", code)]));
+                fail(OrgColumn::Industry, lang.tf("import.industry_unknown", &[("value", &quoted(code))]));
                 None
             }
         }
@@ -486,13 +429,16 @@ fn check_row(
             Some(k) => {
                 qualifications.insert(k, year);
             }
-            None => fail(OrgColumn::Qualifications, lang.tf("import.qualification_unknown", &[("value", &q)])),
+            None => fail(OrgColumn::Qualifications, lang.tf("import.qualification_unknown", &[("value", &quoted(&q))])),
         }
     }
     let founded_on = match parse_date(get(OrgColumn::Founded)) {
         Ok(d) => d,
         Err(_) => {
-            fail(OrgColumn::Founded, lang.tf("import.date_invalid", &[("value", &clean(get(OrgColumn::Founded)))]));
+            fail(
+                OrgColumn::Founded,
+                lang.tf("import.date_invalid", &[("value", &quoted(&clean(get(OrgColumn::Founded))))]),
+            );
             None
         }
     };
@@ -510,14 +456,14 @@ fn check_row(
     let money = |c: OrgColumn, fail: &mut dyn FnMut(OrgColumn, String)| match parse_number(get(c)) {
         Ok(v) => v,
         Err(_) => {
-            fail(c, lang.tf("import.number_invalid", &[("value", &clean(get(c)))]));
+            fail(c, lang.tf("import.number_invalid", &[("value", &quoted(&clean(get(c))))]));
             None
         }
     };
     let count = |c: OrgColumn, fail: &mut dyn FnMut(OrgColumn, String)| match parse_count(get(c)) {
         Ok(v) => v,
         Err(_) => {
-            fail(c, lang.tf("import.count_invalid", &[("value", &clean(get(c)))]));
+            fail(c, lang.tf("import.count_invalid", &[("value", &quoted(&clean(get(c))))]));
             None
         }
     };
@@ -565,12 +511,18 @@ fn check_row(
             }
             (Ok(None), Some(y)) => Some((y, indicators)),
             _ => {
-                fail(OrgColumn::Year, lang.tf("import.year_required", &[("value", &clean(get(OrgColumn::Year)))]));
+                fail(
+                    OrgColumn::Year,
+                    lang.tf("import.year_required", &[("value", &quoted(&clean(get(OrgColumn::Year))))]),
+                );
                 None
             }
         }
     };
-    let website = Some(clean(get(OrgColumn::Website))).filter(|w| !w.is_empty());
+    let website = Some(sheji_core::text::web_address(&clean(get(OrgColumn::Website)))).filter(|w| !w.is_empty());
+    if website.as_deref().is_some_and(|w| w.chars().count() > 255 || !sheji_core::text::is_web_address(w)) {
+        fail(OrgColumn::Website, lang.t("org.website_invalid").to_owned());
+    }
     let contact_name = Some(clean(get(OrgColumn::ContactName))).filter(|w| !w.is_empty());
     let short_names: BTreeSet<String> =
         split_list(get(OrgColumn::ShortNames)).into_iter().map(|n| normalize_name(&n)).collect();
@@ -597,7 +549,15 @@ fn check_row(
         }),
         _ => None,
     };
-    RowReport { row, uscc: clean(get(OrgColumn::Uscc)), name, action: RowAction::Invalid, errors, notices, parsed }
+    RowReport {
+        row,
+        uscc: quoted(&clean(get(OrgColumn::Uscc))),
+        name: quoted(&name),
+        action: RowAction::Invalid,
+        errors,
+        notices,
+        parsed,
+    }
 }
 
 /// The fields of `state` that `p` would change, by their column headers.

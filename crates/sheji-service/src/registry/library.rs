@@ -250,7 +250,12 @@ pub async fn apply(
         return Err(ServiceError::Fields(vec![FieldError::new("statement", "library.statement_length")]));
     }
     let tx = Work::begin(services).await?;
-    let app_id = store::create_application(&tx, id, statement, &caller.username, now).await?;
+    // The check above read outside the transaction: a second submission racing this one is
+    // refused by the database's one-open-application index, with the same message.
+    let app_id = match store::create_application(&tx, id, statement, &caller.username, now).await {
+        Err(e) if e.is_duplicate() => return Err(ServiceError::Conflict { key: "library.cannot_apply" }),
+        other => other?,
+    };
     let from = org.public.library_status;
     let event = LibraryEvent {
         from,

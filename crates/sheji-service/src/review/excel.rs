@@ -2,9 +2,7 @@
 //! results to workbooks (staff, once scoring has closed).
 
 use std::collections::BTreeMap;
-use std::io::Cursor;
 
-use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use sheji_core::i18n::Lang;
 use sheji_core::identity::Principal;
@@ -12,31 +10,34 @@ use sheji_core::ids::CampaignId;
 use sheji_core::page::PageRequest;
 
 use super::{ItemInput, specialties};
-use crate::{ServiceError, Services};
+use crate::{ServiceError, Services, spreadsheet};
 
 fn xl(e: XlsxError) -> ServiceError {
     ServiceError::Invalid { key: "import.unreadable", args: vec![("detail", e.to_string())] }
 }
 
-fn cell(row: &[Data], i: Option<usize>) -> String {
-    i.and_then(|i| row.get(i)).map(|d| d.to_string().trim().to_owned()).unwrap_or_default()
+fn cell(row: &[String], i: Option<usize>) -> String {
+    i.and_then(|i| row.get(i)).map(|d| d.trim().to_owned()).unwrap_or_default()
 }
 
-/// Reads items from the first sheet of an .xlsx: a header row with 名称 (or 标题), and
+/// Reads items from the first visible sheet of an .xlsx: a header row with 名称 (or 标题), and
 /// optionally 统一社会信用代码, 专长 (names or codes separated by 、,;), 团队成员 (names
-/// separated likewise) and 评审对象编号. Specialties are matched by name.
+/// separated likewise) and 评审对象编号. Specialties are matched by name. The sheet is read
+/// within [`spreadsheet::REVIEW_ITEMS`] (more rows are refused, not cut off) on a blocking
+/// thread, so a large file does not hold up other requests.
 pub async fn read_items(services: &Services, bytes: Vec<u8>) -> Result<Vec<ItemInput>, ServiceError> {
-    let unreadable =
-        |detail: String| ServiceError::Invalid { key: "import.unreadable", args: vec![("detail", detail)] };
-    let mut book: Xlsx<_> =
-        open_workbook_from_rs(Cursor::new(bytes)).map_err(|e: calamine::XlsxError| unreadable(e.to_string()))?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or_else(|| unreadable("no sheet".to_owned()))?
-        .map_err(|e| unreadable(e.to_string()))?;
-    let mut rows = range.rows();
-    let header: Vec<String> =
-        rows.next().map(|r| r.iter().map(|d| d.to_string().trim().to_owned()).collect()).unwrap_or_default();
+    let rows = tokio::task::spawn_blocking(move || {
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        spreadsheet::xlsx_rows(&bytes, &spreadsheet::REVIEW_ITEMS, |_, row| {
+            rows.push(row);
+            true
+        })
+        .map(|()| rows)
+    })
+    .await
+    .map_err(|e| ServiceError::Invalid { key: "import.unreadable", args: vec![("detail", e.to_string())] })??;
+    let mut rows = rows.into_iter();
+    let header: Vec<String> = rows.next().map(|r| r.iter().map(|d| d.trim().to_owned()).collect()).unwrap_or_default();
     let find = |names: &[&str]| header.iter().position(|h| names.iter().any(|n| h.contains(n)));
     let title = find(&["名称", "标题", "title", "Title"])
         .ok_or(ServiceError::Invalid { key: "review.items_header", args: vec![] })?;
@@ -50,19 +51,19 @@ pub async fn read_items(services: &Services, bytes: Vec<u8>) -> Result<Vec<ItemI
         .flat_map(|s| [(s.name.clone(), s.code.clone()), (s.code.clone(), s.code)])
         .collect();
     let mut out = Vec::new();
-    for row in rows.take(5_000) {
-        let t = cell(row, Some(title));
-        if t.is_empty() && row.iter().all(|d| d.to_string().trim().is_empty()) {
+    for row in rows {
+        let t = cell(&row, Some(title));
+        if t.is_empty() && row.iter().all(|d| d.trim().is_empty()) {
             continue;
         }
         let specialties =
-            split_list(&cell(row, spec)).into_iter().map(|s| by_name.get(&s).cloned().unwrap_or(s)).collect();
+            split_list(&cell(&row, spec)).into_iter().map(|s| by_name.get(&s).cloned().unwrap_or(s)).collect();
         out.push(ItemInput {
             title: t,
-            organizations: split_list(&cell(row, org)),
+            organizations: split_list(&cell(&row, org)),
             specialties,
-            team: split_list(&cell(row, team)),
-            subject: Some(cell(row, subject)).filter(|s| !s.is_empty()),
+            team: split_list(&cell(&row, team)),
+            subject: Some(cell(&row, subject)).filter(|s| !s.is_empty()),
         });
     }
     Ok(out)

@@ -10,7 +10,7 @@ use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
-use sheji_core::identity::{AccountStatus, Affiliation, Permission, Principal, Role, Scope};
+use sheji_core::identity::{AccountStatus, Affiliation, Permission, Principal, Role, Scope, SignInHistory};
 use sheji_core::ids::{AccountId, DistrictId, OrganizationId};
 use sheji_core::page::{Page, PageRequest};
 
@@ -698,14 +698,64 @@ pub async fn record_login_attempt(
     Ok(())
 }
 
-/// Failed sign-ins from `ip` since `since`.
-pub async fn count_failed_attempts(db: &impl Db, ip: &str, since: DateTime<Utc>) -> Result<u64, StoreError> {
+/// What the recent record says about a sign-in as `username` from `ip`: failures since
+/// `since` for the pair, for the address and for the account from addresses it does not
+/// know, and whether it signed in from this address since `known_since`.
+pub async fn sign_in_history(
+    db: &impl Db,
+    username: &str,
+    ip: &str,
+    since: DateTime<Utc>,
+    known_since: DateTime<Utc>,
+) -> Result<SignInHistory, StoreError> {
+    let (username, ip) = (truncate(username, 64), truncate(ip, 64));
+    let known: Vec<String> = login_attempt::Entity::find()
+        .select_only()
+        .column(login_attempt::Column::Ip)
+        .distinct()
+        .filter(login_attempt::Column::Username.eq(&username))
+        .filter(login_attempt::Column::At.gte(known_since))
+        .filter(login_attempt::Column::Success.eq(true))
+        .into_tuple()
+        .all(db.conn())
+        .await?;
+    let failures = || {
+        login_attempt::Entity::find()
+            .filter(login_attempt::Column::At.gte(since))
+            .filter(login_attempt::Column::Success.eq(false))
+    };
+    let count = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+    let source_failures = failures().filter(login_attempt::Column::Ip.eq(&ip)).count(db.conn()).await?;
+    let account = failures().filter(login_attempt::Column::Username.eq(&username));
+    let pair_failures = account.clone().filter(login_attempt::Column::Ip.eq(&ip)).count(db.conn()).await?;
+    let account_unknown_failures =
+        account.filter(login_attempt::Column::Ip.is_not_in(known.iter().cloned())).count(db.conn()).await?;
+    Ok(SignInHistory {
+        pair_failures: count(pair_failures),
+        source_failures: count(source_failures),
+        account_unknown_failures: count(account_unknown_failures),
+        known_source: known.contains(&ip),
+    })
+}
+
+/// Failed sign-ins as `username` since `since`, from any address.
+pub async fn recent_failures(db: &impl Db, username: &str, since: DateTime<Utc>) -> Result<u64, StoreError> {
     Ok(login_attempt::Entity::find()
-        .filter(login_attempt::Column::Ip.eq(ip))
+        .filter(login_attempt::Column::Username.eq(truncate(username, 64)))
         .filter(login_attempt::Column::At.gte(since))
         .filter(login_attempt::Column::Success.eq(false))
         .count(db.conn())
         .await?)
+}
+
+/// Forgets the failed sign-ins of an account (an administrator lifted its limits).
+pub async fn forgive_failures(tx: &Tx, username: &str) -> Result<u64, StoreError> {
+    Ok(login_attempt::Entity::delete_many()
+        .filter(login_attempt::Column::Username.eq(truncate(username, 64)))
+        .filter(login_attempt::Column::Success.eq(false))
+        .exec(tx.conn())
+        .await?
+        .rows_affected)
 }
 
 /// A setting's stored value.

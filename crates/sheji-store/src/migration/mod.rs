@@ -35,6 +35,9 @@ impl MigratorTrait for Migrator {
             Box::new(crate::recognition::migration::m20261206_000018_batch_call::Migration),
             Box::new(crate::review::migration::m20261206_000019_objection_receipt::Migration),
             Box::new(crate::recognition::migration::m20261206_000020_revocation::Migration),
+            Box::new(crate::registry::migration::m20261206_000021_open_application_guard::Migration),
+            Box::new(crate::recognition::migration::m20261206_000022_re_review_guard::Migration),
+            Box::new(crate::identity::migration::m20261206_000023_login_attempt_by_name::Migration),
         ]
     }
 }

@@ -147,6 +147,9 @@ pub async fn set_batch_status(
         update = update.col_expr(recognition_batch::Column::CampaignId, Expr::value(c.get()));
     }
     update.filter(recognition_batch::Column::Id.eq(id)).exec(tx.conn()).await?;
+    if matches!(status, BatchStatus::Concluded | BatchStatus::Cancelled) {
+        release_re_reviews(tx, id).await?;
+    }
     Ok(())
 }
 
@@ -216,6 +219,9 @@ pub async fn cancel_batch(tx: &Tx, id: i32, reason: &str, now: DateTime<Utc>) ->
         .filter(recognition_batch::Column::CampaignId.is_null())
         .exec(tx.conn())
         .await?;
+    if r.rows_affected == 1 {
+        release_re_reviews(tx, id).await?;
+    }
     Ok(r.rows_affected == 1)
 }
 
@@ -342,6 +348,7 @@ pub async fn insert_application(
             statement_signed: Set(form.statement_signed),
             item_id: Set(None),
             recognition_id: Set(recognition),
+            re_review_guard: Set(recognition),
             inspection: Set(None),
             submitted_at: Set(None),
             created_by: Set(by.to_owned()),
@@ -360,30 +367,30 @@ pub async fn get_application(db: &impl Db, id: i32) -> Result<Option<Application
     recognition_application::Entity::find_by_id(id).one(db.conn()).await?.map(to_application).transpose()
 }
 
-/// Of these recognitions, those already taken up by a re-review batch that is not concluded.
+/// Of these recognitions, those already taken up by a re-review batch that is neither
+/// concluded nor cancelled (the guard column the database keeps unique says so).
 pub async fn in_open_re_review(db: &impl Db, recognitions: &[i32]) -> Result<BTreeSet<i32>, StoreError> {
     if recognitions.is_empty() {
         return Ok(BTreeSet::new());
     }
-    let open: Vec<i32> = recognition_batch::Entity::find()
-        .select_only()
-        .column(recognition_batch::Column::Id)
-        .filter(recognition_batch::Column::Status.ne(BatchStatus::Concluded.code()))
-        .into_tuple()
-        .all(db.conn())
-        .await?;
-    if open.is_empty() {
-        return Ok(BTreeSet::new());
-    }
     let taken: Vec<Option<i32>> = recognition_application::Entity::find()
         .select_only()
-        .column(recognition_application::Column::RecognitionId)
-        .filter(recognition_application::Column::BatchId.is_in(open))
-        .filter(recognition_application::Column::RecognitionId.is_in(recognitions.iter().copied()))
+        .column(recognition_application::Column::ReReviewGuard)
+        .filter(recognition_application::Column::ReReviewGuard.is_in(recognitions.iter().copied()))
         .into_tuple()
         .all(db.conn())
         .await?;
     Ok(taken.into_iter().flatten().collect())
+}
+
+/// A batch is finished: its re-reviews no longer hold their recognitions.
+async fn release_re_reviews(tx: &Tx, batch: i32) -> Result<(), StoreError> {
+    recognition_application::Entity::update_many()
+        .col_expr(recognition_application::Column::ReReviewGuard, Expr::value(Option::<i32>::None))
+        .filter(recognition_application::Column::BatchId.eq(batch))
+        .exec(tx.conn())
+        .await?;
+    Ok(())
 }
 
 /// The application a review item was made from.

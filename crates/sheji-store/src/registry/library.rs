@@ -71,6 +71,18 @@ pub async fn find_state(db: &impl Db, uscc: &Uscc) -> Result<Option<OrgState>, S
     state_of(db, m).await.map(Some)
 }
 
+/// The organization registered under exactly this (normalized) name, if any.
+pub async fn holder_of_name(db: &impl Db, name: &str) -> Result<Option<OrganizationId>, StoreError> {
+    let id: Option<i32> = organization::Entity::find()
+        .select_only()
+        .column(organization::Column::Id)
+        .filter(organization::Column::Name.eq(name))
+        .into_tuple()
+        .one(db.conn())
+        .await?;
+    Ok(id.map(OrganizationId))
+}
+
 /// Reads the full state of one organization by id.
 pub async fn find_state_by_id(db: &impl Db, id: OrganizationId) -> Result<Option<OrgState>, StoreError> {
     let Some(m) = organization::Entity::find_by_id(id.get()).one(db.conn()).await? else { return Ok(None) };
@@ -397,7 +409,8 @@ pub struct Application {
     pub submitted_at: DateTime<Utc>,
 }
 
-/// Files an application.
+/// Files an application; a unique-index error ([`StoreError::is_duplicate`]) if the
+/// organization has one open already.
 pub async fn create_application(
     tx: &Tx,
     id: OrganizationId,
@@ -414,6 +427,7 @@ pub async fn create_application(
         submitted_at: Set(now),
         decided_by: Set(None),
         decided_at: Set(None),
+        open_guard: Set(Some(id.get())),
         ..Default::default()
     })
     .exec(tx.conn())
@@ -435,6 +449,7 @@ pub async fn decide_application(
         .col_expr(library_application::Column::Comment, Expr::val(comment))
         .col_expr(library_application::Column::DecidedBy, Expr::val(by))
         .col_expr(library_application::Column::DecidedAt, Expr::val(now))
+        .col_expr(library_application::Column::OpenGuard, Expr::val(Option::<i32>::None))
         .filter(library_application::Column::Id.eq(id))
         .filter(library_application::Column::Status.eq(LibraryApplicationStatus::Submitted.code()))
         .exec(tx.conn())

@@ -10,7 +10,8 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use sheji_core::page::Page;
+use sheji_core::i18n::Lang;
+use sheji_core::page::{MAX_PAGE, MAX_PER_PAGE, Page, PageRangeError, PageRequest};
 use utoipa::openapi::OpenApi as OpenApiDoc;
 use utoipa::{OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -61,8 +62,66 @@ pub fn openapi() -> &'static OpenApiDoc {
     DOC.get_or_init(|| {
         let mut doc = router().split_for_parts().1;
         doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
+        standard_responses(&mut doc);
         doc
     })
+}
+
+/// Documents the statuses any operation can answer besides its own, so a client (and a
+/// contract test) sees every status it may get: 400 for a malformed request (a parameter out
+/// of range, a control character anywhere), 500 and 503 for our faults, 401 and 403 where a
+/// caller is needed, 404 where a path names a record, 409 and 413 for writes.
+fn standard_responses(doc: &mut OpenApiDoc) {
+    use utoipa::openapi::content::ContentBuilder;
+    use utoipa::openapi::{Ref, RefOr, ResponseBuilder};
+    let error = |description: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build(),
+                )
+                .build(),
+        )
+    };
+    for (path, item) in &mut doc.paths.paths {
+        let names_a_record = path.contains('{');
+        let ops = [
+            (&mut item.get, false),
+            (&mut item.post, true),
+            (&mut item.put, true),
+            (&mut item.patch, true),
+            (&mut item.delete, true),
+        ];
+        for (op, write) in ops {
+            let Some(op) = op.as_mut() else { continue };
+            let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+            let mut add = |code: &str, description: &str| {
+                op.responses.responses.entry(code.to_owned()).or_insert_with(|| error(description));
+            };
+            add(
+                "400",
+                "The request is malformed: a parameter out of range or of the wrong type, or text holding control characters.",
+            );
+            add("500", "A fault on the server; the body names the request id to report.");
+            add("503", "The database cannot be reached right now.");
+            if secured {
+                add("401", "Not signed in, or the token is unknown, revoked or expired.");
+                add("403", "The caller may not use this function.");
+            }
+            if names_a_record {
+                add("404", "No such record, or not one the caller may see.");
+            }
+            if write {
+                add(
+                    "409",
+                    "The change clashes with the current state (someone changed it first, or it exists already).",
+                );
+                add("413", "The body is too large.");
+            }
+        }
+    }
 }
 
 async fn openapi_json() -> impl IntoResponse {
@@ -87,6 +146,17 @@ impl<T> Paged<T> {
         let page = page.map(f);
         Self { items: page.items, page: page.page, per_page: page.per_page, total: page.total }
     }
+}
+
+/// The page a client asked for, or a 400 that says which bound it broke.
+pub fn page_request(page: Option<u64>, per_page: Option<u64>, lang: Lang) -> Result<PageRequest, ApiError> {
+    PageRequest::checked(page, per_page).map_err(|e| {
+        let (key, max) = match e {
+            PageRangeError::Page => ("error.page_range", MAX_PAGE),
+            PageRangeError::PerPage => ("error.per_page_range", MAX_PER_PAGE),
+        };
+        ApiError::invalid(lang.tf(key, &[("max", &max.to_string())]))
+    })
 }
 
 /// Query parameters whose parse errors come back in the API's error shape.

@@ -3,7 +3,6 @@
 use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
-use sheji_core::page::PageRequest;
 use sheji_service::audit::{self, AuditFilter, AuditRecord};
 use utoipa::{IntoParams, ToSchema};
 
@@ -94,7 +93,7 @@ pub async fn list(
         from_ms: None,
         to_ms: None,
     };
-    let page = audit::list(&state.services, &p, &filter, PageRequest::new(q.page, q.per_page))
+    let page = audit::list(&state.services, &p, &filter, crate::api::page_request(q.page, q.per_page, lang)?)
         .await
         .map_err(|e| ApiError::service(&e, lang))?;
     Ok(Json(Paged::from_page(page, AuditResponse::from)))

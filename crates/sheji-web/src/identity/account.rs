@@ -16,7 +16,7 @@ use sheji_service::identity::{self, Client, DesignerRegistration, EnterpriseRegi
 use sheji_service::{ServiceError, reference};
 
 use crate::AppState;
-use crate::auth::{PageUser, SESSION_COOKIE, https, set_cookie};
+use crate::auth::{PageUser, SESSION_COOKIE, set_cookie};
 use crate::error::{PageError, render};
 use crate::forms::{self, Fields, FormState};
 use crate::layout::{Choice, Chrome, Ctx};
@@ -80,7 +80,16 @@ pub async fn login_submit(
                 safe_next(&f.next)
             };
             let mut response = Redirect::to(target).into_response();
-            if let Some(c) = set_cookie(SESSION_COOKIE, &signed.token, None, https(&headers, &ctx.uri)) {
+            // The session's CSRF token is derived from it; the cookie carries it too, for
+            // clients that read their token from there.
+            let csrf = sheji_service::crypto::csrf_token_for(&signed.token);
+            for c in [
+                set_cookie(SESSION_COOKIE, &signed.token, None, ctx.caller.https),
+                set_cookie(crate::auth::CSRF_COOKIE, &csrf, None, ctx.caller.https),
+            ]
+            .into_iter()
+            .flatten()
+            {
                 response.headers_mut().append(header::SET_COOKIE, c);
             }
             response
@@ -145,7 +154,7 @@ pub async fn logout(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap)
         let _ = identity::sign_out(&state.services, &session, &ctx.caller.ip).await;
     }
     let mut response = Redirect::to("/").into_response();
-    if let Some(c) = set_cookie(SESSION_COOKIE, "", Some(0), https(&headers, &ctx.uri)) {
+    if let Some(c) = set_cookie(SESSION_COOKIE, "", Some(0), ctx.caller.https) {
         response.headers_mut().append(header::SET_COOKIE, c);
     }
     response

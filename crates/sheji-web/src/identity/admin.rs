@@ -297,6 +297,17 @@ pub async fn account_verify(
     after_action(&state, &ctx, &p, id, result, "verify").await
 }
 
+pub async fn account_unlock(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Path(id): Path<i32>,
+) -> Result<Response, PageError> {
+    let id = AccountId(id);
+    let result = identity::unlock_sign_in(&state.services, &p, id, &c.ip).await.map(|_| ());
+    after_action(&state, &ctx, &p, id, result, "unlock").await
+}
+
 pub async fn account_reset(
     State(state): State<AppState>,
     ctx: Ctx,

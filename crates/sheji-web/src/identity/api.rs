@@ -6,7 +6,6 @@ use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use sheji_core::identity::Permission;
 use sheji_core::ids::AccountId;
-use sheji_core::page::PageRequest;
 use sheji_service::identity::{self, AccountFilter, AccountView};
 use utoipa::{IntoParams, ToSchema};
 
@@ -168,9 +167,10 @@ pub async fn list_accounts(
         .transpose()
         .map_err(|_| ApiError::bad_request("role", lang))?;
     let filter = AccountFilter { query: q.q, status, role };
-    let page = identity::list_accounts(&state.services, &p, &filter, PageRequest::new(q.page, q.per_page))
-        .await
-        .map_err(|e| ApiError::service(&e, lang))?;
+    let page =
+        identity::list_accounts(&state.services, &p, &filter, crate::api::page_request(q.page, q.per_page, lang)?)
+            .await
+            .map_err(|e| ApiError::service(&e, lang))?;
     Ok(Json(Paged::from_page(page, AccountResponse::from)))
 }
 

@@ -56,6 +56,7 @@ fn pages() -> Router<AppState> {
         .route("/admin/accounts/{id}/status", post(admin::account_status))
         .route("/admin/accounts/{id}/verify", post(admin::account_verify))
         .route("/admin/accounts/{id}/reset-password", post(admin::account_reset))
+        .route("/admin/accounts/{id}/unlock", post(admin::account_unlock))
         .route("/admin/accounts/{id}/affiliations", post(admin::affiliation_add))
         .route("/admin/accounts/{id}/affiliations/{aid}/remove", post(admin::affiliation_remove))
         .route("/admin/settings", get(admin::settings_page).post(admin::settings_submit))

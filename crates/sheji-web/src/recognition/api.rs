@@ -5,7 +5,6 @@ use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use sheji_core::ids::DistrictId;
-use sheji_core::page::PageRequest;
 use sheji_core::recognition::Kind;
 use sheji_service::recognition::{self as service, Certificate, RecognitionFilter};
 use utoipa::{IntoParams, ToSchema};
@@ -88,7 +87,7 @@ pub async fn register(
     };
     let filter =
         RecognitionFilter { kind, districts: q.district.map(|d| vec![DistrictId(d)]), ..RecognitionFilter::default() };
-    let page = service::recognitions(&state.services, &filter, PageRequest::new(q.page, q.per_page))
+    let page = service::recognitions(&state.services, &filter, crate::api::page_request(q.page, q.per_page, lang)?)
         .await
         .map_err(|e| ApiError::service(&e, lang))?;
     Ok(Json(Paged::from_page(page, RecognitionBody::from)))
@@ -162,8 +161,9 @@ pub async fn batches(
     ApiQuery(q): ApiQuery<PageParams>,
 ) -> Result<Json<Paged<BatchBody>>, ApiError> {
     let s = &state.services;
-    let page =
-        service::batches(s, PageRequest::new(q.page, q.per_page)).await.map_err(|e| ApiError::service(&e, lang))?;
+    let page = service::batches(s, crate::api::page_request(q.page, q.per_page, lang)?)
+        .await
+        .map_err(|e| ApiError::service(&e, lang))?;
     Ok(Json(Paged::from_page(page, |b| BatchBody {
         accepting: service::accepting(s, &b),
         id: b.id,

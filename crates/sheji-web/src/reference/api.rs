@@ -5,7 +5,6 @@ use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use sheji_core::ids::DistrictId;
-use sheji_core::page::PageRequest;
 use sheji_core::reference::{Cluster, ClusterTier, Confirmation, District, DistrictKind, DistrictStatus, DivisionCode};
 use sheji_service::reference::{self, DistrictFilter};
 use utoipa::{IntoParams, ToSchema};
@@ -130,7 +129,7 @@ pub async fn list_districts(
 ) -> Result<Json<Paged<DistrictResponse>>, ApiError> {
     let filter = district_filter(q.kind.as_deref(), q.status.as_deref(), q.code.as_deref())
         .map_err(|detail| ApiError::bad_request(&detail, lang))?;
-    let page = reference::list_districts(&state.services, &filter, PageRequest::new(q.page, q.per_page))
+    let page = reference::list_districts(&state.services, &filter, crate::api::page_request(q.page, q.per_page, lang)?)
         .await
         .map_err(|e| ApiError::service(&e, lang))?;
     Ok(Json(Paged::from_page(page, DistrictResponse::from)))
@@ -184,7 +183,7 @@ pub async fn list_clusters(
         .map(ClusterTier::new)
         .transpose()
         .map_err(|_| ApiError::bad_request(&format!("tier={} (1-4)", q.tier.unwrap_or_default()), lang))?;
-    let page = reference::list_clusters(&state.services, tier, PageRequest::new(q.page, q.per_page))
+    let page = reference::list_clusters(&state.services, tier, crate::api::page_request(q.page, q.per_page, lang)?)
         .await
         .map_err(|e| ApiError::service(&e, lang))?;
     Ok(Json(Paged::from_page(page, ClusterResponse::from)))

@@ -5,7 +5,6 @@ use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use sheji_core::ids::{DistrictId, OrganizationId};
-use sheji_core::page::PageRequest;
 use sheji_core::registry::OrgKind;
 use sheji_service::registry::{self, OrgFilter, OrgPublic, OrgView, PrivateView};
 use utoipa::{IntoParams, ToSchema};
@@ -118,9 +117,10 @@ pub async fn list_public(
     ReqLang(lang): ReqLang,
     ApiQuery(q): ApiQuery<OrgQuery>,
 ) -> Result<Json<Paged<OrgResponse>>, ApiError> {
-    let page = registry::list_public(&state.services, &filter(&q, lang)?, PageRequest::new(q.page, q.per_page))
-        .await
-        .map_err(|e| ApiError::service(&e, lang))?;
+    let page =
+        registry::list_public(&state.services, &filter(&q, lang)?, crate::api::page_request(q.page, q.per_page, lang)?)
+            .await
+            .map_err(|e| ApiError::service(&e, lang))?;
     Ok(Json(Paged::from_page(page, |o| response(o, None))))
 }
 
@@ -159,9 +159,14 @@ pub async fn list_private(
     ApiUser(p, _): ApiUser,
     ApiQuery(q): ApiQuery<OrgQuery>,
 ) -> Result<Json<Paged<OrgResponse>>, ApiError> {
-    let page = registry::list_private(&state.services, &p, &filter(&q, lang)?, PageRequest::new(q.page, q.per_page))
-        .await
-        .map_err(|e| ApiError::service(&e, lang))?;
+    let page = registry::list_private(
+        &state.services,
+        &p,
+        &filter(&q, lang)?,
+        crate::api::page_request(q.page, q.per_page, lang)?,
+    )
+    .await
+    .map_err(|e| ApiError::service(&e, lang))?;
     Ok(Json(Paged::from_page(page, OrgResponse::from)))
 }
 
@@ -343,71 +348,80 @@ pub async fn post_library(
     Ok(Json(LibraryStatusResponse { status: status.code().to_owned() }))
 }
 
-/// An organization as sent to create or change it.
-#[derive(Debug, Deserialize, ToSchema)]
+/// An organization as sent to create or change it. Every field is optional: a field that is
+/// absent (or null) keeps its stored value, an empty string or list clears it. Creating needs
+/// `uscc`, `name`, `kind` and `district_id`. The body of a GET of the same organization is a
+/// valid body here (its read-only fields are ignored; `private` is not read, so a masked phone
+/// is never written back).
+#[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct OrgRequest {
     /// 统一社会信用代码 (when creating; ignored when changing, it never changes).
     #[serde(default)]
-    pub uscc: String,
+    pub uscc: Option<String>,
     /// Full name.
-    pub name: String,
+    #[serde(default)]
+    pub name: Option<String>,
     /// Short names.
     #[serde(default)]
-    pub short_names: Vec<String>,
+    pub short_names: Option<Vec<String>>,
     /// Kind code.
-    pub kind: String,
+    #[serde(default)]
+    pub kind: Option<String>,
     /// District id.
-    pub district_id: i32,
+    #[serde(default)]
+    pub district_id: Option<i32>,
     /// Address.
     #[serde(default)]
-    pub address: String,
+    pub address: Option<String>,
     /// Cluster ids.
     #[serde(default)]
-    pub clusters: Vec<i32>,
+    pub clusters: Option<Vec<i32>>,
     /// GB/T 4754 division code.
     #[serde(default)]
-    pub industry_code: String,
+    pub industry_code: Option<String>,
     /// Qualifications: code → year granted (or null).
     #[serde(default)]
-    pub qualifications: std::collections::BTreeMap<String, Option<i32>>,
-    /// Website.
+    pub qualifications: Option<std::collections::BTreeMap<String, Option<i32>>>,
+    /// Website (http:// or https://).
     #[serde(default)]
-    pub website: String,
+    pub website: Option<String>,
     /// Description.
     #[serde(default)]
-    pub description: String,
+    pub description: Option<String>,
     /// Founded (YYYY-MM-DD).
     #[serde(default)]
-    pub founded_on: String,
+    pub founded_on: Option<String>,
     /// Contact person.
     #[serde(default)]
-    pub contact_name: String,
+    pub contact_name: Option<String>,
     /// Contact phone.
     #[serde(default)]
-    pub contact_phone: String,
+    pub contact_phone: Option<String>,
 }
 
-impl From<OrgRequest> for sheji_service::registry::edit::OrgInput {
-    fn from(r: OrgRequest) -> Self {
-        Self {
-            uscc: r.uscc,
-            name: r.name,
-            short_names: r.short_names.join("、"),
-            kind: r.kind,
-            district_id: r.district_id.to_string(),
-            address: r.address,
-            clusters: r.clusters.iter().map(ToString::to_string).collect(),
-            industry_code: r.industry_code,
-            qualifications: r
+impl OrgRequest {
+    /// The form with this request's fields laid over `base` (the stored values, or an empty
+    /// form when creating).
+    fn over(self, base: sheji_service::registry::edit::OrgInput) -> sheji_service::registry::edit::OrgInput {
+        let b = base;
+        sheji_service::registry::edit::OrgInput {
+            uscc: self.uscc.unwrap_or(b.uscc),
+            name: self.name.unwrap_or(b.name),
+            short_names: self.short_names.map(|n| n.join("、")).unwrap_or(b.short_names),
+            kind: self.kind.unwrap_or(b.kind),
+            district_id: self.district_id.map(|d| d.to_string()).unwrap_or(b.district_id),
+            address: self.address.unwrap_or(b.address),
+            clusters: self.clusters.map(|c| c.iter().map(ToString::to_string).collect()).unwrap_or(b.clusters),
+            industry_code: self.industry_code.unwrap_or(b.industry_code),
+            qualifications: self
                 .qualifications
-                .into_iter()
-                .map(|(k, y)| (k, y.map(|y| y.to_string()).unwrap_or_default()))
-                .collect(),
-            website: r.website,
-            description: r.description,
-            founded_on: r.founded_on,
-            contact_name: r.contact_name,
-            contact_phone: r.contact_phone,
+                .map(|q| q.into_iter().map(|(k, y)| (k, y.map(|y| y.to_string()).unwrap_or_default())).collect())
+                .unwrap_or(b.qualifications),
+            website: self.website.unwrap_or(b.website),
+            description: self.description.unwrap_or(b.description),
+            founded_on: self.founded_on.unwrap_or(b.founded_on),
+            contact_name: self.contact_name.unwrap_or(b.contact_name),
+            contact_phone: self.contact_phone.unwrap_or(b.contact_phone),
         }
     }
 }
@@ -429,14 +443,42 @@ pub async fn create(
     body: Result<Json<OrgRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<OrgResponse>, ApiError> {
     let Json(req) = body.map_err(|e| ApiError::bad_request(&e.body_text(), lang))?;
-    let id = sheji_service::registry::edit::create(&state.services, &p, &req.into(), &c.ip)
+    let input = req.over(sheji_service::registry::edit::OrgInput::default());
+    let id = sheji_service::registry::edit::create(&state.services, &p, &input, &c.ip)
         .await
         .map_err(|e| ApiError::service(&e, lang))?;
     let view = registry::get_private(&state.services, &p, id).await.map_err(|e| ApiError::service(&e, lang))?;
     Ok(Json(view.into()))
 }
 
-/// Changes an organization the caller's `registry.edit` scope reaches (404 otherwise).
+/// Changes an organization the caller's `registry.edit` scope reaches (404 otherwise). Only
+/// the fields sent change; see [`OrgRequest`]. PUT does the same as PATCH, for clients written
+/// against earlier versions.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/staff/organizations/{id}",
+    tag = "registry",
+    security(("bearer" = [])),
+    params(("id" = i32, Path, description = "Organization id")),
+    request_body = OrgRequest,
+    responses(
+        (status = 200, body = OrgResponse),
+        (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "Another organization has this name", body = ErrorBody)
+    )
+)]
+pub async fn patch(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ApiUser(p, c): ApiUser,
+    ApiPath(id): ApiPath<i32>,
+    body: Result<Json<OrgRequest>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<OrgResponse>, ApiError> {
+    change(state, lang, p, c, id, body).await
+}
+
+/// The same as PATCH: only the fields sent change.
 #[utoipa::path(
     put,
     path = "/api/v1/staff/organizations/{id}",
@@ -444,7 +486,12 @@ pub async fn create(
     security(("bearer" = [])),
     params(("id" = i32, Path, description = "Organization id")),
     request_body = OrgRequest,
-    responses((status = 200, body = OrgResponse), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody))
+    responses(
+        (status = 200, body = OrgResponse),
+        (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "Another organization has this name", body = ErrorBody)
+    )
 )]
 pub async fn update(
     State(state): State<AppState>,
@@ -453,9 +500,23 @@ pub async fn update(
     ApiPath(id): ApiPath<i32>,
     body: Result<Json<OrgRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<OrgResponse>, ApiError> {
+    change(state, lang, p, c, id, body).await
+}
+
+async fn change(
+    state: AppState,
+    lang: sheji_core::i18n::Lang,
+    p: sheji_service::Principal,
+    c: Caller,
+    id: i32,
+    body: Result<Json<OrgRequest>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<OrgResponse>, ApiError> {
     let Json(req) = body.map_err(|e| ApiError::bad_request(&e.body_text(), lang))?;
     let id = OrganizationId(id);
-    sheji_service::registry::edit::update(&state.services, &p, id, &req.into(), &c.ip)
+    let stored = sheji_service::registry::edit::form_of(&state.services, &p, id)
+        .await
+        .map_err(|e| ApiError::service(&e, lang))?;
+    sheji_service::registry::edit::update(&state.services, &p, id, &req.over(stored), &c.ip)
         .await
         .map_err(|e| ApiError::service(&e, lang))?;
     let view = registry::get_private(&state.services, &p, id).await.map_err(|e| ApiError::service(&e, lang))?;

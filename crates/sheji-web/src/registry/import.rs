@@ -153,9 +153,9 @@ pub async fn upload(
     let mut year_text = String::new();
     while let Ok(Some(field)) = multipart.next_field().await {
         if field.name() == Some("year") {
-            year_text = field.text().await.unwrap_or_default();
+            year_text = field.text().await.unwrap_or_default().chars().take(20).collect();
         } else if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or_default().to_owned();
+            let name = sheji_service::spreadsheet::quoted(field.file_name().unwrap_or_default());
             match field.bytes().await {
                 Ok(b) => file = Some((name, b.to_vec())),
                 Err(_) => {

@@ -66,6 +66,6 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::list_public))
         .routes(routes!(api::get))
         .routes(routes!(api::list_private, api::create))
-        .routes(routes!(api::get_private, api::update))
+        .routes(routes!(api::get_private, api::update, api::patch))
         .routes(routes!(api::get_library, api::post_library))
 }

@@ -6,7 +6,6 @@ use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use sheji_core::ids::CampaignId;
-use sheji_core::page::PageRequest;
 use sheji_service::review::assign::{self, Mode};
 use sheji_service::review::sheet::{self, SheetInput};
 use sheji_service::review::{self, Campaign};
@@ -88,7 +87,7 @@ pub async fn campaigns(
     ApiUser(p, _): ApiUser,
     ApiQuery(q): ApiQuery<PageParams>,
 ) -> Result<Json<Paged<CampaignBody>>, ApiError> {
-    let page = review::campaigns(&state.services, &p, PageRequest::new(q.page, q.per_page))
+    let page = review::campaigns(&state.services, &p, crate::api::page_request(q.page, q.per_page, lang)?)
         .await
         .map_err(|e| ApiError::service(&e, lang))?;
     Ok(Json(Paged::from_page(page, |c| CampaignBody::from(&c))))
@@ -259,7 +258,7 @@ pub async fn results(
     ApiPath(id): ApiPath<i32>,
     ApiQuery(q): ApiQuery<PageParams>,
 ) -> Result<Json<Paged<ResultBody>>, ApiError> {
-    let page = sheet::results(&state.services, &p, CampaignId(id), PageRequest::new(q.page, q.per_page))
+    let page = sheet::results(&state.services, &p, CampaignId(id), crate::api::page_request(q.page, q.per_page, lang)?)
         .await
         .map_err(|e| ApiError::service(&e, lang))?;
     Ok(Json(Paged::from_page(page, |l| result_body(l, true))))
@@ -279,9 +278,10 @@ pub async fn publicity(
     ApiPath(id): ApiPath<i32>,
     ApiQuery(q): ApiQuery<PageParams>,
 ) -> Result<Json<Paged<ResultBody>>, ApiError> {
-    let (_, page) = sheet::public_results(&state.services, CampaignId(id), PageRequest::new(q.page, q.per_page))
-        .await
-        .map_err(|e| ApiError::service(&e, lang))?;
+    let (_, page) =
+        sheet::public_results(&state.services, CampaignId(id), crate::api::page_request(q.page, q.per_page, lang)?)
+            .await
+            .map_err(|e| ApiError::service(&e, lang))?;
     Ok(Json(Paged::from_page(page, |l| result_body(l, false))))
 }
 
@@ -318,7 +318,7 @@ pub async fn mine(
     ApiUser(p, _): ApiUser,
     ApiQuery(q): ApiQuery<PageParams>,
 ) -> Result<Json<Paged<MyReviewBody>>, ApiError> {
-    let page = sheet::my_reviews(&state.services, &p, PageRequest::new(q.page, q.per_page))
+    let page = sheet::my_reviews(&state.services, &p, crate::api::page_request(q.page, q.per_page, lang)?)
         .await
         .map_err(|e| ApiError::service(&e, lang))?;
     Ok(Json(Paged::from_page(page, |r| MyReviewBody {

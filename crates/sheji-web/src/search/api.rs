@@ -148,6 +148,7 @@ pub async fn search(
     caller: Caller,
     ApiQuery(params): ApiQuery<SearchParams>,
 ) -> Result<Json<SearchBody>, ApiError> {
+    crate::api::page_request(params.page, params.per_page, lang)?;
     let page = search::search(&state.services, caller.principal.as_ref(), &params.request(), lang)
         .await
         .map_err(|e| ApiError::service(&e, lang))?;

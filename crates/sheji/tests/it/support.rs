@@ -90,7 +90,11 @@ impl TestApp {
         let (services, _) = sheji_service::search::attach(services, None).await.expect("attach the search index");
         let upload_dir = std::env::temp_dir().join(format!("sheji_uploads_{}", uuid::Uuid::new_v4().simple()));
         let services = services.with_files(upload_dir.join("files"));
-        let router = sheji_web::router(sheji_web::AppState { services: services.clone(), upload_dir });
+        let router = sheji_web::router(sheji_web::AppState {
+            services: services.clone(),
+            upload_dir,
+            network: std::sync::Arc::new(sheji_web::Network::default()),
+        });
         Some(Self { services, router, db, clock })
     }
 
@@ -164,6 +168,29 @@ impl TestApp {
         let mut browser = self.browser().await;
         let response = self.post_form(&browser, "/login", &[("username", username), ("password", password)]).await;
         browser.session = cookie_value(&response.headers, "sheji_session");
+        // A signed-in session has its own CSRF token, which the sign-in hands over.
+        if let Some(csrf) = cookie_value(&response.headers, "sheji_csrf") {
+            browser.csrf = csrf;
+        }
+        (browser, response)
+    }
+
+    /// Signs in through the form from another machine (`ip`), as a browser there does.
+    pub async fn sign_in_from(&self, username: &str, password: &str, ip: &str) -> (Browser, Response) {
+        let mut browser = self.browser().await;
+        let body = encode_form(&[("csrf", browser.csrf.as_str()), ("username", username), ("password", password)]);
+        let peer: std::net::SocketAddr = format!("{ip}:50000").parse().expect("an address");
+        let request = Request::post("/login")
+            .header("cookie", browser.cookies())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .extension(axum::extract::ConnectInfo(peer))
+            .body(Body::from(body))
+            .expect("request");
+        let response = self.send(request).await;
+        browser.session = cookie_value(&response.headers, "sheji_session");
+        if let Some(csrf) = cookie_value(&response.headers, "sheji_csrf") {
+            browser.csrf = csrf;
+        }
         (browser, response)
     }
 
@@ -185,6 +212,39 @@ impl TestApp {
         let mut all = vec![("csrf", browser.csrf.as_str())];
         all.extend_from_slice(fields);
         self.post_raw(browser, path, &encode_form(&all)).await
+    }
+
+    /// A form POST as a browser would send it, to send later (see [`TestApp::race`]).
+    pub fn form_request(&self, browser: &Browser, path: &str, fields: &[(&str, &str)]) -> Request<Body> {
+        let mut all = vec![("csrf", browser.csrf.as_str())];
+        all.extend_from_slice(fields);
+        Request::post(path)
+            .header("cookie", browser.cookies())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(encode_form(&all)))
+            .expect("request")
+    }
+
+    /// Sends every request at once (each on its own task) and returns each one's status and
+    /// body, in order: what racing users get.
+    pub async fn race(&self, requests: Vec<Request<Body>>) -> Vec<(StatusCode, String)> {
+        let handles: Vec<_> = requests
+            .into_iter()
+            .map(|request| {
+                let router = self.router.clone();
+                tokio::spawn(async move {
+                    let response = router.oneshot(request).await.expect("router is infallible");
+                    let status = response.status();
+                    let bytes = response.into_body().collect().await.expect("body").to_bytes();
+                    (status, String::from_utf8_lossy(&bytes).into_owned())
+                })
+            })
+            .collect();
+        let mut out = Vec::new();
+        for h in handles {
+            out.push(h.await.expect("the request task finished"));
+        }
+        out
     }
 
     /// POSTs an already encoded form body as a browser (with or without a CSRF field).

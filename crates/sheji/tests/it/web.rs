@@ -7,7 +7,63 @@ use sheji_service::Backend;
 
 use crate::support::{TestApp, backend_tests};
 
-backend_tests!(probes_answer, api_errors_share_one_shape, district_api_filters_and_pages);
+backend_tests!(
+    probes_answer,
+    api_errors_share_one_shape,
+    district_api_filters_and_pages,
+    every_list_refuses_impossible_pages_without_a_panic
+);
+
+/// `?page=9223372036854775807` once panicked inside the query builder on every list and
+/// dropped the connection. The API refuses numbers out of bounds with a 400 that names them;
+/// pages stay lenient (a hand-typed link shows the list's end); nothing answers 500.
+async fn every_list_refuses_impossible_pages_without_a_panic(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else { return };
+    app.user("pg_admin", "admin", None, None).await;
+    let admin = app.signed_in("pg_admin").await;
+    let lists = [
+        "/api/v1/organizations",
+        "/api/v1/districts",
+        "/api/v1/clusters",
+        "/api/v1/recognitions",
+        "/api/v1/recognition/batches",
+        "/api/v1/search",
+        "/api/v1/staff/organizations",
+        "/api/v1/accounts",
+        "/api/v1/audit",
+        "/api/v1/reviews/campaigns",
+    ];
+    for list in lists {
+        for (query, named) in [
+            ("page=9223372036854775807", "1000000"),
+            ("page=0", "1000000"),
+            ("per_page=0", "200"),
+            ("per_page=9223372036854775807", "200"),
+        ] {
+            let r = app.get_as(&admin, &format!("{list}?{query}")).await;
+            assert_error(&r, StatusCode::BAD_REQUEST, "invalid_input");
+            let message = r.json()["error"]["message"].as_str().unwrap_or_default().to_owned();
+            assert!(message.contains(named), "{list}?{query}: {message}");
+        }
+        let r = app.get_as(&admin, &format!("{list}?page=-1")).await;
+        assert_error(&r, StatusCode::BAD_REQUEST, "invalid_input");
+        let last = app.get_as(&admin, &format!("{list}?page=1000000&per_page=200")).await;
+        assert_eq!(last.status, StatusCode::OK, "{list}: the farthest page is empty, not an error: {}", last.body);
+    }
+    for page in [
+        "/organizations",
+        "/admin/organizations",
+        "/admin/audit",
+        "/admin/accounts",
+        "/publicity",
+        "/recognition",
+        "/districts",
+    ] {
+        let r = app.get_as(&admin, &format!("{page}?page=9223372036854775807")).await;
+        assert_eq!(r.status, StatusCode::OK, "{page}: {}", r.body.chars().take(300).collect::<String>());
+    }
+    app.finish().await;
+}
 
 async fn probes_answer(backend: Backend) {
     let Some(app) = TestApp::new(backend).await else { return };
@@ -53,9 +109,11 @@ async fn api_errors_share_one_shape(backend: Backend) {
 
 async fn district_api_filters_and_pages(backend: Backend) {
     let Some(app) = TestApp::new(backend).await else { return };
-    let all = app.get("/api/v1/districts?per_page=1000").await.json();
+    let all = app.get("/api/v1/districts?per_page=200").await.json();
     assert_eq!(all["total"], 42);
-    assert_eq!(all["per_page"], 200, "page size is clamped");
+    assert_eq!(all["per_page"], 200);
+    let refused = app.get("/api/v1/districts?per_page=1000").await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "a page size beyond 200 is refused, naming the bound");
     let abolished = app.get("/api/v1/districts?status=abolished").await.json();
     let names: Vec<&str> =
         abolished["items"].as_array().expect("items").iter().filter_map(|d| d["name"].as_str()).collect();
@@ -213,6 +271,29 @@ async fn cluster_page_shows_the_33618_tree() {
     }
     assert_eq!(page.body.matches("class=\"card tier\"").count(), 4);
     assert!(!page.body.contains("待核实") && !page.body.contains("UNCONFIRMED"), "no research notes in public");
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn private_answers_and_exports_are_never_cached() {
+    let Some(app) = TestApp::with_demo(Backend::Sqlite).await else { return };
+    app.user("cache_city", "city_officer", None, None).await;
+    let city = app.signed_in("cache_city").await;
+    for path in [
+        "/api/v1/me",
+        "/admin/organizations",
+        "/admin/organizations/export.csv",
+        "/admin/organizations/export.xlsx",
+        "/",
+        "/api/v1/organizations",
+    ] {
+        let r = app.get_as(&city, path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert!(r.header("cache-control").contains("no-store"), "{path}: {}", r.header("cache-control"));
+    }
+    let css = app.get("/static/sheji.css").await;
+    assert!(css.header("cache-control").starts_with("public"), "static files may be kept");
+    assert!(app.get("/").await.header("strict-transport-security").is_empty(), "no HSTS over plain HTTP");
     app.finish().await;
 }
 

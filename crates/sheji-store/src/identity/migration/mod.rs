@@ -1,3 +1,4 @@
 //! The schema migrations of this capability; `crate::migration` runs them in order.
 
 pub mod m20261127_000003_identity;
+pub mod m20261206_000023_login_attempt_by_name;

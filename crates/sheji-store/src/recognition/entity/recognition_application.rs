@@ -24,6 +24,9 @@ pub struct Model {
     pub created_by: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The recognition's id while this re-review's batch is unfinished, else NULL (unique:
+    /// one unfinished re-review per recognition).
+    pub re_review_guard: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -15,6 +15,8 @@ pub struct Model {
     pub submitted_at: DateTimeUtc,
     pub decided_by: Option<String>,
     pub decided_at: Option<DateTimeUtc>,
+    /// The organization's id while submitted, NULL once decided (unique: one open at a time).
+    pub open_guard: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

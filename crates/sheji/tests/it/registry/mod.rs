@@ -19,6 +19,8 @@ use sheji_service::registry::{self, OrgFilter};
 
 use crate::support::{TestApp, backend_tests};
 
+mod hardening;
+
 fn uscc(body17: &str) -> String {
     format!("{body17}{}", check_char(body17).unwrap())
 }
@@ -203,6 +205,32 @@ fn xlsx(rows: &[Vec<String>]) -> Vec<u8> {
         }
     }
     book.save_to_buffer().unwrap()
+}
+
+/// A workbook whose one sheet holds exactly `rows_xml` (hand-written `<row>` elements), for
+/// files no spreadsheet program would write.
+fn raw_xlsx(rows_xml: &str) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut book = rust_xlsxwriter::Workbook::new();
+    book.add_worksheet().write_string(0, 0, "x").unwrap();
+    let plain = book.save_to_buffer().unwrap();
+    let mut source = zip::ZipArchive::new(Cursor::new(plain)).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..source.len() {
+        let mut part = source.by_index(i).unwrap();
+        let name = part.name().unwrap().to_string();
+        let mut body = Vec::new();
+        part.read_to_end(&mut body).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            body = format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{rows_xml}</sheetData></worksheet>"#
+            )
+            .into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        out.write_all(&body).unwrap();
+    }
+    out.finish().unwrap().into_inner()
 }
 
 fn read_xlsx(bytes: &[u8]) -> Vec<Vec<String>> {
