@@ -111,7 +111,8 @@ def run(path, folder):
     )
     elapsed = time.monotonic() - t
     rss_kb = next((int(l.split()[1]) for l in p.stderr.splitlines() if l.startswith("MAXRSS")), 0)
-    said = [l for l in (p.stdout + p.stderr).splitlines() if l.strip() and not l.startswith("MAXRSS")]
+    said = [l for l in (p.stdout + p.stderr).splitlines()
+            if l.strip() and not l.startswith("MAXRSS") and not l.startswith("Command exited")]
     return elapsed, rss_kb / 1024, said[-1][:110] if said else ""
 
 

@@ -30,6 +30,8 @@ pub mod work;
 
 use std::sync::Arc;
 
+use sheji_core::page::Page;
+
 use sheji_core::clock::Clock;
 use sheji_core::i18n::Lang;
 use sheji_store::{Store, StoreError};
@@ -47,6 +49,10 @@ pub struct Services {
     clock: Arc<dyn Clock>,
     secrets: Arc<Secrets>,
     counts: Arc<Recent<String, u64>>,
+    ids: Arc<Recent<String, Arc<Vec<i32>>>>,
+    id_builds: Arc<tokio::sync::Mutex<()>>,
+    districts: Arc<Recent<String, Page<sheji_core::reference::District>>>,
+    lookups: Arc<Recent<(), Arc<reference::Lookups>>>,
     public: Arc<Recent<sheji_core::ids::OrganizationId, sheji_store::registry::OrgPublic>>,
     policy: Arc<Recent<(), sheji_core::identity::SessionPolicy>>,
     attention: Arc<Recent<sheji_core::ids::AccountId, (u64, usize)>>,
@@ -73,6 +79,11 @@ const LABELS_TTL_SECONDS: i64 = 60;
 const COUNT_TTL_SECONDS: i64 = 5;
 /// Counts kept at most (distinct filters × scopes).
 const COUNT_CACHE_LIMIT: usize = 1_000;
+/// Ordered id lists kept at once (each at most [`ID_LIST_CAP`] ids, 4 bytes each), for the
+/// same few seconds as counts: the filters people page through.
+const ID_LIST_CACHE_LIMIT: usize = 64;
+/// The longest list kept as ids; a longer one is paged in the database.
+pub(crate) const ID_LIST_CAP: u64 = 500_000;
 /// How long a public organization record is served from memory. Anonymous visitors and
 /// crawlers read the same public pages over and over; a record a few seconds old is fine for
 /// them.
@@ -102,6 +113,10 @@ impl Services {
             clock,
             secrets,
             counts: Arc::new(Recent::new(COUNT_TTL_SECONDS, COUNT_CACHE_LIMIT)),
+            ids: Arc::new(Recent::new(COUNT_TTL_SECONDS, ID_LIST_CACHE_LIMIT)),
+            id_builds: Arc::default(),
+            districts: Arc::new(Recent::new(LABELS_TTL_SECONDS, 64)),
+            lookups: Arc::new(Recent::new(LABELS_TTL_SECONDS, 1)),
             public: Arc::new(Recent::new(PUBLIC_TTL_SECONDS, PUBLIC_CACHE_LIMIT)),
             policy: Arc::new(Recent::new(POLICY_TTL_SECONDS, 1)),
             attention: Arc::new(Recent::new(ATTENTION_TTL_SECONDS, ATTENTION_CACHE_LIMIT)),
@@ -198,15 +213,15 @@ impl Services {
     }
 
     /// Registry records changed (call after the commit): what this node remembers of them
-    /// is dropped and its search index applies the outbox, so the writer reads — and finds —
-    /// its change at once. The change is committed whatever happens here: a failure to
-    /// index is logged and retried by the follower, not reported as a failed write.
+    /// is dropped and its search index's follower is woken to apply the outbox. The write does
+    /// not wait for the index (a commit of it cost more than the write itself; BENCHMARKS.md,
+    /// writes): a search brings the index up to date before it answers, so the writer still
+    /// finds its change at once, and other nodes within a second.
     pub(crate) async fn registry_written(&self) {
         self.public.clear();
         self.counts.clear();
-        if let Err(e) = search::catch_up(self).await {
-            tracing::warn!(error = %e, "search: applying this node's change failed; the follower retries");
-        }
+        self.ids.clear();
+        search::wake(self);
     }
 
     /// A person's (unread, to-do) counts if they were counted within the last few seconds.
@@ -222,6 +237,42 @@ impl Services {
     /// Messages were read: counts are taken afresh.
     pub(crate) fn attention_changed(&self) {
         self.attention.clear();
+    }
+
+    /// A page of districts read within the last minute (reference data changes only when the
+    /// platform is migrated, which restarts it).
+    pub(crate) fn cached_districts(&self, key: &str) -> Option<Page<sheji_core::reference::District>> {
+        self.districts.get(key, self.now())
+    }
+
+    /// Keeps a page of districts for a minute.
+    pub(crate) fn remember_districts(&self, key: String, page: Page<sheji_core::reference::District>) {
+        self.districts.put(key, page, self.now());
+    }
+
+    /// The reference lookups if read within the last minute.
+    pub(crate) fn cached_lookups(&self) -> Option<Arc<reference::Lookups>> {
+        self.lookups.get(&(), self.now())
+    }
+
+    /// Keeps the reference lookups for a minute.
+    pub(crate) fn remember_lookups(&self, lookups: Arc<reference::Lookups>) {
+        self.lookups.put((), lookups, self.now());
+    }
+
+    /// A list's ordered ids if they were read within the last few seconds.
+    pub(crate) fn cached_ids(&self, key: &str) -> Option<Arc<Vec<i32>>> {
+        self.ids.get(key, self.now())
+    }
+
+    /// Held while an ordered id list is read, so that one request reads it and the others wait.
+    pub(crate) fn id_list_builder(&self) -> &tokio::sync::Mutex<()> {
+        &self.id_builds
+    }
+
+    /// Keeps a list's ordered ids for a few seconds.
+    pub(crate) fn remember_ids(&self, key: &str, ids: Arc<Vec<i32>>) {
+        self.ids.put(key.to_owned(), ids, self.now());
     }
 
     /// A list's row count if it was counted within the last few seconds.

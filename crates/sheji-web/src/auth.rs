@@ -194,12 +194,17 @@ pub async fn resolve(State(state): State<AppState>, request: Request, next: Next
         (None, None) => sheji_service::crypto::random_token(32).unwrap_or_default(),
     };
 
-    let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+    // The methods that change state; any other (TRACE, a made-up one) reaches the router, which
+    // answers 405 for a method a route does not take.
+    let unsafe_method = matches!(parts.method, Method::POST | Method::PUT | Method::PATCH | Method::DELETE);
     let mut body = body;
     // Cookies are what a forged cross-site request rides on: every state-changing page
     // request (the sign-in form included) and every API request made with the session cookie
     // must prove it came from our own page. Token and anonymous API calls carry no cookie.
-    let needs_csrf = unsafe_method && !caller.via_token && (!is_api(&path) || cookie(&parts, SESSION_COOKIE).is_some());
+    // The probes change nothing and take only GET: any other method gets its 405 from the router.
+    let probe = path == "/healthz" || path == "/readyz";
+    let needs_csrf =
+        unsafe_method && !probe && !caller.via_token && (!is_api(&path) || cookie(&parts, SESSION_COOKIE).is_some());
     if needs_csrf {
         let header_token = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_owned);
         let is_form = parts

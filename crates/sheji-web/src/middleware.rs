@@ -138,7 +138,7 @@ pub async fn refuse_control_text(request: Request, next: Next) -> Response {
             .into_iter()
             .find_map(|(k, v)| forbidden_in_long_text(&k).or_else(|| forbidden_in_long_text(&v)).map(|c| (k, c)))
     } else {
-        serde_json::from_slice::<serde_json::Value>(&bytes).ok().and_then(|v| control_in_json("", &v))
+        serde_json::from_slice::<serde_json::Value>(&bytes).ok().and_then(|v| control_in_json("", &v, true))
     };
     if let Some((field, c)) = found {
         return refuse(&field, c);
@@ -151,16 +151,18 @@ fn form_pairs(bytes: &[u8]) -> Vec<(String, String)> {
     serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes).unwrap_or_default()
 }
 
-/// The first string in a JSON document (keys included) holding a character long text may not
-/// hold, with the name of the field it is in.
-fn control_in_json(field: &str, value: &serde_json::Value) -> Option<(String, char)> {
+/// The first string value in a JSON document holding a character long text may not
+/// hold, with the name of the field it is in. Only fields the API knows are read: a handler
+/// ignores any other, so its content can do no harm (and the API's contract allows it).
+fn control_in_json(field: &str, value: &serde_json::Value, top: bool) -> Option<(String, char)> {
     use sheji_core::text::forbidden_in_long_text;
     match value {
         serde_json::Value::String(s) => forbidden_in_long_text(s).map(|c| (field.to_owned(), c)),
-        serde_json::Value::Array(items) => items.iter().find_map(|v| control_in_json(field, v)),
-        serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| {
-            forbidden_in_long_text(k).map(|c| ("key".to_owned(), c)).or_else(|| control_in_json(k, v))
-        }),
+        serde_json::Value::Array(items) => items.iter().find_map(|v| control_in_json(field, v, false)),
+        serde_json::Value::Object(map) => map
+            .iter()
+            .filter(|(k, _)| !top || crate::api::is_request_field(k))
+            .find_map(|(k, v)| control_in_json(k, v, false)),
         _ => None,
     }
 }
@@ -229,11 +231,13 @@ mod tests {
             .route("/api/v1/things/{name}", get(echo).post(echo))
             .route("/things", axum::routing::post(echo))
             .layer(axum::middleware::from_fn(refuse_control_text));
-        let cases: [(&str, &str, &str, &str, u16); 8] = [
+        let cases: [(&str, &str, &str, &str, u16); 9] = [
             ("GET", "/api/v1/things/a%00b", "", "", 400),
             ("GET", "/api/v1/things/x?q=%E2%80%AEexe", "", "", 400),
             ("POST", "/api/v1/things/x", "application/json", r#"{"name":"A\u0000B"}"#, 400),
-            ("POST", "/api/v1/things/x", "application/json", r#"{"list":[{"name":"\u001b[31m"}]}"#, 400),
+            ("POST", "/api/v1/things/x", "application/json", r#"{"short_names":["\u001b[31m"]}"#, 400),
+            // A field no handler reads is ignored, whatever it holds.
+            ("POST", "/api/v1/things/x", "application/json", r#"{"no_such_field":"\u0000"}"#, 200),
             ("POST", "/things", "application/x-www-form-urlencoded", "name=a%1Bb", 400),
             ("POST", "/things", "application/x-www-form-urlencoded", "description=line%0Aline%09tab", 200),
             ("POST", "/api/v1/things/x", "application/json", r#"{"description":"段一\n段二","name":"重庆设计"}"#, 200),

@@ -15,7 +15,13 @@ pub async fn list_districts(
     filter: &DistrictFilter,
     page: PageRequest,
 ) -> Result<Page<District>, ServiceError> {
-    Ok(store::list_districts(services.store(), filter, page).await?)
+    let key = format!("{filter:?} {page:?}");
+    if let Some(page) = services.cached_districts(&key) {
+        return Ok(page);
+    }
+    let found = store::list_districts(services.store(), filter, page).await?;
+    services.remember_districts(key, found.clone());
+    Ok(found)
 }
 
 /// One district, abolished or not.
@@ -41,4 +47,34 @@ pub async fn counts(services: &Services) -> Result<ReferenceCounts, ServiceError
 /// 31): people choose "13 农副食品加工业", not "13".
 pub async fn industry_divisions(services: &Services) -> Result<Vec<(String, String)>, ServiceError> {
     Ok(store::list_industry_divisions(services.store()).await?)
+}
+
+/// The reference lists a write checks against: every district (abolished ones too), the
+/// cluster ids and the industry division codes.
+#[derive(Debug, Clone)]
+pub(crate) struct Lookups {
+    /// Every district by id.
+    pub districts: std::collections::HashMap<DistrictId, District>,
+    /// Every cluster id.
+    pub clusters: std::collections::BTreeSet<i32>,
+    /// Every industry division code.
+    pub industries: std::collections::BTreeSet<String>,
+}
+
+/// [`Lookups`], read once a minute: reference data changes only when the platform is migrated
+/// (which restarts it), and every write of an organization used to read 200 clusters again.
+pub(crate) async fn lookups(services: &Services) -> Result<std::sync::Arc<Lookups>, ServiceError> {
+    if let Some(l) = services.cached_lookups() {
+        return Ok(l);
+    }
+    let all = PageRequest::new(Some(1), Some(200));
+    let districts = store::list_districts(services.store(), &Default::default(), all).await?.items;
+    let clusters = store::list_clusters(services.store(), None, all).await?.items;
+    let lookups = std::sync::Arc::new(Lookups {
+        districts: districts.into_iter().map(|d| (d.id, d)).collect(),
+        clusters: clusters.iter().map(|c| c.id.get()).collect(),
+        industries: store::list_industry_division_codes(services.store()).await?.into_iter().collect(),
+    });
+    services.remember_lookups(lookups.clone());
+    Ok(lookups)
 }

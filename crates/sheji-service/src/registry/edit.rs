@@ -12,7 +12,6 @@ use sheji_core::registry::import::{parse_count, parse_date, parse_number, split_
 use sheji_core::registry::uscc::{Uscc, UsccError};
 use sheji_core::registry::{Indicators, OrgKind, Qualification, normalize_name};
 use sheji_core::search::DocType;
-use sheji_store::reference as reference_store;
 use sheji_store::registry::library::{self, OrgFields, OrgState};
 
 use super::import::put_figures;
@@ -120,33 +119,28 @@ async fn check(
     if kind.is_none() {
         errors.push(FieldError::new("kind", "register.kind_required"));
     }
-    let district = match input.district_id.trim().parse::<i32>().ok().map(DistrictId) {
-        Some(id) => {
-            reference_store::find_district(services.store(), id).await?.filter(|d| d.status.accepts_new_records())
-        }
-        None => None,
-    };
+    let lookups = crate::reference::lookups(services).await?;
+    let district = input
+        .district_id
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .and_then(|id| lookups.districts.get(&DistrictId(id)))
+        .filter(|d| d.status.accepts_new_records())
+        .cloned();
     if district.is_none() {
         errors.push(FieldError::new("district_id", "register.district_required"));
     }
-    let known_clusters: BTreeSet<i32> =
-        reference_store::list_clusters(services.store(), None, sheji_core::page::PageRequest::new(Some(1), Some(200)))
-            .await?
-            .items
-            .iter()
-            .map(|c| c.id.get())
-            .collect();
     let mut clusters = BTreeSet::new();
     for c in &input.clusters {
         match c.parse::<i32>() {
-            Ok(id) if known_clusters.contains(&id) => {
+            Ok(id) if lookups.clusters.contains(&id) => {
                 clusters.insert(ClusterId(id));
             }
             _ => errors.push(FieldError::new("clusters", "org.cluster_invalid")),
         }
     }
-    let industries: BTreeSet<String> =
-        reference_store::list_industry_division_codes(services.store()).await?.into_iter().collect();
+    let industries = &lookups.industries;
     let industry = input.industry_code.trim();
     let industry_code = if industry.is_empty() {
         None

@@ -126,12 +126,48 @@ pub async fn list_public(
     page: PageRequest,
 ) -> Result<Page<OrgPublic>, ServiceError> {
     let key = format!("public {filter:?}");
+    if let Some(ids) = ordered_ids(services, &key, None, filter).await? {
+        let rows = store::by_ids(services.store(), slice(&ids, page)).await?;
+        return Ok(Page::new(rows.into_iter().map(|(public, _)| public).collect(), page, ids.len() as u64));
+    }
     let known = services.cached_count(&key);
     let page = store::list_public(services.store(), filter, page, known).await?;
     if known.is_none() {
         services.remember_count(&key, page.total);
     }
     Ok(page)
+}
+
+/// The ids of a list in order, from this node's memory if read in the last few seconds (a
+/// write on the node forgets them); `None` for a list too long to keep.
+async fn ordered_ids(
+    services: &Services,
+    key: &str,
+    scope: Option<&sheji_core::identity::Scope>,
+    filter: &OrgFilter,
+) -> Result<Option<std::sync::Arc<Vec<i32>>>, ServiceError> {
+    if let Some(ids) = services.cached_ids(key) {
+        return Ok(Some(ids));
+    }
+    // One reader builds a list while the others wait for it: when a popular list expires under
+    // load, sixty requests reading a hundred thousand ids each at once took seconds.
+    let _building = services.id_list_builder().lock().await;
+    if let Some(ids) = services.cached_ids(key) {
+        return Ok(Some(ids));
+    }
+    let Some(ids) = store::ordered_ids(services.store(), scope, filter, crate::ID_LIST_CAP).await? else {
+        return Ok(None);
+    };
+    let ids = std::sync::Arc::new(ids);
+    services.remember_ids(key, ids.clone());
+    Ok(Some(ids))
+}
+
+/// The ids of one page of a list.
+fn slice(ids: &[i32], page: PageRequest) -> &[i32] {
+    let start = usize::try_from(page.offset()).unwrap_or(usize::MAX).min(ids.len());
+    let end = start.saturating_add(usize::try_from(page.per_page()).unwrap_or(0)).min(ids.len());
+    ids.get(start..end).unwrap_or_default()
 }
 
 /// One page of the organizations the caller's scope reaches, with private fields; 403 for a
@@ -147,11 +183,17 @@ pub async fn list_private(
         return Err(ServiceError::Forbidden);
     }
     let key = format!("private {scope:?} {filter:?}");
-    let known = services.cached_count(&key);
-    let page = store::list_private(services.store(), &scope, filter, page, known).await?;
-    if known.is_none() {
-        services.remember_count(&key, page.total);
-    }
+    let page = match ordered_ids(services, &key, Some(&scope), filter).await? {
+        Some(ids) => Page::new(store::by_ids(services.store(), slice(&ids, page)).await?, page, ids.len() as u64),
+        None => {
+            let known = services.cached_count(&key);
+            let page = store::list_private(services.store(), &scope, filter, page, known).await?;
+            if known.is_none() {
+                services.remember_count(&key, page.total);
+            }
+            page
+        }
+    };
     Ok(page.map(|(public, private)| {
         let private = Some(private_view(services, Some(caller), &public, private));
         OrgView { public, private }

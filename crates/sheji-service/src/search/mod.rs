@@ -50,6 +50,8 @@ pub struct Engine {
     index: Arc<SearchIndex>,
     instance: String,
     progress: tokio::sync::Mutex<Progress>,
+    /// Wakes the follower: a write on this node was committed.
+    wake: tokio::sync::Notify,
 }
 
 impl std::fmt::Debug for Engine {
@@ -102,6 +104,7 @@ pub async fn attach(services: Services, dir: Option<&Path>) -> Result<(Services,
     let engine = Arc::new(Engine {
         index: Arc::new(index),
         instance,
+        wake: tokio::sync::Notify::new(),
         progress: tokio::sync::Mutex::new(Progress {
             applied: usable.as_ref().map(|s| s.applied).unwrap_or_default(),
             holes: BTreeMap::new(),
@@ -136,6 +139,24 @@ pub async fn rebuild(services: &Services) -> Result<Rebuilt, ServiceError> {
     let Some(engine) = services.search() else { return Err(not_attached()) };
     let started = Instant::now();
     let mut progress = engine.progress.lock().await;
+    // A rebuild indexes with the large budget over the cores; updates afterwards with the
+    // small one (whose commits are cheap).
+    let index = engine.index.clone();
+    blocking(move || index.set_bulk(true)).await?;
+    let rebuilt = rebuild_locked(services, engine, &mut progress, started).await;
+    let index = engine.index.clone();
+    if let Err(e) = blocking(move || index.set_bulk(false)).await {
+        tracing::warn!(error = %e, "search: returning to the update writer failed");
+    }
+    rebuilt
+}
+
+async fn rebuild_locked(
+    services: &Services,
+    engine: &Engine,
+    progress: &mut Progress,
+    started: Instant,
+) -> Result<Rebuilt, ServiceError> {
     // Rows after this one are applied again afterwards; applying twice is harmless.
     let from = store::last_seq(services.store()).await?;
     let refilled = refill(services, engine).await;
@@ -233,12 +254,15 @@ pub async fn catch_up(services: &Services) -> Result<u64, ServiceError> {
         changed += docs.len() as u64 + gone.len() as u64;
         let state = IndexState::new(&engine.instance, top, now);
         let index = engine.index.clone();
+        let started = Instant::now();
+        let batch = docs.len() + gone.len();
         blocking(move || {
             index.put(&docs)?;
             index.delete(&gone)?;
             index.commit(&state)
         })
         .await?;
+        tracing::debug!(batch, ms = started.elapsed().as_secs_f64() * 1000.0, "search: committed");
         progress.applied = top;
         if !full {
             return Ok(changed);
@@ -263,12 +287,46 @@ pub fn spawn_follower(services: Services) -> tokio::task::JoinHandle<()> {
         let mut tick = tokio::time::interval(std::time::Duration::from_millis(500));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            tick.tick().await;
+            // Every half second for other nodes' writes; at once for this node's. Writes that
+            // arrive during a commit wake it once more, and the next commit takes them all.
+            match services.search() {
+                Some(engine) => {
+                    tokio::select! {
+                        _ = tick.tick() => {}
+                        () = engine.wake.notified() => {}
+                    }
+                }
+                None => {
+                    tick.tick().await;
+                }
+            }
             if let Err(e) = catch_up(&services).await {
                 tracing::warn!(error = %e, "search: catching up from the outbox failed; retrying");
             }
         }
     })
+}
+
+/// Wakes this node's follower to apply the outbox (after a write on this node).
+pub(crate) fn wake(services: &Services) {
+    if let Some(engine) = services.search() {
+        engine.wake.notify_one();
+    }
+}
+
+/// Brings the index up to every change committed before this call, if it is behind: a search
+/// sees what was written before it began (its own writer's change included), while writes
+/// themselves return without waiting for the index (the follower commits them in batches).
+async fn fresh(services: &Services, engine: &Engine) -> Result<(), ServiceError> {
+    let last = store::last_seq(services.store()).await?;
+    let behind = {
+        let progress = engine.progress.lock().await;
+        last > progress.applied || !progress.holes.is_empty()
+    };
+    if behind {
+        catch_up(services).await?;
+    }
+    Ok(())
 }
 
 /// Deletes outbox rows past the retention period (a recurring job, hourly for the whole
@@ -485,6 +543,7 @@ pub async fn search(
     lang: Lang,
 ) -> Result<SearchPage, ServiceError> {
     let Some(engine) = services.search() else { return Err(not_attached()) };
+    fresh(services, engine).await?;
     let synonyms = synonyms(services).await?;
     let query = Query::parse(&request.q, &synonyms);
     let per_page = request.page.per_page().clamp(1, MAX_PER_PAGE);
@@ -553,6 +612,7 @@ pub async fn suggest(
     q: &str,
 ) -> Result<Vec<SuggestionView>, ServiceError> {
     let Some(engine) = services.search() else { return Err(not_attached()) };
+    fresh(services, engine).await?;
     let synonyms = synonyms(services).await?;
     let query = Query::parse(q, &synonyms);
     if query.is_empty() {

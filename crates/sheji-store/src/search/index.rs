@@ -30,8 +30,13 @@ use crate::StoreError;
 const VERSION: u32 = 2;
 const TOKENIZER: &str = "sheji_terms";
 const FACET_FIELD: &str = "facet";
-/// Indexing memory for the writer (split among its threads).
+/// Indexing memory for a rebuild (split among its threads).
 const WRITER_MEMORY: usize = 96 << 20;
+/// Indexing memory between rebuilds: one thread with tantivy's minimum. Every commit starts
+/// fresh segment writers whose tables are sized from this budget and zeroed; with the rebuild's
+/// 96 MB over two threads that was 32 MB of memset per commit, the largest cost of a
+/// single-record write (BENCHMARKS.md, writes).
+const INCREMENTAL_MEMORY: usize = 15 << 20;
 /// Clause combinations up to which "every unit" is rewritten as a union of intersections.
 const MAX_EXPANSION: usize = 64;
 /// Results reachable by paging: nobody reads past the 50th page of a search.
@@ -188,11 +193,40 @@ fn index_err(e: impl std::fmt::Display) -> StoreError {
 /// that are themselves in memory).
 pub struct SearchIndex {
     reader: IndexReader,
-    writer: Mutex<IndexWriter>,
+    index: Index,
+    /// One writer at a time (tantivy locks the folder); `None` only while it is swapped.
+    writer: Mutex<Option<IndexWriter>>,
     f: Fields,
     dir: Option<PathBuf>,
     facets: FacetTables,
     dense: Arc<DenseTerms>,
+}
+
+/// The writer, locked.
+struct WriterGuard<'a>(std::sync::MutexGuard<'a, Option<IndexWriter>>);
+
+impl std::ops::Deref for WriterGuard<'_> {
+    type Target = IndexWriter;
+    fn deref(&self) -> &IndexWriter {
+        // `lock` hands out a guard only over a writer that is there.
+        self.0.as_ref().unwrap_or_else(|| unreachable!("checked in lock"))
+    }
+}
+
+impl std::ops::DerefMut for WriterGuard<'_> {
+    fn deref_mut(&mut self) -> &mut IndexWriter {
+        self.0.as_mut().unwrap_or_else(|| unreachable!("checked in lock"))
+    }
+}
+
+/// A writer with the rebuild's budget over the cores, or the small single-thread one.
+fn new_writer(index: &Index, bulk: bool) -> tantivy::Result<IndexWriter> {
+    if bulk {
+        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 4);
+        index.writer_with_num_threads(threads, WRITER_MEMORY)
+    } else {
+        index.writer_with_num_threads(1, INCREMENTAL_MEMORY)
+    }
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -227,8 +261,7 @@ impl SearchIndex {
             }
         };
         index.tokenizers().register(TOKENIZER, TextAnalyzer::builder(WhitespaceTokenizer::default()).build());
-        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 4);
-        let writer = index.writer_with_num_threads(threads, WRITER_MEMORY).map_err(|e| match e {
+        let writer = new_writer(&index, false).map_err(|e| match e {
             tantivy::TantivyError::LockFailure(..) => {
                 StoreError::IndexLocked(dir.map(Path::to_path_buf).unwrap_or_default())
             }
@@ -238,7 +271,10 @@ impl SearchIndex {
         let facets = FacetTables::new(FACET_FIELD);
         facets.refresh(&reader.searcher()).map_err(index_err)?;
         let dense = Arc::new(DenseTerms::default());
-        Ok((Self { reader, writer: Mutex::new(writer), f, dir: dir.map(Path::to_path_buf), facets, dense }, state))
+        Ok((
+            Self { reader, index, writer: Mutex::new(Some(writer)), f, dir: dir.map(Path::to_path_buf), facets, dense },
+            state,
+        ))
     }
 
     /// Bytes on disk (0 in memory).
@@ -334,8 +370,22 @@ impl SearchIndex {
         Ok(())
     }
 
-    fn lock(&self) -> Result<std::sync::MutexGuard<'_, IndexWriter>, StoreError> {
-        self.writer.lock().map_err(|_| StoreError::Index("index writer poisoned".into()))
+    fn lock(&self) -> Result<WriterGuard<'_>, StoreError> {
+        let guard = self.writer.lock().map_err(|_| StoreError::Index("index writer poisoned".into()))?;
+        if guard.is_none() {
+            return Err(StoreError::Index("index writer missing".into()));
+        }
+        Ok(WriterGuard(guard))
+    }
+
+    /// Gives the writer the rebuild's memory and threads (`bulk`), or the small budget of
+    /// single-record updates. Uncommitted changes are dropped with the old writer.
+    pub fn set_bulk(&self, bulk: bool) -> Result<(), StoreError> {
+        let mut guard = self.writer.lock().map_err(|_| StoreError::Index("index writer poisoned".into()))?;
+        // The folder's lock goes with the old writer; only then can the new one take it.
+        drop(guard.take());
+        *guard = Some(new_writer(&self.index, bulk).map_err(index_err)?);
+        Ok(())
     }
 
     fn to_doc(&self, d: &Document) -> TantivyDocument {

@@ -63,6 +63,7 @@ pub fn openapi() -> &'static OpenApiDoc {
         let mut doc = router().split_for_parts().1;
         doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
         standard_responses(&mut doc);
+        constrain_inputs(&mut doc);
         doc
     })
 }
@@ -124,6 +125,167 @@ fn standard_responses(doc: &mut OpenApiDoc) {
     }
 }
 
+/// One line of text as every single-line field takes it: no control or bidirectional
+/// characters (see `sheji_core::text`), as an ECMA-262 pattern.
+const LINE_PATTERN: &str = "^[^\\u0000-\\u001F\\u007F-\\u009F\\u061C\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069]*$";
+/// Long text: the same, with tabs and line breaks.
+const TEXT_PATTERN: &str = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u061C\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069]*$";
+/// Fields that hold long text (line breaks allowed).
+const LONG_TEXT: &[&str] = &["description", "statement", "comment", "comments", "reason", "evidence"];
+
+/// The values a coded query parameter or field takes, from the core's own lists, so the
+/// document says what the handlers accept.
+fn codes(name: &str) -> Option<Vec<&'static str>> {
+    use sheji_core::{identity, recognition, reference, registry};
+    Some(match name {
+        "org_kind" => registry::OrgKind::ALL.iter().map(|k| k.code()).collect(),
+        "district_kind" => reference::DistrictKind::ALL.iter().map(|k| k.code()).collect(),
+        "district_status" => reference::DistrictStatus::ALL.iter().map(|k| k.code()).collect(),
+        "account_status" => identity::AccountStatus::ALL.iter().map(|k| k.code()).collect(),
+        "role" => identity::Role::ALL.iter().map(|k| k.code()).collect(),
+        "recognition_kind" => recognition::Kind::ALL.iter().map(|k| k.code()).collect(),
+        "library_action" => [
+            registry::LibraryAction::Propose,
+            registry::LibraryAction::Admit,
+            registry::LibraryAction::Return,
+            registry::LibraryAction::Remove,
+        ]
+        .iter()
+        .map(|a| a.code())
+        .collect(),
+        "plan_mode" => vec!["optimal", "random"],
+        _ => return None,
+    })
+}
+
+/// Which list of codes a parameter of a path takes.
+fn parameter_codes(path: &str, name: &str) -> Option<Vec<&'static str>> {
+    let list = match (path, name) {
+        ("/api/v1/organizations" | "/api/v1/staff/organizations", "kind") => "org_kind",
+        ("/api/v1/districts", "kind") => "district_kind",
+        ("/api/v1/districts", "status") => "district_status",
+        ("/api/v1/accounts", "status") => "account_status",
+        ("/api/v1/accounts", "role") => "role",
+        ("/api/v1/recognitions", "kind") => "recognition_kind",
+        (_, "mode") if path.ends_with("/plan") => "plan_mode",
+        _ => return None,
+    };
+    codes(list)
+}
+
+/// Writes into the document the bounds the handlers enforce, so what a client generates from
+/// it is accepted: page numbers and sizes, coded values as enums, and text without control
+/// characters (single-line unless the field holds long text).
+fn constrain_inputs(doc: &mut OpenApiDoc) {
+    use utoipa::openapi::schema::{Schema, SchemaType, Type};
+    use utoipa::openapi::{RefOr, path::Parameter};
+    fn is_string(t: &SchemaType) -> bool {
+        match t {
+            SchemaType::Type(t) => *t == Type::String,
+            SchemaType::Array(ts) => ts.contains(&Type::String),
+            SchemaType::AnyValue => false,
+        }
+    }
+    fn constrain(schema: &mut RefOr<Schema>, name: &str) {
+        match schema {
+            RefOr::T(Schema::Object(o)) => {
+                if is_string(&o.schema_type) && o.pattern.is_none() && o.enum_values.is_none() {
+                    let pattern = if LONG_TEXT.contains(&name) { TEXT_PATTERN } else { LINE_PATTERN };
+                    o.pattern = Some(pattern.to_owned());
+                }
+                for (key, value) in o.properties.iter_mut() {
+                    constrain(value, key);
+                }
+            }
+            RefOr::T(Schema::Array(a)) => {
+                if let utoipa::openapi::schema::ArrayItems::RefOrSchema(item) = &mut a.items {
+                    constrain(item, name);
+                }
+            }
+            RefOr::T(Schema::OneOf(o)) => o.items.iter_mut().for_each(|i| constrain(i, name)),
+            RefOr::T(Schema::AllOf(o)) => o.items.iter_mut().for_each(|i| constrain(i, name)),
+            _ => {}
+        }
+    }
+    fn parameter(path: &str, p: &mut Parameter) {
+        let Some(RefOr::T(Schema::Object(o))) = p.schema.as_mut() else { return };
+        match p.name.as_str() {
+            "page" => {
+                o.minimum = Some(1.into());
+                o.maximum = Some(usize::try_from(MAX_PAGE).unwrap_or(usize::MAX).into());
+            }
+            "per_page" => {
+                o.minimum = Some(1.into());
+                o.maximum = Some(usize::try_from(MAX_PER_PAGE).unwrap_or(usize::MAX).into());
+            }
+            // Cluster tiers run from 1 (the three pillars) to 4 (the eighteen clusters).
+            "tier" => {
+                o.minimum = Some(1.into());
+                o.maximum = Some(4.into());
+            }
+            // A district's administrative code: six digits (empty: any).
+            "code" if path == "/api/v1/districts" => o.pattern = Some("^([0-9]{6})?$".to_owned()),
+            name => {
+                if let Some(values) = parameter_codes(path, name) {
+                    o.enum_values = Some(values.into_iter().map(serde_json::Value::from).collect());
+                } else if is_string(&o.schema_type) && o.pattern.is_none() {
+                    o.pattern = Some(LINE_PATTERN.to_owned());
+                }
+            }
+        }
+    }
+    for (path, item) in &mut doc.paths.paths {
+        for op in
+            [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten()
+        {
+            for p in op.parameters.iter_mut().flatten() {
+                parameter(path, p);
+            }
+        }
+    }
+    if let Some(components) = doc.components.as_mut() {
+        for (name, schema) in components.schemas.iter_mut() {
+            if let (Some(list), RefOr::T(Schema::Object(o))) = (request_codes(name), &mut *schema) {
+                for (field, values) in list {
+                    if let Some(RefOr::T(Schema::Object(f))) = o.properties.get_mut(field) {
+                        f.enum_values = Some(values.into_iter().map(serde_json::Value::from).collect());
+                    }
+                }
+            }
+            constrain(schema, name);
+        }
+    }
+}
+
+/// Whether `name` is a field of some request body the API documents (what its handlers read).
+pub fn is_request_field(name: &str) -> bool {
+    static FIELDS: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
+    FIELDS
+        .get_or_init(|| {
+            use utoipa::openapi::RefOr;
+            use utoipa::openapi::schema::Schema;
+            let mut fields = std::collections::HashSet::new();
+            if let Some(components) = openapi().components.as_ref() {
+                for (name, schema) in &components.schemas {
+                    if let (true, RefOr::T(Schema::Object(o))) = (name.ends_with("Request"), schema) {
+                        fields.extend(o.properties.keys().cloned());
+                    }
+                }
+            }
+            fields
+        })
+        .contains(name)
+}
+
+/// The coded fields of request bodies.
+fn request_codes(schema: &str) -> Option<Vec<(&'static str, Vec<&'static str>)>> {
+    match schema {
+        "OrgRequest" => Some(vec![("kind", codes("org_kind")?)]),
+        "LibraryActionRequest" => Some(vec![("action", codes("library_action")?)]),
+        _ => None,
+    }
+}
+
 async fn openapi_json() -> impl IntoResponse {
     Json(openapi())
 }
@@ -145,6 +307,26 @@ impl<T> Paged<T> {
     pub(crate) fn from_page<U>(page: Page<U>, f: impl FnMut(U) -> T) -> Self {
         let page = page.map(f);
         Self { items: page.items, page: page.page, per_page: page.per_page, total: page.total }
+    }
+}
+
+/// An integer as JSON may write it: `3` or `3.0` (JSON Schema counts both as integers, and so
+/// do the clients generated from the document).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Whole(pub i32);
+
+impl<'de> serde::Deserialize<'de> for Whole {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = serde_json::Number::deserialize(d)?;
+        n.as_i64()
+            .and_then(|i| i32::try_from(i).ok())
+            .or_else(|| {
+                n.as_f64()
+                    .filter(|f| f.fract() == 0.0 && *f >= f64::from(i32::MIN) && *f <= f64::from(i32::MAX))
+                    .map(|f| f as i32)
+            })
+            .map(Whole)
+            .ok_or_else(|| serde::de::Error::custom("a whole number from -2147483648 to 2147483647"))
     }
 }
 

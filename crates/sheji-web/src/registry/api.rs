@@ -369,19 +369,22 @@ pub struct OrgRequest {
     pub kind: Option<String>,
     /// District id.
     #[serde(default)]
-    pub district_id: Option<i32>,
+    #[schema(value_type = Option<i32>)]
+    pub district_id: Option<crate::api::Whole>,
     /// Address.
     #[serde(default)]
     pub address: Option<String>,
     /// Cluster ids.
     #[serde(default)]
-    pub clusters: Option<Vec<i32>>,
+    #[schema(value_type = Option<Vec<i32>>)]
+    pub clusters: Option<Vec<crate::api::Whole>>,
     /// GB/T 4754 division code.
     #[serde(default)]
     pub industry_code: Option<String>,
     /// Qualifications: code → year granted (or null).
     #[serde(default)]
-    pub qualifications: Option<std::collections::BTreeMap<String, Option<i32>>>,
+    #[schema(value_type = Option<std::collections::BTreeMap<String, Option<i32>>>)]
+    pub qualifications: Option<std::collections::BTreeMap<String, Option<crate::api::Whole>>>,
     /// Website (http:// or https://).
     #[serde(default)]
     pub website: Option<String>,
@@ -409,13 +412,13 @@ impl OrgRequest {
             name: self.name.unwrap_or(b.name),
             short_names: self.short_names.map(|n| n.join("、")).unwrap_or(b.short_names),
             kind: self.kind.unwrap_or(b.kind),
-            district_id: self.district_id.map(|d| d.to_string()).unwrap_or(b.district_id),
+            district_id: self.district_id.map(|d| d.0.to_string()).unwrap_or(b.district_id),
             address: self.address.unwrap_or(b.address),
-            clusters: self.clusters.map(|c| c.iter().map(ToString::to_string).collect()).unwrap_or(b.clusters),
+            clusters: self.clusters.map(|c| c.iter().map(|c| c.0.to_string()).collect()).unwrap_or(b.clusters),
             industry_code: self.industry_code.unwrap_or(b.industry_code),
             qualifications: self
                 .qualifications
-                .map(|q| q.into_iter().map(|(k, y)| (k, y.map(|y| y.to_string()).unwrap_or_default())).collect())
+                .map(|q| q.into_iter().map(|(k, y)| (k, y.map(|y| y.0.to_string()).unwrap_or_default())).collect())
                 .unwrap_or(b.qualifications),
             website: self.website.unwrap_or(b.website),
             description: self.description.unwrap_or(b.description),
