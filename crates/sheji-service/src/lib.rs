@@ -53,6 +53,7 @@ pub struct Services {
     id_builds: Arc<tokio::sync::Mutex<()>>,
     districts: Arc<Recent<String, Page<sheji_core::reference::District>>>,
     lookups: Arc<Recent<(), Arc<reference::Lookups>>>,
+    divisions: Arc<Recent<(), Divisions>>,
     public: Arc<Recent<sheji_core::ids::OrganizationId, sheji_store::registry::OrgPublic>>,
     policy: Arc<Recent<(), sheji_core::identity::SessionPolicy>>,
     attention: Arc<Recent<sheji_core::ids::AccountId, (u64, usize)>>,
@@ -64,6 +65,8 @@ pub struct Services {
 }
 
 /// Names of facet values by (dimension, value code).
+/// Industry divisions as (code, name), shared.
+type Divisions = Arc<Vec<(String, String)>>;
 type FacetLabels = std::collections::HashMap<(sheji_core::search::Dimension, String), String>;
 
 /// Where a node serves when nobody said (the CLI's default bind address).
@@ -117,6 +120,7 @@ impl Services {
             id_builds: Arc::default(),
             districts: Arc::new(Recent::new(LABELS_TTL_SECONDS, 64)),
             lookups: Arc::new(Recent::new(LABELS_TTL_SECONDS, 1)),
+            divisions: Arc::new(Recent::new(LABELS_TTL_SECONDS, 1)),
             public: Arc::new(Recent::new(PUBLIC_TTL_SECONDS, PUBLIC_CACHE_LIMIT)),
             policy: Arc::new(Recent::new(POLICY_TTL_SECONDS, 1)),
             attention: Arc::new(Recent::new(ATTENTION_TTL_SECONDS, ATTENTION_CACHE_LIMIT)),
@@ -248,6 +252,16 @@ impl Services {
     /// Keeps a page of districts for a minute.
     pub(crate) fn remember_districts(&self, key: String, page: Page<sheji_core::reference::District>) {
         self.districts.put(key, page, self.now());
+    }
+
+    /// The industry divisions (code, name) if read within the last minute.
+    pub(crate) fn cached_divisions(&self) -> Option<Divisions> {
+        self.divisions.get(&(), self.now())
+    }
+
+    /// Keeps the industry divisions for a minute.
+    pub(crate) fn remember_divisions(&self, divisions: Divisions) {
+        self.divisions.put((), divisions, self.now());
     }
 
     /// The reference lookups if read within the last minute.

@@ -46,7 +46,13 @@ pub async fn counts(services: &Services) -> Result<ReferenceCounts, ServiceError
 /// GB/T 4754 manufacturing divisions as (code, name), for pickers and pages (a bounded list of
 /// 31): people choose "13 农副食品加工业", not "13".
 pub async fn industry_divisions(services: &Services) -> Result<Vec<(String, String)>, ServiceError> {
-    Ok(store::list_industry_divisions(services.store()).await?)
+    // Every organization page names its division: read once a minute, not per page.
+    if let Some(d) = services.cached_divisions() {
+        return Ok(d.as_ref().clone());
+    }
+    let divisions = std::sync::Arc::new(store::list_industry_divisions(services.store()).await?);
+    services.remember_divisions(divisions.clone());
+    Ok(divisions.as_ref().clone())
 }
 
 /// The reference lists a write checks against: every district (abolished ones too), the
