@@ -208,6 +208,7 @@ pub async fn lang_cookie(request: Request, next: Next) -> Response {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used)]
 mod tests {
     use axum::body::Body;
     use axum::routing::get;
@@ -248,7 +249,7 @@ mod tests {
             if !kind.is_empty() {
                 request = request.header(header::CONTENT_TYPE, kind);
             }
-            let Ok(request) = request.body(Body::from(body.to_owned())) else { return };
+            let request = request.body(Body::from(body.to_owned())).expect("a valid request");
             let Ok(response) = app.clone().oneshot(request).await;
             let status = response.status().as_u16();
             let text = response.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
@@ -265,8 +266,8 @@ mod tests {
                 .layer(axum::middleware::from_fn(catch_panics)),
         );
         for (path, json) in [("/api/v1/boom", true), ("/boom", false)] {
-            let request = Request::get(path).header(&REQUEST_ID, "req-42").body(Body::empty());
-            let Ok(request) = request else { return };
+            let request =
+                Request::get(path).header(&REQUEST_ID, "req-42").body(Body::empty()).expect("a valid request");
             let Ok(response) = app.clone().oneshot(request).await;
             assert_eq!(response.status(), axum::http::StatusCode::INTERNAL_SERVER_ERROR, "{path}");
             let body = response.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();

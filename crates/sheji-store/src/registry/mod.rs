@@ -247,11 +247,16 @@ async fn page_rows(
         .into_tuple()
         .all(db.conn())
         .await?;
+    rows_in_order(db, &ids).await
+}
+
+/// The rows of these ids by primary key, in the order of the ids (those gone are left out).
+async fn rows_in_order(db: &impl Db, ids: &[i32]) -> Result<Vec<organization::Model>, StoreError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     let mut rows =
-        organization::Entity::find().filter(organization::Column::Id.is_in(ids.clone())).all(db.conn()).await?;
+        organization::Entity::find().filter(organization::Column::Id.is_in(ids.to_vec())).all(db.conn()).await?;
     let position: HashMap<i32, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
     rows.sort_by_key(|r| position.get(&r.id).copied().unwrap_or(usize::MAX));
     Ok(rows)
@@ -360,14 +365,7 @@ pub async fn ordered_ids(
 /// These organizations in the order given (ids no longer present are left out), with their
 /// private fields and district names.
 pub async fn by_ids(db: &impl Db, ids: &[i32]) -> Result<Vec<(OrgPublic, OrgPrivate)>, StoreError> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut rows =
-        organization::Entity::find().filter(organization::Column::Id.is_in(ids.to_vec())).all(db.conn()).await?;
-    let position: HashMap<i32, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-    rows.sort_by_key(|r| position.get(&r.id).copied().unwrap_or(usize::MAX));
-    with_district_names(db, rows).await
+    with_district_names(db, rows_in_order(db, ids).await?).await
 }
 
 /// One page of the public directory: every organization, public fields only.

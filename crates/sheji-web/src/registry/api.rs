@@ -403,10 +403,9 @@ pub struct OrgRequest {
 }
 
 impl OrgRequest {
-    /// The form with this request's fields laid over `base` (the stored values, or an empty
-    /// form when creating).
-    fn over(self, base: sheji_service::registry::edit::OrgInput) -> sheji_service::registry::edit::OrgInput {
-        let b = base;
+    /// The form with this request's fields laid over `b` (the stored values, or an empty form
+    /// when creating).
+    fn over(self, b: sheji_service::registry::edit::OrgInput) -> sheji_service::registry::edit::OrgInput {
         sheji_service::registry::edit::OrgInput {
             uscc: self.uscc.unwrap_or(b.uscc),
             name: self.name.unwrap_or(b.name),

@@ -18,20 +18,7 @@ backend_tests!(one_open_library_application_under_200_racing_submissions, text_t
 
 /// An organization of 璧山区 not yet in the library, with an administrator signed in.
 async fn applicant(app: &TestApp) -> (sheji_core::ids::OrganizationId, Browser) {
-    let bishan = app.district("璧山区").await;
-    let org = registry::list_public(
-        &app.services,
-        &OrgFilter {
-            district: Some(bishan),
-            library: Some(sheji_core::registry::LibraryStatus::None),
-            ..Default::default()
-        },
-        PageRequest::default(),
-    )
-    .await
-    .unwrap()
-    .items[0]
-        .id;
+    let org = super::outside_the_library(app, "璧山区").await;
     app.user("race_owner", "org_admin", None, Some(org.get())).await;
     (org, app.signed_in("race_owner").await)
 }

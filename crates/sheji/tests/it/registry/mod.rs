@@ -233,6 +233,24 @@ fn raw_xlsx(rows_xml: &str) -> Vec<u8> {
     out.finish().unwrap().into_inner()
 }
 
+/// The first organization of a district that is not in the library (and has not applied).
+async fn outside_the_library(app: &TestApp, district: &str) -> OrganizationId {
+    let district = app.district(district).await;
+    registry::list_public(
+        &app.services,
+        &OrgFilter {
+            district: Some(district),
+            library: Some(sheji_core::registry::LibraryStatus::None),
+            ..Default::default()
+        },
+        PageRequest::default(),
+    )
+    .await
+    .unwrap()
+    .items[0]
+        .id
+}
+
 fn read_xlsx(bytes: &[u8]) -> Vec<Vec<String>> {
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec())).unwrap();
     let range = book.worksheet_range_at(0).unwrap().unwrap();
@@ -787,19 +805,7 @@ async fn organizations_are_created_and_edited_through_forms() {
 async fn an_organization_applies_and_its_district_decides() {
     let Some(app) = TestApp::with_demo(Backend::Sqlite).await else { return };
     let (bishan, jiulong) = (app.district("璧山区").await.get(), app.district("九龙坡区").await.get());
-    let org = registry::list_public(
-        &app.services,
-        &OrgFilter {
-            district: Some(sheji_core::ids::DistrictId(bishan)),
-            library: Some(sheji_core::registry::LibraryStatus::None),
-            ..Default::default()
-        },
-        PageRequest::default(),
-    )
-    .await
-    .unwrap()
-    .items[0]
-        .id;
+    let org = outside_the_library(&app, "璧山区").await;
     app.user("ap_owner", "org_admin", None, Some(org.get())).await;
     app.user("ap_branch", "branch_staff", Some(bishan), None).await;
     app.user("ap_other", "branch_staff", Some(jiulong), None).await;
