@@ -77,7 +77,7 @@ pub fn check_xlsx(bytes: &[u8], limits: &Limits) -> Result<(), ServiceError> {
         let part = zip.by_index(i).map_err(unreadable)?;
         let name = part.name().map_err(unreadable)?.to_ascii_lowercase();
         if part.encrypted() {
-            return Err(unreadable("encrypted"));
+            return Err(ServiceError::Invalid { key: "import.encrypted", args: vec![] });
         }
         let declared = part.size();
         let sheet = name.contains("worksheets/");
@@ -126,7 +126,7 @@ fn scan_xml(mut part: impl Read, declared: u64, sheet: bool, limits: &Limits) ->
         }
         seen += n as u64;
         if seen > declared {
-            return Err(unreadable("a part is larger than it declares"));
+            return Err(ServiceError::Invalid { key: "import.corrupt", args: vec![] });
         }
         let chunk = buf.get(..n).unwrap_or_default();
         if !sheet && head.len() < 4096 {
