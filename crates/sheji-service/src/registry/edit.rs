@@ -242,6 +242,28 @@ fn snapshot(f: &OrgFields, phone: Option<&str>) -> Value {
     })
 }
 
+/// A form refused for other fields also says when its name is taken, so the clerk sees every
+/// problem at once (a form whose only problem is the name is refused as a conflict, below).
+async fn with_name<T>(
+    services: &Services,
+    input: &OrgInput,
+    this: Option<OrganizationId>,
+    checked: Result<T, ServiceError>,
+) -> Result<T, ServiceError> {
+    match checked {
+        Err(ServiceError::Fields(mut errors)) => {
+            let name = normalize_name(&input.name);
+            if !name.is_empty()
+                && matches!(name_is_free(services, &name, this).await, Err(ServiceError::Conflict { .. }))
+            {
+                errors.push(FieldError::new("name", "org.name_taken"));
+            }
+            Err(ServiceError::Fields(errors))
+        }
+        other => other,
+    }
+}
+
 /// Refuses a name another organization is registered under: taking it would let one
 /// enterprise pass itself off as another in the directory, on certificates and in search.
 pub(crate) async fn name_is_free(
@@ -267,7 +289,8 @@ pub async fn create(
     if scope.is_none() {
         return Err(ServiceError::Forbidden);
     }
-    let (fields, phone) = check(services, input, Uscc::parse(&input.uscc)).await?;
+    let (fields, phone) =
+        with_name(services, input, None, check(services, input, Uscc::parse(&input.uscc)).await).await?;
     if library::find_state(services.store(), &fields.uscc).await?.is_some() {
         return Err(ServiceError::Fields(vec![FieldError::new("uscc", "org.uscc_taken")]));
     }
@@ -324,7 +347,8 @@ pub async fn update(
 ) -> Result<bool, ServiceError> {
     let now = services.now();
     let state = editable(services, caller, id).await?;
-    let (mut fields, phone) = check(services, input, Ok(state.fields.uscc.clone())).await?;
+    let checked = check(services, input, Ok(state.fields.uscc.clone())).await;
+    let (mut fields, phone) = with_name(services, input, Some(id), checked).await?;
     let scope = caller.scope(Permission::RegistryEdit, now);
     if fields.district_id != state.fields.district_id && !scope.covers(Some(fields.district_id), None) {
         return Err(ServiceError::Fields(vec![FieldError::new("district_id", "import.out_of_scope")]));
