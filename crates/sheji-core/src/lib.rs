@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod identity;
 pub mod ids;
 pub mod job;
+pub mod matchmaking;
 pub mod notification;
 pub mod page;
 pub mod recognition;

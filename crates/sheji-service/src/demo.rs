@@ -30,6 +30,7 @@ pub async fn load(services: &Services) -> Result<DemoReport, ServiceError> {
         let (rubric, experts) = crate::review::demo::load(services).await?;
         accounts.extend(experts);
         crate::recognition::demo::load(services, rubric).await?;
+        crate::matchmaking::demo::load(services).await?;
         // Inserted in bulk, without outbox rows: every node rebuilds its index instead.
         crate::search::bulk_loaded(services).await?;
     }

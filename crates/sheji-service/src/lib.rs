@@ -15,6 +15,7 @@ pub mod document;
 pub mod generator;
 pub mod identity;
 pub mod job;
+pub mod matchmaking;
 pub mod notification;
 pub mod platform;
 mod recent;
@@ -59,6 +60,7 @@ pub struct Services {
     attention: Arc<Recent<sheji_core::ids::AccountId, (u64, usize)>>,
     synonyms: Arc<Recent<(), sheji_core::search::Synonyms>>,
     labels: Arc<Recent<(), FacetLabels>>,
+    pool: Arc<Recent<(), Arc<matchmaking::Pool>>>,
     search: Option<Arc<search::Engine>>,
     files: Option<Arc<sheji_store::files::FileStore>>,
     local_address: Arc<str>,
@@ -102,6 +104,10 @@ const ATTENTION_CACHE_LIMIT: usize = 10_000;
 /// only when an administrator saves the security settings.
 const POLICY_TTL_SECONDS: i64 = 5;
 
+/// How long the matchmaking pool (every published demand's and offer's traits) is reused.
+/// Writes on this node empty it at once; other nodes see a change within this time.
+const POOL_TTL_SECONDS: i64 = 10;
+
 impl std::fmt::Debug for Services {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Services").field("store", &self.store).finish_non_exhaustive()
@@ -126,6 +132,7 @@ impl Services {
             attention: Arc::new(Recent::new(ATTENTION_TTL_SECONDS, ATTENTION_CACHE_LIMIT)),
             synonyms: Arc::new(Recent::new(SYNONYMS_TTL_SECONDS, 1)),
             labels: Arc::new(Recent::new(LABELS_TTL_SECONDS, 1)),
+            pool: Arc::new(Recent::new(POOL_TTL_SECONDS, 1)),
             search: None,
             files: None,
             local_address: Arc::from(DEFAULT_LOCAL_ADDRESS),
@@ -175,6 +182,22 @@ impl Services {
     /// Keeps the synonym list for a few seconds.
     pub(crate) fn remember_synonyms(&self, synonyms: sheji_core::search::Synonyms) {
         self.synonyms.put((), synonyms, self.now());
+    }
+
+    /// The matchmaking pool, read at most once per [`POOL_TTL_SECONDS`] (matching 10 000
+    /// demands against 5 000 offers reads both lists whole).
+    pub(crate) async fn matchmaking_pool(&self) -> Result<Arc<matchmaking::Pool>, ServiceError> {
+        if let Some(p) = self.pool.get(&(), self.now()) {
+            return Ok(p);
+        }
+        let p = matchmaking::load_pool(self).await?;
+        self.pool.put((), p.clone(), self.now());
+        Ok(p)
+    }
+
+    /// Forgets the matchmaking pool after a write that changes it.
+    pub(crate) fn forget_matchmaking_pool(&self) {
+        self.pool.clear();
     }
 
     /// Facet labels if read within the last minute.
@@ -596,8 +619,18 @@ mod boundaries {
     use std::path::Path;
 
     /// The store modules that belong to one capability each.
-    const CAPABILITY_STORES: &[&str] =
-        &["audit", "identity", "job", "notification", "recognition", "registry", "review", "search", "service"];
+    const CAPABILITY_STORES: &[&str] = &[
+        "audit",
+        "identity",
+        "job",
+        "matchmaking",
+        "notification",
+        "recognition",
+        "registry",
+        "review",
+        "search",
+        "service",
+    ];
 
     /// What every capability may use: reference data (read-only, shared by all) and the search
     /// outbox, written in the same transaction as the change it indexes (by design:

@@ -12,6 +12,7 @@ mod entity;
 pub mod files;
 pub mod identity;
 pub mod job;
+pub mod matchmaking;
 pub mod migration;
 pub mod notification;
 pub mod recognition;

@@ -26,6 +26,7 @@ pub const ALL: &[Capability] = &[
     crate::registry::CAPABILITY,
     crate::recognition::CAPABILITY,
     crate::service::CAPABILITY,
+    crate::matchmaking::CAPABILITY,
     crate::review::CAPABILITY,
     crate::reference::CAPABILITY,
     crate::identity::CAPABILITY,

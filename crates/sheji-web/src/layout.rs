@@ -81,6 +81,8 @@ pub enum NavGroup {
     Registry,
     /// 梯度培育.
     Recognition,
+    /// 供需对接.
+    Matchmaking,
     /// 专家评审.
     Review,
     /// 参考数据.
@@ -92,8 +94,16 @@ pub enum NavGroup {
 }
 
 impl NavGroup {
-    const ALL: [Self; 7] =
-        [Self::Top, Self::Registry, Self::Recognition, Self::Review, Self::Reference, Self::System, Self::Developer];
+    const ALL: [Self; 8] = [
+        Self::Top,
+        Self::Registry,
+        Self::Recognition,
+        Self::Matchmaking,
+        Self::Review,
+        Self::Reference,
+        Self::System,
+        Self::Developer,
+    ];
 
     /// The heading's message key; none for the unheaded top and bottom groups.
     fn heading(self) -> Option<&'static str> {
@@ -101,6 +111,7 @@ impl NavGroup {
             Self::Top | Self::Developer => None,
             Self::Registry => Some("nav.registry"),
             Self::Recognition => Some("nav.recognition_group"),
+            Self::Matchmaking => Some("nav.matchmaking_group"),
             Self::Review => Some("nav.review"),
             Self::Reference => Some("nav.reference"),
             Self::System => Some("nav.system"),

@@ -21,6 +21,7 @@ mod audit;
 mod document;
 mod identity;
 mod job;
+mod matchmaking;
 mod notification;
 pub(crate) mod platform;
 mod recognition;
@@ -197,6 +198,15 @@ mod catalogue_tests {
         "session.end",
         "audit.read",
         "settings.edit",
+        "matchmaking.demand_create",
+        "matchmaking.demand_edit",
+        "matchmaking.demand_move",
+        "matchmaking.demand_expire",
+        "matchmaking.offer_create",
+        "matchmaking.offer_edit",
+        "matchmaking.offer_move",
+        "matchmaking.interest",
+        "matchmaking.interest_answer",
     ];
 
     #[test]

@@ -102,6 +102,7 @@ perm-identity-read = Read accounts
 perm-identity-verify = Verify registrations
 perm-library-decide = Decide on the design-driven library
 perm-recognition-manage = Run recognition batches
+perm-matchmaking-manage = Review and export demands and offers
 perm-recognition-review = Review recognition applications
 perm-reference-edit = Edit reference data
 perm-registry-edit = Edit organizations

@@ -134,11 +134,14 @@ pub enum Permission {
     /// `recognition.manage`: open recognition batches, check applications formally, send them
     /// to expert review and conclude.
     RecognitionManage,
+    /// `matchmaking.manage`: review demands before they are published, read demands' private
+    /// details and export the demand and offer lists (branch staff in their districts).
+    MatchmakingManage,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Self; 15] = [
+    pub const ALL: [Self; 16] = [
         Self::LibraryDecide,
         Self::RecognitionManage,
         Self::ReviewManage,
@@ -154,6 +157,7 @@ impl Permission {
         Self::AuditRead,
         Self::SettingsEdit,
         Self::RecognitionReview,
+        Self::MatchmakingManage,
     ];
 
     /// The stable dotted name (`registry.read_private` …), as API tokens list them.
@@ -174,6 +178,7 @@ impl Permission {
             Self::ReviewScore => "review.score",
             Self::ReviewOverride => "review.override",
             Self::RecognitionManage => "recognition.manage",
+            Self::MatchmakingManage => "matchmaking.manage",
         }
     }
 }
@@ -250,6 +255,10 @@ pub const GRANTS: &[(Role, Permission, Reach)] = &[
     (Role::OrgAdmin, Permission::RegistryExport, Reach::OwnOrganization),
     (Role::OrgAdmin, Permission::AccountRead, Reach::OwnOrganization),
     (Role::OrgMember, Permission::RegistryReadPrivate, Reach::OwnOrganization),
+    (Role::Admin, Permission::MatchmakingManage, Reach::All),
+    (Role::CityOfficer, Permission::MatchmakingManage, Reach::All),
+    (Role::HqStaff, Permission::MatchmakingManage, Reach::All),
+    (Role::BranchStaff, Permission::MatchmakingManage, Reach::Districts),
 ];
 
 /// One affiliation of an account: a role, where it applies, and until when.

@@ -22,6 +22,7 @@ notification-kind-decided = Recognition results
 notification-kind-objection = Objections received
 notification-kind-expiring = Recognition expiry reminders
 notification-kind-follow_up = Service follow-up reminders
+notification-kind-interest = Matchmaking interest
 notification-kind-test = Test
 notification-channel-inbox = In-site message
 notification-channel-email = E-mail
@@ -199,6 +200,15 @@ notification-mail-follow_up-body =
     See the service records: { $link }
 
     This e-mail was sent automatically; please do not reply. To stop e-mails like this, change your notification settings on the platform.
+notification-mail-interest-subject = [Design Service Platform] Matchmaking: an interest for you
+notification-mail-interest-body =
+    Dear { $name },
+
+    { $text }
+
+    Open it: { $link }
+
+    This e-mail was sent automatically; please do not reply. To stop such e-mails, change your notification settings on the platform.
 notification-mail-test-subject = [Design Service Platform] Test e-mail
 notification-mail-test-body =
     Dear { $name },

@@ -28,6 +28,8 @@ crate::coded_enum! {
         Expiring = "expiring",
         /// A service's follow-up visit falls due.
         FollowUp = "follow_up",
+        /// Interest in a demand or offer expressed, accepted or declined.
+        Interest = "interest",
         /// An administrator checks that a channel works (sent to themselves only).
         Test = "test",
     }

@@ -1716,3 +1716,8 @@ pub mod shell {
         Ok(())
     }
 }
+
+/// An account's display name (shown where a designer acts in their own name, e.g. an offer).
+pub async fn display_name(services: &Services, id: AccountId) -> Result<Option<String>, ServiceError> {
+    Ok(sheji_store::identity::find_account(services.store(), id).await?.map(|a| a.display_name))
+}

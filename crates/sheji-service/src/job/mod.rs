@@ -63,6 +63,8 @@ pub const PUBLICITY_CLOSE: &str = "review.publicity_close";
 pub const RE_REVIEWS_DUE: &str = "recognition.re_review_due";
 /// Reminds liaison officers and branches of service follow-ups three days ahead and on the day.
 pub const FOLLOW_UPS: &str = "service.follow_up";
+/// Marks published demands past their deadline as expired, daily just after midnight.
+pub const DEMANDS_EXPIRE: &str = "matchmaking.expire";
 /// Recounts the plan's progress for the home page, hourly.
 pub const STATISTICS: &str = "statistics.refresh";
 
@@ -85,6 +87,11 @@ pub fn kinds() -> Vec<Kind> {
         },
         Kind { code: RE_REVIEWS_DUE, policy: RetryPolicy::DEFAULT, schedule: Some(morning()) },
         Kind { code: FOLLOW_UPS, policy: RetryPolicy::DEFAULT, schedule: Some(morning()) },
+        Kind {
+            code: DEMANDS_EXPIRE,
+            policy: RetryPolicy::DEFAULT,
+            schedule: Some(Schedule::DailyAt(chrono::NaiveTime::MIN + Duration::minutes(20))),
+        },
         Kind { code: STATISTICS, policy: RetryPolicy::DEFAULT, schedule: Some(Schedule::EveryMinutes(60)) },
         Kind { code: DELIVER, policy: RetryPolicy::DELIVERY, schedule: None },
     ]
@@ -332,6 +339,7 @@ async fn run(services: &Services, job: &JobRecord, done: Arc<AtomicU64>) -> Resu
         PUBLICITY_CLOSE => Ok(crate::review::publicity::close_windows(services).await?.to_string()),
         RE_REVIEWS_DUE => Ok(crate::recognition::remind_re_reviews(services).await?.to_string()),
         FOLLOW_UPS => Ok(crate::service::remind_follow_ups(services).await?.to_string()),
+        DEMANDS_EXPIRE => Ok(crate::matchmaking::expire_demands(services).await?.to_string()),
         STATISTICS => Ok(crate::statistics::refresh(services).await?.design_centers.to_string()),
         DELIVER => crate::notification::delivery::run(services, &job.payload, job.attempts, policy(DELIVER)).await,
         other => Err(ServiceError::Invalid { key: "job.unknown_kind", args: vec![("kind", other.to_owned())] }),

@@ -141,6 +141,7 @@ pub fn template_field(kind: MessageKind) -> &'static str {
         MessageKind::Objection => "sms_template_objection",
         MessageKind::Expiring => "sms_template_expiring",
         MessageKind::FollowUp => "sms_template_follow_up",
+        MessageKind::Interest => "sms_template_interest",
         MessageKind::Test => "sms_template_test",
     }
 }

@@ -173,6 +173,7 @@ pub async fn todos(services: &Services, caller: &Principal) -> Result<Vec<Todo>,
     all.extend(crate::registry::library::todos(services, caller).await?);
     all.extend(crate::identity::todos(services, caller).await?);
     all.extend(crate::service::todos(services, caller).await?);
+    all.extend(crate::matchmaking::todos(services, caller).await?);
     Todo::sort(&mut all);
     Ok(all)
 }

@@ -1596,3 +1596,9 @@ pub fn check_label(lang: sheji_core::i18n::Lang, key: &str, required: &str) -> S
         .collect();
     lang.tf(key, &[("required", required), ("tiers", &kinds.join(lang.t("recognition.or")))])
 }
+
+/// How many recognitions each organization holds in force today (capability evidence, which
+/// matchmaking weighs; recognitions are public).
+pub async fn in_force_counts(services: &Services) -> Result<BTreeMap<OrganizationId, u32>, ServiceError> {
+    Ok(store::in_force_counts(services.store(), services.today()).await?)
+}

@@ -361,3 +361,11 @@ fn document(state: OrgState) -> Document {
         facets,
     }
 }
+
+/// The organization registered under a credit code (public fields), if any.
+pub async fn find_by_uscc(
+    services: &Services,
+    uscc: &sheji_core::registry::uscc::Uscc,
+) -> Result<Option<OrgPublic>, ServiceError> {
+    Ok(store::find_by_uscc(services.store(), uscc).await?)
+}

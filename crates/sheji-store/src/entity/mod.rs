@@ -6,6 +6,7 @@ pub use crate::audit::entity::*;
 pub use crate::files::entity::*;
 pub use crate::identity::entity::*;
 pub use crate::job::entity::*;
+pub use crate::matchmaking::entity::*;
 pub use crate::notification::entity::*;
 pub use crate::recognition::entity::*;
 pub use crate::reference::entity::*;

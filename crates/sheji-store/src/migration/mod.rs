@@ -38,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(crate::registry::migration::m20261206_000021_open_application_guard::Migration),
             Box::new(crate::recognition::migration::m20261206_000022_re_review_guard::Migration),
             Box::new(crate::identity::migration::m20261206_000023_login_attempt_by_name::Migration),
+            Box::new(crate::matchmaking::migration::m20261206_000024_matchmaking::Migration),
         ]
     }
 }

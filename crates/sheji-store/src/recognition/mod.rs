@@ -856,3 +856,19 @@ pub async fn set_standing(
     update.filter(recognition::Column::Id.eq(id)).exec(tx.conn()).await?;
     Ok(())
 }
+
+/// How many recognitions each organization holds in force on `today` (valid or under
+/// rectification, not past their last day): capability evidence for matchmaking.
+pub async fn in_force_counts(db: &impl Db, today: NaiveDate) -> Result<BTreeMap<OrganizationId, u32>, StoreError> {
+    let rows: Vec<(i32, i64)> = recognition::Entity::find()
+        .select_only()
+        .column(recognition::Column::OrganizationId)
+        .column_as(recognition::Column::Id.count(), "n")
+        .filter(recognition::Column::Standing.is_in([Standing::Valid.code(), Standing::Rectifying.code()]))
+        .filter(recognition::Column::ValidUntil.gte(today))
+        .group_by(recognition::Column::OrganizationId)
+        .into_tuple()
+        .all(db.conn())
+        .await?;
+    Ok(rows.into_iter().map(|(o, n)| (OrganizationId(o), u32::try_from(n).unwrap_or(u32::MAX))).collect())
+}

@@ -34,6 +34,7 @@ use crate::{AppState, i18n};
         (name = "search", description = "全平台检索 · Search across the platform"),
         (name = "review", description = "专家评审 · Expert review"),
         (name = "recognition", description = "梯度培育与认定 · Recognition ladder"),
+        (name = "matchmaking", description = "供需对接：需求、供给与推荐 · Matchmaking: demands, offers and matches"),
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth)

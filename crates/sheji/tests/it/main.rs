@@ -11,6 +11,7 @@ mod browser;
 mod cli;
 mod identity;
 mod job;
+mod matchmaking;
 mod notification;
 mod recognition;
 mod registry;

@@ -202,6 +202,13 @@ impl TestApp {
         browser
     }
 
+    /// Signs in one of the demo's own logins (with the demo password) and insists it worked.
+    pub async fn signed_in_demo(&self, username: &str) -> Browser {
+        let (browser, response) = self.sign_in(username, sheji_service::demo::DEMO_PASSWORD).await;
+        assert_eq!(response.status, StatusCode::SEE_OTHER, "sign-in of {username} failed: {}", response.body);
+        browser
+    }
+
     /// GET as a browser.
     pub async fn get_as(&self, browser: &Browser, path: &str) -> Response {
         self.send(Request::get(path).header("cookie", browser.cookies()).body(Body::empty()).expect("request")).await

@@ -1,0 +1,763 @@
+//! Matchmaking (供需对接): manufacturers' design demands (需求), providers' offers (供给), the
+//! rules of their life cycles, and the match score. The score is a documented sum of named
+//! parts (see [`Part`]); every part is shown to the user as "why recommended", so a ranking
+//! can always be explained and argued with.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+
+use crate::ids::{AccountId, ClusterId, DistrictId, OrganizationId};
+
+crate::coded_enum! {
+    /// Where a demand stands.
+    pub enum DemandStatus {
+        /// Being written by the organization; only it sees it.
+        Draft = "draft",
+        /// Submitted; the district's branch reviews it before it is published.
+        Pending = "pending",
+        /// Sent back by the branch with a reason, to be corrected and submitted again.
+        Returned = "returned",
+        /// On the public list, open to offers of interest.
+        Published = "published",
+        /// The organization found its provider.
+        Filled = "filled",
+        /// The deadline passed while it was published.
+        Expired = "expired",
+        /// Taken back by the organization.
+        Withdrawn = "withdrawn",
+    }
+}
+
+impl DemandStatus {
+    /// The badge tone (DESIGN.md): draft, progress, action, passed or rejected.
+    pub fn badge(self) -> &'static str {
+        match self {
+            Self::Draft | Self::Withdrawn | Self::Expired => "draft",
+            Self::Pending => "progress",
+            Self::Returned => "action",
+            Self::Published | Self::Filled => "passed",
+        }
+    }
+
+    /// Whether its owner may still change its fields.
+    pub fn editable(self) -> bool {
+        matches!(self, Self::Draft | Self::Returned)
+    }
+
+    /// Whether the public sees it (its public fields).
+    pub fn public(self) -> bool {
+        matches!(self, Self::Published | Self::Filled | Self::Expired)
+    }
+}
+
+crate::coded_enum! {
+    /// What someone does to a demand.
+    pub enum DemandAction {
+        /// The owner sends it for review.
+        Submit = "submit",
+        /// The branch publishes it.
+        Approve = "approve",
+        /// The branch sends it back with a reason.
+        Return = "return",
+        /// The owner marks it filled.
+        Fill = "fill",
+        /// The owner takes it back.
+        Withdraw = "withdraw",
+    }
+}
+
+/// Who takes an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Party {
+    /// The organization that owns the record.
+    Owner,
+    /// Staff whose matchmaking scope reaches the record's district.
+    Reviewer,
+}
+
+impl DemandAction {
+    /// Who may take it.
+    pub fn party(self) -> Party {
+        match self {
+            Self::Approve | Self::Return => Party::Reviewer,
+            Self::Submit | Self::Fill | Self::Withdraw => Party::Owner,
+        }
+    }
+
+    /// Whether it needs a reason (a return must say what to correct).
+    pub fn needs_reason(self) -> bool {
+        self == Self::Return
+    }
+
+    /// The state it leads to from `from`, or `None` when it cannot be taken there.
+    pub fn next(self, from: DemandStatus) -> Option<DemandStatus> {
+        use DemandStatus as S;
+        match (self, from) {
+            (Self::Submit, S::Draft | S::Returned) => Some(S::Pending),
+            (Self::Approve, S::Pending) => Some(S::Published),
+            (Self::Return, S::Pending) => Some(S::Returned),
+            (Self::Fill, S::Published) => Some(S::Filled),
+            (Self::Withdraw, S::Draft | S::Pending | S::Returned | S::Published) => Some(S::Withdrawn),
+            _ => None,
+        }
+    }
+
+    /// The actions `party` may take on a demand in `status`, in button order.
+    pub fn available(status: DemandStatus, party: Party) -> Vec<DemandAction> {
+        Self::ALL.iter().copied().filter(|a| a.party() == party && a.next(status).is_some()).collect()
+    }
+}
+
+crate::coded_enum! {
+    /// Where an offer stands.
+    pub enum OfferStatus {
+        /// Being written; only its owner sees it.
+        Draft = "draft",
+        /// On the public list and among matches.
+        Published = "published",
+        /// Taken off the list by its owner (it can be published again).
+        Withdrawn = "withdrawn",
+    }
+}
+
+impl OfferStatus {
+    /// The badge tone.
+    pub fn badge(self) -> &'static str {
+        match self {
+            Self::Draft | Self::Withdrawn => "draft",
+            Self::Published => "passed",
+        }
+    }
+}
+
+crate::coded_enum! {
+    /// What an offer's owner does to it.
+    pub enum OfferAction {
+        /// Put it on the list (no review: offers describe the provider itself).
+        Publish = "publish",
+        /// Take it off.
+        Withdraw = "withdraw",
+    }
+}
+
+impl OfferAction {
+    /// The state it leads to from `from`, or `None`.
+    pub fn next(self, from: OfferStatus) -> Option<OfferStatus> {
+        match (self, from) {
+            (Self::Publish, OfferStatus::Draft | OfferStatus::Withdrawn) => Some(OfferStatus::Published),
+            (Self::Withdraw, OfferStatus::Draft | OfferStatus::Published) => Some(OfferStatus::Withdrawn),
+            _ => None,
+        }
+    }
+
+    /// The actions open on an offer in `status`.
+    pub fn available(status: OfferStatus) -> Vec<OfferAction> {
+        Self::ALL.iter().copied().filter(|a| a.next(status).is_some()).collect()
+    }
+}
+
+crate::coded_enum! {
+    /// How a design job is paid (the plan's four cooperation modes).
+    pub enum Mode {
+        /// 设计费: a fixed fee.
+        Fee = "fee",
+        /// 销售提成: a commission on sales of the product.
+        Commission = "commission",
+        /// 项目股权: equity in the project.
+        Equity = "equity",
+        /// 战略伙伴: a strategic partnership.
+        Partnership = "partnership",
+    }
+}
+
+crate::coded_enum! {
+    /// Where an expression of interest stands.
+    pub enum InterestStatus {
+        /// Waiting for the other side.
+        Pending = "pending",
+        /// The other side accepted: the demand's private details open to the provider.
+        Accepted = "accepted",
+        /// The other side declined, with a reason.
+        Declined = "declined",
+    }
+}
+
+impl InterestStatus {
+    /// The badge tone.
+    pub fn badge(self) -> &'static str {
+        match self {
+            Self::Pending => "action",
+            Self::Accepted => "passed",
+            Self::Declined => "rejected",
+        }
+    }
+}
+
+crate::coded_enum! {
+    /// Which side expressed an interest.
+    pub enum Side {
+        /// The demand's organization asked a provider.
+        Demander = "demander",
+        /// A provider offered itself for a demand.
+        Provider = "provider",
+    }
+}
+
+impl Side {
+    /// The side that answers.
+    pub fn other(self) -> Side {
+        match self {
+            Self::Demander => Self::Provider,
+            Self::Provider => Self::Demander,
+        }
+    }
+}
+
+/// Budgets and prices are in 万元; a design job above 10 亿元 is a typing mistake.
+pub const MAX_AMOUNT: f64 = 100_000.0;
+/// Projects a provider can carry at once, at most.
+pub const MAX_CAPACITY: i32 = 500;
+/// Characters of a title.
+pub const MAX_TITLE: usize = 100;
+/// Characters of a short single-line field (the product).
+pub const MAX_SHORT: usize = 200;
+/// Characters of a long text.
+pub const MAX_LONG: usize = 5_000;
+/// Organizations one record may exclude.
+pub const MAX_EXCLUDED: usize = 50;
+
+/// A problem with one field: its form name and the catalogue key of the message.
+pub type FieldProblem = (&'static str, &'static str);
+
+/// What an organization writes about a demand.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DemandDraft {
+    /// What is to be designed, in a line.
+    pub title: String,
+    /// The product concerned.
+    pub product: String,
+    /// Public summary (shown on the public list).
+    pub summary: String,
+    /// Details for the chosen providers and staff only.
+    pub details: String,
+    /// What the provider must deliver.
+    pub deliverables: String,
+    /// Service categories (reference codes, e.g. `FORM`).
+    pub categories: BTreeSet<String>,
+    /// The 33618 cluster of the product.
+    pub cluster: Option<ClusterId>,
+    /// GB/T 4754 division of the product.
+    pub industry_code: Option<String>,
+    /// Budget range in 万元.
+    pub budget_min: Option<f64>,
+    /// Budget range in 万元.
+    pub budget_max: Option<f64>,
+    /// Answers wanted by this day; the demand expires after it.
+    pub deadline: Option<NaiveDate>,
+    /// Cooperation modes accepted.
+    pub modes: BTreeSet<Mode>,
+    /// Intellectual-property terms.
+    pub ip_terms: String,
+}
+
+fn amount_problems(min: Option<f64>, max: Option<f64>, min_field: &'static str, out: &mut Vec<FieldProblem>) {
+    let bad = |v: Option<f64>| v.is_some_and(|v| !v.is_finite() || !(0.0..=MAX_AMOUNT).contains(&v));
+    if bad(min) {
+        out.push((min_field, "matchmaking.amount_range"));
+    }
+    let max_field = if min_field == "budget_min" { "budget_max" } else { "price_max" };
+    if bad(max) {
+        out.push((max_field, "matchmaking.amount_range"));
+    }
+    if let (Some(lo), Some(hi)) = (min, max)
+        && !bad(min)
+        && !bad(max)
+        && lo > hi
+    {
+        out.push((max_field, "matchmaking.amount_order"));
+    }
+}
+
+fn length_problems(fields: &[(&'static str, &str, usize)], out: &mut Vec<FieldProblem>) {
+    for (name, value, max) in fields {
+        if value.chars().count() > *max {
+            out.push((name, if *max == MAX_TITLE { "matchmaking.too_long_title" } else { "matchmaking.too_long" }));
+        }
+    }
+}
+
+/// Every problem with a demand at once. A draft needs only a title and well-formed values;
+/// `complete` (submitting) also asks for everything a provider needs to answer, and a
+/// deadline not before `today`.
+pub fn check_demand(d: &DemandDraft, today: NaiveDate, complete: bool) -> Vec<FieldProblem> {
+    let mut out = Vec::new();
+    if d.title.trim().is_empty() {
+        out.push(("title", "matchmaking.title_required"));
+    }
+    length_problems(
+        &[
+            ("title", &d.title, MAX_TITLE),
+            ("product", &d.product, MAX_SHORT),
+            ("summary", &d.summary, MAX_LONG),
+            ("details", &d.details, MAX_LONG),
+            ("deliverables", &d.deliverables, MAX_LONG),
+            ("ip_terms", &d.ip_terms, MAX_LONG),
+        ],
+        &mut out,
+    );
+    amount_problems(d.budget_min, d.budget_max, "budget_min", &mut out);
+    if complete {
+        for (field, value, key) in [
+            ("product", &d.product, "matchmaking.product_required"),
+            ("summary", &d.summary, "matchmaking.summary_required"),
+            ("deliverables", &d.deliverables, "matchmaking.deliverables_required"),
+        ] {
+            if value.trim().is_empty() {
+                out.push((field, key));
+            }
+        }
+        if d.categories.is_empty() {
+            out.push(("categories", "matchmaking.categories_required"));
+        }
+        if d.modes.is_empty() {
+            out.push(("modes", "matchmaking.modes_required"));
+        }
+        match d.deadline {
+            None => out.push(("deadline", "matchmaking.deadline_required")),
+            Some(day) if day < today => out.push(("deadline", "matchmaking.deadline_past")),
+            Some(_) => {}
+        }
+    }
+    out
+}
+
+/// What a provider writes about its offer.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OfferDraft {
+    /// The offer in a line.
+    pub title: String,
+    /// What the provider does.
+    pub description: String,
+    /// The team.
+    pub team: String,
+    /// Past cases.
+    pub cases: String,
+    /// Service categories.
+    pub categories: BTreeSet<String>,
+    /// Clusters served.
+    pub clusters: BTreeSet<ClusterId>,
+    /// Projects it can take on at once.
+    pub capacity: Option<i32>,
+    /// Price range in 万元.
+    pub price_min: Option<f64>,
+    /// Price range in 万元.
+    pub price_max: Option<f64>,
+}
+
+/// Every problem with an offer at once; `complete` (publishing) asks for what a demander
+/// needs to choose.
+pub fn check_offer(o: &OfferDraft, complete: bool) -> Vec<FieldProblem> {
+    let mut out = Vec::new();
+    if o.title.trim().is_empty() {
+        out.push(("title", "matchmaking.title_required"));
+    }
+    length_problems(
+        &[
+            ("title", &o.title, MAX_TITLE),
+            ("description", &o.description, MAX_LONG),
+            ("team", &o.team, MAX_LONG),
+            ("cases", &o.cases, MAX_LONG),
+        ],
+        &mut out,
+    );
+    amount_problems(o.price_min, o.price_max, "price_min", &mut out);
+    if o.capacity.is_some_and(|c| !(1..=MAX_CAPACITY).contains(&c)) {
+        out.push(("capacity", "matchmaking.capacity_range"));
+    }
+    if complete {
+        if o.description.trim().is_empty() {
+            out.push(("description", "matchmaking.description_required"));
+        }
+        if o.categories.is_empty() {
+            out.push(("categories", "matchmaking.categories_required"));
+        }
+        if o.capacity.is_none() {
+            out.push(("capacity", "matchmaking.capacity_required"));
+        }
+    }
+    out
+}
+
+/// What matching reads of a published demand.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemandTraits {
+    /// Key.
+    pub id: i32,
+    /// Its organization.
+    pub organization: OrganizationId,
+    /// Its district.
+    pub district: DistrictId,
+    /// Service categories wanted.
+    pub categories: BTreeSet<String>,
+    /// The product's cluster.
+    pub cluster: Option<ClusterId>,
+    /// Budget range in 万元.
+    pub budget: (Option<f64>, Option<f64>),
+    /// Providers it will not work with.
+    pub excluded: BTreeSet<OrganizationId>,
+}
+
+/// What matching reads of a published offer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OfferTraits {
+    /// Key.
+    pub id: i32,
+    /// The provider organization (none for an individual designer).
+    pub organization: Option<OrganizationId>,
+    /// The account that owns it.
+    pub account: AccountId,
+    /// The provider's district.
+    pub district: DistrictId,
+    /// Service categories offered.
+    pub categories: BTreeSet<String>,
+    /// Clusters served.
+    pub clusters: BTreeSet<ClusterId>,
+    /// Price range in 万元.
+    pub price: (Option<f64>, Option<f64>),
+    /// Projects it can carry at once.
+    pub capacity: i32,
+    /// Accepted interests it is working on now.
+    pub engaged: i32,
+    /// Recognitions the provider holds in force (capability evidence).
+    pub recognitions: u32,
+    /// Demanders it declared a conflict with.
+    pub excluded: BTreeSet<OrganizationId>,
+}
+
+crate::coded_enum! {
+    /// The named parts of a match score; their maxima sum to 100.
+    pub enum Part {
+        /// Share of the demand's service categories the offer covers: 40 × covered / wanted.
+        Category = "category",
+        /// The offer serves the demand's cluster: 15.
+        Cluster = "cluster",
+        /// Capability evidence: 10 per recognition in force, at most 20.
+        Evidence = "evidence",
+        /// The price range meets the budget: 15; unknown on either side: 8; above the budget:
+        /// 15 less 30 per cent of the budget it is above by (0 at 50 % above); below it: 10.
+        Budget = "budget",
+        /// The provider has room for another project: 5.
+        Capacity = "capacity",
+        /// Same district: 5.
+        District = "district",
+    }
+}
+
+impl Part {
+    /// The most the part gives.
+    pub fn most(self) -> u32 {
+        match self {
+            Self::Category => 40,
+            Self::Cluster => 15,
+            Self::Evidence => 20,
+            Self::Budget => 15,
+            Self::Capacity | Self::District => 5,
+        }
+    }
+}
+
+/// One part of a score and why it came out so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartScore {
+    /// Which part.
+    pub part: Part,
+    /// Points given.
+    pub points: u32,
+    /// Catalogue key of the reason ("覆盖 2/3 项服务类别").
+    pub key: &'static str,
+    /// Its arguments.
+    pub args: Vec<(&'static str, String)>,
+}
+
+/// A scored pair.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Match {
+    /// The demand.
+    pub demand: i32,
+    /// The offer.
+    pub offer: i32,
+    /// The sum of the parts, 0–100.
+    pub total: u32,
+    /// Every part, in [`Part::ALL`] order.
+    pub parts: Vec<PartScore>,
+    /// Categories both name (reference codes).
+    pub shared_categories: Vec<String>,
+}
+
+fn budget_part(budget: (Option<f64>, Option<f64>), price: (Option<f64>, Option<f64>)) -> PartScore {
+    let part = |points: u32, key: &'static str, args: Vec<(&'static str, String)>| PartScore {
+        part: Part::Budget,
+        points,
+        key,
+        args,
+    };
+    // A one-sided range reads as open on the other side.
+    let low = |r: (Option<f64>, Option<f64>)| r.0.or(r.1);
+    let high = |r: (Option<f64>, Option<f64>)| r.1.or(r.0);
+    let (Some(dl), Some(dh), Some(ol), Some(oh)) = (low(budget), high(budget), low(price), high(price)) else {
+        return part(8, "matchmaking.why.budget_unknown", Vec::new());
+    };
+    if ol <= dh && dl <= oh {
+        return part(15, "matchmaking.why.budget_fits", Vec::new());
+    }
+    if oh < dl {
+        return part(10, "matchmaking.why.budget_below", Vec::new());
+    }
+    let over = (ol - dh) / dh.max(0.01);
+    let points = (15.0 * (1.0 - 2.0 * over)).round().clamp(0.0, 15.0) as u32;
+    part(points, "matchmaking.why.budget_above", vec![("percent", format!("{:.0}", over * 100.0))])
+}
+
+/// Scores a demand against an offer, or `None` when the pair is excluded: the same
+/// organization on both sides, a provider the demand excludes, a demander the offer declared
+/// a conflict with, or no service category in common (nothing to talk about).
+pub fn score(d: &DemandTraits, o: &OfferTraits) -> Option<Match> {
+    if o.organization == Some(d.organization)
+        || o.organization.is_some_and(|p| d.excluded.contains(&p))
+        || o.excluded.contains(&d.organization)
+    {
+        return None;
+    }
+    let shared: Vec<String> = d.categories.intersection(&o.categories).cloned().collect();
+    if shared.is_empty() || d.categories.is_empty() {
+        return None;
+    }
+    let wanted = d.categories.len() as u32;
+    let covered = shared.len() as u32;
+    let mut parts = vec![PartScore {
+        part: Part::Category,
+        points: (Part::Category.most() * covered + wanted / 2) / wanted,
+        key: "matchmaking.why.category",
+        args: vec![("covered", covered.to_string()), ("wanted", wanted.to_string())],
+    }];
+    parts.push(match d.cluster {
+        Some(c) if o.clusters.contains(&c) => {
+            PartScore { part: Part::Cluster, points: 15, key: "matchmaking.why.cluster", args: Vec::new() }
+        }
+        Some(_) => PartScore { part: Part::Cluster, points: 0, key: "matchmaking.why.cluster_other", args: Vec::new() },
+        None => PartScore { part: Part::Cluster, points: 0, key: "matchmaking.why.cluster_none", args: Vec::new() },
+    });
+    parts.push(PartScore {
+        part: Part::Evidence,
+        points: (o.recognitions.saturating_mul(10)).min(Part::Evidence.most()),
+        key: "matchmaking.why.evidence",
+        args: vec![("n", o.recognitions.to_string())],
+    });
+    parts.push(budget_part(d.budget, o.price));
+    let free = o.capacity.saturating_sub(o.engaged).max(0);
+    parts.push(if free > 0 {
+        PartScore {
+            part: Part::Capacity,
+            points: 5,
+            key: "matchmaking.why.capacity_free",
+            args: vec![("n", free.to_string())],
+        }
+    } else {
+        PartScore { part: Part::Capacity, points: 0, key: "matchmaking.why.capacity_full", args: Vec::new() }
+    });
+    parts.push(if o.district == d.district {
+        PartScore { part: Part::District, points: 5, key: "matchmaking.why.district_same", args: Vec::new() }
+    } else {
+        PartScore { part: Part::District, points: 0, key: "matchmaking.why.district_other", args: Vec::new() }
+    });
+    Some(Match {
+        demand: d.id,
+        offer: o.id,
+        total: parts.iter().map(|p| p.points).sum(),
+        parts,
+        shared_categories: shared,
+    })
+}
+
+/// Keeps the `k` best of a stream of matches: highest total first, then the lower key on the
+/// other side (stable: the older record wins a tie).
+fn best(matches: impl Iterator<Item = (i32, Match)>, k: usize) -> Vec<Match> {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    if k == 0 {
+        return Vec::new();
+    }
+    // A min-heap of the best k seen so far, by (total, -key).
+    let mut heap: BinaryHeap<Reverse<(u32, Reverse<i32>, usize)>> = BinaryHeap::with_capacity(k + 1);
+    let mut kept: Vec<Option<Match>> = Vec::new();
+    for (key, m) in matches {
+        let rank = (m.total, Reverse(key));
+        if heap.len() == k && heap.peek().is_some_and(|Reverse((t, r, _))| (*t, *r) >= rank) {
+            continue;
+        }
+        kept.push(Some(m));
+        heap.push(Reverse((rank.0, rank.1, kept.len() - 1)));
+        if heap.len() > k
+            && let Some(Reverse((_, _, i))) = heap.pop()
+            && let Some(slot) = kept.get_mut(i)
+        {
+            *slot = None;
+        }
+    }
+    let mut order: Vec<(u32, Reverse<i32>, usize)> = heap.into_iter().map(|Reverse(x)| x).collect();
+    order.sort_by_key(|x| std::cmp::Reverse((x.0, x.1)));
+    order.into_iter().filter_map(|(_, _, i)| kept.get_mut(i).and_then(Option::take)).collect()
+}
+
+/// The `k` best offers for a demand.
+pub fn offers_for(d: &DemandTraits, offers: &[OfferTraits], k: usize) -> Vec<Match> {
+    best(offers.iter().filter_map(|o| score(d, o).map(|m| (o.id, m))), k)
+}
+
+/// The `k` best demands for an offer.
+pub fn demands_for(o: &OfferTraits, demands: &[DemandTraits], k: usize) -> Vec<Match> {
+    best(demands.iter().filter_map(|d| score(d, o).map(|m| (d.id, m))), k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(codes: &[&str]) -> BTreeSet<String> {
+        codes.iter().map(|c| (*c).to_owned()).collect()
+    }
+
+    fn demand() -> DemandTraits {
+        DemandTraits {
+            id: 1,
+            organization: OrganizationId(10),
+            district: DistrictId(3),
+            categories: set(&["FORM", "STRUCT", "CMF"]),
+            cluster: Some(ClusterId(7)),
+            budget: (Some(20.0), Some(50.0)),
+            excluded: BTreeSet::new(),
+        }
+    }
+
+    fn offer(id: i32) -> OfferTraits {
+        OfferTraits {
+            id,
+            organization: Some(OrganizationId(100 + id)),
+            account: AccountId(1),
+            district: DistrictId(3),
+            categories: set(&["FORM", "STRUCT", "UX"]),
+            clusters: [ClusterId(7)].into_iter().collect(),
+            price: (Some(30.0), Some(80.0)),
+            capacity: 3,
+            engaged: 1,
+            recognitions: 1,
+            excluded: BTreeSet::new(),
+        }
+    }
+
+    #[test]
+    fn a_match_is_the_sum_of_its_named_parts() {
+        let m = score(&demand(), &offer(1)).unwrap();
+        let points: Vec<(Part, u32)> = m.parts.iter().map(|p| (p.part, p.points)).collect();
+        assert_eq!(
+            points,
+            vec![
+                (Part::Category, 27),
+                (Part::Cluster, 15),
+                (Part::Evidence, 10),
+                (Part::Budget, 15),
+                (Part::Capacity, 5),
+                (Part::District, 5)
+            ]
+        );
+        assert_eq!(m.total, 77);
+        assert_eq!(m.shared_categories, vec!["FORM".to_owned(), "STRUCT".to_owned()]);
+        assert_eq!(Part::ALL.iter().map(|p| p.most()).sum::<u32>(), 100);
+    }
+
+    #[test]
+    fn budget_far_above_gives_nothing_and_unknown_gives_half() {
+        let mut o = offer(1);
+        o.price = (Some(60.0), Some(90.0));
+        let part = |o: &OfferTraits| score(&demand(), o).unwrap().parts[3].clone();
+        assert_eq!(part(&o).points, 9, "20 % above the budget");
+        o.price = (Some(80.0), None);
+        assert_eq!(part(&o).points, 0, "60 % above");
+        o.price = (None, None);
+        assert_eq!(part(&o).points, 8);
+        o.price = (Some(1.0), Some(5.0));
+        assert_eq!(part(&o).points, 10);
+    }
+
+    #[test]
+    fn exclusions_and_conflicts_remove_the_pair() {
+        let mut d = demand();
+        let o = offer(1);
+        d.excluded.insert(OrganizationId(101));
+        assert!(score(&d, &o).is_none());
+        let mut o = offer(1);
+        o.excluded.insert(OrganizationId(10));
+        assert!(score(&demand(), &o).is_none());
+        let mut o = offer(1);
+        o.organization = Some(OrganizationId(10));
+        assert!(score(&demand(), &o).is_none(), "its own offer");
+        let mut o = offer(1);
+        o.categories = set(&["PACK"]);
+        assert!(score(&demand(), &o).is_none(), "nothing in common");
+    }
+
+    #[test]
+    fn the_best_come_first_and_ties_keep_the_older() {
+        let offers: Vec<OfferTraits> = (1..=50)
+            .map(|i| {
+                let mut o = offer(i);
+                o.recognitions = u32::try_from(i % 3).unwrap();
+                o
+            })
+            .collect();
+        let top = offers_for(&demand(), &offers, 5);
+        assert_eq!(top.len(), 5);
+        assert!(top.windows(2).all(|w| w[0].total >= w[1].total));
+        assert_eq!(top.iter().map(|m| m.offer).collect::<Vec<_>>(), vec![2, 5, 8, 11, 14]);
+        let demands = vec![demand()];
+        assert_eq!(demands_for(&offers[0], &demands, 3).len(), 1);
+        assert!(offers_for(&demand(), &offers, 0).is_empty());
+    }
+
+    #[test]
+    fn demands_move_only_along_their_workflow() {
+        use DemandStatus as S;
+        assert_eq!(DemandAction::Submit.next(S::Draft), Some(S::Pending));
+        assert_eq!(DemandAction::Approve.next(S::Pending), Some(S::Published));
+        assert_eq!(DemandAction::Return.next(S::Pending), Some(S::Returned));
+        assert_eq!(DemandAction::Submit.next(S::Returned), Some(S::Pending));
+        assert_eq!(DemandAction::Approve.next(S::Draft), None);
+        assert_eq!(DemandAction::Fill.next(S::Pending), None);
+        assert_eq!(
+            DemandAction::available(S::Published, Party::Owner),
+            vec![DemandAction::Fill, DemandAction::Withdraw]
+        );
+        assert_eq!(DemandAction::available(S::Published, Party::Reviewer), vec![]);
+        assert_eq!(OfferAction::available(OfferStatus::Withdrawn), vec![OfferAction::Publish]);
+    }
+
+    #[test]
+    fn a_draft_needs_little_and_a_submission_everything() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
+        let mut d = DemandDraft { title: "电动工具外观升级".into(), ..Default::default() };
+        assert!(check_demand(&d, today, false).is_empty());
+        let fields: Vec<&str> = check_demand(&d, today, true).iter().map(|p| p.0).collect();
+        assert_eq!(fields, vec!["product", "summary", "deliverables", "categories", "modes", "deadline"]);
+        d.budget_min = Some(50.0);
+        d.budget_max = Some(20.0);
+        d.deadline = NaiveDate::from_ymd_opt(2026, 12, 1);
+        let problems = check_demand(&d, today, true);
+        assert!(problems.contains(&("budget_max", "matchmaking.amount_order")));
+        assert!(problems.contains(&("deadline", "matchmaking.deadline_past")));
+        d.budget_min = Some(f64::NAN);
+        assert!(check_demand(&d, today, false).contains(&("budget_min", "matchmaking.amount_range")));
+        let o = OfferDraft { title: "x".into(), capacity: Some(0), ..Default::default() };
+        assert!(check_offer(&o, false).contains(&("capacity", "matchmaking.capacity_range")));
+    }
+}

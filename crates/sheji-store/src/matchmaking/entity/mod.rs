@@ -1,0 +1,7 @@
+//! The tables of this capability, as SeaORM entities.
+
+pub mod demand;
+pub mod demand_tag;
+pub mod interest;
+pub mod offer;
+pub mod offer_tag;
