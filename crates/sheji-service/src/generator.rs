@@ -213,3 +213,110 @@ pub async fn generate(
     crate::search::bulk_loaded(services).await?;
     Ok(done)
 }
+
+/// Published demands and offers for the matchmaking benchmark: `demands` from manufacturers,
+/// `offers` from design firms, institutes and universities (owned by the `admin` account),
+/// with one to three wanted and two to five offered service categories, clusters, budgets,
+/// prices and capacities drawn at random; deterministic for a seed. Returns what was written.
+pub async fn generate_matchmaking(
+    services: &Services,
+    demands: usize,
+    offers: usize,
+    seed: u64,
+) -> Result<(usize, usize), ServiceError> {
+    use sheji_core::ids::ClusterId;
+    use sheji_core::matchmaking::{DemandDraft, DemandStatus, Mode, OfferDraft, OfferStatus};
+    use sheji_store::matchmaking as mm;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x6d61_7463_6800);
+    let choices = crate::matchmaking::choices(services).await?;
+    let categories: Vec<String> = choices.categories.iter().map(|(c, _, _)| c.clone()).collect();
+    let clusters: Vec<ClusterId> = choices.clusters.iter().map(|(c, _)| *c).collect();
+    let owner = crate::identity::account_id(services, "admin").await?.ok_or(ServiceError::Forbidden)?;
+    let orgs_of = |kinds: &'static [OrgKind]| async move {
+        let mut out = Vec::new();
+        for kind in kinds {
+            let mut page = 1;
+            loop {
+                let f = crate::registry::OrgFilter { kind: Some(*kind), ..Default::default() };
+                let p = crate::registry::list_public(services, &f, PageRequest::new(Some(page), Some(200))).await?;
+                out.extend(p.items.iter().map(|o| (o.id, o.district_id)));
+                if page >= p.page_count() {
+                    break;
+                }
+                page += 1;
+            }
+        }
+        Ok::<_, ServiceError>(out)
+    };
+    let makers = orgs_of(&[OrgKind::Manufacturer]).await?;
+    let providers = orgs_of(&[OrgKind::DesignFirm, OrgKind::ResearchInstitute, OrgKind::University]).await?;
+    if makers.is_empty() || providers.is_empty() || categories.is_empty() || clusters.is_empty() {
+        return Ok((0, 0));
+    }
+    let pick = |rng: &mut ChaCha8Rng, n: usize| -> std::collections::BTreeSet<String> {
+        categories.choose_multiple(rng, n).cloned().collect()
+    };
+    let today = services.today();
+    let none = std::collections::BTreeSet::new();
+    let (mut d_done, mut o_done) = (0, 0);
+    while d_done < demands {
+        let n = 500.min(demands - d_done);
+        let tx = services.store().begin().await?;
+        let now = services.now();
+        for i in 0..n {
+            let Some((org, district)) = makers.choose(&mut rng).copied() else { break };
+            let k = rng.random_range(1..=3);
+            let lo: f64 = rng.random_range(5.0..200.0_f64).round();
+            let d = DemandDraft {
+                title: format!("设计需求 {}", d_done + i + 1),
+                product: "产品".to_owned(),
+                summary: "外观与结构设计".to_owned(),
+                details: String::new(),
+                deliverables: "方案与模型".to_owned(),
+                categories: pick(&mut rng, k),
+                cluster: clusters.choose(&mut rng).copied(),
+                industry_code: None,
+                budget_min: Some(lo),
+                budget_max: Some((lo * rng.random_range(1.2..3.0_f64)).round()),
+                deadline: Some(today + chrono::Duration::days(rng.random_range(30..120))),
+                modes: [Mode::Fee].into_iter().collect(),
+                ip_terms: String::new(),
+            };
+            let id = mm::insert_demand(&tx, org, district, &d, &none, "gen", now).await?;
+            mm::move_demand(&tx, id, DemandStatus::Draft, DemandStatus::Published, None, now).await?;
+        }
+        tx.commit().await?;
+        d_done += n;
+    }
+    while o_done < offers {
+        let n = 500.min(offers - o_done);
+        let tx = services.store().begin().await?;
+        let now = services.now();
+        for i in 0..n {
+            let Some((org, district)) = providers.choose(&mut rng).copied() else { break };
+            let k = rng.random_range(2..=5);
+            let lo: f64 = rng.random_range(3.0..150.0_f64).round();
+            let o = OfferDraft {
+                title: format!("设计服务 {}", o_done + i + 1),
+                description: "全流程工业设计".to_owned(),
+                team: String::new(),
+                cases: String::new(),
+                categories: pick(&mut rng, k),
+                clusters: {
+                    let n = rng.random_range(1..=4);
+                    clusters.choose_multiple(&mut rng, n).copied().collect()
+                },
+                capacity: Some(rng.random_range(1..=10)),
+                price_min: Some(lo),
+                price_max: Some((lo * rng.random_range(1.5..4.0_f64)).round()),
+            };
+            let owner = mm::OfferOwner { organization: Some(org), account: owner, district };
+            let id = mm::insert_offer(&tx, owner, &o, &none, "gen", now).await?;
+            mm::move_offer(&tx, id, OfferStatus::Draft, OfferStatus::Published, now).await?;
+        }
+        tx.commit().await?;
+        o_done += n;
+    }
+    services.forget_matchmaking_pool();
+    Ok((d_done, o_done))
+}

@@ -112,6 +112,12 @@ enum Command {
         /// Seed of the random generator.
         #[arg(long, default_value_t = 2026)]
         seed: u64,
+        /// Also this many published design demands (the matchmaking benchmark).
+        #[arg(long, default_value_t = 0)]
+        demands: usize,
+        /// Also this many published design offers.
+        #[arg(long, default_value_t = 0)]
+        offers: usize,
         #[command(flatten)]
         db: DbArg,
     },
@@ -440,7 +446,7 @@ async fn run(command: Command, settings: Settings, lang: Lang) -> anyhow::Result
                 std::process::exit(1);
             }
         }
-        Command::Gen { scale, seed, db } => {
+        Command::Gen { scale, seed, demands, offers, db } => {
             if !(scale > 0.0 && scale <= 1000.0) {
                 anyhow::bail!(lang.t("cli.gen_scale"));
             }
@@ -468,6 +474,13 @@ async fn run(command: Command, settings: Settings, lang: Lang) -> anyhow::Result
                     ]
                 )
             );
+            if demands + offers > 0 {
+                let (d, o) = sheji_service::generator::generate_matchmaking(&services, demands, offers, seed).await?;
+                println!(
+                    "{}",
+                    lang.tf("cli.gen_matchmaking", &[("demands", &d.to_string()), ("offers", &o.to_string())])
+                );
+            }
             services.close().await?;
         }
         Command::Import { what: ImportWhat::Orgs { file, dry_run, skip_invalid, year, db } } => {

@@ -31,6 +31,7 @@ cli-demo_present = Demo data is already present; nothing was added.
 cli-error = Error: { $message }
 cli-file_unreadable = Cannot read { $path }: { $detail }. Check the path and permissions.
 cli-gen_done = Generated { $orgs } organizations, { $figures } yearly figures and { $accounts } accounts in { $secs } s. Every generated account's password is { $password } (testing only).
+cli-gen_matchmaking = Generated { $demands } published demands and { $offers } published offers.
 cli-gen_orgs = Organizations { $done }/{ $total }
 cli-gen_people = People { $done }/{ $total }
 cli-gen_scale = --scale must be above 0 and at most 1000 (1 ≈ 10 000 organizations).

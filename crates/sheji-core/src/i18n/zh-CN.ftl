@@ -31,6 +31,7 @@ cli-demo_present = 演示数据已存在，未重复加载。
 cli-error = 错误：{ $message }
 cli-file_unreadable = 无法读取文件 { $path }：{ $detail }。请检查路径和权限。
 cli-gen_done = 已生成 { $orgs } 家企业、{ $figures } 条年度指标、{ $accounts } 个账号，用时 { $secs } 秒。生成账号的密码均为 { $password }（仅用于测试）。
+cli-gen_matchmaking = 已生成 { $demands } 条已发布需求、{ $offers } 条已发布供给。
 cli-gen_orgs = 企业 { $done }/{ $total }
 cli-gen_people = 人员 { $done }/{ $total }
 cli-gen_scale = --scale 须大于 0、不超过 1000（1 ≈ 1 万家企业）。

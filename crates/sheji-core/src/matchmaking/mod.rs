@@ -400,6 +400,9 @@ pub struct DemandTraits {
     pub district: DistrictId,
     /// Service categories wanted.
     pub categories: BTreeSet<String>,
+    /// The same categories as bits of a [`CategoryBits`] index (0: not indexed, the set is
+    /// compared instead).
+    pub bits: u64,
     /// The product's cluster.
     pub cluster: Option<ClusterId>,
     /// Budget range in 万元.
@@ -421,6 +424,8 @@ pub struct OfferTraits {
     pub district: DistrictId,
     /// Service categories offered.
     pub categories: BTreeSet<String>,
+    /// The same categories as bits (see [`DemandTraits::bits`]).
+    pub bits: u64,
     /// Clusters served.
     pub clusters: BTreeSet<ClusterId>,
     /// Price range in 万元.
@@ -495,129 +500,182 @@ pub struct Match {
     pub shared_categories: Vec<String>,
 }
 
-fn budget_part(budget: (Option<f64>, Option<f64>), price: (Option<f64>, Option<f64>)) -> PartScore {
-    let part = |points: u32, key: &'static str, args: Vec<(&'static str, String)>| PartScore {
-        part: Part::Budget,
-        points,
-        key,
-        args,
-    };
+/// How the budget part came out: its points, the reason's key and, above the budget, by how
+/// many per cent.
+fn budget_points(budget: (Option<f64>, Option<f64>), price: (Option<f64>, Option<f64>)) -> (u32, &'static str, f64) {
     // A one-sided range reads as open on the other side.
     let low = |r: (Option<f64>, Option<f64>)| r.0.or(r.1);
     let high = |r: (Option<f64>, Option<f64>)| r.1.or(r.0);
     let (Some(dl), Some(dh), Some(ol), Some(oh)) = (low(budget), high(budget), low(price), high(price)) else {
-        return part(8, "matchmaking.why.budget_unknown", Vec::new());
+        return (8, "matchmaking.why.budget_unknown", 0.0);
     };
     if ol <= dh && dl <= oh {
-        return part(15, "matchmaking.why.budget_fits", Vec::new());
+        return (15, "matchmaking.why.budget_fits", 0.0);
     }
     if oh < dl {
-        return part(10, "matchmaking.why.budget_below", Vec::new());
+        return (10, "matchmaking.why.budget_below", 0.0);
     }
     let over = (ol - dh) / dh.max(0.01);
     let points = (15.0 * (1.0 - 2.0 * over)).round().clamp(0.0, 15.0) as u32;
-    part(points, "matchmaking.why.budget_above", vec![("percent", format!("{:.0}", over * 100.0))])
+    (points, "matchmaking.why.budget_above", over)
+}
+
+/// Service categories numbered for matching: a pair's overlap is then one AND and a popcount
+/// instead of comparing strings (the reference list has 17 categories; up to 64 are numbered,
+/// any beyond fall back to comparing the sets).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CategoryBits {
+    codes: Vec<String>,
+}
+
+impl CategoryBits {
+    /// Numbers the codes in the order given.
+    pub fn new(codes: impl IntoIterator<Item = String>) -> Self {
+        Self { codes: codes.into_iter().take(64).collect() }
+    }
+
+    /// The bits of a set of codes; 0 when any code is not numbered (the set is compared then).
+    pub fn of(&self, categories: &BTreeSet<String>) -> u64 {
+        let mut bits = 0u64;
+        for c in categories {
+            match self.codes.iter().position(|k| k == c) {
+                Some(i) => bits |= 1 << i,
+                None => return 0,
+            }
+        }
+        bits
+    }
+}
+
+/// Whether the pair may not be matched: the same organization on both sides, a provider the
+/// demand excludes, or a demander the offer declared a conflict with.
+fn excluded(d: &DemandTraits, o: &OfferTraits) -> bool {
+    o.organization == Some(d.organization)
+        || o.organization.is_some_and(|p| d.excluded.contains(&p))
+        || o.excluded.contains(&d.organization)
+}
+
+/// The points of every part, in [`Part::ALL`] order, with the categories covered; `None`
+/// when the pair is excluded or shares no category. Allocates nothing: ranking thousands of
+/// pairs per request calls it for each, and only the winners get their reasons written.
+fn points(d: &DemandTraits, o: &OfferTraits) -> Option<([u32; 6], u32)> {
+    if excluded(d, o) || d.categories.is_empty() {
+        return None;
+    }
+    let covered = if d.bits != 0 && o.bits != 0 {
+        (d.bits & o.bits).count_ones()
+    } else {
+        d.categories.intersection(&o.categories).count() as u32
+    };
+    if covered == 0 {
+        return None;
+    }
+    let wanted = d.categories.len() as u32;
+    let cluster = d.cluster.is_some_and(|c| o.clusters.contains(&c));
+    Some((
+        [
+            (Part::Category.most() * covered + wanted / 2) / wanted,
+            if cluster { Part::Cluster.most() } else { 0 },
+            o.recognitions.saturating_mul(10).min(Part::Evidence.most()),
+            budget_points(d.budget, o.price).0,
+            if o.capacity.saturating_sub(o.engaged) > 0 { Part::Capacity.most() } else { 0 },
+            if o.district == d.district { Part::District.most() } else { 0 },
+        ],
+        covered,
+    ))
 }
 
 /// Scores a demand against an offer, or `None` when the pair is excluded: the same
 /// organization on both sides, a provider the demand excludes, a demander the offer declared
 /// a conflict with, or no service category in common (nothing to talk about).
 pub fn score(d: &DemandTraits, o: &OfferTraits) -> Option<Match> {
-    if o.organization == Some(d.organization)
-        || o.organization.is_some_and(|p| d.excluded.contains(&p))
-        || o.excluded.contains(&d.organization)
-    {
-        return None;
-    }
-    let shared: Vec<String> = d.categories.intersection(&o.categories).cloned().collect();
-    if shared.is_empty() || d.categories.is_empty() {
-        return None;
-    }
-    let wanted = d.categories.len() as u32;
-    let covered = shared.len() as u32;
-    let mut parts = vec![PartScore {
-        part: Part::Category,
-        points: (Part::Category.most() * covered + wanted / 2) / wanted,
-        key: "matchmaking.why.category",
-        args: vec![("covered", covered.to_string()), ("wanted", wanted.to_string())],
-    }];
-    parts.push(match d.cluster {
-        Some(c) if o.clusters.contains(&c) => {
-            PartScore { part: Part::Cluster, points: 15, key: "matchmaking.why.cluster", args: Vec::new() }
-        }
-        Some(_) => PartScore { part: Part::Cluster, points: 0, key: "matchmaking.why.cluster_other", args: Vec::new() },
-        None => PartScore { part: Part::Cluster, points: 0, key: "matchmaking.why.cluster_none", args: Vec::new() },
-    });
-    parts.push(PartScore {
-        part: Part::Evidence,
-        points: (o.recognitions.saturating_mul(10)).min(Part::Evidence.most()),
-        key: "matchmaking.why.evidence",
-        args: vec![("n", o.recognitions.to_string())],
-    });
-    parts.push(budget_part(d.budget, o.price));
+    let (p, covered) = points(d, o)?;
+    let wanted = d.categories.len();
+    let (_, budget_key, over) = budget_points(d.budget, o.price);
     let free = o.capacity.saturating_sub(o.engaged).max(0);
-    parts.push(if free > 0 {
-        PartScore {
-            part: Part::Capacity,
-            points: 5,
-            key: "matchmaking.why.capacity_free",
-            args: vec![("n", free.to_string())],
-        }
-    } else {
-        PartScore { part: Part::Capacity, points: 0, key: "matchmaking.why.capacity_full", args: Vec::new() }
-    });
-    parts.push(if o.district == d.district {
-        PartScore { part: Part::District, points: 5, key: "matchmaking.why.district_same", args: Vec::new() }
-    } else {
-        PartScore { part: Part::District, points: 0, key: "matchmaking.why.district_other", args: Vec::new() }
-    });
+    let reasons: [(&'static str, Vec<(&'static str, String)>); 6] = [
+        ("matchmaking.why.category", vec![("covered", covered.to_string()), ("wanted", wanted.to_string())]),
+        (
+            match d.cluster {
+                Some(_) if p[1] > 0 => "matchmaking.why.cluster",
+                Some(_) => "matchmaking.why.cluster_other",
+                None => "matchmaking.why.cluster_none",
+            },
+            Vec::new(),
+        ),
+        ("matchmaking.why.evidence", vec![("n", o.recognitions.to_string())]),
+        (budget_key, if over > 0.0 { vec![("percent", format!("{:.0}", over * 100.0))] } else { Vec::new() }),
+        if free > 0 {
+            ("matchmaking.why.capacity_free", vec![("n", free.to_string())])
+        } else {
+            ("matchmaking.why.capacity_full", Vec::new())
+        },
+        (if p[5] > 0 { "matchmaking.why.district_same" } else { "matchmaking.why.district_other" }, Vec::new()),
+    ];
+    let parts: Vec<PartScore> = Part::ALL
+        .iter()
+        .zip(p)
+        .zip(reasons)
+        .map(|((part, points), (key, args))| PartScore { part: *part, points, key, args })
+        .collect();
     Some(Match {
         demand: d.id,
         offer: o.id,
-        total: parts.iter().map(|p| p.points).sum(),
+        total: p.iter().sum(),
         parts,
-        shared_categories: shared,
+        shared_categories: d.categories.intersection(&o.categories).cloned().collect(),
     })
 }
 
-/// Keeps the `k` best of a stream of matches: highest total first, then the lower key on the
-/// other side (stable: the older record wins a tie).
-fn best(matches: impl Iterator<Item = (i32, Match)>, k: usize) -> Vec<Match> {
+/// The `k` best of `n` candidates by total (highest first, then the lower key: the older
+/// record wins a tie), scoring each with `total` and writing out only the winners with `full`.
+fn best(
+    n: usize,
+    k: usize,
+    mut total: impl FnMut(usize) -> Option<(u32, i32)>,
+    mut full: impl FnMut(usize) -> Option<Match>,
+) -> Vec<Match> {
     use std::cmp::Reverse;
     use std::collections::BinaryHeap;
     if k == 0 {
         return Vec::new();
     }
-    // A min-heap of the best k seen so far, by (total, -key).
+    // A min-heap of the best k seen so far.
     let mut heap: BinaryHeap<Reverse<(u32, Reverse<i32>, usize)>> = BinaryHeap::with_capacity(k + 1);
-    let mut kept: Vec<Option<Match>> = Vec::new();
-    for (key, m) in matches {
-        let rank = (m.total, Reverse(key));
-        if heap.len() == k && heap.peek().is_some_and(|Reverse((t, r, _))| (*t, *r) >= rank) {
+    for i in 0..n {
+        let Some((t, key)) = total(i) else { continue };
+        let rank = (t, Reverse(key), i);
+        if heap.len() == k && heap.peek().is_some_and(|Reverse(worst)| *worst >= rank) {
             continue;
         }
-        kept.push(Some(m));
-        heap.push(Reverse((rank.0, rank.1, kept.len() - 1)));
-        if heap.len() > k
-            && let Some(Reverse((_, _, i))) = heap.pop()
-            && let Some(slot) = kept.get_mut(i)
-        {
-            *slot = None;
+        heap.push(Reverse(rank));
+        if heap.len() > k {
+            heap.pop();
         }
     }
     let mut order: Vec<(u32, Reverse<i32>, usize)> = heap.into_iter().map(|Reverse(x)| x).collect();
     order.sort_by_key(|x| std::cmp::Reverse((x.0, x.1)));
-    order.into_iter().filter_map(|(_, _, i)| kept.get_mut(i).and_then(Option::take)).collect()
+    order.into_iter().filter_map(|(_, _, i)| full(i)).collect()
 }
 
 /// The `k` best offers for a demand.
 pub fn offers_for(d: &DemandTraits, offers: &[OfferTraits], k: usize) -> Vec<Match> {
-    best(offers.iter().filter_map(|o| score(d, o).map(|m| (o.id, m))), k)
+    best(
+        offers.len(),
+        k,
+        |i| offers.get(i).and_then(|o| points(d, o).map(|(p, _)| (p.iter().sum(), o.id))),
+        |i| offers.get(i).and_then(|o| score(d, o)),
+    )
 }
 
 /// The `k` best demands for an offer.
 pub fn demands_for(o: &OfferTraits, demands: &[DemandTraits], k: usize) -> Vec<Match> {
-    best(demands.iter().filter_map(|d| score(d, o).map(|m| (d.id, m))), k)
+    best(
+        demands.len(),
+        k,
+        |i| demands.get(i).and_then(|d| points(d, o).map(|(p, _)| (p.iter().sum(), d.id))),
+        |i| demands.get(i).and_then(|d| score(d, o)),
+    )
 }
 
 #[cfg(test)]
@@ -634,6 +692,7 @@ mod tests {
             organization: OrganizationId(10),
             district: DistrictId(3),
             categories: set(&["FORM", "STRUCT", "CMF"]),
+            bits: 0,
             cluster: Some(ClusterId(7)),
             budget: (Some(20.0), Some(50.0)),
             excluded: BTreeSet::new(),
@@ -647,6 +706,7 @@ mod tests {
             account: AccountId(1),
             district: DistrictId(3),
             categories: set(&["FORM", "STRUCT", "UX"]),
+            bits: 0,
             clusters: [ClusterId(7)].into_iter().collect(),
             price: (Some(30.0), Some(80.0)),
             capacity: 3,
@@ -674,6 +734,18 @@ mod tests {
         assert_eq!(m.total, 77);
         assert_eq!(m.shared_categories, vec!["FORM".to_owned(), "STRUCT".to_owned()]);
         assert_eq!(Part::ALL.iter().map(|p| p.most()).sum::<u32>(), 100);
+    }
+
+    #[test]
+    fn numbered_categories_score_as_the_sets_do() {
+        let index = CategoryBits::new(["CMF", "FORM", "STRUCT", "UX"].map(String::from));
+        let (mut d, mut o) = (demand(), offer(1));
+        let plain = score(&d, &o).unwrap();
+        d.bits = index.of(&d.categories);
+        o.bits = index.of(&o.categories);
+        assert!(d.bits != 0 && o.bits != 0);
+        assert_eq!(score(&d, &o).unwrap(), plain);
+        assert_eq!(index.of(&set(&["PACK"])), 0, "an unnumbered code falls back to the sets");
     }
 
     #[test]

@@ -174,6 +174,16 @@ async fn check_demand_input(
     excluded: &str,
     complete: bool,
 ) -> Result<BTreeSet<OrganizationId>, ServiceError> {
+    let (orgs, errors) = demand_problems_and_exclusions(services, d, excluded, complete).await?;
+    if errors.is_empty() { Ok(orgs) } else { Err(ServiceError::Fields(errors)) }
+}
+
+async fn demand_problems_and_exclusions(
+    services: &Services,
+    d: &DemandDraft,
+    excluded: &str,
+    complete: bool,
+) -> Result<(BTreeSet<OrganizationId>, Vec<FieldError>), ServiceError> {
     let c = choices(services).await?;
     let mut problems = core::check_demand(d, services.today(), complete);
     problems.extend(check_codes(&c, &d.categories, &d.cluster.into_iter().collect(), d.industry_code.as_deref()));
@@ -186,7 +196,18 @@ async fn check_demand_input(
         }
         Err(e) => return Err(e),
     };
-    if errors.is_empty() { Ok(orgs) } else { Err(ServiceError::Fields(errors)) }
+    Ok((orgs, errors))
+}
+
+/// Every problem with a demand's fields (as [`create_demand`] would report them), for a form
+/// that already found others while reading its values: all are shown at once.
+pub async fn demand_problems(
+    services: &Services,
+    d: &DemandDraft,
+    excluded: &str,
+    complete: bool,
+) -> Result<Vec<FieldError>, ServiceError> {
+    Ok(demand_problems_and_exclusions(services, &clip_demand(d), excluded, complete).await?.1)
 }
 
 /// Writes a new demand as a draft for the caller's organization (its administrator).
@@ -285,7 +306,11 @@ async fn may_read_demand(services: &Services, caller: Option<&Principal>, d: &De
 /// scope reaches its district, and providers whose interest it accepted.
 async fn private_reach(services: &Services, caller: Option<&Principal>, d: &Demand) -> Result<bool, ServiceError> {
     let Some(c) = caller else { return Ok(false) };
-    if member_of(services, c) == Some(d.organization) || staff_scope(services, caller).covers(Some(d.district), None) {
+    if member_of(services, c) == Some(d.organization) {
+        return Ok(true);
+    }
+    // A draft is the organization's own until it is submitted.
+    if d.status != DemandStatus::Draft && staff_scope(services, caller).covers(Some(d.district), None) {
         return Ok(true);
     }
     // Providers see details only once the demand is public and their interest accepted.
@@ -405,7 +430,7 @@ pub async fn demand(services: &Services, caller: Option<&Principal>, id: i32) ->
     }
     let private = private_reach(services, caller, &d).await?;
     let owner = caller.is_some_and(|c| admin_of(services, c) == Some(d.organization));
-    let staff = staff_scope(services, caller).covers(Some(d.district), None);
+    let staff = d.status != DemandStatus::Draft && staff_scope(services, caller).covers(Some(d.district), None);
     let mut actions = Vec::new();
     if owner {
         actions.extend(DemandAction::available(d.status, Party::Owner));
@@ -614,6 +639,17 @@ pub async fn staff_demands(
         return Err(ServiceError::Forbidden);
     }
     let mut f = filter.clone();
+    // Drafts stay with their organizations; staff see what was submitted.
+    let submitted: Vec<DemandStatus> =
+        DemandStatus::ALL.iter().copied().filter(|s| *s != DemandStatus::Draft).collect();
+    f.statuses = if filter.statuses.is_empty() {
+        submitted
+    } else {
+        filter.statuses.iter().copied().filter(|s| submitted.contains(s)).collect()
+    };
+    if f.statuses.is_empty() {
+        return Ok(Page::new(Vec::new(), page, 0));
+    }
     if !scope.all {
         let mine: Vec<DistrictId> = scope.districts.iter().copied().collect();
         f.districts = Some(match &filter.districts {
@@ -644,6 +680,9 @@ pub struct Actions {
     pub offer: bool,
     /// Review demands and export (staff).
     pub manage: bool,
+    /// Has demands, offers or interests of their own to follow (an organization's people, a
+    /// designer).
+    pub mine: bool,
 }
 
 /// The caller's matchmaking actions.
@@ -653,6 +692,7 @@ pub fn actions(services: &Services, caller: Option<&Principal>) -> Actions {
         demand: admin_of(services, c).is_some(),
         offer: admin_of(services, c).is_some() || is_designer(services, c),
         manage: !staff_scope(services, caller).is_none(),
+        mine: member_of(services, c).is_some() || is_designer(services, c),
     }
 }
 
@@ -757,6 +797,16 @@ async fn check_offer_input(
     excluded: &str,
     complete: bool,
 ) -> Result<BTreeSet<OrganizationId>, ServiceError> {
+    let (orgs, errors) = offer_problems_and_exclusions(services, o, excluded, complete).await?;
+    if errors.is_empty() { Ok(orgs) } else { Err(ServiceError::Fields(errors)) }
+}
+
+async fn offer_problems_and_exclusions(
+    services: &Services,
+    o: &OfferDraft,
+    excluded: &str,
+    complete: bool,
+) -> Result<(BTreeSet<OrganizationId>, Vec<FieldError>), ServiceError> {
     let c = choices(services).await?;
     let mut problems = core::check_offer(o, complete);
     problems.extend(check_codes(&c, &o.categories, &o.clusters, None));
@@ -769,7 +819,17 @@ async fn check_offer_input(
         }
         Err(e) => return Err(e),
     };
-    if errors.is_empty() { Ok(orgs) } else { Err(ServiceError::Fields(errors)) }
+    Ok((orgs, errors))
+}
+
+/// Every problem with an offer's fields, as [`demand_problems`] for demands.
+pub async fn offer_problems(
+    services: &Services,
+    o: &OfferDraft,
+    excluded: &str,
+    complete: bool,
+) -> Result<Vec<FieldError>, ServiceError> {
+    Ok(offer_problems_and_exclusions(services, &clip_offer(o), excluded, complete).await?.1)
 }
 
 fn clip_offer(o: &OfferDraft) -> OfferDraft {
@@ -1006,11 +1066,16 @@ pub struct Pool {
 
 /// Reads the pool from the database (see [`Services::matchmaking_pool`] for the shared copy).
 pub async fn load_pool(services: &Services) -> Result<Arc<Pool>, ServiceError> {
-    let demands = store::published_demand_traits(services.store()).await?;
+    let mut demands = store::published_demand_traits(services.store()).await?;
     let mut offers = store::published_offer_traits(services.store()).await?;
     let recognitions = crate::recognition::in_force_counts(services).await?;
+    let index = core::CategoryBits::new(choices(services).await?.categories.into_iter().map(|(code, _, _)| code));
+    for d in &mut demands {
+        d.bits = index.of(&d.categories);
+    }
     for o in &mut offers {
         o.recognitions = o.organization.and_then(|org| recognitions.get(&org).copied()).unwrap_or(0);
+        o.bits = index.of(&o.categories);
     }
     Ok(Arc::new(Pool { demands, offers }))
 }

@@ -190,7 +190,7 @@ struct DemandsPage {
     pager: Pager,
     export_href: Option<String>,
     can_write: bool,
-    signed_in: bool,
+    show_mine: bool,
     notice: Option<String>,
 }
 
@@ -254,7 +254,7 @@ async fn demand_list(
         pager,
         export_href: (staff && actions.manage).then(|| "/matchmaking/export.xlsx".to_owned()),
         can_write: actions.demand,
-        signed_in: caller.is_some(),
+        show_mine: actions.mine,
         notice: done_notice(lang, &q.done),
         chrome,
     };
@@ -303,7 +303,7 @@ struct OffersPage {
     budget: String,
     pager: Pager,
     can_write: bool,
-    signed_in: bool,
+    show_mine: bool,
     notice: Option<String>,
 }
 
@@ -345,7 +345,7 @@ pub async fn offers(
         districts: district_choices(&state, q.district.trim()).await.map_err(err)?,
         budget: q.budget.trim().chars().take(12).collect(),
         can_write: actions.offer,
-        signed_in: caller.is_some(),
+        show_mine: actions.mine,
         notice: done_notice(lang, &q.done),
         chrome,
     };
@@ -440,8 +440,18 @@ struct DemandPage {
     can_match: bool,
     my_offers: Vec<Choice>,
     interests: Vec<InterestRow>,
+    /// What a visitor who cannot express interest yet should do first.
+    hint: Option<Hint>,
+    signed_in: bool,
     form: FormState,
     notice: Option<String>,
+}
+
+/// A next step offered to someone who cannot act yet: what to do, where, and the button.
+struct Hint {
+    text: String,
+    href: &'static str,
+    action: String,
 }
 
 async fn demand_page(
@@ -506,10 +516,38 @@ async fn demand_page(
         can_match: v.can_match,
         my_offers: v.my_offers.iter().map(|(id, t)| Choice::new(id.to_string(), t.clone())).collect(),
         interests: interest_rows(lang, &v.interests),
+        hint: demand_hint(state, lang, caller, &v),
+        signed_in: caller.is_some(),
         form,
         notice: None,
         chrome,
     })
+}
+
+/// How someone who cannot yet express interest in a published demand gets there: sign in, or
+/// publish an offer first.
+fn demand_hint(state: &AppState, lang: Lang, caller: Option<&Principal>, v: &service::DemandView) -> Option<Hint> {
+    if v.demand.status != DemandStatus::Published || !v.my_offers.is_empty() {
+        return None;
+    }
+    match caller {
+        None => Some(Hint {
+            text: lang.t("matchmaking.sign_in_to_express").to_owned(),
+            href: "/login",
+            action: lang.t("matchmaking.sign_in").to_owned(),
+        }),
+        Some(p) => {
+            let actions = service::actions(&state.services, Some(p));
+            let own = service::speaks_for(&state.services, p).0 == Some(v.demand.organization);
+            // A provider sees only its own interests here: any means it is already connected.
+            let linked = !v.interests.is_empty();
+            (actions.offer && !own && !linked).then(|| Hint {
+                text: lang.t("matchmaking.offer_to_express").to_owned(),
+                href: "/offers/new",
+                action: lang.t("matchmaking.new_offer").to_owned(),
+            })
+        }
+    }
 }
 
 /// One demand.
@@ -653,6 +691,22 @@ pub async fn new_demand(
     Ok(render(StatusCode::OK, &demand_form(&state, &ctx, None, form).await?))
 }
 
+/// A form whose values did not all read: adds what the service finds wrong with the rest, so
+/// every problem shows at once (one message per field, the reading one first).
+fn merged(first: ServiceError, more: Result<Vec<FieldError>, ServiceError>) -> ServiceError {
+    match (first, more) {
+        (ServiceError::Fields(mut errors), Ok(more)) => {
+            for e in more {
+                if !errors.iter().any(|x| x.field == e.field) {
+                    errors.push(e);
+                }
+            }
+            ServiceError::Fields(errors)
+        }
+        (first, _) => first,
+    }
+}
+
 /// After a save: submit at once when asked ("save and submit"); a refusal then comes back on
 /// the form with the saved draft.
 async fn then_submit(
@@ -681,9 +735,9 @@ pub async fn create_demand(
     let draft = read_demand(&mut f);
     let excluded = f.text("excluded");
     let submit = f.text("then") == "submit";
-    let result = match f.finish(draft, |_| Vec::new()) {
+    let result = match f.finish(draft.clone(), |_| Vec::new()) {
         Ok(d) => service::create_demand(&state.services, &p, &d, &excluded, submit, &c.ip).await,
-        Err(e) => Err(e),
+        Err(e) => Err(merged(e, service::demand_problems(&state.services, &draft, &excluded, submit).await)),
     };
     let f = Fields::new(&body);
     match result {
@@ -752,9 +806,9 @@ pub async fn save_demand(
     let draft = read_demand(&mut f);
     let excluded = f.text("excluded");
     let submit = f.text("then") == "submit";
-    let result = match f.finish(draft, |_| Vec::new()) {
+    let result = match f.finish(draft.clone(), |_| Vec::new()) {
         Ok(d) => service::save_demand(&state.services, &p, id, &d, &excluded, submit, &c.ip).await,
-        Err(e) => Err(e),
+        Err(e) => Err(merged(e, service::demand_problems(&state.services, &draft, &excluded, submit).await)),
     };
     let f = Fields::new(&body);
     let result = match result {
@@ -791,6 +845,9 @@ struct MatchRow {
     total: u32,
     shared: String,
     parts: Vec<PartRow>,
+    /// Where an interest between the two already stands (empty when none): no second one.
+    interest: String,
+    interest_tone: &'static str,
 }
 
 #[derive(Template)]
@@ -833,6 +890,8 @@ async fn match_rows(
                 party: r.party.clone(),
                 district: districts.iter().find(|d| d.id == r.district).map(|d| d.name.clone()).unwrap_or_default(),
                 total: m.total,
+                interest: String::new(),
+                interest_tone: "",
                 shared: category_names(&c, &m.shared_categories.iter().cloned().collect()),
                 parts: m
                     .parts
@@ -852,6 +911,21 @@ async fn match_rows(
         .collect())
 }
 
+/// Marks the rows already linked by an interest with where it stands.
+fn mark_linked(
+    lang: Lang,
+    rows: &mut [MatchRow],
+    linked: impl Iterator<Item = (i32, sheji_core::matchmaking::InterestStatus)>,
+) {
+    let linked: std::collections::BTreeMap<i32, sheji_core::matchmaking::InterestStatus> = linked.collect();
+    for r in rows {
+        if let Some(status) = linked.get(&r.id) {
+            r.interest = lang.t(&format!("matchmaking.interest_status.{}", status.code())).to_owned();
+            r.interest_tone = status.badge();
+        }
+    }
+}
+
 /// The ranked providers for a demand.
 pub async fn demand_matches(
     State(state): State<AppState>,
@@ -863,15 +937,10 @@ pub async fn demand_matches(
     let err = |e: ServiceError| PageError::service(&e, ctx.chrome(title));
     let v = service::demand(&state.services, Some(&p), id).await.map_err(err)?;
     let ranked = service::matches_for_demand(&state.services, &p, id, service::DEFAULT_MATCHES).await.map_err(err)?;
-    let linked: BTreeSet<i32> = v.interests.iter().map(|i| i.interest.offer).collect();
     let mut rows = match_rows(&state, ctx.lang, ranked, "offers").await.map_err(err)?;
-    let can_express = v.actions.is_empty() || v.demand.status == DemandStatus::Published;
+    mark_linked(ctx.lang, &mut rows, v.interests.iter().map(|i| (i.interest.offer, i.interest.status)));
     let owner = service::speaks_for(&state.services, &p).0 == Some(v.demand.organization);
-    for r in &mut rows {
-        if linked.contains(&r.id) {
-            r.href.push_str("#interests");
-        }
-    }
+    let can_express = owner && v.demand.status == DemandStatus::Published;
     let chrome = ctx.chrome(title).crumb("nav.demands", Some("/demands"));
     let page = MatchesPage {
         back: format!("/demands/{id}"),
@@ -879,7 +948,7 @@ pub async fn demand_matches(
         rows,
         subject: id,
         subject_kind: "demand",
-        can_express: can_express && owner,
+        can_express,
         chrome,
     };
     Ok(render(StatusCode::OK, &page))
@@ -896,7 +965,8 @@ pub async fn offer_matches(
     let err = |e: ServiceError| PageError::service(&e, ctx.chrome(title));
     let v = service::offer(&state.services, Some(&p), id).await.map_err(err)?;
     let ranked = service::matches_for_offer(&state.services, &p, id, service::DEFAULT_MATCHES).await.map_err(err)?;
-    let rows = match_rows(&state, ctx.lang, ranked, "demands").await.map_err(err)?;
+    let mut rows = match_rows(&state, ctx.lang, ranked, "demands").await.map_err(err)?;
+    mark_linked(ctx.lang, &mut rows, v.interests.iter().map(|i| (i.interest.demand, i.interest.status)));
     let chrome = ctx.chrome(title).crumb("nav.offers", Some("/offers"));
     let page = MatchesPage {
         back: format!("/offers/{id}"),
@@ -1137,12 +1207,12 @@ pub async fn create_offer(
     let district = f.optional::<i32>("district").map(DistrictId);
     let excluded = f.text("excluded");
     let publish = f.text("then") == "publish";
-    let result = match f.finish(draft, |_| Vec::new()) {
+    let result = match f.finish(draft.clone(), |_| Vec::new()) {
         Ok(o) => {
             let input = service::OfferInput { draft: &o, district, excluded: &excluded, complete: publish };
             service::create_offer(&state.services, &p, input, &c.ip).await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(merged(e, service::offer_problems(&state.services, &draft, &excluded, publish).await)),
     };
     let f = Fields::new(&body);
     match result {
@@ -1196,12 +1266,12 @@ pub async fn save_offer(
     let district = f.optional::<i32>("district").map(DistrictId);
     let excluded = f.text("excluded");
     let publish = f.text("then") == "publish";
-    let result = match f.finish(draft, |_| Vec::new()) {
+    let result = match f.finish(draft.clone(), |_| Vec::new()) {
         Ok(o) => {
             let input = service::OfferInput { draft: &o, district, excluded: &excluded, complete: publish };
             service::save_offer(&state.services, &p, id, input, &c.ip).await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(merged(e, service::offer_problems(&state.services, &draft, &excluded, publish).await)),
     };
     let f = Fields::new(&body);
     let result = match result {

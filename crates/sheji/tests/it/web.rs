@@ -170,6 +170,11 @@ async fn openapi_document_lists_every_route() {
         "/api/v1/certificates/{number}",
         "/api/v1/recognition/batches",
         "/api/v1/recognition/applications/{id}",
+        "/api/v1/demands",
+        "/api/v1/demands/{id}",
+        "/api/v1/demands/{id}/matches",
+        "/api/v1/offers",
+        "/api/v1/offers/{id}",
     ];
     let mut listed: Vec<&str> = paths.keys().map(String::as_str).collect();
     listed.sort_unstable();

@@ -251,6 +251,11 @@ async fn drafts_stay_with_their_owner_and_lists_show_public_fields() {
     let draft_id = first(r#"href="/demands/(\d+)">包装与开箱体验设计"#, &mine.body);
     assert_eq!(app.get(&format!("/demands/{draft_id}")).await.status, 404);
     assert_eq!(app.get_as(&owner, &format!("/demands/{draft_id}")).await.status, 200);
+    // Not even the district's branch sees a draft before it is submitted.
+    let branch = app.signed_in_demo("bishan").await;
+    assert_eq!(app.get_as(&branch, &format!("/demands/{draft_id}")).await.status, 404);
+    let queue = app.get_as(&branch, "/matchmaking/review").await;
+    assert!(queue.body.contains("智能门锁结构优化") && !queue.body.contains("包装与开箱体验设计"));
     let offers = app.get("/offers").await;
     assert!(offers.body.contains("独立设计师：小家电与工具外观设计"));
     app.finish().await;
