@@ -22,3 +22,5 @@ search-synonyms_saved = Synonyms saved: { $n } groups.
 search-synonyms_too_long = The synonym list is too long (100 000 characters at most); shorten it and save again.
 search-title = Search
 search-type-organization = Organizations
+search-type-demand = Design demands
+search-type-offer = Design offers

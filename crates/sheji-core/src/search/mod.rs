@@ -40,16 +40,22 @@ const PREFIX_STARTS: usize = 2;
 pub enum DocType {
     /// An organization of the registry.
     Organization,
+    /// A design demand (matchmaking).
+    Demand,
+    /// A design offer (matchmaking).
+    Offer,
 }
 
 impl DocType {
     /// Every kind, in display order.
-    pub const ALL: [DocType; 1] = [DocType::Organization];
+    pub const ALL: [DocType; 3] = [DocType::Organization, DocType::Demand, DocType::Offer];
 
     /// The stable code stored in the index and the outbox.
     pub fn code(self) -> &'static str {
         match self {
             Self::Organization => "organization",
+            Self::Demand => "demand",
+            Self::Offer => "offer",
         }
     }
 

@@ -22,3 +22,5 @@ search-synonyms_saved = 同义词已保存，共 { $n } 组。
 search-synonyms_too_long = 同义词列表过长（上限 100 000 字），请精简后再保存。
 search-title = 检索
 search-type-organization = 企业与机构
+search-type-demand = 设计需求
+search-type-offer = 设计服务供给

@@ -19,6 +19,7 @@ use sheji_core::matchmaking::{
 };
 use sheji_core::notification::{MessageKind, Todo};
 use sheji_core::page::{Page, PageRequest};
+use sheji_core::search::{Dimension, DocType, Document};
 use sheji_store::matchmaking as store;
 pub use sheji_store::matchmaking::{Demand, DemandFilter, Interest, Offer, OfferFilter};
 
@@ -227,6 +228,7 @@ pub async fn create_demand(
     let district = crate::registry::get(services, Some(caller), org).await?.public.district_id;
     let tx = Work::begin(services).await?;
     let id = store::insert_demand(&tx, org, district, &d, &excluded, &caller.username, tx.now()).await?;
+    sheji_store::search::enqueue(&tx, DocType::Demand, &[i64::from(id)], tx.now()).await?;
     let change = Change {
         action: "matchmaking.demand_create",
         target_type: "demand",
@@ -268,6 +270,7 @@ pub async fn save_demand(
     if !store::update_demand(&tx, id, &d, &excluded, tx.now()).await? {
         return Err(ServiceError::Conflict { key: "matchmaking.not_editable" });
     }
+    sheji_store::search::enqueue(&tx, DocType::Demand, &[i64::from(id)], tx.now()).await?;
     let change = Change {
         action: "matchmaking.demand_edit",
         target_type: "demand",
@@ -550,6 +553,7 @@ pub async fn act_on_demand(
     if !store::move_demand(&tx, id, d.status, to, note, tx.now()).await? {
         return Err(ServiceError::Conflict { key: "matchmaking.action_closed" });
     }
+    sheji_store::search::enqueue(&tx, DocType::Demand, &[i64::from(id)], tx.now()).await?;
     let href = format!("/demands/{id}");
     let message = match action {
         DemandAction::Submit => {
@@ -917,6 +921,7 @@ pub async fn create_offer(
         tx.now(),
     )
     .await?;
+    sheji_store::search::enqueue(&tx, DocType::Offer, &[i64::from(id)], tx.now()).await?;
     let change = Change {
         action: "matchmaking.offer_create",
         target_type: "offer",
@@ -958,6 +963,7 @@ pub async fn save_offer(
     };
     let tx = Work::begin(services).await?;
     store::update_offer(&tx, id, district, &o, &excluded, tx.now()).await?;
+    sheji_store::search::enqueue(&tx, DocType::Offer, &[i64::from(id)], tx.now()).await?;
     let change = Change {
         action: "matchmaking.offer_edit",
         target_type: "offer",
@@ -990,6 +996,7 @@ pub async fn act_on_offer(
     if !store::move_offer(&tx, id, view.offer.status, to, tx.now()).await? {
         return Err(ServiceError::Conflict { key: "matchmaking.action_closed" });
     }
+    sheji_store::search::enqueue(&tx, DocType::Offer, &[i64::from(id)], tx.now()).await?;
     let change = Change {
         action: "matchmaking.offer_move",
         target_type: "offer",
@@ -1379,6 +1386,7 @@ pub async fn expire_demands(services: &Services) -> Result<u64, ServiceError> {
         if !store::move_demand(&tx, d.id, DemandStatus::Published, DemandStatus::Expired, None, tx.now()).await? {
             continue;
         }
+        sheji_store::search::enqueue(&tx, DocType::Demand, &[i64::from(d.id)], tx.now()).await?;
         let note = Note {
             kind: MessageKind::Progressed,
             key: "matchmaking.msg.expired",
@@ -1551,4 +1559,101 @@ pub async fn export_xlsx(
 /// buttons to show).
 pub fn speaks_for(services: &Services, caller: &Principal) -> (Option<OrganizationId>, Option<AccountId>) {
     (admin_of(services, caller), is_designer(services, caller).then_some(caller.account))
+}
+
+/// Whether the search index holds a demand in this state (not a draft, not withdrawn).
+fn indexed(d: &Demand) -> bool {
+    !matches!(d.status, DemandStatus::Draft | DemandStatus::Withdrawn)
+}
+
+fn demand_document(d: Demand, c: &Choices) -> Document {
+    let names = category_text(c, &d.draft.categories);
+    Document {
+        doc_type: DocType::Demand,
+        id: i64::from(d.id),
+        title: d.draft.title,
+        short_names: Vec::new(),
+        codes: Vec::new(),
+        text: [d.draft.product, d.draft.summary, d.draft.deliverables, names].join(" "),
+        private_text: d.draft.details,
+        district: Some(d.district.get()),
+        organization: Some(d.organization.get()),
+        public: d.status.public(),
+        facets: d.draft.cluster.map(|c| (Dimension::Cluster, c.get().to_string())).into_iter().collect(),
+    }
+}
+
+fn offer_document(o: Offer, c: &Choices) -> Document {
+    let names = category_text(c, &o.draft.categories);
+    Document {
+        doc_type: DocType::Offer,
+        id: i64::from(o.id),
+        title: o.draft.title,
+        short_names: Vec::new(),
+        codes: Vec::new(),
+        text: [o.draft.description, o.draft.team, o.draft.cases, names].join(" "),
+        private_text: String::new(),
+        district: Some(o.district.get()),
+        organization: o.organization.map(OrganizationId::get),
+        public: o.status == OfferStatus::Published,
+        facets: o.draft.clusters.iter().map(|c| (Dimension::Cluster, c.get().to_string())).collect(),
+    }
+}
+
+/// The names of categories, for the index (people search by "外观设计", not by `FORM`).
+fn category_text(c: &Choices, codes: &BTreeSet<String>) -> String {
+    codes
+        .iter()
+        .filter_map(|code| c.categories.iter().find(|(k, _, _)| k == code).map(|(_, n, _)| n.as_str()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The search documents of these demands or offers (those the index holds).
+pub(crate) async fn search_documents(
+    services: &Services,
+    doc_type: DocType,
+    ids: &[i64],
+) -> Result<Vec<Document>, ServiceError> {
+    let ids: BTreeSet<i32> = ids.iter().filter_map(|id| i32::try_from(*id).ok()).collect();
+    let c = choices(services).await?;
+    Ok(match doc_type {
+        DocType::Demand => store::demands_by_id(services.store(), &ids)
+            .await?
+            .into_values()
+            .filter(indexed)
+            .map(|d| demand_document(d, &c))
+            .collect(),
+        DocType::Offer => store::offers_by_id(services.store(), &ids)
+            .await?
+            .into_values()
+            .filter(|o| o.status != OfferStatus::Draft)
+            .map(|o| offer_document(o, &c))
+            .collect(),
+        DocType::Organization => Vec::new(),
+    })
+}
+
+/// Up to `limit` documents after id `after`, in id order (a rebuild).
+pub(crate) async fn search_scan(
+    services: &Services,
+    doc_type: DocType,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<Document>, ServiceError> {
+    let after = i32::try_from(after).unwrap_or(i32::MAX);
+    let c = choices(services).await?;
+    Ok(match doc_type {
+        DocType::Demand => store::demands_after(services.store(), after, limit)
+            .await?
+            .into_iter()
+            .map(|d| demand_document(d, &c))
+            .collect(),
+        DocType::Offer => store::offers_after(services.store(), after, limit)
+            .await?
+            .into_iter()
+            .map(|o| offer_document(o, &c))
+            .collect(),
+        DocType::Organization => Vec::new(),
+    })
 }

@@ -342,6 +342,7 @@ pub async fn prune(services: &Services) -> Result<u64, ServiceError> {
 async fn load(services: &Services, doc_type: DocType, ids: &[i64]) -> Result<Vec<Document>, ServiceError> {
     match doc_type {
         DocType::Organization => crate::registry::search_documents(services, ids).await,
+        DocType::Demand | DocType::Offer => crate::matchmaking::search_documents(services, doc_type, ids).await,
     }
 }
 
@@ -349,6 +350,7 @@ async fn load(services: &Services, doc_type: DocType, ids: &[i64]) -> Result<Vec
 async fn scan(services: &Services, doc_type: DocType, after: i64, limit: u64) -> Result<Vec<Document>, ServiceError> {
     match doc_type {
         DocType::Organization => crate::registry::search_scan(services, after, limit).await,
+        DocType::Demand | DocType::Offer => crate::matchmaking::search_scan(services, doc_type, after, limit).await,
     }
 }
 
@@ -489,6 +491,8 @@ fn url_of(doc_type: DocType, id: i64, district: Option<i32>, organization: Optio
     match doc_type {
         DocType::Organization if reached => format!("/admin/organizations/{id}"),
         DocType::Organization => format!("/organizations/{id}"),
+        DocType::Demand => format!("/demands/{id}"),
+        DocType::Offer => format!("/offers/{id}"),
     }
 }
 

@@ -957,3 +957,41 @@ pub async fn accepted_for(db: &impl Db, demand: i32, p: &Party) -> Result<bool, 
         .filter(interest::Column::OfferId.in_subquery(offers));
     Ok(sea_orm::PaginatorTrait::count(q, db.conn()).await? > 0)
 }
+
+/// Demands the search index holds: every state but a draft (its organization's alone) and a
+/// withdrawn one.
+fn indexed_demand_states() -> Vec<&'static str> {
+    DemandStatus::ALL
+        .iter()
+        .filter(|s| !matches!(s, DemandStatus::Draft | DemandStatus::Withdrawn))
+        .map(|s| s.code())
+        .collect()
+}
+
+/// Up to `limit` indexable demands after id `after`, in id order (a search rebuild).
+pub async fn demands_after(db: &impl Db, after: i32, limit: u64) -> Result<Vec<Demand>, StoreError> {
+    let rows = demand::Entity::find()
+        .filter(demand::Column::Id.gt(after))
+        .filter(demand::Column::Status.is_in(indexed_demand_states()))
+        .order_by_asc(demand::Column::Id)
+        .limit(limit)
+        .all(db.conn())
+        .await?;
+    let ids: Vec<i32> = rows.iter().map(|m| m.id).collect();
+    let tags = demand_tags(db, &ids).await?;
+    rows.into_iter().map(|m| to_demand(m, &tags)).collect()
+}
+
+/// Up to `limit` indexable offers (all but drafts) after id `after`, in id order.
+pub async fn offers_after(db: &impl Db, after: i32, limit: u64) -> Result<Vec<Offer>, StoreError> {
+    let rows = offer::Entity::find()
+        .filter(offer::Column::Id.gt(after))
+        .filter(offer::Column::Status.ne(OfferStatus::Draft.code()))
+        .order_by_asc(offer::Column::Id)
+        .limit(limit)
+        .all(db.conn())
+        .await?;
+    let ids: Vec<i32> = rows.iter().map(|m| m.id).collect();
+    let tags = offer_tags(db, &ids).await?;
+    rows.into_iter().map(|m| to_offer(m, &tags)).collect()
+}

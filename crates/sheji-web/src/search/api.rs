@@ -23,7 +23,7 @@ pub struct SearchParams {
     /// What to look for: names, short names (简称), pinyin ("changan"), initials ("cqca"),
     /// words of descriptions, a USCC. Operators have no meaning; at most 64 characters count.
     pub q: Option<String>,
-    /// Only this document type (`organization`).
+    /// Only this document type (`organization`, `demand` or `offer`).
     #[serde(rename = "type")]
     #[param(rename = "type")]
     pub doc_type: Option<String>,

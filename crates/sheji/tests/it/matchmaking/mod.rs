@@ -88,9 +88,15 @@ async fn a_demand_is_reviewed_published_matched_and_answered(backend: Backend) {
     assert_eq!(app.get_as(&jj, &path).await.status, 404);
     assert!(!app.get("/demands").await.body.contains("伺服电机外壳设计"));
     assert_eq!(app.post_form(&jj, &act, &[("action", "approve")]).await.status, 404);
+    // The platform search finds it for its district's branch only.
+    let found = |body: &str| body.contains(&format!("\"url\":\"/demands/{id}\""));
+    let search = "/api/v1/search?q=%E4%BC%BA%E6%9C%8D%E7%94%B5%E6%9C%BA&type=demand";
+    assert!(!found(&app.get(search).await.body));
+    assert!(!found(&app.get_as(&jj, search).await.body));
 
     // The branch returns it (a reason is required); the maker reads why, corrects, resubmits.
     let bs = app.signed_in("bs1").await;
+    assert!(found(&app.get_as(&bs, search).await.body), "the branch finds what waits for it");
     let queue = app.get_as(&bs, "/matchmaking/review?status=pending").await;
     assert!(queue.body.contains("伺服电机外壳设计"), "{}", queue.body);
     assert!(app.get_as(&bs, "/").await.body.contains("条需求等待审核"));
@@ -111,6 +117,9 @@ async fn a_demand_is_reviewed_published_matched_and_answered(backend: Backend) {
     // Approving twice (a second click, a colleague) is refused, not applied twice.
     assert_eq!(app.post_form(&bs, &act, &[("action", "approve")]).await.status, 409);
 
+    // Published: the search finds it for everyone, and its private details for no outsider.
+    assert!(found(&app.get(search).await.body), "{}", app.get(search).await.body);
+    assert!(!found(&app.get("/api/v1/search?q=%E6%B8%A9%E5%8D%87&type=demand").await.body));
     // Published: the public reads the summary, never the details or the IP terms.
     let public = app.get(&path).await;
     assert_eq!(public.status, 200);

@@ -53,11 +53,14 @@ async fn corpus(app: &TestApp, district: DistrictId) -> Vec<OrganizationId> {
     ids
 }
 
+/// The titles of the first ten organizations found (demands and offers of the demo, found by
+/// the same words, are other types).
 async fn titles(app: &TestApp, q: &str) -> Vec<String> {
+    let organizations = vec![(sheji_core::search::Dimension::Type, "organization".to_owned())];
     let page = search::search(
         &app.services,
         None,
-        &SearchRequest { q: q.to_owned(), filters: vec![], page: PageRequest::new(Some(1), Some(10)) },
+        &SearchRequest { q: q.to_owned(), filters: organizations, page: PageRequest::new(Some(1), Some(10)) },
         Lang::Zh,
     )
     .await
