@@ -207,6 +207,7 @@ mod catalogue_tests {
         "matchmaking.offer_move",
         "matchmaking.interest",
         "matchmaking.interest_answer",
+        "matchmaking.guide_publish",
     ];
 
     #[test]

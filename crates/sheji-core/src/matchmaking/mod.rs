@@ -389,6 +389,42 @@ pub fn check_offer(o: &OfferDraft, complete: bool) -> Vec<FieldProblem> {
     out
 }
 
+/// What the city writes about a 供需指南 (the published guide to demand and supply).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GuideDraft {
+    /// The title, e.g. "2027年第一季度重庆市工业设计供需指南".
+    pub title: String,
+    /// The period it covers: from …
+    pub period_from: Option<NaiveDate>,
+    /// … to (inclusive).
+    pub period_to: Option<NaiveDate>,
+    /// Opening paragraphs.
+    pub intro: String,
+}
+
+/// A guide covers at most this many days (a year and a day for leap years).
+pub const MAX_GUIDE_DAYS: i64 = 366;
+
+/// Every problem with a guide at once: a title, both ends of a period in order and at most a
+/// year long.
+pub fn check_guide(g: &GuideDraft) -> Vec<FieldProblem> {
+    let mut out = Vec::new();
+    if g.title.trim().is_empty() {
+        out.push(("title", "matchmaking.title_required"));
+    }
+    length_problems(&[("title", &g.title, MAX_TITLE), ("intro", &g.intro, MAX_LONG)], &mut out);
+    match (g.period_from, g.period_to) {
+        (None, _) => out.push(("period_from", "matchmaking.guide_period_required")),
+        (_, None) => out.push(("period_to", "matchmaking.guide_period_required")),
+        (Some(a), Some(b)) if b < a => out.push(("period_to", "matchmaking.guide_period_order")),
+        (Some(a), Some(b)) if (b - a).num_days() >= MAX_GUIDE_DAYS => {
+            out.push(("period_to", "matchmaking.guide_period_long"))
+        }
+        _ => {}
+    }
+    out
+}
+
 /// What matching reads of a published demand.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DemandTraits {
@@ -812,6 +848,24 @@ mod tests {
         );
         assert_eq!(DemandAction::available(S::Published, Party::Reviewer), vec![]);
         assert_eq!(OfferAction::available(OfferStatus::Withdrawn), vec![OfferAction::Publish]);
+    }
+
+    #[test]
+    fn a_guide_needs_a_title_and_a_period_in_order() {
+        let day = |s: &str| s.parse::<NaiveDate>().ok();
+        let mut g = GuideDraft {
+            title: "供需指南".into(),
+            period_from: day("2027-01-01"),
+            period_to: day("2027-03-31"),
+            intro: String::new(),
+        };
+        assert!(check_guide(&g).is_empty());
+        g.period_to = day("2026-12-31");
+        assert_eq!(check_guide(&g), vec![("period_to", "matchmaking.guide_period_order")]);
+        g.period_to = day("2028-06-30");
+        assert_eq!(check_guide(&g), vec![("period_to", "matchmaking.guide_period_long")]);
+        let empty = GuideDraft::default();
+        assert_eq!(check_guide(&empty).len(), 2);
     }
 
     #[test]

@@ -209,6 +209,15 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
 }
 
+/// A table under a heading of its own.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct HeadedTable {
+    /// The heading.
+    pub heading: String,
+    /// The table.
+    pub table: Table,
+}
+
 /// Which layout a document takes: a certificate is a framed single page, everything else a
 /// letter-style document that may run over pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -245,6 +254,8 @@ pub struct Paper {
     pub sections: Vec<Section>,
     /// A table.
     pub table: Option<Table>,
+    /// More tables, each under its heading (a guide's demands, then its offers).
+    pub tables: Vec<HeadedTable>,
     /// Closing paragraphs (contacts, notes).
     pub closing: Vec<String>,
     /// Who signs, at the foot (the issuing body, a district).
@@ -277,6 +288,7 @@ impl Paper {
             lines: Vec::new(),
             sections: Vec::new(),
             table: None,
+            tables: Vec::new(),
             closing: Vec::new(),
             signer: String::new(),
             date: String::new(),
@@ -527,6 +539,13 @@ mod tests {
             headers: vec!["序号".into(), "单位".into()],
             rows: vec![vec!["1".into(), "重庆某某设计有限公司".into()]],
         });
+        p.tables = vec![HeadedTable {
+            heading: "设计服务供给".into(),
+            table: Table {
+                headers: vec!["序号".into(), "服务方".into()],
+                rows: vec![vec!["1".into(), "某设计公司".into()]],
+            },
+        }];
         p.closing = vec!["联系电话：023-12345678".into()];
         p.signer = "重庆市经济和信息化委员会".into();
         p.date = "2026年12月6日".into();

@@ -151,5 +151,26 @@ pub(crate) async fn load(services: &Services) -> Result<(), ServiceError> {
     };
     tx.commit(&Actor::system(), change).await?;
     services.forget_matchmaking_pool();
+    // The quarter's guide, as the city would publish it, so its page and papers can be seen.
+    let snap = super::guide::snapshot(services).await?;
+    let json = serde_json::to_string(&snap).map_err(|_| ServiceError::Conflict { key: "document.render_failed" })?;
+    let quarter = sheji_core::matchmaking::GuideDraft {
+        title: "重庆市工业设计供需指南（演示）".to_owned(),
+        period_from: Some(today),
+        period_to: Some(today + chrono::Duration::days(90)),
+        intro: "为推动设计与制造深度融合，现将平台在册的设计需求与设计服务供给汇编成册，供企业和设计机构对接参考。"
+            .to_owned(),
+    };
+    let counts = (i32::try_from(snap.demands.len()).unwrap_or(0), i32::try_from(snap.offers.len()).unwrap_or(0));
+    let tx = Work::begin(services).await?;
+    let id = store::insert_guide(&tx, &quarter, &json, counts, "city", tx.now()).await?;
+    let change = Change {
+        action: "demo.matchmaking",
+        target_type: "matchmaking_guide",
+        target_id: id.to_string(),
+        before: json!(null),
+        after: json!({"title": quarter.title}),
+    };
+    tx.commit(&Actor::system(), change).await?;
     Ok(())
 }

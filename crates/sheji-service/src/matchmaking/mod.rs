@@ -6,6 +6,7 @@
 //! whose interest it accepted.
 
 pub(crate) mod demo;
+pub mod guide;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;

@@ -995,3 +995,85 @@ pub async fn offers_after(db: &impl Db, after: i32, limit: u64) -> Result<Vec<Of
     let tags = offer_tags(db, &ids).await?;
     rows.into_iter().map(|m| to_offer(m, &tags)).collect()
 }
+
+/// A published guide (its snapshot as the service wrote it, JSON).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Guide {
+    /// Key.
+    pub id: i32,
+    /// Title, period and opening paragraphs.
+    pub draft: sheji_core::matchmaking::GuideDraft,
+    /// What the lists held when it was published.
+    pub snapshot: String,
+    /// Demands in it.
+    pub demands: i32,
+    /// Offers in it.
+    pub offers: i32,
+    /// Who published it.
+    pub published_by: String,
+    /// When.
+    pub published_at: DateTime<Utc>,
+}
+
+fn to_guide(m: crate::entity::matchmaking_guide::Model) -> Guide {
+    Guide {
+        id: m.id,
+        draft: sheji_core::matchmaking::GuideDraft {
+            title: m.title,
+            period_from: Some(m.period_from),
+            period_to: Some(m.period_to),
+            intro: m.intro,
+        },
+        snapshot: m.snapshot,
+        demands: m.demands,
+        offers: m.offers,
+        published_by: m.published_by,
+        published_at: m.published_at,
+    }
+}
+
+/// Records a published guide; its id.
+pub async fn insert_guide(
+    tx: &Tx,
+    g: &sheji_core::matchmaking::GuideDraft,
+    snapshot: &str,
+    counts: (i32, i32),
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<i32, StoreError> {
+    use crate::entity::matchmaking_guide;
+    let (Some(from), Some(to)) = (g.period_from, g.period_to) else {
+        return Err(corrupt("guide", "a guide needs its period"));
+    };
+    Ok(matchmaking_guide::Entity::insert(matchmaking_guide::ActiveModel {
+        title: Set(g.title.clone()),
+        period_from: Set(from),
+        period_to: Set(to),
+        intro: Set(g.intro.clone()),
+        snapshot: Set(snapshot.to_owned()),
+        demands: Set(counts.0),
+        offers: Set(counts.1),
+        published_by: Set(by.to_owned()),
+        published_at: Set(now),
+        ..Default::default()
+    })
+    .exec(tx.conn())
+    .await?
+    .last_insert_id)
+}
+
+/// One guide.
+pub async fn get_guide(db: &impl Db, id: i32) -> Result<Option<Guide>, StoreError> {
+    Ok(crate::entity::matchmaking_guide::Entity::find_by_id(id).one(db.conn()).await?.map(to_guide))
+}
+
+/// A page of guides, newest first (without their snapshots).
+pub async fn list_guides(db: &impl Db, page: PageRequest) -> Result<Page<Guide>, StoreError> {
+    use crate::entity::matchmaking_guide;
+    let q = matchmaking_guide::Entity::find().order_by_desc(matchmaking_guide::Column::Id);
+    crate::page_of(db, q, page, |mut m| {
+        m.snapshot.clear();
+        Ok(to_guide(m))
+    })
+    .await
+}

@@ -2,6 +2,7 @@
 //! ranked matches with their reasons, interests, the staff review list and its export.
 
 mod api;
+mod guide;
 mod pages;
 
 use axum::Router;
@@ -21,6 +22,7 @@ pub const CAPABILITY: Capability = Capability { pages, api: api_routes, nav: NAV
 const NAV: &[NavEntry] = &[
     NavEntry { group: NavGroup::Matchmaking, href: "/demands", key: "nav.demands", permission: None },
     NavEntry { group: NavGroup::Matchmaking, href: "/offers", key: "nav.offers", permission: None },
+    NavEntry { group: NavGroup::Matchmaking, href: "/guides", key: "nav.guides", permission: None },
     NavEntry {
         group: NavGroup::Matchmaking,
         href: "/matchmaking/review",
@@ -49,6 +51,9 @@ fn pages() -> Router<AppState> {
         .route("/matchmaking/interests/{id}", post(pages::answer))
         .route("/matchmaking/review", get(pages::review))
         .route("/matchmaking/export.xlsx", get(pages::export))
+        .route("/guides", get(guide::guides).post(guide::publish))
+        .route("/guides/{id}", get(guide::guide))
+        .route("/guides/{id}/{document}", get(guide::document))
 }
 
 /// Its JSON API (registered through `utoipa_axum`, so the OpenAPI document follows).

@@ -55,14 +55,7 @@ fn done_notice(lang: Lang, done: &str) -> Option<String> {
 }
 
 fn amount_text(lang: Lang, lo: Option<f64>, hi: Option<f64>) -> String {
-    let n = |v: f64| format!("{}", (v * 100.0).round() / 100.0);
-    match (lo, hi) {
-        (Some(l), Some(h)) if (l - h).abs() < f64::EPSILON => lang.tf("matchmaking.amount_exact", &[("a", &n(l))]),
-        (Some(l), Some(h)) => lang.tf("matchmaking.amount_between", &[("lo", &n(l)), ("hi", &n(h))]),
-        (Some(l), None) => lang.tf("matchmaking.amount_from", &[("lo", &n(l))]),
-        (None, Some(h)) => lang.tf("matchmaking.amount_to", &[("hi", &n(h))]),
-        (None, None) => lang.t("matchmaking.amount_open").to_owned(),
-    }
+    service::guide::amount(lang, lo, hi)
 }
 
 fn category_names(c: &Choices, codes: &BTreeSet<String>) -> String {

@@ -3,5 +3,6 @@
 pub mod demand;
 pub mod demand_tag;
 pub mod interest;
+pub mod matchmaking_guide;
 pub mod offer;
 pub mod offer_tag;

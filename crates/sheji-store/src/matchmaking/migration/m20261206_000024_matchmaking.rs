@@ -109,6 +109,21 @@ enum Interest {
     AnsweredAt,
 }
 
+#[derive(DeriveIden)]
+enum MatchmakingGuide {
+    Table,
+    Id,
+    Title,
+    PeriodFrom,
+    PeriodTo,
+    Intro,
+    Snapshot,
+    Demands,
+    Offers,
+    PublishedBy,
+    PublishedAt,
+}
+
 fn index(name: &str, table: impl IntoIden, cols: Vec<DynIden>, unique: bool) -> IndexCreateStatement {
     let mut i = Index::create();
     i.name(name).table(table);
@@ -345,11 +360,31 @@ impl MigrationTrait for Migration {
             false,
         ))
         .await?;
+        // A published 供需指南: what was on the lists when the city published it, frozen, so the
+        // page, the workbook and the PDF say the same thing for as long as it is kept.
+        m.create_table(dialect::table(
+            b,
+            Table::create()
+                .table(MatchmakingGuide::Table)
+                .col(ColumnDef::new(MatchmakingGuide::Id).integer().not_null().auto_increment().primary_key())
+                .col(ColumnDef::new(MatchmakingGuide::Title).string_len(400).not_null())
+                .col(ColumnDef::new(MatchmakingGuide::PeriodFrom).date().not_null())
+                .col(ColumnDef::new(MatchmakingGuide::PeriodTo).date().not_null())
+                .col(ColumnDef::new(MatchmakingGuide::Intro).text().not_null())
+                .col(ColumnDef::new(MatchmakingGuide::Snapshot).text().not_null())
+                .col(ColumnDef::new(MatchmakingGuide::Demands).integer().not_null())
+                .col(ColumnDef::new(MatchmakingGuide::Offers).integer().not_null())
+                .col(ColumnDef::new(MatchmakingGuide::PublishedBy).string_len(64).not_null())
+                .col(ColumnDef::new(MatchmakingGuide::PublishedAt).timestamp_with_time_zone().not_null())
+                .to_owned(),
+        ))
+        .await?;
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for table in [
+            MatchmakingGuide::Table.into_iden(),
             Interest::Table.into_iden(),
             OfferTag::Table.into_iden(),
             Offer::Table.into_iden(),

@@ -269,3 +269,50 @@ async fn drafts_stay_with_their_owner_and_lists_show_public_fields() {
     assert!(offers.body.contains("独立设计师：小家电与工具外观设计"));
     app.finish().await;
 }
+
+backend_tests!(the_city_publishes_a_guide_that_stays_as_published);
+
+/// The 供需指南: published by city staff only, every problem of the form at once, then a page,
+/// a PDF and a workbook for everyone, frozen as it was published.
+async fn the_city_publishes_a_guide_that_stays_as_published(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else { return };
+    app.user("city1", "city_officer", None, None).await;
+    let city = app.signed_in("city1").await;
+    let wrong = app
+        .post_form(&city, "/guides", &[("title", " "), ("period_from", "2027-03-31"), ("period_to", "2027-01-01")])
+        .await;
+    assert_eq!(wrong.status, 400);
+    assert!(wrong.body.contains("请填写名称") && wrong.body.contains("结束日期不能早于开始日期"), "{}", wrong.body);
+    assert!(wrong.body.contains("value=\"2027-03-31\""));
+    let branch = app.signed_in_demo("bishan").await;
+    let fields = [
+        ("title", "2027年第一季度供需指南"),
+        ("period_from", "2027-01-01"),
+        ("period_to", "2027-03-31"),
+        ("intro", "欢迎对接。"),
+    ];
+    assert_eq!(app.post_form(&branch, "/guides", &fields).await.status, 403, "a branch does not publish for the city");
+    assert!(!app.get_as(&branch, "/guides").await.body.contains("action=\"/guides\""));
+    let published = app.post_form(&city, "/guides", &fields).await;
+    assert_eq!(published.status, 303, "{}", published.body);
+    let path = published.header("location").to_owned();
+    let page = app.get(&path).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("家用电动工具外观与人机升级") && page.body.contains("电动工具与五金产品外观设计"));
+    assert!(!page.body.contains("包装与开箱体验设计"), "a draft is not in the guide");
+    let pdf = app.get(&format!("{path}/guide.pdf")).await;
+    assert_eq!(pdf.status, 200);
+    assert!(pdf.body.starts_with("%PDF-"));
+    let xlsx = app.get(&format!("{path}/guide.xlsx")).await;
+    assert_eq!(xlsx.status, 200);
+    assert!(xlsx.body.starts_with("PK"));
+    let print = app.get(&format!("{path}/guide?lang=en")).await;
+    assert!(print.body.contains("Design demands") && print.body.contains("Valid 1 January 2027"), "{}", print.body);
+    // Published means frozen: a demand withdrawn afterwards stays in the guide.
+    let owner = app.signed_in_demo("orgadmin").await;
+    let withdrawn = app.post_form(&owner, "/demands/1/act", &[("action", "withdraw")]).await;
+    assert_eq!(withdrawn.status, 303, "{}", withdrawn.body);
+    assert!(!app.get("/demands").await.body.contains("家用电动工具外观与人机升级"));
+    assert!(app.get(&path).await.body.contains("家用电动工具外观与人机升级"));
+    app.finish().await;
+}
