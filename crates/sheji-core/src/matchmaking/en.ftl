@@ -257,3 +257,4 @@ matchmaking-no_guide = No such guide. Open it again from the list of guides.
 matchmaking-guide_period_required = Enter both ends of the period.
 matchmaking-guide_period_order = The period cannot end before it begins.
 matchmaking-guide_period_long = A period is at most a year; shorten it.
+matchmaking-guide_range = { $from } to { $to }

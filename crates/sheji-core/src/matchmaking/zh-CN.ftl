@@ -257,3 +257,4 @@ matchmaking-no_guide = 没有这份指南。请从供需指南列表重新进入
 matchmaking-guide_period_required = 请填写适用期的起止日期。
 matchmaking-guide_period_order = 适用期的结束日期不能早于开始日期。
 matchmaking-guide_period_long = 适用期最长一年，请缩短。
+matchmaking-guide_range = { $from } 至 { $to }

@@ -44,9 +44,9 @@ struct GuidesPage {
     form: FormState,
 }
 
-fn period(lang: sheji_core::i18n::Lang, g: &GuideDraft) -> String {
+fn period(lang: sheji_core::i18n::Lang, g: &GuideDraft, key: &str) -> String {
     let d = |x: Option<chrono::NaiveDate>| x.map(|d| lang.date(d)).unwrap_or_default();
-    lang.tf("matchmaking.guide_period", &[("from", &d(g.period_from)), ("to", &d(g.period_to))])
+    lang.tf(key, &[("from", &d(g.period_from)), ("to", &d(g.period_to))])
 }
 
 async fn list_page(state: &AppState, ctx: &Ctx, page: Option<u64>, form: FormState) -> Result<GuidesPage, PageError> {
@@ -62,7 +62,7 @@ async fn list_page(state: &AppState, ctx: &Ctx, page: Option<u64>, form: FormSta
             .map(|g| GuideRow {
                 id: g.id,
                 title: g.draft.title.clone(),
-                period: period(lang, &g.draft),
+                period: period(lang, &g.draft, "matchmaking.guide_range"),
                 counts: lang.tf(
                     "matchmaking.guide_counts",
                     &[("demands", &g.demands.to_string()), ("offers", &g.offers.to_string())],
@@ -149,7 +149,7 @@ pub async fn guide(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>)
         StatusCode::OK,
         &GuidePage {
             id,
-            period: period(lang, &g.draft),
+            period: period(lang, &g.draft, "matchmaking.guide_period"),
             counts: lang.tf(
                 "matchmaking.guide_counts",
                 &[("demands", &snap.demands.len().to_string()), ("offers", &snap.offers.len().to_string())],
