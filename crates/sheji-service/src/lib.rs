@@ -61,11 +61,14 @@ pub struct Services {
     synonyms: Arc<Recent<(), sheji_core::search::Synonyms>>,
     labels: Arc<Recent<(), FacetLabels>>,
     pool: Arc<Recent<(), Arc<matchmaking::Pool>>>,
+    guide_pdfs: Arc<Recent<GuideKey, Arc<Vec<u8>>>>,
     search: Option<Arc<search::Engine>>,
     files: Option<Arc<sheji_store::files::FileStore>>,
     local_address: Arc<str>,
 }
 
+/// A published guide in one language.
+type GuideKey = (i32, sheji_core::i18n::Lang);
 /// Names of facet values by (dimension, value code).
 /// Industry divisions as (code, name), shared.
 type Divisions = Arc<Vec<(String, String)>>;
@@ -108,6 +111,11 @@ const POLICY_TTL_SECONDS: i64 = 5;
 /// Writes on this node empty it at once; other nodes see a change within this time.
 const POOL_TTL_SECONDS: i64 = 10;
 
+/// How long a guide's PDF is reused. A guide never changes; the issuer's name and seal may, and
+/// show on the next PDF after this time. Anyone may download a guide, and laying out thousands
+/// of rows costs seconds of CPU: rendering once per language keeps that from being a lever.
+const GUIDE_PDF_TTL_SECONDS: i64 = 600;
+
 impl std::fmt::Debug for Services {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Services").field("store", &self.store).finish_non_exhaustive()
@@ -133,6 +141,7 @@ impl Services {
             synonyms: Arc::new(Recent::new(SYNONYMS_TTL_SECONDS, 1)),
             labels: Arc::new(Recent::new(LABELS_TTL_SECONDS, 1)),
             pool: Arc::new(Recent::new(POOL_TTL_SECONDS, 1)),
+            guide_pdfs: Arc::new(Recent::new(GUIDE_PDF_TTL_SECONDS, 16)),
             search: None,
             files: None,
             local_address: Arc::from(DEFAULT_LOCAL_ADDRESS),
@@ -193,6 +202,16 @@ impl Services {
         let p = matchmaking::load_pool(self).await?;
         self.pool.put((), p.clone(), self.now());
         Ok(p)
+    }
+
+    /// A guide's PDF in a language, if made within [`GUIDE_PDF_TTL_SECONDS`].
+    pub(crate) fn cached_guide_pdf(&self, key: GuideKey) -> Option<Arc<Vec<u8>>> {
+        self.guide_pdfs.get(&key, self.now())
+    }
+
+    /// Keeps a guide's PDF.
+    pub(crate) fn remember_guide_pdf(&self, key: GuideKey, pdf: Arc<Vec<u8>>) {
+        self.guide_pdfs.put(key, pdf, self.now());
     }
 
     /// Forgets the matchmaking pool after a write that changes it.
@@ -741,7 +760,11 @@ mod boundaries {
             1,
             "a delivery job records how its attempt ended (queue bookkeeping, like job/mod.rs)",
         ),
-        ("generator.rs", 2, "the synthetic-city generator loads millions of rows in bulk"),
+        (
+            "generator.rs",
+            4,
+            "the synthetic-city generator loads millions of rows (and benchmark demands and offers) in bulk",
+        ),
         ("registry/import.rs", 1, "an import batch records one change per row with record_many"),
         ("registry/demo.rs", 1, "loading the demo organizations' figures in bulk (one record for the load)"),
     ];

@@ -258,3 +258,6 @@ matchmaking-guide_period_required = Enter both ends of the period.
 matchmaking-guide_period_order = The period cannot end before it begins.
 matchmaking-guide_period_long = A period is at most a year; shorten it.
 matchmaking-guide_range = { $from } to { $to }
+matchmaking-category_in_group = { $name } ({ $group })
+matchmaking-division_named = { $code } { $name }
+matchmaking-deadline_passed = This demand's deadline has passed; published, it would expire tonight. Return it so the organization can set a new deadline.

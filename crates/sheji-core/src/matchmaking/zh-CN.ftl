@@ -258,3 +258,6 @@ matchmaking-guide_period_required = 请填写适用期的起止日期。
 matchmaking-guide_period_order = 适用期的结束日期不能早于开始日期。
 matchmaking-guide_period_long = 适用期最长一年，请缩短。
 matchmaking-guide_range = { $from } 至 { $to }
+matchmaking-category_in_group = { $name }（{ $group }）
+matchmaking-division_named = { $code } { $name }
+matchmaking-deadline_passed = 这条需求的截止日期已过，发布后当晚就会过期。请退回需求方修改截止日期。

@@ -277,6 +277,16 @@ pub async fn paper(services: &Services, id: i32, lang: Lang) -> Result<Printable
     Printable::new(services, p, true).await
 }
 
+/// The guide's PDF (kept a few minutes per language: see `GUIDE_PDF_TTL_SECONDS`).
+pub async fn pdf(services: &Services, id: i32, lang: Lang) -> Result<std::sync::Arc<Vec<u8>>, ServiceError> {
+    if let Some(bytes) = services.cached_guide_pdf((id, lang)) {
+        return Ok(bytes);
+    }
+    let bytes = std::sync::Arc::new(paper(services, id, lang).await?.pdf().await?);
+    services.remember_guide_pdf((id, lang), bytes.clone());
+    Ok(bytes)
+}
+
 /// The guide as a workbook: the demands and the offers, one sheet each.
 pub async fn xlsx(services: &Services, id: i32, lang: Lang) -> Result<Vec<u8>, ServiceError> {
     use rust_xlsxwriter::{Format, Workbook};

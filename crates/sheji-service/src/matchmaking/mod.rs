@@ -39,14 +39,27 @@ fn now_roles(services: &Services, caller: &Principal) -> BTreeSet<Role> {
     caller.roles(services.now())
 }
 
+/// Whether an API token (if that is how the caller came) was given `permission`: an
+/// organization's people act here through their affiliation, so a token limited to other
+/// functions must not carry it.
+fn token_allows(caller: &Principal, permission: Permission) -> bool {
+    caller.token_permissions.as_ref().is_none_or(|p| p.contains(&permission))
+}
+
 /// The organization the caller administers (writes demands and offers for), if any.
 fn admin_of(services: &Services, caller: &Principal) -> Option<OrganizationId> {
+    if !token_allows(caller, Permission::RegistryEdit) {
+        return None;
+    }
     let now = services.now();
     caller.affiliations.iter().find(|a| a.role == Role::OrgAdmin && a.in_force(now)).and_then(|a| a.organization)
 }
 
 /// The organization the caller belongs to (administrator or member), if any.
 fn member_of(services: &Services, caller: &Principal) -> Option<OrganizationId> {
+    if !token_allows(caller, Permission::RegistryReadPrivate) {
+        return None;
+    }
     let now = services.now();
     caller
         .affiliations
@@ -55,16 +68,31 @@ fn member_of(services: &Services, caller: &Principal) -> Option<OrganizationId> 
         .and_then(|a| a.organization)
 }
 
+/// A designer acting in their own name (not through an API token: no function covers it yet).
 fn is_designer(services: &Services, caller: &Principal) -> bool {
-    now_roles(services, caller).contains(&Role::Designer)
+    caller.token_permissions.is_none() && now_roles(services, caller).contains(&Role::Designer)
 }
 
 fn staff_scope(services: &Services, caller: Option<&Principal>) -> Scope {
     caller.map_or_else(Scope::none, |c| c.scope(Permission::MatchmakingManage, services.now()))
 }
 
+/// Whose demands and offers the caller reads: their organization's, and their own as a
+/// designer.
 fn party_of(services: &Services, caller: &Principal) -> store::Party {
-    store::Party { organization: member_of(services, caller), account: Some(caller.account) }
+    store::Party {
+        organization: member_of(services, caller),
+        account: is_designer(services, caller).then_some(caller.account),
+    }
+}
+
+/// Whose interests the caller answers: their organization's as its administrator, and their
+/// own as a designer.
+fn answering_party(services: &Services, caller: &Principal) -> store::Party {
+    store::Party {
+        organization: admin_of(services, caller),
+        account: is_designer(services, caller).then_some(caller.account),
+    }
 }
 
 fn fields(problems: Vec<core::FieldProblem>) -> Result<(), ServiceError> {
@@ -443,14 +471,9 @@ pub async fn demand(services: &Services, caller: Option<&Principal>, id: i32) ->
         actions.extend(DemandAction::available(d.status, Party::Reviewer));
     }
     let interests = if owner || staff || caller.is_some_and(|c| member_of(services, c) == Some(d.organization)) {
-        store::interests_of_demand(services.store(), id, 200).await?
+        store::interests_of_demand(services.store(), id, None, 200).await?
     } else if let Some(c) = caller {
-        let mine: BTreeSet<i32> = my_offer_ids(services, c).await?;
-        store::interests_of_demand(services.store(), id, 200)
-            .await?
-            .into_iter()
-            .filter(|i| mine.contains(&i.offer))
-            .collect()
+        store::interests_of_demand(services.store(), id, Some(&party_of(services, c)), 200).await?
     } else {
         Vec::new()
     };
@@ -488,17 +511,6 @@ pub async fn demand(services: &Services, caller: Option<&Principal>, id: i32) ->
         actions,
         my_offers,
     })
-}
-
-async fn my_offer_ids(services: &Services, caller: &Principal) -> Result<BTreeSet<i32>, ServiceError> {
-    let p = party_of(services, caller);
-    let f = OfferFilter { organization: p.organization, account: p.account, ..Default::default() };
-    Ok(store::list_offers(services.store(), &f, PageRequest::new(Some(1), Some(200)))
-        .await?
-        .items
-        .into_iter()
-        .map(|o| o.id)
-        .collect())
 }
 
 /// The caller's own published offers (those they may speak for).
@@ -548,9 +560,13 @@ pub async fn act_on_demand(
     if action == DemandAction::Submit {
         check_demand_input(services, &d.draft, "", true).await?;
     }
+    // Published past its deadline, it would expire the same night: return it instead.
+    if action == DemandAction::Approve && d.draft.deadline.is_some_and(|day| day < services.today()) {
+        return Err(ServiceError::Conflict { key: "matchmaking.deadline_passed" });
+    }
     let to = action.next(d.status).ok_or(ServiceError::Conflict { key: "matchmaking.action_closed" })?;
     let tx = Work::begin(services).await?;
-    let note = (!reason.is_empty()).then(|| reason.clone());
+    let note = (action.needs_reason() && !reason.is_empty()).then(|| reason.clone());
     if !store::move_demand(&tx, id, d.status, to, note, tx.now()).await? {
         return Err(ServiceError::Conflict { key: "matchmaking.action_closed" });
     }
@@ -733,28 +749,9 @@ pub async fn offer(services: &Services, caller: Option<&Principal>, id: i32) -> 
         return Err(ServiceError::NotFound { key: "matchmaking.no_offer" });
     }
     let interests = if owner || member || staff {
-        store::interests_of_offer(services.store(), id, 200).await?
+        store::interests_of_offer(services.store(), id, None, 200).await?
     } else if let Some(c) = caller {
-        match member_of(services, c) {
-            Some(org) => {
-                let mine: BTreeSet<i32> = store::list_demands(
-                    services.store(),
-                    &DemandFilter { organization: Some(org), ..Default::default() },
-                    PageRequest::new(Some(1), Some(200)),
-                )
-                .await?
-                .items
-                .into_iter()
-                .map(|d| d.id)
-                .collect();
-                store::interests_of_offer(services.store(), id, 200)
-                    .await?
-                    .into_iter()
-                    .filter(|i| mine.contains(&i.demand))
-                    .collect()
-            }
-            None => Vec::new(),
-        }
+        store::interests_of_offer(services.store(), id, Some(&party_of(services, c)), 200).await?
     } else {
         Vec::new()
     };
@@ -1208,7 +1205,11 @@ pub async fn express_interest(
     } else {
         return Err(ServiceError::Forbidden);
     };
-    let excluded = o.organization == Some(d.organization)
+    // Someone on both sides (the demanding organization's administrator who is also the
+    // designer offering) cannot deal with themselves.
+    let both_sides = admin_of(services, caller) == Some(d.organization) && owns_offer(services, caller, &o);
+    let excluded = both_sides
+        || o.organization == Some(d.organization)
         || o.organization.is_some_and(|p| d.excluded.contains(&p))
         || o.excluded.contains(&d.organization);
     if excluded {
@@ -1272,7 +1273,7 @@ pub async fn answer_interest(
         .ok_or(ServiceError::NotFound { key: "matchmaking.no_interest" })?;
     let party = party_of(services, caller);
     let involved = party.organization.is_some_and(|org| org == d.organization || o.organization == Some(org))
-        || o.account == caller.account;
+        || (o.organization.is_none() && o.account == caller.account);
     if !involved {
         return Err(ServiceError::NotFound { key: "matchmaking.no_interest" });
     }
@@ -1285,6 +1286,10 @@ pub async fn answer_interest(
     let reason = clip(reason.trim(), 2_000);
     if !accept && reason.is_empty() {
         return Err(ServiceError::Fields(vec![FieldError::new("reason", "matchmaking.reason_required")]));
+    }
+    // A filled, expired or withdrawn demand (or a withdrawn offer) takes no new partner.
+    if accept && (d.status != DemandStatus::Published || o.status != OfferStatus::Published) {
+        return Err(ServiceError::Conflict { key: "matchmaking.not_published" });
     }
     let to = if accept { InterestStatus::Accepted } else { InterestStatus::Declined };
     let tx = Work::begin(services).await?;
@@ -1349,7 +1354,7 @@ pub async fn todos(services: &Services, caller: &Principal) -> Result<Vec<Todo>,
             }
         }
     }
-    let waiting = store::awaiting_answer(services.store(), &party_of(services, caller)).await?;
+    let waiting = store::awaiting_answer(services.store(), &answering_party(services, caller)).await?;
     if waiting > 0 {
         out.push(Todo {
             key: "matchmaking.todo.answer",
@@ -1380,7 +1385,19 @@ pub async fn todos(services: &Services, caller: &Principal) -> Result<Vec<Todo>,
 /// Marks published demands past their deadline as expired (a daily job) and tells their
 /// organizations; how many expired.
 pub async fn expire_demands(services: &Services) -> Result<u64, ServiceError> {
-    let due = store::overdue_demands(services.store(), services.today(), 1_000).await?;
+    const BATCH: u64 = 1_000;
+    let mut n = 0;
+    loop {
+        let due = store::overdue_demands(services.store(), services.today(), BATCH).await?;
+        let last = (due.len() as u64) < BATCH;
+        n += expire_these(services, due).await?;
+        if last {
+            return Ok(n);
+        }
+    }
+}
+
+async fn expire_these(services: &Services, due: Vec<Demand>) -> Result<u64, ServiceError> {
     let mut n = 0;
     for d in due {
         let tx = Work::begin(services).await?;
@@ -1432,12 +1449,8 @@ pub async fn export_xlsx(
         args: vec![("detail", e.to_string())],
     };
     let c = choices(services).await?;
-    let category_names = |codes: &BTreeSet<String>| {
-        codes
-            .iter()
-            .map(|code| c.categories.iter().find(|(k, _, _)| k == code).map_or(code.as_str(), |(_, n, _)| n.as_str()))
-            .collect::<Vec<_>>()
-            .join("、")
+    let category_names = |codes: &BTreeSet<String>| -> String {
+        guide::category_names(lang, &c, &codes.iter().cloned().collect::<Vec<_>>())
     };
     let districts: BTreeMap<DistrictId, String> = sheji_store::reference::list_active_districts(services.store())
         .await?
@@ -1488,12 +1501,9 @@ pub async fn export_xlsx(
                 category_names(&d.draft.categories),
                 amount(d.draft.budget_min, d.draft.budget_max),
                 d.draft.deadline.map(|x| x.to_string()).unwrap_or_default(),
-                d.draft
-                    .modes
-                    .iter()
-                    .map(|m| lang.t(&format!("matchmaking.mode.{}", m.code())).to_owned())
-                    .collect::<Vec<_>>()
-                    .join("、"),
+                lang.join_list(
+                    d.draft.modes.iter().map(|m| lang.t(&format!("matchmaking.mode.{}", m.code())).to_owned()),
+                ),
                 d.draft.summary.clone(),
                 d.draft.details.clone(),
             ];

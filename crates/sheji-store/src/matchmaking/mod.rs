@@ -646,7 +646,8 @@ pub struct OfferFilter {
     pub districts: Option<Vec<DistrictId>>,
     /// Only this organization's …
     pub organization: Option<OrganizationId>,
-    /// … or this account's (either matches when both are set).
+    /// … or this designer's own (offers of no organization written by this account; either
+    /// matches when both are set).
     pub account: Option<AccountId>,
     /// Only those offering this service category.
     pub category: Option<String>,
@@ -665,16 +666,15 @@ pub async fn list_offers(db: &impl Db, f: &OfferFilter, page: PageRequest) -> Re
     if let Some(d) = &f.districts {
         q = q.filter(offer::Column::DistrictId.is_in(d.iter().map(|x| x.get())));
     }
+    // An account owns only its own designer offers (no organization): whoever wrote an
+    // organization's offer does not keep it after leaving.
+    let own = |a: AccountId| {
+        Condition::all().add(offer::Column::AccountId.eq(a.get())).add(offer::Column::OrganizationId.is_null())
+    };
     match (f.organization, f.account) {
-        (Some(o), Some(a)) => {
-            q = q.filter(
-                Condition::any()
-                    .add(offer::Column::OrganizationId.eq(o.get()))
-                    .add(offer::Column::AccountId.eq(a.get())),
-            )
-        }
+        (Some(o), Some(a)) => q = q.filter(Condition::any().add(offer::Column::OrganizationId.eq(o.get())).add(own(a))),
         (Some(o), None) => q = q.filter(offer::Column::OrganizationId.eq(o.get())),
-        (None, Some(a)) => q = q.filter(offer::Column::AccountId.eq(a.get())),
+        (None, Some(a)) => q = q.filter(own(a)),
         (None, None) => {}
     }
     for (dim, code) in [(CATEGORY, f.category.clone()), (CLUSTER, f.cluster.map(|c| c.get().to_string()))] {
@@ -853,7 +853,7 @@ pub async fn get_interest(db: &impl Db, id: i32) -> Result<Option<Interest>, Sto
 pub struct Party {
     /// The organization (its demands and offers).
     pub organization: Option<OrganizationId>,
-    /// The account (a designer's own offers).
+    /// The account (a designer's own offers: those of no organization).
     pub account: Option<AccountId>,
 }
 
@@ -870,7 +870,9 @@ fn my_offers(p: &Party) -> Option<sea_orm::sea_query::SelectStatement> {
         cond = cond.add(offer::Column::OrganizationId.eq(o.get()));
     }
     if let Some(a) = p.account {
-        cond = cond.add(offer::Column::AccountId.eq(a.get()));
+        cond = cond.add(
+            Condition::all().add(offer::Column::AccountId.eq(a.get())).add(offer::Column::OrganizationId.is_null()),
+        );
     }
     if p.organization.is_none() && p.account.is_none() {
         return None;
@@ -917,14 +919,39 @@ pub async fn awaiting_answer(db: &impl Db, p: &Party) -> Result<u64, StoreError>
     if cond.is_empty() {
         return Ok(0);
     }
-    let q = interest::Entity::find().filter(interest::Column::Status.eq(InterestStatus::Pending.code())).filter(cond);
+    // Only what can still be accepted: both records published.
+    let mut open_demands = Query::select();
+    open_demands
+        .column(demand::Column::Id)
+        .from(demand::Entity)
+        .and_where(demand::Column::Status.eq(DemandStatus::Published.code()));
+    let mut open_offers = Query::select();
+    open_offers
+        .column(offer::Column::Id)
+        .from(offer::Entity)
+        .and_where(offer::Column::Status.eq(OfferStatus::Published.code()));
+    let q = interest::Entity::find()
+        .filter(interest::Column::Status.eq(InterestStatus::Pending.code()))
+        .filter(interest::Column::DemandId.in_subquery(open_demands))
+        .filter(interest::Column::OfferId.in_subquery(open_offers))
+        .filter(cond);
     Ok(sea_orm::PaginatorTrait::count(q, db.conn()).await?)
 }
 
-/// Every interest of one demand (a bounded list: one per offer at most), newest first.
-pub async fn interests_of_demand(db: &impl Db, demand: i32, limit: u64) -> Result<Vec<Interest>, StoreError> {
-    interest::Entity::find()
-        .filter(interest::Column::DemandId.eq(demand))
+/// The interests of one demand, newest first, at most `limit`; only those of the party's
+/// offers when `party` is given (a provider sees its own).
+pub async fn interests_of_demand(
+    db: &impl Db,
+    demand: i32,
+    party: Option<&Party>,
+    limit: u64,
+) -> Result<Vec<Interest>, StoreError> {
+    let mut q = interest::Entity::find();
+    if let Some(p) = party {
+        let Some(offers) = my_offers(p) else { return Ok(Vec::new()) };
+        q = q.filter(interest::Column::OfferId.in_subquery(offers));
+    }
+    q.filter(interest::Column::DemandId.eq(demand))
         .order_by_desc(interest::Column::Id)
         .limit(limit)
         .all(db.conn())
@@ -934,10 +961,20 @@ pub async fn interests_of_demand(db: &impl Db, demand: i32, limit: u64) -> Resul
         .collect()
 }
 
-/// Every interest of one offer, newest first, at most `limit`.
-pub async fn interests_of_offer(db: &impl Db, offer: i32, limit: u64) -> Result<Vec<Interest>, StoreError> {
-    interest::Entity::find()
-        .filter(interest::Column::OfferId.eq(offer))
+/// The interests of one offer, newest first, at most `limit`; only those of the party's
+/// demands when `party` is given (a demander sees its own).
+pub async fn interests_of_offer(
+    db: &impl Db,
+    offer: i32,
+    party: Option<&Party>,
+    limit: u64,
+) -> Result<Vec<Interest>, StoreError> {
+    let mut q = interest::Entity::find();
+    if let Some(p) = party {
+        let Some(demands) = my_demands(p) else { return Ok(Vec::new()) };
+        q = q.filter(interest::Column::DemandId.in_subquery(demands));
+    }
+    q.filter(interest::Column::OfferId.eq(offer))
         .order_by_desc(interest::Column::Id)
         .limit(limit)
         .all(db.conn())
@@ -1067,13 +1104,41 @@ pub async fn get_guide(db: &impl Db, id: i32) -> Result<Option<Guide>, StoreErro
     Ok(crate::entity::matchmaking_guide::Entity::find_by_id(id).one(db.conn()).await?.map(to_guide))
 }
 
-/// A page of guides, newest first (without their snapshots).
+/// A page of guides, newest first, without their snapshots (which are not read).
 pub async fn list_guides(db: &impl Db, page: PageRequest) -> Result<Page<Guide>, StoreError> {
-    use crate::entity::matchmaking_guide;
-    let q = matchmaking_guide::Entity::find().order_by_desc(matchmaking_guide::Column::Id);
-    crate::page_of(db, q, page, |mut m| {
-        m.snapshot.clear();
-        Ok(to_guide(m))
-    })
-    .await
+    use crate::entity::matchmaking_guide as g;
+    type Row = (i32, String, NaiveDate, NaiveDate, String, i32, i32, String, DateTime<Utc>);
+    let total = sea_orm::PaginatorTrait::count(g::Entity::find(), db.conn()).await?;
+    let rows: Vec<Row> = g::Entity::find()
+        .select_only()
+        .columns([
+            g::Column::Id,
+            g::Column::Title,
+            g::Column::PeriodFrom,
+            g::Column::PeriodTo,
+            g::Column::Intro,
+            g::Column::Demands,
+            g::Column::Offers,
+            g::Column::PublishedBy,
+            g::Column::PublishedAt,
+        ])
+        .order_by_desc(g::Column::Id)
+        .offset(page.offset())
+        .limit(page.per_page())
+        .into_tuple()
+        .all(db.conn())
+        .await?;
+    let items = rows
+        .into_iter()
+        .map(|(id, title, from, to, intro, demands, offers, published_by, published_at)| Guide {
+            id,
+            draft: sheji_core::matchmaking::GuideDraft { title, period_from: Some(from), period_to: Some(to), intro },
+            snapshot: String::new(),
+            demands,
+            offers,
+            published_by,
+            published_at,
+        })
+        .collect();
+    Ok(Page::new(items, page, total))
 }

@@ -2,8 +2,10 @@
 //! staff), a guide's page, and its print view, PDF and workbook.
 
 use askama::Template;
+use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
+use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sheji_core::matchmaking::GuideDraft;
@@ -14,7 +16,7 @@ use sheji_service::matchmaking::guide as service;
 
 use crate::AppState;
 use crate::auth::PageUser;
-use crate::document::{pdf_response, print_view};
+use crate::document::print_view;
 use crate::error::{PageError, render};
 use crate::forms::{self, Fields, FormState};
 use crate::layout::{Chrome, Ctx, Pager};
@@ -171,13 +173,20 @@ pub async fn document(
     let back = ("nav.guides", format!("/guides/{id}"));
     let err = |e: ServiceError| PageError::service(&e, ctx.chrome("document.print").crumb(back.0, Some(&back.1)));
     match document.as_str() {
-        "guide" | "guide.pdf" => {
+        "guide" => {
             let printable = service::paper(&state.services, id, ctx.lang).await.map_err(err)?;
-            if document == "guide" {
-                Ok(print_view(printable, &ctx, format!("/guides/{id}/guide.pdf"), back))
-            } else {
-                pdf_response(&printable, &ctx).await
-            }
+            Ok(print_view(printable, &ctx, format!("/guides/{id}/guide.pdf"), back))
+        }
+        "guide.pdf" => {
+            let bytes = service::pdf(&state.services, id, ctx.lang).await.map_err(err)?;
+            Ok((
+                [
+                    (header::CONTENT_TYPE, "application/pdf".to_owned()),
+                    (header::CONTENT_DISPOSITION, format!("inline; filename=\"guide-{id}.pdf\"")),
+                ],
+                Body::from(bytes.as_ref().clone()),
+            )
+                .into_response())
         }
         "guide.xlsx" => {
             let bytes = service::xlsx(&state.services, id, ctx.lang).await.map_err(err)?;

@@ -58,23 +58,21 @@ fn amount_text(lang: Lang, lo: Option<f64>, hi: Option<f64>) -> String {
     service::guide::amount(lang, lo, hi)
 }
 
-fn category_names(c: &Choices, codes: &BTreeSet<String>) -> String {
-    codes
-        .iter()
-        .map(|code| c.categories.iter().find(|(k, _, _)| k == code).map_or(code.as_str(), |(_, n, _)| n.as_str()))
-        .collect::<Vec<_>>()
-        .join("、")
+fn category_names(lang: Lang, c: &Choices, codes: &BTreeSet<String>) -> String {
+    let codes: Vec<String> = codes.iter().cloned().collect();
+    service::guide::category_names(lang, c, &codes)
 }
 
 fn cluster_name(c: &Choices, id: ClusterId) -> String {
     c.clusters.iter().find(|(k, _)| *k == id).map(|(_, n)| n.clone()).unwrap_or_default()
 }
 
-fn category_choices(c: &Choices, form: &FormState, name: &str) -> Vec<Choice> {
+fn category_choices(lang: Lang, c: &Choices, form: &FormState, name: &str) -> Vec<Choice> {
     c.categories
         .iter()
         .map(|(code, label, group)| {
-            Choice::selected_if(code.clone(), format!("{label}（{group}）"), form.is(name, code))
+            let shown = lang.tf("matchmaking.category_in_group", &[("name", label), ("group", group)]);
+            Choice::selected_if(code.clone(), shown, form.is(name, code))
         })
         .collect()
 }
@@ -134,9 +132,9 @@ fn demand_row(lang: Lang, c: &Choices, l: &DemandLine) -> DemandRow {
         id: d.id,
         title: d.draft.title.clone(),
         organization: l.organization.clone(),
-        categories: category_names(c, &d.draft.categories),
+        categories: category_names(lang, c, &d.draft.categories),
         budget: amount_text(lang, d.draft.budget_min, d.draft.budget_max),
-        deadline: d.draft.deadline.map(|x| x.to_string()).unwrap_or_default(),
+        deadline: d.draft.deadline.map(|x| lang.date(x)).unwrap_or_default(),
         status: status_label(lang, d.status),
         tone: d.status.badge(),
     }
@@ -160,7 +158,7 @@ fn offer_row(lang: Lang, c: &Choices, l: &OfferLine) -> OfferRow {
         id: o.id,
         title: o.draft.title.clone(),
         provider: l.provider.clone(),
-        categories: category_names(c, &o.draft.categories),
+        categories: category_names(lang, c, &o.draft.categories),
         price: amount_text(lang, o.draft.price_min, o.draft.price_max),
         capacity: o.draft.capacity.map(|x| x.to_string()).unwrap_or_default(),
         status: offer_status_label(lang, o.status),
@@ -480,30 +478,35 @@ async fn demand_page(
         organization: v.organization.clone(),
         district: v.district.clone(),
         product: d.draft.product.clone(),
-        categories: category_names(&c, &d.draft.categories),
+        categories: category_names(lang, &c, &d.draft.categories),
         cluster: d.draft.cluster.map(|x| cluster_name(&c, x)).unwrap_or_default(),
         division: d
             .draft
             .industry_code
             .as_ref()
-            .map(|code| c.divisions.iter().find(|(k, _)| k == code).map_or(code.clone(), |(k, n)| format!("{k} {n}")))
+            .map(|code| {
+                c.divisions
+                    .iter()
+                    .find(|(k, _)| k == code)
+                    .map_or(code.clone(), |(k, n)| lang.tf("matchmaking.division_named", &[("code", k), ("name", n)]))
+            })
             .unwrap_or_default(),
         budget: amount_text(lang, d.draft.budget_min, d.draft.budget_max),
-        deadline: d.draft.deadline.map(|x| x.to_string()).unwrap_or_default(),
-        modes: d
-            .draft
-            .modes
-            .iter()
-            .map(|m| lang.t(&format!("matchmaking.mode.{}", m.code())).to_owned())
-            .collect::<Vec<_>>()
-            .join("、"),
-        published_on: d.published_on.map(|x| x.to_string()).unwrap_or_default(),
+        deadline: d.draft.deadline.map(|x| lang.date(x)).unwrap_or_default(),
+        modes: lang
+            .join_list(d.draft.modes.iter().map(|m| lang.t(&format!("matchmaking.mode.{}", m.code())).to_owned())),
+        published_on: d.published_on.map(|x| lang.date(x)).unwrap_or_default(),
         summary: d.draft.summary.clone(),
         deliverables: d.draft.deliverables.clone(),
         private: v.private,
         details: d.draft.details.clone(),
         ip_terms: d.draft.ip_terms.clone(),
-        review_note: d.review_note.clone().unwrap_or_default(),
+        // Shown only while it applies: the reason a returned demand was sent back.
+        review_note: if d.status == DemandStatus::Returned {
+            d.review_note.clone().unwrap_or_default()
+        } else {
+            String::new()
+        },
         actions,
         can_edit: v.can_edit,
         can_match: v.can_match,
@@ -604,9 +607,15 @@ async fn demand_form(
     Ok(DemandFormPage {
         action: id.map_or_else(|| "/demands/new".to_owned(), |i| format!("/demands/{i}/edit")),
         cancel: id.map_or_else(|| "/matchmaking/mine".to_owned(), |i| format!("/demands/{i}")),
-        categories: category_choices(&c, &form, "categories"),
+        categories: category_choices(ctx.lang, &c, &form, "categories"),
         clusters: c.clusters.iter().map(|(k, n)| Choice::new(k.to_string(), n.clone())).collect(),
-        divisions: c.divisions.iter().map(|(k, n)| Choice::new(k.clone(), format!("{k} {n}"))).collect(),
+        divisions: c
+            .divisions
+            .iter()
+            .map(|(k, n)| {
+                Choice::new(k.clone(), ctx.lang.tf("matchmaking.division_named", &[("code", k), ("name", n)]))
+            })
+            .collect(),
         modes: mode_choices(ctx.lang, &form),
         form,
         chrome,
@@ -885,7 +894,7 @@ async fn match_rows(
                 total: m.total,
                 interest: String::new(),
                 interest_tone: "",
-                shared: category_names(&c, &m.shared_categories.iter().cloned().collect()),
+                shared: category_names(lang, &c, &m.shared_categories.iter().cloned().collect()),
                 parts: m
                     .parts
                     .iter()
@@ -1019,8 +1028,8 @@ async fn offer_page(
         tone: o.status.badge(),
         provider: v.provider.clone(),
         district: v.district.clone(),
-        categories: category_names(&c, &o.draft.categories),
-        clusters: o.draft.clusters.iter().map(|x| cluster_name(&c, *x)).collect::<Vec<_>>().join("、"),
+        categories: category_names(lang, &c, &o.draft.categories),
+        clusters: lang.join_list(o.draft.clusters.iter().map(|x| cluster_name(&c, *x))),
         price: amount_text(lang, o.draft.price_min, o.draft.price_max),
         capacity: o.draft.capacity.map(|x| x.to_string()).unwrap_or_default(),
         description: o.draft.description.clone(),
@@ -1112,7 +1121,7 @@ async fn offer_form(
     Ok(OfferFormPage {
         action: id.map_or_else(|| "/offers/new".to_owned(), |i| format!("/offers/{i}/edit")),
         cancel: id.map_or_else(|| "/matchmaking/mine".to_owned(), |i| format!("/offers/{i}")),
-        categories: category_choices(&c, &form, "categories"),
+        categories: category_choices(ctx.lang, &c, &form, "categories"),
         clusters: cluster_choices(&c, &form, "clusters"),
         districts: if designer_only && !organization_owned {
             district_choices(state, "").await.map_err(err)?

@@ -316,3 +316,44 @@ async fn the_city_publishes_a_guide_that_stays_as_published(backend: Backend) {
     assert!(app.get(&path).await.body.contains("家用电动工具外观与人机升级"));
     app.finish().await;
 }
+
+/// What the review of the first version found: a closed demand takes no new partner and its
+/// waiting interests leave the to-dos; an API token limited to other functions does not read
+/// a demand's private details through its holder's organization.
+#[tokio::test]
+async fn closed_demands_take_no_partner_and_narrow_tokens_read_public_fields_only() {
+    let Some(app) = TestApp::with_demo(Backend::Sqlite).await else { return };
+    let owner = app.signed_in_demo("orgadmin").await;
+    // A token that may only export the registry, created by the demand's own administrator.
+    let body = "name=export&days=30&permissions=registry.export";
+    let created = app.post_raw(&owner, "/account/tokens", &format!("csrf={}&{body}", owner.csrf)).await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    let secret: String = created
+        .body
+        .split("sj_")
+        .nth(1)
+        .map(|s| s.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect())
+        .unwrap();
+    let narrow = app.get_bearer(&format!("sj_{secret}"), "/api/v1/demands/1").await;
+    assert_eq!(narrow.status, 200);
+    assert!(narrow.json()["details"].is_null(), "{}", narrow.body);
+    assert_eq!(app.get_bearer(&format!("sj_{secret}"), "/api/v1/demands/1/matches").await.status, 403);
+    // Signed in, the administrator reads the details and has the demo's interest to answer.
+    assert!(app.get_as(&owner, "/demands/1").await.body.contains("目标成本"));
+    assert!(app.get_as(&owner, "/").await.body.contains("1 条对接意向等待您回复"));
+    let page = app.get_as(&owner, "/demands/1").await;
+    let interest = first(r#"action="/matchmaking/interests/(\d+)""#, &page.body);
+    // Filled: the waiting interest can be declined but no longer accepted, and is no to-do.
+    let filled = app.post_form(&owner, "/demands/1/act", &[("action", "fill")]).await;
+    assert_eq!(filled.status, 303, "{}", filled.body);
+    let home = app.get_as(&owner, "/").await.body;
+    assert!(!home.contains("条对接意向等待您回复"), "a closed demand's interest is no longer a to-do");
+    let answer = format!("/matchmaking/interests/{interest}");
+    let late = app.post_form(&owner, &answer, &[("decision", "accept"), ("back", "/demands/1")]).await;
+    assert_eq!(late.status, 409, "{}", late.body);
+    let declined = app
+        .post_form(&owner, &answer, &[("decision", "decline"), ("reason", "已找到服务方"), ("back", "/demands/1")])
+        .await;
+    assert_eq!(declined.status, 303, "{}", declined.body);
+    app.finish().await;
+}
