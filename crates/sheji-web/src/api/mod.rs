@@ -219,6 +219,16 @@ fn constrain_inputs(doc: &mut OpenApiDoc) {
                 o.minimum = Some(1.into());
                 o.maximum = Some(usize::try_from(MAX_PER_PAGE).unwrap_or(usize::MAX).into());
             }
+            // Matchmaking amounts are in 万元, from nothing to 10 亿元.
+            "budget" => {
+                o.minimum = Some(0.into());
+                o.maximum = Some(100_000.into());
+            }
+            // Matches per request.
+            "limit" if path == "/api/v1/demands/{id}/matches" => {
+                o.minimum = Some(1.into());
+                o.maximum = Some(sheji_service::matchmaking::MAX_MATCHES.into());
+            }
             // Cluster tiers run from 1 (the three pillars) to 4 (the eighteen clusters).
             "tier" => {
                 o.minimum = Some(1.into());

@@ -237,8 +237,13 @@ pub async fn demand_matches(
 ) -> Result<Json<Vec<MatchBody>>, ApiError> {
     let limit = match q.limit {
         None => service::DEFAULT_MATCHES,
-        Some(n @ 1..=50) => usize::try_from(n).unwrap_or(service::DEFAULT_MATCHES),
-        Some(_) => return Err(ApiError::invalid(lang.tf("matchmaking.limit_range", &[("max", "50")]))),
+        Some(n) if (1..=service::MAX_MATCHES as u64).contains(&n) => {
+            usize::try_from(n).unwrap_or(service::DEFAULT_MATCHES)
+        }
+        Some(_) => {
+            let max = service::MAX_MATCHES.to_string();
+            return Err(ApiError::invalid(lang.tf("matchmaking.limit_range", &[("max", &max)])));
+        }
     };
     let ranked =
         service::matches_for_demand(&state.services, &p, id, limit).await.map_err(|e| ApiError::service(&e, lang))?;
