@@ -197,9 +197,26 @@ pub(super) fn format(lang: Lang, key: &str, args: &[(&str, &str)]) -> Option<Str
     for name in &message.variables {
         let value = args.iter().find(|(n, _)| n == name).map(|(_, v)| *v);
         debug_assert!(value.is_some(), "message {key} was rendered without its variable {name}");
-        fluent_args.set(name.as_str(), value.unwrap_or_default());
+        let value = value.unwrap_or_default();
+        // A whole number goes in as a number, so a message can choose its words by it
+        // (`{ $n -> [1] one … *[other] … }`); Fluent compares a string with no variant key.
+        match whole_number(value) {
+            Some(n) => fluent_args.set(name.as_str(), n),
+            None => fluent_args.set(name.as_str(), value),
+        }
     }
     render(&language.bundle, key, Some(&fluent_args))
+}
+
+/// A value written as a plain whole number ("0", "12", "-3"; not "007" or "1,000"), which
+/// prints back exactly as written.
+fn whole_number(value: &str) -> Option<i64> {
+    let digits = value.strip_prefix('-').unwrap_or(value);
+    let plain = !digits.is_empty()
+        && digits.len() <= 15
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'));
+    if plain { value.parse().ok() } else { None }
 }
 
 /// Every key of the catalogue (those of either language).

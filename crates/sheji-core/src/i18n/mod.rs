@@ -164,6 +164,20 @@ mod tests {
     }
 
     #[test]
+    fn a_message_chooses_its_words_by_a_number_and_prints_it_as_given() {
+        let one = Lang::En.tf("matchmaking.todo.answer", &[("n", "1")]);
+        assert_eq!(one, "One interest awaits your answer");
+        assert_eq!(Lang::En.tf("matchmaking.todo.answer", &[("n", "12345")]), "12345 interests await your answer");
+        assert_eq!(
+            Lang::En.tf("service.msg.follow_up", &[("organization", "A"), ("days", "0"), ("date", "")]),
+            "A follow-up visit to A is due today."
+        );
+        // Not numbers: kept as typed.
+        assert!(Lang::Zh.tf("matchmaking.excluded_unknown", &[("code", "007")]).contains("007"));
+        assert_eq!(Lang::Zh.tf("matchmaking.amount_exact", &[("a", "2026")]), "2026 万元");
+    }
+
+    #[test]
     fn message_files_are_sound() {
         assert!(catalogue::problems().is_empty(), "{:#?}", catalogue::problems());
         assert!(catalogue::keys().len() > 1000, "the files were read ({} keys)", catalogue::keys().len());

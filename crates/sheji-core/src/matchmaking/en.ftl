@@ -145,12 +145,19 @@ matchmaking-why-category = Covers { $covered } of the { $wanted } categories wan
 matchmaking-why-cluster = Serves the demand's cluster
 matchmaking-why-cluster_other = Does not serve the demand's cluster
 matchmaking-why-cluster_none = The demand names no cluster
-matchmaking-why-evidence = Holds { $n } recognitions in force
+matchmaking-why-evidence = Holds { $n ->
+    [0] no recognition
+    [1] one recognition
+   *[other] { $n } recognitions
+} in force
 matchmaking-why-budget_fits = The price range meets the budget
 matchmaking-why-budget_unknown = Budget or price not given (negotiable)
 matchmaking-why-budget_below = Priced below the budget
 matchmaking-why-budget_above = Starting price { $percent }% above the budget's top
-matchmaking-why-capacity_free = Room for { $n } more projects
+matchmaking-why-capacity_free = Room for { $n ->
+    [1] one more project
+   *[other] { $n } more projects
+}
 matchmaking-why-capacity_full = No room for another project
 matchmaking-why-district_same = In the client's district
 matchmaking-why-district_other = In another district
@@ -223,9 +230,18 @@ matchmaking-not_published = Matching and interests need both the demand and the 
 matchmaking-excluded_pair = One side has excluded the other; they cannot connect.
 matchmaking-interest_exists = This demand and this offer are already connected by an interest; see My matchmaking.
 matchmaking-interest_answered = This interest has already been answered. Reload the page to see the answer.
-matchmaking-todo-review = { $n } demands await your review
-matchmaking-todo-answer = { $n } interests await your answer
-matchmaking-todo-returned = { $n } demands were returned: correct and submit them again
+matchmaking-todo-review = { $n ->
+    [1] One demand awaits
+   *[other] { $n } demands await
+} your review
+matchmaking-todo-answer = { $n ->
+    [1] One interest awaits
+   *[other] { $n } interests await
+} your answer
+matchmaking-todo-returned = { $n ->
+    [1] A demand was returned: correct it and submit it again
+   *[other] { $n } demands were returned: correct and submit them again
+}
 matchmaking-msg-submitted = The demand "{ $title }" was submitted; please review it.
 matchmaking-msg-published = Your demand "{ $title }" was approved and published.
 matchmaking-msg-returned = Your demand "{ $title }" was returned: { $reason }
