@@ -208,6 +208,8 @@ mod catalogue_tests {
         "matchmaking.interest",
         "matchmaking.interest_answer",
         "matchmaking.guide_publish",
+        "matchmaking.file_upload",
+        "matchmaking.file_remove",
     ];
 
     #[test]

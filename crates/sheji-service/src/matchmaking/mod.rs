@@ -349,6 +349,104 @@ async fn private_reach(services: &Services, caller: Option<&Principal>, d: &Dema
     Ok(d.status.public() && store::accepted_for(services.store(), d.id, &party_of(services, c)).await?)
 }
 
+/// Stored files of a demand carry this owner type.
+const FILE_OWNER: &str = "demand";
+/// Attachments a demand holds at most.
+pub const MAX_DEMAND_FILES: usize = 10;
+
+/// Attaches a file (PDF, JPEG or PNG) to a draft or returned demand (its administrator).
+/// Attachments are private details: they open to whoever reads those.
+pub async fn attach(
+    services: &Services,
+    caller: &Principal,
+    id: i32,
+    name: &str,
+    bytes: &[u8],
+    ip: &str,
+) -> Result<i32, ServiceError> {
+    use sheji_core::files::{self as file_rules, FileKind};
+    let d = demand_for_owner(services, caller, id).await?;
+    if !d.status.editable() {
+        return Err(ServiceError::Conflict { key: "matchmaking.not_editable" });
+    }
+    if sheji_store::files::of_owner(services.store(), FILE_OWNER, id).await?.len() >= MAX_DEMAND_FILES {
+        return Err(ServiceError::Fields(vec![FieldError {
+            field: "file",
+            key: "matchmaking.too_many_files",
+            args: vec![("max", MAX_DEMAND_FILES.to_string())],
+        }]));
+    }
+    let kind = file_rules::check(bytes, &[FileKind::Pdf, FileKind::Jpeg, FileKind::Png])
+        .map_err(|e| ServiceError::Fields(vec![FieldError::new("file", e.key())]))?;
+    let files = services.files()?;
+    let key = crate::crypto::random_token(24).map_err(ServiceError::internal)?.replace(['-', '_'], "0");
+    let name = file_rules::display_name(name);
+    let tx = Work::begin(services).await?;
+    let meta = sheji_store::files::NewFile {
+        owner_type: FILE_OWNER,
+        owner_id: id,
+        purpose: "attachment",
+        name: &name,
+        content_type: kind.content_type(),
+        uploaded_by: &caller.username,
+    };
+    let file = files.put(&tx, &meta, &key, bytes, tx.now()).await?;
+    let change = Change {
+        action: "matchmaking.file_upload",
+        target_type: "demand",
+        target_id: id.to_string(),
+        before: serde_json::Value::Null,
+        after: json!({"file": file, "name": name, "bytes": bytes.len()}),
+    };
+    tx.commit(&Actor::of(caller, ip), change).await?;
+    Ok(file)
+}
+
+/// Removes an attachment from a draft or returned demand (its administrator); the demand's id.
+pub async fn detach(services: &Services, caller: &Principal, file: i32, ip: &str) -> Result<i32, ServiceError> {
+    let f = sheji_store::files::get(services.store(), file)
+        .await?
+        .filter(|f| f.owner_type == FILE_OWNER)
+        .ok_or(ServiceError::NotFound { key: "files.not_found" })?;
+    let d = demand_for_owner(services, caller, f.owner_id).await?;
+    if !d.status.editable() {
+        return Err(ServiceError::Conflict { key: "matchmaking.not_editable" });
+    }
+    let tx = Work::begin(services).await?;
+    if !sheji_store::files::forget(&tx, file).await? {
+        return Err(ServiceError::NotFound { key: "files.not_found" });
+    }
+    let change = Change {
+        action: "matchmaking.file_remove",
+        target_type: "demand",
+        target_id: d.id.to_string(),
+        before: json!({"file": file, "name": f.name}),
+        after: serde_json::Value::Null,
+    };
+    tx.commit(&Actor::of(caller, ip), change).await?;
+    Ok(d.id)
+}
+
+/// An attachment's bytes, for whoever reads the demand's private details (404 for anyone else).
+pub async fn file(
+    services: &Services,
+    caller: &Principal,
+    file: i32,
+) -> Result<(sheji_store::files::StoredFile, Vec<u8>), ServiceError> {
+    let f = sheji_store::files::get(services.store(), file)
+        .await?
+        .filter(|f| f.owner_type == FILE_OWNER)
+        .ok_or(ServiceError::NotFound { key: "files.not_found" })?;
+    let v = demand(services, Some(caller), f.owner_id)
+        .await
+        .map_err(|_| ServiceError::NotFound { key: "files.not_found" })?;
+    if !v.private {
+        return Err(ServiceError::NotFound { key: "files.not_found" });
+    }
+    let bytes = services.files()?.read(&f).await?;
+    Ok((f, bytes))
+}
+
 /// A demand as a caller sees it.
 #[derive(Debug, Clone)]
 pub struct DemandView {
@@ -372,6 +470,8 @@ pub struct DemandView {
     /// Interests in it the caller may see (its organization and staff: all; a provider:
     /// its own).
     pub interests: Vec<InterestLine>,
+    /// Its attachments, when the caller reads its private details.
+    pub files: Vec<sheji_store::files::StoredFile>,
 }
 
 /// An interest with both sides named, and whether the caller may answer it.
@@ -495,6 +595,8 @@ pub async fn demand(services: &Services, caller: Option<&Principal>, id: i32) ->
         d.excluded.clear();
         d.review_note = None;
     }
+    let files =
+        if private { sheji_store::files::of_owner(services.store(), FILE_OWNER, id).await? } else { Vec::new() };
     let organization = crate::registry::names(services, &[d.organization].into_iter().collect())
         .await?
         .remove(&d.organization)
@@ -510,6 +612,7 @@ pub async fn demand(services: &Services, caller: Option<&Principal>, id: i32) ->
         private,
         actions,
         my_offers,
+        files,
     })
 }
 

@@ -147,6 +147,12 @@ impl FileStore {
     }
 }
 
+/// Forgets a file inside `tx`: its index row goes, so it is never served again; the bytes stay
+/// as an orphan no row names, as after a rolled-back upload. False when it was already gone.
+pub async fn forget(tx: &Tx, id: i32) -> Result<bool, StoreError> {
+    Ok(stored_file::Entity::delete_by_id(id).exec(tx.conn()).await?.rows_affected == 1)
+}
+
 /// One file's index row.
 pub async fn get(db: &impl Db, id: i32) -> Result<Option<StoredFile>, StoreError> {
     Ok(stored_file::Entity::find_by_id(id).one(db.conn()).await?.map(to_file))

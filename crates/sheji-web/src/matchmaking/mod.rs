@@ -40,6 +40,12 @@ fn pages() -> Router<AppState> {
         .route("/demands/{id}/edit", get(pages::edit_demand).post(pages::save_demand))
         .route("/demands/{id}/act", post(pages::act_on_demand))
         .route("/demands/{id}/matches", get(pages::demand_matches))
+        .route(
+            "/demands/{id}/files",
+            post(pages::attach).layer(axum::extract::DefaultBodyLimit::max(pages::MAX_UPLOAD)),
+        )
+        .route("/demands/files/{file}", get(pages::download))
+        .route("/demands/files/{file}/remove", post(pages::detach))
         .route("/offers", get(pages::offers))
         .route("/offers/new", get(pages::new_offer).post(pages::create_offer))
         .route("/offers/{id}", get(pages::offer))

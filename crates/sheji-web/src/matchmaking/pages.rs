@@ -433,9 +433,18 @@ struct DemandPage {
     interests: Vec<InterestRow>,
     /// What a visitor who cannot express interest yet should do first.
     hint: Option<Hint>,
+    /// Attachments (private details).
+    files: Vec<FileRow>,
     signed_in: bool,
     form: FormState,
     notice: Option<String>,
+}
+
+/// An attachment as listed.
+struct FileRow {
+    id: i32,
+    name: String,
+    size: String,
 }
 
 /// A next step offered to someone who cannot act yet: what to do, where, and the button.
@@ -513,6 +522,11 @@ async fn demand_page(
         my_offers: v.my_offers.iter().map(|(id, t)| Choice::new(id.to_string(), t.clone())).collect(),
         interests: interest_rows(lang, &v.interests),
         hint: demand_hint(state, lang, caller, &v),
+        files: v
+            .files
+            .iter()
+            .map(|f| FileRow { id: f.id, name: f.name.clone(), size: sheji_core::i18n::file_size(f.size) })
+            .collect(),
         signed_in: caller.is_some(),
         form,
         notice: None,
@@ -580,6 +594,75 @@ pub async fn act_on_demand(
             .await
         }
     }
+}
+
+/// Uploads beyond this are cut off and refused as too large (a file itself is at most 20 MB).
+pub const MAX_UPLOAD: usize = 24 * 1024 * 1024;
+
+/// Attaches a file to a demand.
+pub async fn attach(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Path(id): Path<i32>,
+    multipart: axum::extract::Multipart,
+) -> Result<Response, PageError> {
+    let refuse = |key: &'static str| Err(ServiceError::Fields(vec![FieldError::new("file", key)]));
+    let result = match crate::forms::read_multipart_whole(multipart).await {
+        None => refuse("files.too_large"),
+        Some((_, files)) => match files.into_iter().find(|(f, _, _)| f == "file") {
+            Some((_, name, bytes)) => service::attach(&state.services, &p, id, &name, &bytes, &c.ip).await.map(|_| ()),
+            None => refuse("files.empty"),
+        },
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/demands/{id}?done=attached#files")).into_response()),
+        Err(e) => {
+            forms::refused(e, FormState::default(), &ctx, "matchmaking.demand", |form| {
+                demand_page(&state, &ctx, Some(&p), id, form)
+            })
+            .await
+        }
+    }
+}
+
+/// Removes an attachment.
+pub async fn detach(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Path(file): Path<i32>,
+) -> Result<Response, PageError> {
+    match service::detach(&state.services, &p, file, &c.ip).await {
+        Ok(id) => Ok(Redirect::to(&format!("/demands/{id}?done=detached#files")).into_response()),
+        Err(e) => Err(PageError::service(&e, ctx.chrome("matchmaking.demand"))),
+    }
+}
+
+/// An attachment, for whoever reads the demand's private details.
+pub async fn download(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, _): PageUser,
+    Path(file): Path<i32>,
+) -> Result<Response, PageError> {
+    use axum::http::header;
+    let (f, bytes) = service::file(&state.services, &p, file)
+        .await
+        .map_err(|e| PageError::service(&e, ctx.chrome("matchmaking.demand")))?;
+    let ascii: String = f.name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '.').collect();
+    Ok((
+        [
+            (header::CONTENT_TYPE, f.content_type.clone()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{}\"", if ascii.is_empty() { "file".to_owned() } else { ascii }),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 #[derive(Template)]

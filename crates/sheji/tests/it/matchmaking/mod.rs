@@ -108,6 +108,22 @@ async fn a_demand_is_reviewed_published_matched_and_answered(backend: Backend) {
     let edit = app.get_as(&maker_b, &format!("/demands/{id}/edit")).await;
     assert!(edit.body.contains("请补充散热指标") && edit.body.contains("value=\"伺服电机\""), "{}", edit.body);
     assert!(app.get_as(&maker_b, "/messages").await.body.contains("请补充散热指标"));
+    // While returned, the maker attaches a drawing (a file that is not a PDF or image is refused).
+    let attach = format!("/demands/{id}/files");
+    let exe = crate::recognition::multipart(&app, &maker_b, &attach, &[], &[("file", "x.pdf", b"MZ not a pdf")]).await;
+    assert_eq!(exe.status, 400, "{}", exe.body);
+    let pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+    let up = crate::recognition::multipart(&app, &maker_b, &attach, &[], &[("file", "外壳图纸.pdf", pdf)]).await;
+    assert_eq!(up.status, 303, "{}", up.body);
+    let file = first(r#"href="/demands/files/(\d+)""#, &app.get_as(&maker_b, &path).await.body);
+    // A wrong file can be taken back while the demand is editable.
+    let wrong = crate::recognition::multipart(&app, &maker_b, &attach, &[], &[("file", "错传.pdf", pdf)]).await;
+    assert_eq!(wrong.status, 303);
+    let files = all(r#"href="/demands/files/(\d+)""#, &app.get_as(&maker_b, &path).await.body);
+    assert_eq!(files.len(), 2);
+    let removed = app.post_form(&maker_b, &format!("/demands/files/{}/remove", files[1]), &[]).await;
+    assert_eq!(removed.status, 303, "{}", removed.body);
+    assert_eq!(all(r#"href="/demands/files/(\d+)""#, &app.get_as(&maker_b, &path).await.body).len(), 1);
     let mut corrected = full.clone();
     corrected[3] = ("details", "目标成本 120 元以内，温升不超过 40K");
     let resubmitted = app.post_form(&maker_b, &format!("/demands/{id}/edit"), &corrected).await;
@@ -230,9 +246,16 @@ async fn a_demand_is_reviewed_published_matched_and_answered(backend: Backend) {
     statuses.sort_unstable();
     assert_eq!(statuses, vec![303, 409], "{race:?}");
 
-    // The accepted designer now reads the details; the declined firm does not, and is told why.
+    // The accepted designer now reads the details and the attachment; the declined firm does
+    // not, and is told why.
     assert!(app.get_as(&solo, &path).await.body.contains("温升不超过 40K"));
     assert!(!app.get_as(&firm_b, &path).await.body.contains("温升不超过 40K"));
+    let drawing = format!("/demands/files/{file}");
+    assert!(app.get_as(&solo, &drawing).await.body.starts_with("%PDF-"));
+    assert_eq!(app.get_as(&firm_b, &drawing).await.status, 404);
+    assert_eq!(app.get_as(&jj, &drawing).await.status, 404);
+    // Published, the demand's attachments can no longer be changed.
+    assert_eq!(app.post_form(&maker_b, &format!("{drawing}/remove"), &[]).await.status, 409);
     assert!(app.get_as(&firm_b, "/messages").await.body.contains("预算不匹配"));
     // The firm cannot answer for the maker.
     let forbidden =
