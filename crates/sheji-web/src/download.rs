@@ -1,5 +1,5 @@
-//! File downloads every capability offers: CSV with a BOM and formula-guarded fields, and
-//! Excel workbooks, each sent as an attachment.
+//! File downloads every capability offers: CSV with a BOM and formula-guarded fields, Excel
+//! workbooks (each sent as an attachment), and uploaded files shown inline.
 
 use axum::body::Body;
 use axum::http::header;
@@ -44,6 +44,22 @@ impl CsvOut {
         )
             .into_response()
     }
+}
+
+/// An uploaded file, shown in the browser under an ASCII version of its name (the name
+/// travels in a header) and never kept by a cache (uploads are private).
+pub fn file_response(name: &str, content_type: &str, bytes: Vec<u8>) -> Response {
+    let ascii: String = name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '.').collect();
+    let shown = if ascii.is_empty() { "file".to_owned() } else { ascii };
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, format!("inline; filename=\"{shown}\"")),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        Body::from(bytes),
+    )
+        .into_response()
 }
 
 /// An .xlsx download.

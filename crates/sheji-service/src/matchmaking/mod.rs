@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use serde_json::json;
 use sheji_core::identity::{Permission, Principal, Role, Scope};
-use sheji_core::ids::{AccountId, ClusterId, DistrictId, OrganizationId};
+use sheji_core::ids::{ClusterId, DistrictId, OrganizationId};
 use sheji_core::matchmaking::{
     self as core, DemandAction, DemandDraft, DemandStatus, DemandTraits, InterestStatus, Match, OfferAction,
     OfferDraft, OfferStatus, OfferTraits, Party, Side,
@@ -217,6 +217,16 @@ async fn demand_problems_and_exclusions(
     let c = choices(services).await?;
     let mut problems = core::check_demand(d, services.today(), complete);
     problems.extend(check_codes(&c, &d.categories, &d.cluster.into_iter().collect(), d.industry_code.as_deref()));
+    with_exclusions(services, problems, excluded).await
+}
+
+/// The organizations a record excludes, and every problem of the record's fields with those
+/// of its exclusion list (an unknown credit code is one more problem, not a stop).
+async fn with_exclusions(
+    services: &Services,
+    problems: Vec<core::FieldProblem>,
+    excluded: &str,
+) -> Result<(BTreeSet<OrganizationId>, Vec<FieldError>), ServiceError> {
     let mut errors: Vec<FieldError> = problems.into_iter().map(|(f, k)| FieldError::new(f, k)).collect();
     let orgs = match excluded_orgs(services, "excluded", excluded).await {
         Ok(o) => o,
@@ -472,6 +482,19 @@ pub struct DemandView {
     pub interests: Vec<InterestLine>,
     /// Its attachments, when the caller reads its private details.
     pub files: Vec<sheji_store::files::StoredFile>,
+    /// The caller (its organization) may invite ranked providers.
+    pub can_invite: bool,
+    /// What the caller must do first to express interest, when they cannot yet.
+    pub next_step: Option<NextStep>,
+}
+
+/// What someone must do before they can express interest in a published demand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NextStep {
+    /// Sign in (a visitor).
+    SignIn,
+    /// Publish an offer (a provider with none, not yet connected to this demand).
+    PublishOffer,
 }
 
 /// An interest with both sides named, and whether the caller may answer it.
@@ -597,6 +620,15 @@ pub async fn demand(services: &Services, caller: Option<&Principal>, id: i32) ->
     }
     let files =
         if private { sheji_store::files::of_owner(services.store(), FILE_OWNER, id).await? } else { Vec::new() };
+    let published = d.status == DemandStatus::Published;
+    let next_step = match caller {
+        _ if !published || !my_offers.is_empty() => None,
+        None => Some(NextStep::SignIn),
+        // A provider sees only its own interests here: any means it is already connected.
+        Some(c) => {
+            (self::actions(services, Some(c)).offer && !owner && interests.is_empty()).then_some(NextStep::PublishOffer)
+        }
+    };
     let organization = crate::registry::names(services, &[d.organization].into_iter().collect())
         .await?
         .remove(&d.organization)
@@ -604,7 +636,9 @@ pub async fn demand(services: &Services, caller: Option<&Principal>, id: i32) ->
     let district = crate::reference::get_district(services, d.district).await.map(|x| x.name).unwrap_or_default();
     Ok(DemandView {
         can_edit: owner && d.status.editable(),
-        can_match: (owner || staff) && d.status == DemandStatus::Published,
+        can_match: (owner || staff) && published,
+        can_invite: owner && published,
+        next_step,
         interests: lines(services, caller, interests).await?,
         demand: d,
         organization,
@@ -915,16 +949,7 @@ async fn offer_problems_and_exclusions(
     let c = choices(services).await?;
     let mut problems = core::check_offer(o, complete);
     problems.extend(check_codes(&c, &o.categories, &o.clusters, None));
-    let mut errors: Vec<FieldError> = problems.into_iter().map(|(f, k)| FieldError::new(f, k)).collect();
-    let orgs = match excluded_orgs(services, "excluded", excluded).await {
-        Ok(o) => o,
-        Err(ServiceError::Fields(more)) => {
-            errors.extend(more);
-            BTreeSet::new()
-        }
-        Err(e) => return Err(e),
-    };
-    Ok((orgs, errors))
+    with_exclusions(services, problems, excluded).await
 }
 
 /// Every problem with an offer's fields, as [`demand_problems`] for demands.
@@ -1560,14 +1585,7 @@ pub async fn export_xlsx(
         .into_iter()
         .map(|d| (d.id, d.name))
         .collect();
-    let amount = |lo: Option<f64>, hi: Option<f64>| match (lo, hi) {
-        (None, None) => String::new(),
-        (lo, hi) => format!(
-            "{}–{}",
-            lo.map(|v| v.to_string()).unwrap_or_default(),
-            hi.map(|v| v.to_string()).unwrap_or_default()
-        ),
-    };
+    let amount = |lo: Option<f64>, hi: Option<f64>| guide::amount(lang, lo, hi);
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
     let sheet = book.add_worksheet().set_name(lang.t("matchmaking.demands")).map_err(xl)?;
@@ -1667,12 +1685,6 @@ pub async fn export_xlsx(
         page += 1;
     }
     book.save_to_buffer().map_err(xl)
-}
-
-/// The organization ids a designer or organization speaks for (for pages deciding which
-/// buttons to show).
-pub fn speaks_for(services: &Services, caller: &Principal) -> (Option<OrganizationId>, Option<AccountId>) {
-    (admin_of(services, caller), is_designer(services, caller).then_some(caller.account))
 }
 
 /// Whether the search index holds a demand in this state (not a draft, not withdrawn).

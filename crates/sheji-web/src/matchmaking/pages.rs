@@ -521,7 +521,7 @@ async fn demand_page(
         can_match: v.can_match,
         my_offers: v.my_offers.iter().map(|(id, t)| Choice::new(id.to_string(), t.clone())).collect(),
         interests: interest_rows(lang, &v.interests),
-        hint: demand_hint(state, lang, caller, &v),
+        hint: demand_hint(lang, &v),
         files: v
             .files
             .iter()
@@ -534,30 +534,20 @@ async fn demand_page(
     })
 }
 
-/// How someone who cannot yet express interest in a published demand gets there: sign in, or
-/// publish an offer first.
-fn demand_hint(state: &AppState, lang: Lang, caller: Option<&Principal>, v: &service::DemandView) -> Option<Hint> {
-    if v.demand.status != DemandStatus::Published || !v.my_offers.is_empty() {
-        return None;
-    }
-    match caller {
-        None => Some(Hint {
+/// What the page says to someone who cannot express interest yet (the service decides who).
+fn demand_hint(lang: Lang, v: &service::DemandView) -> Option<Hint> {
+    v.next_step.map(|step| match step {
+        service::NextStep::SignIn => Hint {
             text: lang.t("matchmaking.sign_in_to_express").to_owned(),
             href: "/login",
             action: lang.t("matchmaking.sign_in").to_owned(),
-        }),
-        Some(p) => {
-            let actions = service::actions(&state.services, Some(p));
-            let own = service::speaks_for(&state.services, p).0 == Some(v.demand.organization);
-            // A provider sees only its own interests here: any means it is already connected.
-            let linked = !v.interests.is_empty();
-            (actions.offer && !own && !linked).then(|| Hint {
-                text: lang.t("matchmaking.offer_to_express").to_owned(),
-                href: "/offers/new",
-                action: lang.t("matchmaking.new_offer").to_owned(),
-            })
-        }
-    }
+        },
+        service::NextStep::PublishOffer => Hint {
+            text: lang.t("matchmaking.offer_to_express").to_owned(),
+            href: "/offers/new",
+            action: lang.t("matchmaking.new_offer").to_owned(),
+        },
+    })
 }
 
 /// One demand.
@@ -646,23 +636,10 @@ pub async fn download(
     PageUser(p, _): PageUser,
     Path(file): Path<i32>,
 ) -> Result<Response, PageError> {
-    use axum::http::header;
     let (f, bytes) = service::file(&state.services, &p, file)
         .await
         .map_err(|e| PageError::service(&e, ctx.chrome("matchmaking.demand")))?;
-    let ascii: String = f.name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '.').collect();
-    Ok((
-        [
-            (header::CONTENT_TYPE, f.content_type.clone()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("inline; filename=\"{}\"", if ascii.is_empty() { "file".to_owned() } else { ascii }),
-            ),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::download::file_response(&f.name, &f.content_type, bytes))
 }
 
 #[derive(Template)]
@@ -1024,8 +1001,6 @@ pub async fn demand_matches(
     let ranked = service::matches_for_demand(&state.services, &p, id, service::DEFAULT_MATCHES).await.map_err(err)?;
     let mut rows = match_rows(&state, ctx.lang, ranked, "offers").await.map_err(err)?;
     mark_linked(ctx.lang, &mut rows, v.interests.iter().map(|i| (i.interest.offer, i.interest.status)));
-    let owner = service::speaks_for(&state.services, &p).0 == Some(v.demand.organization);
-    let can_express = owner && v.demand.status == DemandStatus::Published;
     let chrome = ctx.chrome(title).crumb("nav.demands", Some("/demands"));
     let page = MatchesPage {
         back: format!("/demands/{id}"),
@@ -1033,7 +1008,7 @@ pub async fn demand_matches(
         rows,
         subject: id,
         subject_kind: "demand",
-        can_express,
+        can_express: v.can_invite,
         chrome,
     };
     Ok(render(StatusCode::OK, &page))
@@ -1200,7 +1175,7 @@ async fn offer_form(
     let chrome = ctx.chrome(title).crumb("nav.offers", Some("/offers"));
     let err = |e: ServiceError| PageError::service(&e, ctx.chrome(title));
     let c = service::choices(&state.services).await.map_err(err)?;
-    let designer_only = service::speaks_for(&state.services, p).0.is_none();
+    let designer_only = !service::actions(&state.services, Some(p)).demand;
     Ok(OfferFormPage {
         action: id.map_or_else(|| "/offers/new".to_owned(), |i| format!("/offers/{i}/edit")),
         cancel: id.map_or_else(|| "/matchmaking/mine".to_owned(), |i| format!("/offers/{i}")),
@@ -1366,7 +1341,7 @@ pub async fn save_offer(
     match result {
         Ok(done) => Ok(Redirect::to(&format!("/offers/{id}?done={done}")).into_response()),
         Err(e) => {
-            let org_owned = service::speaks_for(&state.services, &p).0.is_some();
+            let org_owned = service::actions(&state.services, Some(&p)).demand;
             forms::refused(e, FormState::from_body(&body), &ctx, "matchmaking.edit_offer", |form| {
                 offer_form(&state, &ctx, &p, Some(id), org_owned, form)
             })

@@ -693,23 +693,10 @@ pub async fn download(
     PageUser(p, _): PageUser,
     Path(id): Path<i32>,
 ) -> Result<Response, PageError> {
-    use axum::http::header;
     let (f, bytes) = service::file(&state.services, &p, id)
         .await
         .map_err(|e| PageError::service(&e, ctx.chrome("recognition.application")))?;
-    let ascii: String = f.name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '.').collect();
-    Ok((
-        [
-            (header::CONTENT_TYPE, f.content_type.clone()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("inline; filename=\"{}\"", if ascii.is_empty() { "file".to_owned() } else { ascii }),
-            ),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::download::file_response(&f.name, &f.content_type, bytes))
 }
 
 /// One application.
