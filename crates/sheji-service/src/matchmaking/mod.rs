@@ -512,6 +512,8 @@ pub struct InterestLine {
     pub provider: String,
     /// The caller may accept or decline it.
     pub can_answer: bool,
+    /// … and accept it: both records are still published (a closed one only declines).
+    pub can_accept: bool,
 }
 
 /// Names of providers: the organization's, or the designer's display name.
@@ -564,6 +566,9 @@ async fn lines(
             let o = offers.get(&i.offer)?;
             Some(InterestLine {
                 can_answer: caller.is_some_and(|c| may_answer(services, c, &i, d, o)),
+                can_accept: caller.is_some_and(|c| may_answer(services, c, &i, d, o))
+                    && d.status == DemandStatus::Published
+                    && o.status == OfferStatus::Published,
                 demand_title: d.draft.title.clone(),
                 demander: demanders.get(&d.organization).cloned().unwrap_or_default(),
                 offer_title: o.draft.title.clone(),

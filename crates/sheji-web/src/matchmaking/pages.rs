@@ -371,6 +371,7 @@ pub(crate) struct InterestRow {
     reason: String,
     at: String,
     can_answer: bool,
+    can_accept: bool,
 }
 
 fn interest_rows(lang: Lang, lines: &[InterestLine]) -> Vec<InterestRow> {
@@ -398,6 +399,7 @@ fn interest_rows(lang: Lang, lines: &[InterestLine]) -> Vec<InterestRow> {
                 reason: i.reason.clone().unwrap_or_default(),
                 at: sheji_core::i18n::datetime(i.created_at),
                 can_answer: l.can_answer,
+                can_accept: l.can_accept,
             }
         })
         .collect()
@@ -703,7 +705,7 @@ fn read_demand(f: &mut Fields) -> DemandDraft {
     if modes.len() != f.all("modes").len() {
         f.refuse(FieldError::new("modes", "form.choice"));
     }
-    let cluster = f.optional::<i32>("cluster").map(ClusterId);
+    let cluster = f.optional_as::<i32>("cluster", "matchmaking.unknown_cluster").map(ClusterId);
     DemandDraft {
         title: f.text("title"),
         product: f.text("product"),
@@ -1264,7 +1266,7 @@ pub async fn create_offer(
 ) -> Result<Response, PageError> {
     let mut f = Fields::new(&body);
     let draft = read_offer(&mut f);
-    let district = f.optional::<i32>("district").map(DistrictId);
+    let district = f.optional_as::<i32>("district", "matchmaking.district_required").map(DistrictId);
     let excluded = f.text("excluded");
     let publish = f.text("then") == "publish";
     let result = match f.finish(draft.clone(), |_| Vec::new()) {
@@ -1323,7 +1325,7 @@ pub async fn save_offer(
 ) -> Result<Response, PageError> {
     let mut f = Fields::new(&body);
     let draft = read_offer(&mut f);
-    let district = f.optional::<i32>("district").map(DistrictId);
+    let district = f.optional_as::<i32>("district", "matchmaking.district_required").map(DistrictId);
     let excluded = f.text("excluded");
     let publish = f.text("then") == "publish";
     let result = match f.finish(draft.clone(), |_| Vec::new()) {
@@ -1445,8 +1447,8 @@ pub async fn express(
 ) -> Result<Response, PageError> {
     let mut f = Fields::new(&body);
     let back = back_of(&f);
-    let demand = f.optional::<i32>("demand");
-    let offer = f.optional::<i32>("offer");
+    let demand = f.optional_as::<i32>("demand", "matchmaking.pick_demand");
+    let offer = f.optional_as::<i32>("offer", "matchmaking.pick_offer");
     if demand.is_none() {
         f.refuse(FieldError::new("demand", "matchmaking.pick_demand"));
     }

@@ -371,6 +371,8 @@ async fn closed_demands_take_no_partner_and_narrow_tokens_read_public_fields_onl
     assert_eq!(filled.status, 303, "{}", filled.body);
     let home = app.get_as(&owner, "/").await.body;
     assert!(!home.contains("条对接意向等待您回复"), "a closed demand's interest is no longer a to-do");
+    let closed = app.get_as(&owner, "/demands/1").await.body;
+    assert!(!closed.contains("value=\"accept\""), "a closed demand offers no accept button");
     let answer = format!("/matchmaking/interests/{interest}");
     let late = app.post_form(&owner, &answer, &[("decision", "accept"), ("back", "/demands/1")]).await;
     assert_eq!(late.status, 409, "{}", late.body);
