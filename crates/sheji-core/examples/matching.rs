@@ -86,6 +86,7 @@ fn main() {
                 capacity: 1 + rng.below(10) as i32,
                 engaged: 0,
                 recognitions: u32::from(rng.below(10) == 0),
+                rated_deals: u32::from(rng.below(20) == 0),
                 excluded: BTreeSet::new(),
             }
         })

@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod clock;
 pub mod coded;
+pub mod cooperation;
 pub mod document;
 pub mod files;
 pub mod i18n;

@@ -31,6 +31,7 @@ pub async fn load(services: &Services) -> Result<DemoReport, ServiceError> {
         accounts.extend(experts);
         crate::recognition::demo::load(services, rubric).await?;
         crate::matchmaking::demo::load(services).await?;
+        crate::cooperation::demo::load(services).await?;
         // Inserted in bulk, without outbox rows: every node rebuilds its index instead.
         crate::search::bulk_loaded(services).await?;
     }

@@ -9,6 +9,7 @@
 
 pub mod audit;
 pub mod clock;
+pub mod cooperation;
 pub mod crypto;
 pub mod demo;
 pub mod document;
@@ -640,6 +641,7 @@ mod boundaries {
     /// The store modules that belong to one capability each.
     const CAPABILITY_STORES: &[&str] = &[
         "audit",
+        "cooperation",
         "identity",
         "job",
         "matchmaking",

@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod connect;
+pub mod cooperation;
 pub mod dialect;
 mod entity;
 pub mod files;

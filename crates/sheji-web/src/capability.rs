@@ -27,6 +27,7 @@ pub const ALL: &[Capability] = &[
     crate::recognition::CAPABILITY,
     crate::service::CAPABILITY,
     crate::matchmaking::CAPABILITY,
+    crate::cooperation::CAPABILITY,
     crate::review::CAPABILITY,
     crate::reference::CAPABILITY,
     crate::identity::CAPABILITY,

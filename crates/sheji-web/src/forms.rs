@@ -181,6 +181,24 @@ impl Fields {
         }
     }
 
+    /// A number that may be left empty (an amount in 万元); one that does not read (or is not
+    /// finite) is noted with the field's own message, `key`, which states its range. The range
+    /// itself is the use case's to check.
+    pub fn optional_number(&mut self, name: &'static str, key: &'static str) -> Option<f64> {
+        let raw = self.text(name);
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return None;
+        }
+        match raw.parse::<f64>() {
+            Ok(v) if v.is_finite() => Some(v),
+            _ => {
+                self.errors.push(FieldError::new(name, key));
+                None
+            }
+        }
+    }
+
     /// A date such as 2026-12-01.
     pub fn date(&mut self, name: &'static str) -> chrono::NaiveDate {
         match self.text(name).trim().parse() {

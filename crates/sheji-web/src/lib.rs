@@ -18,6 +18,7 @@ mod middleware;
 
 // The capabilities, each a folder; `capability::ALL` lists them.
 mod audit;
+mod cooperation;
 mod document;
 mod identity;
 mod job;
@@ -210,6 +211,11 @@ mod catalogue_tests {
         "matchmaking.guide_publish",
         "matchmaking.file_upload",
         "matchmaking.file_remove",
+        "cooperation.deal_move",
+        "cooperation.quote",
+        "cooperation.milestone",
+        "cooperation.deemed",
+        "cooperation.rate",
     ];
 
     #[test]

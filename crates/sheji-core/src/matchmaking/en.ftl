@@ -149,7 +149,11 @@ matchmaking-why-evidence = Holds { $n ->
     [0] no recognition
     [1] one recognition
    *[other] { $n } recognitions
-} in force
+} in force; { $deals ->
+    [0] no well-rated deal yet
+    [1] one finished deal rated 4 or 5
+   *[other] { $deals } finished deals rated 4 or 5
+}
 matchmaking-why-budget_fits = The price range meets the budget
 matchmaking-why-budget_unknown = Budget or price not given (negotiable)
 matchmaking-why-budget_below = Priced below the budget

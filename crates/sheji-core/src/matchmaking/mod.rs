@@ -472,6 +472,8 @@ pub struct OfferTraits {
     pub engaged: i32,
     /// Recognitions the provider holds in force (capability evidence).
     pub recognitions: u32,
+    /// The provider's finished deals its clients rated well (capability evidence).
+    pub rated_deals: u32,
     /// Demanders it declared a conflict with.
     pub excluded: BTreeSet<OrganizationId>,
 }
@@ -483,7 +485,8 @@ crate::coded_enum! {
         Category = "category",
         /// The offer serves the demand's cluster: 15.
         Cluster = "cluster",
-        /// Capability evidence: 10 per recognition in force, at most 20.
+        /// Capability evidence: 10 per recognition in force and 5 per finished deal its
+        /// client rated 4 or 5 (of 5), at most 20.
         Evidence = "evidence",
         /// The price range meets the budget: 15; unknown on either side: 8; above the budget:
         /// 15 less 30 per cent of the budget it is above by (0 at 50 % above); below it: 10.
@@ -612,7 +615,10 @@ fn points(d: &DemandTraits, o: &OfferTraits) -> Option<([u32; 6], u32)> {
         [
             (Part::Category.most() * covered + wanted / 2) / wanted,
             if cluster { Part::Cluster.most() } else { 0 },
-            o.recognitions.saturating_mul(10).min(Part::Evidence.most()),
+            o.recognitions
+                .saturating_mul(10)
+                .saturating_add(o.rated_deals.saturating_mul(5))
+                .min(Part::Evidence.most()),
             budget_points(d.budget, o.price).0,
             if o.capacity.saturating_sub(o.engaged) > 0 { Part::Capacity.most() } else { 0 },
             if o.district == d.district { Part::District.most() } else { 0 },
@@ -639,7 +645,7 @@ pub fn score(d: &DemandTraits, o: &OfferTraits) -> Option<Match> {
             },
             Vec::new(),
         ),
-        ("matchmaking.why.evidence", vec![("n", o.recognitions.to_string())]),
+        ("matchmaking.why.evidence", vec![("n", o.recognitions.to_string()), ("deals", o.rated_deals.to_string())]),
         (budget_key, if over > 0.0 { vec![("percent", format!("{:.0}", over * 100.0))] } else { Vec::new() }),
         if free > 0 {
             ("matchmaking.why.capacity_free", vec![("n", free.to_string())])
@@ -748,6 +754,7 @@ mod tests {
             capacity: 3,
             engaged: 1,
             recognitions: 1,
+            rated_deals: 0,
             excluded: BTreeSet::new(),
         }
     }
@@ -770,6 +777,15 @@ mod tests {
         assert_eq!(m.total, 77);
         assert_eq!(m.shared_categories, vec!["FORM".to_owned(), "STRUCT".to_owned()]);
         assert_eq!(Part::ALL.iter().map(|p| p.most()).sum::<u32>(), 100);
+    }
+
+    #[test]
+    fn well_rated_deals_count_as_evidence_up_to_the_part_s_most() {
+        let mut o = offer(1);
+        o.rated_deals = 1;
+        assert_eq!(score(&demand(), &o).unwrap().parts[2].points, 15, "one recognition and one good deal");
+        o.rated_deals = 7;
+        assert_eq!(score(&demand(), &o).unwrap().parts[2].points, 20);
     }
 
     #[test]

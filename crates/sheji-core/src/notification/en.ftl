@@ -23,6 +23,7 @@ notification-kind-objection = Objections received
 notification-kind-expiring = Recognition expiry reminders
 notification-kind-follow_up = Service follow-up reminders
 notification-kind-interest = Matchmaking interest
+notification-kind-deal = Deal progress
 notification-kind-test = Test
 notification-channel-inbox = In-site message
 notification-channel-email = E-mail
@@ -207,6 +208,15 @@ notification-mail-interest-body =
     { $text }
 
     Open it: { $link }
+
+    This e-mail was sent automatically; please do not reply. To stop such e-mails, change your notification settings on the platform.
+notification-mail-deal-subject = [Design Service Platform] A deal of yours moved
+notification-mail-deal-body =
+    Dear { $name },
+
+    { $text }
+
+    Open the deal: { $link }
 
     This e-mail was sent automatically; please do not reply. To stop such e-mails, change your notification settings on the platform.
 notification-mail-test-subject = [Design Service Platform] Test e-mail

@@ -30,6 +30,8 @@ crate::coded_enum! {
         FollowUp = "follow_up",
         /// Interest in a demand or offer expressed, accepted or declined.
         Interest = "interest",
+        /// A deal moved: a quote, a signature, a delivery, a dispute, a rating.
+        Deal = "deal",
         /// An administrator checks that a channel works (sent to themselves only).
         Test = "test",
     }

@@ -23,6 +23,7 @@ notification-kind-objection = 收到异议
 notification-kind-expiring = 认定到期提醒
 notification-kind-follow_up = 服务回访提醒
 notification-kind-interest = 供需对接意向
+notification-kind-deal = 合作进展
 notification-kind-test = 发送测试
 notification-channel-inbox = 站内消息
 notification-channel-email = 电子邮件
@@ -207,6 +208,15 @@ notification-mail-interest-body =
     { $text }
 
     查看详情：{ $link }
+
+    本邮件由系统自动发送，请勿直接回复。如不希望接收此类邮件，可在平台“消息通知设置”中关闭。
+notification-mail-deal-subject = 【设计服务平台】合作进展
+notification-mail-deal-body =
+    { $name }，您好：
+
+    { $text }
+
+    查看合作：{ $link }
 
     本邮件由系统自动发送，请勿直接回复。如不希望接收此类邮件，可在平台“消息通知设置”中关闭。
 notification-mail-test-subject = 【设计服务平台】测试邮件

@@ -65,6 +65,8 @@ pub const RE_REVIEWS_DUE: &str = "recognition.re_review_due";
 pub const FOLLOW_UPS: &str = "service.follow_up";
 /// Marks published demands past their deadline as expired, daily just after midnight.
 pub const DEMANDS_EXPIRE: &str = "matchmaking.expire";
+/// Accepts deliveries whose acceptance window passed without an answer, daily.
+pub const DELIVERIES_DEEM: &str = "cooperation.deem_accepted";
 /// Recounts the plan's progress for the home page, hourly.
 pub const STATISTICS: &str = "statistics.refresh";
 
@@ -91,6 +93,11 @@ pub fn kinds() -> Vec<Kind> {
             code: DEMANDS_EXPIRE,
             policy: RetryPolicy::DEFAULT,
             schedule: Some(Schedule::DailyAt(chrono::NaiveTime::MIN + Duration::minutes(20))),
+        },
+        Kind {
+            code: DELIVERIES_DEEM,
+            policy: RetryPolicy::DEFAULT,
+            schedule: Some(Schedule::DailyAt(chrono::NaiveTime::MIN + Duration::minutes(30))),
         },
         Kind { code: STATISTICS, policy: RetryPolicy::DEFAULT, schedule: Some(Schedule::EveryMinutes(60)) },
         Kind { code: DELIVER, policy: RetryPolicy::DELIVERY, schedule: None },
@@ -340,6 +347,7 @@ async fn run(services: &Services, job: &JobRecord, done: Arc<AtomicU64>) -> Resu
         RE_REVIEWS_DUE => Ok(crate::recognition::remind_re_reviews(services).await?.to_string()),
         FOLLOW_UPS => Ok(crate::service::remind_follow_ups(services).await?.to_string()),
         DEMANDS_EXPIRE => Ok(crate::matchmaking::expire_demands(services).await?.to_string()),
+        DELIVERIES_DEEM => Ok(crate::cooperation::deem_accepted(services).await?.to_string()),
         STATISTICS => Ok(crate::statistics::refresh(services).await?.design_centers.to_string()),
         DELIVER => crate::notification::delivery::run(services, &job.payload, job.attempts, policy(DELIVER)).await,
         other => Err(ServiceError::Invalid { key: "job.unknown_kind", args: vec![("kind", other.to_owned())] }),

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use serde_json::json;
 use sheji_core::ids::ClusterId;
-use sheji_core::matchmaking::{DemandDraft, DemandStatus, Mode, OfferDraft, OfferStatus, Side};
+use sheji_core::matchmaking::{DemandDraft, DemandStatus, InterestStatus, Mode, OfferDraft, OfferStatus, Side};
 use sheji_core::page::PageRequest;
 use sheji_core::registry::OrgKind;
 use sheji_store::matchmaking as store;
@@ -125,6 +125,7 @@ pub(crate) async fn load(services: &Services) -> Result<(), ServiceError> {
         store::move_offer(&tx, id, OfferStatus::Draft, OfferStatus::Published, now).await?;
         first_offer.get_or_insert(id);
     }
+    let mut designer_offer = None;
     if let Some(account) = designer {
         let o = offer("独立设计师：小家电与工具外观设计", &["FORM", "CMF"], &[0], (3.0, 15.0), 2);
         let id = store::insert_offer(
@@ -137,10 +138,29 @@ pub(crate) async fn load(services: &Services) -> Result<(), ServiceError> {
         )
         .await?;
         store::move_offer(&tx, id, OfferStatus::Draft, OfferStatus::Published, now).await?;
+        designer_offer = Some((id, account));
     }
     if let (Some(offer), Some(demand)) = (first_offer, published.first()) {
         let message = "我们为多家电动工具企业做过外观与握持改良，希望进一步沟通。";
         store::insert_interest(&tx, *demand, offer, Side::Provider, message, "system", now).await?;
+    }
+    // The demo designer's interest, accepted by the company: the lead of the demo deal.
+    if let (Some((offer, account)), Some(demand)) = (designer_offer, published.first()) {
+        let message = "可先做一轮握持手感与外观的快速方案。";
+        let interest = store::insert_interest(&tx, *demand, offer, Side::Provider, message, "designer", now).await?;
+        store::answer_interest(&tx, interest, InterestStatus::Accepted, None, "orgadmin", now).await?;
+        let lead = crate::cooperation::NewDeal {
+            interest,
+            demand: *demand,
+            offer,
+            demander: company.id,
+            provider_org: None,
+            provider_account: account,
+            district: company.district_id,
+            cluster: main.cluster,
+            title: main.title.clone(),
+        };
+        crate::cooperation::open_lead(&tx, &lead, "orgadmin").await?;
     }
     let change = Change {
         action: "demo.matchmaking",

@@ -47,7 +47,7 @@ fn token_allows(caller: &Principal, permission: Permission) -> bool {
 }
 
 /// The organization the caller administers (writes demands and offers for), if any.
-fn admin_of(services: &Services, caller: &Principal) -> Option<OrganizationId> {
+pub(crate) fn admin_of(services: &Services, caller: &Principal) -> Option<OrganizationId> {
     if !token_allows(caller, Permission::RegistryEdit) {
         return None;
     }
@@ -56,7 +56,7 @@ fn admin_of(services: &Services, caller: &Principal) -> Option<OrganizationId> {
 }
 
 /// The organization the caller belongs to (administrator or member), if any.
-fn member_of(services: &Services, caller: &Principal) -> Option<OrganizationId> {
+pub(crate) fn member_of(services: &Services, caller: &Principal) -> Option<OrganizationId> {
     if !token_allows(caller, Permission::RegistryReadPrivate) {
         return None;
     }
@@ -69,11 +69,11 @@ fn member_of(services: &Services, caller: &Principal) -> Option<OrganizationId> 
 }
 
 /// A designer acting in their own name (not through an API token: no function covers it yet).
-fn is_designer(services: &Services, caller: &Principal) -> bool {
+pub(crate) fn is_designer(services: &Services, caller: &Principal) -> bool {
     caller.token_permissions.is_none() && now_roles(services, caller).contains(&Role::Designer)
 }
 
-fn staff_scope(services: &Services, caller: Option<&Principal>) -> Scope {
+pub(crate) fn staff_scope(services: &Services, caller: Option<&Principal>) -> Scope {
     caller.map_or_else(Scope::none, |c| c.scope(Permission::MatchmakingManage, services.now()))
 }
 
@@ -514,6 +514,8 @@ pub struct InterestLine {
     pub can_answer: bool,
     /// … and accept it: both records are still published (a closed one only declines).
     pub can_accept: bool,
+    /// The deal its acceptance opened.
+    pub deal: Option<i32>,
 }
 
 /// Names of providers: the organization's, or the designer's display name.
@@ -559,6 +561,8 @@ async fn lines(
     let orgs: BTreeSet<OrganizationId> = demands.values().map(|d| d.organization).collect();
     let demanders = crate::registry::names(services, &orgs).await?;
     let providers = provider_names(services, &offers.values().collect::<Vec<_>>()).await?;
+    let accepted: Vec<i32> = interests.iter().filter(|i| i.status == InterestStatus::Accepted).map(|i| i.id).collect();
+    let deals = crate::cooperation::deals_of_interests(services, &accepted).await?;
     Ok(interests
         .into_iter()
         .filter_map(|i| {
@@ -573,6 +577,7 @@ async fn lines(
                 demander: demanders.get(&d.organization).cloned().unwrap_or_default(),
                 offer_title: o.draft.title.clone(),
                 provider: providers.get(&o.id).cloned().unwrap_or_default(),
+                deal: deals.get(&i.id).copied(),
                 interest: i,
             })
         })
@@ -1207,12 +1212,17 @@ pub async fn load_pool(services: &Services) -> Result<Arc<Pool>, ServiceError> {
     let mut demands = store::published_demand_traits(services.store()).await?;
     let mut offers = store::published_offer_traits(services.store()).await?;
     let recognitions = crate::recognition::in_force_counts(services).await?;
+    let (rated_orgs, rated_designers) = crate::cooperation::well_rated(services).await?;
     let index = core::CategoryBits::new(choices(services).await?.categories.into_iter().map(|(code, _, _)| code));
     for d in &mut demands {
         d.bits = index.of(&d.categories);
     }
     for o in &mut offers {
         o.recognitions = o.organization.and_then(|org| recognitions.get(&org).copied()).unwrap_or(0);
+        o.rated_deals = match o.organization {
+            Some(org) => rated_orgs.get(&org).copied().unwrap_or(0),
+            None => rated_designers.get(&o.account).copied().unwrap_or(0),
+        };
         o.bits = index.of(&o.categories);
     }
     Ok(Arc::new(Pool { demands, offers }))
@@ -1429,6 +1439,21 @@ pub async fn answer_interest(
     let note_reason = (!accept).then(|| reason.clone());
     if !store::answer_interest(&tx, id, to, note_reason, &caller.username, tx.now()).await? {
         return Err(ServiceError::Conflict { key: "matchmaking.interest_answered" });
+    }
+    // An accepted interest is a lead: the deal that follows it starts here.
+    if accept {
+        let lead = crate::cooperation::NewDeal {
+            interest: id,
+            demand: d.id,
+            offer: o.id,
+            demander: d.organization,
+            provider_org: o.organization,
+            provider_account: o.account,
+            district: d.district,
+            cluster: d.draft.cluster,
+            title: d.draft.title.clone(),
+        };
+        crate::cooperation::open_lead(&tx, &lead, &caller.username).await?;
     }
     let mut audience = vec![Audience::OrgAdmins(d.organization)];
     audience.push(match o.organization {

@@ -142,6 +142,7 @@ pub fn template_field(kind: MessageKind) -> &'static str {
         MessageKind::Expiring => "sms_template_expiring",
         MessageKind::FollowUp => "sms_template_follow_up",
         MessageKind::Interest => "sms_template_interest",
+        MessageKind::Deal => "sms_template_deal",
         MessageKind::Test => "sms_template_test",
     }
 }

@@ -174,6 +174,7 @@ pub async fn todos(services: &Services, caller: &Principal) -> Result<Vec<Todo>,
     all.extend(crate::identity::todos(services, caller).await?);
     all.extend(crate::service::todos(services, caller).await?);
     all.extend(crate::matchmaking::todos(services, caller).await?);
+    all.extend(crate::cooperation::todos(services, caller).await?);
     Todo::sort(&mut all);
     Ok(all)
 }

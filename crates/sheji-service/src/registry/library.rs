@@ -250,12 +250,6 @@ pub async fn apply(
         return Err(ServiceError::Fields(vec![FieldError::new("statement", "library.statement_length")]));
     }
     let tx = Work::begin(services).await?;
-    // The check above read outside the transaction: a second submission racing this one is
-    // refused by the database's one-open-application index, with the same message.
-    let app_id = match store::create_application(&tx, id, statement, &caller.username, now).await {
-        Err(e) if e.is_duplicate() => return Err(ServiceError::Conflict { key: "library.cannot_apply" }),
-        other => other?,
-    };
     let from = org.public.library_status;
     let event = LibraryEvent {
         from,
@@ -264,7 +258,16 @@ pub async fn apply(
         actor: caller.username.clone(),
         at: now,
     };
+    // The organization's row is written first so racing submissions queue on its lock. The
+    // other order deadlocked on InnoDB: each waiting insert held a shared lock on the row
+    // (its foreign key check) that the winner's update then waited for.
     store::set_library_status(&tx, id, &event).await?;
+    // The check above read outside the transaction: a second submission racing this one is
+    // refused by the database's one-open-application index, with the same message.
+    let app_id = match store::create_application(&tx, id, statement, &caller.username, now).await {
+        Err(e) if e.is_duplicate() => return Err(ServiceError::Conflict { key: "library.cannot_apply" }),
+        other => other?,
+    };
     let change = Change {
         action: "library.apply",
         target_type: "organization",

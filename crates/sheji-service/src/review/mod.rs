@@ -712,3 +712,16 @@ pub async fn open_assignments(
         })
         .collect())
 }
+
+/// Records a cooperation between two organizations (a signed contract), inside the unit of
+/// work that signs it: an expert employed by either is in conflict with the other for the
+/// years the conflict rule counts.
+pub(crate) async fn record_cooperation(
+    tx: &crate::work::Work,
+    a: sheji_core::ids::OrganizationId,
+    b: sheji_core::ids::OrganizationId,
+    title: &str,
+    on: chrono::NaiveDate,
+) -> Result<(), ServiceError> {
+    Ok(sheji_store::review::insert_cooperation(tx, a, b, title, on, tx.now()).await?)
+}

@@ -3,6 +3,7 @@
 //! `crate::entity::<table>`.
 
 pub use crate::audit::entity::*;
+pub use crate::cooperation::entity::*;
 pub use crate::files::entity::*;
 pub use crate::identity::entity::*;
 pub use crate::job::entity::*;

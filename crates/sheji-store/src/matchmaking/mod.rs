@@ -751,6 +751,7 @@ pub async fn published_offer_traits(db: &impl Db) -> Result<Vec<OfferTraits>, St
                 capacity: capacity.unwrap_or(1),
                 engaged: engaged.get(&id).copied().unwrap_or(0),
                 recognitions: 0,
+                rated_deals: 0,
                 excluded: ids_from(&format!("offer {id}"), &excluded)?,
             })
         })

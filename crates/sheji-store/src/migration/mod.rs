@@ -39,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(crate::recognition::migration::m20261206_000022_re_review_guard::Migration),
             Box::new(crate::identity::migration::m20261206_000023_login_attempt_by_name::Migration),
             Box::new(crate::matchmaking::migration::m20261206_000024_matchmaking::Migration),
+            Box::new(crate::cooperation::migration::m20261206_000025_cooperation::Migration),
         ]
     }
 }

@@ -372,6 +372,7 @@ pub(crate) struct InterestRow {
     at: String,
     can_answer: bool,
     can_accept: bool,
+    deal: Option<i32>,
 }
 
 fn interest_rows(lang: Lang, lines: &[InterestLine]) -> Vec<InterestRow> {
@@ -400,6 +401,7 @@ fn interest_rows(lang: Lang, lines: &[InterestLine]) -> Vec<InterestRow> {
                 at: sheji_core::i18n::datetime(i.created_at),
                 can_answer: l.can_answer,
                 can_accept: l.can_accept,
+                deal: l.deal,
             }
         })
         .collect()
@@ -686,18 +688,7 @@ async fn demand_form(
 
 /// Reads an amount in 万元 that may be left empty.
 fn amount(f: &mut Fields, name: &'static str) -> Option<f64> {
-    let raw = f.text(name);
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return None;
-    }
-    match raw.parse::<f64>() {
-        Ok(v) if v.is_finite() => Some(v),
-        _ => {
-            f.refuse(FieldError::new(name, "matchmaking.amount_range"));
-            None
-        }
-    }
+    f.optional_number(name, "matchmaking.amount_range")
 }
 
 fn read_demand(f: &mut Fields) -> DemandDraft {

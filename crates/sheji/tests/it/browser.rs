@@ -162,7 +162,7 @@ fn every_role_s_key_pages_fit_a_phone() {
     };
     let server = start_demo_server();
     let profile = server.dir.join("profile");
-    let roles: [(&str, &[&str]); 7] = [
+    let roles: [(&str, &[&str]); 8] = [
         (
             "",
             &[
@@ -219,8 +219,12 @@ fn every_role_s_key_pages_fit_a_phone() {
                 "/demands/1/matches?lang=en",
                 "/demands/new",
                 "/offers/new",
+                "/deals",
+                "/deals/1",
+                "/deals/1?lang=en",
             ],
         ),
+        ("designer", &["/deals", "/deals/1", "/deals/1?lang=en", "/matchmaking/mine"]),
         (
             "bishan",
             &[
@@ -232,6 +236,8 @@ fn every_role_s_key_pages_fit_a_phone() {
                 "/messages",
                 "/matchmaking/review",
                 "/demands/3",
+                "/deals",
+                "/deals/1",
             ],
         ),
         (

@@ -9,6 +9,7 @@ mod support;
 
 mod browser;
 mod cli;
+mod cooperation;
 mod identity;
 mod job;
 mod matchmaking;

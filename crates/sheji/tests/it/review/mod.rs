@@ -20,7 +20,7 @@ async fn two_orgs(app: &TestApp) -> [(String, String); 2] {
 }
 
 /// Adds an expert through the pool form.
-async fn add_expert(app: &TestApp, staff: &Browser, username: &str, name: &str, employer: &str) {
+pub(crate) async fn add_expert(app: &TestApp, staff: &Browser, username: &str, name: &str, employer: &str) {
     app.user(username, "designer", None, None).await;
     let r = app
         .post_form(
@@ -43,7 +43,7 @@ async fn add_expert(app: &TestApp, staff: &Browser, username: &str, name: &str, 
 /// A campaign with a rubric and three items needing a CMF specialist (which the demo's own
 /// experts are not, so only the test's experts are eligible), returning its id; items: one from `org` (whose
 /// employee is in the pool), one naming 王芳 on its team, one plain.
-async fn campaign(app: &TestApp, staff: &Browser, org: &str, reviewers: &str) -> i32 {
+pub(crate) async fn campaign(app: &TestApp, staff: &Browser, org: &str, reviewers: &str) -> i32 {
     let r = app
         .post_form(
             staff,
