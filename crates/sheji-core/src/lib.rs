@@ -9,6 +9,7 @@ pub mod clock;
 pub mod coded;
 pub mod cooperation;
 pub mod document;
+pub mod event;
 pub mod files;
 pub mod i18n;
 pub mod identity;

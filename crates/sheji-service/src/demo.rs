@@ -32,6 +32,7 @@ pub async fn load(services: &Services) -> Result<DemoReport, ServiceError> {
         crate::recognition::demo::load(services, rubric).await?;
         crate::matchmaking::demo::load(services).await?;
         crate::cooperation::demo::load(services).await?;
+        crate::event::demo::load(services).await?;
         // Inserted in bulk, without outbox rows: every node rebuilds its index instead.
         crate::search::bulk_loaded(services).await?;
     }

@@ -13,6 +13,7 @@ pub mod cooperation;
 pub mod crypto;
 pub mod demo;
 pub mod document;
+pub mod event;
 pub mod generator;
 pub mod identity;
 pub mod job;
@@ -642,6 +643,7 @@ mod boundaries {
     const CAPABILITY_STORES: &[&str] = &[
         "audit",
         "cooperation",
+        "event",
         "identity",
         "job",
         "matchmaking",

@@ -10,6 +10,7 @@ pub mod connect;
 pub mod cooperation;
 pub mod dialect;
 mod entity;
+pub mod event;
 pub mod files;
 pub mod identity;
 pub mod job;

@@ -28,6 +28,7 @@ pub const ALL: &[Capability] = &[
     crate::service::CAPABILITY,
     crate::matchmaking::CAPABILITY,
     crate::cooperation::CAPABILITY,
+    crate::event::CAPABILITY,
     crate::review::CAPABILITY,
     crate::reference::CAPABILITY,
     crate::identity::CAPABILITY,

@@ -20,6 +20,7 @@ mod middleware;
 mod audit;
 mod cooperation;
 mod document;
+mod event;
 mod identity;
 mod job;
 mod matchmaking;
@@ -216,6 +217,16 @@ mod catalogue_tests {
         "cooperation.milestone",
         "cooperation.deemed",
         "cooperation.rate",
+        "event.create",
+        "event.move",
+        "event.register",
+        "event.withdraw",
+        "event.decide",
+        "event.check_in",
+        "event.wishes",
+        "event.schedule",
+        "event.change_request",
+        "event.outcome",
     ];
 
     #[test]

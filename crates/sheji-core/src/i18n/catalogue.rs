@@ -24,6 +24,7 @@ const FILES: &[(&str, &str, &str)] = &[
     ("job", include_str!("../job/zh-CN.ftl"), include_str!("../job/en.ftl")),
     ("matchmaking", include_str!("../matchmaking/zh-CN.ftl"), include_str!("../matchmaking/en.ftl")),
     ("cooperation", include_str!("../cooperation/zh-CN.ftl"), include_str!("../cooperation/en.ftl")),
+    ("event", include_str!("../event/zh-CN.ftl"), include_str!("../event/en.ftl")),
     ("notification", include_str!("../notification/zh-CN.ftl"), include_str!("../notification/en.ftl")),
     ("recognition", include_str!("../recognition/zh-CN.ftl"), include_str!("../recognition/en.ftl")),
     ("reference", include_str!("../reference/zh-CN.ftl"), include_str!("../reference/en.ftl")),

@@ -103,6 +103,7 @@ perm-identity-verify = Verify registrations
 perm-library-decide = Decide on the design-driven library
 perm-recognition-manage = Run recognition batches
 perm-matchmaking-manage = Review and export demands and offers
+perm-event-manage = Run events (registrations, check-in, matchmaking schedules)
 perm-recognition-review = Review recognition applications
 perm-reference-edit = Edit reference data
 perm-registry-edit = Edit organizations

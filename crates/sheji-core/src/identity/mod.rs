@@ -137,11 +137,14 @@ pub enum Permission {
     /// `matchmaking.manage`: review demands before they are published, read demands' private
     /// details and export the demand and offer lists (branch staff in their districts).
     MatchmakingManage,
+    /// `event.manage`: create and run events — registrations, check-in, the 对接会 schedule
+    /// (branch staff for their districts' events).
+    EventManage,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Self; 16] = [
+    pub const ALL: [Self; 17] = [
         Self::LibraryDecide,
         Self::RecognitionManage,
         Self::ReviewManage,
@@ -158,6 +161,7 @@ impl Permission {
         Self::SettingsEdit,
         Self::RecognitionReview,
         Self::MatchmakingManage,
+        Self::EventManage,
     ];
 
     /// The stable dotted name (`registry.read_private` …), as API tokens list them.
@@ -179,6 +183,7 @@ impl Permission {
             Self::ReviewOverride => "review.override",
             Self::RecognitionManage => "recognition.manage",
             Self::MatchmakingManage => "matchmaking.manage",
+            Self::EventManage => "event.manage",
         }
     }
 }
@@ -259,6 +264,10 @@ pub const GRANTS: &[(Role, Permission, Reach)] = &[
     (Role::CityOfficer, Permission::MatchmakingManage, Reach::All),
     (Role::HqStaff, Permission::MatchmakingManage, Reach::All),
     (Role::BranchStaff, Permission::MatchmakingManage, Reach::Districts),
+    (Role::Admin, Permission::EventManage, Reach::All),
+    (Role::CityOfficer, Permission::EventManage, Reach::All),
+    (Role::HqStaff, Permission::EventManage, Reach::All),
+    (Role::BranchStaff, Permission::EventManage, Reach::Districts),
 ];
 
 /// One affiliation of an account: a role, where it applies, and until when.

@@ -103,6 +103,7 @@ perm-identity-verify = 审核注册账号
 perm-library-decide = 审核设计驱动型企业库
 perm-recognition-manage = 组织认定工作
 perm-matchmaking-manage = 审核与导出供需清单
+perm-event-manage = 组织活动（报名审核、签到、对接会日程）
 perm-recognition-review = 评审认定申报
 perm-reference-edit = 维护基础数据
 perm-registry-edit = 编辑企业信息

@@ -159,6 +159,12 @@ pub async fn pdf(
     }
 }
 
+/// A QR code of `text` as a `data:` address, for a page's `<img>` (a ticket).
+pub fn qr_data_url(text: &str) -> Result<String, ServiceError> {
+    use base64::Engine;
+    Ok(format!("data:image/svg+xml;base64,{}", base64::engine::general_purpose::STANDARD.encode(qr_svg(text)?)))
+}
+
 /// A QR code of `text` as SVG (medium error correction: a seal stamped over a corner still
 /// scans).
 pub fn qr_svg(text: &str) -> Result<Vec<u8>, ServiceError> {

@@ -175,6 +175,7 @@ pub async fn todos(services: &Services, caller: &Principal) -> Result<Vec<Todo>,
     all.extend(crate::service::todos(services, caller).await?);
     all.extend(crate::matchmaking::todos(services, caller).await?);
     all.extend(crate::cooperation::todos(services, caller).await?);
+    all.extend(crate::event::todos(services, caller).await?);
     Todo::sort(&mut all);
     Ok(all)
 }

@@ -4,6 +4,7 @@
 
 pub use crate::audit::entity::*;
 pub use crate::cooperation::entity::*;
+pub use crate::event::entity::*;
 pub use crate::files::entity::*;
 pub use crate::identity::entity::*;
 pub use crate::job::entity::*;

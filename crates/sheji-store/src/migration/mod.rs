@@ -40,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(crate::identity::migration::m20261206_000023_login_attempt_by_name::Migration),
             Box::new(crate::matchmaking::migration::m20261206_000024_matchmaking::Migration),
             Box::new(crate::cooperation::migration::m20261206_000025_cooperation::Migration),
+            Box::new(crate::event::migration::m20261206_000026_event::Migration),
         ]
     }
 }

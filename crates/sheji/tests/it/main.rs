@@ -10,6 +10,7 @@ mod support;
 mod browser;
 mod cli;
 mod cooperation;
+mod event;
 mod identity;
 mod job;
 mod matchmaking;
