@@ -227,6 +227,8 @@ mod catalogue_tests {
         "event.schedule",
         "event.change_request",
         "event.outcome",
+        "event.remind",
+        "event.edit",
     ];
 
     #[test]

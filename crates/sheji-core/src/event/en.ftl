@@ -1,6 +1,12 @@
 # Events: matchmaking meetings, forums, launches, exhibitions, training
 nav-events = Events
 event-events = Events
+event-edit = Edit the event
+event-save = Save changes
+event-done-saved = Saved; confirmed registrants were told if the time or place changed.
+event-capacity_below_seated = { $n } registrants are confirmed already; the seats cannot be fewer.
+event-schedule_exists = A schedule exists: the matchmaking settings (kind, slots, tables) can no longer change.
+event-msg-changed = "{ $title }" has changed: it is now at { $at }, { $place }.
 event-new = New event
 event-event = Event
 event-ticket = Ticket
@@ -185,6 +191,7 @@ event-todo-validate = "{ $title }": { $n ->
     [1] one registration awaits validation
    *[other] { $n } registrations await validation
 }
+event-msg-reminder = Reminder: "{ $title }", which you registered for, starts at { $at }, { $place }. Bring your ticket.
 event-msg-cancelled = The event "{ $title }" is cancelled.
 event-msg-seated = A seat freed up at "{ $title }": you are now confirmed.
 event-msg-confirmed = Your registration for "{ $title }" is accepted and confirmed.

@@ -1,6 +1,12 @@
 # 活动：对接会、论坛、发布会、展会、培训
 nav-events = 活动与对接会
 event-events = 活动与对接会
+event-edit = 修改活动
+event-save = 保存修改
+event-done-saved = 活动已修改；时间或地点变化时，报名成功者已收到通知。
+event-capacity_below_seated = 已有 { $n } 人报名成功，名额不能少于此数。
+event-schedule_exists = 日程已生成，对接会设置（类型、时段、桌数）不能再改。
+event-msg-changed = 活动“{ $title }”有变更：现于 { $at } 在 { $place } 举行。
 event-new = 新建活动
 event-event = 活动详情
 event-ticket = 入场凭证
@@ -179,6 +185,7 @@ event-change_required = 请写明希望如何调整。
 event-outcome_not_yet = 日程定稿且洽谈时段开始后才能记录结果。
 event-code_required = 请输入凭证码。
 event-todo-validate = “{ $title }”有 { $n } 份报名待审核
+event-msg-reminder = 提醒：您报名的“{ $title }”将于 { $at } 在 { $place } 举行，请携带入场凭证。
 event-msg-cancelled = 活动“{ $title }”已取消。
 event-msg-seated = 活动“{ $title }”有了空余名额，您的候补已转为报名成功。
 event-msg-confirmed = 您报名的活动“{ $title }”已通过审核，报名成功。

@@ -49,5 +49,6 @@ job-kind-review-publicity_close = Close ended public notices
 job-kind-recognition-re_review_due = Re-reviews falling due
 job-kind-service-follow_up = Service follow-up reminders
 job-kind-matchmaking-expire = Expire demands past their deadline
+job-kind-event-remind = Remind registrants of tomorrow's events
 job-kind-cooperation-deem_accepted = Accept deliveries left unanswered past their window
 job-kind-statistics-refresh = Count the action plan's progress

@@ -49,5 +49,6 @@ job-kind-review-publicity_close = 公示期结束处理
 job-kind-recognition-re_review_due = 复核到期提醒
 job-kind-service-follow_up = 服务回访提醒
 job-kind-matchmaking-expire = 需求到期关闭
+job-kind-event-remind = 活动前一天提醒报名者
 job-kind-cooperation-deem_accepted = 交付逾期未答复视为验收
 job-kind-statistics-refresh = 统计行动计划进展

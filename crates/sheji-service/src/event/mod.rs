@@ -82,6 +82,126 @@ pub fn event_problems(
     out
 }
 
+/// An event's stored fields from what staff wrote (checked already).
+fn fields_of(d: &EventDraft, district: Option<DistrictId>) -> Result<store::EventFields, ServiceError> {
+    let (Some(kind), Some(starts), Some(ends), Some(capacity)) = (d.kind, d.starts_at, d.ends_at, d.capacity) else {
+        return Err(ServiceError::Fields(vec![FieldError::new("kind", "event.kind_required")]));
+    };
+    let matchmaking = kind == EventKind::Matchmaking;
+    Ok(store::EventFields {
+        kind,
+        title: d.title.trim().to_owned(),
+        district,
+        starts_at: from_local(starts),
+        ends_at: from_local(ends),
+        place: d.place.trim().to_owned(),
+        link: d.link.trim().to_owned(),
+        capacity,
+        validation: d.validation,
+        description: d.description.trim().to_owned(),
+        slots: d.slots.filter(|_| matchmaking),
+        slot_minutes: d.slot_minutes.filter(|_| matchmaking),
+        tables: d.tables.filter(|_| matchmaking),
+    })
+}
+
+/// The form's values of a stored event.
+pub fn draft_of(e: &Event) -> EventDraft {
+    EventDraft {
+        kind: Some(e.kind),
+        title: e.title.clone(),
+        starts_at: Some(to_local(e.starts_at)),
+        ends_at: Some(to_local(e.ends_at)),
+        place: e.place.clone(),
+        link: e.link.clone(),
+        capacity: Some(e.capacity),
+        validation: e.validation,
+        description: e.description.clone(),
+        slots: e.slots,
+        slot_minutes: e.slot_minutes,
+        tables: e.tables,
+    }
+}
+
+/// Changes an event that has not ended: its capacity not below the seats taken (a larger one
+/// seats the waitlist in order), its 对接会 settings fixed once a schedule exists; confirmed
+/// registrants are told when the time or the place changes.
+pub async fn update_event(
+    services: &Services,
+    caller: &Principal,
+    id: i32,
+    d: &EventDraft,
+    district: Option<DistrictId>,
+    ip: &str,
+) -> Result<(), ServiceError> {
+    let v = event(services, Some(caller), id).await?;
+    if !v.manages {
+        return Err(ServiceError::Forbidden);
+    }
+    let e = v.event;
+    if matches!(e.status, EventStatus::Done | EventStatus::Cancelled) {
+        return Err(ServiceError::Conflict { key: "event.action_closed" });
+    }
+    let mut problems: Vec<FieldError> = event_problems(services, caller, d, district)
+        .into_iter()
+        // A start already past may stay as it was (an event under way is corrected, not moved).
+        .filter(|p| !(p.key == "event.start_past" && d.starts_at.map(from_local) == Some(e.starts_at)))
+        .collect();
+    let seated = v.counts.get(&RegStatus::Confirmed).copied().unwrap_or(0);
+    if d.capacity.is_some_and(|c| i64::from(c) < seated) {
+        problems.push(FieldError {
+            field: "capacity",
+            key: "event.capacity_below_seated",
+            args: vec![("n", seated.to_string())],
+        });
+    }
+    let settled = (d.kind, d.slots, d.slot_minutes, d.tables) != (Some(e.kind), e.slots, e.slot_minutes, e.tables);
+    if e.schedule != ScheduleStatus::None && settled {
+        problems.push(FieldError::new("slots", "event.schedule_exists"));
+    }
+    if !problems.is_empty() {
+        return Err(ServiceError::Fields(problems));
+    }
+    let f = fields_of(d, district)?;
+    let moved = f.starts_at != e.starts_at || f.ends_at != e.ends_at || f.place != e.place || f.link != e.link;
+    let tx = Work::begin(services).await?;
+    if !store::update_event(&tx, id, e.version, &f, tx.now()).await? {
+        return Err(ServiceError::Conflict { key: "event.moved_meanwhile" });
+    }
+    let updated = Event { capacity: f.capacity, ..e.clone() };
+    for _ in seated..i64::from(f.capacity) {
+        if store::first_waiting(&tx, id).await?.is_none() {
+            break;
+        }
+        promote(&tx, &updated).await?;
+    }
+    if moved {
+        let people = store::confirmed(&tx, id).await?;
+        let to: Vec<Audience> = people.iter().map(|r| Audience::Account(r.account)).collect();
+        let note = Note {
+            kind: MessageKind::Progressed,
+            key: "event.msg.changed",
+            args: vec![
+                ("title", f.title.clone()),
+                ("at", to_local(f.starts_at).format("%Y-%m-%d %H:%M").to_string()),
+                ("place", if f.place.is_empty() { f.link.clone() } else { f.place.clone() }),
+            ],
+            href: format!("/events/{id}"),
+            once: None,
+        };
+        crate::notification::send(&tx, tx.now(), &to, &note).await?;
+    }
+    let change = Change {
+        action: "event.edit",
+        target_type: "event",
+        target_id: id.to_string(),
+        before: json!({"title": e.title, "starts_at": e.starts_at, "place": e.place, "capacity": e.capacity}),
+        after: json!({"title": f.title, "starts_at": f.starts_at, "place": f.place, "capacity": f.capacity}),
+    };
+    tx.commit(&Actor::of(caller, ip), change).await?;
+    Ok(())
+}
+
 /// Creates a draft event.
 pub async fn create_event(
     services: &Services,
@@ -97,25 +217,7 @@ pub async fn create_event(
     if !problems.is_empty() {
         return Err(ServiceError::Fields(problems));
     }
-    let (Some(kind), Some(starts), Some(ends), Some(capacity)) = (d.kind, d.starts_at, d.ends_at, d.capacity) else {
-        return Err(ServiceError::Fields(vec![FieldError::new("kind", "event.kind_required")]));
-    };
-    let matchmaking = kind == EventKind::Matchmaking;
-    let fields = store::EventFields {
-        kind,
-        title: d.title.trim().to_owned(),
-        district,
-        starts_at: from_local(starts),
-        ends_at: from_local(ends),
-        place: d.place.trim().to_owned(),
-        link: d.link.trim().to_owned(),
-        capacity,
-        validation: d.validation,
-        description: d.description.trim().to_owned(),
-        slots: d.slots.filter(|_| matchmaking),
-        slot_minutes: d.slot_minutes.filter(|_| matchmaking),
-        tables: d.tables.filter(|_| matchmaking),
-    };
+    let fields = fields_of(d, district)?;
     let tx = Work::begin(services).await?;
     let id = store::insert_event(&tx, &fields, &caller.username, tx.now()).await?;
     let change = Change {
@@ -123,7 +225,7 @@ pub async fn create_event(
         target_type: "event",
         target_id: id.to_string(),
         before: serde_json::Value::Null,
-        after: json!({"kind": kind.code(), "title": fields.title, "capacity": capacity, "district": district.map(|x| x.get())}),
+        after: json!({"kind": fields.kind.code(), "title": fields.title, "capacity": fields.capacity, "district": district.map(|x| x.get())}),
     };
     tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(id)
@@ -834,4 +936,48 @@ pub async fn todos(services: &Services, caller: &Principal) -> Result<Vec<Todo>,
         }
     }
     Ok(out)
+}
+
+/// Reminds the confirmed registrants of events starting tomorrow (Beijing time) — a morning
+/// job; each person is reminded of an event once however often it runs. How many messages.
+pub async fn remind(services: &Services) -> Result<u64, ServiceError> {
+    let tomorrow = services.today() + chrono::Duration::days(1);
+    let (Some(from), Some(to)) = (
+        tomorrow.and_hms_opt(0, 0, 0).map(from_local),
+        (tomorrow + chrono::Duration::days(1)).and_hms_opt(0, 0, 0).map(from_local),
+    ) else {
+        return Ok(0);
+    };
+    let mut sent = 0;
+    for e in store::starting_between(services.store(), from, to).await? {
+        let people = store::confirmed(services.store(), e.id).await?;
+        if people.is_empty() {
+            continue;
+        }
+        let to: Vec<Audience> = people.iter().map(|r| Audience::Account(r.account)).collect();
+        let where_ = if e.place.is_empty() { e.link.clone() } else { e.place.clone() };
+        let note = Note {
+            kind: MessageKind::Progressed,
+            key: "event.msg.reminder",
+            args: vec![
+                ("title", e.title.clone()),
+                ("at", to_local(e.starts_at).format("%Y-%m-%d %H:%M").to_string()),
+                ("place", where_),
+            ],
+            href: format!("/events/{}/ticket", e.id),
+            once: Some(format!("event_reminder:{}", e.id)),
+        };
+        let tx = Work::begin(services).await?;
+        let n = crate::notification::send(&tx, tx.now(), &to, &note).await?;
+        let change = Change {
+            action: "event.remind",
+            target_type: "event",
+            target_id: e.id.to_string(),
+            before: serde_json::Value::Null,
+            after: json!({"reminded": n}),
+        };
+        tx.commit(&Actor::system(), change).await?;
+        sent += n;
+    }
+    Ok(sent)
 }

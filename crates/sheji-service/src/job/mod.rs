@@ -67,6 +67,8 @@ pub const FOLLOW_UPS: &str = "service.follow_up";
 pub const DEMANDS_EXPIRE: &str = "matchmaking.expire";
 /// Accepts deliveries whose acceptance window passed without an answer, daily.
 pub const DELIVERIES_DEEM: &str = "cooperation.deem_accepted";
+/// Reminds confirmed registrants of tomorrow's events, each morning.
+pub const EVENTS_REMIND: &str = "event.remind";
 /// Recounts the plan's progress for the home page, hourly.
 pub const STATISTICS: &str = "statistics.refresh";
 
@@ -94,6 +96,7 @@ pub fn kinds() -> Vec<Kind> {
             policy: RetryPolicy::DEFAULT,
             schedule: Some(Schedule::DailyAt(chrono::NaiveTime::MIN + Duration::minutes(20))),
         },
+        Kind { code: EVENTS_REMIND, policy: RetryPolicy::DEFAULT, schedule: Some(morning()) },
         Kind {
             code: DELIVERIES_DEEM,
             policy: RetryPolicy::DEFAULT,
@@ -348,6 +351,7 @@ async fn run(services: &Services, job: &JobRecord, done: Arc<AtomicU64>) -> Resu
         FOLLOW_UPS => Ok(crate::service::remind_follow_ups(services).await?.to_string()),
         DEMANDS_EXPIRE => Ok(crate::matchmaking::expire_demands(services).await?.to_string()),
         DELIVERIES_DEEM => Ok(crate::cooperation::deem_accepted(services).await?.to_string()),
+        EVENTS_REMIND => Ok(crate::event::remind(services).await?.to_string()),
         STATISTICS => Ok(crate::statistics::refresh(services).await?.design_centers.to_string()),
         DELIVER => crate::notification::delivery::run(services, &job.payload, job.attempts, policy(DELIVER)).await,
         other => Err(ServiceError::Invalid { key: "job.unknown_kind", args: vec![("kind", other.to_owned())] }),

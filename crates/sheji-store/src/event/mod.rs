@@ -148,6 +148,37 @@ pub async fn insert_event(tx: &Tx, f: &EventFields, by: &str, now: DateTime<Utc>
     Ok(r.last_insert_id)
 }
 
+/// Rewrites an event's fields, seen at `version`; false when someone moved it first.
+pub async fn update_event(
+    tx: &Tx,
+    id: i32,
+    version: i32,
+    f: &EventFields,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let r = event::Entity::update_many()
+        .col_expr(event::Column::Kind, Expr::value(f.kind.code()))
+        .col_expr(event::Column::Title, Expr::value(f.title.clone()))
+        .col_expr(event::Column::DistrictId, Expr::value(f.district.map(|d| d.get())))
+        .col_expr(event::Column::StartsAt, Expr::value(f.starts_at))
+        .col_expr(event::Column::EndsAt, Expr::value(f.ends_at))
+        .col_expr(event::Column::Place, Expr::value(f.place.clone()))
+        .col_expr(event::Column::Link, Expr::value(f.link.clone()))
+        .col_expr(event::Column::Capacity, Expr::value(f.capacity))
+        .col_expr(event::Column::Validation, Expr::value(f.validation))
+        .col_expr(event::Column::Description, Expr::value(f.description.clone()))
+        .col_expr(event::Column::Slots, Expr::value(f.slots))
+        .col_expr(event::Column::SlotMinutes, Expr::value(f.slot_minutes))
+        .col_expr(event::Column::Tables, Expr::value(f.tables))
+        .col_expr(event::Column::Version, Expr::value(version + 1))
+        .col_expr(event::Column::UpdatedAt, Expr::value(now))
+        .filter(event::Column::Id.eq(id))
+        .filter(event::Column::Version.eq(version))
+        .exec(tx.conn())
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
 /// One event.
 pub async fn get_event(db: &impl Db, id: i32) -> Result<Option<Event>, StoreError> {
     event::Entity::find_by_id(id).one(db.conn()).await?.map(to_event).transpose()

@@ -25,6 +25,7 @@ fn pages() -> Router<AppState> {
         .route("/events", get(pages::events))
         .route("/events/new", get(pages::new_event).post(pages::create_event))
         .route("/events/{id}", get(pages::event))
+        .route("/events/{id}/edit", get(pages::edit_event).post(pages::save_event))
         .route("/events/{id}/act", post(pages::act))
         .route("/events/{id}/register", post(pages::register))
         .route("/events/{id}/withdraw", post(pages::withdraw))

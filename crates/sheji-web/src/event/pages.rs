@@ -139,15 +139,25 @@ pub async fn events(
 #[template(path = "event/event_form.html")]
 struct EventFormPage {
     chrome: Chrome,
+    /// Where the form posts (`/events/new` or the event's edit address).
+    action: String,
+    editing: bool,
     kinds: Vec<Choice>,
     districts: Vec<Choice>,
     city_wide: bool,
     form: FormState,
 }
 
-async fn event_form(state: &AppState, ctx: &Ctx, p: &Principal, form: FormState) -> Result<EventFormPage, PageError> {
+async fn event_form(
+    state: &AppState,
+    ctx: &Ctx,
+    p: &Principal,
+    editing: Option<i32>,
+    form: FormState,
+) -> Result<EventFormPage, PageError> {
     let lang = ctx.lang;
-    let chrome = ctx.chrome("event.new").crumb("event.events", Some("/events"));
+    let chrome =
+        ctx.chrome(if editing.is_some() { "event.edit" } else { "event.new" }).crumb("event.events", Some("/events"));
     let scope = p.scope(sheji_core::identity::Permission::EventManage, state.services.now());
     let all = sheji_service::reference::list_districts(
         &state.services,
@@ -163,6 +173,8 @@ async fn event_form(state: &AppState, ctx: &Ctx, p: &Principal, form: FormState)
         .map(|d| Choice::new(d.id.to_string(), d.name))
         .collect();
     Ok(EventFormPage {
+        action: editing.map_or_else(|| "/events/new".to_owned(), |id| format!("/events/{id}/edit")),
+        editing: editing.is_some(),
         kinds: EventKind::ALL.iter().map(|k| Choice::new(k.code().to_owned(), kind_label(lang, *k))).collect(),
         districts,
         city_wide: scope.all,
@@ -181,7 +193,68 @@ pub async fn new_event(
         return Err(PageError::forbidden(ctx.chrome("event.new")));
     }
     let form = FormState::default().keep("capacity", "100").keep("slots", "8").keep("slot_minutes", "20");
-    Ok(render(StatusCode::OK, &event_form(&state, &ctx, &p, form).await?))
+    Ok(render(StatusCode::OK, &event_form(&state, &ctx, &p, None, form).await?))
+}
+
+/// The form of an event's fields, filled in (its organizer).
+pub async fn edit_event(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, _): PageUser,
+    Path(id): Path<i32>,
+) -> Result<Response, PageError> {
+    let v = service::event(&state.services, Some(&p), id)
+        .await
+        .map_err(|e| PageError::service(&e, ctx.chrome("event.edit")))?;
+    if !v.manages {
+        return Err(PageError::forbidden(ctx.chrome("event.edit")));
+    }
+    let d = service::draft_of(&v.event);
+    let n = |x: Option<i32>| x.map(|v| v.to_string()).unwrap_or_default();
+    let t = |x: Option<NaiveDateTime>| x.map(|v| v.format("%Y-%m-%dT%H:%M").to_string()).unwrap_or_default();
+    let mut form = FormState::default()
+        .keep("kind", d.kind.map(|k| k.code()).unwrap_or_default())
+        .keep("title", &d.title)
+        .keep("district", &v.event.district.map(|x| x.to_string()).unwrap_or_default())
+        .keep("starts_at", &t(d.starts_at))
+        .keep("ends_at", &t(d.ends_at))
+        .keep("place", &d.place)
+        .keep("link", &d.link)
+        .keep("capacity", &n(d.capacity))
+        .keep("description", &d.description)
+        .keep("slots", &n(d.slots))
+        .keep("slot_minutes", &n(d.slot_minutes))
+        .keep("tables", &n(d.tables));
+    if d.validation {
+        form = form.keep("validation", "on");
+    }
+    Ok(render(StatusCode::OK, &event_form(&state, &ctx, &p, Some(id), form).await?))
+}
+
+/// Saves an event's fields.
+pub async fn save_event(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Path(id): Path<i32>,
+    body: String,
+) -> Result<Response, PageError> {
+    let mut f = Fields::new(&body);
+    let (draft, district) = read_event(&mut f);
+    let services = &state.services;
+    let result = match f.finish(draft.clone(), |d| service::event_problems(services, &p, d, district)) {
+        Ok(d) => service::update_event(services, &p, id, &d, district, &c.ip).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/events/{id}?done=saved")).into_response()),
+        Err(e) => {
+            forms::refused(e, FormState::from_body(&body), &ctx, "event.edit", |form| {
+                event_form(&state, &ctx, &p, Some(id), form)
+            })
+            .await
+        }
+    }
 }
 
 /// A day and time as the browser's `datetime-local` sends it (or with a space).
@@ -238,8 +311,10 @@ pub async fn create_event(
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/events/{id}?done=created")).into_response()),
         Err(e) => {
-            forms::refused(e, FormState::from_body(&body), &ctx, "event.new", |form| event_form(&state, &ctx, &p, form))
-                .await
+            forms::refused(e, FormState::from_body(&body), &ctx, "event.new", |form| {
+                event_form(&state, &ctx, &p, None, form)
+            })
+            .await
         }
     }
 }

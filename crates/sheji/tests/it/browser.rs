@@ -249,6 +249,7 @@ fn every_role_s_key_pages_fit_a_phone() {
                 "/events/1",
                 "/events/1?lang=en",
                 "/events/new",
+                "/events/1/edit",
             ],
         ),
         (

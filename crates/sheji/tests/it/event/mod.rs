@@ -107,6 +107,11 @@ async fn a_matchmaking_meeting_from_registration_to_outcomes(backend: Backend) {
     assert!(app.get_as(&people[3], &path).await.body.contains("报名成功"));
     assert!(app.get_as(&people[3], "/messages").await.body.contains("候补已转为报名成功"));
 
+    // The morning job reminds the three confirmed of tomorrow's meeting, once.
+    assert_eq!(sheji_service::event::remind(&app.services).await.unwrap(), 3);
+    assert_eq!(sheji_service::event::remind(&app.services).await.unwrap(), 0, "once only");
+    assert!(app.get_as(&people[0], "/messages").await.body.contains("请携带入场凭证"));
+
     // Alpha's ticket: a QR code of the check-in address; anyone opening it is told to show it;
     // the organizer checks it in once.
     let ticket = app.get_as(&people[0], &format!("{path}/ticket")).await;
@@ -218,5 +223,33 @@ async fn two_people_racing_for_the_last_seat(backend: Backend) {
     assert!(answers.iter().all(|(s, _)| s.as_u16() == 303), "{answers:?}");
     let desk = app.get_as(&hq, &path).await;
     assert!(desk.body.contains("报名成功 1") && desk.body.contains("候补中 1"), "{}", desk.body);
+
+    // A second seat (the edit form keeps every field): the waitlisted racer is seated; fewer
+    // seats than are taken is refused.
+    let edit = app.get_as(&hq, &format!("{path}/edit")).await;
+    assert!(edit.body.contains("value=\"工业设计赋能制造论坛\""), "{}", edit.body);
+    let fields = |capacity: &'static str| {
+        vec![
+            ("kind", "forum".to_owned()),
+            ("title", "工业设计赋能制造论坛".to_owned()),
+            ("starts_at", format!("{day}T14:00")),
+            ("ends_at", format!("{day}T17:00")),
+            ("link", "https://meeting.example.cn/123".to_owned()),
+            ("capacity", capacity.to_owned()),
+        ]
+    };
+    let save = |capacity: &'static str| {
+        let f = fields(capacity);
+        let (app, hq, path) = (&app, &hq, format!("{path}/edit"));
+        async move {
+            let borrowed: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.post_form(hq, &path, &borrowed).await
+        }
+    };
+    assert_eq!(save("2").await.status, 303);
+    assert!(app.get_as(&hq, &path).await.body.contains("报名成功 2"));
+    let fewer = save("1").await;
+    assert_eq!(fewer.status, 400);
+    assert!(fewer.body.contains("已有 2 人报名成功"), "{}", fewer.body);
     app.finish().await;
 }

@@ -131,6 +131,7 @@ async fn a_recurring_slot_is_queued_once_and_a_failing_job_backs_off(backend: Ba
             "recognition.re_review_due",
             "service.follow_up",
             "matchmaking.expire",
+            "event.remind",
             "cooperation.deem_accepted",
             "statistics.refresh"
         ]
