@@ -229,6 +229,8 @@ mod catalogue_tests {
         "event.outcome",
         "event.remind",
         "event.edit",
+        "event.open_deal",
+        "matchmaking.district_review",
     ];
 
     #[test]

@@ -132,6 +132,8 @@ pub struct DealView {
     pub ratings: Vec<Rating>,
     /// The caller may rate the other side now.
     pub can_rate: bool,
+    /// The title of the 对接会 it came from.
+    pub event_title: Option<String>,
 }
 
 async fn get(services: &Services, id: i32) -> Result<Deal, ServiceError> {
@@ -204,7 +206,12 @@ pub async fn deal(services: &Services, caller: &Principal, id: i32) -> Result<De
     let names = party_names(services, &[&d]).await?;
     let (demander, provider) = names.get(&id).cloned().unwrap_or_default();
     let district = crate::reference::get_district(services, d.district).await.map(|x| x.name).unwrap_or_default();
+    let event_title = match d.event {
+        Some(e) => crate::event::titles(services, &[e]).await?.remove(&e),
+        None => None,
+    };
     Ok(DealView {
+        event_title,
         steps: store::steps(services.store(), id).await?,
         deal: d,
         demander,
@@ -699,6 +706,26 @@ pub(crate) async fn deals_of_interests(
     interests: &[i32],
 ) -> Result<BTreeMap<i32, i32>, ServiceError> {
     Ok(store::deals_of_interests(services.store(), interests).await?)
+}
+
+/// The deals opened from these meetings: meeting → deal.
+pub(crate) async fn deals_of_meetings(
+    services: &Services,
+    meetings: &[i32],
+) -> Result<BTreeMap<i32, i32>, ServiceError> {
+    Ok(store::deals_of_meetings(services.store(), meetings).await?)
+}
+
+/// Deals opened at events in the caller's scope (staff): (event title, deals, signed).
+pub async fn tally_by_event(services: &Services, caller: &Principal) -> Result<Vec<(String, i64, i64)>, ServiceError> {
+    let scope = staff_scope(services, Some(caller));
+    if scope.is_none() {
+        return Err(ServiceError::Forbidden);
+    }
+    let districts: Option<Vec<DistrictId>> = (!scope.all).then(|| scope.districts.iter().copied().collect());
+    let rows = store::tally_by_event(services.store(), districts.as_deref()).await?;
+    let titles = crate::event::titles(services, &rows.iter().map(|r| r.0).collect::<Vec<_>>()).await?;
+    Ok(rows.into_iter().map(|(e, n, s)| (titles.get(&e).cloned().unwrap_or_default(), n, s)).collect())
 }
 
 /// Providers' deals their clients rated well: by organization and by designer account.

@@ -804,6 +804,8 @@ pub struct MyMeeting {
     pub note: String,
     /// The caller may record the outcome now (final schedule, slot begun).
     pub can_record: bool,
+    /// The deal opened from it.
+    pub deal: Option<i32>,
 }
 
 /// The caller's personal schedule of a 对接会, with their change request.
@@ -818,6 +820,7 @@ pub async fn my_schedule(
         store::confirmed(services.store(), id).await?.into_iter().map(|r| (r.id, r.name)).collect();
     let minutes = i64::from(e.slot_minutes.unwrap_or(0));
     let now = services.now();
+    let deals = crate::cooperation::deals_of_meetings(services, &rows.iter().map(|m| m.id).collect::<Vec<_>>()).await?;
     let out = rows
         .into_iter()
         .map(|m| {
@@ -829,6 +832,7 @@ pub async fn my_schedule(
                 outcome: if side_a { m.outcome_a } else { m.outcome_b },
                 note: if side_a { m.note_a.clone() } else { m.note_b.clone() },
                 can_record: e.schedule == ScheduleStatus::Final && now >= start,
+                deal: deals.get(&m.id).copied(),
                 side_a,
                 meeting: m,
             }
@@ -980,4 +984,79 @@ pub async fn remind(services: &Services) -> Result<u64, ServiceError> {
         sent += n;
     }
     Ok(sent)
+}
+
+/// Titles of events by key (for the deals that came from them).
+pub(crate) async fn titles(services: &Services, ids: &[i32]) -> Result<BTreeMap<i32, String>, ServiceError> {
+    let mut out = BTreeMap::new();
+    for id in ids.iter().take(200) {
+        if let Some(e) = store::get_event(services.store(), *id).await? {
+            out.insert(*id, e.title);
+        }
+    }
+    Ok(out)
+}
+
+/// Opens a deal from a held meeting of a 对接会: the side whose organization is a manufacturer
+/// demands, the design firm, institute, university or designer provides. Either side may open
+/// it once they recorded the meeting as held; one deal per meeting.
+pub async fn open_deal(services: &Services, caller: &Principal, meeting: i32, ip: &str) -> Result<i32, ServiceError> {
+    let (event_id, _) = store::get_meeting(services.store(), meeting).await?.ok_or_else(not_found)?;
+    let (e, _, mine) = my_schedule(services, caller, event_id).await?;
+    let Some(m) = mine.iter().find(|x| x.meeting.id == meeting) else {
+        return Err(not_found());
+    };
+    if m.outcome != Some(Outcome::Held) {
+        return Err(ServiceError::Conflict { key: "event.deal_after_held" });
+    }
+    let a = store::get_registration(services.store(), m.meeting.a).await?.ok_or_else(not_found)?;
+    let b = store::get_registration(services.store(), m.meeting.b).await?.ok_or_else(not_found)?;
+    let mut public = BTreeMap::new();
+    for org in [a.organization, b.organization].into_iter().flatten() {
+        public.insert(org, crate::registry::get(services, None, org).await?.public);
+    }
+    let demands = |r: &Registration| {
+        r.organization
+            .and_then(|o| public.get(&o))
+            .is_some_and(|p| p.kind == sheji_core::registry::OrgKind::Manufacturer)
+    };
+    let (demander, provider) = match (demands(&a), demands(&b)) {
+        (true, false) => (&a, &b),
+        (false, true) => (&b, &a),
+        _ => return Err(ServiceError::Conflict { key: "event.deal_sides" }),
+    };
+    let (Some(demander_org), Some(district)) =
+        (demander.organization, demander.organization.and_then(|o| public.get(&o)).map(|p| p.district_id))
+    else {
+        return Err(ServiceError::Conflict { key: "event.deal_sides" });
+    };
+    let lead = crate::cooperation::NewDeal {
+        interest: None,
+        demand: None,
+        offer: None,
+        event: Some(e.id),
+        meeting: Some(meeting),
+        demander: demander_org,
+        provider_org: provider.organization,
+        provider_account: provider.account,
+        district,
+        cluster: None,
+        title: e.title.clone(),
+    };
+    let tx = Work::begin(services).await?;
+    let deal = match crate::cooperation::open_lead(&tx, &lead, &caller.username).await {
+        Err(ServiceError::Store(err)) if err.is_duplicate() => {
+            return Err(ServiceError::Conflict { key: "event.deal_exists" });
+        }
+        other => other?,
+    };
+    let change = Change {
+        action: "event.open_deal",
+        target_type: "event",
+        target_id: e.id.to_string(),
+        before: json!({"meeting": meeting}),
+        after: json!({"deal": deal}),
+    };
+    tx.commit(&Actor::of(caller, ip), change).await?;
+    Ok(deal)
 }

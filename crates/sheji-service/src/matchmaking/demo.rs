@@ -150,9 +150,11 @@ pub(crate) async fn load(services: &Services) -> Result<(), ServiceError> {
         let interest = store::insert_interest(&tx, *demand, offer, Side::Provider, message, "designer", now).await?;
         store::answer_interest(&tx, interest, InterestStatus::Accepted, None, "orgadmin", now).await?;
         let lead = crate::cooperation::NewDeal {
-            interest,
-            demand: *demand,
-            offer,
+            interest: Some(interest),
+            demand: Some(*demand),
+            offer: Some(offer),
+            event: None,
+            meeting: None,
             demander: company.id,
             provider_org: None,
             provider_account: account,

@@ -486,6 +486,8 @@ pub struct DemandView {
     pub can_invite: bool,
     /// What the caller must do first to express interest, when they cannot yet.
     pub next_step: Option<NextStep>,
+    /// Its district's branch reviews demands before publication.
+    pub reviewed: bool,
 }
 
 /// What someone must do before they can express interest in a published demand.
@@ -644,7 +646,9 @@ pub async fn demand(services: &Services, caller: Option<&Principal>, id: i32) ->
         .remove(&d.organization)
         .unwrap_or_default();
     let district = crate::reference::get_district(services, d.district).await.map(|x| x.name).unwrap_or_default();
+    let reviewed = reviews(services, d.district).await?;
     Ok(DemandView {
+        reviewed,
         can_edit: owner && d.status.editable(),
         can_match: (owner || staff) && published,
         can_invite: owner && published,
@@ -711,7 +715,11 @@ pub async fn act_on_demand(
     if action == DemandAction::Approve && d.draft.deadline.is_some_and(|day| day < services.today()) {
         return Err(ServiceError::Conflict { key: "matchmaking.deadline_passed" });
     }
-    let to = action.next(d.status).ok_or(ServiceError::Conflict { key: "matchmaking.action_closed" })?;
+    let mut to = action.next(d.status).ok_or(ServiceError::Conflict { key: "matchmaking.action_closed" })?;
+    // A district whose branch chose not to review publishes a complete demand at once.
+    if action == DemandAction::Submit && !reviews(services, d.district).await? {
+        to = DemandStatus::Published;
+    }
     let tx = Work::begin(services).await?;
     let note = (action.needs_reason() && !reason.is_empty()).then(|| reason.clone());
     if !store::move_demand(&tx, id, d.status, to, note, tx.now()).await? {
@@ -720,6 +728,11 @@ pub async fn act_on_demand(
     sheji_store::search::enqueue(&tx, DocType::Demand, &[i64::from(id)], tx.now()).await?;
     let href = format!("/demands/{id}");
     let message = match action {
+        DemandAction::Submit if to == DemandStatus::Published => Some((
+            vec![Audience::DistrictStaff(d.district)],
+            MessageKind::Progressed,
+            "matchmaking.msg.published_unreviewed",
+        )),
         DemandAction::Submit => {
             Some((vec![Audience::DistrictStaff(d.district)], MessageKind::Progressed, "matchmaking.msg.submitted"))
         }
@@ -751,6 +764,58 @@ pub async fn act_on_demand(
     tx.commit(&Actor::of(caller, ip), change).await?;
     services.forget_matchmaking_pool();
     Ok(to)
+}
+
+/// Whether the district's branch reviews demands before they are published (the default).
+pub async fn reviews(services: &Services, district: DistrictId) -> Result<bool, ServiceError> {
+    Ok(!store::unreviewed_districts(services.store()).await?.contains(&district))
+}
+
+/// The districts in the caller's `matchmaking.manage` scope with whether each reviews demands.
+pub async fn district_reviews(
+    services: &Services,
+    caller: &Principal,
+) -> Result<Vec<(DistrictId, String, bool)>, ServiceError> {
+    let scope = staff_scope(services, Some(caller));
+    if scope.is_none() {
+        return Err(ServiceError::Forbidden);
+    }
+    let off = store::unreviewed_districts(services.store()).await?;
+    Ok(sheji_store::reference::list_active_districts(services.store())
+        .await?
+        .into_iter()
+        .filter(|d| scope.covers(Some(d.id), None))
+        .map(|d| (d.id, d.name, !off.contains(&d.id)))
+        .collect())
+}
+
+/// Sets which of the caller's districts review demands (`reviewing`: those that do; the other
+/// districts of the caller's scope do not).
+pub async fn set_district_reviews(
+    services: &Services,
+    caller: &Principal,
+    reviewing: &BTreeSet<DistrictId>,
+    ip: &str,
+) -> Result<usize, ServiceError> {
+    let current = district_reviews(services, caller).await?;
+    let changed: Vec<(DistrictId, bool)> =
+        current.iter().filter(|(id, _, now)| reviewing.contains(id) != *now).map(|(id, _, now)| (*id, !now)).collect();
+    if changed.is_empty() {
+        return Ok(0);
+    }
+    let tx = Work::begin(services).await?;
+    for (district, review) in &changed {
+        store::set_district_review(&tx, *district, *review, &caller.username, tx.now()).await?;
+    }
+    let change = Change {
+        action: "matchmaking.district_review",
+        target_type: "district",
+        target_id: changed.iter().map(|(d, _)| d.to_string()).collect::<Vec<_>>().join(","),
+        before: serde_json::Value::Null,
+        after: json!(changed.iter().map(|(d, r)| json!({"district": d.get(), "review": r})).collect::<Vec<_>>()),
+    };
+    tx.commit(&Actor::of(caller, ip), change).await?;
+    Ok(changed.len())
 }
 
 /// Where lists look: the public sees published demands; staff their scope in any state.
@@ -1443,9 +1508,11 @@ pub async fn answer_interest(
     // An accepted interest is a lead: the deal that follows it starts here.
     if accept {
         let lead = crate::cooperation::NewDeal {
-            interest: id,
-            demand: d.id,
-            offer: o.id,
+            interest: Some(id),
+            demand: Some(d.id),
+            offer: Some(o.id),
+            event: None,
+            meeting: None,
             demander: d.organization,
             provider_org: o.organization,
             provider_account: o.account,

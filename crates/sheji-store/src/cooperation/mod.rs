@@ -28,12 +28,16 @@ fn corrupt(what: impl Into<String>, detail: impl std::fmt::Display) -> StoreErro
 pub struct Deal {
     /// Key.
     pub id: i32,
-    /// The accepted interest it came from.
-    pub interest: i32,
-    /// The demand.
-    pub demand: i32,
-    /// The offer.
-    pub offer: i32,
+    /// The accepted interest it came from (or the meeting: see `meeting`).
+    pub interest: Option<i32>,
+    /// The demand (an interest's).
+    pub demand: Option<i32>,
+    /// The offer (an interest's).
+    pub offer: Option<i32>,
+    /// The 对接会 whose meeting it came from.
+    pub event: Option<i32>,
+    /// That meeting.
+    pub meeting: Option<i32>,
     /// The demanding organization.
     pub demander: OrganizationId,
     /// The providing organization (none for an individual designer).
@@ -85,6 +89,8 @@ fn to_deal(m: deal::Model) -> Result<Deal, StoreError> {
         interest: m.interest_id,
         demand: m.demand_id,
         offer: m.offer_id,
+        event: m.event_id,
+        meeting: m.meeting_id,
         demander: OrganizationId(m.demander_org),
         provider_org: m.provider_org.map(OrganizationId),
         provider_account: AccountId(m.provider_account),
@@ -122,11 +128,15 @@ fn to_deal(m: deal::Model) -> Result<Deal, StoreError> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewDeal {
     /// The accepted interest.
-    pub interest: i32,
+    pub interest: Option<i32>,
     /// Its demand.
-    pub demand: i32,
+    pub demand: Option<i32>,
     /// Its offer.
-    pub offer: i32,
+    pub offer: Option<i32>,
+    /// The 对接会, for a deal opened from one of its meetings.
+    pub event: Option<i32>,
+    /// The meeting.
+    pub meeting: Option<i32>,
     /// The demanding organization.
     pub demander: OrganizationId,
     /// The providing organization, if any.
@@ -147,6 +157,8 @@ pub async fn insert_deal(tx: &Tx, d: &NewDeal, now: DateTime<Utc>) -> Result<i32
         interest_id: Set(d.interest),
         demand_id: Set(d.demand),
         offer_id: Set(d.offer),
+        event_id: Set(d.event),
+        meeting_id: Set(d.meeting),
         demander_org: Set(d.demander.get()),
         provider_org: Set(d.provider_org.map(|o| o.get())),
         provider_account: Set(d.provider_account.get()),
@@ -190,7 +202,7 @@ pub async fn deals_of_interests(db: &impl Db, interests: &[i32]) -> Result<BTree
     if interests.is_empty() {
         return Ok(BTreeMap::new());
     }
-    let rows: Vec<(i32, i32)> = deal::Entity::find()
+    let rows: Vec<(Option<i32>, i32)> = deal::Entity::find()
         .select_only()
         .column(deal::Column::InterestId)
         .column(deal::Column::Id)
@@ -198,7 +210,42 @@ pub async fn deals_of_interests(db: &impl Db, interests: &[i32]) -> Result<BTree
         .into_tuple()
         .all(db.conn())
         .await?;
-    Ok(rows.into_iter().collect())
+    Ok(rows.into_iter().filter_map(|(i, d)| Some((i?, d))).collect())
+}
+
+/// The deals opened from these meetings: meeting → deal.
+pub async fn deals_of_meetings(db: &impl Db, meetings: &[i32]) -> Result<BTreeMap<i32, i32>, StoreError> {
+    if meetings.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let rows: Vec<(Option<i32>, i32)> = deal::Entity::find()
+        .select_only()
+        .column(deal::Column::MeetingId)
+        .column(deal::Column::Id)
+        .filter(deal::Column::MeetingId.is_in(meetings.to_vec()))
+        .into_tuple()
+        .all(db.conn())
+        .await?;
+    Ok(rows.into_iter().filter_map(|(m, d)| Some((m?, d))).collect())
+}
+
+/// Deals opened at each event, in `districts` (all when `None`): (event, deals, signed).
+pub async fn tally_by_event(
+    db: &impl Db,
+    districts: Option<&[DistrictId]>,
+) -> Result<Vec<(i32, i64, i64)>, StoreError> {
+    let mut q = deal::Entity::find()
+        .select_only()
+        .column(deal::Column::EventId)
+        .column_as(deal::Column::Id.count(), "n")
+        .column_as(deal::Column::SignedOn.count(), "signed")
+        .filter(deal::Column::EventId.is_not_null())
+        .group_by(deal::Column::EventId);
+    if let Some(d) = districts {
+        q = q.filter(deal::Column::DistrictId.is_in(d.iter().map(|x| x.get())));
+    }
+    let rows: Vec<(Option<i32>, i64, i64)> = q.into_tuple().all(db.conn()).await?;
+    Ok(rows.into_iter().filter_map(|(e, n, s)| Some((e?, n, s))).collect())
 }
 
 /// What a move sets besides the status; `None` leaves a field as it is.

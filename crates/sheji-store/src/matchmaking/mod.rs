@@ -1143,3 +1143,39 @@ pub async fn list_guides(db: &impl Db, page: PageRequest) -> Result<Page<Guide>,
         .collect();
     Ok(Page::new(items, page, total))
 }
+
+/// The districts whose branch does not review demands (every other one does).
+pub async fn unreviewed_districts(db: &impl Db) -> Result<BTreeSet<DistrictId>, StoreError> {
+    use crate::entity::matchmaking_district;
+    Ok(matchmaking_district::Entity::find()
+        .filter(matchmaking_district::Column::Review.eq(false))
+        .all(db.conn())
+        .await?
+        .into_iter()
+        .map(|m| DistrictId(m.district_id))
+        .collect())
+}
+
+/// Records whether a district's branch reviews demands.
+pub async fn set_district_review(
+    tx: &Tx,
+    district: DistrictId,
+    review: bool,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    use crate::entity::matchmaking_district;
+    matchmaking_district::Entity::delete_many()
+        .filter(matchmaking_district::Column::DistrictId.eq(district.get()))
+        .exec(tx.conn())
+        .await?;
+    matchmaking_district::Entity::insert(matchmaking_district::ActiveModel {
+        district_id: Set(district.get()),
+        review: Set(review),
+        updated_by: Set(by.to_owned()),
+        updated_at: Set(now),
+    })
+    .exec(tx.conn())
+    .await?;
+    Ok(())
+}

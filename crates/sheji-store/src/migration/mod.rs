@@ -41,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(crate::matchmaking::migration::m20261206_000024_matchmaking::Migration),
             Box::new(crate::cooperation::migration::m20261206_000025_cooperation::Migration),
             Box::new(crate::event::migration::m20261206_000026_event::Migration),
+            Box::new(crate::matchmaking::migration::m20261206_000027_district_review::Migration),
         ]
     }
 }

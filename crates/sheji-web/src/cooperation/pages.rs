@@ -79,6 +79,8 @@ struct DealsPage {
     staff: bool,
     status_names: Vec<String>,
     tally: Vec<TallyRow>,
+    /// Deals opened at events: (event, deals, signed).
+    by_event: Vec<(String, i64, i64)>,
     notice: Option<String>,
 }
 
@@ -99,6 +101,7 @@ pub async fn deals(
         service::list(&state.services, &p, &filter, PageRequest::new(q.page.parse().ok(), None)).await.map_err(err)?;
     let staff = service::sees_tally(&state.services, &p);
     let tally = if staff { service::tally(&state.services, &p).await.map_err(err)? } else { Vec::new() };
+    let by_event = if staff { service::tally_by_event(&state.services, &p).await.map_err(err)? } else { Vec::new() };
     // The districts that have deals, from the tally (staff only).
     let districts = tally
         .iter()
@@ -136,6 +139,7 @@ pub async fn deals(
                 amount: amount_text(lang, Some(t.signed_amount)),
             })
             .collect(),
+        by_event,
         notice: done_notice(lang, &q.done),
         chrome,
     };
@@ -184,8 +188,10 @@ struct DealPage {
     id: i32,
     status: String,
     tone: &'static str,
-    demand: i32,
-    offer: i32,
+    demand: Option<i32>,
+    offer: Option<i32>,
+    /// The 对接会 it came from: (id, title).
+    event: Option<(i32, String)>,
     demander: String,
     provider: String,
     district: String,
@@ -301,6 +307,7 @@ async fn deal_page(
         tone: d.status.badge(),
         demand: d.demand,
         offer: d.offer,
+        event: d.event.zip(v.event_title.clone()),
         demander: v.demander.clone(),
         provider: v.provider.clone(),
         district: v.district.clone(),

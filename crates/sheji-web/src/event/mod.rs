@@ -36,6 +36,7 @@ fn pages() -> Router<AppState> {
         .route("/events/{id}/finalize", post(pages::finalize))
         .route("/events/registrations/{id}", post(pages::decide))
         .route("/events/meetings/{id}", post(pages::outcome))
+        .route("/events/meetings/{id}/deal", post(pages::open_deal))
         .route("/events/checkin", post(pages::check_in_code))
         .route("/events/checkin/{ticket}", get(pages::ticket_page).post(pages::check_in))
 }

@@ -877,6 +877,10 @@ struct MyRow {
     outcome: String,
     note: String,
     can_record: bool,
+    /// The deal it opened.
+    deal: Option<i32>,
+    /// The caller may open a deal from it (held, none yet).
+    can_open_deal: bool,
 }
 
 #[derive(Template)]
@@ -927,6 +931,8 @@ async fn schedule_page(
                     .unwrap_or_default(),
                 note: m.note.clone(),
                 can_record: m.can_record,
+                deal: m.deal,
+                can_open_deal: m.deal.is_none() && m.outcome == Some(Outcome::Held),
             })
             .collect(),
         change_request: mine.change_request.clone(),
@@ -1017,5 +1023,18 @@ pub async fn finalize(
     match service::finalize_schedule(&state.services, &p, id, &c.ip).await {
         Ok(()) => Ok(Redirect::to(&format!("/events/{id}?done=final#schedule")).into_response()),
         Err(e) => refused_on_event(&state, &ctx, &p, id, e, FormState::from_body(&body)).await,
+    }
+}
+
+/// Opens a deal from a held meeting.
+pub async fn open_deal(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Path(meeting): Path<i32>,
+) -> Result<Response, PageError> {
+    match service::open_deal(&state.services, &p, meeting, &c.ip).await {
+        Ok(deal) => Ok(Redirect::to(&format!("/deals/{deal}?done=opened")).into_response()),
+        Err(e) => Err(PageError::service(&e, ctx.chrome("event.my_schedule"))),
     }
 }

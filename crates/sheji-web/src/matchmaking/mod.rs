@@ -56,6 +56,7 @@ fn pages() -> Router<AppState> {
         .route("/matchmaking/interests", post(pages::express))
         .route("/matchmaking/interests/{id}", post(pages::answer))
         .route("/matchmaking/review", get(pages::review))
+        .route("/matchmaking/districts", get(pages::districts).post(pages::save_districts))
         .route("/matchmaking/export.xlsx", get(pages::export))
         .route("/guides", get(guide::guides).post(guide::publish))
         .route("/guides/{id}", get(guide::guide))

@@ -476,12 +476,16 @@ async fn demand_page(
     let actions = v
         .actions
         .iter()
-        .map(|a| ActionButton {
-            code: a.code(),
-            label: lang.t(&format!("matchmaking.action.{}", a.code())).to_owned(),
-            reason: a.needs_reason(),
-            confirm: matches!(a, DemandAction::Withdraw | DemandAction::Fill),
-            consequence: lang.t(&format!("matchmaking.consequence.{}", a.code())).to_owned(),
+        .map(|a| {
+            // Where the branch does not review, submitting publishes at once: say so.
+            let word = if *a == DemandAction::Submit && !v.reviewed { "publish_now" } else { a.code() };
+            ActionButton {
+                code: a.code(),
+                label: lang.t(&format!("matchmaking.action.{word}")).to_owned(),
+                reason: a.needs_reason(),
+                confirm: matches!(a, DemandAction::Withdraw | DemandAction::Fill),
+                consequence: lang.t(&format!("matchmaking.consequence.{word}")).to_owned(),
+            }
         })
         .collect();
     Ok(DemandPage {
@@ -580,7 +584,14 @@ pub async fn act_on_demand(
         return Err(PageError::not_found(ctx.chrome("matchmaking.demand")));
     };
     match service::act_on_demand(&state.services, &p, id, action, &f.text("reason"), &c.ip).await {
-        Ok(_) => Ok(Redirect::to(&format!("/demands/{id}?done={}", action.code())).into_response()),
+        Ok(to) => {
+            let done = if action == DemandAction::Submit && to == DemandStatus::Published {
+                "publish_now"
+            } else {
+                action.code()
+            };
+            Ok(Redirect::to(&format!("/demands/{id}?done={done}")).into_response())
+        }
         Err(e) => {
             forms::refused(e, FormState::from_body(&body), &ctx, "matchmaking.demand", |form| {
                 demand_page(&state, &ctx, Some(&p), id, form)
@@ -772,8 +783,8 @@ async fn then_submit(
     f: &Fields,
 ) -> Result<&'static str, ServiceError> {
     if f.text("then") == "submit" {
-        service::act_on_demand(&state.services, p, id, DemandAction::Submit, "", ip).await?;
-        Ok("submit")
+        let to = service::act_on_demand(&state.services, p, id, DemandAction::Submit, "", ip).await?;
+        Ok(if to == DemandStatus::Published { "publish_now" } else { "submit" })
     } else {
         Ok("saved")
     }
@@ -1491,5 +1502,54 @@ pub async fn answer(
             Ok(Redirect::to(&format!("{path}{sep}done={done}")).into_response())
         }
         Err(e) => refused_back(&state, &ctx, &p, &back, e, &body).await,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "matchmaking/districts.html")]
+struct DistrictsPage {
+    chrome: Chrome,
+    districts: Vec<Choice>,
+    form: FormState,
+    notice: Option<String>,
+}
+
+/// Which districts of the caller's scope review demands before publication.
+pub async fn districts(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, _): PageUser,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    let chrome =
+        ctx.chrome("matchmaking.district_reviews").crumb("nav.matchmaking_review", Some("/matchmaking/review"));
+    let rows =
+        service::district_reviews(&state.services, &p).await.map_err(|e| PageError::service(&e, chrome.clone()))?;
+    let view = DistrictsPage {
+        districts: rows.into_iter().map(|(id, name, on)| Choice::selected_if(id.to_string(), name, on)).collect(),
+        notice: done_notice(ctx.lang, &q.done),
+        form: FormState::default(),
+        chrome,
+    };
+    Ok(render(StatusCode::OK, &view))
+}
+
+/// Saves which districts review demands.
+pub async fn save_districts(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    body: String,
+) -> Result<Response, PageError> {
+    let f = Fields::new(&body);
+    let chosen: Vec<String> = f.all("review");
+    let reviewing: BTreeSet<DistrictId> = chosen.iter().filter_map(|s| s.trim().parse().ok()).map(DistrictId).collect();
+    if reviewing.len() != chosen.len() {
+        let e = ServiceError::Fields(vec![FieldError::new("review", "form.choice")]);
+        return Err(PageError::service(&e, ctx.chrome("matchmaking.district_reviews")));
+    }
+    match service::set_district_reviews(&state.services, &p, &reviewing, &c.ip).await {
+        Ok(_) => Ok(Redirect::to("/matchmaking/districts?done=district_reviews").into_response()),
+        Err(e) => Err(PageError::service(&e, ctx.chrome("matchmaking.district_reviews"))),
     }
 }

@@ -243,6 +243,7 @@ fn every_role_s_key_pages_fit_a_phone() {
                 "/services/work",
                 "/messages",
                 "/matchmaking/review",
+                "/matchmaking/districts",
                 "/demands/3",
                 "/deals",
                 "/deals/1",

@@ -5,9 +5,11 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
-    pub interest_id: i32,
-    pub demand_id: i32,
-    pub offer_id: i32,
+    pub interest_id: Option<i32>,
+    pub demand_id: Option<i32>,
+    pub offer_id: Option<i32>,
+    pub event_id: Option<i32>,
+    pub meeting_id: Option<i32>,
     pub demander_org: i32,
     pub provider_org: Option<i32>,
     pub provider_account: i32,

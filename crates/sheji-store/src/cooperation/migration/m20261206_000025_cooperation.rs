@@ -1,4 +1,5 @@
-//! Cooperation: deals (one per accepted interest, kept by a unique index), the milestones of
+//! Cooperation: deals (one per accepted interest or per 对接会 meeting, kept by unique indexes),
+//! the milestones of
 //! their current quote, their dated steps (what the statistics count), and one rating per side
 //! (a unique index again: a double click never rates twice).
 
@@ -34,6 +35,8 @@ enum Deal {
     InterestId,
     DemandId,
     OfferId,
+    EventId,
+    MeetingId,
     DemanderOrg,
     ProviderOrg,
     ProviderAccount,
@@ -129,9 +132,11 @@ impl MigrationTrait for Migration {
             Table::create()
                 .table(Deal::Table)
                 .col(ColumnDef::new(Deal::Id).integer().not_null().auto_increment().primary_key())
-                .col(ColumnDef::new(Deal::InterestId).integer().not_null())
-                .col(ColumnDef::new(Deal::DemandId).integer().not_null())
-                .col(ColumnDef::new(Deal::OfferId).integer().not_null())
+                .col(ColumnDef::new(Deal::InterestId).integer().null())
+                .col(ColumnDef::new(Deal::DemandId).integer().null())
+                .col(ColumnDef::new(Deal::OfferId).integer().null())
+                .col(ColumnDef::new(Deal::EventId).integer().null())
+                .col(ColumnDef::new(Deal::MeetingId).integer().null())
                 .col(ColumnDef::new(Deal::DemanderOrg).integer().not_null())
                 .col(ColumnDef::new(Deal::ProviderOrg).integer().null())
                 .col(ColumnDef::new(Deal::ProviderAccount).integer().not_null())
@@ -179,6 +184,16 @@ impl MigrationTrait for Migration {
         .await?;
         // One deal per accepted interest: answering twice never opens two.
         m.create_index(index("ux_deal_interest", Deal::Table, vec![Deal::InterestId.into_iden()], true)).await?;
+        // … and one per meeting of a 对接会 (the meeting's id; events are a later migration, so
+        // no foreign key: a deal outlives the schedule it came from).
+        m.create_index(index("ux_deal_meeting", Deal::Table, vec![Deal::MeetingId.into_iden()], true)).await?;
+        m.create_index(index(
+            "ix_deal_event",
+            Deal::Table,
+            vec![Deal::EventId.into_iden(), Deal::Id.into_iden()],
+            false,
+        ))
+        .await?;
         for (name, cols) in [
             ("ix_deal_status", vec![Deal::Status.into_iden(), Deal::Id.into_iden()]),
             ("ix_deal_district", vec![Deal::DistrictId.into_iden(), Deal::Status.into_iden(), Deal::Id.into_iden()]),

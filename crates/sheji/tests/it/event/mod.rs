@@ -72,9 +72,27 @@ async fn a_matchmaking_meeting_from_registration_to_outcomes(backend: Backend) {
 
     // Five register (one twice, which is refused); the organizer accepts four — three seats,
     // then the waitlist — and refuses one with a reason.
+    // Alpha speaks for a manufacturer (so a held meeting with a designer can become a deal).
+    let maker = sheji_service::registry::list_public(
+        &app.services,
+        &sheji_service::registry::OrgFilter {
+            kind: Some(sheji_core::registry::OrgKind::Manufacturer),
+            ..Default::default()
+        },
+        sheji_core::page::PageRequest::new(Some(1), Some(1)),
+    )
+    .await
+    .unwrap()
+    .items[0]
+        .id
+        .get();
     let mut people: Vec<Browser> = Vec::new();
     for name in PEOPLE {
-        app.user(name, "designer", None, None).await;
+        if name == "alpha" {
+            app.user(name, "org_admin", None, Some(maker)).await;
+        } else {
+            app.user(name, "designer", None, None).await;
+        }
         let b = app.signed_in(name).await;
         let r = app.post_form(&b, &format!("{path}/register"), &[("note", "希望对接智能门锁")]).await;
         assert_eq!(r.status, 303, "{}", r.body);
@@ -180,9 +198,17 @@ async fn a_matchmaking_meeting_from_registration_to_outcomes(backend: Backend) {
         .await;
     assert_eq!(held.status, 303, "{}", held.body);
     assert!(app.get_as(&alpha_b, &format!("{path}/schedule")).await.body.contains("约定下周看样"));
+    // The held meeting opens a deal (the manufacturer demands, the designer provides), once.
+    let open = format!("/events/meetings/{meeting}/deal");
+    let opened = app.post_form(&alpha_b, &open, &[]).await;
+    assert_eq!(opened.status, 303, "{}", opened.body);
+    let deal = app.get_as(&alpha_b, opened.header("location")).await;
+    assert!(deal.body.contains("来自对接会") && deal.body.contains("智能家居供需对接会"), "{}", deal.body);
+    assert_eq!(app.post_form(&alpha_b, &open, &[]).await.status, 409);
 
     // Finished: charlie and delta, confirmed but never checked in, are absent.
     let hq = app.signed_in("hq_ev").await;
+    assert!(app.get_as(&hq, "/deals").await.body.contains("各对接会促成的合作"));
     assert_eq!(app.post_form(&hq, &format!("{path}/act"), &[("action", "finish")]).await.status, 303);
     let desk = app.get_as(&hq, &format!("{path}?status=confirmed")).await;
     assert_eq!(desk.body.matches(">缺席<").count() + desk.body.matches("· 缺席").count(), 2, "{}", desk.body);

@@ -382,3 +382,61 @@ async fn closed_demands_take_no_partner_and_narrow_tokens_read_public_fields_onl
     assert_eq!(declined.status, 303, "{}", declined.body);
     app.finish().await;
 }
+
+/// A district whose branch chooses not to review: a complete demand is published on submission
+/// and the branch is told; another district's branch cannot make that choice for it.
+#[tokio::test]
+async fn a_district_may_publish_demands_without_review() {
+    let Some(app) = TestApp::with_demo(Backend::Sqlite).await else { return };
+    let bishan = app.district("璧山区").await;
+    let jiangjin = app.district("江津区").await;
+    let maker = list_public(
+        &app.services,
+        &OrgFilter { district: Some(bishan), kind: Some(OrgKind::Manufacturer), ..Default::default() },
+        PageRequest::new(Some(1), Some(2)),
+    )
+    .await
+    .unwrap()
+    .items[1]
+        .id
+        .get();
+    app.user("dr_maker", "org_admin", None, Some(maker)).await;
+    app.user("dr_bs", "branch_staff", Some(bishan.get()), None).await;
+    app.user("dr_jj", "branch_staff", Some(jiangjin.get()), None).await;
+    let jj = app.signed_in("dr_jj").await;
+    let theirs = app.get_as(&jj, "/matchmaking/districts").await;
+    assert!(theirs.body.contains("江津区") && !theirs.body.contains("璧山区"), "{}", theirs.body);
+    let bs = app.signed_in("dr_bs").await;
+    let page = app.get_as(&bs, "/matchmaking/districts").await;
+    assert!(page.body.contains("璧山区") && page.body.contains("checked"), "reviews by default: {}", page.body);
+    // Nothing ticked: 璧山 stops reviewing.
+    let saved = app.post_form(&bs, "/matchmaking/districts", &[]).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let maker_b = app.signed_in("dr_maker").await;
+    let deadline = (app.services.today() + chrono::Duration::days(30)).to_string();
+    let form = app.get_as(&maker_b, "/demands/new").await;
+    assert_eq!(form.status, 200);
+    let created = app
+        .post_form(
+            &maker_b,
+            "/demands/new",
+            &[
+                ("title", "电动自行车车架外观"),
+                ("product", "电动自行车"),
+                ("summary", "车架与电池仓一体化外观"),
+                ("deliverables", "方案与三维模型"),
+                ("categories", "FORM"),
+                ("budget_min", "10"),
+                ("budget_max", "20"),
+                ("deadline", &deadline),
+                ("modes", "fee"),
+                ("then", "submit"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, 303, "{}", created.body);
+    assert!(created.header("location").ends_with("done=publish_now"), "{}", created.header("location"));
+    assert!(app.get("/demands").await.body.contains("电动自行车车架外观"), "published without review");
+    assert!(app.get_as(&bs, "/messages").await.body.contains("不经预审"));
+    app.finish().await;
+}
