@@ -728,6 +728,23 @@ pub async fn tally_by_event(services: &Services, caller: &Principal) -> Result<V
     Ok(rows.into_iter().map(|(e, n, s)| (titles.get(&e).cloned().unwrap_or_default(), n, s)).collect())
 }
 
+/// Deals by the demand's cluster in the caller's scope (staff): (cluster name, deals, signed),
+/// the most first; deals of no cluster last, unnamed.
+pub async fn tally_by_cluster(
+    services: &Services,
+    caller: &Principal,
+) -> Result<Vec<(String, i64, i64)>, ServiceError> {
+    let scope = staff_scope(services, Some(caller));
+    if scope.is_none() {
+        return Err(ServiceError::Forbidden);
+    }
+    let districts: Option<Vec<DistrictId>> = (!scope.all).then(|| scope.districts.iter().copied().collect());
+    let mut rows = store::tally_by_cluster(services.store(), districts.as_deref()).await?;
+    rows.sort_by_key(|(c, n, _)| (c.is_none(), std::cmp::Reverse(*n)));
+    let names: BTreeMap<_, _> = crate::matchmaking::choices(services).await?.clusters.into_iter().collect();
+    Ok(rows.into_iter().map(|(c, n, s)| (c.and_then(|c| names.get(&c).cloned()).unwrap_or_default(), n, s)).collect())
+}
+
 /// Providers' deals their clients rated well: by organization and by designer account.
 pub(crate) async fn well_rated(
     services: &Services,

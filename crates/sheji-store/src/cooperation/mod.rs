@@ -229,6 +229,25 @@ pub async fn deals_of_meetings(db: &impl Db, meetings: &[i32]) -> Result<BTreeMa
     Ok(rows.into_iter().filter_map(|(m, d)| Some((m?, d))).collect())
 }
 
+/// Deals by the demand's 33618 cluster, in `districts` (all when `None`): (cluster, deals,
+/// signed); deals of no cluster under `None`.
+pub async fn tally_by_cluster(
+    db: &impl Db,
+    districts: Option<&[DistrictId]>,
+) -> Result<Vec<(Option<ClusterId>, i64, i64)>, StoreError> {
+    let mut q = deal::Entity::find()
+        .select_only()
+        .column(deal::Column::ClusterId)
+        .column_as(deal::Column::Id.count(), "n")
+        .column_as(deal::Column::SignedOn.count(), "signed")
+        .group_by(deal::Column::ClusterId);
+    if let Some(d) = districts {
+        q = q.filter(deal::Column::DistrictId.is_in(d.iter().map(|x| x.get())));
+    }
+    let rows: Vec<(Option<i32>, i64, i64)> = q.into_tuple().all(db.conn()).await?;
+    Ok(rows.into_iter().map(|(c, n, s)| (c.map(ClusterId), n, s)).collect())
+}
+
 /// Deals opened at each event, in `districts` (all when `None`): (event, deals, signed).
 pub async fn tally_by_event(
     db: &impl Db,

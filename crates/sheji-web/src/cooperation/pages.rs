@@ -81,6 +81,8 @@ struct DealsPage {
     tally: Vec<TallyRow>,
     /// Deals opened at events: (event, deals, signed).
     by_event: Vec<(String, i64, i64)>,
+    /// Deals by cluster: (cluster, deals, signed).
+    by_cluster: Vec<(String, i64, i64)>,
     notice: Option<String>,
 }
 
@@ -102,6 +104,18 @@ pub async fn deals(
     let staff = service::sees_tally(&state.services, &p);
     let tally = if staff { service::tally(&state.services, &p).await.map_err(err)? } else { Vec::new() };
     let by_event = if staff { service::tally_by_event(&state.services, &p).await.map_err(err)? } else { Vec::new() };
+    let by_cluster = if staff {
+        service::tally_by_cluster(&state.services, &p)
+            .await
+            .map_err(err)?
+            .into_iter()
+            .map(|(name, n, s)| {
+                (if name.is_empty() { lang.t("cooperation.no_cluster").to_owned() } else { name }, n, s)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     // The districts that have deals, from the tally (staff only).
     let districts = tally
         .iter()
@@ -140,6 +154,7 @@ pub async fn deals(
             })
             .collect(),
         by_event,
+        by_cluster,
         notice: done_notice(lang, &q.done),
         chrome,
     };

@@ -196,6 +196,7 @@ async fn a_lead_is_quoted_signed_delivered_accepted_and_rated(backend: Backend) 
     assert_eq!(app.get(&path).await.status, 303, "a visitor is sent to sign in");
     let branch_view = app.get_as(&cast.branch, "/deals").await;
     assert!(branch_view.body.contains("各区县合作统计") && branch_view.body.contains("璧山区"), "{}", branch_view.body);
+    assert!(branch_view.body.contains("按产业集群") && branch_view.body.contains("未填产业集群"), "counted by cluster");
     assert!(app.get_as(&cast.firm, "/").await.body.contains("1 项合作线索等待您报价"));
 
     // A quote with every kind of mistake names each at once and keeps what was typed.
