@@ -50,6 +50,9 @@ backend_tests!(two_nodes_run_every_job_once_and_finish_a_dead_nodes_job);
 async fn two_nodes_run_every_job_once_and_finish_a_dead_nodes_job(backend: Backend) {
     let Some(app) = TestApp::new(backend).await else { return };
     let other = second_node(&app).await;
+    // Node A works on its own pool too: its tasks are aborted below (a node dying), and a
+    // MySQL connection dropped mid-query must not be one the test itself reads through next.
+    let node_a = second_node(&app).await;
     // SQLite has one writer: fewer jobs keep the suite quick there; the servers take 1 000.
     let n = if backend == Backend::Sqlite { 200 } else { 1_000 };
     let mut ids = Vec::with_capacity(n);
@@ -57,7 +60,7 @@ async fn two_nodes_run_every_job_once_and_finish_a_dead_nodes_job(backend: Backe
         ids.push(job::enqueue(&app.services, job::PING, AccountId(0), &json!({"ms": 0}), 1).await.expect("queue"));
     }
     let started = Instant::now();
-    let a = job::spawn(app.services.clone(), fast("node-a"));
+    let a = job::spawn(node_a.clone(), fast("node-a"));
     let b = job::spawn(other.clone(), fast("node-b"));
     wait_until_final(&app.services, &ids, Duration::from_secs(120)).await;
     let elapsed = started.elapsed();
@@ -79,7 +82,7 @@ async fn two_nodes_run_every_job_once_and_finish_a_dead_nodes_job(backend: Backe
 
     // A node dies mid-job: its lease runs out and the other node finishes the job.
     let slow = job::enqueue(&app.services, job::PING, AccountId(0), &json!({"ms": 1500}), 1).await.unwrap();
-    let a = job::spawn(app.services.clone(), fast("node-a"));
+    let a = job::spawn(node_a.clone(), fast("node-a"));
     let deadline = Instant::now() + Duration::from_secs(30);
     while job::detail(&app.services, &admin, slow).await.unwrap().0.status != JobStatus::Running {
         assert!(Instant::now() < deadline, "node A never claimed the job");
@@ -111,6 +114,8 @@ async fn two_nodes_run_every_job_once_and_finish_a_dead_nodes_job(backend: Backe
     );
     b.iter().for_each(tokio::task::JoinHandle::abort);
     other.close().await.ok();
+    // Not closed politely: a connection an aborted task left mid-query may never answer.
+    drop(node_a);
     app.finish().await;
 }
 
