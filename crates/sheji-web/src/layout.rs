@@ -408,6 +408,13 @@ pub fn encode(value: &str) -> String {
         .collect()
 }
 
+/// The confirmation of what was just done (`?done=` after a redirect), from the capability's
+/// `<capability>.done.<word>` messages; an unknown word shows nothing rather than a key.
+pub fn done_notice(lang: Lang, capability: &str, done: &str) -> Option<String> {
+    let key = format!("{capability}.done.{done}");
+    (!done.is_empty() && sheji_core::i18n::catalogue::has(&key)).then(|| lang.t(&key).to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -694,12 +694,6 @@ pub async fn tally(services: &Services, caller: &Principal) -> Result<Vec<(Strin
     Ok(out)
 }
 
-/// The deal opened from an interest, when the caller may read it.
-pub async fn of_interest(services: &Services, caller: &Principal, interest: i32) -> Result<Option<i32>, ServiceError> {
-    let Some(d) = store::deal_of_interest(services.store(), interest).await? else { return Ok(None) };
-    Ok(standing(services, caller, &d).reads().then_some(d.id))
-}
-
 /// The deals opened from these interests: interest → deal.
 pub(crate) async fn deals_of_interests(
     services: &Services,

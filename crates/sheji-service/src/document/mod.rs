@@ -161,8 +161,13 @@ pub async fn pdf(
 
 /// A QR code of `text` as a `data:` address, for a page's `<img>` (a ticket).
 pub fn qr_data_url(text: &str) -> Result<String, ServiceError> {
+    Ok(svg_data_url(&qr_svg(text)?))
+}
+
+/// An SVG image as a `data:` address.
+fn svg_data_url(svg: &[u8]) -> String {
     use base64::Engine;
-    Ok(format!("data:image/svg+xml;base64,{}", base64::engine::general_purpose::STANDARD.encode(qr_svg(text)?)))
+    format!("data:image/svg+xml;base64,{}", base64::engine::general_purpose::STANDARD.encode(svg))
 }
 
 /// A QR code of `text` as SVG (medium error correction: a seal stamped over a corner still
@@ -332,10 +337,7 @@ impl Printable {
 
     /// The QR code as a `data:` address, for a print view's `<img>`.
     pub fn qr_data_url(&self) -> Option<String> {
-        use base64::Engine;
-        self.qr
-            .as_ref()
-            .map(|b| format!("data:image/svg+xml;base64,{}", base64::engine::general_purpose::STANDARD.encode(b)))
+        self.qr.as_deref().map(svg_data_url)
     }
 
     /// The seal as a `data:` address.

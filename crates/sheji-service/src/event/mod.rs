@@ -57,6 +57,20 @@ pub fn manages(services: &Services, caller: Option<&Principal>, e: &Event) -> bo
     })
 }
 
+/// The districts the caller may organize events for (all active ones for city-wide staff), and
+/// whether they may also organize the city's own (of no district).
+pub async fn districts_for(
+    services: &Services,
+    caller: &Principal,
+) -> Result<(Vec<(DistrictId, String)>, bool), ServiceError> {
+    let scope = caller.scope(Permission::EventManage, services.now());
+    let all = sheji_store::reference::list_active_districts(services.store()).await?;
+    Ok((
+        all.into_iter().filter(|d| scope.all || scope.covers(Some(d.id), None)).map(|d| (d.id, d.name)).collect(),
+        scope.all,
+    ))
+}
+
 /// The districts the caller may organize for: `None` when any (and none, the city's own).
 fn own_districts(services: &Services, caller: &Principal) -> Option<Vec<DistrictId>> {
     let scope = caller.scope(Permission::EventManage, services.now());
@@ -250,6 +264,14 @@ pub struct EventView {
     pub manages: bool,
     /// Its actions for the caller.
     pub actions: Vec<EventAction>,
+    /// The caller may withdraw their registration.
+    pub can_withdraw: bool,
+    /// The caller may build (or rebuild) the 对接会 schedule.
+    pub can_build: bool,
+    /// The caller may make the schedule final.
+    pub can_finalize: bool,
+    /// Seats not taken yet.
+    pub seats_left: i64,
 }
 
 /// One event; a draft only for those who run it (404 otherwise).
@@ -267,10 +289,16 @@ pub async fn event(services: &Services, caller: Option<&Principal>, id: i32) -> 
         Some(d) => crate::reference::get_district(services, d).await.map(|x| x.name).unwrap_or_default(),
         None => String::new(),
     };
+    let counts = store::counts(services.store(), id).await?;
+    let running = matches!(e.status, EventStatus::Open | EventStatus::Closed);
     Ok(EventView {
-        counts: store::counts(services.store(), id).await?,
+        seats_left: (i64::from(e.capacity) - counts.get(&RegStatus::Confirmed).copied().unwrap_or(0)).max(0),
+        counts,
         checked_in: store::checked_in(services.store(), id).await?,
         can_register: caller.is_some() && e.status == EventStatus::Open && mine.is_none(),
+        can_withdraw: mine.as_ref().is_some_and(|r| r.status.active()) && running,
+        can_build: manages && e.kind == EventKind::Matchmaking && running && e.schedule != ScheduleStatus::Final,
+        can_finalize: manages && e.schedule == ScheduleStatus::Provisional,
         actions: if manages { EventAction::available(e.status) } else { Vec::new() },
         manages,
         mine,
@@ -433,12 +461,9 @@ async fn promote(tx: &Work, e: &Event) -> Result<(), ServiceError> {
 /// The caller withdraws their registration; their seat goes to the first on the waitlist.
 pub async fn withdraw(services: &Services, caller: &Principal, id: i32, ip: &str) -> Result<(), ServiceError> {
     let v = event(services, Some(caller), id).await?;
-    let Some(mine) = v.mine.filter(|r| r.status.active()) else {
+    let Some(mine) = v.mine.clone().filter(|_| v.can_withdraw) else {
         return Err(ServiceError::Conflict { key: "event.nothing_to_withdraw" });
     };
-    if matches!(v.event.status, EventStatus::Done | EventStatus::Cancelled) {
-        return Err(ServiceError::Conflict { key: "event.action_closed" });
-    }
     let tx = Work::begin(services).await?;
     store::lock_event(&tx, id, tx.now()).await?;
     if !store::move_registration(&tx, mine.id, mine.status, RegStatus::Cancelled, None, tx.now()).await? {
@@ -548,8 +573,10 @@ pub struct TicketView {
     pub event: Event,
     /// The registration.
     pub registration: Registration,
-    /// The caller runs the event (may check in).
+    /// The caller runs the event.
     pub manages: bool,
+    /// The caller may check it in now (confirmed, not yet in, the event running).
+    pub can_check_in: bool,
 }
 
 /// Reads a ticket (anyone holding the code sees whose it is: it is printed on the ticket).
@@ -562,7 +589,16 @@ pub async fn read_ticket(
         .await?
         .ok_or(ServiceError::NotFound { key: "event.no_ticket" })?;
     let e = store::get_event(services.store(), r.event).await?.ok_or_else(not_found)?;
-    Ok(TicketView { manages: manages(services, caller, &e), event: e, registration: r })
+    let manages = manages(services, caller, &e);
+    Ok(TicketView {
+        can_check_in: manages
+            && r.status == RegStatus::Confirmed
+            && r.checked_in_at.is_none()
+            && matches!(e.status, EventStatus::Open | EventStatus::Closed),
+        manages,
+        event: e,
+        registration: r,
+    })
 }
 
 /// Checks a ticket in (the organizer), once.
@@ -688,16 +724,13 @@ pub struct Built {
 /// wishes and availability.
 pub async fn build_schedule(services: &Services, caller: &Principal, id: i32, ip: &str) -> Result<Built, ServiceError> {
     let v = event(services, Some(caller), id).await?;
-    let e = v.event;
     if !v.manages {
         return Err(ServiceError::Forbidden);
     }
-    if e.kind != EventKind::Matchmaking || !matches!(e.status, EventStatus::Open | EventStatus::Closed) {
-        return Err(ServiceError::Conflict { key: "event.action_closed" });
+    if !v.can_build {
+        return Err(ServiceError::Conflict { key: "event.cannot_build" });
     }
-    if e.schedule == ScheduleStatus::Final {
-        return Err(ServiceError::Conflict { key: "event.schedule_final" });
-    }
+    let e = v.event;
     let (slots, tables) = (e.slots.unwrap_or(0).max(0) as usize, e.tables.unwrap_or(0).max(0) as usize);
     let people = store::confirmed(services.store(), id).await?;
     let index: BTreeMap<i32, u32> = people.iter().enumerate().map(|(i, r)| (r.id, i as u32)).collect();
@@ -715,7 +748,9 @@ pub async fn build_schedule(services: &Services, caller: &Principal, id: i32, ip
         .filter_map(|(from, to, w)| Some((*index.get(&from)?, *index.get(&to)?, w)))
         .collect();
     let inst = Instance { participants: people.len(), slots, tables, available, wishes };
-    let s = solver::schedule(&inst).map_err(|_| ServiceError::Conflict { key: "event.action_closed" })?;
+    // The instance is built here from stored rows: a malformed one is our bug, not the user's.
+    let s = solver::schedule(&inst)
+        .map_err(|e| ServiceError::Invalid { key: "error.internal", args: vec![("detail", e.to_string())] })?;
     let rows: Vec<(i32, i32, i32, i32, i32, i32)> = s
         .meetings
         .iter()
@@ -758,10 +793,10 @@ pub async fn finalize_schedule(services: &Services, caller: &Principal, id: i32,
     if !v.manages {
         return Err(ServiceError::Forbidden);
     }
-    let e = v.event;
-    if e.schedule != ScheduleStatus::Provisional {
+    if !v.can_finalize {
         return Err(ServiceError::Conflict { key: "event.action_closed" });
     }
+    let e = v.event;
     let tx = Work::begin(services).await?;
     if !store::move_event(&tx, id, e.version, None, Some(ScheduleStatus::Final), tx.now()).await? {
         return Err(ServiceError::Conflict { key: "event.moved_meanwhile" });

@@ -192,11 +192,6 @@ pub async fn get_deal(db: &impl Db, id: i32) -> Result<Option<Deal>, StoreError>
     deal::Entity::find_by_id(id).one(db.conn()).await?.map(to_deal).transpose()
 }
 
-/// The deal opened from an interest, if any.
-pub async fn deal_of_interest(db: &impl Db, interest: i32) -> Result<Option<Deal>, StoreError> {
-    deal::Entity::find().filter(deal::Column::InterestId.eq(interest)).one(db.conn()).await?.map(to_deal).transpose()
-}
-
 /// The deals opened from these interests: interest → deal.
 pub async fn deals_of_interests(db: &impl Db, interests: &[i32]) -> Result<BTreeMap<i32, i32>, StoreError> {
     if interests.is_empty() {

@@ -37,8 +37,7 @@ pub struct ListQuery {
 }
 
 fn done_notice(lang: Lang, done: &str) -> Option<String> {
-    let key = format!("cooperation.done.{done}");
-    (!done.is_empty() && sheji_core::i18n::catalogue::has(&key)).then(|| lang.t(&key).to_owned())
+    crate::layout::done_notice(lang, "cooperation", done)
 }
 
 fn status_label(lang: Lang, s: DealStatus) -> String {

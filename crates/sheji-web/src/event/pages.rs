@@ -8,8 +8,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDateTime;
 use serde::Deserialize;
 use sheji_core::event::schedule::Wish;
-use sheji_core::event::{EventAction, EventDraft, EventKind, EventStatus, Outcome, RegStatus, ScheduleStatus};
+use sheji_core::event::{EventAction, EventDraft, EventKind, Outcome, RegStatus, ScheduleStatus};
 use sheji_core::i18n::Lang;
+use sheji_core::i18n::datetime;
 use sheji_core::identity::Principal;
 use sheji_core::ids::DistrictId;
 use sheji_core::page::PageRequest;
@@ -46,10 +47,6 @@ pub struct EventQuery {
 }
 
 fn done_notice(lang: Lang, q: &EventQuery) -> Option<String> {
-    let key = format!("event.done.{}", q.done);
-    if q.done.is_empty() || !sheji_core::i18n::catalogue::has(&key) {
-        return None;
-    }
     if q.done == "built" {
         let n = |s: &str| s.parse::<u64>().unwrap_or(0).to_string();
         let gap = q.gap.parse::<f64>().unwrap_or(0.0);
@@ -64,15 +61,11 @@ fn done_notice(lang: Lang, q: &EventQuery) -> Option<String> {
             ],
         ));
     }
-    Some(lang.t(&key).to_owned())
+    crate::layout::done_notice(lang, "event", &q.done)
 }
 
 fn kind_label(lang: Lang, k: EventKind) -> String {
     lang.t(&format!("event.kind.{}", k.code())).to_owned()
-}
-
-fn local(t: chrono::DateTime<chrono::Utc>) -> String {
-    service::to_local(t).format("%Y-%m-%d %H:%M").to_string()
 }
 
 /// An event as a row.
@@ -118,7 +111,7 @@ pub async fn events(
             kind: kind_label(lang, e.kind),
             status: lang.t(&format!("event.status.{}", e.status.code())).to_owned(),
             tone: e.status.badge(),
-            when: local(e.starts_at),
+            when: datetime(e.starts_at),
             place: if e.place.is_empty() { lang.t("event.online").to_owned() } else { e.place.clone() },
         })
         .collect();
@@ -158,26 +151,15 @@ async fn event_form(
     let lang = ctx.lang;
     let chrome =
         ctx.chrome(if editing.is_some() { "event.edit" } else { "event.new" }).crumb("event.events", Some("/events"));
-    let scope = p.scope(sheji_core::identity::Permission::EventManage, state.services.now());
-    let all = sheji_service::reference::list_districts(
-        &state.services,
-        &Default::default(),
-        PageRequest::new(Some(1), Some(200)),
-    )
-    .await
-    .map_err(|e| PageError::service(&e, chrome.clone()))?;
-    let districts = all
-        .items
-        .into_iter()
-        .filter(|d| scope.all || scope.covers(Some(d.id), None))
-        .map(|d| Choice::new(d.id.to_string(), d.name))
-        .collect();
+    let (districts, city_wide) =
+        service::districts_for(&state.services, p).await.map_err(|e| PageError::service(&e, chrome.clone()))?;
+    let districts = districts.into_iter().map(|(id, name)| Choice::new(id.to_string(), name)).collect();
     Ok(EventFormPage {
         action: editing.map_or_else(|| "/events/new".to_owned(), |id| format!("/events/{id}/edit")),
         editing: editing.is_some(),
         kinds: EventKind::ALL.iter().map(|k| Choice::new(k.code().to_owned(), kind_label(lang, *k))).collect(),
         districts,
-        city_wide: scope.all,
+        city_wide,
         form,
         chrome,
     })
@@ -398,7 +380,6 @@ async fn event_page(
     let e = &v.event;
     let mut chrome = base.clone();
     chrome.title = e.title.clone();
-    let confirmed_n = v.counts.get(&RegStatus::Confirmed).copied().unwrap_or(0);
     let matchmaking = e.kind == EventKind::Matchmaking;
     let (mut regs, mut reg_pager, mut meetings, mut meeting_total) =
         (Vec::new(), chrome.pager_at(1, 1, 0), Vec::new(), 0);
@@ -420,7 +401,7 @@ async fn event_page(
                 pending: r.status == RegStatus::Pending,
                 note: r.note.clone(),
                 reason: r.reason.clone().unwrap_or_default(),
-                checked_in: r.checked_in_at.map(local).unwrap_or_default(),
+                checked_in: r.checked_in_at.map(datetime).unwrap_or_default(),
                 no_show: r.no_show,
                 change_request: r.change_request.clone(),
                 away: r.away.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(", "),
@@ -465,12 +446,12 @@ async fn event_page(
         matchmaking,
         status: lang.t(&format!("event.status.{}", e.status.code())).to_owned(),
         tone: e.status.badge(),
-        when: lang.tf("event.when", &[("from", &local(e.starts_at)), ("to", &local(e.ends_at))]),
+        when: lang.tf("event.when", &[("from", &datetime(e.starts_at)), ("to", &datetime(e.ends_at))]),
         place: e.place.clone(),
         link: e.link.clone(),
         district: if v.district.is_empty() { lang.t("event.city").to_owned() } else { v.district.clone() },
         capacity: e.capacity,
-        seats_left: (i64::from(e.capacity) - confirmed_n).max(0),
+        seats_left: v.seats_left,
         validation: e.validation,
         description: e.description.clone(),
         slots,
@@ -492,7 +473,7 @@ async fn event_page(
             (
                 lang.t(&format!("event.reg.{}", r.status.code())).to_owned(),
                 r.status.badge(),
-                r.status.active() && !matches!(e.status, EventStatus::Done | EventStatus::Cancelled),
+                v.can_withdraw,
                 r.reason.clone().unwrap_or_default(),
             )
         }),
@@ -528,11 +509,8 @@ async fn event_page(
                 )
             })
             .collect(),
-        can_build: v.manages
-            && matchmaking
-            && matches!(e.status, EventStatus::Open | EventStatus::Closed)
-            && e.schedule != ScheduleStatus::Final,
-        can_finalize: v.manages && e.schedule == ScheduleStatus::Provisional,
+        can_build: v.can_build,
+        can_finalize: v.can_finalize,
         meetings,
         meeting_total,
         form,
@@ -667,7 +645,7 @@ pub async fn ticket(
     let view = TicketPage {
         id,
         title: e.title.clone(),
-        when: lang.tf("event.when", &[("from", &local(e.starts_at)), ("to", &local(e.ends_at))]),
+        when: lang.tf("event.when", &[("from", &datetime(e.starts_at)), ("to", &datetime(e.ends_at))]),
         place: if e.place.is_empty() { e.link.clone() } else { e.place.clone() },
         name: r.name,
         code: r.ticket,
@@ -714,11 +692,8 @@ async fn checkin_page(
         status: lang.t(&format!("event.reg.{}", r.status.code())).to_owned(),
         tone: r.status.badge(),
         ticket: r.ticket.clone(),
-        checked_in: r.checked_in_at.map(local).unwrap_or_default(),
-        can_check_in: v.manages
-            && r.status == RegStatus::Confirmed
-            && r.checked_in_at.is_none()
-            && matches!(v.event.status, EventStatus::Open | EventStatus::Closed),
+        checked_in: r.checked_in_at.map(datetime).unwrap_or_default(),
+        can_check_in: v.can_check_in,
         manages: v.manages,
         notice: None,
         form,

@@ -50,8 +50,7 @@ pub struct ListQuery {
 /// The confirmation of what was just done (`?done=` after a redirect); an unknown word shows
 /// nothing rather than a message key.
 fn done_notice(lang: Lang, done: &str) -> Option<String> {
-    let key = format!("matchmaking.done.{done}");
-    (!done.is_empty() && sheji_core::i18n::catalogue::has(&key)).then(|| lang.t(&key).to_owned())
+    crate::layout::done_notice(lang, "matchmaking", done)
 }
 
 fn amount_text(lang: Lang, lo: Option<f64>, hi: Option<f64>) -> String {
@@ -571,6 +570,12 @@ pub async fn demand(
     Ok(render(StatusCode::OK, &page))
 }
 
+/// The word of what was just done: a submission that published at once (its district does
+/// not review) is said as such.
+fn done_word(action: DemandAction, to: DemandStatus) -> &'static str {
+    if action == DemandAction::Submit && to == DemandStatus::Published { "publish_now" } else { action.code() }
+}
+
 /// A workflow action on a demand.
 pub async fn act_on_demand(
     State(state): State<AppState>,
@@ -585,11 +590,7 @@ pub async fn act_on_demand(
     };
     match service::act_on_demand(&state.services, &p, id, action, &f.text("reason"), &c.ip).await {
         Ok(to) => {
-            let done = if action == DemandAction::Submit && to == DemandStatus::Published {
-                "publish_now"
-            } else {
-                action.code()
-            };
+            let done = done_word(action, to);
             Ok(Redirect::to(&format!("/demands/{id}?done={done}")).into_response())
         }
         Err(e) => {
@@ -784,7 +785,7 @@ async fn then_submit(
 ) -> Result<&'static str, ServiceError> {
     if f.text("then") == "submit" {
         let to = service::act_on_demand(&state.services, p, id, DemandAction::Submit, "", ip).await?;
-        Ok(if to == DemandStatus::Published { "publish_now" } else { "submit" })
+        Ok(done_word(DemandAction::Submit, to))
     } else {
         Ok("saved")
     }
