@@ -61,6 +61,50 @@ fn application_three_pages() -> Vec<u8> {
     printable(p).pdf_blocking().expect("pdf")
 }
 
+/// The district's recommendation letter (推荐函): an addressee, three paragraphs, the contact.
+#[divan::bench]
+fn recommendation_letter() -> Vec<u8> {
+    let mut p = paper(Layout::Letter);
+    p.issuer = "璧山区工业设计分中心".into();
+    p.title = "关于推荐重庆某某智能装备有限公司申报市级工业设计中心的函".into();
+    p.subtitle = String::new();
+    p.verify_url = None;
+    p.addressee = "重庆市经济和信息化委员会：".into();
+    p.paragraphs = vec![
+        "根据《2026年度市级工业设计中心认定工作的通知》，经璧山区审核，现推荐重庆某某智能装备有限公司（统一社会信用代码 91500000MA5U000000）申报市级工业设计中心。".into(),
+        "推荐意见：该单位设计中心运行规范，设计投入稳定，近三年设计成果转化良好。".into(),
+        "本区县本批次已推荐 3 家，名额 5 家。".into(),
+    ];
+    p.closing = vec!["联系人：bishan".into()];
+    printable(p).pdf_blocking().expect("pdf")
+}
+
+/// The 公示 notice of 40 items: period, objection address and contact, a four-column table and
+/// the QR code of its online version.
+#[divan::bench]
+fn publicity_notice_40_items() -> Vec<u8> {
+    let mut p = paper(Layout::Letter);
+    p.title = "2026年度市级工业设计中心认定评审结果公示".into();
+    p.subtitle = "渝经信设计〔2026〕12号".into();
+    p.verify_url = Some("https://sheji.cq.gov.cn/publicity/12".into());
+    p.verify_label = "扫码查看公示".into();
+    p.paragraphs =
+        vec!["现将2026年度市级工业设计中心认定评审结果予以公示，公示期为2026年12月7日至2026年12月13日。".into()];
+    p.closing = vec![
+        "对公示结果有异议的，请于公示期内通过 https://sheji.cq.gov.cn/publicity/12 提出。".into(),
+        "联系电话：023-63899999；地址：重庆市渝北区某某路 1 号".into(),
+    ];
+    p.table = Some(Table {
+        headers: ["名次", "项目", "单位名称", "等次"].map(String::from).to_vec(),
+        rows: (1..=40)
+            .map(|i| {
+                vec![i.to_string(), format!("第{i}号设计中心"), format!("重庆第{i}智能装备有限公司"), "通过".into()]
+            })
+            .collect(),
+    });
+    printable(p).pdf_blocking().expect("pdf")
+}
+
 /// A final list of 200 organizations.
 #[divan::bench]
 fn final_list_200_rows() -> Vec<u8> {

@@ -419,6 +419,9 @@ impl FromStr for AccountStatus {
     }
 }
 
+/// The longest reason for rejecting a registration (it is shown at sign-in and sent by text).
+pub const REJECT_REASON_MAX: usize = 500;
+
 /// The window in which failed sign-ins count against an account and an address.
 pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
 /// Failures for one account from one address before that pair must wait.

@@ -123,8 +123,47 @@ crate::coded_enum! {
         Submitted = "submitted",
         /// Admitted.
         Accepted = "accepted",
-        /// Sent back with a comment.
+        /// Sent back with a comment, to improve and apply again.
         Returned = "returned",
+        /// Refused with a reason: the organization does not qualify as it stands.
+        Rejected = "rejected",
+    }
+}
+
+crate::coded_enum! {
+    /// What the district decides on a library application.
+    pub enum LibraryDecision {
+        /// Admit the organization.
+        Accept = "accept",
+        /// Send it back to improve and apply again.
+        Return = "return",
+        /// Refuse it: it does not qualify as it stands.
+        Reject = "reject",
+    }
+}
+
+impl LibraryDecision {
+    /// The application's status after the decision.
+    pub fn application_status(self) -> LibraryApplicationStatus {
+        match self {
+            Self::Accept => LibraryApplicationStatus::Accepted,
+            Self::Return => LibraryApplicationStatus::Returned,
+            Self::Reject => LibraryApplicationStatus::Rejected,
+        }
+    }
+
+    /// The library step it takes: a return and a rejection both leave the organization
+    /// outside the library (it may apply again once it qualifies).
+    pub fn library_action(self) -> LibraryAction {
+        match self {
+            Self::Accept => LibraryAction::Admit,
+            Self::Return | Self::Reject => LibraryAction::Return,
+        }
+    }
+
+    /// Whether the organization must be told why (a return or a rejection).
+    pub fn needs_comment(self) -> bool {
+        self != Self::Accept
     }
 }
 
@@ -134,7 +173,8 @@ impl LibraryApplicationStatus {
         match self {
             LibraryApplicationStatus::Submitted => "progress",
             LibraryApplicationStatus::Accepted => "passed",
-            LibraryApplicationStatus::Returned => "rejected",
+            LibraryApplicationStatus::Returned => "action",
+            LibraryApplicationStatus::Rejected => "rejected",
         }
     }
 }

@@ -67,6 +67,19 @@ pub async fn record_many(
     actor: &Actor,
     changes: Vec<Change<'_>>,
 ) -> Result<(), ServiceError> {
+    for change in &changes {
+        // An action the audit page cannot name is a bug: the tests run debug builds and stop here.
+        debug_assert!(
+            sheji_core::audit::ACTIONS.contains(&change.action),
+            "audit action {} is not in sheji_core::audit::ACTIONS",
+            change.action
+        );
+        debug_assert!(
+            sheji_core::audit::TARGET_TYPES.contains(&change.target_type),
+            "audit target type {} is not in sheji_core::audit::TARGET_TYPES",
+            change.target_type
+        );
+    }
     let records = changes
         .into_iter()
         .map(|change| NewAudit {

@@ -16,6 +16,7 @@ use sheji_core::identity::{
     mask_phone, normalize_phone, normalize_username, valid_email,
 };
 use sheji_core::ids::{AccountId, DistrictId, OrganizationId};
+use sheji_core::notification::MessageKind;
 use sheji_core::page::{Page, PageRequest};
 use sheji_core::registry::uscc::Uscc;
 use sheji_core::registry::{OrgKind, normalize_name};
@@ -26,6 +27,7 @@ use sheji_store::{Tx, reference as reference_store};
 
 use crate::audit::{self, Actor, Change};
 use crate::crypto::{random_bytes, random_token, token_hash};
+use crate::notification::{Audience, Note};
 use crate::{FieldError, ServiceError, Services};
 
 /// How often a session's last-seen time is written (not on every request).
@@ -161,7 +163,12 @@ pub async fn sign_in(
     match account.status {
         AccountStatus::Active => {}
         AccountStatus::Pending => return Err(ServiceError::Invalid { key: "login.pending", args: vec![] }),
-        AccountStatus::Disabled => return Err(ServiceError::Invalid { key: "login.disabled", args: vec![] }),
+        AccountStatus::Disabled => {
+            return Err(match account.status_reason {
+                Some(reason) => ServiceError::Invalid { key: "login.rejected", args: vec![("reason", reason)] },
+                None => ServiceError::Invalid { key: "login.disabled", args: vec![] },
+            });
+        }
     }
     let token = random_token(32)?;
     let second_factor_pending = account.totp_secret_enc.is_some();
@@ -456,6 +463,8 @@ pub struct AccountView {
     pub last_login_at: Option<DateTime<Utc>>,
     /// Created.
     pub created_at: DateTime<Utc>,
+    /// Why it is in its status, when someone said (a rejected registration's reason).
+    pub status_reason: Option<String>,
     /// Affiliations with their keys.
     pub affiliations: Vec<AffiliationRecord>,
 }
@@ -477,6 +486,7 @@ fn view(services: &Services, a: AccountRecord, unmasked: bool, affiliations: Vec
         failed_logins: a.failed_logins,
         last_login_at: a.last_login_at,
         created_at: a.created_at,
+        status_reason: a.status_reason,
         affiliations,
     }
 }
@@ -1201,7 +1211,9 @@ pub async fn get_account(services: &Services, caller: &Principal, id: AccountId)
     let affiliations = store::list_affiliations(services.store(), id).await?;
     let since = now - Duration::minutes(rules::THROTTLE_WINDOW_MINUTES);
     let recent = store::recent_failures(services.store(), &a.username, since).await?;
-    let mut v = view(services, a, caller.can(Permission::AccountManage, now), affiliations);
+    // Whoever verifies a registration calls the applicant, so reads the phone in clear.
+    let verifying = a.status == AccountStatus::Pending && !caller.scope(Permission::AccountVerify, now).is_none();
+    let mut v = view(services, a, verifying || caller.can(Permission::AccountManage, now), affiliations);
     v.failed_logins = u32::try_from(recent).unwrap_or(u32::MAX);
     Ok(v)
 }
@@ -1441,7 +1453,8 @@ async fn change_status(
     }
     let now = services.now();
     let tx = Work::begin(services).await?;
-    store::update_account(&tx, id, AccountChanges { status: Some(status), ..Default::default() }, now).await?;
+    let changes = AccountChanges { status: Some(status), status_reason: Some(None), ..Default::default() };
+    store::update_account(&tx, id, changes, now).await?;
     if status != AccountStatus::Active {
         store::end_sessions_of(&tx, id, None, now).await?;
     }
@@ -1471,11 +1484,116 @@ pub async fn verify_account(
     if !store::account_in_scope(services.store(), &scope, id).await? {
         return Err(ServiceError::NotFound { key: "error.not_found.account" });
     }
-    let account = find(services, id).await?;
-    if account.status != AccountStatus::Pending {
+    decide_registration(services, caller, id, None, ip).await
+}
+
+/// Rejects a pending registration with a reason the applicant reads when signing in (and by
+/// message); the account is disabled. Same scope as [`verify_account`].
+pub async fn reject_registration(
+    services: &Services,
+    caller: &Principal,
+    id: AccountId,
+    reason: &str,
+    ip: &str,
+) -> Result<(), ServiceError> {
+    let scope = caller.scope(Permission::AccountVerify, services.now());
+    if scope.is_none() {
+        return Err(ServiceError::Forbidden);
+    }
+    if !store::account_in_scope(services.store(), &scope, id).await? {
+        return Err(ServiceError::NotFound { key: "error.not_found.account" });
+    }
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(ServiceError::Fields(vec![FieldError::new("reason", "accounts.reject_reason_required")]));
+    }
+    if reason.chars().count() > rules::REJECT_REASON_MAX {
+        return Err(ServiceError::Fields(vec![FieldError {
+            field: "reason",
+            key: "accounts.reject_reason_long",
+            args: vec![("max", rules::REJECT_REASON_MAX.to_string())],
+        }]));
+    }
+    decide_registration(services, caller, id, Some(reason), ip).await
+}
+
+/// Verifies (no reason) or rejects a pending registration. The status moves only from
+/// pending, in the database, so two officers deciding at once get one decision and one
+/// "already decided".
+async fn decide_registration(
+    services: &Services,
+    caller: &Principal,
+    id: AccountId,
+    rejection: Option<&str>,
+    ip: &str,
+) -> Result<(), ServiceError> {
+    let now = services.now();
+    let to = if rejection.is_some() { AccountStatus::Disabled } else { AccountStatus::Active };
+    let tx = Work::begin(services).await?;
+    if !store::move_pending(&tx, id, to, rejection, now).await? {
         return Err(ServiceError::Conflict { key: "account.not_pending" });
     }
-    change_status(services, &Actor::of(caller, ip), id, AccountStatus::Active, "account.verify").await
+    if let Some(reason) = rejection {
+        let note = Note {
+            kind: MessageKind::Rejected,
+            key: "accounts.message.rejected",
+            args: vec![("reason", reason.to_owned())],
+            href: "/login".to_owned(),
+            once: None,
+        };
+        crate::notification::send(&tx, now, &[Audience::Account(id)], &note).await?;
+    }
+    let change = Change {
+        action: if rejection.is_some() { "account.reject" } else { "account.verify" },
+        target_type: "account",
+        target_id: id.to_string(),
+        before: json!({"status": AccountStatus::Pending.code()}),
+        after: match rejection {
+            Some(reason) => json!({"status": to.code(), "reason": reason}),
+            None => json!({"status": to.code()}),
+        },
+    };
+    tx.commit(&Actor::of(caller, ip), change).await?;
+    Ok(())
+}
+
+/// What the officer verifying a registration checks it against: the organization it claims
+/// to administer and how many active administrators that organization already has (a second
+/// one for a known company is worth a phone call).
+#[derive(Debug, Clone)]
+pub struct Registration {
+    /// The organization, as the registry holds it.
+    pub organization: crate::registry::OrgView,
+    /// Its administrators already active (the applicant is not among them).
+    pub active_admins: usize,
+}
+
+/// The registration behind a pending account the caller may verify; `None` for an account
+/// that is not pending, has no organization (a designer) or is outside the caller's scope.
+pub async fn registration(
+    services: &Services,
+    caller: &Principal,
+    account: &AccountView,
+) -> Result<Option<Registration>, ServiceError> {
+    let now = services.now();
+    if account.status != AccountStatus::Pending || caller.scope(Permission::AccountVerify, now).is_none() {
+        return Ok(None);
+    }
+    let Some(org) = account
+        .affiliations
+        .iter()
+        .find(|a| a.affiliation.role == Role::OrgAdmin)
+        .and_then(|a| a.affiliation.organization)
+    else {
+        return Ok(None);
+    };
+    let organization = match crate::registry::get_private(services, caller, org).await {
+        Ok(o) => o,
+        Err(ServiceError::NotFound { .. } | ServiceError::Forbidden) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let active_admins = store::holders(services.store(), Role::OrgAdmin, Some(org), None, now, 50).await?.len();
+    Ok(Some(Registration { organization, active_admins }))
 }
 
 /// Adds an affiliation (a role, with its organization or district, and an optional end for

@@ -5,13 +5,16 @@ use crate::work::Work;
 use serde_json::json;
 use sheji_core::identity::{Permission, Principal};
 use sheji_core::ids::OrganizationId;
+use sheji_core::notification::MessageKind;
 use sheji_core::registry::{
-    CheckItem, Indicators, LibraryAction, LibraryApplicationStatus, LibraryCriteria, LibraryStatus, library_transition,
+    CheckItem, Indicators, LibraryAction, LibraryApplicationStatus, LibraryCriteria, LibraryDecision, LibraryStatus,
+    library_transition,
 };
 use sheji_store::identity as settings_store;
 use sheji_store::registry::library::{self as store, LibraryEvent};
 
 use crate::audit::{Actor, Change};
+use crate::notification::{Audience, Note};
 use crate::{FieldError, ServiceError, Services};
 
 /// Setting: the library criteria (JSON).
@@ -280,6 +283,33 @@ pub async fn apply(
     Ok(app_id)
 }
 
+/// An open application as the deciding officer reads it: with the organization's checklist
+/// against the library criteria, computed from its figures now.
+#[derive(Debug, Clone)]
+pub struct QueuedApplication {
+    /// The application.
+    pub application: Application,
+    /// The criteria with the figures that pass or fail them.
+    pub checklist: Vec<CheckItem>,
+}
+
+/// One page of the decision queue: open applications with their checklists.
+pub async fn queue(
+    services: &Services,
+    caller: &Principal,
+    page: sheji_core::page::PageRequest,
+) -> Result<sheji_core::page::Page<QueuedApplication>, ServiceError> {
+    let page = open_applications(services, caller, page).await?;
+    let criteria = criteria(services).await?;
+    let mut items = Vec::with_capacity(page.items.len());
+    for application in &page.items {
+        let indicators = store::list_indicators(services.store(), application.organization).await?;
+        let checklist = sheji_core::registry::library_checklist(&criteria, &indicators);
+        items.push(QueuedApplication { application: application.clone(), checklist });
+    }
+    Ok(sheji_core::page::Page { items, page: page.page, per_page: page.per_page, total: page.total })
+}
+
 /// Open applications of the organizations the caller's `registry.edit` scope reaches.
 pub async fn open_applications(
     services: &Services,
@@ -313,13 +343,15 @@ pub async fn todos(
         .collect())
 }
 
-/// The district accepts (admits) or returns an application, with a comment (required when
-/// returning, so the organization knows what to improve).
+/// The district decides an application: admits it, returns it to improve, or rejects it. A
+/// return or a rejection needs a comment, which the organization's administrators read in
+/// their messages and on the organization's page; the decision is recorded under the
+/// deciding officer's name.
 pub async fn decide(
     services: &Services,
     caller: &Principal,
     application: i32,
-    accept: bool,
+    decision: LibraryDecision,
     comment: &str,
     ip: &str,
 ) -> Result<(), ServiceError> {
@@ -332,35 +364,47 @@ pub async fn decide(
         return Err(ServiceError::NotFound { key: "library.no_application" });
     }
     let comment = comment.trim();
-    if !accept && comment.is_empty() {
+    if decision.needs_comment() && comment.is_empty() {
         return Err(ServiceError::Fields(vec![FieldError::new("comment", "library.comment_required")]));
     }
-    let action = if accept { LibraryAction::Admit } else { LibraryAction::Return };
-    let to = library_transition(org.public.library_status, action)
+    if comment.chars().count() > 500 {
+        return Err(ServiceError::Fields(vec![FieldError::new("comment", "library.comment_long")]));
+    }
+    let to = library_transition(org.public.library_status, decision.library_action())
         .map_err(|_| ServiceError::Conflict { key: "library.illegal" })?;
     let tx = Work::begin(services).await?;
-    if !store::decide_application(
-        &tx,
-        application,
-        if accept { LibraryApplicationStatus::Accepted } else { LibraryApplicationStatus::Returned },
-        comment,
-        &caller.username,
-        now,
-    )
-    .await?
+    if !store::decide_application(&tx, application, decision.application_status(), comment, &caller.username, now)
+        .await?
     {
         return Err(ServiceError::Conflict { key: "library.already_decided" });
     }
     let event = LibraryEvent {
         from: org.public.library_status,
         to,
-        reason: comment.chars().take(500).collect(),
+        reason: comment.to_owned(),
         actor: caller.username.clone(),
         at: now,
     };
     store::set_library_status(&tx, app.organization, &event).await?;
+    let (kind, key) = match decision {
+        LibraryDecision::Accept => (MessageKind::Progressed, "library.message.accepted"),
+        LibraryDecision::Return => (MessageKind::Returned, "library.message.returned"),
+        LibraryDecision::Reject => (MessageKind::Rejected, "library.message.rejected"),
+    };
+    let note = Note {
+        kind,
+        key,
+        args: vec![("name", org.public.name.clone()), ("comment", comment.to_owned())],
+        href: format!("/admin/organizations/{}", app.organization),
+        once: None,
+    };
+    crate::notification::send(&tx, now, &[Audience::OrgAdmins(app.organization)], &note).await?;
     let change = Change {
-        action: if accept { "library.accept" } else { "library.return" },
+        action: match decision {
+            LibraryDecision::Accept => "library.accept",
+            LibraryDecision::Return => "library.return",
+            LibraryDecision::Reject => "library.reject",
+        },
         target_type: "organization",
         target_id: app.organization.to_string(),
         before: json!({"library_status": org.public.library_status.code(), "application": application}),

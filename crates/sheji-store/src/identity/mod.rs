@@ -48,6 +48,8 @@ pub struct AccountRecord {
     pub last_login_at: Option<DateTime<Utc>>,
     /// Created.
     pub created_at: DateTime<Utc>,
+    /// Why it is in its status, when someone said (a rejected registration's reason).
+    pub status_reason: Option<String>,
 }
 
 fn to_account(m: account::Model) -> Result<AccountRecord, StoreError> {
@@ -66,6 +68,7 @@ fn to_account(m: account::Model) -> Result<AccountRecord, StoreError> {
         locked_until: m.locked_until,
         last_login_at: m.last_login_at,
         created_at: m.created_at,
+        status_reason: m.status_reason,
     })
 }
 
@@ -170,6 +173,8 @@ pub struct AccountChanges {
     pub locked_until: Option<Option<DateTime<Utc>>>,
     /// New last sign-in.
     pub last_login_at: Option<DateTime<Utc>>,
+    /// New status reason, or `Some(None)` to clear it.
+    pub status_reason: Option<Option<String>>,
 }
 
 /// Applies `changes` to an account.
@@ -212,6 +217,9 @@ pub async fn update_account(
     }
     if let Some(v) = changes.last_login_at {
         am.last_login_at = Set(Some(v));
+    }
+    if let Some(v) = changes.status_reason {
+        am.status_reason = Set(v);
     }
     account::Entity::update(am).exec(tx.conn()).await?;
     Ok(())
@@ -518,6 +526,26 @@ pub async fn end_session(tx: &Tx, account: AccountId, id: i32, now: DateTime<Utc
         .filter(session::Column::Id.eq(id))
         .filter(session::Column::AccountId.eq(account.get()))
         .filter(session::Column::EndedAt.is_null())
+        .exec(tx.conn())
+        .await?;
+    Ok(result.rows_affected > 0)
+}
+
+/// Moves a pending account to `to` (verified or rejected, with the rejection's reason) only if
+/// it is still pending; whether it was. Two officers deciding at once: one moves it.
+pub async fn move_pending(
+    tx: &Tx,
+    id: AccountId,
+    to: AccountStatus,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let result = account::Entity::update_many()
+        .col_expr(account::Column::Status, Expr::val(to.code()))
+        .col_expr(account::Column::StatusReason, Expr::val(reason.map(str::to_owned)))
+        .col_expr(account::Column::UpdatedAt, Expr::val(now))
+        .filter(account::Column::Id.eq(id.get()))
+        .filter(account::Column::Status.eq(AccountStatus::Pending.code()))
         .exec(tx.conn())
         .await?;
     Ok(result.rows_affected > 0)

@@ -42,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(crate::cooperation::migration::m20261206_000025_cooperation::Migration),
             Box::new(crate::event::migration::m20261206_000026_event::Migration),
             Box::new(crate::matchmaking::migration::m20261206_000027_district_review::Migration),
+            Box::new(crate::identity::migration::m20261206_000028_account_status_reason::Migration),
         ]
     }
 }

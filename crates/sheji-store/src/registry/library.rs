@@ -407,6 +407,10 @@ pub struct Application {
     pub submitted_by: String,
     /// When.
     pub submitted_at: DateTime<Utc>,
+    /// The officer who decided it.
+    pub decided_by: Option<String>,
+    /// When.
+    pub decided_at: Option<DateTime<Utc>>,
 }
 
 /// Files an application; a unique-index error ([`StoreError::is_duplicate`]) if the
@@ -482,6 +486,8 @@ async fn with_names(db: &impl Db, rows: Vec<library_application::Model>) -> Resu
                 comment: m.comment,
                 submitted_by: m.submitted_by,
                 submitted_at: m.submitted_at,
+                decided_by: m.decided_by,
+                decided_at: m.decided_at,
             })
         })
         .collect()

@@ -138,11 +138,29 @@ struct AccountDetailPage {
     affiliations: Vec<AffRow>,
     can_manage: bool,
     can_verify: bool,
+    /// For a pending enterprise registration: what the officer checks it against.
+    registration: Option<RegistrationPanel>,
+    /// A rejected registration's reason.
+    status_reason: String,
     flash: Option<String>,
     temp_password: Option<String>,
     form: FormState,
     role_choices: Vec<Choice>,
     district_choices: Vec<Choice>,
+}
+
+/// The organization a pending registration claims, as the verifying officer reads it.
+struct RegistrationPanel {
+    org_id: i32,
+    name: String,
+    uscc: String,
+    kind: String,
+    district: String,
+    library: String,
+    /// "No administrator yet" or "N administrators already active".
+    admins: String,
+    /// Whether the organization already has active administrators (worth a phone call).
+    has_admins: bool,
 }
 
 async fn district_choices(state: &AppState) -> Result<Vec<Choice>, ServiceError> {
@@ -207,7 +225,29 @@ async fn detail_page(
         })
         .collect();
     let may = identity::actions(&state.services, p);
+    let registration = match identity::registration(s, p, &account).await {
+        Ok(r) => r.map(|r| {
+            let o = &r.organization.public;
+            RegistrationPanel {
+                org_id: o.id.get(),
+                name: o.name.clone(),
+                uscc: o.uscc.clone(),
+                district: o.district_name.clone(),
+                kind: lang.t(&format!("org.kind.{}", o.kind.code())).to_owned(),
+                library: lang.t(&format!("library.status.{}", o.library_status.code())).to_owned(),
+                admins: if r.active_admins == 0 {
+                    lang.t("accounts.registration.no_admins").to_owned()
+                } else {
+                    lang.tf("accounts.registration.admins", &[("n", &r.active_admins.to_string())])
+                },
+                has_admins: r.active_admins > 0,
+            }
+        }),
+        Err(e) => return Err(PageError::service(&e, chrome)),
+    };
     Ok(AccountDetailPage {
+        registration,
+        status_reason: account.status_reason.clone().unwrap_or_default(),
         status: lang.t(&format!("status.{}", account.status.code())).to_owned(),
         status_class: status_class(account.status),
         active: account.status == AccountStatus::Active,
@@ -295,6 +335,31 @@ pub async fn account_verify(
     let id = AccountId(id);
     let result = identity::verify_account(&state.services, &p, id, &c.ip).await;
     after_action(&state, &ctx, &p, id, result, "verify").await
+}
+
+#[derive(Debug, Deserialize, Serialize, Default)]
+pub struct RejectForm {
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn account_reject(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Path(id): Path<i32>,
+    Form(f): Form<RejectForm>,
+) -> Result<Response, PageError> {
+    let id = AccountId(id);
+    match identity::reject_registration(&state.services, &p, id, &f.reason, &c.ip).await {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/accounts/{id}?done=reject")).into_response()),
+        Err(e) => {
+            forms::refused(e, FormState::of(&f), &ctx, "accounts.detail", |form| {
+                detail_page(&state, &ctx, &p, id, None, None, form)
+            })
+            .await
+        }
+    }
 }
 
 pub async fn account_unlock(

@@ -55,6 +55,7 @@ fn pages() -> Router<AppState> {
         .route("/admin/accounts/{id}", get(admin::account_detail))
         .route("/admin/accounts/{id}/status", post(admin::account_status))
         .route("/admin/accounts/{id}/verify", post(admin::account_verify))
+        .route("/admin/accounts/{id}/reject", post(admin::account_reject))
         .route("/admin/accounts/{id}/reset-password", post(admin::account_reset))
         .route("/admin/accounts/{id}/unlock", post(admin::account_unlock))
         .route("/admin/accounts/{id}/affiliations", post(admin::affiliation_add))

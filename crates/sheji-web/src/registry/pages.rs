@@ -10,18 +10,18 @@ use serde::Deserialize;
 use sheji_core::i18n::{self, Lang};
 use sheji_core::ids::{DistrictId, OrganizationId};
 use sheji_core::page::PageRequest;
-use sheji_core::registry::LibraryAction;
 use sheji_core::registry::OrgKind;
+use sheji_core::registry::{LibraryAction, LibraryDecision};
 use sheji_service::registry::edit::{self, FiguresInput, OrgInput};
 use sheji_service::registry::{self, OrgFilter, OrgPublic, OrgView, PrivateView, library};
 
 use crate::forms::{self, Fields, FormState};
-use sheji_service::{ServiceError, reference};
+use sheji_service::{ErrorKind, ServiceError, reference};
 
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::download::{CsvOut, xlsx_response};
-use crate::error::{PageError, render};
+use crate::error::{PageError, render, status_of};
 use crate::layout::{Choice, Chrome, Ctx, Pager, TimelineEntry};
 
 #[derive(Debug, Deserialize, Default)]
@@ -332,6 +332,8 @@ struct LibraryApplicationLine {
     /// The status's badge tone.
     class: &'static str,
     submitted_by: String,
+    /// Who decided it and when ("" while open).
+    decided: String,
     /// The decision's comment; may be empty.
     comment: String,
 }
@@ -340,6 +342,15 @@ struct LibraryApplicationLine {
 struct FigureField {
     name: &'static str,
     label: String,
+}
+
+fn criterion(lang: Lang, c: &sheji_core::registry::CheckItem) -> Criterion {
+    Criterion {
+        label: lang.t(c.key).to_owned(),
+        required: c.required.clone(),
+        actual: c.actual.clone(),
+        passed: c.passed,
+    }
 }
 
 fn library_tab(lang: Lang, v: library::LibraryView) -> LibraryTab {
@@ -393,16 +404,7 @@ fn library_tab(lang: Lang, v: library::LibraryView) -> LibraryTab {
                 InvestmentBar { year: *y, width: width.min(100), label: money(i.design_investment) }
             })
             .collect(),
-        checklist: v
-            .checklist
-            .iter()
-            .map(|c| Criterion {
-                label: lang.t(c.key).to_owned(),
-                required: c.required.clone(),
-                actual: c.actual.clone(),
-                passed: c.passed,
-            })
-            .collect(),
+        checklist: v.checklist.iter().map(|c| criterion(lang, c)).collect(),
         actions: v
             .actions
             .iter()
@@ -593,6 +595,10 @@ async fn staff_page_with(
             status: ctx.lang.t(&format!("library.application.{}", a.status.code())).to_owned(),
             class: a.status.badge(),
             submitted_by: a.submitted_by,
+            decided: match (a.decided_by, a.decided_at) {
+                (Some(by), Some(at)) => ctx.lang.tf("library.decided_by", &[("who", &by), ("at", &i18n::datetime(at))]),
+                _ => String::new(),
+            },
             comment: a.comment.unwrap_or_default(),
         })
         .collect();
@@ -992,7 +998,7 @@ pub async fn apply(
     }
 }
 
-/// One open application in the district's queue.
+/// One open application in the district's queue, with the organization's checklist.
 pub struct ApplicationRow {
     id: i32,
     org: OrganizationId,
@@ -1000,18 +1006,28 @@ pub struct ApplicationRow {
     by: String,
     at: String,
     statement: String,
+    checklist: Vec<Criterion>,
+    /// Whether every criterion passes (the queue says so at a glance).
+    eligible: bool,
+    /// The comment as typed, when a decision on this application was refused.
+    comment: String,
+    /// Why it was refused.
+    error: String,
 }
 
-impl From<library::Application> for ApplicationRow {
-    fn from(a: library::Application) -> Self {
-        ApplicationRow {
-            id: a.id,
-            org: a.organization,
-            name: a.organization_name,
-            by: a.submitted_by,
-            at: i18n::datetime(a.submitted_at),
-            statement: a.statement,
-        }
+fn application_row(lang: Lang, q: library::QueuedApplication) -> ApplicationRow {
+    let a = q.application;
+    ApplicationRow {
+        id: a.id,
+        org: a.organization,
+        name: a.organization_name,
+        by: a.submitted_by,
+        at: i18n::datetime(a.submitted_at),
+        statement: a.statement,
+        eligible: q.checklist.iter().all(|c| c.passed),
+        checklist: q.checklist.iter().map(|c| criterion(lang, c)).collect(),
+        comment: String::new(),
+        error: String::new(),
     }
 }
 
@@ -1021,7 +1037,16 @@ struct ApplicationsPage {
     chrome: Chrome,
     rows: Vec<ApplicationRow>,
     notice: Option<String>,
+    /// A refused decision: the application, what was wrong and the comment as typed.
+    refused: Option<RefusedDecision>,
     pager: Pager,
+}
+
+/// A decision the service refused, shown beside its application with the comment kept.
+struct RefusedDecision {
+    application: i32,
+    message: String,
+    comment: String,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -1039,19 +1064,28 @@ async fn applications_page(
     p: &sheji_core::identity::Principal,
     request: PageRequest,
     notice: Option<String>,
+    refused: Option<RefusedDecision>,
 ) -> Result<ApplicationsPage, PageError> {
     let chrome = ctx.chrome("nav.applications").crumb("nav.registry", None);
-    let page = match library::open_applications(&state.services, p, request).await {
+    let page = match library::queue(&state.services, p, request).await {
         Ok(page) => page,
         Err(ServiceError::Forbidden) => return Err(PageError::forbidden(chrome)),
         Err(e) => return Err(PageError::service(&e, chrome)),
     };
-    Ok(ApplicationsPage {
-        notice,
-        pager: chrome.pager(&page),
-        rows: page.items.into_iter().map(ApplicationRow::from).collect(),
-        chrome,
-    })
+    let pager = chrome.pager(&page);
+    let rows = page
+        .items
+        .into_iter()
+        .map(|q| {
+            let mut row = application_row(ctx.lang, q);
+            if let Some(f) = refused.as_ref().filter(|f| f.application == row.id) {
+                row.comment.clone_from(&f.comment);
+                row.error.clone_from(&f.message);
+            }
+            row
+        })
+        .collect();
+    Ok(ApplicationsPage { notice, refused, pager, rows, chrome })
 }
 
 pub async fn applications(
@@ -1062,7 +1096,7 @@ pub async fn applications(
 ) -> Result<Response, PageError> {
     let notice = (!q.done.is_empty()).then(|| ctx.lang.t(&format!("library.done.{}", q.done)).to_owned());
     let request = PageRequest::new(q.page.parse().ok(), None);
-    Ok(render(StatusCode::OK, &applications_page(&state, &ctx, &p, request, notice).await?))
+    Ok(render(StatusCode::OK, &applications_page(&state, &ctx, &p, request, notice, None).await?))
 }
 
 pub async fn decide(
@@ -1073,18 +1107,25 @@ pub async fn decide(
     body: String,
 ) -> Result<Response, PageError> {
     let f = Fields::new(&body);
-    let accept = f.text("decision") == "accept";
-    match library::decide(&state.services, &p, id, accept, &f.text("comment"), &c.ip).await {
-        Ok(()) => Ok(axum::response::Redirect::to(&format!(
+    let comment = f.text("comment");
+    let result = match LibraryDecision::parse(&f.text("decision")) {
+        Some(decision) => library::decide(&state.services, &p, id, decision, &comment, &c.ip).await.map(|()| decision),
+        None => Err(ServiceError::Invalid { key: "library.decision_missing", args: vec![] }),
+    };
+    match result {
+        Ok(decision) => Ok(axum::response::Redirect::to(&format!(
             "/admin/library/applications?done={}",
-            if accept { "admit" } else { "return" }
+            match decision {
+                LibraryDecision::Accept => "admit",
+                LibraryDecision::Return => "return",
+                LibraryDecision::Reject => "reject",
+            }
         ))
         .into_response()),
-        Err(e @ ServiceError::Fields(_)) | Err(e @ ServiceError::Conflict { .. }) => {
-            let status =
-                if matches!(e, ServiceError::Conflict { .. }) { StatusCode::CONFLICT } else { StatusCode::BAD_REQUEST };
-            let view = applications_page(&state, &ctx, &p, PageRequest::default(), Some(e.message(ctx.lang))).await?;
-            Ok(render(status, &view))
+        Err(e) if forms::belongs_on_form(&e) && e.kind() != ErrorKind::Internal => {
+            let refused = RefusedDecision { application: id, message: e.message(ctx.lang), comment };
+            let view = applications_page(&state, &ctx, &p, PageRequest::default(), None, Some(refused)).await?;
+            Ok(render(status_of(e.kind()), &view))
         }
         Err(e) => Err(PageError::service(&e, ctx.chrome("nav.applications"))),
     }

@@ -145,7 +145,7 @@ impl TestApp {
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.expect("body").to_bytes();
-        Response { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        Response { status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), bytes: bytes.to_vec() }
     }
 
     pub async fn get(&self, path: &str) -> Response {
@@ -320,6 +320,8 @@ pub struct Response {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: String,
+    /// The body as sent (a PDF or a workbook is not text).
+    pub bytes: Vec<u8>,
 }
 
 impl Response {

@@ -357,3 +357,15 @@ async fn htmx_is_served_from_the_binary_and_list_pages_swap_only_their_results()
     assert_eq!(app.get("/organizations?page=2").await.status, StatusCode::OK);
     app.finish().await;
 }
+
+/// The font embedded in every official PDF ships its licence, served as plain text.
+#[tokio::test]
+async fn the_documents_font_licence_is_served() {
+    let Some(app) = TestApp::new(Backend::Sqlite).await else { return };
+    let licence = app.get("/licenses/fonts").await;
+    assert_eq!(licence.status, StatusCode::OK);
+    assert!(licence.header("content-type").starts_with("text/plain"));
+    assert!(licence.body.contains("SIL OPEN FONT LICENSE") || licence.body.contains("SIL Open Font License"));
+    assert!(licence.body.contains("Noto"), "it names the font it covers");
+    app.finish().await;
+}

@@ -20,6 +20,8 @@ pub struct Model {
     pub locked_until: Option<DateTimeUtc>,
     pub last_login_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub status_reason: Option<String>,
     pub updated_at: DateTimeUtc,
 }
 

@@ -205,6 +205,24 @@ async fn audit_tampering_is_detected(backend: Backend) {
     assert_eq!(record["after"]["phone"], "138****1234", "personal data is masked in the trail");
     let id = record["id"].as_i64().unwrap() as i32;
 
+    // The page reads in the reader's language: the action named, the record's kind named and
+    // linked, each changed field as "字段：旧值 → 新值", and filters by named choices.
+    let page = app.get_as(&browser, "/admin/audit?action=account.").await;
+    assert!(page.body.contains("修改个人资料") && page.body.contains("title=\"account.profile\""), "{}", page.body);
+    assert!(page.body.contains("姓名：") && page.body.contains("→ 审计员 张三"), "the change, field by field");
+    assert!(page.body.contains("手机号：") && page.body.contains("138****1234"));
+    assert!(
+        page.body.contains("<option value=\"account.\" selected>账号（全部）</option>"),
+        "the group filter is kept"
+    );
+    assert!(page.body.contains(">账号 #"), "the record's kind is named");
+    assert!(!page.body.contains("title=\"login.success\""), "the filter holds: no sign-ins among account changes");
+    assert!(!page.body.contains("{\"display_name\""), "no raw JSON on the page");
+    let english = app.get_as(&browser, "/admin/audit?action=account.profile&lang=en").await;
+    assert!(english.body.contains("Profile edited") && english.body.contains("Name: "), "{}", english.body);
+    let csv = app.get_as(&browser, "/admin/audit/export.csv?action=account.profile").await;
+    assert!(csv.body.contains("修改个人资料") && csv.body.contains("account.profile"), "the export names and codes it");
+
     // An intruder with database access edits one record.
     let store = sheji_store::Store::connect(app.db.url()).await.unwrap();
     let tx = store.begin().await.unwrap();
@@ -534,3 +552,117 @@ fn the_first_administrator_is_created_once() {
     assert!(!String::from_utf8_lossy(&second.stdout).contains("管理员账号"), "only once");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A valid credit code ending in `tail` (two digits), for registrations.
+fn uscc_ending(tail: &str) -> String {
+    let body = format!("91500227MA5U000{tail}");
+    format!("{body}{}", sheji_core::registry::uscc::check_char(&body).unwrap())
+}
+
+async fn register(app: &TestApp, username: &str, org: &str, uscc: &str, district: DistrictId) {
+    let visitor = app.browser().await;
+    let r = app
+        .post_form(
+            &visitor,
+            "/register/enterprise",
+            &[
+                ("uscc", uscc),
+                ("org_name", org),
+                ("username", username),
+                ("display_name", "张经理"),
+                ("phone", "13800138000"),
+                ("email", "zhang@example.com"),
+                ("password", "Factory-Pass-26"),
+                ("kind", "manufacturer"),
+                ("district_id", &district.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
+
+async fn pending_id(app: &TestApp, officer: &crate::support::Browser, username: &str) -> i64 {
+    let list = app.get_as(officer, "/api/v1/accounts?status=pending").await.json();
+    list["items"].as_array().unwrap().iter().find(|a| a["username"] == username).unwrap()["id"].as_i64().unwrap()
+}
+
+/// The officer verifying a registration sees what it claims (organization, credit code,
+/// district, applicant with a phone to call), and may reject it with a reason the applicant
+/// reads at sign-in; two officers deciding at once get one decision.
+async fn a_registration_is_checked_and_may_be_rejected_with_a_reason(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
+    let (bishan, jiulongpo) = (app.district("璧山区").await, app.district("九龙坡区").await);
+    app.user("br_a", "branch_staff", Some(bishan.get()), None).await;
+    app.user("br_a2", "branch_staff", Some(bishan.get()), None).await;
+    app.user("br_b", "branch_staff", Some(jiulongpo.get()), None).await;
+    register(&app, "newco", "重庆测试科技有限公司", &uscc_ending("01"), bishan).await;
+    let branch_a = app.signed_in("br_a").await;
+    let id = pending_id(&app, &branch_a, "newco").await;
+    let home = app.get_as(&branch_a, "/").await;
+    assert!(home.body.contains("1 个注册账号待审核"), "a to-do for the district's officers");
+    let branch_b = app.signed_in("br_b").await;
+    assert!(!app.get_as(&branch_b, "/").await.body.contains("注册账号待审核"), "not for another district's");
+
+    let page = app.get_as(&branch_a, &format!("/admin/accounts/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for shown in ["注册信息核对", "重庆测试科技有限公司", &uscc_ending("01"), "璧山区", "首位管理员", "13800138000"]
+    {
+        assert!(page.body.contains(shown), "the verifier sees {shown}");
+    }
+    assert!(page.body.contains("/reject"), "and may reject");
+
+    // A rejection needs a reason; the form says so and keeps nothing typed away.
+    let empty = app.post_form(&branch_a, &format!("/admin/accounts/{id}/reject"), &[("reason", "  ")]).await;
+    assert_eq!(empty.status, StatusCode::BAD_REQUEST);
+    assert!(empty.body.contains("请填写驳回理由"), "{}", empty.body);
+    let long = "长".repeat(501);
+    let too_long = app.post_form(&branch_a, &format!("/admin/accounts/{id}/reject"), &[("reason", &long)]).await;
+    assert_eq!(too_long.status, StatusCode::BAD_REQUEST);
+    assert!(too_long.body.contains(&long), "the reason typed comes back");
+
+    // Another district's officer cannot reach it.
+    let other = app.post_form(&branch_b, &format!("/admin/accounts/{id}/reject"), &[("reason", "不符")]).await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+
+    // Two officers of the district decide at once: one decision stands.
+    let branch_a2 = app.signed_in("br_a2").await;
+    let results = app
+        .race(vec![
+            app.form_request(
+                &branch_a,
+                &format!("/admin/accounts/{id}/reject"),
+                &[("reason", "营业执照名称与填写不符")],
+            ),
+            app.form_request(&branch_a2, &format!("/admin/accounts/{id}/verify"), &[]),
+        ])
+        .await;
+    let statuses: Vec<StatusCode> = results.iter().map(|(s, _)| *s).collect();
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::SEE_OTHER).count(), 1, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::CONFLICT).count(), 1, "{statuses:?}");
+    let rejected = statuses[0] == StatusCode::SEE_OTHER;
+
+    let (_, signed) = app.sign_in("newco", "Factory-Pass-26").await;
+    if rejected {
+        assert!(signed.body.contains("营业执照名称与填写不符"), "the applicant reads why: {}", signed.body);
+        let detail = app.get_as(&branch_a, &format!("/admin/accounts/{id}")).await;
+        assert!(detail.body.contains("营业执照名称与填写不符"), "the officer reads it too");
+        assert!(!detail.body.contains("注册信息核对"), "nothing left to verify");
+    } else {
+        assert_eq!(signed.status, StatusCode::SEE_OTHER, "verified accounts sign in");
+    }
+
+    // A second registration for an organization that already has an administrator says so.
+    register(&app, "newco_b", "重庆测试二号科技有限公司", &uscc_ending("02"), bishan).await;
+    let id_b = pending_id(&app, &branch_a, "newco_b").await;
+    assert_eq!(
+        app.post_form(&branch_a, &format!("/admin/accounts/{id_b}/verify"), &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    register(&app, "newco_c", "重庆测试二号科技有限公司", &uscc_ending("02"), bishan).await;
+    let id_c = pending_id(&app, &branch_a, "newco_c").await;
+    let page = app.get_as(&branch_a, &format!("/admin/accounts/{id_c}")).await;
+    assert!(page.body.contains("已有 1 名有效管理员"), "a second administrator is worth a call: {}", page.body);
+    app.finish().await;
+}
+
+backend_tests!(a_registration_is_checked_and_may_be_rejected_with_a_reason);

@@ -66,30 +66,46 @@ impl Mail {
 }
 
 /// A local SMTP server that speaks just enough of the protocol (220, EHLO → 250, MAIL and
-/// RCPT → 250, DATA → 354 … 250, QUIT → 221) and keeps what it receives.
+/// RCPT → 250, DATA → 354 … 250, QUIT → 221) and keeps what it receives. Started with
+/// extensions, it also offers AUTH (and accepts any credentials) and STARTTLS (which it
+/// cannot do: it hangs up once the client starts the handshake), and keeps every command.
 struct SmtpSink {
     port: u16,
     mails: Arc<Mutex<Vec<Mail>>>,
+    commands: Arc<Mutex<Vec<String>>>,
 }
 
 impl SmtpSink {
     async fn start() -> Self {
+        Self::start_offering(false).await
+    }
+
+    async fn start_offering(extensions: bool) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let mails = Arc::new(Mutex::new(Vec::new()));
-        let kept = mails.clone();
+        let commands = Arc::new(Mutex::new(Vec::new()));
+        let (kept, heard) = (mails.clone(), commands.clone());
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                let kept = kept.clone();
+                let (kept, heard) = (kept.clone(), heard.clone());
                 tokio::spawn(async move {
                     let (read, mut write) = stream.into_split();
                     let mut lines = BufReader::new(read).lines();
                     let _ = write.write_all(b"220 sink ESMTP\r\n").await;
                     let mut to = Vec::new();
                     while let Ok(Some(line)) = lines.next_line().await {
+                        heard.lock().unwrap().push(line.clone());
                         let upper = line.to_ascii_uppercase();
-                        let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
+                        let reply: &[u8] = if (upper.starts_with("EHLO") || upper.starts_with("HELO")) && extensions {
+                            b"250-sink\r\n250-AUTH PLAIN LOGIN\r\n250 STARTTLS\r\n"
+                        } else if upper.starts_with("EHLO") || upper.starts_with("HELO") {
                             b"250 sink\r\n"
+                        } else if upper.starts_with("AUTH") {
+                            b"235 2.7.0 Authentication successful\r\n"
+                        } else if upper.starts_with("STARTTLS") {
+                            let _ = write.write_all(b"220 2.0.0 Ready to start TLS\r\n").await;
+                            break;
                         } else if upper.starts_with("RCPT TO:") {
                             to.push(line[8..].trim().trim_matches(['<', '>']).to_owned());
                             b"250 OK\r\n"
@@ -118,11 +134,15 @@ impl SmtpSink {
                 });
             }
         });
-        Self { port, mails }
+        Self { port, mails, commands }
     }
 
     fn mails(&self) -> Vec<Mail> {
         self.mails.lock().unwrap().clone()
+    }
+
+    fn commands(&self) -> Vec<String> {
+        self.commands.lock().unwrap().clone()
     }
 }
 
@@ -222,6 +242,57 @@ async fn log(app: &TestApp) -> Vec<Delivery> {
         .await
         .unwrap()
         .items
+}
+
+/// The mail server's login is used, and a channel set to STARTTLS never sends a password or a
+/// message in clear: against a server whose TLS fails, the client stops after STARTTLS.
+#[tokio::test]
+async fn e_mail_logs_in_and_never_goes_out_in_clear_when_starttls_is_asked() {
+    use base64::Engine;
+    let Some(app) = TestApp::new(Backend::Sqlite).await else { return };
+    let sink = SmtpSink::start_offering(true).await;
+    app.user("adm", "admin", None, None).await;
+    let admin = app.signed_in("adm").await;
+    profile(&app, &admin, "管理员", "adm@example.cn", "").await;
+    let port = sink.port.to_string();
+    let settings = |security: &'static str| {
+        vec![
+            ("email_enabled", "on"),
+            ("email_host", "127.0.0.1"),
+            ("email_port", port.as_str()),
+            ("email_security", security),
+            ("email_username", "mailer"),
+            ("email_password", "MAIL-PASS-7731"),
+            ("email_from", "noreply@sheji.example.cn"),
+        ]
+    };
+    assert_eq!(configure(&app, &admin, &settings("plain")).await.status, 303);
+    let sent = app.post_form(&admin, "/admin/deliveries/test", &[("channel", "email")]).await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    app.run_jobs().await;
+    assert_eq!(sink.mails().len(), 1, "the test message arrived");
+    let login = base64::engine::general_purpose::STANDARD.encode("\0mailer\0MAIL-PASS-7731");
+    let commands = sink.commands();
+    assert!(
+        commands.iter().any(|c| c == &format!("AUTH PLAIN {login}")),
+        "it logged in with the stored password: {commands:?}"
+    );
+
+    assert_eq!(configure(&app, &admin, &settings("starttls")).await.status, 303);
+    let before = sink.commands().len();
+    let sent = app.post_form(&admin, "/admin/deliveries/test", &[("channel", "email")]).await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    app.run_jobs().await;
+    let after: Vec<String> = sink.commands().split_off(before);
+    assert!(after.iter().any(|c| c.eq_ignore_ascii_case("STARTTLS")), "STARTTLS was asked for: {after:?}");
+    assert!(
+        !after.iter().any(|c| c.starts_with("AUTH") || c.starts_with("MAIL FROM") || c.starts_with("RCPT")),
+        "no login and no message in clear: {after:?}"
+    );
+    assert_eq!(sink.mails().len(), 1, "nothing more arrived");
+    let log = log(&app).await;
+    assert!(log.iter().any(|d| d.status != DeliveryStatus::Sent), "the second is not counted as sent");
+    app.finish().await;
 }
 
 backend_tests!(

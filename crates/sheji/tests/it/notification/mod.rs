@@ -97,7 +97,28 @@ async fn an_expiring_recognition_is_announced_once() {
         r.items.iter().find(|c| c.organization == member[0].name).unwrap().recognition.valid_until
     };
     let today = sheji_core::clock::Clock::now(app.clock.as_ref()).date_naive();
-    app.clock.advance(Duration::days((valid_until - today).num_days() - 30));
+    // 90 days before: the first reminder, and the city hears that re-reviews fall due.
+    app.clock.advance(Duration::days((valid_until - today).num_days() - 90));
+    assert!(sheji_service::recognition::remind_expiring(&app.services).await.unwrap() >= 2);
+    assert_eq!(sheji_service::recognition::remind_expiring(&app.services).await.unwrap(), 0, "once");
+    assert!(sheji_service::recognition::remind_re_reviews(&app.services).await.unwrap() >= 1, "the city is told");
+    assert_eq!(sheji_service::recognition::remind_re_reviews(&app.services).await.unwrap(), 0, "once a month");
+    let city = app.signed_in("city1").await;
+    let inbox = app.get_as(&city, "/messages").await;
+    assert!(inbox.body.contains("区县级工业设计中心认定将在 90 天内到期，尚无复核批次"), "{}", inbox.body);
+    let org = app.signed_in("orga").await;
+    let home = app.get_as(&org, "/").await;
+    let unread = crate::support::first(r#"title="(\d+) 条未读消息""#, &home.body);
+    assert!(unread.parse::<u32>().unwrap() >= 1, "the header counts unread messages");
+    assert!(app.get_as(&org, "/messages").await.body.contains("还有 90 天"));
+    // Everything read at once: the header's count goes, at once.
+    let read = app.post_form(&org, "/messages/read", &[]).await;
+    assert_eq!(read.status, 303);
+    let home = app.get_as(&org, "/").await;
+    assert!(home.body.contains(r#"title="0 条未读消息""#), "{}", home.body);
+    assert!(app.get_as(&org, "/messages?unread=1").await.body.contains("没有未读消息"));
+    // 30 days before: the second reminder, once.
+    app.clock.advance(Duration::days(60));
     assert!(sheji_service::recognition::remind_expiring(&app.services).await.unwrap() >= 2);
     assert_eq!(sheji_service::recognition::remind_expiring(&app.services).await.unwrap(), 0, "once");
     // Years later: sign in again.

@@ -185,3 +185,76 @@ async fn papers_from_application_to_final_list(backend: Backend) {
 }
 
 backend_tests!(papers_from_application_to_final_list);
+
+/// The text of each page of a PDF, read by Debian's `pdftotext` (poppler-utils, which `.ci/run`
+/// installs); `None`, with a printed notice, where it is missing and CI does not require it.
+fn pdf_pages(pdf: &[u8]) -> Option<Vec<String>> {
+    let dir = std::env::temp_dir().join(format!("sheji_pdf_{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("doc.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext").arg("-layout").arg(&file).arg("-").output();
+    let _ = std::fs::remove_dir_all(&dir);
+    match out {
+        Ok(out) if out.status.success() => {
+            let text = String::from_utf8_lossy(&out.stdout).into_owned();
+            Some(text.split('\u{c}').filter(|p| !p.trim().is_empty()).map(str::to_owned).collect())
+        }
+        _ if std::env::var("SHEJI_TEST_REQUIRE_ALL").is_ok_and(|v| v == "1") => {
+            panic!("pdftotext (poppler-utils) is required when SHEJI_TEST_REQUIRE_ALL=1")
+        }
+        _ => {
+            eprintln!("skipped: pdftotext (poppler-utils) is not installed");
+            None
+        }
+    }
+}
+
+/// A long application prints over several pages, and every page carries its number and digest,
+/// so any one sheet of the paper can be checked online.
+#[tokio::test]
+async fn every_page_of_an_application_carries_its_digest() {
+    let Some(app) = TestApp::with_demo(Backend::Sqlite).await else { return };
+    let bishan = app.district("璧山区").await;
+    let in_library =
+        OrgFilter { district: Some(bishan), library: Some(LibraryStatus::InLibrary), ..Default::default() };
+    let org = list_public(&app.services, &in_library, PageRequest::new(Some(1), Some(1))).await.unwrap().items;
+    app.user("city1", "city_officer", None, None).await;
+    app.user("orga", "org_admin", None, Some(org[0].id.get())).await;
+    let (city, applicant) = (app.signed_in("city1").await, app.signed_in("orga").await);
+    let batch = open_batch(&app, &city, "district_center", "2026年度区县级中心（多页）", "", "", &[]).await;
+    let id = apply(&app, &applicant, &batch).await;
+    let description =
+        "设计中心成立于2019年，现有设计人员六十余人，年均完成新产品设计二十余项，覆盖外观、结构、人机交互与用户研究。\n"
+            .repeat(60);
+    let submitted = app
+        .post_form(
+            &applicant,
+            &format!("/recognition/applications/{id}"),
+            &[
+                ("description", &description),
+                ("incident_free", "on"),
+                ("credit_ok", "on"),
+                ("statement_signed", "on"),
+                ("action", "submit"),
+            ],
+        )
+        .await;
+    assert_eq!(submitted.status, 303, "{}", submitted.body);
+    let print = app.get_as(&applicant, &format!("/recognition/applications/{id}/application")).await;
+    let digest = digest_of(&print.body);
+    let pdf = app.get_as(&applicant, &format!("/recognition/applications/{id}/application.pdf")).await;
+    assert_eq!(pdf.status, 200);
+    let Some(pages) = pdf_pages(&pdf.bytes) else { return };
+    assert!(pages.len() >= 2, "the long application takes several pages ({})", pages.len());
+    for (n, page) in pages.iter().enumerate() {
+        let flat: String = page.split_whitespace().collect();
+        assert!(
+            flat.contains(&digest[..8]) && flat.contains(&digest[56..]),
+            "page {} carries the digest {digest}: {page}",
+            n + 1
+        );
+        assert!(flat.contains(&format!("申报书编号{id}")) || flat.contains(&id), "page {} carries the number", n + 1);
+    }
+    app.finish().await;
+}

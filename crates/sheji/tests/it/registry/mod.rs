@@ -841,6 +841,8 @@ async fn an_organization_applies_and_its_district_decides() {
     let beyond = app.get_as(&branch, "/admin/library/applications?page=2").await;
     assert!(beyond.body.contains("暂无待审核"), "the queue pages: page 2 of one application is empty");
     let queue = app.get_as(&branch, "/admin/library/applications").await;
+    assert!(queue.body.contains("设计驱动型企业库入库条件"), "the queue shows each applicant's checklist");
+    assert!(queue.body.contains("达到"), "criterion by criterion");
     let app_id: String = queue
         .body
         .split("/admin/library/applications/")
@@ -856,6 +858,21 @@ async fn an_organization_applies_and_its_district_decides() {
     let no_comment =
         app.post_form(&branch, &format!("/admin/library/applications/{app_id}"), &[("decision", "return")]).await;
     assert_eq!(no_comment.status, StatusCode::BAD_REQUEST);
+    assert!(no_comment.body.contains("退回或不予入库须填写意见"), "{}", no_comment.body);
+    let no_decision =
+        app.post_form(&branch, &format!("/admin/library/applications/{app_id}"), &[("comment", "意见已写好")]).await;
+    assert_eq!(no_decision.status, StatusCode::BAD_REQUEST);
+    assert!(no_decision.body.contains("意见已写好"), "the comment typed comes back beside its application");
+    let long = "长".repeat(501);
+    let too_long = app
+        .post_form(
+            &branch,
+            &format!("/admin/library/applications/{app_id}"),
+            &[("decision", "reject"), ("comment", &long)],
+        )
+        .await;
+    assert_eq!(too_long.status, StatusCode::BAD_REQUEST);
+    assert!(too_long.body.contains(&long));
     let returned = app
         .post_form(
             &branch,
@@ -866,6 +883,41 @@ async fn an_organization_applies_and_its_district_decides() {
     assert_eq!(returned.status, StatusCode::SEE_OTHER);
     let page = app.get_as(&owner, &format!("/admin/organizations/{org}")).await.body;
     assert!(page.contains("已退回") && page.contains("请补充近两年设计投入凭证"), "the organization sees the comment");
+    assert!(page.contains("ap_branch 于"), "the history names the officer who decided");
+    let messages = app.get_as(&owner, "/messages").await.body;
+    assert!(messages.contains("入库申请被退回"), "and is told: {messages}");
+
+    // A rejection: the organization is not admitted, reads why, and may apply again later.
+    let applied = app
+        .post_form(
+            &owner,
+            &format!("/admin/organizations/{org}/apply"),
+            &[("statement", "再次申请入库，请审核我们的设计能力。")],
+        )
+        .await;
+    assert_eq!(applied.status, StatusCode::SEE_OTHER);
+    let queue = app.get_as(&branch, "/admin/library/applications").await;
+    let app_id: String = queue
+        .body
+        .split("/admin/library/applications/")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let rejected = app
+        .post_form(
+            &branch,
+            &format!("/admin/library/applications/{app_id}"),
+            &[("decision", "reject"), ("comment", "主营业务为贸易，不属于设计驱动型企业")],
+        )
+        .await;
+    assert_eq!(rejected.status, StatusCode::SEE_OTHER, "{}", rejected.body);
+    assert_eq!(registry::get(&app.services, None, org).await.unwrap().public.library_status.code(), "none");
+    let page = app.get_as(&owner, &format!("/admin/organizations/{org}")).await.body;
+    assert!(page.contains("不予入库") && page.contains("主营业务为贸易"), "the organization reads the rejection");
+    let messages = app.get_as(&owner, "/messages").await.body;
+    assert!(messages.contains("入库申请未获同意"), "{messages}");
     let again = app
         .post_form(
             &owner,

@@ -182,6 +182,11 @@ async fn a_campaign_runs_from_the_pool_to_the_final_list(backend: Backend) {
             assert!(!mine.body.contains("家用机器人外观"), "王芳 must not review her own team's item");
         }
         let ids = all(r#"href="/reviews/(\d+)""#, &mine.body);
+        if !ids.is_empty() {
+            let home = app.get_as(&b, "/").await;
+            let todo = format!("{} 份评分表待提交", ids.len());
+            assert!(home.body.contains(&todo), "the expert's home page lists the sheets to score: {}", home.body);
+        }
         sheets.push((b, ids));
     }
     assert_eq!(sheets.iter().map(|(_, ids)| ids.len()).sum::<usize>(), 9);
@@ -338,6 +343,8 @@ async fn a_campaign_runs_from_the_pool_to_the_final_list(backend: Backend) {
     assert!(open_now.body.contains("待处理"), "{}", open_now.body);
     let case = app.get_as(&staff, &format!("/admin/reviews/{id}")).await;
     assert!(case.body.contains(evidence) && case.body.contains("13800138000"));
+    let home = app.get_as(&staff, "/").await;
+    assert!(home.body.contains("条异议待处理"), "an objection to decide is a to-do: {}", home.body);
 
     // The final list waits for the window to close and for every objection to be decided.
     let early = app.post_form(&staff, &format!("/admin/reviews/{id}/steps/finalize"), &[]).await;
@@ -380,7 +387,7 @@ async fn a_campaign_runs_from_the_pool_to_the_final_list(backend: Backend) {
     assert!(app.get(&format!("/publicity/{id}")).await.body.contains("最终名单"));
     // Every step is in the audit trail (a row of it, not the filter echoing the action).
     let audit = app.get_as(&admin, "/admin/audit?action=review.deploy").await;
-    assert!(audit.body.contains("<code>review.deploy</code>"), "{}", audit.body);
+    assert!(audit.body.contains("title=\"review.deploy\""), "{}", audit.body);
     app.finish().await;
 }
 
@@ -445,9 +452,9 @@ async fn administrators_override_and_declines_are_refilled() {
     let progress = app.get_as(&staff, &format!("/admin/reviews/{id}")).await;
     assert!(progress.body.contains("评分进度"));
     let audit = app.get_as(&admin, "/admin/audit?action=review.decline").await;
-    assert!(audit.body.contains("<code>review.decline</code>"));
+    assert!(audit.body.contains("title=\"review.decline\""));
     let overrides = app.get_as(&admin, "/admin/audit?action=review.conflict_override").await;
-    assert!(overrides.body.contains("<code>review.conflict_override</code>"));
+    assert!(overrides.body.contains("title=\"review.conflict_override\""));
     app.finish().await;
 }
 
