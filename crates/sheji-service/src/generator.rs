@@ -157,7 +157,8 @@ pub async fn generate(
                 }
             }
         }
-        done.figures += library_store::insert_indicators_bulk(&tx, &rows, now).await?;
+        let by = library_store::EnteredBy { name: "system", via: "generator" };
+        done.figures += library_store::insert_indicators_bulk(&tx, &rows, by, now).await?;
         library_store::set_library_status_bulk(&tx, &in_library, LibraryStatus::InLibrary, now).await?;
         library_store::set_library_status_bulk(&tx, &candidates, LibraryStatus::Candidate, now).await?;
         tx.commit().await?;

@@ -183,6 +183,31 @@ fn declared_count(head: &[u8]) -> u64 {
         .unwrap_or(0)
 }
 
+/// A workbook of tables, one sheet each (name, table): headers in bold, every cell text.
+pub fn tables_workbook(sheets: &[(String, &crate::document::Table)]) -> Result<Vec<u8>, ServiceError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    // The same answer the other workbooks give: writing one fails only on a bug or no memory.
+    let xl = |e: rust_xlsxwriter::XlsxError| ServiceError::Invalid {
+        key: "import.unreadable",
+        args: vec![("detail", e.to_string())],
+    };
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    for (name, table) in sheets {
+        let sheet = book.add_worksheet().set_name(name).map_err(xl)?;
+        for (i, h) in table.headers.iter().enumerate() {
+            sheet.write_string_with_format(0, u16::try_from(i).unwrap_or(u16::MAX), h, &bold).map_err(xl)?;
+        }
+        for (r, row) in table.rows.iter().enumerate() {
+            let r = u32::try_from(r + 1).unwrap_or(u32::MAX);
+            for (i, v) in row.iter().enumerate() {
+                sheet.write_string(r, u16::try_from(i).unwrap_or(u16::MAX), v).map_err(xl)?;
+            }
+        }
+    }
+    book.save_to_buffer().map_err(xl)
+}
+
 /// Streams the first visible worksheet (our own templates keep their drop-down lists on a
 /// hidden sheet in front of the data): every row with its 0-based index and its cells up to
 /// the last one filled, rows without a filled cell not reported. `emit` returns false to stop.

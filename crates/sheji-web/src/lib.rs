@@ -237,6 +237,8 @@ mod catalogue_tests {
         keys.extend(sheji_core::registry::Qualification::ALL.iter().map(|q| format!("qualification.{}", q.code())));
         keys.extend(sheji_core::registry::import::OrgColumn::ALL.iter().map(|c| c.hint_key()));
         keys.extend(sheji_core::service::Kind::ALL.iter().map(|k| format!("service.kind.{}", k.code())));
+        keys.extend(["form", "import", "demo", "generator"].iter().map(|v| format!("indicator.via.{v}")));
+        keys.extend(["admit", "return", "reject", "confirmed"].iter().map(|d| format!("library.done.{d}")));
         keys.extend(sheji_core::recognition::Kind::ALL.iter().map(|k| format!("recognition.kind.{}", k.code())));
         keys.extend(sheji_core::recognition::Status::ALL.iter().map(|s| format!("recognition.status.{}", s.code())));
         keys.extend(sheji_core::review::CampaignStatus::ALL.iter().map(|s| format!("review.status.{}", s.code())));

@@ -131,6 +131,7 @@ pub const ACTIONS: &[&str] = &[
     "notification.settings",
     "notification.test",
     "organization.create",
+    "organization.figures_confirm",
     "organization.import_create",
     "organization.import_update",
     "organization.indicators",

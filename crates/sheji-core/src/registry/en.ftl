@@ -250,3 +250,16 @@ library-some_fail = Some criteria not met
 library-message-accepted = { $name } is now in the design-driven library.
 library-message-returned = The library application of { $name } was returned: { $comment }. Improve it and apply again.
 library-message-rejected = The library application of { $name } was rejected: { $comment }.
+
+indicator-provenance = Entered and confirmed
+indicator-entered = { $who } · { $via } · { $at }
+indicator-via-form = form
+indicator-via-import = import
+indicator-via-demo = demo data
+indicator-via-generator = synthetic data
+indicator-confirmed = Confirmed by the district: { $who } · { $at }
+indicator-unconfirmed = Awaiting the district's confirmation
+indicator-confirm = Confirm this year
+indicator-no_year = This year has no figures to confirm. Reload the page.
+indicator-already_confirmed = The district has confirmed this year already. If a figure is wrong, the organization enters it again and the district confirms anew.
+library-done-confirmed = The year's figures are confirmed. Figures entered again will need a new confirmation.

@@ -250,3 +250,16 @@ library-some_fail = 有未达到的条件
 library-message-accepted = { $name } 已列入设计驱动型企业库。
 library-message-returned = { $name } 的入库申请被退回：{ $comment }。请完善后再次申请。
 library-message-rejected = { $name } 的入库申请未获同意：{ $comment }。
+
+indicator-provenance = 填报与确认
+indicator-entered = { $who } · { $via } · { $at }
+indicator-via-form = 表单填报
+indicator-via-import = 批量导入
+indicator-via-demo = 演示数据
+indicator-via-generator = 测试数据
+indicator-confirmed = 区县已确认：{ $who } · { $at }
+indicator-unconfirmed = 待区县确认
+indicator-confirm = 确认该年度数据
+indicator-no_year = 该年度没有指标数据，无法确认。请刷新页面。
+indicator-already_confirmed = 该年度数据已由区县确认。如数据有误，请单位重新填报后再确认。
+library-done-confirmed = 已确认该年度指标。单位重新填报后须再次确认。

@@ -356,3 +356,12 @@ review-statement_required = Write the applicant's statement.
 review-save_statement = Save statement
 review-done-statement = The statement is saved.
 review-decision_required = Choose whether the objection is upheld or not.
+
+review-evidence_files = Supporting files (optional)
+review-evidence_files_hint = Up to 5 PDF, JPEG or PNG files, at most 20 MB each and 40 MB together; only staff see them.
+review-evidence_too_many = At most { $max } files. Merge or leave some out and send again.
+review-evidence_empty = "{ $name }" is empty. Choose the file again.
+review-evidence_too_large = "{ $name }" is larger than 20 MB. Compress it and send again.
+review-evidence_wrong_type = "{ $name }" is not a PDF, JPEG or PNG file. Convert it and send again.
+review-evidence_files_sent = Supporting files
+review-evidence_total_too_large = The files together exceed 40 MB and could not be received. Compress them or send fewer, and fill in the text again.

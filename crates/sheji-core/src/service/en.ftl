@@ -24,7 +24,6 @@ service-kind-training = Training
 service-kind_required = Choose the kind of service.
 service-liaison = Liaison officer
 service-liaison_staff = The liaison must be a staff account (administrator, city, HQ or branch).
-service-liaison_username = Liaison's username
 service-mark = Mark as a national-cultivation target
 service-new_record = Record a service
 service-no_records = No services recorded yet.
@@ -44,3 +43,14 @@ service-msg-follow_up = A follow-up visit to { $organization } is due { $days ->
     [0] today
    *[other] in { $days } days ({ $date })
 }.
+
+service-liaison_hint = Choose among the staff. A branch officer may follow an organization in another district, and may then open its page.
+service-no_liaison = None for now
+service-liaison_choice = { $name } ({ $username })
+service-liaison_choice_branch = { $name } ({ $username } · { $district } branch)
+service-note_hint = An internal working note: staff only, the organization never sees it.
+service-work_intro = A service counts for the branch of the officer who recorded it; services recorded by city or headquarters staff count for the organization's district.
+service-by_district = By district (branch)
+service-by_officer = By officer
+service-officer = Officer
+service-branch = Branch

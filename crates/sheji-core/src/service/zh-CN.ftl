@@ -24,7 +24,6 @@ service-kind-training = 培训
 service-kind_required = 请选择服务类型。
 service-liaison = 服务专员
 service-liaison_staff = 服务专员须为工作人员账号（管理员、市经信委、促进中心或分中心）。
-service-liaison_username = 服务专员用户名
 service-mark = 设为国家级培育对象
 service-new_record = 记录一次服务
 service-no_records = 暂无服务记录。
@@ -44,3 +43,14 @@ service-msg-follow_up = { $days ->
     [0] 今天
    *[other] { $days } 天后（{ $date }）
 }应对{ $organization }进行服务回访。
+
+service-liaison_hint = 从工作人员中选择；分中心人员可跨区县担任服务专员，并可打开该企业页面。
+service-no_liaison = 暂不指定
+service-liaison_choice = { $name }（{ $username }）
+service-liaison_choice_branch = { $name }（{ $username } · { $district }分中心）
+service-note_hint = 内部工作备注，仅工作人员可见，企业看不到。
+service-work_intro = 服务记录计入记录人所在分中心；市经信委和促进中心人员的记录计入企业所在区县。
+service-by_district = 按区县（分中心）
+service-by_officer = 按服务人员
+service-officer = 服务人员
+service-branch = 所属分中心

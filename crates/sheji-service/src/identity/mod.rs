@@ -1596,6 +1596,40 @@ pub async fn registration(
     Ok(Some(Registration { organization, active_admins }))
 }
 
+/// An account's username, if it exists (to show who holds a role).
+pub async fn username_of(services: &Services, id: AccountId) -> Result<Option<String>, ServiceError> {
+    Ok(store::find_account(services.store(), id).await?.map(|a| a.username))
+}
+
+/// A staff member one may choose (a liaison officer): username, name, and the district of
+/// their branch when they are branch staff.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffMember {
+    /// Login name.
+    pub username: String,
+    /// Display name.
+    pub display_name: String,
+    /// Their branch's district, for branch staff.
+    pub district: Option<DistrictId>,
+}
+
+/// The active staff (administrators, city officers, headquarters and branch staff), for a
+/// picker: at most a few hundred people in a city. City staff only (those who assign them).
+pub async fn staff_members(services: &Services, caller: &Principal) -> Result<Vec<StaffMember>, ServiceError> {
+    let now = services.now();
+    if !caller.can(Permission::RecognitionManage, now) {
+        return Err(ServiceError::Forbidden);
+    }
+    const LIMIT: u64 = 1_000;
+    let staff = [Role::Admin, Role::CityOfficer, Role::HqStaff, Role::BranchStaff];
+    let members = store::staff_accounts(services.store(), &staff, now, LIMIT).await?;
+    let out = members
+        .into_iter()
+        .map(|(username, display_name, district)| StaffMember { username, display_name, district })
+        .collect();
+    Ok(out)
+}
+
 /// Adds an affiliation (a role, with its organization or district, and an optional end for
 /// a delegation) to an account.
 pub async fn add_affiliation(

@@ -289,26 +289,10 @@ pub async fn pdf(services: &Services, id: i32, lang: Lang) -> Result<std::sync::
 
 /// The guide as a workbook: the demands and the offers, one sheet each.
 pub async fn xlsx(services: &Services, id: i32, lang: Lang) -> Result<Vec<u8>, ServiceError> {
-    use rust_xlsxwriter::{Format, Workbook};
     let (_, snap) = guide(services, id).await?;
     let (demands, offers) = tables(services, &snap, lang).await?;
-    let xl = |e: rust_xlsxwriter::XlsxError| ServiceError::Invalid {
-        key: "import.unreadable",
-        args: vec![("detail", e.to_string())],
-    };
-    let mut book = Workbook::new();
-    let bold = Format::new().set_bold();
-    for (name, table) in [("matchmaking.demands", demands), ("matchmaking.offers", offers)] {
-        let sheet = book.add_worksheet().set_name(lang.t(name)).map_err(xl)?;
-        for (i, h) in table.headers.iter().enumerate() {
-            sheet.write_string_with_format(0, u16::try_from(i).unwrap_or(u16::MAX), h, &bold).map_err(xl)?;
-        }
-        for (r, row) in table.rows.iter().enumerate() {
-            for (i, v) in row.iter().enumerate() {
-                let r = u32::try_from(r + 1).unwrap_or(u32::MAX);
-                sheet.write_string(r, u16::try_from(i).unwrap_or(u16::MAX), v).map_err(xl)?;
-            }
-        }
-    }
-    book.save_to_buffer().map_err(xl)
+    crate::spreadsheet::tables_workbook(&[
+        (lang.t("matchmaking.demands").to_owned(), &demands),
+        (lang.t("matchmaking.offers").to_owned(), &offers),
+    ])
 }

@@ -68,7 +68,8 @@ pub(crate) async fn load(services: &Services) -> Result<u64, ServiceError> {
         }
     }
     let tx = store.begin().await?;
-    sheji_store::registry::library::insert_indicators_bulk(&tx, &rows, now).await?;
+    let by = sheji_store::registry::library::EnteredBy { name: "system", via: "demo" };
+    sheji_store::registry::library::insert_indicators_bulk(&tx, &rows, by, now).await?;
     sheji_store::registry::library::set_library_status_bulk(
         &tx,
         &in_library,

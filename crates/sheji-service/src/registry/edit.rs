@@ -382,6 +382,40 @@ pub async fn update(
     Ok(true)
 }
 
+/// The district confirms a year's figures as checked (against the statistics or the
+/// enterprise's papers): officers whose library scope reaches the organization's district.
+/// Figures entered again later need a new confirmation.
+pub async fn confirm_figures(
+    services: &Services,
+    caller: &Principal,
+    id: OrganizationId,
+    year: i32,
+    ip: &str,
+) -> Result<(), ServiceError> {
+    let now = services.now();
+    let org = super::get_private(services, caller, id).await?;
+    if !caller.scope(Permission::LibraryDecide, now).covers(Some(org.public.district_id), None) {
+        return Err(ServiceError::Forbidden);
+    }
+    let records = library::list_figure_records(services.store(), id).await?;
+    let Some(record) = records.iter().find(|r| r.year == year) else {
+        return Err(ServiceError::NotFound { key: "indicator.no_year" });
+    };
+    let tx = Work::begin(services).await?;
+    if !library::confirm_indicators(&tx, id, year, &caller.username, now).await? {
+        return Err(ServiceError::Conflict { key: "indicator.already_confirmed" });
+    }
+    let change = Change {
+        action: "organization.figures_confirm",
+        target_type: "organization",
+        target_id: id.to_string(),
+        before: json!({"year": year, "confirmed_by": null}),
+        after: json!({"year": year, "confirmed_by": caller.username, "entered_by": record.entered_by}),
+    };
+    tx.commit(&Actor::of(caller, ip), change).await?;
+    Ok(())
+}
+
 /// One year's figures as typed.
 #[derive(Debug, Clone, Default)]
 pub struct FiguresInput {
@@ -491,7 +525,8 @@ pub async fn save_figures(
     let now = services.now();
     let tx = Work::begin(services).await?;
     // Figures equal to the stored ones change nothing: the unit of work is dropped unrecorded.
-    if let Some(change) = put_figures(&tx, now, id, year, &figures).await? {
+    let by = library::EnteredBy { name: &caller.username, via: "form" };
+    if let Some(change) = put_figures(&tx, now, id, year, &figures, by).await? {
         tx.commit(&Actor::of(caller, ip), change).await?;
     }
     services.registry_written().await;

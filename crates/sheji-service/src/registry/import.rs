@@ -26,7 +26,7 @@ use sheji_core::registry::uscc::{Uscc, UsccError};
 use sheji_core::registry::{Indicators, OrgKind, Qualification, normalize_name};
 use sheji_core::search::DocType;
 use sheji_store::reference as reference_store;
-use sheji_store::registry::library::{self, OrgFields, OrgState};
+use sheji_store::registry::library::{self, EnteredBy, OrgFields, OrgState};
 use tokio::sync::mpsc;
 
 use crate::audit::{self, Actor, Change};
@@ -987,7 +987,8 @@ async fn write(
                     });
                 }
                 if let Some((year, figures)) = &p.indicators {
-                    changes.extend(put_figures(tx, now, state.id, *year, figures).await?);
+                    let by = EnteredBy { name: &actor.name, via: "import" };
+                    changes.extend(put_figures(tx, now, state.id, *year, figures, by).await?);
                 }
             }
             _ => {}
@@ -1013,7 +1014,7 @@ async fn write(
             after,
         });
     }
-    library::insert_indicators_bulk(tx, &figures, now).await?;
+    library::insert_indicators_bulk(tx, &figures, EnteredBy { name: &actor.name, via: "import" }, now).await?;
     searchable.extend(ids.iter().map(|id| i64::from(id.get())));
     sheji_store::search::enqueue(tx, DocType::Organization, &searchable, now).await?;
     audit::record_many(tx, now, actor, changes).await
@@ -1026,12 +1027,13 @@ pub(crate) async fn put_figures(
     id: OrganizationId,
     year: i32,
     figures: &Indicators,
+    by: EnteredBy<'_>,
 ) -> Result<Option<Change<'static>>, ServiceError> {
     let stored = library::list_indicators(tx, id).await?;
     if stored.iter().any(|(y, i)| *y == year && i == figures) {
         return Ok(None);
     }
-    let before = library::put_indicators(tx, id, year, figures, now).await?;
+    let before = library::put_indicators(tx, id, year, figures, by, now).await?;
     let change = Change {
         action: "organization.indicators",
         target_type: "organization",

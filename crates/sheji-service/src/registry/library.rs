@@ -85,6 +85,10 @@ pub struct LibraryView {
     pub actions: Vec<LibraryAction>,
     /// Its figures by year, oldest first.
     pub indicators: Vec<(i32, Indicators)>,
+    /// The same years with who entered them, how, when, and the district's confirmation.
+    pub records: Vec<store::FiguresRecord>,
+    /// Whether the caller may confirm figures (an officer of its district, or the city).
+    pub can_confirm: bool,
 }
 
 /// The library tab: private data, so the caller's `registry.read_private` scope must reach
@@ -92,7 +96,8 @@ pub struct LibraryView {
 pub async fn view(services: &Services, caller: &Principal, id: OrganizationId) -> Result<LibraryView, ServiceError> {
     let now = services.now();
     let org = super::get_private(services, caller, id).await?;
-    let indicators = store::list_indicators(services.store(), id).await?;
+    let records = store::list_figure_records(services.store(), id).await?;
+    let indicators: Vec<(i32, Indicators)> = records.iter().map(|r| (r.year, r.figures)).collect();
     let checklist = sheji_core::registry::library_checklist(&criteria(services).await?, &indicators);
     let status = org.public.library_status;
     let can_decide = caller.scope(Permission::LibraryDecide, now).covers(Some(org.public.district_id), None);
@@ -110,6 +115,8 @@ pub async fn view(services: &Services, caller: &Principal, id: OrganizationId) -
         history: store::list_library_events(services.store(), id).await?,
         actions,
         indicators,
+        records,
+        can_confirm: can_decide,
     })
 }
 

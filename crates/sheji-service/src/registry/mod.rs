@@ -226,9 +226,18 @@ pub async fn get_private(services: &Services, caller: &Principal, id: Organizati
     if scope.is_none() {
         return Err(ServiceError::Forbidden);
     }
-    let (public, private) = store::find_private(services.store(), &scope, id)
-        .await?
-        .ok_or(ServiceError::NotFound { key: "error.not_found.organization" })?;
+    let found = match store::find_private(services.store(), &scope, id).await? {
+        Some(found) => Some(found),
+        // A liaison officer follows the organization wherever it is (a branch officer may be
+        // assigned one in another district): they read it as its own district's staff do.
+        None if crate::service::is_liaison(services, caller, id).await? => {
+            let mut reach = scope.clone();
+            reach.organizations.insert(id);
+            store::find_private(services.store(), &reach, id).await?
+        }
+        None => None,
+    };
+    let (public, private) = found.ok_or(ServiceError::NotFound { key: "error.not_found.organization" })?;
     let private = Some(private_view(services, Some(caller), &public, private));
     Ok(OrgView { public, private })
 }

@@ -102,8 +102,16 @@ pub fn window_open(c: &store::Campaign, today: NaiveDate) -> bool {
     c.status == CampaignStatus::Publicity && c.publicity.is_some_and(|(from, last)| from <= today && today <= last)
 }
 
+/// Whose files an objection's evidence is, in the file store.
+pub const EVIDENCE_OWNER: &str = "review_objection";
+
+/// At most this many evidence files go with one objection.
+pub const MAX_EVIDENCE_FILES: usize = 5;
+
 /// Anyone raises an objection during the window: name, contact and evidence are required
-/// (no anonymous objections). The contact is stored encrypted.
+/// (no anonymous objections), with up to [`MAX_EVIDENCE_FILES`] files (PDF, JPEG, PNG) kept
+/// with it in the same unit of work. The contact is stored encrypted.
+#[allow(clippy::too_many_arguments)]
 pub async fn object(
     services: &Services,
     id: CampaignId,
@@ -111,8 +119,10 @@ pub async fn object(
     name: &str,
     contact: &str,
     evidence: &str,
+    files: &[(String, Vec<u8>)],
     ip: &str,
 ) -> Result<String, ServiceError> {
+    use sheji_core::files::{self as file_rules, FileKind};
     let c = load_campaign(services, id).await?;
     if !matches!(c.status, CampaignStatus::Publicity | CampaignStatus::Final) {
         return Err(ServiceError::NotFound { key: "review.no_campaign" });
@@ -146,9 +156,36 @@ pub async fn object(
     if evidence.chars().count() < 10 && !too_long.contains(&"evidence") {
         errors.push(FieldError::new("evidence", "review.objection_evidence"));
     }
+    let mut kinds = Vec::with_capacity(files.len());
+    if files.len() > MAX_EVIDENCE_FILES {
+        errors.push(FieldError {
+            field: "files",
+            key: "review.evidence_too_many",
+            args: vec![("max", MAX_EVIDENCE_FILES.to_string())],
+        });
+    } else {
+        for (file_name, bytes) in files {
+            match file_rules::check(bytes, &[FileKind::Pdf, FileKind::Jpeg, FileKind::Png]) {
+                Ok(kind) => kinds.push(kind),
+                Err(e) => {
+                    let key = match e {
+                        file_rules::UploadError::Empty => "review.evidence_empty",
+                        file_rules::UploadError::TooLarge => "review.evidence_too_large",
+                        file_rules::UploadError::WrongType => "review.evidence_wrong_type",
+                    };
+                    errors.push(FieldError {
+                        field: "files",
+                        key,
+                        args: vec![("name", file_rules::display_name(file_name))],
+                    });
+                }
+            }
+        }
+    }
     if !errors.is_empty() {
         return Err(ServiceError::Fields(errors));
     }
+    let store_files = if files.is_empty() { None } else { Some(services.files()?) };
     let contact_enc = services.secrets().encrypt(&contact).map_err(ServiceError::internal)?;
     let now = services.now();
     // The officer who runs the notice hears of the objection at once: the list cannot be
@@ -159,6 +196,21 @@ pub async fn object(
     let code = crate::crypto::random_token(12).map_err(ServiceError::internal)?;
     let receipt = sheji_core::review::notice::receipt(oid, &code);
     store::set_receipt(&tx, oid, &receipt).await?;
+    if let Some(store_files) = &store_files {
+        for ((file_name, bytes), kind) in files.iter().zip(&kinds) {
+            let key = crate::crypto::random_token(24).map_err(ServiceError::internal)?.replace(['-', '_'], "0");
+            let display = file_rules::display_name(file_name);
+            let meta = sheji_store::files::NewFile {
+                owner_type: EVIDENCE_OWNER,
+                owner_id: oid,
+                purpose: "evidence",
+                name: &display,
+                content_type: kind.content_type(),
+                uploaded_by: "anonymous",
+            };
+            store_files.put(&tx, &meta, &key, bytes, now).await?;
+        }
+    }
     let note = Note {
         kind: MessageKind::Objection,
         key: "review.msg.objection",
@@ -172,7 +224,10 @@ pub async fn object(
         target_type: "review_objection",
         target_id: oid.to_string(),
         before: serde_json::Value::Null,
-        after: json!({"campaign": id, "item": item, "name": name, "contact": sheji_core::identity::mask_phone(&contact)}),
+        after: json!({
+            "campaign": id, "item": item, "name": name,
+            "contact": sheji_core::identity::mask_phone(&contact), "files": files.len(),
+        }),
     };
     tx.commit(&Actor::anonymous(ip), change).await?;
     Ok(receipt)
@@ -257,6 +312,8 @@ pub struct ObjectionView {
     pub contact: String,
     /// Title of the item objected to.
     pub item_title: Option<String>,
+    /// The evidence files sent with it.
+    pub files: Vec<sheji_store::files::StoredFile>,
 }
 
 /// A campaign's objections (staff only: objectors' identities are not public).
@@ -274,9 +331,27 @@ pub async fn objections(
     for o in p.items {
         let contact = services.secrets().decrypt(&o.contact_enc).map_err(ServiceError::internal)?;
         let item_title = o.item.and_then(|i| items.get(&i)).map(|i| i.fields.title.clone());
-        out.push(ObjectionView { objection: o, contact, item_title });
+        let files = sheji_store::files::of_owner(services.store(), EVIDENCE_OWNER, o.id).await?;
+        out.push(ObjectionView { objection: o, contact, item_title, files });
     }
     Ok(Page::new(out, page, p.total))
+}
+
+/// One evidence file of an objection, for staff who manage reviews (objectors' papers are not
+/// public); 404 for a file of another objection.
+pub async fn evidence_file(
+    services: &Services,
+    caller: &Principal,
+    objection: i32,
+    file: i32,
+) -> Result<(sheji_store::files::StoredFile, Vec<u8>), ServiceError> {
+    require(services, caller, Permission::ReviewManage)?;
+    let f = sheji_store::files::get(services.store(), file)
+        .await?
+        .filter(|f| f.owner_type == EVIDENCE_OWNER && f.owner_id == objection)
+        .ok_or(ServiceError::NotFound { key: "files.not_found" })?;
+    let bytes = services.files()?.read(&f).await?;
+    Ok((f, bytes))
 }
 
 /// Decides an objection with written reasons (staff).

@@ -62,6 +62,12 @@ async fn may_view(
     if scope.all || scope.districts.contains(&district) || scope.organizations.contains(&org) {
         return Ok(true);
     }
+    is_liaison(services, caller, org).await
+}
+
+/// Whether the caller is the organization's liaison officer (and still staff): a liaison
+/// follows the organization wherever it is, so may open it outside their own districts.
+pub async fn is_liaison(services: &Services, caller: &Principal, org: OrganizationId) -> Result<bool, ServiceError> {
     Ok(is_staff(services, caller)
         && store::target(services.store(), org).await?.is_some_and(|t| t.liaison == Some(caller.account)))
 }
@@ -87,8 +93,13 @@ pub async fn view(
     }
     let target = store::target(services.store(), org).await?;
     let is_liaison = is_staff(services, caller) && target.as_ref().is_some_and(|t| t.liaison == Some(caller.account));
+    let staff = is_staff(services, caller);
     let target = match target {
-        Some(t) => {
+        Some(mut t) => {
+            // The note is the city's working note on the target: the organization never reads it.
+            if !staff {
+                t.note.clear();
+            }
             let name = match t.liaison {
                 Some(a) => sheji_store::identity::find_account(services.store(), a).await?.map(|a| a.display_name),
                 None => None,
@@ -157,6 +168,20 @@ pub async fn mark_target(
     Ok(())
 }
 
+/// The branch a service counts for: the recording officer's own branch (the organization's
+/// district when it is one of theirs, else their first), or the organization's district when
+/// the officer has no branch (city and headquarters staff).
+fn branch_of(services: &Services, caller: &Principal, org_district: DistrictId) -> DistrictId {
+    let now = services.now();
+    let branches: Vec<DistrictId> = caller
+        .affiliations
+        .iter()
+        .filter(|a| a.in_force(now) && a.role == Role::BranchStaff)
+        .filter_map(|a| a.district)
+        .collect();
+    if branches.contains(&org_district) { org_district } else { branches.first().copied().unwrap_or(org_district) }
+}
+
 /// What a liaison or branch officer enters.
 #[derive(Debug, Clone)]
 pub struct RecordInput {
@@ -195,7 +220,7 @@ pub async fn record(
         let (field, key) = e.field_key();
         ServiceError::Fields(vec![FieldError::new(field, key)])
     })?;
-    let district = district_of(services, org).await?;
+    let district = branch_of(services, caller, district_of(services, org).await?);
     let r = Record {
         id: 0,
         organization: org,
@@ -220,13 +245,17 @@ pub async fn record(
     Ok(id)
 }
 
-/// The branches' work in a year: services by district and kind — a branch sees its
-/// districts, the city and HQ every district.
-pub async fn work(
-    services: &Services,
-    caller: &Principal,
-    year: i32,
-) -> Result<BTreeMap<(DistrictId, String), u64>, ServiceError> {
+/// The branches' work in a year: services counted by the branch they count for, the officer
+/// who recorded them and their kind — a branch sees its districts, the city and HQ every one.
+pub struct WorkTally {
+    /// The districts the caller sees, every one (those without a service too); `None` for all.
+    pub districts: Option<Vec<DistrictId>>,
+    /// (branch district, officer's username, kind) → services.
+    pub counts: BTreeMap<(DistrictId, String, String), u64>,
+}
+
+/// The branches' work in a year (see [`WorkTally`]).
+pub async fn work(services: &Services, caller: &Principal, year: i32) -> Result<WorkTally, ServiceError> {
     let scope = caller.scope(Permission::RegistryEdit, services.now());
     let read = caller.scope(Permission::RegistryReadPrivate, services.now());
     let districts: Option<Vec<DistrictId>> = if scope.all || read.all {
@@ -240,7 +269,8 @@ pub async fn work(
         .ok_or(ServiceError::Invalid { key: "recognition.year_range", args: vec![] })?;
     let to = NaiveDate::from_ymd_opt(year, 12, 31)
         .ok_or(ServiceError::Invalid { key: "recognition.year_range", args: vec![] })?;
-    Ok(store::work(services.store(), from, to, districts.as_deref()).await?)
+    let counts = store::work(services.store(), from, to, districts.as_deref()).await?;
+    Ok(WorkTally { districts, counts })
 }
 
 /// A follow-up shows among the to-dos from this many days ahead …

@@ -531,6 +531,48 @@ pub async fn end_session(tx: &Tx, account: AccountId, id: i32, now: DateTime<Utc
     Ok(result.rows_affected > 0)
 }
 
+/// Active accounts holding one of `roles` now, by name: (username, display name, the district
+/// of a branch affiliation if any), at most `limit`. Two reads: the affiliations in force, then
+/// their accounts.
+pub async fn staff_accounts(
+    db: &impl Db,
+    roles: &[Role],
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<(String, String, Option<DistrictId>)>, StoreError> {
+    let affiliations = affiliation::Entity::find()
+        .filter(affiliation::Column::Role.is_in(roles.iter().map(|r| r.code())))
+        .filter(
+            sea_orm::Condition::any()
+                .add(affiliation::Column::Until.is_null())
+                .add(affiliation::Column::Until.gte(now)),
+        )
+        .order_by_asc(affiliation::Column::AccountId)
+        .limit(limit)
+        .all(db.conn())
+        .await?;
+    let mut district: std::collections::BTreeMap<i32, Option<i32>> = std::collections::BTreeMap::new();
+    for a in &affiliations {
+        let entry = district.entry(a.account_id).or_insert(None);
+        if a.role == Role::BranchStaff.code() && entry.is_none() {
+            *entry = a.district_id;
+        }
+    }
+    let accounts = account::Entity::find()
+        .filter(account::Column::Id.is_in(district.keys().copied()))
+        .filter(account::Column::Status.eq(AccountStatus::Active.code()))
+        .order_by_asc(account::Column::Username)
+        .all(db.conn())
+        .await?;
+    Ok(accounts
+        .into_iter()
+        .map(|a| {
+            let d = district.get(&a.id).copied().flatten().map(DistrictId);
+            (a.username, a.display_name, d)
+        })
+        .collect())
+}
+
 /// Moves a pending account to `to` (verified or rejected, with the rejection's reason) only if
 /// it is still pending; whether it was. Two officers deciding at once: one moves it.
 pub async fn move_pending(

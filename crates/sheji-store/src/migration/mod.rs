@@ -43,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(crate::event::migration::m20261206_000026_event::Migration),
             Box::new(crate::matchmaking::migration::m20261206_000027_district_review::Migration),
             Box::new(crate::identity::migration::m20261206_000028_account_status_reason::Migration),
+            Box::new(crate::registry::migration::m20261206_000029_figures_provenance::Migration),
         ]
     }
 }

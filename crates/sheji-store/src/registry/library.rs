@@ -294,12 +294,83 @@ pub async fn new_product_sales_total(db: &impl Db) -> Result<Option<(i32, f64)>,
     Ok(Some((year, sum.flatten().unwrap_or(0.0))))
 }
 
-/// Stores one year's figures (insert or replace); returns the figures it replaced.
+/// Who entered a year's figures and how: the account's name and the way (`form`, `import`,
+/// `demo`, `generator`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EnteredBy<'a> {
+    /// The account's username (`system` for the platform).
+    pub name: &'a str,
+    /// How they came in.
+    pub via: &'a str,
+}
+
+/// One year's figures with where they came from and whether the district confirmed them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FiguresRecord {
+    /// The year.
+    pub year: i32,
+    /// The figures.
+    pub figures: Indicators,
+    /// Who entered them (unknown for figures stored before this was kept).
+    pub entered_by: Option<String>,
+    /// How (`form`, `import`, `demo`, `generator`).
+    pub entered_via: Option<String>,
+    /// When they were last entered.
+    pub entered_at: DateTime<Utc>,
+    /// The district officer who confirmed them, since they were last entered.
+    pub confirmed_by: Option<String>,
+    /// When.
+    pub confirmed_at: Option<DateTime<Utc>>,
+}
+
+/// An organization's figures by year with their provenance, oldest first (a few rows).
+pub async fn list_figure_records(db: &impl Db, id: OrganizationId) -> Result<Vec<FiguresRecord>, StoreError> {
+    Ok(organization_indicator::Entity::find()
+        .filter(organization_indicator::Column::OrganizationId.eq(id.get()))
+        .order_by_asc(organization_indicator::Column::Year)
+        .all(db.conn())
+        .await?
+        .into_iter()
+        .map(|m| FiguresRecord {
+            year: m.year,
+            figures: to_indicators(&m),
+            entered_at: m.updated_at,
+            entered_by: m.entered_by,
+            entered_via: m.entered_via,
+            confirmed_by: m.confirmed_by,
+            confirmed_at: m.confirmed_at,
+        })
+        .collect())
+}
+
+/// Records the district's confirmation of a year's figures, unless they are confirmed already;
+/// whether it did (false too when the year has no figures).
+pub async fn confirm_indicators(
+    tx: &Tx,
+    id: OrganizationId,
+    year: i32,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let result = organization_indicator::Entity::update_many()
+        .col_expr(organization_indicator::Column::ConfirmedBy, Expr::val(by))
+        .col_expr(organization_indicator::Column::ConfirmedAt, Expr::val(now))
+        .filter(organization_indicator::Column::OrganizationId.eq(id.get()))
+        .filter(organization_indicator::Column::Year.eq(year))
+        .filter(organization_indicator::Column::ConfirmedBy.is_null())
+        .exec(tx.conn())
+        .await?;
+    Ok(result.rows_affected > 0)
+}
+
+/// Stores one year's figures (insert or replace) as entered by `by`; a confirmation of the
+/// old figures no longer holds. Returns the figures it replaced.
 pub async fn put_indicators(
     tx: &Tx,
     id: OrganizationId,
     year: i32,
     i: &Indicators,
+    by: EnteredBy<'_>,
     now: DateTime<Utc>,
 ) -> Result<Option<Indicators>, StoreError> {
     let before = organization_indicator::Entity::find_by_id((id.get(), year)).one(tx.conn()).await?;
@@ -317,6 +388,10 @@ pub async fn put_indicators(
         design_service_revenue: Set(i.design_service_revenue),
         awards: Set(i.awards),
         updated_at: Set(now),
+        entered_by: Set(Some(by.name.to_owned())),
+        entered_via: Set(Some(by.via.to_owned())),
+        confirmed_by: Set(None),
+        confirmed_at: Set(None),
     };
     match &before {
         Some(_) => {
@@ -544,6 +619,7 @@ const BULK: usize = 400;
 pub async fn insert_indicators_bulk(
     tx: &Tx,
     rows: &[(OrganizationId, i32, Indicators)],
+    by: EnteredBy<'_>,
     now: DateTime<Utc>,
 ) -> Result<u64, StoreError> {
     for chunk in rows.chunks(BULK) {
@@ -562,6 +638,10 @@ pub async fn insert_indicators_bulk(
                 design_service_revenue: Set(i.design_service_revenue),
                 awards: Set(i.awards),
                 updated_at: Set(now),
+                entered_by: Set(Some(by.name.to_owned())),
+                entered_via: Set(Some(by.via.to_owned())),
+                confirmed_by: Set(None),
+                confirmed_at: Set(None),
             }
         }))
         .exec(tx.conn())

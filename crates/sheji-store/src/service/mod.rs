@@ -87,7 +87,8 @@ pub struct Record {
     pub id: i32,
     /// The organization served.
     pub organization: OrganizationId,
-    /// Its district (the branch whose work it counts as).
+    /// The branch whose work it counts as: the recording officer's own district (the
+    /// organization's when they have none or it is one of theirs).
     pub district: DistrictId,
     /// Kind.
     pub kind: Kind,
@@ -158,17 +159,18 @@ pub async fn records_of(db: &impl Db, org: OrganizationId, page: PageRequest) ->
     .await
 }
 
-/// Services by district and kind within [from, to] (the branches' work), optionally for some
-/// districts only.
+/// Services by district, recording officer and kind within [from, to] (the branches' work),
+/// optionally for some districts only.
 pub async fn work(
     db: &impl Db,
     from: NaiveDate,
     to: NaiveDate,
     districts: Option<&[DistrictId]>,
-) -> Result<BTreeMap<(DistrictId, String), u64>, StoreError> {
+) -> Result<BTreeMap<(DistrictId, String, String), u64>, StoreError> {
     let mut q = service_record::Entity::find()
         .select_only()
         .column(service_record::Column::DistrictId)
+        .column(service_record::Column::RecordedBy)
         .column(service_record::Column::Kind)
         .column_as(service_record::Column::Id.count(), "n")
         .filter(service_record::Column::ServedOn.gte(from))
@@ -176,13 +178,14 @@ pub async fn work(
     if let Some(d) = districts {
         q = q.filter(service_record::Column::DistrictId.is_in(d.iter().map(|x| x.get())));
     }
-    let rows: Vec<(i32, String, i64)> = q
+    let rows: Vec<(i32, String, String, i64)> = q
         .group_by(service_record::Column::DistrictId)
+        .group_by(service_record::Column::RecordedBy)
         .group_by(service_record::Column::Kind)
         .into_tuple()
         .all(db.conn())
         .await?;
-    Ok(rows.into_iter().map(|(d, k, n)| ((DistrictId(d), k), u64::try_from(n).unwrap_or(0))).collect())
+    Ok(rows.into_iter().map(|(d, by, k, n)| ((DistrictId(d), by, k), u64::try_from(n).unwrap_or(0))).collect())
 }
 
 /// Service records whose follow-up falls within [from, to], soonest first, at most `limit`;

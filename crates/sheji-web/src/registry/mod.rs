@@ -52,6 +52,7 @@ fn pages() -> Router<AppState> {
         .route("/admin/organizations/new", get(pages::new_form).post(pages::new_submit))
         .route("/admin/organizations/{id}/edit", get(pages::edit_form).post(pages::edit_submit))
         .route("/admin/organizations/{id}/figures", post(pages::figures_submit))
+        .route("/admin/organizations/{id}/figures/{year}/confirm", post(pages::figures_confirm))
         .route("/admin/organizations/{id}/apply", post(pages::apply))
         .route("/admin/library/applications", get(pages::applications))
         .route("/admin/library/applications/{id}", post(pages::decide))

@@ -292,6 +292,8 @@ pub struct LibraryTab {
     actions: Vec<ActionButton>,
     /// Status changes (the reason as the note), for the timeline.
     history: Vec<TimelineEntry>,
+    /// Whether the caller may confirm a year's figures.
+    can_confirm: bool,
 }
 
 /// One year's row of the indicator table: the year and its cells, formatted.
@@ -299,6 +301,10 @@ pub struct YearFigures {
     year: i32,
     /// One cell per column of `LibraryTab::headers`.
     cells: Vec<String>,
+    /// Who entered them, how and when ("bishan · 表单填报 · 2026-12-06 10:00").
+    entered: String,
+    /// The district's confirmation ("已确认：bishan · …"), empty while unconfirmed.
+    confirmed: String,
 }
 
 /// One year's bar of the design investment chart.
@@ -375,11 +381,26 @@ fn library_tab(lang: Lang, v: library::LibraryView) -> LibraryTab {
     let max = v.indicators.iter().filter_map(|(_, i)| i.design_investment).fold(0.0_f64, f64::max);
     LibraryTab {
         headers,
+        can_confirm: v.can_confirm,
         years: v
-            .indicators
+            .records
             .iter()
-            .map(|(y, i)| YearFigures {
-                year: *y,
+            .map(|r| (r.year, &r.figures, r))
+            .map(|(y, i, r)| YearFigures {
+                year: y,
+                entered: {
+                    let who = r.entered_by.clone().unwrap_or_else(|| "—".to_owned());
+                    let via = r
+                        .entered_via
+                        .as_deref()
+                        .map(|v| lang.t(&format!("indicator.via.{v}")).to_owned())
+                        .unwrap_or_default();
+                    lang.tf("indicator.entered", &[("who", &who), ("via", &via), ("at", &i18n::datetime(r.entered_at))])
+                },
+                confirmed: match (&r.confirmed_by, r.confirmed_at) {
+                    (Some(by), Some(at)) => lang.tf("indicator.confirmed", &[("who", by), ("at", &i18n::datetime(at))]),
+                    _ => String::new(),
+                },
                 cells: vec![
                     money(i.revenue),
                     money(i.rd_spend),
@@ -973,6 +994,26 @@ pub async fn figures_submit(
             })
             .await
         }
+    }
+}
+
+pub async fn figures_confirm(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, c): PageUser,
+    Path((id, year)): Path<(i32, i32)>,
+) -> Result<Response, PageError> {
+    let id = OrganizationId(id);
+    match edit::confirm_figures(&state.services, &p, id, year, &c.ip).await {
+        Ok(()) => {
+            Ok(axum::response::Redirect::to(&format!("/admin/organizations/{id}?done=confirmed")).into_response())
+        }
+        Err(e @ ServiceError::Conflict { .. }) => {
+            let notice = Some(e.message(ctx.lang));
+            let page = staff_page_with(&state, &ctx, &p, id, notice, FormState::default()).await?;
+            Ok(render(StatusCode::CONFLICT, &page))
+        }
+        Err(e) => Err(PageError::service(&e, ctx.chrome("org.detail"))),
     }
 }
 

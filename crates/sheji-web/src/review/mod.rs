@@ -72,6 +72,7 @@ fn pages() -> Router<AppState> {
         .route("/admin/reviews/{id}/publish", post(pages::publish))
         .route("/admin/reviews/{id}/objections/{oid}", post(pages::resolve))
         .route("/admin/reviews/{id}/objections/{oid}/statement", post(pages::statement))
+        .route("/admin/reviews/{id}/objections/{oid}/files/{fid}", get(pages::publicity::evidence_file))
         .route("/admin/reviews/{id}/export.xlsx", get(pages::export))
         .route("/admin/experts", get(pages::pool::experts))
         .route("/admin/experts/new", get(pages::pool::new_form).post(pages::pool::new_submit))
@@ -85,7 +86,11 @@ fn pages() -> Router<AppState> {
         .route("/publicity/{id}", get(pages::publicity::notice))
         .route("/publicity/{id}/notice.pdf", get(pages::publicity::notice_pdf))
         .route("/publicity/{id}/print", get(pages::publicity::notice_print))
-        .route("/publicity/{id}/objections", post(pages::publicity::object))
+        .route(
+            "/publicity/{id}/objections",
+            post(pages::publicity::object)
+                .layer(axum::extract::DefaultBodyLimit::max(pages::publicity::MAX_OBJECTION_UPLOAD)),
+        )
         .route(
             "/publicity/objection-status",
             get(pages::publicity::objection_status_form).post(pages::publicity::objection_status),

@@ -28,6 +28,7 @@ fn pages() -> Router<AppState> {
         .route("/admin/organizations/{id}/services", get(pages::services).post(pages::record))
         .route("/admin/organizations/{id}/target", post(pages::mark))
         .route("/services/work", get(pages::work))
+        .route("/services/work.xlsx", get(pages::work_xlsx))
 }
 
 /// Its JSON API (registered through `utoipa_axum`, so the OpenAPI document follows).

@@ -67,6 +67,8 @@ struct ServicesPage {
     can_record: bool,
     can_mark: bool,
     kinds: Vec<Choice>,
+    /// The staff one may choose as liaison officer (city staff only).
+    liaisons: Vec<Choice>,
     form: FormState,
     notice: Option<String>,
 }
@@ -105,7 +107,36 @@ async fn page(
         })
         .collect();
     let pager = chrome.pager(&v.records);
+    let liaisons = if v.can_mark {
+        let staff = sheji_service::identity::staff_members(&state.services, p).await.map_err(err)?;
+        let districts = district_names(state).await.map_err(err)?;
+        staff
+            .into_iter()
+            .map(|m| {
+                let place = m.district.and_then(|d| districts.get(&d).cloned());
+                let label = match place {
+                    Some(place) => lang.tf(
+                        "service.liaison_choice_branch",
+                        &[("name", &m.display_name), ("username", &m.username), ("district", &place)],
+                    ),
+                    None => lang.tf("service.liaison_choice", &[("name", &m.display_name), ("username", &m.username)]),
+                };
+                Choice::new(m.username, label)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut form = form;
+    // The picker opens on the liaison in place (a refused form keeps what was chosen).
+    let current = v.target.as_ref().and_then(|(t, _)| t.liaison);
+    if let (false, true, Some(a)) = (form.has_errors(), form.value("liaison").is_empty(), current)
+        && let Some(name) = sheji_service::identity::username_of(&state.services, a).await.map_err(err)?
+    {
+        form = form.keep("liaison", &name);
+    }
     Ok(ServicesPage {
+        liaisons,
         id,
         target: v.target.map(|(t, name)| TargetView {
             goal: lang.t(&format!("recognition.kind.{}", t.goal)).to_owned(),
@@ -201,9 +232,28 @@ pub async fn mark(
     }
 }
 
-/// One district's services in the year: a count per kind and the total.
+/// The names of the districts, by id.
+async fn district_names(
+    state: &AppState,
+) -> Result<std::collections::BTreeMap<sheji_core::ids::DistrictId, String>, ServiceError> {
+    Ok(sheji_service::reference::list_districts(
+        &state.services,
+        &Default::default(),
+        PageRequest::new(Some(1), Some(200)),
+    )
+    .await?
+    .items
+    .into_iter()
+    .map(|d| (d.id, d.name))
+    .collect())
+}
+
+/// One line of the work tables: who (a branch, or an officer with their branch), a count per
+/// kind and the total.
 struct WorkLine {
-    district: String,
+    label: String,
+    /// The officer's branch, on the officers' table.
+    branch: String,
     /// One count per kind, in the order of `WorkPage::kinds`.
     per_kind: Vec<u64>,
     total: u64,
@@ -215,39 +265,119 @@ struct WorkPage {
     chrome: Chrome,
     year: i32,
     kinds: Vec<String>,
+    /// Every district the caller sees, those without a service too.
     rows: Vec<WorkLine>,
+    /// Every officer who recorded a service in the year.
+    officers: Vec<WorkLine>,
+    total: u64,
 }
 
-/// The branches' work in a year.
+/// The work tables of a year in the reader's language.
+async fn work_tables(
+    state: &AppState,
+    ctx: &Ctx,
+    p: &Principal,
+    year: i32,
+) -> Result<(Vec<String>, Vec<WorkLine>, Vec<WorkLine>), ServiceError> {
+    let lang = ctx.lang;
+    let work = service::work(&state.services, p, year).await?;
+    let active = sheji_service::reference::DistrictFilter {
+        status: Some(sheji_core::reference::DistrictStatus::Active),
+        ..Default::default()
+    };
+    let districts =
+        sheji_service::reference::list_districts(&state.services, &active, PageRequest::new(Some(1), Some(200)))
+            .await?
+            .items;
+    let names = district_names(state).await?;
+    let per_kind = |pick: &dyn Fn(&(sheji_core::ids::DistrictId, String, String)) -> bool| -> Vec<u64> {
+        Kind::ALL
+            .iter()
+            .map(|k| work.counts.iter().filter(|(key, _)| key.2 == k.code() && pick(key)).map(|(_, n)| *n).sum())
+            .collect()
+    };
+    let rows = districts
+        .iter()
+        .filter(|d| work.districts.as_ref().is_none_or(|seen| seen.contains(&d.id)))
+        .map(|d| {
+            let per = per_kind(&|key| key.0 == d.id);
+            WorkLine { label: d.name.clone(), branch: String::new(), total: per.iter().sum(), per_kind: per }
+        })
+        .collect();
+    let mut people: Vec<(sheji_core::ids::DistrictId, String)> =
+        work.counts.keys().map(|(d, by, _)| (*d, by.clone())).collect();
+    people.sort_by(|a, b| names.get(&a.0).cmp(&names.get(&b.0)).then(a.1.cmp(&b.1)));
+    people.dedup();
+    let officers = people
+        .into_iter()
+        .map(|(d, by)| {
+            let per = per_kind(&|key| key.0 == d && key.1 == by);
+            WorkLine {
+                branch: names.get(&d).cloned().unwrap_or_default(),
+                label: by,
+                total: per.iter().sum(),
+                per_kind: per,
+            }
+        })
+        .collect();
+    let kinds = Kind::ALL.iter().map(|k| lang.t(&format!("service.kind.{}", k.code())).to_owned()).collect();
+    Ok((kinds, rows, officers))
+}
+
+fn year_of(state: &AppState, q: &ServiceQuery) -> i32 {
+    use chrono::Datelike;
+    q.year.trim().parse().ok().filter(|y| (2000..=2100).contains(y)).unwrap_or_else(|| state.services.today().year())
+}
+
+/// The branches' work in a year: every district (zeros too) and every officer.
 pub async fn work(
     State(state): State<AppState>,
     ctx: Ctx,
     PageUser(p, _): PageUser,
     Query(q): Query<ServiceQuery>,
 ) -> Result<Response, PageError> {
-    use chrono::Datelike;
-    let lang = ctx.lang;
     let chrome = ctx.chrome("nav.service_work");
+    let year = year_of(&state, &q);
+    let (kinds, rows, officers) = work_tables(&state, &ctx, &p, year)
+        .await
+        .map_err(|e| PageError::service(&e, ctx.chrome("nav.service_work")))?;
+    let total = rows.iter().map(|r: &WorkLine| r.total).sum();
+    Ok(render(StatusCode::OK, &WorkPage { chrome, year, kinds, rows, officers, total }))
+}
+
+/// The same tables as a workbook: one sheet by district, one by officer.
+pub async fn work_xlsx(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, _): PageUser,
+    Query(q): Query<ServiceQuery>,
+) -> Result<Response, PageError> {
+    let lang = ctx.lang;
     let err = |e: ServiceError| PageError::service(&e, ctx.chrome("nav.service_work"));
-    let year = q.year.parse().unwrap_or_else(|_| state.services.today().year());
-    let counts = service::work(&state.services, &p, year).await.map_err(err)?;
-    let districts = sheji_service::reference::list_districts(
-        &state.services,
-        &Default::default(),
-        PageRequest::new(Some(1), Some(200)),
-    )
-    .await
-    .map_err(err)?
-    .items;
-    let mut rows = Vec::new();
-    for d in &districts {
-        let per: Vec<u64> =
-            Kind::ALL.iter().map(|k| counts.get(&(d.id, k.code().to_owned())).copied().unwrap_or(0)).collect();
-        let total: u64 = per.iter().sum();
-        if total > 0 {
-            rows.push(WorkLine { district: d.name.clone(), per_kind: per, total });
-        }
-    }
-    let kinds = Kind::ALL.iter().map(|k| lang.t(&format!("service.kind.{}", k.code())).to_owned()).collect();
-    Ok(render(StatusCode::OK, &WorkPage { chrome, year, kinds, rows }))
+    let year = year_of(&state, &q);
+    let (kinds, rows, officers) = work_tables(&state, &ctx, &p, year).await.map_err(err)?;
+    let table = |first: Vec<String>, lines: &[WorkLine], with_branch: bool| sheji_service::document::Table {
+        headers: first.into_iter().chain(kinds.iter().cloned()).chain([lang.t("service.total").to_owned()]).collect(),
+        rows: lines
+            .iter()
+            .map(|l| {
+                let mut row = vec![l.label.clone()];
+                if with_branch {
+                    row.push(l.branch.clone());
+                }
+                row.extend(l.per_kind.iter().map(u64::to_string));
+                row.push(l.total.to_string());
+                row
+            })
+            .collect(),
+    };
+    let by_district = table(vec![lang.t("org.district").to_owned()], &rows, false);
+    let by_officer =
+        table(vec![lang.t("service.officer").to_owned(), lang.t("service.branch").to_owned()], &officers, true);
+    let sheets = [
+        (lang.t("service.by_district").to_owned(), &by_district),
+        (lang.t("service.by_officer").to_owned(), &by_officer),
+    ];
+    let bytes = sheji_service::spreadsheet::tables_workbook(&sheets).map_err(err)?;
+    Ok(crate::download::xlsx_response(bytes, &format!("service-work-{year}.xlsx")))
 }

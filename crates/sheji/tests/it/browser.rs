@@ -150,6 +150,36 @@ fn fetch(addr: &str, path: &str, cookie: &str) -> String {
     body.to_owned()
 }
 
+/// Lays a fetched page out in Chromium at `width` px, opened from a file with the server as
+/// its base, with a script at its end that measures the laid-out width (the stylesheet has
+/// loaded by then: scripts wait for it): the rendered DOM, and how many pixels it is wider
+/// than the window (0 or less: it fits).
+fn laid_out(bin: &Path, profile: &Path, server: &Server, html: &str, width: u32, n: usize) -> (String, i64) {
+    let probe = "<script>document.body.setAttribute('data-overflow', \
+        String(document.documentElement.scrollWidth - window.innerWidth));</script>";
+    let page = html.replacen("<head>", &format!("<head><base href=\"http://{}/\">", server.addr), 1).replacen(
+        "</body>",
+        &format!("{probe}</body>"),
+        1,
+    );
+    let file = server.dir.join(format!("page-{width}-{n}.html"));
+    std::fs::write(&file, page).expect("write page");
+    let out = chromium_run(
+        bin,
+        profile,
+        &[&format!("--window-size={width},900"), "--allow-file-access-from-files", "--dump-dom"],
+        &format!("file://{}", file.display()),
+    );
+    let dom = String::from_utf8_lossy(&out.stdout).into_owned();
+    let overflow: i64 = dom
+        .split("data-overflow=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("the width was not measured: {}", String::from_utf8_lossy(&out.stderr)));
+    (dom, overflow)
+}
+
 #[test]
 fn every_role_s_key_pages_fit_a_phone() {
     let Some(bin) = chromium() else {
@@ -309,29 +339,8 @@ fn every_role_s_key_pages_fit_a_phone() {
             // a script at its end that measures the laid-out width (the stylesheet has loaded by
             // then: scripts wait for it).
             let html = fetch(&server.addr, path, &cookie);
-            let probe = "<script>document.body.setAttribute('data-overflow', \
-                String(document.documentElement.scrollWidth - window.innerWidth));</script>";
-            let page = html.replacen("<head>", &format!("<head><base href=\"http://{}/\">", server.addr), 1).replacen(
-                "</body>",
-                &format!("{probe}</body>"),
-                1,
-            );
             n += 1;
-            let file = server.dir.join(format!("page-{n}.html"));
-            std::fs::write(&file, page).expect("write page");
-            let out = chromium_run(
-                &bin,
-                &profile,
-                &["--window-size=390,844", "--allow-file-access-from-files", "--dump-dom"],
-                &format!("file://{}", file.display()),
-            );
-            let dom = String::from_utf8_lossy(&out.stdout);
-            let overflow: i64 = dom
-                .split("data-overflow=\"")
-                .nth(1)
-                .and_then(|r| r.split('"').next())
-                .and_then(|n| n.parse().ok())
-                .unwrap_or_else(|| panic!("{username} {path}: the width was not measured"));
+            let (_, overflow) = laid_out(&bin, &profile, &server, &html, 390, n);
             if overflow > 0 {
                 too_wide.push(format!(
                     "{} {path}: {overflow} px wider than the screen",
@@ -341,4 +350,57 @@ fn every_role_s_key_pages_fit_a_phone() {
         }
     }
     assert!(too_wide.is_empty(), "pages scroll sideways at 390 px: {too_wide:#?}");
+}
+
+/// What an expert, a citizen reading a 公示 and anyone checking a certificate see, rendered by
+/// Chromium at desktop width and at 390 px: the expert's score sheet links to the application
+/// it scores and the materials open (the demo has a call with the experts); the notice names
+/// its reference number, its period and where objections go; the certificate states its facts.
+#[test]
+fn the_expert_s_materials_the_notice_and_the_certificate_render() {
+    let Some(bin) = chromium() else {
+        assert!(!all_required(), "SHEJI_TEST_REQUIRE_ALL=1 but chromium is not installed (apt-get install chromium)");
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: the headless browser check needs Debian's chromium (apt-get install chromium)"
+        );
+        return;
+    };
+    let server = start_demo_server();
+    let profile = server.dir.join("profile");
+    // The demo drew three of the six experts for the backbone-firm call: find a sheet of it (the
+    // one whose page links to an application's materials).
+    let (cookie, sheet, materials) = ["expert", "expert2", "expert3", "expert4", "expert5", "expert6"]
+        .iter()
+        .find_map(|name| {
+            let cookie = sign_in(&server.addr, name);
+            let mine = fetch(&server.addr, "/reviews", &cookie);
+            crate::support::all(r#"href="/reviews/(\d+)""#, &mine).into_iter().find_map(|id| {
+                let sheet = format!("/reviews/{id}");
+                let page = fetch(&server.addr, &sheet, &cookie);
+                crate::support::all(r#"href="(/recognition/applications/\d+)""#, &page)
+                    .into_iter()
+                    .next()
+                    .map(|materials| (cookie.clone(), sheet, materials))
+            })
+        })
+        .expect("an expert of the demo has a sheet of the call with the experts");
+    let cert = crate::support::first(r"(QX-\d{4}-0001)", &fetch(&server.addr, "/recognitions", ""));
+    let notice = crate::support::first(r#"href="/publicity/(\d+)""#, &fetch(&server.addr, "/publicity", ""));
+    let pages: [(&str, String, &[&str]); 4] = [
+        (cookie.as_str(), sheet.clone(), &["设计创新能力", "提交"]),
+        (cookie.as_str(), materials, &["骨干设计企业认定（演示，专家评审中）", "设计服务收入连续三年超过1000万元"]),
+        ("", format!("/publicity/{notice}"), &["渝设促〔2026〕8号", "公示期", "023-6388 0000", "提出异议"]),
+        ("", format!("/certificates/{cert}"), &[cert.as_str(), "区县级工业设计中心", "有效期至"]),
+    ];
+    for (cookie, path, expected) in pages {
+        for width in [1280, 390] {
+            let html = fetch(&server.addr, &path, cookie);
+            let (dom, overflow) = laid_out(&bin, &profile, &server, &html, width, usize::try_from(width).unwrap_or(0));
+            for text in expected {
+                assert!(dom.contains(text), "{path} at {width} px: the rendered page lacks {text:?}");
+            }
+            assert!(overflow <= 0, "{path} is {overflow} px wider than a {width} px screen");
+        }
+    }
 }

@@ -18,6 +18,10 @@ pub struct Model {
     pub design_service_revenue: Option<f64>,
     pub awards: Option<i64>,
     pub updated_at: DateTimeUtc,
+    pub entered_by: Option<String>,
+    pub entered_via: Option<String>,
+    pub confirmed_by: Option<String>,
+    pub confirmed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

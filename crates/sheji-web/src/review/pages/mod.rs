@@ -290,6 +290,8 @@ struct ObjectionLine {
     at: String,
     receipt: String,
     statement: String,
+    /// Evidence files sent with it: (file id, name).
+    files: Vec<(i32, String)>,
 }
 
 struct SwapLine {
@@ -556,6 +558,7 @@ async fn campaign_page(
                 at: sheji_core::i18n::datetime(v.objection.created_at),
                 receipt: v.objection.receipt.unwrap_or_default(),
                 statement: v.objection.statement.unwrap_or_default(),
+                files: v.files.into_iter().map(|f| (f.id, f.name)).collect(),
             })
             .collect();
     }

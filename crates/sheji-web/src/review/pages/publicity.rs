@@ -2,7 +2,7 @@
 //! calendar.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use sheji_core::ids::{CampaignId, ItemId};
@@ -212,14 +212,27 @@ pub async fn notice(
     Ok(render(StatusCode::OK, &page))
 }
 
-/// Raises an objection.
+/// The largest objection form: a few evidence files with the text (each file at most 20 MB).
+pub const MAX_OBJECTION_UPLOAD: usize = 40 * 1024 * 1024;
+
+/// Raises an objection, with its evidence files (a multipart form).
 pub async fn object(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i32>,
-    body: String,
+    multipart: Multipart,
 ) -> Result<Response, PageError> {
-    let f = Fields::new(&body);
+    let Some((pairs, uploads)) = forms::read_multipart_whole(multipart).await else {
+        let e = ServiceError::Fields(vec![sheji_service::FieldError::new("files", "review.evidence_total_too_large")]);
+        return forms::refused(e, FormState::default(), &ctx, "nav.publicity", |form| {
+            notice_page(&state, &ctx, id, None, form)
+        })
+        .await;
+    };
+    let form = pairs.iter().fold(FormState::default(), |form, (k, v)| form.keep(k, v));
+    let f = Fields::from_pairs(pairs);
+    let files: Vec<(String, Vec<u8>)> =
+        uploads.into_iter().filter(|(field, _, _)| field == "files").map(|(_, name, bytes)| (name, bytes)).collect();
     let item = f.text("item").parse::<i32>().ok().map(ItemId);
     let result = service::object(
         &state.services,
@@ -228,18 +241,29 @@ pub async fn object(
         &f.text("name"),
         &f.text("contact"),
         &f.text("evidence"),
+        &files,
         &ctx.caller.ip,
     )
     .await;
     match result {
         Ok(receipt) => Ok(Redirect::to(&format!("/publicity/{id}?done=objection&receipt={receipt}")).into_response()),
         Err(e) => {
-            forms::refused(e, FormState::from_body(&body), &ctx, "nav.publicity", |form| {
-                notice_page(&state, &ctx, id, None, form)
-            })
-            .await
+            forms::refused(e, form, &ctx, "nav.publicity", |form| notice_page(&state, &ctx, id, None, form)).await
         }
     }
+}
+
+/// One evidence file of an objection, for the staff who decide it.
+pub async fn evidence_file(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(p, _): PageUser,
+    Path((_campaign, objection, file)): Path<(i32, i32, i32)>,
+) -> Result<Response, PageError> {
+    let (f, bytes) = service::evidence_file(&state.services, &p, objection, file)
+        .await
+        .map_err(|e| PageError::service(&e, ctx.chrome("review.objections")))?;
+    Ok(crate::download::file_response(&f.name, &f.content_type, bytes))
 }
 
 #[derive(Template)]

@@ -305,17 +305,18 @@ async fn the_ladder_from_library_to_municipal_center(backend: Backend) {
     assert!(told.body.contains("评审结果已公示，公示期"), "{}", told.body);
     // Publicity: one objection, rejected with reasons.
     let anon = app.browser().await;
-    let objection = app
-        .post_form(
-            &anon,
-            &format!("/publicity/{campaign}/objections"),
-            &[
-                ("name", "某公司"),
-                ("contact", "023-88886666"),
-                ("evidence", "该单位设计团队人数与申报材料不符，附社保缴纳名单。"),
-            ],
-        )
-        .await;
+    let objection = multipart(
+        &app,
+        &anon,
+        &format!("/publicity/{campaign}/objections"),
+        &[
+            ("name", "某公司"),
+            ("contact", "023-88886666"),
+            ("evidence", "该单位设计团队人数与申报材料不符，附社保缴纳名单。"),
+        ],
+        &[],
+    )
+    .await;
     assert_eq!(objection.status, 303, "{}", objection.body);
     let case = app.get_as(&hq, &format!("/admin/reviews/{campaign}")).await;
     let oid = first(r#"/objections/(\d+)""#, &case.body);
@@ -400,8 +401,9 @@ async fn the_ladder_from_library_to_municipal_center(backend: Backend) {
         .unwrap();
     assert!(mine.body.contains("2026年度区县级工业设计中心复核"), "{}", mine.body);
     assert!(
-        // Three here, and the demo's concluded district-center application of the same company.
-        mine.body.matches("/recognition/applications/").count() == 4,
+        // Three here, and the demo's two of the same company (the concluded district-center
+        // call and the backbone-firm call with the experts).
+        mine.body.matches("/recognition/applications/").count() == 5,
         "{}",
         mine.body.split("<main").nth(1).unwrap_or_default()
     );
@@ -582,7 +584,8 @@ async fn liaison_officers_record_services_that_count_for_their_branch() {
     let page = app.get_as(&org_a, &format!("/admin/organizations/{}", a.id)).await;
     assert!(page.body.contains("上门开展设计能力诊断") && page.body.contains("宣讲市级中心认定政策"), "{}", page.body);
     let services = app.get_as(&org_a, &path).await;
-    assert!(services.body.contains("设立用户研究岗位") && services.body.contains("冲刺国家级"));
+    assert!(services.body.contains("设立用户研究岗位"), "{}", services.body);
+    assert!(!services.body.contains("冲刺国家级"), "the city's note on the target is internal");
     // They count as the branch's work.
     let work = app.get_as(&branch, "/services/work?year=2026").await;
     assert!(work.body.contains("璧山区") && work.body.contains("<strong>2</strong>"), "{}", work.body);
@@ -603,6 +606,36 @@ async fn liaison_officers_record_services_that_count_for_their_branch() {
     }
     assert!(!app.get_as(&other, "/messages").await.body.contains("服务回访"));
     assert!(!app.get_as(&other, "/").await.body.contains("服务回访"));
+
+    // The city picks the liaison among the staff and reads its own note.
+    let city = app.signed_in("city1").await;
+    let page = app.get_as(&city, &path).await;
+    assert!(page.body.contains(r#"<option value="hq1" selected>"#), "the picker shows the liaison: {}", page.body);
+    assert!(page.body.contains(r#"<option value="jj1">"#) && page.body.contains("江津区分中心"));
+    assert!(!page.body.contains(r#"<option value="designer1">"#), "only staff are offered");
+    assert!(page.body.contains("冲刺国家级"), "staff read the internal note");
+    // A branch officer may follow an organization in another district: as its liaison they
+    // open its page and record services, which count for their own branch.
+    let org_page = format!("/admin/organizations/{}", a.id);
+    assert_eq!(app.get_as(&other, &org_page).await.status, 404, "not before they are its liaison");
+    let marked =
+        app.post_form(&city, &format!("{org_page}/target"), &[("liaison", "jj1"), ("note", "冲刺国家级")]).await;
+    assert_eq!(marked.status, 303, "{}", marked.body);
+    let opened = app.get_as(&other, &org_page).await;
+    assert_eq!(opened.status, 200, "the liaison opens the organization");
+    let r = app
+        .post_form(&other, &path, &[("kind", "training"), ("served_on", "2027-02-17"), ("summary", "跨区县培训")])
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let work = app.get_as(&other, "/services/work?year=2027").await;
+    assert!(work.body.contains("<td>江津区</td>") && work.body.contains("<td>jj1</td>"), "{}", work.body);
+    assert!(!work.body.contains("<td>璧山区</td>"), "it counts for the officer's branch");
+    // Every district shows, zeros too, and the tables export to Excel.
+    let all = app.get_as(&city, "/services/work?year=2026").await;
+    assert!(all.body.contains("<td>渝中区</td>") && all.body.contains("<td>hq1</td>"), "{}", all.body);
+    let xlsx = app.get_as(&city, "/services/work.xlsx?year=2026").await;
+    assert_eq!(xlsx.status, 200);
+    assert!(xlsx.bytes.starts_with(b"PK"), "a workbook");
     app.finish().await;
 }
 
@@ -628,8 +661,13 @@ pub(crate) async fn multipart(
         body.extend_from_slice(b"\r\n");
     }
     body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    // An anonymous visitor (an objector) has a CSRF cookie but no session.
+    let cookie = match &who.session {
+        Some(session) => format!("sheji_csrf={}; sheji_session={session}", who.csrf),
+        None => format!("sheji_csrf={}", who.csrf),
+    };
     let request = axum::http::Request::post(format!("{path}?csrf={}", who.csrf))
-        .header("cookie", format!("sheji_csrf={}; sheji_session={}", who.csrf, who.session.clone().unwrap()))
+        .header("cookie", cookie)
         .header("content-type", format!("multipart/form-data; boundary={boundary}"))
         .body(axum::body::Body::from(body))
         .unwrap();

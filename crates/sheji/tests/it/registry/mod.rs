@@ -763,6 +763,36 @@ async fn organizations_are_created_and_edited_through_forms() {
         "{}",
         page.body
     );
+    // Each year shows who entered it and how, and waits for the district's confirmation; the
+    // organization cannot confirm its own figures, the district confirms once, and figures
+    // entered again need a new confirmation.
+    assert!(page.body.contains("form_branch · 表单填报") && page.body.contains("待区县确认"), "{}", page.body);
+    app.user("form_owner", "org_admin", None, Some(id)).await;
+    let owner = app.signed_in("form_owner").await;
+    let own = app.get_as(&owner, &format!("/admin/organizations/{id}")).await;
+    assert!(own.body.contains("待区县确认") && !own.body.contains("/figures/2025/confirm"), "no button for the owner");
+    assert_eq!(
+        app.post_form(&owner, &format!("/admin/organizations/{id}/figures/2025/confirm"), &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let confirm = format!("/admin/organizations/{id}/figures/2025/confirm");
+    assert!(page.body.contains(&confirm), "the district's officer has the button");
+    assert_eq!(app.post_form(&branch, &confirm, &[]).await.status, StatusCode::SEE_OTHER);
+    let page = app.get_as(&branch, &format!("/admin/organizations/{id}")).await;
+    assert!(page.body.contains("区县已确认：form_branch") && !page.body.contains(&confirm), "{}", page.body);
+    let again = app.post_form(&branch, &confirm, &[]).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert!(again.body.contains("已由区县确认"), "{}", again.body);
+    assert_eq!(
+        app.post_form(&branch, &format!("/admin/organizations/{id}/figures/1999/confirm"), &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let refiled = app
+        .post_form(&owner, &format!("/admin/organizations/{id}/figures"), &[("year", "2025"), ("awards", "2")])
+        .await;
+    assert_eq!(refiled.status, StatusCode::SEE_OTHER, "{}", refiled.body);
+    let page = app.get_as(&branch, &format!("/admin/organizations/{id}")).await;
+    assert!(page.body.contains("form_owner · 表单填报") && page.body.contains("待区县确认"), "{}", page.body);
 
     let public = app.get(&format!("/organizations/{id}")).await;
     assert!(public.body.contains("重庆表单测试（璧山）有限公司"), "the public page is read (and kept briefly)");

@@ -10,6 +10,7 @@ use sheji_core::page::PageRequest;
 use sheji_service::Backend;
 use sheji_service::registry::{OrgFilter, list_public};
 
+use crate::recognition::multipart;
 use crate::support::{Browser, TestApp, all, backend_tests, first};
 
 /// Two demo organizations (USCC, name).
@@ -296,27 +297,49 @@ async fn a_campaign_runs_from_the_pool_to_the_final_list(backend: Backend) {
 
     // Objections need a name, a contact and evidence; they are seen by staff only.
     let anon = app.browser().await;
-    let missing = app.post_form(&anon, &format!("/publicity/{id}/objections"), &[("evidence", "短")]).await;
+    let path = format!("/publicity/{id}/objections");
+    let missing = multipart(&app, &anon, &path, &[("evidence", "短")], &[]).await;
     assert_eq!(missing.status, 400);
     // Too long is refused with the limit, never cut short.
     let long_name = "陈".repeat(101);
-    let long = app
-        .post_form(
-            &anon,
-            &format!("/publicity/{id}/objections"),
-            &[("name", &long_name), ("contact", "13800138000"), ("evidence", "证据材料充分，请核查。")],
-        )
-        .await;
+    let long = multipart(
+        &app,
+        &anon,
+        &path,
+        &[("name", &long_name), ("contact", "13800138000"), ("evidence", "证据材料充分，请核查。")],
+        &[],
+    )
+    .await;
     assert_eq!(long.status, 400);
     assert!(long.body.contains("最多 100 个字"), "{}", long.body);
     let evidence = "该项目与本单位2025年产品外观高度相似，附对比图链接。";
-    let raised = app
-        .post_form(
-            &anon,
-            &format!("/publicity/{id}/objections"),
-            &[("name", "陈静"), ("contact", "13800138000"), ("evidence", evidence)],
-        )
-        .await;
+    // Evidence files: a PDF or an image; anything else is refused by name, with the text kept.
+    let pdf: &[u8] = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+    let wrong = multipart(
+        &app,
+        &anon,
+        &path,
+        &[("name", "陈静"), ("contact", "13800138000"), ("evidence", evidence)],
+        &[("files", "对比图.pdf", pdf), ("files", "说明.docx", b"PK\x03\x04 not a pdf")],
+    )
+    .await;
+    assert_eq!(wrong.status, 400);
+    assert!(wrong.body.contains("“说明.docx”不是 PDF、JPEG 或 PNG 文件"), "{}", wrong.body);
+    assert!(wrong.body.contains(evidence) && wrong.body.contains("陈静"), "what was typed is kept");
+    let six: Vec<(&str, &str, &[u8])> = (0..6).map(|_| ("files", "a.pdf", pdf)).collect();
+    let many =
+        multipart(&app, &anon, &path, &[("name", "陈静"), ("contact", "13800138000"), ("evidence", evidence)], &six)
+            .await;
+    assert_eq!(many.status, 400);
+    assert!(many.body.contains("最多附 5 个文件"), "{}", many.body);
+    let raised = multipart(
+        &app,
+        &anon,
+        &path,
+        &[("name", "陈静"), ("contact", "13800138000"), ("evidence", evidence)],
+        &[("files", "对比图.pdf", pdf)],
+    )
+    .await;
     assert_eq!(raised.status, 303, "{}", raised.body);
     assert!(!app.get(&format!("/publicity/{id}")).await.body.contains(evidence));
     // The objector gets a receipt number and checks progress with it and their contact; a
@@ -343,6 +366,13 @@ async fn a_campaign_runs_from_the_pool_to_the_final_list(backend: Backend) {
     assert!(open_now.body.contains("待处理"), "{}", open_now.body);
     let case = app.get_as(&staff, &format!("/admin/reviews/{id}")).await;
     assert!(case.body.contains(evidence) && case.body.contains("13800138000"));
+    // Staff open the evidence file; nobody else can.
+    let file_link = first(r#"href="(/admin/reviews/\d+/objections/\d+/files/\d+)""#, &case.body);
+    assert!(case.body.contains("对比图.pdf"));
+    let file = app.get_as(&staff, &file_link).await;
+    assert_eq!(file.status, 200);
+    assert!(file.bytes.starts_with(b"%PDF-1.4"));
+    assert_ne!(app.get_as(&anon, &file_link).await.status, 200, "not for the public");
     let home = app.get_as(&staff, "/").await;
     assert!(home.body.contains("条异议待处理"), "an objection to decide is a to-do: {}", home.body);
 
