@@ -62,6 +62,23 @@ pub fn file_response(name: &str, content_type: &str, bytes: Vec<u8>) -> Response
         .into_response()
 }
 
+/// A file a stranger sent (an objection's evidence): always a download, never opened in the
+/// platform's origin, under an ASCII version of its name.
+pub fn foreign_file_response(name: &str, content_type: &str, bytes: Vec<u8>) -> Response {
+    let ascii: String = name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '.').collect();
+    let shown = if ascii.is_empty() { "file".to_owned() } else { ascii };
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{shown}\"")),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            (header::CONTENT_SECURITY_POLICY, "sandbox".to_owned()),
+        ],
+        Body::from(bytes),
+    )
+        .into_response()
+}
+
 /// An .xlsx download.
 pub fn xlsx_response(bytes: Vec<u8>, name: &str) -> Response {
     (

@@ -344,6 +344,12 @@ pub async fn read_multipart_whole(multipart: axum::extract::Multipart) -> Option
     whole.then_some((fields, files))
 }
 
+/// The parts read, and whether the body was read to its end: a form that must keep what was
+/// typed even when its files were too large reads this way.
+pub async fn read_multipart_parts(multipart: axum::extract::Multipart) -> (Vec<(String, String)>, Vec<Upload>, bool) {
+    read_parts(multipart).await
+}
+
 /// The parts read, and whether the body was read to its end.
 async fn read_parts(mut multipart: axum::extract::Multipart) -> (Vec<(String, String)>, Vec<Upload>, bool) {
     let mut fields = Vec::new();

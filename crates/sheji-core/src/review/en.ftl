@@ -359,9 +359,9 @@ review-decision_required = Choose whether the objection is upheld or not.
 
 review-evidence_files = Supporting files (optional)
 review-evidence_files_hint = Up to 5 PDF, JPEG or PNG files, at most 20 MB each and 40 MB together; only staff see them.
-review-evidence_too_many = At most { $max } files. Merge or leave some out and send again.
-review-evidence_empty = "{ $name }" is empty. Choose the file again.
-review-evidence_too_large = "{ $name }" is larger than 20 MB. Compress it and send again.
-review-evidence_wrong_type = "{ $name }" is not a PDF, JPEG or PNG file. Convert it and send again.
+review-evidence_too_many = At most { $max } files. Merge or leave some out, choose them again and send.
+review-evidence_empty = "{ $name }" is empty. Choose all the files to attach again and send.
+review-evidence_too_large = "{ $name }" is larger than 20 MB. Compress it, choose all the files again and send.
+review-evidence_wrong_type = "{ $name }" is not a PDF, JPEG or PNG file. Convert it, choose all the files again and send.
 review-evidence_files_sent = Supporting files
-review-evidence_total_too_large = The files together exceed 40 MB and could not be received. Compress them or send fewer, and fill in the text again.
+review-evidence_total_too_large = The files together exceed 40 MB and could not be received. Compress them or send fewer, choosing all the files again; your text is kept.

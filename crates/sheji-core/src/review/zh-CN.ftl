@@ -359,9 +359,9 @@ review-decision_required = 请选择异议成立或不成立。
 
 review-evidence_files = 证明材料（可选）
 review-evidence_files_hint = 可附最多 5 个 PDF、JPEG 或 PNG 文件，每个不超过 20 MB、合计不超过 40 MB，仅工作人员可见。
-review-evidence_too_many = 最多附 { $max } 个文件。请合并或删去一些后再提交。
-review-evidence_empty = “{ $name }”是空文件。请重新选择。
-review-evidence_too_large = “{ $name }”超过 20 MB。请压缩后再提交。
-review-evidence_wrong_type = “{ $name }”不是 PDF、JPEG 或 PNG 文件。请转换格式后再提交。
+review-evidence_too_many = 最多附 { $max } 个文件。请合并或删去一些后重新选择再提交。
+review-evidence_empty = “{ $name }”是空文件。请重新选择全部要附的文件后再提交。
+review-evidence_too_large = “{ $name }”超过 20 MB。请压缩后重新选择全部要附的文件再提交。
+review-evidence_wrong_type = “{ $name }”不是 PDF、JPEG 或 PNG 文件。请转换格式后重新选择全部要附的文件再提交。
 review-evidence_files_sent = 证明材料
-review-evidence_total_too_large = 所附文件合计超过 40 MB，未能接收。请压缩或减少文件后再提交，文字内容请重新填写。
+review-evidence_total_too_large = 所附文件合计超过 40 MB，未能接收。请压缩或减少文件后重新选择全部文件再提交，已填的文字已保留。

@@ -1212,7 +1212,10 @@ pub async fn get_account(services: &Services, caller: &Principal, id: AccountId)
     let since = now - Duration::minutes(rules::THROTTLE_WINDOW_MINUTES);
     let recent = store::recent_failures(services.store(), &a.username, since).await?;
     // Whoever verifies a registration calls the applicant, so reads the phone in clear.
-    let verifying = a.status == AccountStatus::Pending && !caller.scope(Permission::AccountVerify, now).is_none();
+    let verify_scope = caller.scope(Permission::AccountVerify, now);
+    let verifying = a.status == AccountStatus::Pending
+        && !verify_scope.is_none()
+        && store::account_in_scope(services.store(), &verify_scope, id).await?;
     let mut v = view(services, a, verifying || caller.can(Permission::AccountManage, now), affiliations);
     v.failed_logins = u32::try_from(recent).unwrap_or(u32::MAX);
     Ok(v)
@@ -1503,18 +1506,14 @@ pub async fn reject_registration(
     if !store::account_in_scope(services.store(), &scope, id).await? {
         return Err(ServiceError::NotFound { key: "error.not_found.account" });
     }
-    let reason = reason.trim();
+    // `within` also refuses control and direction characters: the reason is shown at sign-in
+    // and may go out by text message.
+    let reason =
+        crate::within("reason", reason, rules::REJECT_REASON_MAX).map_err(|e| ServiceError::Fields(vec![e]))?;
     if reason.is_empty() {
         return Err(ServiceError::Fields(vec![FieldError::new("reason", "accounts.reject_reason_required")]));
     }
-    if reason.chars().count() > rules::REJECT_REASON_MAX {
-        return Err(ServiceError::Fields(vec![FieldError {
-            field: "reason",
-            key: "accounts.reject_reason_long",
-            args: vec![("max", rules::REJECT_REASON_MAX.to_string())],
-        }]));
-    }
-    decide_registration(services, caller, id, Some(reason), ip).await
+    decide_registration(services, caller, id, Some(&reason), ip).await
 }
 
 /// Verifies (no reason) or rejects a pending registration. The status moves only from

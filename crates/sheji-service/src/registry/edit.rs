@@ -384,12 +384,14 @@ pub async fn update(
 
 /// The district confirms a year's figures as checked (against the statistics or the
 /// enterprise's papers): officers whose library scope reaches the organization's district.
-/// Figures entered again later need a new confirmation.
+/// `seen` is when the figures the officer looked at were entered (Unix ms): figures entered
+/// again since are not confirmed by that click. Figures entered later need a new confirmation.
 pub async fn confirm_figures(
     services: &Services,
     caller: &Principal,
     id: OrganizationId,
     year: i32,
+    seen: i64,
     ip: &str,
 ) -> Result<(), ServiceError> {
     let now = services.now();
@@ -401,9 +403,16 @@ pub async fn confirm_figures(
     let Some(record) = records.iter().find(|r| r.year == year) else {
         return Err(ServiceError::NotFound { key: "indicator.no_year" });
     };
-    let tx = Work::begin(services).await?;
-    if !library::confirm_indicators(&tx, id, year, &caller.username, now).await? {
+    // The officer confirms the figures they saw: entered again since, they are not confirmed.
+    if record.entered_at.timestamp_millis() != seen {
+        return Err(ServiceError::Conflict { key: "indicator.changed" });
+    }
+    if record.confirmed_by.is_some() {
         return Err(ServiceError::Conflict { key: "indicator.already_confirmed" });
+    }
+    let tx = Work::begin(services).await?;
+    if !library::confirm_indicators(&tx, id, year, record.entered_at, &caller.username, now).await? {
+        return Err(ServiceError::Conflict { key: "indicator.changed" });
     }
     let change = Change {
         action: "organization.figures_confirm",

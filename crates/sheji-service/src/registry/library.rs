@@ -17,6 +17,9 @@ use crate::audit::{Actor, Change};
 use crate::notification::{Audience, Note};
 use crate::{FieldError, ServiceError, Services};
 
+/// The longest comment on a library decision (the organization reads it).
+pub const LIBRARY_COMMENT_MAX: usize = 500;
+
 /// Setting: the library criteria (JSON).
 pub const SETTING_CRITERIA: &str = "library.criteria";
 
@@ -370,12 +373,10 @@ pub async fn decide(
     if !caller.scope(Permission::LibraryDecide, now).covers(Some(org.public.district_id), None) {
         return Err(ServiceError::NotFound { key: "library.no_application" });
     }
-    let comment = comment.trim();
+    let comment = crate::within("comment", comment, LIBRARY_COMMENT_MAX).map_err(|e| ServiceError::Fields(vec![e]))?;
+    let comment = comment.as_str();
     if decision.needs_comment() && comment.is_empty() {
         return Err(ServiceError::Fields(vec![FieldError::new("comment", "library.comment_required")]));
-    }
-    if comment.chars().count() > 500 {
-        return Err(ServiceError::Fields(vec![FieldError::new("comment", "library.comment_long")]));
     }
     let to = library_transition(org.public.library_status, decision.library_action())
         .map_err(|_| ServiceError::Conflict { key: "library.illegal" })?;

@@ -220,11 +220,12 @@ pub async fn record(
         let (field, key) = e.field_key();
         ServiceError::Fields(vec![FieldError::new(field, key)])
     })?;
-    let district = branch_of(services, caller, district_of(services, org).await?);
+    let district = district_of(services, org).await?;
     let r = Record {
         id: 0,
         organization: org,
         district,
+        branch: branch_of(services, caller, district),
         kind: input.kind,
         served_on: input.served_on,
         summary,

@@ -44,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(crate::matchmaking::migration::m20261206_000027_district_review::Migration),
             Box::new(crate::identity::migration::m20261206_000028_account_status_reason::Migration),
             Box::new(crate::registry::migration::m20261206_000029_figures_provenance::Migration),
+            Box::new(crate::service::migration::m20261206_000030_service_branch::Migration),
         ]
     }
 }

@@ -343,12 +343,13 @@ pub async fn list_figure_records(db: &impl Db, id: OrganizationId) -> Result<Vec
         .collect())
 }
 
-/// Records the district's confirmation of a year's figures, unless they are confirmed already;
-/// whether it did (false too when the year has no figures).
+/// Records the district's confirmation of a year's figures as entered at `entered_at`, unless
+/// they are confirmed already or were entered again since; whether it did.
 pub async fn confirm_indicators(
     tx: &Tx,
     id: OrganizationId,
     year: i32,
+    entered_at: DateTime<Utc>,
     by: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
@@ -357,6 +358,7 @@ pub async fn confirm_indicators(
         .col_expr(organization_indicator::Column::ConfirmedAt, Expr::val(now))
         .filter(organization_indicator::Column::OrganizationId.eq(id.get()))
         .filter(organization_indicator::Column::Year.eq(year))
+        .filter(organization_indicator::Column::UpdatedAt.eq(entered_at))
         .filter(organization_indicator::Column::ConfirmedBy.is_null())
         .exec(tx.conn())
         .await?;

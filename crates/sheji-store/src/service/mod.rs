@@ -87,9 +87,11 @@ pub struct Record {
     pub id: i32,
     /// The organization served.
     pub organization: OrganizationId,
-    /// The branch whose work it counts as: the recording officer's own district (the
-    /// organization's when they have none or it is one of theirs).
+    /// The organization's district (whose branch is reminded of its follow-up).
     pub district: DistrictId,
+    /// The branch whose work it counts as: the recording officer's own (the organization's
+    /// district when it is one of theirs, or when the officer has none).
+    pub branch: DistrictId,
     /// Kind.
     pub kind: Kind,
     /// When.
@@ -114,6 +116,7 @@ fn to_record(m: service_record::Model) -> Result<Record, StoreError> {
         id: m.id,
         organization: OrganizationId(m.organization_id),
         district: DistrictId(m.district_id),
+        branch: DistrictId(m.branch_district_id.unwrap_or(m.district_id)),
         kind: Kind::parse(&m.kind).ok_or_else(|| StoreError::Corrupt { what: what(), detail: m.kind.clone() })?,
         served_on: m.served_on,
         summary: m.summary,
@@ -133,6 +136,7 @@ pub async fn insert_record(tx: &Tx, r: &Record, now: DateTime<Utc>) -> Result<i3
     Ok(service_record::Entity::insert(service_record::ActiveModel {
         organization_id: Set(r.organization.get()),
         district_id: Set(r.district.get()),
+        branch_district_id: Set(Some(r.branch.get())),
         kind: Set(r.kind.code().to_owned()),
         served_on: Set(r.served_on),
         summary: Set(r.summary.clone()),
@@ -159,8 +163,8 @@ pub async fn records_of(db: &impl Db, org: OrganizationId, page: PageRequest) ->
     .await
 }
 
-/// Services by district, recording officer and kind within [from, to] (the branches' work),
-/// optionally for some districts only.
+/// Services by the branch they count for, recording officer and kind within [from, to] (the
+/// branches' work), optionally for some branches only.
 pub async fn work(
     db: &impl Db,
     from: NaiveDate,
@@ -169,23 +173,28 @@ pub async fn work(
 ) -> Result<BTreeMap<(DistrictId, String, String), u64>, StoreError> {
     let mut q = service_record::Entity::find()
         .select_only()
-        .column(service_record::Column::DistrictId)
+        .column(service_record::Column::BranchDistrictId)
         .column(service_record::Column::RecordedBy)
         .column(service_record::Column::Kind)
         .column_as(service_record::Column::Id.count(), "n")
         .filter(service_record::Column::ServedOn.gte(from))
         .filter(service_record::Column::ServedOn.lte(to));
     if let Some(d) = districts {
-        q = q.filter(service_record::Column::DistrictId.is_in(d.iter().map(|x| x.get())));
+        q = q.filter(service_record::Column::BranchDistrictId.is_in(d.iter().map(|x| x.get())));
     }
-    let rows: Vec<(i32, String, String, i64)> = q
-        .group_by(service_record::Column::DistrictId)
+    let rows: Vec<(Option<i32>, String, String, i64)> = q
+        .group_by(service_record::Column::BranchDistrictId)
         .group_by(service_record::Column::RecordedBy)
         .group_by(service_record::Column::Kind)
         .into_tuple()
         .all(db.conn())
         .await?;
-    Ok(rows.into_iter().map(|(d, by, k, n)| ((DistrictId(d), by, k), u64::try_from(n).unwrap_or(0))).collect())
+    // Every record has its branch (the migration filled in the old ones); a row without one
+    // would be a record written by hand, and is left out rather than counted anywhere.
+    Ok(rows
+        .into_iter()
+        .filter_map(|(d, by, k, n)| d.map(|d| ((DistrictId(d), by, k), u64::try_from(n).unwrap_or(0))))
+        .collect())
 }
 
 /// Service records whose follow-up falls within [from, to], soonest first, at most `limit`;

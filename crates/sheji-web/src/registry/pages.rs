@@ -305,6 +305,8 @@ pub struct YearFigures {
     entered: String,
     /// The district's confirmation ("已确认：bishan · …"), empty while unconfirmed.
     confirmed: String,
+    /// When they were entered (Unix ms): the confirmation names the figures it confirms.
+    entered_ms: i64,
 }
 
 /// One year's bar of the design investment chart.
@@ -388,14 +390,19 @@ fn library_tab(lang: Lang, v: library::LibraryView) -> LibraryTab {
             .map(|r| (r.year, &r.figures, r))
             .map(|(y, i, r)| YearFigures {
                 year: y,
+                entered_ms: r.entered_at.timestamp_millis(),
                 entered: {
-                    let who = r.entered_by.clone().unwrap_or_else(|| "—".to_owned());
-                    let via = r
-                        .entered_via
-                        .as_deref()
-                        .map(|v| lang.t(&format!("indicator.via.{v}")).to_owned())
-                        .unwrap_or_default();
-                    lang.tf("indicator.entered", &[("who", &who), ("via", &via), ("at", &i18n::datetime(r.entered_at))])
+                    let at = i18n::datetime(r.entered_at);
+                    match (r.entered_by.as_deref(), r.entered_via.as_deref()) {
+                        (Some(who), Some(via)) => {
+                            let who = if who == "system" { lang.t("indicator.by_platform") } else { who };
+                            let key = format!("indicator.via.{via}");
+                            let via = lang.t(&key);
+                            lang.tf("indicator.entered", &[("who", who), ("via", via), ("at", &at)])
+                        }
+                        // Figures stored before the platform kept their source.
+                        _ => lang.tf("indicator.entered_unknown", &[("at", &at)]),
+                    }
                 },
                 confirmed: match (&r.confirmed_by, r.confirmed_at) {
                     (Some(by), Some(at)) => lang.tf("indicator.confirmed", &[("who", by), ("at", &i18n::datetime(at))]),
@@ -1002,9 +1009,12 @@ pub async fn figures_confirm(
     ctx: Ctx,
     PageUser(p, c): PageUser,
     Path((id, year)): Path<(i32, i32)>,
+    body: String,
 ) -> Result<Response, PageError> {
     let id = OrganizationId(id);
-    match edit::confirm_figures(&state.services, &p, id, year, &c.ip).await {
+    // A form without the time it saw confirms nothing.
+    let seen = Fields::new(&body).text("seen").parse::<i64>().unwrap_or(-1);
+    match edit::confirm_figures(&state.services, &p, id, year, seen, &c.ip).await {
         Ok(()) => {
             Ok(axum::response::Redirect::to(&format!("/admin/organizations/{id}?done=confirmed")).into_response())
         }
@@ -1081,6 +1091,8 @@ struct ApplicationsPage {
     /// A refused decision: the application, what was wrong and the comment as typed.
     refused: Option<RefusedDecision>,
     pager: Pager,
+    /// This page's number: a decision posts it, so a refusal comes back to the same page.
+    page: u64,
 }
 
 /// A decision the service refused, shown beside its application with the comment kept.
@@ -1126,7 +1138,7 @@ async fn applications_page(
             row
         })
         .collect();
-    Ok(ApplicationsPage { notice, refused, pager, rows, chrome })
+    Ok(ApplicationsPage { notice, refused, pager, rows, page: page.page, chrome })
 }
 
 pub async fn applications(
@@ -1149,6 +1161,7 @@ pub async fn decide(
 ) -> Result<Response, PageError> {
     let f = Fields::new(&body);
     let comment = f.text("comment");
+    let page = PageRequest::new(f.text("page").parse().ok(), None);
     let result = match LibraryDecision::parse(&f.text("decision")) {
         Some(decision) => library::decide(&state.services, &p, id, decision, &comment, &c.ip).await.map(|()| decision),
         None => Err(ServiceError::Invalid { key: "library.decision_missing", args: vec![] }),
@@ -1165,7 +1178,7 @@ pub async fn decide(
         .into_response()),
         Err(e) if forms::belongs_on_form(&e) && e.kind() != ErrorKind::Internal => {
             let refused = RefusedDecision { application: id, message: e.message(ctx.lang), comment };
-            let view = applications_page(&state, &ctx, &p, PageRequest::default(), None, Some(refused)).await?;
+            let view = applications_page(&state, &ctx, &p, page, None, Some(refused)).await?;
             Ok(render(status_of(e.kind()), &view))
         }
         Err(e) => Err(PageError::service(&e, ctx.chrome("nav.applications"))),

@@ -16,6 +16,7 @@ pub struct Model {
     pub follow_up_on: Option<Date>,
     pub recorded_by: String,
     pub created_at: DateTimeUtc,
+    pub branch_district_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

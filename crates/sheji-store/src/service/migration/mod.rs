@@ -2,3 +2,4 @@
 
 pub mod m20261127_000010_service;
 pub mod m20261206_000016_follow_up_index;
+pub mod m20261206_000030_service_branch;

@@ -222,14 +222,14 @@ pub async fn object(
     Path(id): Path<i32>,
     multipart: Multipart,
 ) -> Result<Response, PageError> {
-    let Some((pairs, uploads)) = forms::read_multipart_whole(multipart).await else {
-        let e = ServiceError::Fields(vec![sheji_service::FieldError::new("files", "review.evidence_total_too_large")]);
-        return forms::refused(e, FormState::default(), &ctx, "nav.publicity", |form| {
-            notice_page(&state, &ctx, id, None, form)
-        })
-        .await;
-    };
+    let (pairs, uploads, whole) = forms::read_multipart_parts(multipart).await;
+    // The text comes before the files in the form, so it is kept even when the files were too
+    // large to receive.
     let form = pairs.iter().fold(FormState::default(), |form, (k, v)| form.keep(k, v));
+    if !whole {
+        let e = ServiceError::Fields(vec![sheji_service::FieldError::new("files", "review.evidence_total_too_large")]);
+        return forms::refused(e, form, &ctx, "nav.publicity", |form| notice_page(&state, &ctx, id, None, form)).await;
+    }
     let f = Fields::from_pairs(pairs);
     let files: Vec<(String, Vec<u8>)> =
         uploads.into_iter().filter(|(field, _, _)| field == "files").map(|(_, name, bytes)| (name, bytes)).collect();
@@ -263,7 +263,7 @@ pub async fn evidence_file(
     let (f, bytes) = service::evidence_file(&state.services, &p, objection, file)
         .await
         .map_err(|e| PageError::service(&e, ctx.chrome("review.objections")))?;
-    Ok(crate::download::file_response(&f.name, &f.content_type, bytes))
+    Ok(crate::download::foreign_file_response(&f.name, &f.content_type, bytes))
 }
 
 #[derive(Template)]

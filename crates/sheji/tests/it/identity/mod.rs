@@ -208,7 +208,7 @@ async fn audit_tampering_is_detected(backend: Backend) {
     // The page reads in the reader's language: the action named, the record's kind named and
     // linked, each changed field as "字段：旧值 → 新值", and filters by named choices.
     let page = app.get_as(&browser, "/admin/audit?action=account.").await;
-    assert!(page.body.contains("修改个人资料") && page.body.contains("title=\"account.profile\""), "{}", page.body);
+    assert!(page.body.contains("title=\"account.profile\">修改个人资料</span>"), "named in its row: {}", page.body);
     assert!(page.body.contains("姓名：") && page.body.contains("→ 审计员 张三"), "the change, field by field");
     assert!(page.body.contains("手机号：") && page.body.contains("138****1234"));
     assert!(
@@ -219,7 +219,11 @@ async fn audit_tampering_is_detected(backend: Backend) {
     assert!(!page.body.contains("title=\"login.success\""), "the filter holds: no sign-ins among account changes");
     assert!(!page.body.contains("{\"display_name\""), "no raw JSON on the page");
     let english = app.get_as(&browser, "/admin/audit?action=account.profile&lang=en").await;
-    assert!(english.body.contains("Profile edited") && english.body.contains("Name: "), "{}", english.body);
+    assert!(
+        english.body.contains("title=\"account.profile\">Profile edited</span>") && english.body.contains("Name: "),
+        "{}",
+        english.body
+    );
     let csv = app.get_as(&browser, "/admin/audit/export.csv?action=account.profile").await;
     assert!(csv.body.contains("修改个人资料") && csv.body.contains("account.profile"), "the export names and codes it");
 

@@ -624,12 +624,27 @@ async fn liaison_officers_record_services_that_count_for_their_branch() {
     let opened = app.get_as(&other, &org_page).await;
     assert_eq!(opened.status, 200, "the liaison opens the organization");
     let r = app
-        .post_form(&other, &path, &[("kind", "training"), ("served_on", "2027-02-17"), ("summary", "跨区县培训")])
+        .post_form(
+            &other,
+            &path,
+            &[
+                ("kind", "diagnosis"),
+                ("served_on", "2027-02-17"),
+                ("summary", "跨区县上门诊断"),
+                ("strengths", "团队稳定"),
+                ("gaps", "用户研究薄弱"),
+                ("recommendations", "引入用户研究方法"),
+                ("follow_up_on", "2027-02-22"),
+            ],
+        )
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
-    let work = app.get_as(&other, "/services/work?year=2027").await;
-    assert!(work.body.contains("<td>江津区</td>") && work.body.contains("<td>jj1</td>"), "{}", work.body);
-    assert!(!work.body.contains("<td>璧山区</td>"), "it counts for the officer's branch");
+    let work = app.get_as(&city, "/services/work?year=2027").await;
+    assert!(work.body.contains("<tr><td>jj1</td><td>江津区</td>"), "it counts for the officer's branch: {}", work.body);
+    // Its follow-up still reaches the organization's district (and the liaison), whose pages open.
+    let branch = app.signed_in("bs1").await;
+    assert!(app.get_as(&branch, "/").await.body.contains("2 项服务回访临近或已到期"), "Bishan has both visits");
+    assert!(app.get_as(&other, "/").await.body.contains("服务回访临近或已到期"), "the liaison has theirs");
     // Every district shows, zeros too, and the tables export to Excel.
     let all = app.get_as(&city, "/services/work?year=2026").await;
     assert!(all.body.contains("<td>渝中区</td>") && all.body.contains("<td>hq1</td>"), "{}", all.body);

@@ -777,12 +777,25 @@ async fn organizations_are_created_and_edited_through_forms() {
     );
     let confirm = format!("/admin/organizations/{id}/figures/2025/confirm");
     assert!(page.body.contains(&confirm), "the district's officer has the button");
-    assert_eq!(app.post_form(&branch, &confirm, &[]).await.status, StatusCode::SEE_OTHER);
+    let seen = crate::support::first(r#"name="seen" value="(\d+)""#, &page.body);
+    // The organization enters the year again while the officer looks at the old figures: the
+    // officer's click confirms nothing and says why.
+    app.clock.advance(chrono::Duration::seconds(5));
+    let again = app
+        .post_form(&owner, &format!("/admin/organizations/{id}/figures"), &[("year", "2025"), ("awards", "1")])
+        .await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
+    let stale = app.post_form(&branch, &confirm, &[("seen", &seen)]).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(stale.body.contains("已被重新填报"), "{}", stale.body);
+    let page = app.get_as(&branch, &format!("/admin/organizations/{id}")).await;
+    let seen = crate::support::first(r#"name="seen" value="(\d+)""#, &page.body);
+    assert_eq!(app.post_form(&branch, &confirm, &[("seen", &seen)]).await.status, StatusCode::SEE_OTHER);
     let page = app.get_as(&branch, &format!("/admin/organizations/{id}")).await;
     assert!(page.body.contains("区县已确认：form_branch") && !page.body.contains(&confirm), "{}", page.body);
-    let again = app.post_form(&branch, &confirm, &[]).await;
-    assert_eq!(again.status, StatusCode::CONFLICT);
-    assert!(again.body.contains("已由区县确认"), "{}", again.body);
+    let twice = app.post_form(&branch, &confirm, &[("seen", &seen)]).await;
+    assert_eq!(twice.status, StatusCode::CONFLICT);
+    assert!(twice.body.contains("已由区县确认"), "{}", twice.body);
     assert_eq!(
         app.post_form(&branch, &format!("/admin/organizations/{id}/figures/1999/confirm"), &[]).await.status,
         StatusCode::NOT_FOUND
@@ -872,7 +885,7 @@ async fn an_organization_applies_and_its_district_decides() {
     assert!(beyond.body.contains("暂无待审核"), "the queue pages: page 2 of one application is empty");
     let queue = app.get_as(&branch, "/admin/library/applications").await;
     assert!(queue.body.contains("设计驱动型企业库入库条件"), "the queue shows each applicant's checklist");
-    assert!(queue.body.contains("达到"), "criterion by criterion");
+    assert!(queue.body.contains("<td>拥有设计团队（设计人员）</td>"), "criterion by criterion");
     let app_id: String = queue
         .body
         .split("/admin/library/applications/")

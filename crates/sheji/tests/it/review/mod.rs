@@ -373,6 +373,11 @@ async fn a_campaign_runs_from_the_pool_to_the_final_list(backend: Backend) {
     assert_eq!(file.status, 200);
     assert!(file.bytes.starts_with(b"%PDF-1.4"));
     assert_ne!(app.get_as(&anon, &file_link).await.status, 200, "not for the public");
+    assert_ne!(app.get_as(&sheets[0].0, &file_link).await.status, 200, "nor for an expert");
+    let (objection_id, file_id) = (first(r"/objections/(\d+)/files/", &file_link), first(r"/files/(\d+)", &file_link));
+    let elsewhere =
+        format!("/admin/reviews/{id}/objections/{}/files/{file_id}", objection_id.parse::<i64>().unwrap() + 1);
+    assert_eq!(app.get_as(&staff, &elsewhere).await.status, 404, "a file belongs to its own objection");
     let home = app.get_as(&staff, "/").await;
     assert!(home.body.contains("条异议待处理"), "an objection to decide is a to-do: {}", home.body);
 
