@@ -368,3 +368,4 @@ audit-field-year = Year
 audit-field-confirmed_by = Confirmed by
 audit-field-entered_by = Entered by
 audit-field-indicators = Yearly figures
+audit-field-role = Role

@@ -368,3 +368,4 @@ audit-field-year = 年度
 audit-field-confirmed_by = 确认人
 audit-field-entered_by = 填报人
 audit-field-indicators = 年度指标
+audit-field-role = 角色

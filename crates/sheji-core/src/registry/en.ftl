@@ -265,3 +265,5 @@ library-done-confirmed = The year's figures are confirmed. Figures entered again
 indicator-changed = This year's figures were entered again after you opened the page, so nothing was confirmed. Check the new figures and confirm again.
 indicator-by_platform = the platform
 indicator-entered_unknown = entered { $at } (source not recorded)
+indicator-entered_by = Entered
+indicator-district_check = District's check

@@ -265,3 +265,5 @@ library-done-confirmed = 已确认该年度指标。单位重新填报后须再�
 indicator-changed = 该年度数据在您查看后已被重新填报，未予确认。请核对页面上的新数据后再确认。
 indicator-by_platform = 平台
 indicator-entered_unknown = { $at } 录入（来源未记录）
+indicator-entered_by = 填报
+indicator-district_check = 区县确认

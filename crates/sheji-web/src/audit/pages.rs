@@ -130,6 +130,20 @@ fn code_name(lang: Lang, kind: &str, field: &str, code: &str) -> Option<String> 
         ("organization", "kind") => format!("org.kind.{code}"),
         ("organization", "action") => format!("library.action.{code}"),
         (_, "roles" | "role") => format!("role.{code}"),
+        ("review_campaign", "status") => format!("review.status.{code}"),
+        ("review_campaign", "mode") => format!("review.mode.{code}"),
+        (_, "aggregation") => format!("review.aggregation.{code}"),
+        ("review_objection", "status") => format!("review.objection.{code}"),
+        ("recognition_batch", "status") => format!("recognition.batch_status.{code}"),
+        ("recognition_batch", "kind") => format!("recognition.kind.{code}"),
+        ("recognition_application", "status") => format!("recognition.status.{code}"),
+        ("recognition_application", "action") => format!("recognition.action.{code}"),
+        ("deal", "status") => format!("cooperation.status.{code}"),
+        ("deal", "dispute_stage") => format!("cooperation.stage.{code}"),
+        ("demand", "status") => format!("matchmaking.status.{code}"),
+        ("offer", "status") => format!("matchmaking.offer_status.{code}"),
+        ("event", "status") => format!("event.status.{code}"),
+        ("event", "kind") => format!("event.kind.{code}"),
         _ => return None,
     };
     catalogue::has(&key).then(|| lang.t(&key).to_owned())
@@ -189,8 +203,10 @@ fn diff(lang: Lang, kind: &str, prefix: &str, before: &Value, after: &Value, out
                 if old == new {
                     continue;
                 }
-                if old.is_object() && new.is_object() {
-                    diff(lang, kind, &label(field), old, new, out);
+                if new.is_object() && (old.is_object() || old.is_null()) {
+                    // A nested record (a year's figures, a role) reads field by field.
+                    let none = Value::Object(serde_json::Map::new());
+                    diff(lang, kind, &label(field), if old.is_null() { &none } else { old }, new, out);
                 } else if b.contains_key(field) {
                     out.push(lang.tf(
                         "audit.change_line",
@@ -200,7 +216,7 @@ fn diff(lang: Lang, kind: &str, prefix: &str, before: &Value, after: &Value, out
                             ("new", &value_text(lang, kind, field, new)),
                         ],
                     ));
-                } else {
+                } else if !new.is_null() {
                     out.push(lang.tf(
                         "audit.set_line",
                         &[("field", &label(field)), ("value", &value_text(lang, kind, field, new))],
@@ -375,5 +391,35 @@ pub async fn audit_export(
         Ok(_) => Ok(out.into_response("audit.csv")),
         Err(ServiceError::Forbidden) => Err(PageError::forbidden(ctx.chrome("nav.audit"))),
         Err(e) => Err(PageError::service(&e, ctx.chrome("nav.audit"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_change_reads_field_by_field_in_the_reader_s_language() {
+        let lines = change_lines(Lang::Zh, "account", r#"{"status":"pending"}"#, r#"{"status":"active","reason":""}"#);
+        // Fields in the order of their stored names.
+        assert_eq!(lines, vec!["理由：（空）".to_owned(), "状态：待审核 → 正常".to_owned()]);
+        // A record created: its fields, nested ones field by field, empty ones left out.
+        let created = change_lines(
+            Lang::En,
+            "account",
+            "null",
+            r#"{"affiliation":{"role":"expert","district":null},"username":"li"}"#,
+        );
+        assert_eq!(created, vec!["Role · Role: Expert".to_owned(), "Username: li".to_owned()]);
+        // Unchanged fields are not listed; a year's figures show only what moved.
+        let figures = change_lines(
+            Lang::Zh,
+            "organization",
+            r#"{"year":2025,"figures":{"revenue":100.0,"awards":1}}"#,
+            r#"{"year":2025,"figures":{"revenue":120.0,"awards":1}}"#,
+        );
+        assert_eq!(figures, vec!["年度指标 · 营业收入：100.0 → 120.0".to_owned()]);
+        // What is not JSON still shows.
+        assert_eq!(change_lines(Lang::En, "setting", "", "plain").len(), 1);
     }
 }

@@ -197,6 +197,12 @@ async fn detail_page(
     };
     let now = s.now();
     let labels = role_labels(lang, &account.affiliations);
+    // Organizations are named, not numbered (an officer reads who the account works for).
+    let org_ids = account.affiliations.iter().filter_map(|a| a.affiliation.organization).collect();
+    let org_names = match sheji_service::review::organization_names(s, org_ids).await {
+        Ok(names) => names,
+        Err(e) => return Err(PageError::service(&e, chrome)),
+    };
     let affiliations = account
         .affiliations
         .iter()
@@ -209,7 +215,10 @@ async fn detail_page(
                 .map(|c| c.label.clone());
             let place = match (district, a.affiliation.organization) {
                 (Some(d), _) => d,
-                (None, Some(o)) => format!("{} #{o}", lang.t("affiliation.organization")),
+                (None, Some(o)) => match org_names.get(&o) {
+                    Some(name) => name.clone(),
+                    None => format!("{} #{o}", lang.t("affiliation.organization")),
+                },
                 (None, None) => "—".to_owned(),
             };
             AffRow {
