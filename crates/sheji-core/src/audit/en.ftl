@@ -369,3 +369,7 @@ audit-field-confirmed_by = Confirmed by
 audit-field-entered_by = Entered by
 audit-field-indicators = Yearly figures
 audit-field-role = Role
+audit-field-files = Files
+audit-field-min_score = Notice threshold
+audit-field-number = Reference number
+audit-field-show_scores = Scores on the notice

@@ -1472,6 +1472,19 @@ async fn change_status(
     Ok(())
 }
 
+/// Refuses a caller whose verification scope does not reach the account (403 without any,
+/// 404 for an account outside it).
+async fn may_verify(services: &Services, caller: &Principal, id: AccountId) -> Result<(), ServiceError> {
+    let scope = caller.scope(Permission::AccountVerify, services.now());
+    if scope.is_none() {
+        return Err(ServiceError::Forbidden);
+    }
+    if !store::account_in_scope(services.store(), &scope, id).await? {
+        return Err(ServiceError::NotFound { key: "error.not_found.account" });
+    }
+    Ok(())
+}
+
 /// Verifies a pending enterprise account: staff whose verification scope reaches the
 /// account's organization (its district's branch, or HQ).
 pub async fn verify_account(
@@ -1480,13 +1493,7 @@ pub async fn verify_account(
     id: AccountId,
     ip: &str,
 ) -> Result<(), ServiceError> {
-    let scope = caller.scope(Permission::AccountVerify, services.now());
-    if scope.is_none() {
-        return Err(ServiceError::Forbidden);
-    }
-    if !store::account_in_scope(services.store(), &scope, id).await? {
-        return Err(ServiceError::NotFound { key: "error.not_found.account" });
-    }
+    may_verify(services, caller, id).await?;
     decide_registration(services, caller, id, None, ip).await
 }
 
@@ -1499,13 +1506,7 @@ pub async fn reject_registration(
     reason: &str,
     ip: &str,
 ) -> Result<(), ServiceError> {
-    let scope = caller.scope(Permission::AccountVerify, services.now());
-    if scope.is_none() {
-        return Err(ServiceError::Forbidden);
-    }
-    if !store::account_in_scope(services.store(), &scope, id).await? {
-        return Err(ServiceError::NotFound { key: "error.not_found.account" });
-    }
+    may_verify(services, caller, id).await?;
     // `within` also refuses control and direction characters: the reason is shown at sign-in
     // and may go out by text message.
     let reason =

@@ -134,6 +134,7 @@ fn code_name(lang: Lang, kind: &str, field: &str, code: &str) -> Option<String> 
         ("review_campaign", "mode") => format!("review.mode.{code}"),
         (_, "aggregation") => format!("review.aggregation.{code}"),
         ("review_objection", "status") => format!("review.objection.{code}"),
+        ("review_assignment", "status") => format!("review.sheet.{code}"),
         ("recognition_batch", "status") => format!("recognition.batch_status.{code}"),
         ("recognition_batch", "kind") => format!("recognition.kind.{code}"),
         ("recognition_application", "status") => format!("recognition.status.{code}"),

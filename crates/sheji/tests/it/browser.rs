@@ -14,6 +14,19 @@ fn chromium() -> Option<PathBuf> {
     ["/usr/bin/chromium", "/usr/bin/chromium-browser"].iter().map(PathBuf::from).find(|p| p.exists())
 }
 
+/// Debian's chromium, or `None` with a printed notice (a failure where CI requires every check).
+fn chromium_or_skip() -> Option<PathBuf> {
+    let bin = chromium();
+    if bin.is_none() {
+        assert!(!all_required(), "SHEJI_TEST_REQUIRE_ALL=1 but chromium is not installed (apt-get install chromium)");
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: the headless browser check needs Debian's chromium (apt-get install chromium)"
+        );
+    }
+    bin
+}
+
 fn chromium_run(bin: &Path, profile: &Path, extra: &[&str], url: &str) -> std::process::Output {
     Command::new(bin)
         .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
@@ -70,15 +83,7 @@ fn start_demo_server() -> Server {
 
 #[test]
 fn key_pages_render_in_headless_chromium() {
-    let Some(bin) = chromium() else {
-        assert!(!all_required(), "SHEJI_TEST_REQUIRE_ALL=1 but chromium is not installed (apt-get install chromium)");
-        use std::io::Write;
-        let _ = writeln!(
-            std::io::stderr(),
-            "skipped: the headless browser check needs Debian's chromium (apt-get install chromium)"
-        );
-        return;
-    };
+    let Some(bin) = chromium_or_skip() else { return };
     let server = start_demo_server();
     let profile = server.dir.join("profile");
     let pages: [(&str, &[&str]); 10] = [
@@ -182,14 +187,7 @@ fn laid_out(bin: &Path, profile: &Path, server: &Server, html: &str, width: u32,
 
 #[test]
 fn every_role_s_key_pages_fit_a_phone() {
-    let Some(bin) = chromium() else {
-        assert!(!all_required(), "SHEJI_TEST_REQUIRE_ALL=1 but chromium is not installed (apt-get install chromium)");
-        let _ = writeln!(
-            std::io::stderr(),
-            "skipped: the headless browser check needs Debian's chromium (apt-get install chromium)"
-        );
-        return;
-    };
+    let Some(bin) = chromium_or_skip() else { return };
     let server = start_demo_server();
     let profile = server.dir.join("profile");
     let roles: [(&str, &[&str]); 8] = [
@@ -358,14 +356,7 @@ fn every_role_s_key_pages_fit_a_phone() {
 /// its reference number, its period and where objections go; the certificate states its facts.
 #[test]
 fn the_expert_s_materials_the_notice_and_the_certificate_render() {
-    let Some(bin) = chromium() else {
-        assert!(!all_required(), "SHEJI_TEST_REQUIRE_ALL=1 but chromium is not installed (apt-get install chromium)");
-        let _ = writeln!(
-            std::io::stderr(),
-            "skipped: the headless browser check needs Debian's chromium (apt-get install chromium)"
-        );
-        return;
-    };
+    let Some(bin) = chromium_or_skip() else { return };
     let server = start_demo_server();
     let profile = server.dir.join("profile");
     // The demo drew three of the six experts for the backbone-firm call: find a sheet of it (the

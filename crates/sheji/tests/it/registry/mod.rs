@@ -886,14 +886,7 @@ async fn an_organization_applies_and_its_district_decides() {
     let queue = app.get_as(&branch, "/admin/library/applications").await;
     assert!(queue.body.contains("设计驱动型企业库入库条件"), "the queue shows each applicant's checklist");
     assert!(queue.body.contains("<td>拥有设计团队（设计人员）</td>"), "criterion by criterion");
-    let app_id: String = queue
-        .body
-        .split("/admin/library/applications/")
-        .nth(1)
-        .unwrap()
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
+    let app_id = crate::support::first(r"/admin/library/applications/(\d+)", &queue.body);
     assert_eq!(
         app.post_form(&other, &format!("/admin/library/applications/{app_id}"), &[("decision", "accept")]).await.status,
         StatusCode::NOT_FOUND
@@ -940,14 +933,7 @@ async fn an_organization_applies_and_its_district_decides() {
         .await;
     assert_eq!(applied.status, StatusCode::SEE_OTHER);
     let queue = app.get_as(&branch, "/admin/library/applications").await;
-    let app_id: String = queue
-        .body
-        .split("/admin/library/applications/")
-        .nth(1)
-        .unwrap()
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
+    let app_id = crate::support::first(r"/admin/library/applications/(\d+)", &queue.body);
     let rejected = app
         .post_form(
             &branch,
@@ -970,14 +956,7 @@ async fn an_organization_applies_and_its_district_decides() {
         .await;
     assert_eq!(again.status, StatusCode::SEE_OTHER);
     let queue = app.get_as(&branch, "/admin/library/applications").await;
-    let app_id: String = queue
-        .body
-        .split("/admin/library/applications/")
-        .nth(1)
-        .unwrap()
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
+    let app_id = crate::support::first(r"/admin/library/applications/(\d+)", &queue.body);
     let accepted =
         app.post_form(&branch, &format!("/admin/library/applications/{app_id}"), &[("decision", "accept")]).await;
     assert_eq!(accepted.status, StatusCode::SEE_OTHER);
