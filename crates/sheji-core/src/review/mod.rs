@@ -211,6 +211,73 @@ pub struct PoolCount {
     pub excluded: u32,
 }
 
+/// What staff can change when an item is short of reviewers, most effective first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShortfallAdvice {
+    /// Enough experts were eligible but already full: raise the most items per expert.
+    RaiseMaxLoad,
+    /// Experts sharing no specialty were left out: give experts the item's specialties, or
+    /// stop requiring a match.
+    RelaxMatch,
+    /// Experts are not available in the period: widen it, or ask them to open their dates.
+    WidenPeriod,
+    /// Too few eligible experts: ask for this many reviewers per item.
+    FewerReviewers(u32),
+    /// Too few eligible experts: add experts to the pool (from other employers if conflicts
+    /// keep many out).
+    AddExperts,
+}
+
+impl PoolCount {
+    /// What would fill an item that needs `need` reviewers and got `got` (nothing when full).
+    pub fn advice(&self, need: u32, got: u32) -> Vec<ShortfallAdvice> {
+        let mut out = Vec::new();
+        if got >= need {
+            return out;
+        }
+        if self.eligible >= need {
+            out.push(ShortfallAdvice::RaiseMaxLoad);
+        }
+        if self.unmatched > 0 {
+            out.push(ShortfallAdvice::RelaxMatch);
+        }
+        if self.unavailable > 0 {
+            out.push(ShortfallAdvice::WidenPeriod);
+        }
+        if self.eligible < need {
+            if self.eligible > 0 {
+                out.push(ShortfallAdvice::FewerReviewers(self.eligible));
+            }
+            out.push(ShortfallAdvice::AddExperts);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod advice_tests {
+    use super::*;
+
+    #[test]
+    fn a_shortfall_says_what_to_change() {
+        let full = PoolCount { eligible: 6, ..PoolCount::default() };
+        assert_eq!(full.advice(5, 3), vec![ShortfallAdvice::RaiseMaxLoad]);
+        assert!(full.advice(5, 5).is_empty(), "nothing to change when full");
+        let small = PoolCount { eligible: 2, conflicted: 3, unmatched: 4, unavailable: 1, excluded: 0 };
+        assert_eq!(
+            small.advice(5, 2),
+            vec![
+                ShortfallAdvice::RelaxMatch,
+                ShortfallAdvice::WidenPeriod,
+                ShortfallAdvice::FewerReviewers(2),
+                ShortfallAdvice::AddExperts
+            ]
+        );
+        let none = PoolCount { conflicted: 4, ..PoolCount::default() };
+        assert_eq!(none.advice(3, 0), vec![ShortfallAdvice::AddExperts], "never ask for zero reviewers");
+    }
+}
+
 /// A campaign turned into an assignment problem, with the ids behind each position.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Prepared {

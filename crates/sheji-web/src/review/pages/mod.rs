@@ -18,10 +18,10 @@ use sheji_core::i18n::Lang;
 use sheji_core::identity::Principal;
 use sheji_core::ids::{CampaignId, ExpertId, ItemId};
 use sheji_core::page::PageRequest;
-use sheji_core::review::CampaignStatus;
 use sheji_core::review::conflict::{Declarant, Declaration, Reason};
 use sheji_core::review::notice::PublicityNotice;
 use sheji_core::review::score::Aggregation;
+use sheji_core::review::{CampaignStatus, ShortfallAdvice};
 use sheji_service::ServiceError;
 use sheji_service::review::assign::{self, Mode, Plan};
 use sheji_service::review::{self, ItemInput, excel, publicity as pub_service, sheet as sheet_service};
@@ -256,7 +256,8 @@ struct PlanView {
     objective: u64,
     items: Vec<PlanItem>,
     more: usize,
-    shortfalls: Vec<String>,
+    /// Each item short of reviewers: why, and what would fill it.
+    shortfalls: Vec<(String, Vec<String>)>,
     under_min: Vec<String>,
     blocked: usize,
 }
@@ -743,7 +744,7 @@ fn plan_view(
             .iter()
             .map(|sh| {
                 let full = if sh.got < sh.pool.eligible.min(sh.need) { lang.t("review.shortfall_full") } else { "" };
-                lang.tf(
+                let line = lang.tf(
                     "review.shortfall_line",
                     &[
                         ("title", &sh.title),
@@ -754,7 +755,20 @@ fn plan_view(
                         ("unavailable", &sh.pool.unavailable.to_string()),
                         ("unmatched", &sh.pool.unmatched.to_string()),
                     ],
-                ) + full
+                ) + full;
+                let advice = sh
+                    .pool
+                    .advice(sh.need, sh.got)
+                    .into_iter()
+                    .map(|a| match a {
+                        ShortfallAdvice::RaiseMaxLoad => lang.t("review.advice.max_load").to_owned(),
+                        ShortfallAdvice::RelaxMatch => lang.t("review.advice.match").to_owned(),
+                        ShortfallAdvice::WidenPeriod => lang.t("review.advice.period").to_owned(),
+                        ShortfallAdvice::FewerReviewers(n) => lang.tf("review.advice.fewer", &[("n", &n.to_string())]),
+                        ShortfallAdvice::AddExperts => lang.t("review.advice.add").to_owned(),
+                    })
+                    .collect();
+                (line, advice)
             })
             .collect(),
         under_min: plan

@@ -645,6 +645,12 @@ async fn items_from_excel_a_short_pool_explained_and_a_swap() {
     assert!(plan.body.contains("智能座舱设计：需要 2 人，只能分配 1 人"), "{}", plan.body);
     assert!(plan.body.contains("符合条件的专家已达评审数上限"), "{}", plan.body);
     assert!(plan.body.contains("专长不符"));
+    // And what to change: with one eligible expert, ask for one reviewer or add experts.
+    assert!(
+        plan.body.contains("可将“每项评审专家数”降为 1") && plan.body.contains("请在专家库中增补专家"),
+        "{}",
+        plan.body
+    );
     let refused = app.post_form(&staff, &format!("/admin/reviews/{id}/deploy"), &[("mode", "optimal")]).await;
     assert_eq!(refused.status, 400);
     assert!(refused.body.contains("个评审对象无法配足专家"), "{}", refused.body);
