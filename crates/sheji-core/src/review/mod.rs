@@ -214,7 +214,7 @@ pub struct PoolCount {
 /// What staff can change when an item is short of reviewers, most effective first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ShortfallAdvice {
-    /// Enough experts were eligible but already full: raise the most items per expert.
+    /// Eligible experts were left out because they were full: raise the most items per expert.
     RaiseMaxLoad,
     /// Experts sharing no specialty were left out: give experts the item's specialties, or
     /// stop requiring a match.
@@ -235,7 +235,8 @@ impl PoolCount {
         if got >= need {
             return out;
         }
-        if self.eligible >= need {
+        // Some eligible experts were left out because they were full.
+        if got < self.eligible.min(need) {
             out.push(ShortfallAdvice::RaiseMaxLoad);
         }
         if self.unmatched > 0 {
