@@ -121,6 +121,11 @@ impl RegStatus {
     }
 }
 
+/// Where an event takes place, as registrants are told: its place, or its online link.
+pub fn venue<'a>(place: &'a str, link: &'a str) -> &'a str {
+    if place.is_empty() { link } else { place }
+}
+
 /// Where a new or validated registration goes: a seat while there is one, else the waitlist.
 pub fn seat_or_wait(confirmed: i64, capacity: i32) -> RegStatus {
     if confirmed < i64::from(capacity) { RegStatus::Confirmed } else { RegStatus::Waitlisted }

@@ -5,6 +5,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::ids::DistrictId;
+
 /// A kind of service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -121,9 +123,24 @@ pub fn check(
     Ok(())
 }
 
+/// The branch a service counts for: the recording officer's own branch (the organization's
+/// district when it is one of theirs, else their first), or the organization's district when
+/// the officer has no branch (city and headquarters staff).
+pub fn counts_for(branches: &[DistrictId], org_district: DistrictId) -> DistrictId {
+    if branches.contains(&org_district) { org_district } else { branches.first().copied().unwrap_or(org_district) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_service_counts_for_the_officer_s_branch() {
+        let (bishan, jiangjin, yuzhong) = (DistrictId(1), DistrictId(2), DistrictId(3));
+        assert_eq!(counts_for(&[jiangjin], bishan), jiangjin, "a liaison from another branch");
+        assert_eq!(counts_for(&[jiangjin, bishan], bishan), bishan, "the organization's own, when theirs");
+        assert_eq!(counts_for(&[], yuzhong), yuzhong, "city staff: the organization's district");
+    }
 
     fn day(s: &str) -> NaiveDate {
         s.parse().unwrap()

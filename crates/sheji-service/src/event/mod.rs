@@ -190,20 +190,18 @@ pub async fn update_event(
         promote(&tx, &updated).await?;
     }
     if moved {
-        let people = store::confirmed(&tx, id).await?;
-        let to: Vec<Audience> = people.iter().map(|r| Audience::Account(r.account)).collect();
         let note = Note {
             kind: MessageKind::Progressed,
             key: "event.msg.changed",
             args: vec![
                 ("title", f.title.clone()),
                 ("at", to_local(f.starts_at).format("%Y-%m-%d %H:%M").to_string()),
-                ("place", if f.place.is_empty() { f.link.clone() } else { f.place.clone() }),
+                ("place", sheji_core::event::venue(&f.place, &f.link).to_owned()),
             ],
             href: format!("/events/{id}"),
             once: None,
         };
-        crate::notification::send(&tx, tx.now(), &to, &note).await?;
+        tell_confirmed(&tx, id, &note).await?;
     }
     let change = Change {
         action: "event.edit",
@@ -342,8 +340,6 @@ pub async fn act(
         no_shows = store::mark_no_shows(&tx, id, tx.now()).await?;
     }
     if action == EventAction::Cancel {
-        let confirmed = store::confirmed(&tx, id).await?;
-        let to: Vec<Audience> = confirmed.iter().map(|r| Audience::Account(r.account)).collect();
         let note = Note {
             kind: MessageKind::Progressed,
             key: "event.msg.cancelled",
@@ -351,7 +347,7 @@ pub async fn act(
             href: format!("/events/{id}"),
             once: None,
         };
-        crate::notification::send(&tx, tx.now(), &to, &note).await?;
+        tell_confirmed(&tx, id, &note).await?;
     }
     let change = Change {
         action: "event.move",
@@ -801,8 +797,6 @@ pub async fn finalize_schedule(services: &Services, caller: &Principal, id: i32,
     if !store::move_event(&tx, id, e.version, None, Some(ScheduleStatus::Final), tx.now()).await? {
         return Err(ServiceError::Conflict { key: "event.moved_meanwhile" });
     }
-    let people = store::confirmed(&tx, id).await?;
-    let to: Vec<Audience> = people.iter().map(|r| Audience::Account(r.account)).collect();
     let note = Note {
         kind: MessageKind::Progressed,
         key: "event.msg.final",
@@ -810,7 +804,7 @@ pub async fn finalize_schedule(services: &Services, caller: &Principal, id: i32,
         href: format!("/events/{id}/schedule"),
         once: None,
     };
-    crate::notification::send(&tx, tx.now(), &to, &note).await?;
+    tell_confirmed(&tx, id, &note).await?;
     let change = Change {
         action: "event.schedule",
         target_type: "event",
@@ -989,25 +983,22 @@ pub async fn remind(services: &Services) -> Result<u64, ServiceError> {
     };
     let mut sent = 0;
     for e in store::starting_between(services.store(), from, to).await? {
-        let people = store::confirmed(services.store(), e.id).await?;
-        if people.is_empty() {
+        if store::confirmed(services.store(), e.id).await?.is_empty() {
             continue;
         }
-        let to: Vec<Audience> = people.iter().map(|r| Audience::Account(r.account)).collect();
-        let where_ = if e.place.is_empty() { e.link.clone() } else { e.place.clone() };
         let note = Note {
             kind: MessageKind::Progressed,
             key: "event.msg.reminder",
             args: vec![
                 ("title", e.title.clone()),
                 ("at", to_local(e.starts_at).format("%Y-%m-%d %H:%M").to_string()),
-                ("place", where_),
+                ("place", sheji_core::event::venue(&e.place, &e.link).to_owned()),
             ],
             href: format!("/events/{}/ticket", e.id),
             once: Some(format!("event_reminder:{}", e.id)),
         };
         let tx = Work::begin(services).await?;
-        let n = crate::notification::send(&tx, tx.now(), &to, &note).await?;
+        let n = tell_confirmed(&tx, e.id, &note).await?;
         let change = Change {
             action: "event.remind",
             target_type: "event",
@@ -1021,15 +1012,16 @@ pub async fn remind(services: &Services) -> Result<u64, ServiceError> {
     Ok(sent)
 }
 
+/// Tells everyone seated at the event, in the caller's unit of work; how many were told.
+async fn tell_confirmed(tx: &Work, id: i32, note: &Note) -> Result<u64, ServiceError> {
+    let people = store::confirmed(tx, id).await?;
+    let to: Vec<Audience> = people.iter().map(|r| Audience::Account(r.account)).collect();
+    crate::notification::send(tx, tx.now(), &to, note).await
+}
+
 /// Titles of events by key (for the deals that came from them).
 pub(crate) async fn titles(services: &Services, ids: &[i32]) -> Result<BTreeMap<i32, String>, ServiceError> {
-    let mut out = BTreeMap::new();
-    for id in ids.iter().take(200) {
-        if let Some(e) = store::get_event(services.store(), *id).await? {
-            out.insert(*id, e.title);
-        }
-    }
-    Ok(out)
+    Ok(store::titles(services.store(), ids).await?)
 }
 
 /// Opens a deal from a held meeting of a 对接会: the side whose organization is a manufacturer

@@ -168,9 +168,7 @@ pub async fn mark_target(
     Ok(())
 }
 
-/// The branch a service counts for: the recording officer's own branch (the organization's
-/// district when it is one of theirs, else their first), or the organization's district when
-/// the officer has no branch (city and headquarters staff).
+/// The branch a service recorded by `caller` counts for ([`core::counts_for`]).
 fn branch_of(services: &Services, caller: &Principal, org_district: DistrictId) -> DistrictId {
     let now = services.now();
     let branches: Vec<DistrictId> = caller
@@ -179,7 +177,7 @@ fn branch_of(services: &Services, caller: &Principal, org_district: DistrictId) 
         .filter(|a| a.in_force(now) && a.role == Role::BranchStaff)
         .filter_map(|a| a.district)
         .collect();
-    if branches.contains(&org_district) { org_district } else { branches.first().copied().unwrap_or(org_district) }
+    core::counts_for(&branches, org_district)
 }
 
 /// What a liaison or branch officer enters.

@@ -184,6 +184,20 @@ pub async fn get_event(db: &impl Db, id: i32) -> Result<Option<Event>, StoreErro
     event::Entity::find_by_id(id).one(db.conn()).await?.map(to_event).transpose()
 }
 
+/// The titles of these events (at most 200), by key, in one read.
+pub async fn titles(db: &impl Db, ids: &[i32]) -> Result<BTreeMap<i32, String>, StoreError> {
+    let ids: Vec<i32> = ids.iter().copied().take(200).collect();
+    let rows: Vec<(i32, String)> = event::Entity::find()
+        .select_only()
+        .column(event::Column::Id)
+        .column(event::Column::Title)
+        .filter(event::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(db.conn())
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
 /// Moves an event seen at `version`: its status and/or its schedule's; false when someone
 /// moved it first.
 pub async fn move_event(

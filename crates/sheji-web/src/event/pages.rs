@@ -646,7 +646,7 @@ pub async fn ticket(
         id,
         title: e.title.clone(),
         when: lang.tf("event.when", &[("from", &datetime(e.starts_at)), ("to", &datetime(e.ends_at))]),
-        place: if e.place.is_empty() { e.link.clone() } else { e.place.clone() },
+        place: sheji_core::event::venue(&e.place, &e.link).to_owned(),
         name: r.name,
         code: r.ticket,
         qr,

@@ -408,7 +408,8 @@ async fn a_district_may_publish_demands_without_review() {
     assert!(theirs.body.contains("江津区") && !theirs.body.contains("璧山区"), "{}", theirs.body);
     let bs = app.signed_in("dr_bs").await;
     let page = app.get_as(&bs, "/matchmaking/districts").await;
-    assert!(page.body.contains("璧山区") && page.body.contains("checked"), "reviews by default: {}", page.body);
+    let ticked = format!(r#"value="{bishan}" checked"#);
+    assert!(page.body.contains("璧山区") && page.body.contains(&ticked), "reviews by default: {}", page.body);
     // Nothing ticked: 璧山 stops reviewing.
     let saved = app.post_form(&bs, "/matchmaking/districts", &[]).await;
     assert_eq!(saved.status, 303, "{}", saved.body);
