@@ -52,3 +52,4 @@ job-kind-matchmaking-expire = 需求到期关闭
 job-kind-event-remind = 活动前一天提醒报名者
 job-kind-cooperation-deem_accepted = 交付逾期未答复视为验收
 job-kind-statistics-refresh = 统计行动计划进展
+job-kind-recognition-rectification_lapse = 整改逾期撤销认定

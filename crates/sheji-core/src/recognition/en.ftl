@@ -313,3 +313,64 @@ recognition-range-rectify_above_pass = The rectification line cannot be above th
 recognition-rule-unknown_tier = "{ $value }" is not a tier. Use the codes listed in the hint, separated by commas.
 recognition-requirement = { $item } (required { $required }, now { $actual })
 recognition-batch_changed_meanwhile = Someone changed this batch just now. Reload the page to see where it stands.
+recognition-status-overdue = Not submitted in time
+recognition-action-mark_overdue = Re-review not submitted in time
+recognition-range-overdue_rule = A holder who did not submit can only be ordered to rectify or be revoked.
+recognition-rule-blind_review = Blind review (experts do not see the applicant's name)
+recognition-rule-overdue_rule = If a holder does not submit
+recognition-rule-overdue_rule_hint = In a re-review: what happens to a holder who has not submitted when the batch goes to the experts or is concluded.
+recognition-overdue_rule-rectify = Order rectification
+recognition-overdue_rule-revoke = Revoke the recognition
+recognition-blind_review = Blind review
+recognition-re_review_intake_open = The re-review is still taking submissions and some holders have not submitted. Wait for the closing date, or close intake early first.
+recognition-msg-overdue = Your re-review in "{ $batch }" was not submitted in time. It is marked overdue and the recognition will be { $rule ->
+    [rectify] put under rectification
+   *[revoke] revoked
+}.
+recognition-msg-overdue_decided = "{ $batch }" is concluded. As the re-review was not submitted, { $rule ->
+    [rectify] rectification is ordered: send a rectification report before the deadline
+   *[revoke] the recognition is revoked
+}.
+recognition-msg-rectification_reported = { $organization } sent the rectification report for certificate { $certificate }; please decide it.
+recognition-msg-rectification_accepted = The rectification for certificate { $certificate } is accepted; the recognition is valid until { $until }.
+recognition-msg-rectification_refused = The rectification for certificate { $certificate } was not accepted and the recognition is revoked. Reason: { $reason }
+recognition-msg-rectification_lapsed = The rectification deadline ({ $until }) for certificate { $certificate } passed with no report; the recognition is revoked.
+recognition-todo-rectification_report = Send the rectification report for certificate { $certificate }
+recognition-todo-rectification_decide = { $n } rectification reports await your decision
+recognition-no_rectification = No such rectification: the recognition was not ordered to rectify, or you may not see it. Open it from the certificate or your to-dos.
+recognition-rectification-lapsed = The rectification deadline has passed; a report can no longer be sent and the recognition will be revoked. To dispute this, contact the city.
+recognition-rectification-reported = The report was already sent and awaits the city's decision; it cannot be sent twice.
+recognition-rectification-over = This rectification is over; nothing is left to do.
+recognition-rectification-not_reported = The holder has not sent a report yet, so there is nothing to decide.
+recognition-rectification-report_required = Write the report: what was rectified in answer to the re-review, and with what result.
+recognition-rectification-reason_required = Give the reason for refusing; the holder will see it.
+recognition-rectification-title = Rectification
+recognition-rectification-until = Rectify by
+recognition-rectification-ordered_by = Ordered by the re-review
+recognition-rectification-report = Rectification report
+recognition-rectification-report_hint = Point by point: what was done about each finding of the re-review, and the result. At most 5,000 characters.
+recognition-rectification-send = Send the report
+recognition-rectification-sent = Report sent. The city will tell you its decision.
+recognition-rectification-reported_line = Sent by { $by } at { $at }
+recognition-rectification-waiting = No report has been sent yet.
+recognition-rectification-decide = Decision
+recognition-rectification-comment = Comment
+recognition-rectification-comment_hint = Required when refusing; the holder will see it.
+recognition-rectification-accept = Accept
+recognition-rectification-refuse = Refuse
+recognition-rectification-refuse_confirm = Refusing revokes this recognition and cannot be undone. Continue?
+recognition-rectification-accepted = Rectification accepted; the recognition is valid again.
+recognition-rectification-refused = Rectification refused; the recognition is revoked.
+recognition-rectification-step-report = Report due
+recognition-rectification-step-decide = Awaiting decision
+recognition-rectification-step-lapsed = Overdue (to be revoked)
+recognition-rectification-open = Open the rectification
+recognition-rectify_until_line = Rectify by { $date }
+recognition-revoked_overdue = Revoked on { $date }: the re-review "{ $batch }" was not submitted in time.
+recognition-revoked_refused = Revoked on { $date }: the rectification after the re-review "{ $batch }" was not accepted. Reason: { $line }
+recognition-revoked_lapsed = Revoked on { $date }: the rectification deadline ({ $line }) after the re-review "{ $batch }" passed with no report.
+recognition-rectification-decision_required = Choose accept or refuse.
+recognition-re_review_due_note = This is a re-review: submit it by { $date }. If it is not submitted, the recognition will be { $rule ->
+    [rectify] put under rectification
+   *[revoke] revoked
+}.

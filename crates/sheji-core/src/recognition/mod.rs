@@ -99,6 +99,25 @@ pub enum Outcome {
     Revoke,
 }
 
+impl Outcome {
+    /// The stored code (also the form's value).
+    pub fn code(self) -> &'static str {
+        match self {
+            Outcome::Renew => "renew",
+            Outcome::Rectify => "rectify",
+            Outcome::Revoke => "revoke",
+        }
+    }
+
+    /// Reads a code.
+    pub fn parse(s: &str) -> Option<Self> {
+        [Outcome::Renew, Outcome::Rectify, Outcome::Revoke].into_iter().find(|o| o.code() == s)
+    }
+
+    /// What a batch may do with a holder who sent nothing by the re-review's close.
+    pub const FOR_OVERDUE: [Outcome; 2] = [Outcome::Rectify, Outcome::Revoke];
+}
+
 /// How the expert score decides an application: a new recognition is granted at the pass
 /// score or above and refused below it; a re-review follows [`re_review_outcome`].
 pub fn outcome(purpose: Purpose, score: Option<f64>, rules: &Rules) -> Outcome {
@@ -173,6 +192,14 @@ pub struct Rules {
     /// application cannot be submitted until each has a file.
     #[serde(default)]
     pub required_documents: Vec<String>,
+    /// The expert review hides the applicant from the experts (盲评): the sheet, their list
+    /// and the materials show a number, and file names are replaced.
+    #[serde(default)]
+    pub blind_review: bool,
+    /// In a re-review, what happens to a holder who has not submitted by the time the batch
+    /// goes to review or is concluded (逾期未报): rectification or revocation.
+    #[serde(default = "default_overdue_rule")]
+    pub overdue_rule: Outcome,
 }
 
 /// The most documents a batch may require.
@@ -232,6 +259,12 @@ fn default_rectify_months() -> u32 {
     6
 }
 
+/// A holder who does not answer a re-review at all loses the recognition unless the city
+/// chooses to give them a rectification period instead.
+fn default_overdue_rule() -> Outcome {
+    Outcome::Revoke
+}
+
 impl Rules {
     /// The defaults for a kind, from the rules `reference/honor_tiers.csv` cites: municipal
     /// centers after 渝经信发〔2016〕87号 and the newer Chongqing conditions (a district center or
@@ -262,6 +295,8 @@ impl Rules {
             aggregation: default_aggregation(),
             outlier_pct: default_outlier_pct(),
             required_documents: Vec::new(),
+            blind_review: false,
+            overdue_rule: default_overdue_rule(),
         };
         match kind {
             Kind::DistrictCenter => Rules { requires_library: true, min_design_staff: 10, ..base },
@@ -321,6 +356,9 @@ impl Rules {
             checks.into_iter().filter(|(_, ok, _)| !ok).map(|(field, _, key)| (field, key)).collect();
         if self.rectify_score > self.pass_score && !out.iter().any(|(f, _)| *f == "rectify_score") {
             out.push(("rectify_score", "recognition.range.rectify_above_pass"));
+        }
+        if !Outcome::FOR_OVERDUE.contains(&self.overdue_rule) {
+            out.push(("overdue_rule", "recognition.range.overdue_rule"));
         }
         out
     }
@@ -523,11 +561,14 @@ pub enum Status {
     Rectify,
     /// Rejected by the district or the city.
     Rejected,
+    /// A re-review the holder did not submit before the batch moved on (逾期未报): the batch's
+    /// overdue rule decides it at the conclusion.
+    Overdue,
 }
 
 impl Status {
     /// Every status.
-    pub const ALL: [Status; 12] = [
+    pub const ALL: [Status; 13] = [
         Status::Draft,
         Status::Submitted,
         Status::Returned,
@@ -540,6 +581,7 @@ impl Status {
         Status::NotRecognized,
         Status::Rectify,
         Status::Rejected,
+        Status::Overdue,
     ];
 
     /// The stored code.
@@ -557,6 +599,7 @@ impl Status {
             Status::NotRecognized => "not_recognized",
             Status::Rectify => "rectify",
             Status::Rejected => "rejected",
+            Status::Overdue => "overdue",
         }
     }
 
@@ -579,7 +622,7 @@ impl Status {
             }
             Status::Returned | Status::Correcting | Status::Rectify => "action",
             Status::Recognized => "passed",
-            Status::NotRecognized | Status::Rejected => "rejected",
+            Status::NotRecognized | Status::Rejected | Status::Overdue => "rejected",
         }
     }
 }
@@ -682,13 +725,15 @@ impl BatchStatus {
     /// The steps the city may take on a batch in this status: send to review while open (when
     /// it has a rubric, none is running yet and some application is ready), conclude until
     /// concluded (on the review once one runs, else on the ready applications). A cancelled
-    /// batch takes none. `ready`: an application stands in [`ready_for_decision`].
-    pub fn steps(self, has_rubric: bool, has_campaign: bool, ready: bool) -> Vec<BatchStep> {
+    /// batch takes none. `ready`: an application stands in [`ready_for_decision`]; `unsent`: a
+    /// re-review whose intake is over holds applications its holders never sent, which the
+    /// conclusion decides by the overdue rule even when nothing went to the experts.
+    pub fn steps(self, has_rubric: bool, has_campaign: bool, ready: bool, unsent: bool) -> Vec<BatchStep> {
         let mut out = Vec::new();
         if self.is_open() && has_rubric && !has_campaign && ready {
             out.push(BatchStep::SendToReview);
         }
-        if !matches!(self, BatchStatus::Concluded | BatchStatus::Cancelled) && (has_campaign || ready) {
+        if !matches!(self, BatchStatus::Concluded | BatchStatus::Cancelled) && (has_campaign || ready || unsent) {
             out.push(BatchStep::Conclude);
         }
         out
@@ -907,6 +952,8 @@ pub enum Action {
     OrderRectification,
     /// The on-site verification passed.
     Inspect,
+    /// A re-review left unsent when its batch moved on.
+    MarkOverdue,
 }
 
 impl Action {
@@ -923,6 +970,7 @@ impl Action {
             Action::Decline => "decline",
             Action::OrderRectification => "order_rectification",
             Action::Inspect => "inspect",
+            Action::MarkOverdue => "mark_overdue",
         }
     }
 
@@ -939,6 +987,7 @@ impl Action {
             Action::Decline,
             Action::OrderRectification,
             Action::Inspect,
+            Action::MarkOverdue,
         ]
         .into_iter()
         .find(|a| a.code() == s)
@@ -983,6 +1032,14 @@ pub fn transition(from: Status, action: Action) -> Result<Status, IllegalTransit
         (S::Checked, A::Recognize) => Ok(S::Recognized),
         (S::InReview, A::Decline) => Ok(S::NotRecognized),
         (S::InReview, A::OrderRectification) => Ok(S::Rectify),
+        // A re-review its holder never sent: marked when the batch moves on, then decided by
+        // the batch's overdue rule.
+        (S::Draft | S::Returned, A::MarkOverdue) => Ok(S::Overdue),
+        (S::Overdue, A::OrderRectification) => Ok(S::Rectify),
+        (S::Overdue, A::Decline) => Ok(S::NotRecognized),
+        // The rectification's acceptance (the recognition goes on) or refusal (revoked).
+        (S::Rectify, A::Recognize) => Ok(S::Recognized),
+        (S::Rectify, A::Decline) => Ok(S::NotRecognized),
         _ => Err(IllegalTransition { from, action }),
     }
 }
@@ -1072,6 +1129,59 @@ impl Standing {
     }
 }
 
+crate::coded_enum! {
+    /// Why a recognition was revoked; the certificate page words each with its details.
+    pub enum RevocationCause {
+        /// A re-review scored it below the rectification line.
+        Score = "score",
+        /// Its holder sent nothing in the re-review, and the batch's rule is revocation.
+        Overdue = "overdue",
+        /// The rectification report was not accepted.
+        RectificationRefused = "rectification_refused",
+        /// The rectification deadline passed without a report.
+        RectificationLapsed = "rectification_lapsed",
+    }
+}
+
+/// The longest rectification report (整改报告), in characters.
+pub const MAX_RECTIFICATION_REPORT: usize = 5_000;
+
+/// The next step of a recognition under rectification (整改).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RectificationStep {
+    /// The holder reports what was put right, until the deadline.
+    Report,
+    /// The report is in: the city accepts it (the recognition goes on) or refuses it (revoked).
+    Decide,
+    /// The deadline passed with no report: the recognition is revoked (a daily job).
+    Lapsed,
+}
+
+/// Where a rectification stands on `today`: `None` unless the recognition is rectifying. A
+/// report sent in time waits for the city's decision however long that takes; a recognition
+/// without a deadline (data from before deadlines were kept) never lapses.
+pub fn rectification_step(
+    standing: Standing,
+    until: Option<NaiveDate>,
+    reported: bool,
+    today: NaiveDate,
+) -> Option<RectificationStep> {
+    if standing != Standing::Rectifying {
+        return None;
+    }
+    Some(match (reported, until) {
+        (true, _) => RectificationStep::Decide,
+        (false, Some(u)) if today > u => RectificationStep::Lapsed,
+        (false, _) => RectificationStep::Report,
+    })
+}
+
+/// The new last day of a recognition whose rectification is accepted on `on`: a full term
+/// from the acceptance, as a passed re-review would have given.
+pub fn valid_after_rectification(on: NaiveDate, years: u32) -> NaiveDate {
+    valid_until(on, years)
+}
+
 /// Days before expiry when the organization and its district are reminded.
 pub const REMINDER_DAYS: [i64; 2] = [90, 30];
 
@@ -1092,11 +1202,19 @@ mod tests {
 
     #[test]
     fn a_batch_offers_only_the_steps_its_status_allows() {
-        assert_eq!(BatchStatus::Open.steps(true, false, true), vec![BatchStep::SendToReview, BatchStep::Conclude]);
-        assert_eq!(BatchStatus::Open.steps(false, false, true), vec![BatchStep::Conclude]);
-        assert!(BatchStatus::Open.steps(true, false, false).is_empty(), "nothing ready: nothing offered");
-        assert_eq!(BatchStatus::InReview.steps(true, true, false), vec![BatchStep::Conclude]);
-        assert!(BatchStatus::Concluded.steps(true, true, true).is_empty());
+        assert_eq!(
+            BatchStatus::Open.steps(true, false, true, false),
+            vec![BatchStep::SendToReview, BatchStep::Conclude]
+        );
+        assert_eq!(BatchStatus::Open.steps(false, false, true, false), vec![BatchStep::Conclude]);
+        assert!(BatchStatus::Open.steps(true, false, false, false).is_empty(), "nothing ready: nothing offered");
+        assert_eq!(BatchStatus::InReview.steps(true, true, false, false), vec![BatchStep::Conclude]);
+        assert!(BatchStatus::Concluded.steps(true, true, true, false).is_empty());
+        assert_eq!(
+            BatchStatus::Open.steps(true, false, false, true),
+            vec![BatchStep::Conclude],
+            "only overdue holders"
+        );
         for b in BatchStatus::ALL {
             assert_eq!(BatchStatus::parse(b.code()), Some(b));
         }
@@ -1133,7 +1251,7 @@ mod tests {
         assert!(!BatchStatus::Open.may_close_early(open, close, false, day("2025-12-31")), "not before it opens");
         assert!(BatchStatus::Open.may_cancel(false) && !BatchStatus::Open.may_cancel(true));
         assert!(!BatchStatus::Concluded.may_cancel(false));
-        assert!(BatchStatus::Cancelled.steps(true, false, true).is_empty());
+        assert!(BatchStatus::Cancelled.steps(true, false, true, false).is_empty());
         assert!(BatchStatus::Open.may_edit(Purpose::Recognition, false));
         assert!(!BatchStatus::Open.may_edit(Purpose::Recognition, true), "after the first submission");
         assert!(!BatchStatus::Open.may_edit(Purpose::ReReview, false));
@@ -1289,6 +1407,44 @@ mod tests {
         assert!(transition(Status::Submitted, Action::Pass).is_err());
         assert!(transition(Status::Recognized, Action::Return).is_err());
         assert_eq!(transition(Status::Recommended, Action::Return), Ok(Status::Returned));
+    }
+
+    #[test]
+    fn a_rectification_reports_before_its_deadline_then_waits_for_the_city() {
+        let until = Some(day("2027-06-30"));
+        let step = |reported, today| rectification_step(Standing::Rectifying, until, reported, day(today));
+        assert_eq!(step(false, "2027-06-30"), Some(RectificationStep::Report), "on the last day");
+        assert_eq!(step(false, "2027-07-01"), Some(RectificationStep::Lapsed));
+        assert_eq!(step(true, "2027-07-01"), Some(RectificationStep::Decide), "sent in time: decided late");
+        assert_eq!(rectification_step(Standing::Valid, until, false, day("2027-07-01")), None);
+        assert_eq!(
+            rectification_step(Standing::Rectifying, None, false, day("2099-01-01")),
+            Some(RectificationStep::Report)
+        );
+        assert_eq!(valid_after_rectification(day("2027-05-01"), 3), day("2030-04-30"));
+    }
+
+    #[test]
+    fn an_unsent_re_review_is_marked_overdue_and_decided_by_the_batch_rule() {
+        assert_eq!(transition(Status::Draft, Action::MarkOverdue), Ok(Status::Overdue));
+        assert_eq!(transition(Status::Returned, Action::MarkOverdue), Ok(Status::Overdue));
+        assert!(transition(Status::Submitted, Action::MarkOverdue).is_err(), "sent in time: not overdue");
+        assert_eq!(transition(Status::Overdue, Action::OrderRectification), Ok(Status::Rectify));
+        assert_eq!(transition(Status::Overdue, Action::Decline), Ok(Status::NotRecognized));
+        assert!(transition(Status::Overdue, Action::Submit).is_err(), "too late to send");
+        assert!(!Status::Overdue.editable() && !Status::Overdue.counts_against_quota());
+        let mut rules = Rules::default_for(Kind::MunicipalCenter);
+        assert_eq!(rules.overdue_rule, Outcome::Revoke);
+        rules.overdue_rule = Outcome::Renew;
+        assert_eq!(rules.problems(), [("overdue_rule", "recognition.range.overdue_rule")], "never renewed unseen");
+        // Rules stored before these fields existed read with their defaults.
+        let stored = serde_json::to_string(&Rules::default_for(Kind::DistrictCenter))
+            .unwrap()
+            .replace(",\"blind_review\":false", "")
+            .replace(",\"overdue_rule\":\"revoke\"", "");
+        assert!(!stored.contains("blind_review") && !stored.contains("overdue_rule"));
+        let old: Rules = serde_json::from_str(&stored).unwrap();
+        assert!(!old.blind_review && old.overdue_rule == Outcome::Revoke);
     }
 
     #[test]

@@ -313,3 +313,64 @@ recognition-range-rectify_above_pass = 整改分数线不能高于通过分数�
 recognition-rule-unknown_tier = “{ $value }”不是认定层级代码，请按提示填写，用逗号分隔。
 recognition-requirement = { $item }（要求 { $required }，当前 { $actual }）
 recognition-batch_changed_meanwhile = 该批次刚被他人处理，请刷新页面查看最新状态。
+recognition-status-overdue = 逾期未报
+recognition-action-mark_overdue = 逾期未提交复核材料
+recognition-range-overdue_rule = 逾期未报只能责令整改或撤销认定。
+recognition-rule-blind_review = 专家盲评（评审专家看不到申报单位名称）
+recognition-rule-overdue_rule = 逾期未报的处理
+recognition-rule-overdue_rule_hint = 复核时，持有单位在批次进入专家评审或办结时仍未提交的，按此处理。
+recognition-overdue_rule-rectify = 责令限期整改
+recognition-overdue_rule-revoke = 撤销认定
+recognition-blind_review = 专家盲评
+recognition-re_review_intake_open = 复核申报尚未截止，仍有持有单位未提交。请在截止日期后再推进，或先“提前截止申报”。
+recognition-msg-overdue = 您在“{ $batch }”中的复核材料未按期提交，已记为逾期未报，将{ $rule ->
+    [rectify] 责令限期整改
+   *[revoke] 撤销认定
+}。
+recognition-msg-overdue_decided = “{ $batch }”已办结：因逾期未提交复核材料，{ $rule ->
+    [rectify] 已责令限期整改，请在期限内提交整改报告
+   *[revoke] 认定已撤销
+}。
+recognition-msg-rectification_reported = { $organization }已提交证书 { $certificate } 的整改报告，请验收。
+recognition-msg-rectification_accepted = 证书 { $certificate } 的整改已验收通过，认定有效期至 { $until }。
+recognition-msg-rectification_refused = 证书 { $certificate } 的整改验收未通过，认定已撤销。理由：{ $reason }
+recognition-msg-rectification_lapsed = 证书 { $certificate } 的整改期限（{ $until }）已过且未提交整改报告，认定已撤销。
+recognition-todo-rectification_report = 证书 { $certificate } 须提交整改报告
+recognition-todo-rectification_decide = { $n } 份整改报告等待验收
+recognition-no_rectification = 没有找到这项整改：认定未被责令整改，或您无权查看。请从证书页或待办进入。
+recognition-rectification-lapsed = 整改期限已过，不能再提交整改报告；认定将被撤销。如有异议，请联系市级主管部门。
+recognition-rectification-reported = 整改报告已经提交，正在等待验收，不能重复提交。
+recognition-rectification-over = 这项整改已经结束，无需再操作。
+recognition-rectification-not_reported = 持有单位尚未提交整改报告，暂不能验收。
+recognition-rectification-report_required = 请填写整改报告：说明针对复核意见做了哪些整改、效果如何。
+recognition-rectification-reason_required = 验收不通过时请写明理由，持有单位会看到。
+recognition-rectification-title = 整改
+recognition-rectification-until = 整改期限
+recognition-rectification-ordered_by = 责令整改的复核
+recognition-rectification-report = 整改报告
+recognition-rectification-report_hint = 逐条说明针对复核意见的整改措施和结果，最多 5000 字。
+recognition-rectification-send = 提交整改报告
+recognition-rectification-sent = 整改报告已提交，市级主管部门验收后会通知您。
+recognition-rectification-reported_line = 由 { $by } 于 { $at } 提交
+recognition-rectification-waiting = 整改报告尚未提交。
+recognition-rectification-decide = 验收
+recognition-rectification-comment = 验收意见
+recognition-rectification-comment_hint = 不通过时必填，持有单位会看到。
+recognition-rectification-accept = 验收通过
+recognition-rectification-refuse = 验收不通过
+recognition-rectification-refuse_confirm = 验收不通过将撤销这项认定，且不能撤回。确定吗？
+recognition-rectification-accepted = 整改已验收通过，认定恢复有效。
+recognition-rectification-refused = 整改验收不通过，认定已撤销。
+recognition-rectification-step-report = 待提交整改报告
+recognition-rectification-step-decide = 待验收
+recognition-rectification-step-lapsed = 已逾期（将撤销）
+recognition-rectification-open = 查看整改
+recognition-rectify_until_line = 整改期限至 { $date }
+recognition-revoked_overdue = 于 { $date } 撤销：未在“{ $batch }”复核中按期提交材料。
+recognition-revoked_refused = 于 { $date } 撤销：“{ $batch }”复核后的整改验收未通过。理由：{ $line }
+recognition-revoked_lapsed = 于 { $date } 撤销：“{ $batch }”复核后的整改期限（{ $line }）届满，未提交整改报告。
+recognition-rectification-decision_required = 请选择“验收通过”或“验收不通过”。
+recognition-re_review_due_note = 这是复核申报，请在 { $date } 前提交。逾期未报将{ $rule ->
+    [rectify] 责令限期整改
+   *[revoke] 撤销认定
+}。

@@ -61,6 +61,8 @@ pub const DELIVER: &str = "notification.deliver";
 pub const PUBLICITY_CLOSE: &str = "review.publicity_close";
 /// Tells the city of recognitions falling due for re-review with no batch to take them up.
 pub const RE_REVIEWS_DUE: &str = "recognition.re_review_due";
+/// Revokes recognitions whose rectification deadline passed with no report, daily.
+pub const RECTIFICATIONS_LAPSE: &str = "recognition.rectification_lapse";
 /// Reminds liaison officers and branches of service follow-ups three days ahead and on the day.
 pub const FOLLOW_UPS: &str = "service.follow_up";
 /// Marks published demands past their deadline as expired, daily just after midnight.
@@ -90,6 +92,11 @@ pub fn kinds() -> Vec<Kind> {
             schedule: Some(Schedule::DailyAt(chrono::NaiveTime::MIN + Duration::minutes(10))),
         },
         Kind { code: RE_REVIEWS_DUE, policy: RetryPolicy::DEFAULT, schedule: Some(morning()) },
+        Kind {
+            code: RECTIFICATIONS_LAPSE,
+            policy: RetryPolicy::DEFAULT,
+            schedule: Some(Schedule::DailyAt(chrono::NaiveTime::MIN + Duration::minutes(40))),
+        },
         Kind { code: FOLLOW_UPS, policy: RetryPolicy::DEFAULT, schedule: Some(morning()) },
         Kind {
             code: DEMANDS_EXPIRE,
@@ -348,6 +355,7 @@ async fn run(services: &Services, job: &JobRecord, done: Arc<AtomicU64>) -> Resu
         EXPIRY_REMINDERS => Ok(crate::recognition::remind_expiring(services).await?.to_string()),
         PUBLICITY_CLOSE => Ok(crate::review::publicity::close_windows(services).await?.to_string()),
         RE_REVIEWS_DUE => Ok(crate::recognition::remind_re_reviews(services).await?.to_string()),
+        RECTIFICATIONS_LAPSE => Ok(crate::recognition::rectification::revoke_lapsed(services).await?.to_string()),
         FOLLOW_UPS => Ok(crate::service::remind_follow_ups(services).await?.to_string()),
         DEMANDS_EXPIRE => Ok(crate::matchmaking::expire_demands(services).await?.to_string()),
         DELIVERIES_DEEM => Ok(crate::cooperation::deem_accepted(services).await?.to_string()),

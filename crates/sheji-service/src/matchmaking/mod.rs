@@ -1293,6 +1293,22 @@ pub async fn load_pool(services: &Services) -> Result<Arc<Pool>, ServiceError> {
     Ok(Arc::new(Pool { demands, offers }))
 }
 
+/// The service categories each of `orgs` offers in its published offers, as specialty codes
+/// (`svc:…`, the review engine's vocabulary), so experts are matched to a reviewed
+/// organization on what it does as well as on its clusters.
+pub async fn offered_specialties(
+    services: &Services,
+    orgs: &BTreeSet<OrganizationId>,
+) -> Result<BTreeMap<OrganizationId, BTreeSet<String>>, ServiceError> {
+    let mut out: BTreeMap<OrganizationId, BTreeSet<String>> = BTreeMap::new();
+    for o in store::published_offer_traits(services.store()).await? {
+        if let Some(org) = o.organization.filter(|org| orgs.contains(org)) {
+            out.entry(org).or_default().extend(o.categories.iter().map(|c| format!("svc:{c}")));
+        }
+    }
+    Ok(out)
+}
+
 /// A ranked offer or demand with its names.
 #[derive(Debug, Clone)]
 pub struct Ranked {

@@ -7,6 +7,7 @@
 
 pub mod demo;
 pub mod documents;
+pub mod rectification;
 
 use crate::work::Work;
 use std::collections::{BTreeMap, BTreeSet};
@@ -306,6 +307,7 @@ pub async fn todos(services: &Services, caller: &Principal) -> Result<Vec<Todo>,
             }
         }
     }
+    out.extend(rectification::todos(services, caller).await?);
     Ok(out)
 }
 
@@ -739,8 +741,13 @@ pub async fn batch_view(
     let ready = core::ready_for_decision(batch.fields.rules.onsite_required)
         .iter()
         .any(|s| funnel.get(s.code()).is_some_and(|n| *n > 0));
+    let unsent = batch.fields.purpose == Purpose::ReReview
+        && !accepting(services, &batch)
+        && [Status::Draft, Status::Returned, Status::Overdue]
+            .iter()
+            .any(|s| funnel.get(s.code()).is_some_and(|n| *n > 0));
     let steps = if city {
-        batch.status.steps(batch.fields.rubric.is_some(), batch.campaign.is_some(), ready)
+        batch.status.steps(batch.fields.rubric.is_some(), batch.campaign.is_some(), ready, unsent)
     } else {
         Vec::new()
     };
@@ -949,12 +956,16 @@ pub async fn send_to_review(
     if checked.is_empty() {
         return Err(ServiceError::Conflict { key: "recognition.nothing_checked" });
     }
+    let unsent = unsent_re_reviews(services, &b).await?;
+    if !unsent.is_empty() && accepting(services, &b) {
+        return Err(ServiceError::Conflict { key: "recognition.re_review_intake_open" });
+    }
     let t = services.today();
     let fields = crate::review::CampaignFields {
         name: format!("{}专家评审", b.fields.name),
         rubric,
         reviewers_per_item: b.fields.rules.reviewers_per_item,
-        blind: false,
+        blind: b.fields.rules.blind_review,
         aggregation: b.fields.rules.aggregation,
         thresholds: match b.fields.purpose {
             Purpose::Recognition => vec![Threshold { grade: "通过".to_owned(), min: b.fields.rules.pass_score }],
@@ -973,21 +984,25 @@ pub async fn send_to_review(
         publicity_days: b.fields.rules.publicity_days,
         outlier_pct: b.fields.rules.outlier_pct,
     };
-    let names =
-        sheji_store::registry::names(services.store(), &checked.iter().map(|a| a.organization).collect()).await?;
+    let orgs: BTreeSet<OrganizationId> = checked.iter().map(|a| a.organization).collect();
+    let names = sheji_store::registry::names(services.store(), &orgs).await?;
+    // The item speaks the experts' vocabulary: the applicant's clusters and the service
+    // categories it offers, so "shared specialties" in the draw mean something.
+    let offered = crate::matchmaking::offered_specialties(services, &orgs).await?;
     let now = services.now();
     let tx = Work::begin(services).await?;
     let mut items = Vec::with_capacity(checked.len());
     for a in &checked {
-        let clusters = sheji_store::registry::library::find_state_by_id(&tx, a.organization)
+        let mut specialties: BTreeSet<String> = sheji_store::registry::library::find_state_by_id(&tx, a.organization)
             .await?
             .map(|s| s.fields.clusters.iter().map(|c| format!("cluster:{c}")).collect())
             .unwrap_or_default();
+        specialties.extend(offered.get(&a.organization).into_iter().flatten().cloned());
         items.push(crate::review::ItemFields {
             title: names.get(&a.organization).cloned().unwrap_or_else(|| format!("#{}", a.id)),
             subject: Some(format!("recognition:{}:{}", b.fields.kind.code(), a.organization)),
             organizations: vec![a.organization],
-            specialties: clusters,
+            specialties,
             team: Vec::new(),
         });
     }
@@ -1012,16 +1027,65 @@ pub async fn send_to_review(
             return Err(ServiceError::Conflict { key: "recognition.changed_meanwhile" });
         }
     }
+    let overdue = mark_overdue(&tx, &b, &unsent, caller, now).await?;
     store::set_batch_status(&tx, id, BatchStatus::InReview, Some(campaign), now).await?;
     let change = Change {
         action: "recognition.send_to_review",
         target_type: "recognition_batch",
         target_id: id.to_string(),
         before: json!({"status": b.status}),
-        after: json!({"status": BatchStatus::InReview.code(), "campaign": campaign, "applications": checked.len()}),
+        after: json!({"status": BatchStatus::InReview.code(), "campaign": campaign, "applications": checked.len(),
+            "overdue": overdue.len()}),
     };
     tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(campaign)
+}
+
+/// A re-review's applications its holders never sent (drafts, and returns not sent back): the
+/// ones the batch's overdue rule decides. Empty for a batch of new recognitions, whose unsent
+/// drafts simply lapse.
+async fn unsent_re_reviews(services: &Services, b: &Batch) -> Result<Vec<Application>, ServiceError> {
+    if b.fields.purpose != Purpose::ReReview {
+        return Ok(Vec::new());
+    }
+    Ok(store::applications_in(services.store(), b.id, &[Status::Draft, Status::Returned]).await?)
+}
+
+/// Marks unsent re-reviews overdue (逾期未报) as the batch moves on, each on its timeline, and
+/// tells each holder what the batch's rule will do. Returns the applications as marked.
+async fn mark_overdue(
+    tx: &Work,
+    b: &Batch,
+    unsent: &[Application],
+    caller: &Principal,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<Application>, ServiceError> {
+    let mut out = Vec::with_capacity(unsent.len());
+    for a in unsent {
+        let to = core::transition(a.status, Action::MarkOverdue)
+            .map_err(|_| ServiceError::Conflict { key: "recognition.illegal" })?;
+        let event = Event {
+            from: a.status,
+            to,
+            action: Action::MarkOverdue.code().to_owned(),
+            comment: String::new(),
+            actor: caller.username.clone(),
+            at: now,
+        };
+        if !store::move_application(tx, a.id, &event, None).await? {
+            return Err(ServiceError::Conflict { key: "recognition.changed_meanwhile" });
+        }
+        let note = Note {
+            kind: MessageKind::Decided,
+            key: "recognition.msg.overdue",
+            args: vec![("batch", b.fields.name.clone()), ("rule", b.fields.rules.overdue_rule.code().to_owned())],
+            href: format!("/recognition/applications/{}", a.id),
+            once: None,
+        };
+        notification::send(tx, now, &[Audience::OrgAdmins(a.organization)], &note).await?;
+        out.push(Application { status: to, ..a.clone() });
+    }
+    Ok(out)
 }
 
 /// Refuses to move a batch on while applications still wait for a district or city decision
@@ -1055,6 +1119,17 @@ pub async fn conclude(services: &Services, caller: &Principal, id: i32, ip: &str
     // Per application: the expert score (None without review or without sheets) and whether it
     // was decided by review at all.
     let mut scores: BTreeMap<i32, Option<f64>> = BTreeMap::new();
+    let unsent = unsent_re_reviews(services, &b).await?;
+    if !unsent.is_empty() && accepting(services, &b) {
+        return Err(ServiceError::Conflict { key: "recognition.re_review_intake_open" });
+    }
+    let already_overdue = if b.fields.purpose == Purpose::ReReview {
+        store::applications_in(services.store(), id, &[Status::Overdue]).await?
+    } else {
+        Vec::new()
+    };
+    let ready_apps =
+        store::applications_in(services.store(), id, core::ready_for_decision(b.fields.rules.onsite_required)).await?;
     let decided = match (b.campaign, b.fields.rubric) {
         (Some(campaign), _) => {
             let by_item = crate::review::linked::final_scores(services, campaign)
@@ -1066,18 +1141,22 @@ pub async fn conclude(services: &Services, caller: &Principal, id: i32, ip: &str
             }
             apps
         }
+        // A re-review none of whose holders sent anything concludes on the overdue rule
+        // alone; anything sent goes to the experts first.
+        (None, Some(_)) if ready_apps.is_empty() && !(unsent.is_empty() && already_overdue.is_empty()) => {
+            stragglers(services, &b).await?;
+            Vec::new()
+        }
         (None, Some(_)) => return Err(ServiceError::Conflict { key: "recognition.not_in_review" }),
         (None, None) => {
             stragglers(services, &b).await?;
-            let ready = core::ready_for_decision(b.fields.rules.onsite_required);
-            let apps = store::applications_in(services.store(), id, ready).await?;
-            for a in &apps {
+            for a in &ready_apps {
                 scores.insert(a.id, Some(100.0));
             }
-            apps
+            ready_apps
         }
     };
-    if decided.is_empty() {
+    if decided.is_empty() && unsent.is_empty() && already_overdue.is_empty() {
         return Err(ServiceError::Conflict { key: "recognition.nothing_checked" });
     }
     let t = services.today();
@@ -1086,6 +1165,51 @@ pub async fn conclude(services: &Services, caller: &Principal, id: i32, ip: &str
     let tx = Work::begin(services).await?;
     let mut granted = Vec::new();
     let mut revoked = Vec::new();
+    let mut overdue = mark_overdue(&tx, &b, &unsent, caller, now).await?;
+    overdue.extend(already_overdue);
+    for a in &overdue {
+        let Some(r) = a.recognition else { continue };
+        let outcome = b.fields.rules.overdue_rule;
+        let action = if outcome == Outcome::Rectify { Action::OrderRectification } else { Action::Decline };
+        let to =
+            core::transition(a.status, action).map_err(|_| ServiceError::Conflict { key: "recognition.illegal" })?;
+        if outcome == Outcome::Rectify {
+            let until = t.checked_add_months(chrono::Months::new(b.fields.rules.rectify_months));
+            store::set_standing(&tx, r, Standing::Rectifying, None, until, now).await?;
+        } else {
+            store::set_standing(&tx, r, Standing::Revoked, None, None, now).await?;
+            let why = store::Revocation {
+                cause: core::RevocationCause::Overdue.code().to_owned(),
+                batch: b.fields.name.clone(),
+                score: None,
+                line: String::new(),
+            };
+            store::set_revocation(&tx, r, t, &why).await?;
+        }
+        let certificate = store::get_recognition(&tx, r).await?.map(|rec| rec.certificate).unwrap_or_default();
+        if outcome == Outcome::Revoke {
+            revoked.push(certificate.clone());
+        }
+        let event = Event {
+            from: a.status,
+            to,
+            action: action.code().to_owned(),
+            comment: certificate,
+            actor: caller.username.clone(),
+            at: now,
+        };
+        if !store::move_application(&tx, a.id, &event, None).await? {
+            return Err(ServiceError::Conflict { key: "recognition.changed_meanwhile" });
+        }
+        let note = Note {
+            kind: MessageKind::Decided,
+            key: "recognition.msg.overdue_decided",
+            args: vec![("batch", b.fields.name.clone()), ("rule", outcome.code().to_owned())],
+            href: format!("/recognition/applications/{}", a.id),
+            once: None,
+        };
+        notification::send(&tx, now, &[Audience::OrgAdmins(a.organization)], &note).await?;
+    }
     for a in &decided {
         let score = scores.get(&a.id).copied().flatten();
         let outcome = core::outcome(b.fields.purpose, score, &b.fields.rules);
@@ -1124,6 +1248,7 @@ pub async fn conclude(services: &Services, caller: &Principal, id: i32, ip: &str
                 store::set_standing(&tx, r, standing, valid, rectify, now).await?;
                 if outcome == Outcome::Revoke {
                     let why = store::Revocation {
+                        cause: core::RevocationCause::Score.code().to_owned(),
                         batch: b.fields.name.clone(),
                         score: score.map(|s| format!("{s:.2}")),
                         line: b.fields.rules.rectify_score.to_string(),
@@ -1168,7 +1293,8 @@ pub async fn conclude(services: &Services, caller: &Principal, id: i32, ip: &str
         target_type: "recognition_batch",
         target_id: id.to_string(),
         before: json!({"status": b.status}),
-        after: json!({"status": BatchStatus::Concluded.code(), "granted_or_renewed": granted, "revoked": revoked, "decided": decided.len()}),
+        after: json!({"status": BatchStatus::Concluded.code(), "granted_or_renewed": granted, "revoked": revoked, "decided": decided.len(),
+            "overdue": overdue.len()}),
     };
     tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(granted.len())

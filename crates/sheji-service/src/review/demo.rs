@@ -180,6 +180,10 @@ async fn campaign(
     let now = services.now();
     let today = services.today();
     let codes = ["svc:PROD", "svc:FORM", "svc:RES", "svc:PLAN"];
+    // Experts speak both halves of the vocabulary items use: service categories and the
+    // 33618 clusters (a recognition item carries its applicant's clusters), two of each.
+    let clusters: Vec<String> =
+        super::specialties(services).await?.into_iter().map(|s| s.code).filter(|c| c.starts_with("cluster:")).collect();
     let tx = Work::begin(services).await?;
     for (i, (account, name, title)) in experts.iter().enumerate() {
         if store::expert_of_account(&tx, *account).await?.is_some() {
@@ -193,7 +197,13 @@ async fn campaign(
             bio: String::new(),
             max_load: 6,
             active: true,
-            specialties: codes.iter().skip(i % 3).take(2).map(|c| (*c).to_owned()).collect(),
+            specialties: codes
+                .iter()
+                .skip(i % 3)
+                .take(2)
+                .map(|c| (*c).to_owned())
+                .chain(clusters.iter().cycle().skip(2 * i).take(2.min(clusters.len())).cloned())
+                .collect(),
             availability: Vec::new(),
         };
         store::insert_expert(&tx, *account, &fields, now).await?;

@@ -648,11 +648,28 @@ pub struct Recognition {
     pub batch: Option<i32>,
     /// Revoked on, with why (see [`Revocation`]).
     pub revoked: Option<(NaiveDate, Revocation)>,
+    /// The holder's rectification report, once sent.
+    pub rectification: Option<RectificationReport>,
+}
+
+/// What a holder reported on a rectification (整改报告).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RectificationReport {
+    /// What was put right.
+    pub text: String,
+    /// Sent at.
+    pub at: DateTime<Utc>,
+    /// By (user name).
+    pub by: String,
 }
 
 /// Why a recognition was revoked: the re-review that decided it, the score and the line.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Revocation {
+    /// Why (a [`sheji_core::recognition::RevocationCause`] code); empty in records written
+    /// before causes were kept, which were all by score.
+    #[serde(default)]
+    pub cause: String,
     /// The re-review batch's name.
     pub batch: String,
     /// The score it got, as shown ("55.20"), if it had sheets.
@@ -676,6 +693,12 @@ fn to_recognition(m: recognition::Model) -> Result<Recognition, StoreError> {
         revoked: m
             .revoked_on
             .map(|d| (d, m.revocation.and_then(|r| serde_json::from_str(&r).ok()).unwrap_or_default())),
+        rectification: match (m.rectify_report, m.rectify_reported_at) {
+            (Some(text), Some(at)) => {
+                Some(RectificationReport { text, at, by: m.rectify_reported_by.unwrap_or_default() })
+            }
+            _ => None,
+        },
     })
 }
 
@@ -850,11 +873,122 @@ pub async fn set_standing(
         .col_expr(recognition::Column::Standing, Expr::value(standing.code()))
         .col_expr(recognition::Column::RectifyUntil, Expr::value(rectify_until))
         .col_expr(recognition::Column::UpdatedAt, Expr::value(now));
+    if standing == Standing::Rectifying {
+        // A new rectification starts without a report.
+        update = update
+            .col_expr(recognition::Column::RectifyReport, Expr::value(Option::<String>::None))
+            .col_expr(recognition::Column::RectifyReportedAt, Expr::value(Option::<DateTime<Utc>>::None))
+            .col_expr(recognition::Column::RectifyReportedBy, Expr::value(Option::<String>::None));
+    }
     if let Some(v) = valid_until {
         update = update.col_expr(recognition::Column::ValidUntil, Expr::value(v));
     }
     update.filter(recognition::Column::Id.eq(id)).exec(tx.conn()).await?;
     Ok(())
+}
+
+/// Records a rectification report if the recognition is still rectifying with none sent;
+/// false otherwise (two clerks sending at once: one report is kept, the other is told).
+pub async fn report_rectification(
+    tx: &Tx,
+    id: i32,
+    text: &str,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let r = recognition::Entity::update_many()
+        .col_expr(recognition::Column::RectifyReport, Expr::value(text))
+        .col_expr(recognition::Column::RectifyReportedAt, Expr::value(now))
+        .col_expr(recognition::Column::RectifyReportedBy, Expr::value(by))
+        .col_expr(recognition::Column::UpdatedAt, Expr::value(now))
+        .filter(recognition::Column::Id.eq(id))
+        .filter(recognition::Column::Standing.eq(Standing::Rectifying.code()))
+        .filter(recognition::Column::RectifyReportedAt.is_null())
+        .exec(tx.conn())
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Ends a rectification with the city's decision if it still waits for one (rectifying, a
+/// report in): renewed until `valid_until`, or revoked. False if decided meanwhile.
+pub async fn end_rectification(
+    tx: &Tx,
+    id: i32,
+    to: Standing,
+    valid_until: Option<NaiveDate>,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let mut update = recognition::Entity::update_many()
+        .col_expr(recognition::Column::Standing, Expr::value(to.code()))
+        .col_expr(recognition::Column::RectifyUntil, Expr::value(Option::<NaiveDate>::None))
+        .col_expr(recognition::Column::UpdatedAt, Expr::value(now));
+    if let Some(v) = valid_until {
+        update = update.col_expr(recognition::Column::ValidUntil, Expr::value(v));
+    }
+    let r = update
+        .filter(recognition::Column::Id.eq(id))
+        .filter(recognition::Column::Standing.eq(Standing::Rectifying.code()))
+        .exec(tx.conn())
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Rectifications whose deadline is before `today` with no report sent (the daily job's
+/// work; index `ix_recognition_rectify`), at most `limit`.
+pub async fn lapsed_rectifications(db: &impl Db, today: NaiveDate, limit: u64) -> Result<Vec<Recognition>, StoreError> {
+    recognition::Entity::find()
+        .filter(recognition::Column::Standing.eq(Standing::Rectifying.code()))
+        .filter(recognition::Column::RectifyUntil.lt(today))
+        .filter(recognition::Column::RectifyReportedAt.is_null())
+        .order_by_asc(recognition::Column::Id)
+        .limit(limit)
+        .all(db.conn())
+        .await?
+        .into_iter()
+        .map(to_recognition)
+        .collect()
+}
+
+/// Rectifications under way, for to-do lists: with a report waiting for the city (`reported`)
+/// or still to be reported, optionally of some districts' holders or one holder. A page,
+/// soonest deadline first.
+pub async fn rectifications(
+    db: &impl Db,
+    reported: bool,
+    districts: Option<&[DistrictId]>,
+    organization: Option<OrganizationId>,
+    page: PageRequest,
+) -> Result<Page<Recognition>, StoreError> {
+    let mut q = recognition::Entity::find().filter(recognition::Column::Standing.eq(Standing::Rectifying.code()));
+    q = if reported {
+        q.filter(recognition::Column::RectifyReportedAt.is_not_null())
+    } else {
+        q.filter(recognition::Column::RectifyReportedAt.is_null())
+    };
+    if let Some(o) = organization {
+        q = q.filter(recognition::Column::OrganizationId.eq(o.get()));
+    }
+    if let Some(d) = districts {
+        let mut sub = sea_orm::sea_query::Query::select();
+        sub.column(crate::entity::organization::Column::Id)
+            .from(crate::entity::organization::Entity)
+            .and_where(crate::entity::organization::Column::DistrictId.is_in(d.iter().map(|x| x.get())));
+        q = q.filter(recognition::Column::OrganizationId.in_subquery(sub));
+    }
+    let q = q.order_by_asc(recognition::Column::RectifyUntil).order_by_asc(recognition::Column::Id);
+    crate::page_of(db, q, page, to_recognition).await
+}
+
+/// The re-review application that ordered a recognition's rectification (the newest).
+pub async fn rectifying_application(db: &impl Db, recognition: i32) -> Result<Option<Application>, StoreError> {
+    recognition_application::Entity::find()
+        .filter(recognition_application::Column::RecognitionId.eq(recognition))
+        .filter(recognition_application::Column::Status.eq(Status::Rectify.code()))
+        .order_by_desc(recognition_application::Column::Id)
+        .one(db.conn())
+        .await?
+        .map(to_application)
+        .transpose()
 }
 
 /// How many recognitions each organization holds in force on `today` (valid or under

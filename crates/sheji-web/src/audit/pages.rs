@@ -138,6 +138,7 @@ fn code_name(lang: Lang, kind: &str, field: &str, code: &str) -> Option<String> 
         ("recognition_batch", "status") => format!("recognition.batch_status.{code}"),
         ("recognition_batch", "kind") => format!("recognition.kind.{code}"),
         ("recognition_application", "status") => format!("recognition.status.{code}"),
+        ("recognition", "standing") => format!("recognition.standing.{code}"),
         ("recognition_application", "action") => format!("recognition.action.{code}"),
         ("deal", "status") => format!("cooperation.status.{code}"),
         ("deal", "dispute_stage") => format!("cooperation.stage.{code}"),

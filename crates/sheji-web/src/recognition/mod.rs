@@ -3,6 +3,7 @@
 mod api;
 mod documents;
 pub(crate) mod pages;
+mod rectification;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -43,6 +44,9 @@ fn pages() -> Router<AppState> {
             "/recognition/applications/{id}/inspection",
             post(pages::inspect).layer(axum::extract::DefaultBodyLimit::max(pages::MAX_UPLOAD)),
         )
+        .route("/recognition/rectifications/{id}", get(rectification::show))
+        .route("/recognition/rectifications/{id}/report", post(rectification::report))
+        .route("/recognition/rectifications/{id}/decide", post(rectification::decide))
         .route("/files/{id}", get(pages::download))
         .route("/admin/recognition/new", get(pages::new_form).post(pages::new_submit))
         .route("/admin/recognition/{id}", get(pages::batch))

@@ -64,7 +64,23 @@ pub struct RecQuery {
     district: String,
 }
 
-fn kind_label(lang: Lang, k: Kind) -> String {
+/// Why a recognition was revoked, in the reader's language: by score, for not submitting the
+/// re-review, or at the end of a rectification. Empty when it is not revoked.
+pub(crate) fn revocation_text(lang: Lang, r: &service::Recognition) -> String {
+    use sheji_core::recognition::RevocationCause;
+    let Some((on, why)) = r.revoked.as_ref() else { return String::new() };
+    let date = lang.long_date(*on);
+    let key = match RevocationCause::parse(&why.cause).unwrap_or(RevocationCause::Score) {
+        RevocationCause::Score => "recognition.revoked_because",
+        RevocationCause::Overdue => "recognition.revoked_overdue",
+        RevocationCause::RectificationRefused => "recognition.revoked_refused",
+        RevocationCause::RectificationLapsed => "recognition.revoked_lapsed",
+    };
+    let score = why.score.clone().unwrap_or_else(|| "—".to_owned());
+    lang.tf(key, &[("date", &date), ("batch", &why.batch), ("score", &score), ("line", &why.line)])
+}
+
+pub(crate) fn kind_label(lang: Lang, k: Kind) -> String {
     lang.t(&format!("recognition.kind.{}", k.code())).to_owned()
 }
 
@@ -314,6 +330,8 @@ fn application_steps(lang: Lang, status: sheji_core::recognition::Status, onsite
         S::Inspected => (4, false),
         S::InReview => (review, false),
         S::Recognized | S::NotRecognized | S::Rectify | S::Rejected => (last, true),
+        // Not sent in time: the outcome is the batch's rule, decided at its conclusion.
+        S::Overdue => (last, false),
     };
     let mut labels: Vec<String> = keys.iter().map(|k| lang.t(k).to_owned()).collect();
     if let Some(label) = labels.get_mut(current)
@@ -387,6 +405,11 @@ struct DriftLine {
 #[template(path = "recognition/recognition_application.html")]
 struct ApplicationPage {
     chrome: Chrome,
+    /// A re-review: the closing date and what happens if it is not submitted by then (while
+    /// it can still be); empty otherwise.
+    re_review_note: String,
+    /// The rectification this re-review ordered, for its readers.
+    rectification: Option<String>,
     /// The batch's stages (an official call's timeline) and what closed or cancelled it.
     batch_timeline: Vec<Step>,
     batch_note: String,
@@ -490,7 +513,29 @@ async fn application_page(
         Some(q) => lang.tf("recognition.quota_line", &[("used", &v.quota.0.to_string()), ("quota", &q.to_string())]),
         None => lang.t("recognition.no_quota").to_owned(),
     };
+    let re_review_note = if v.batch.fields.purpose == Purpose::ReReview
+        && matches!(
+            v.application.status,
+            sheji_core::recognition::Status::Draft | sheji_core::recognition::Status::Returned
+        )
+        && v.expert.is_none()
+    {
+        lang.tf(
+            "recognition.re_review_due_note",
+            &[("date", &lang.long_date(v.batch.fields.closes_on)), ("rule", v.batch.fields.rules.overdue_rule.code())],
+        )
+    } else {
+        String::new()
+    };
+    let rectification = match v.application.recognition {
+        Some(r) if v.events.iter().any(|e| e.action == Action::OrderRectification.code()) => {
+            Some(service::rectification::href(r))
+        }
+        _ => None,
+    };
     Ok(ApplicationPage {
+        re_review_note,
+        rectification,
         documents: service::documents::application_documents(&v)
             .into_iter()
             .map(|kind| {
@@ -834,6 +879,8 @@ struct BatchPage {
     quota_used: Vec<QuotaLine>,
     /// The required documents, listed.
     required_documents: Vec<String>,
+    /// Further terms worth stating: blind review, what happens to holders who do not submit.
+    terms: Vec<(String, String)>,
     city: bool,
     campaign: Option<CampaignLink>,
     status: String,
@@ -923,6 +970,21 @@ async fn batch_page(
         id,
         kind: kind_label(lang, v.batch.fields.kind),
         purpose: lang.t(&format!("recognition.purpose.{}", v.batch.fields.purpose.code())).to_owned(),
+        terms: {
+            let f = &v.batch.fields;
+            let mut terms = Vec::new();
+            if f.rubric.is_some() {
+                let yes_no = if f.rules.blind_review { "form.yes" } else { "form.no" };
+                terms.push((lang.t("recognition.blind_review").to_owned(), lang.t(yes_no).to_owned()));
+            }
+            if f.purpose == Purpose::ReReview {
+                terms.push((
+                    lang.t("recognition.rule.overdue_rule").to_owned(),
+                    lang.t(&format!("recognition.overdue_rule.{}", f.rules.overdue_rule.code())).to_owned(),
+                ));
+            }
+            terms
+        },
         window: format!("{} – {}", v.batch.fields.opens_on, v.batch.fields.closes_on),
         quota: v
             .batch
@@ -1066,6 +1128,8 @@ struct NewBatchPage {
     purposes: Vec<Choice>,
     rubrics: Vec<Choice>,
     aggregations: Vec<Choice>,
+    /// What a re-review does with a holder who never submitted.
+    overdue_rules: Vec<Choice>,
 }
 
 fn rules_form(form: FormState, r: &Rules) -> FormState {
@@ -1088,6 +1152,8 @@ fn rules_form(form: FormState, r: &Rules) -> FormState {
         .keep("required_documents", &r.required_documents.join("\n"))
         .keep("aggregation", r.aggregation.code())
         .keep("outlier_pct", &r.outlier_pct.to_string())
+        .keep("blind_review", if r.blind_review { "on" } else { "" })
+        .keep("overdue_rule", r.overdue_rule.code())
 }
 
 async fn new_batch_page(
@@ -1116,6 +1182,10 @@ async fn new_batch_page(
         aggregations: sheji_core::review::score::Aggregation::ALL
             .iter()
             .map(|a| Choice::new(a.code(), ctx.lang.t(&format!("review.aggregation.{}", a.code()))))
+            .collect(),
+        overdue_rules: sheji_core::recognition::Outcome::FOR_OVERDUE
+            .iter()
+            .map(|o| Choice::new(o.code(), ctx.lang.t(&format!("recognition.overdue_rule.{}", o.code()))))
             .collect(),
         chrome,
         form,
@@ -1192,6 +1262,12 @@ fn batch_input(body: &str) -> Result<BatchFields, ServiceError> {
             ),
             outlier_pct: f.optional("outlier_pct").unwrap_or(sheji_core::review::score::DEFAULT_OUTLIER_PCT),
             required_documents: sheji_core::recognition::required_documents(&f.text("required_documents")),
+            blind_review: f.flag("blind_review"),
+            overdue_rule: f.choice_or(
+                "overdue_rule",
+                sheji_core::recognition::Outcome::parse,
+                sheji_core::recognition::Outcome::Revoke,
+            ),
         },
         rubric: f.optional("rubric").map(RubricId),
     };
@@ -1406,6 +1482,10 @@ struct CertificatePage {
     verify_url: String,
     /// Revoked: when and why, in the reader's language; empty otherwise.
     revoked: String,
+    /// Under rectification: the deadline, as a line; empty otherwise.
+    rectify: String,
+    /// The rectification's page, for the holder, its district and the city.
+    rectification: Option<String>,
 }
 
 /// A certificate, printable, with the address that verifies it.
@@ -1445,23 +1525,20 @@ pub async fn certificate(
             standing: lang.t(&format!("recognition.standing.{}", c.standing.code())).to_owned(),
             class: c.standing.badge(),
             verify_url: format!("/certificates/{}", c.recognition.certificate),
-            revoked: c
-                .recognition
-                .revoked
-                .as_ref()
-                .map(|(on, why)| {
-                    let score = why.score.clone().unwrap_or_else(|| "—".to_owned());
-                    lang.tf(
-                        "recognition.revoked_because",
-                        &[
-                            ("date", &lang.long_date(*on)),
-                            ("batch", &why.batch),
-                            ("score", &score),
-                            ("line", &why.line),
-                        ],
-                    )
-                })
-                .unwrap_or_default(),
+            revoked: revocation_text(lang, &c.recognition),
+            rectify: match (c.standing, c.recognition.rectify_until) {
+                (sheji_core::recognition::Standing::Rectifying, Some(d)) => {
+                    lang.tf("recognition.rectify_until_line", &[("date", &lang.long_date(d))])
+                }
+                _ => String::new(),
+            },
+            rectification: match ctx.caller.principal.as_ref() {
+                Some(p) => service::rectification::view(&state.services, p, c.recognition.id)
+                    .await
+                    .ok()
+                    .map(|_| service::rectification::href(c.recognition.id)),
+                None => None,
+            },
             chrome,
         },
     ))

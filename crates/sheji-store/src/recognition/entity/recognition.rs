@@ -17,6 +17,10 @@ pub struct Model {
     pub revoked_on: Option<Date>,
     #[sea_orm(column_type = "Text", nullable)]
     pub revocation: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub rectify_report: Option<String>,
+    pub rectify_reported_at: Option<DateTimeUtc>,
+    pub rectify_reported_by: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -134,6 +134,7 @@ async fn a_recurring_slot_is_queued_once_and_a_failing_job_backs_off(backend: Ba
             "recognition.remind",
             "review.publicity_close",
             "recognition.re_review_due",
+            "recognition.rectification_lapse",
             "service.follow_up",
             "matchmaking.expire",
             "event.remind",

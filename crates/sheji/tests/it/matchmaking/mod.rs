@@ -163,9 +163,22 @@ async fn a_demand_is_reviewed_published_matched_and_answered(backend: Backend) {
             ("then", "publish"),
         ]
     };
+    let before = sheji_service::matchmaking::offered_specialties(&app.services, &[firm.id].into())
+        .await
+        .unwrap()
+        .remove(&firm.id);
     let made = app.post_form(&firm_b, "/offers/new", &offer("电机与结构外观设计")).await;
     assert_eq!(made.status, 303, "{}", made.body);
     let firm_offer = first(r"/offers/(\d+)", made.header("location"));
+    // What the firm offers becomes its specialties in a review of it (the experts' vocabulary).
+    let (services, firm_id) = (&app.services, firm.id);
+    let offered = move |orgs| async move {
+        sheji_service::matchmaking::offered_specialties(services, &orgs).await.unwrap().remove(&firm_id)
+    };
+    let mut expected = before.unwrap_or_default();
+    expected.extend(["svc:FORM".to_owned(), "svc:STRUCT".to_owned()]);
+    assert_eq!(offered([firm.id].into()).await, Some(expected));
+    assert_eq!(offered([maker.id].into()).await, None, "only the organizations asked about");
     let solo = app.signed_in("solo").await;
     let mut designer = offer("独立外观设计工作室");
     let no_district = app.post_form(&solo, "/offers/new", &designer).await;

@@ -43,6 +43,8 @@ pub(crate) async fn open_batch(
         ("reviewers_per_item", "3"),
         ("publicity_days", "5"),
     ];
+    // A field given replaces its default rather than repeating it.
+    form.retain(|(k, _)| !fields.iter().any(|(f, _)| f == k));
     form.extend_from_slice(fields);
     if !fields.iter().any(|(k, _)| *k == "validity_years") {
         form.push(("validity_years", "3"));
@@ -360,7 +362,8 @@ async fn the_ladder_from_library_to_municipal_center(backend: Backend) {
         "2026年度区县级工业设计中心复核",
         "",
         &rubric,
-        &[("purpose", "re_review")],
+        // A blind review: the experts score the holder without its name.
+        &[("purpose", "re_review"), ("blind_review", "on")],
     )
     .await;
     // A second re-review batch may not cover the same recognitions while the first is open.
@@ -419,12 +422,23 @@ async fn the_ladder_from_library_to_municipal_center(backend: Backend) {
         app.post_form(&hq, &format!("/admin/reviews/{campaign}/deploy"), &[("mode", "optimal")]).await.status,
         303
     );
+    let mut blind_sheets = 0;
     for u in ["expert", "expert2", "expert3", "expert4", "expert5", "expert6"] {
         let (b, _) = app.sign_in(u, sheji_service::demo::DEMO_PASSWORD).await;
         for sheet in all(r#"href="/reviews/(\d+)""#, &app.get_as(&b, "/reviews").await.body) {
             let page = app.get_as(&b, &format!("/reviews/{sheet}")).await;
             if !page.body.contains("name=\"action\" value=\"submit\"") {
                 continue;
+            }
+            if page.body.contains("2026年度区县级工业设计中心复核专家评审") {
+                assert!(!page.body.contains(&a.name), "blind: the sheet hides the holder");
+                let materials = app.get_as(&b, &format!("/recognition/applications/{rr}")).await;
+                assert_eq!(materials.status, 200);
+                assert!(!materials.body.contains(&a.name) && materials.body.contains("盲评"), "{}", materials.body);
+                let list = app.get_as(&b, "/reviews").await.body;
+                let row = list.split("<tr").find(|r| r.contains(&format!("\"/reviews/{sheet}\""))).unwrap_or_default();
+                assert!(row.contains("评审对象") && !row.contains(&a.name), "nor does the list: {row}");
+                blind_sheets += 1;
             }
             let r = app
                 .post_form(
@@ -436,6 +450,7 @@ async fn the_ladder_from_library_to_municipal_center(backend: Backend) {
             assert_eq!(r.status, 303, "{}", r.body);
         }
     }
+    assert_eq!(blind_sheets, 3);
     assert_eq!(app.post_form(&hq, &format!("/admin/reviews/{campaign}/steps/close"), &[]).await.status, 303);
     // A re-review's notice lists every outcome: no mark is proposed.
     let closed = app.get_as(&hq, &format!("/admin/reviews/{campaign}")).await;
@@ -1103,5 +1118,217 @@ async fn a_batch_closes_early_or_is_cancelled_with_a_reason_applicants_read(back
         .post_form(&city, &format!("/admin/recognition/{called_off}/call/cancel"), &[("cancel_reason", "再次")])
         .await;
     assert_eq!(again.status, 409);
+    app.finish().await;
+}
+
+backend_tests!(a_re_review_decides_unsent_holders_and_a_rectification_is_reported_then_decided);
+
+/// Issue 18, re-review with consequences: holders who never submit are marked overdue and
+/// handled by the batch's rule (rectify, or revoke); a rectification has a deadline, a report
+/// the holder sends once, and the city's acceptance (a new term) or refusal (revoked, with the
+/// reason on the certificate); a deadline passed with no report revokes it through the daily
+/// job. Each step is what the holder, the branch and the public see.
+async fn a_re_review_decides_unsent_holders_and_a_rectification_is_reported_then_decided(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else { return };
+    let bishan = app.district("璧山区").await;
+    // Any five organizations of Bishan: these batches do not ask for the library.
+    let in_bishan = OrgFilter { district: Some(bishan), ..Default::default() };
+    let members = list_public(&app.services, &in_bishan, PageRequest::new(Some(1), Some(5))).await.unwrap().items;
+    assert_eq!(members.len(), 5, "the demo has five organizations in Bishan");
+    app.user("city1", "city_officer", None, None).await;
+    app.user("bs1", "branch_staff", Some(bishan.get()), None).await;
+    let names = ["holder1", "holder2", "holder3", "holder4", "holder5"];
+    for (u, m) in names.iter().zip(&members) {
+        app.user(u, "org_admin", None, Some(m.id.get())).await;
+    }
+    let city = app.signed_in("city1").await;
+    let branch = app.signed_in("bs1").await;
+    let mut orgs = Vec::new();
+    for u in names {
+        orgs.push(app.signed_in(u).await);
+    }
+    // Recognizes the given holders as district centers for one year (no expert review).
+    async fn recognize(app: &TestApp, city: &Browser, branch: &Browser, holders: &[&Browser], name: &str) {
+        let batch = open_batch(app, city, "district_center", name, "", "", &[("validity_years", "1")]).await;
+        for h in holders {
+            let id = apply(app, h, &batch).await;
+            assert_eq!(submit(app, h, &id).await.status, 303);
+            assert_eq!(step(app, branch, &id, "recommend", "").await.status, 303);
+            assert_eq!(step(app, city, &id, "pass", "").await.status, 303);
+        }
+        let r = app.post_form(city, &format!("/admin/recognition/{batch}/steps/conclude"), &[]).await;
+        assert_eq!(r.status, 303, "{}", r.body);
+    }
+    recognize(&app, &city, &branch, &[&orgs[0], &orgs[1], &orgs[2], &orgs[3]], "一年期区县级中心认定").await;
+    // The demo's own district center is 0001; these are 0002–0005 in the order applied.
+    let cert = |i: usize| format!("QX-2026-{:04}", i + 2);
+    for (i, m) in members.iter().take(4).enumerate() {
+        assert!(app.get(&format!("/certificates/{}", cert(i))).await.body.contains(&m.name));
+    }
+
+    // A re-review whose rule for holders who do not submit is rectification.
+    let rule = app.get_as(&city, "/admin/recognition/new?kind=district_center&purpose=re_review").await;
+    assert!(rule.body.contains(r#"<option value="revoke" selected>"#), "revocation is the default rule");
+    let re_review = open_batch(
+        &app,
+        &city,
+        "district_center",
+        "一年期区县级中心复核",
+        "",
+        "",
+        &[("purpose", "re_review"), ("overdue_rule", "rectify")],
+    )
+    .await;
+    let page = app.get_as(&city, &format!("/admin/recognition/{re_review}")).await;
+    assert!(page.body.contains("逾期未报的处理") && page.body.contains("责令限期整改"), "{}", page.body);
+    let mine = |b: usize| {
+        let app = &app;
+        let orgs = &orgs;
+        async move {
+            let home = app.get_as(&orgs[b], "/recognition").await;
+            all(r#"href="/recognition/applications/(\d+)""#, &home.body)
+                .into_iter()
+                .max_by_key(|x| x.parse::<i32>().unwrap())
+                .unwrap()
+        }
+    };
+    let (rr_a, rr_b, rr_c, rr_d) = (mine(0).await, mine(1).await, mine(2).await, mine(3).await);
+    // Before the close the holder is told the date and what happens if they do not submit.
+    let draft = app.get_as(&orgs[1], &format!("/recognition/applications/{rr_b}")).await;
+    assert!(draft.body.contains("请在 2026年12月31日 前提交。逾期未报将责令限期整改"), "{}", draft.body);
+    // A submits and goes through; B, C and D send nothing.
+    assert_eq!(submit(&app, &orgs[0], &rr_a).await.status, 303);
+    assert_eq!(step(&app, &branch, &rr_a, "recommend", "").await.status, 303);
+    assert_eq!(step(&app, &city, &rr_a, "pass", "").await.status, 303);
+    // While intake runs, unsent holders cannot be decided.
+    let early = app.post_form(&city, &format!("/admin/recognition/{re_review}/steps/conclude"), &[]).await;
+    assert_eq!(early.status, 409, "{}", early.body);
+    assert!(early.body.contains("复核申报尚未截止"), "{}", early.body);
+    // After the close: A is renewed, the three others are marked overdue and put under
+    // rectification for the rules' six months.
+    app.clock.advance(chrono::Duration::days(36));
+    let city = app.signed_in("city1").await;
+    let branch = app.signed_in("bs1").await;
+    let mut orgs = Vec::new();
+    for u in names {
+        orgs.push(app.signed_in(u).await);
+    }
+    let concluded = app.post_form(&city, &format!("/admin/recognition/{re_review}/steps/conclude"), &[]).await;
+    assert_eq!(concluded.status, 303, "{}", concluded.body);
+    assert!(app.get(&format!("/certificates/{}", cert(0))).await.body.contains("有效"));
+    let b_app = app.get_as(&orgs[1], &format!("/recognition/applications/{rr_b}")).await;
+    assert!(b_app.body.contains("逾期未提交复核材料") && b_app.body.contains("限期整改"), "{}", b_app.body);
+    let told = app.get_as(&orgs[1], "/messages").await;
+    assert!(told.body.contains("因逾期未提交复核材料，已责令限期整改"), "{}", told.body);
+    let b_cert = app.get_as(&orgs[1], &format!("/certificates/{}", cert(1))).await;
+    assert!(b_cert.body.contains("整改中") && b_cert.body.contains("整改期限至 2027年7月2日"), "{}", b_cert.body);
+    let href = first(r#"href="(/recognition/rectifications/\d+)""#, &b_cert.body);
+    // The public sees the deadline but no way in; another holder gets 404.
+    let public = app.get(&format!("/certificates/{}", cert(1))).await;
+    assert!(public.body.contains("整改期限至") && !public.body.contains("/recognition/rectifications/"));
+    assert_eq!(app.get_as(&orgs[2], &href).await.status, 404);
+    // The holder's to-do, then the report: empty and too long are refused as typed.
+    assert!(app.get_as(&orgs[1], "/").await.body.contains(&format!("证书 {} 须提交整改报告", cert(1))));
+    let empty = app.post_form(&orgs[1], &format!("{href}/report"), &[("report", "  ")]).await;
+    assert_eq!(empty.status, 400);
+    assert!(empty.body.contains("请填写整改报告"), "{}", empty.body);
+    let long = "整".repeat(5_001);
+    let too_long = app.post_form(&orgs[1], &format!("{href}/report"), &[("report", long.as_str())]).await;
+    assert_eq!(too_long.status, 400);
+    assert!(too_long.body.contains(&"整".repeat(100)), "the text comes back as typed");
+    let report = "一、补充专职设计人员4名。\n二、建立设计成果转化台账。";
+    let sent = app.post_form(&orgs[1], &format!("{href}/report"), &[("report", report)]).await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let again = app.post_form(&orgs[1], &format!("{href}/report"), &[("report", "再交一次")]).await;
+    assert_eq!(again.status, 409, "once");
+    // The branch reads it without deciding; the city must give a reason to refuse.
+    let read = app.get_as(&branch, &href).await;
+    assert!(read.body.contains("建立设计成果转化台账") && !read.body.contains("value=\"accept\""), "{}", read.body);
+    assert_eq!(app.post_form(&branch, &format!("{href}/decide"), &[("decision", "accept")]).await.status, 403);
+    assert!(app.get_as(&city, "/").await.body.contains("1 份整改报告等待验收"));
+    let bare = app.post_form(&city, &format!("{href}/decide"), &[("decision", "refuse"), ("comment", "")]).await;
+    assert_eq!(bare.status, 400);
+    assert!(bare.body.contains("验收不通过时请写明理由"), "{}", bare.body);
+    let accepted = app.post_form(&city, &format!("{href}/decide"), &[("decision", "accept")]).await;
+    assert_eq!(accepted.status, 303, "{}", accepted.body);
+    // A full term from the acceptance (the re-review's three years).
+    let b_cert = app.get(&format!("/certificates/{}", cert(1))).await;
+    assert!(b_cert.body.contains("有效") && b_cert.body.contains("2030年1月1日"), "{}", b_cert.body);
+    assert!(app.get_as(&orgs[1], "/messages").await.body.contains("整改已验收通过"));
+    assert_eq!(app.post_form(&city, &format!("{href}/decide"), &[("decision", "accept")]).await.status, 409);
+
+    // D reports and is refused: revoked, the reason on its certificate.
+    let d_href = first(
+        r#"href="(/recognition/rectifications/\d+)""#,
+        &app.get_as(&orgs[3], &format!("/certificates/{}", cert(3))).await.body,
+    );
+    assert_eq!(app.post_form(&orgs[3], &format!("{d_href}/report"), &[("report", "已整改。")]).await.status, 303);
+    let refused = app
+        .post_form(&city, &format!("{d_href}/decide"), &[("decision", "refuse"), ("comment", "整改措施未落实")])
+        .await;
+    assert_eq!(refused.status, 303, "{}", refused.body);
+    let d_cert = app.get(&format!("/certificates/{}", cert(3))).await;
+    assert!(
+        d_cert.body.contains("已撤销") && d_cert.body.contains("整改验收未通过。理由：整改措施未落实"),
+        "{}",
+        d_cert.body
+    );
+    let d_app = app.get_as(&orgs[3], &format!("/recognition/applications/{rr_d}")).await;
+    assert!(d_app.body.contains("未通过") && d_app.body.contains("整改措施未落实"), "{}", d_app.body);
+
+    // C sends nothing: the day after its deadline the daily job revokes it, once.
+    app.clock.advance(chrono::Duration::days(190));
+    assert_eq!(sheji_service::recognition::rectification::revoke_lapsed(&app.services).await.unwrap(), 1);
+    assert_eq!(sheji_service::recognition::rectification::revoke_lapsed(&app.services).await.unwrap(), 0);
+    let c_cert = app.get(&format!("/certificates/{}", cert(2))).await;
+    assert!(c_cert.body.contains("已撤销") && c_cert.body.contains("整改期限（2027-07-02）届满"), "{}", c_cert.body);
+    let orgs_c = app.signed_in("holder3").await;
+    assert!(app.get_as(&orgs_c, "/messages").await.body.contains("整改期限（2027-07-02）已过且未提交整改报告"));
+    let c_app = app.get_as(&orgs_c, &format!("/recognition/applications/{rr_c}")).await;
+    assert!(c_app.body.contains("未通过"), "{}", c_app.body);
+
+    // A re-review whose rule is revocation: E, recognized later, sends nothing and is revoked.
+    let city = app.signed_in("city1").await;
+    let branch = app.signed_in("bs1").await;
+    let org_e = app.signed_in("holder5").await;
+    let today = app.services.today();
+    assert!(today > chrono::NaiveDate::from_ymd_opt(2027, 7, 1).unwrap());
+    let batch = open_batch(
+        &app,
+        &city,
+        "district_center",
+        "下半年区县级中心认定",
+        "",
+        "",
+        &[("validity_years", "1"), ("opens_on", "2027-07-01"), ("closes_on", "2027-12-31")],
+    )
+    .await;
+    let id = apply(&app, &org_e, &batch).await;
+    assert_eq!(submit(&app, &org_e, &id).await.status, 303);
+    assert_eq!(step(&app, &branch, &id, "recommend", "").await.status, 303);
+    assert_eq!(step(&app, &city, &id, "pass", "").await.status, 303);
+    assert_eq!(app.post_form(&city, &format!("/admin/recognition/{batch}/steps/conclude"), &[]).await.status, 303);
+    let second = open_batch(
+        &app,
+        &city,
+        "district_center",
+        "下半年区县级中心复核",
+        "",
+        "",
+        &[("purpose", "re_review"), ("opens_on", "2027-07-01"), ("closes_on", "2027-07-20")],
+    )
+    .await;
+    app.clock.advance(chrono::Duration::days(30));
+    let city = app.signed_in("city1").await;
+    let offered = app.get_as(&city, &format!("/admin/recognition/{second}")).await;
+    assert!(offered.body.contains(&format!("/admin/recognition/{second}/steps/conclude")), "only unsent holders");
+    let r = app.post_form(&city, &format!("/admin/recognition/{second}/steps/conclude"), &[]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let e_cert = app.get("/certificates/QX-2027-0001").await;
+    assert!(
+        e_cert.body.contains("已撤销") && e_cert.body.contains("未在“下半年区县级中心复核”复核中按期提交材料"),
+        "{}",
+        e_cert.body
+    );
     app.finish().await;
 }
