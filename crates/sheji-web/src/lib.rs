@@ -296,7 +296,8 @@ mod catalogue_tests {
         keys.extend(
             crate::recognition::pages::CONFIRMED_ACTIONS.iter().map(|a| format!("recognition.confirm.{}", a.code())),
         );
-        keys.extend(crate::recognition::pages::step_keys(true, true).iter().map(|k| (*k).to_owned()));
+        keys.extend(crate::recognition::pages::step_keys(true, true, false).iter().map(|k| (*k).to_owned()));
+        keys.extend(crate::recognition::pages::step_keys(true, false, true).iter().map(|k| (*k).to_owned()));
         let missing: Vec<_> = keys.iter().filter(|k| !catalogue::has(k)).collect();
         assert!(missing.is_empty(), "{missing:?}");
         assert_ne!(Lang::Zh.t("role.admin"), Lang::En.t("role.admin"));

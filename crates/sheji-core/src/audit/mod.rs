@@ -150,6 +150,7 @@ pub const ACTIONS: &[&str] = &[
     "recognition.rectification_lapse",
     "recognition.rectification_refuse",
     "recognition.rectification_report",
+    "recognition.send_to_publicity",
     "recognition.send_to_review",
     "review.campaign_create",
     "review.close",

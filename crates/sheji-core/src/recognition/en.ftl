@@ -374,3 +374,16 @@ recognition-re_review_due_note = This is a re-review: submit it by { $date }. If
     [rectify] put under rectification
    *[revoke] revoked
 }.
+recognition-status-on_notice = On public notice
+recognition-action-publicize = Put on public notice
+recognition-step-notice = Public notice
+recognition-batch_status-on_notice = On public notice
+recognition-publicize = Put on public notice
+recognition-confirm-publicize = Every application that passed the formal check goes on a public notice list, which headquarters publish and take objections on; the batch concludes only after the notice. This cannot be undone.
+recognition-done-publicity = The notice list is ready: publish it (reference number, phone and address) in the review campaign.
+recognition-rule-publicity_required = Public notice even without expert review (recognized once no objection is upheld)
+recognition-no_notice = This batch has no separate notice: a reviewed batch is noticed with its review's results, and one that does not require a notice concludes on the formal check.
+recognition-notice_first = This batch must go on public notice first: press "Put on public notice", then conclude once the notice has ended with no objection upheld.
+recognition-notice_not_final = The notice has not ended or objections are still open: conclude once the window is over, objections are decided and the final list is confirmed.
+recognition-notice_required = No expert review; public notice required
+recognition-revoked_objection = Revoked on { $date }: an objection was upheld on the notice of the re-review "{ $batch }".

@@ -197,9 +197,16 @@ pub struct Rules {
     #[serde(default)]
     pub blind_review: bool,
     /// In a re-review, what happens to a holder who has not submitted by the time the batch
-    /// goes to review or is concluded (逾期未报): rectification or revocation.
-    #[serde(default = "default_overdue_rule")]
-    pub overdue_rule: Outcome,
+    /// goes to review or is concluded (逾期未报): rectification or revocation. `None` in rules
+    /// stored before the rule existed: those batches leave unsent drafts alone, as they were
+    /// opened to.
+    #[serde(default)]
+    pub overdue_rule: Option<Outcome>,
+    /// Without expert review, the formally checked applications still go on public notice
+    /// (公示) before they are recognized, as district centers do. (With expert review the
+    /// review's own notice serves.) Absent in rules stored before it existed: no notice.
+    #[serde(default)]
+    pub publicity_required: bool,
 }
 
 /// The most documents a batch may require.
@@ -261,8 +268,8 @@ fn default_rectify_months() -> u32 {
 
 /// A holder who does not answer a re-review at all loses the recognition unless the city
 /// chooses to give them a rectification period instead.
-fn default_overdue_rule() -> Outcome {
-    Outcome::Revoke
+fn default_overdue_rule() -> Option<Outcome> {
+    Some(Outcome::Revoke)
 }
 
 impl Rules {
@@ -297,6 +304,7 @@ impl Rules {
             required_documents: Vec::new(),
             blind_review: false,
             overdue_rule: default_overdue_rule(),
+            publicity_required: true,
         };
         match kind {
             Kind::DistrictCenter => Rules { requires_library: true, min_design_staff: 10, ..base },
@@ -357,7 +365,7 @@ impl Rules {
         if self.rectify_score > self.pass_score && !out.iter().any(|(f, _)| *f == "rectify_score") {
             out.push(("rectify_score", "recognition.range.rectify_above_pass"));
         }
-        if !Outcome::FOR_OVERDUE.contains(&self.overdue_rule) {
+        if self.overdue_rule.is_some_and(|o| !Outcome::FOR_OVERDUE.contains(&o)) {
             out.push(("overdue_rule", "recognition.range.overdue_rule"));
         }
         out
@@ -564,11 +572,14 @@ pub enum Status {
     /// A re-review the holder did not submit before the batch moved on (逾期未报): the batch's
     /// overdue rule decides it at the conclusion.
     Overdue,
+    /// On public notice (公示) without expert review: recognized at the conclusion unless an
+    /// upheld objection withdrew it.
+    OnNotice,
 }
 
 impl Status {
     /// Every status.
-    pub const ALL: [Status; 13] = [
+    pub const ALL: [Status; 14] = [
         Status::Draft,
         Status::Submitted,
         Status::Returned,
@@ -582,6 +593,7 @@ impl Status {
         Status::Rectify,
         Status::Rejected,
         Status::Overdue,
+        Status::OnNotice,
     ];
 
     /// The stored code.
@@ -600,6 +612,7 @@ impl Status {
             Status::Rectify => "rectify",
             Status::Rejected => "rejected",
             Status::Overdue => "overdue",
+            Status::OnNotice => "on_notice",
         }
     }
 
@@ -617,9 +630,12 @@ impl Status {
     pub fn badge(self) -> &'static str {
         match self {
             Status::Draft => "draft",
-            Status::Submitted | Status::Recommended | Status::Checked | Status::Inspected | Status::InReview => {
-                "progress"
-            }
+            Status::Submitted
+            | Status::Recommended
+            | Status::Checked
+            | Status::Inspected
+            | Status::InReview
+            | Status::OnNotice => "progress",
             Status::Returned | Status::Correcting | Status::Rectify => "action",
             Status::Recognized => "passed",
             Status::NotRecognized | Status::Rejected | Status::Overdue => "rejected",
@@ -639,6 +655,7 @@ impl Status {
                 | Status::Checked
                 | Status::Inspected
                 | Status::InReview
+                | Status::OnNotice
                 | Status::Recognized
                 | Status::NotRecognized
                 | Status::Rectify
@@ -728,12 +745,26 @@ impl BatchStatus {
     /// batch takes none. `ready`: an application stands in [`ready_for_decision`]; `unsent`: a
     /// re-review whose intake is over holds applications its holders never sent, which the
     /// conclusion decides by the overdue rule even when nothing went to the experts.
-    pub fn steps(self, has_rubric: bool, has_campaign: bool, ready: bool, unsent: bool) -> Vec<BatchStep> {
+    /// `notice`: the batch puts its applications on public notice even without expert review,
+    /// so without a rubric it offers the notice instead of concluding on the formal check.
+    pub fn steps(
+        self,
+        has_rubric: bool,
+        notice: bool,
+        has_campaign: bool,
+        ready: bool,
+        unsent: bool,
+    ) -> Vec<BatchStep> {
         let mut out = Vec::new();
         if self.is_open() && has_rubric && !has_campaign && ready {
             out.push(BatchStep::SendToReview);
         }
-        if !matches!(self, BatchStatus::Concluded | BatchStatus::Cancelled) && (has_campaign || ready || unsent) {
+        let notice_first = !has_rubric && notice && !has_campaign;
+        if self.is_open() && notice_first && ready {
+            out.push(BatchStep::Publicize);
+        }
+        let decidable = has_campaign || (ready && !notice_first) || unsent;
+        if !matches!(self, BatchStatus::Concluded | BatchStatus::Cancelled) && decidable {
             out.push(BatchStep::Conclude);
         }
         out
@@ -770,6 +801,8 @@ impl BatchStatus {
 pub enum BatchStep {
     /// Open the expert review of every checked application.
     SendToReview,
+    /// Put every checked application on public notice (no expert review).
+    Publicize,
     /// Decide the batch and grant the recognitions.
     Conclude,
 }
@@ -779,6 +812,7 @@ impl BatchStep {
     pub fn code(self) -> &'static str {
         match self {
             BatchStep::SendToReview => "review",
+            BatchStep::Publicize => "publicity",
             BatchStep::Conclude => "conclude",
         }
     }
@@ -837,6 +871,7 @@ pub fn timeline(
     accepting: bool,
     onsite: bool,
     reviewed: bool,
+    notice: bool,
     review: Option<bool>,
 ) -> (Vec<Stage>, usize) {
     let mut stages = vec![Stage::Intake, Stage::DistrictReview, Stage::FormalCheck];
@@ -845,12 +880,16 @@ pub fn timeline(
     }
     if reviewed {
         stages.extend([Stage::ExpertReview, Stage::Publicity]);
+    } else if notice {
+        stages.push(Stage::Publicity);
     }
     stages.push(Stage::Result);
     let at = |s: Stage| stages.iter().position(|x| *x == s).unwrap_or(0);
     let current = match (status, review) {
         (BatchStatus::Concluded | BatchStatus::Cancelled, _) => stages.len() - 1,
         (BatchStatus::InReview, Some(true)) => at(Stage::Publicity),
+        // A notice without review is prepared, then published.
+        (BatchStatus::InReview, _) if !reviewed => at(Stage::Publicity),
         (BatchStatus::InReview, _) => at(Stage::ExpertReview),
         (BatchStatus::Open, _) if accepting => at(Stage::Intake),
         // After intake the districts and the city work side by side until the batch moves on.
@@ -954,6 +993,8 @@ pub enum Action {
     Inspect,
     /// A re-review left unsent when its batch moved on.
     MarkOverdue,
+    /// The city puts it on public notice (no expert review).
+    Publicize,
 }
 
 impl Action {
@@ -971,6 +1012,7 @@ impl Action {
             Action::OrderRectification => "order_rectification",
             Action::Inspect => "inspect",
             Action::MarkOverdue => "mark_overdue",
+            Action::Publicize => "publicize",
         }
     }
 
@@ -988,6 +1030,7 @@ impl Action {
             Action::OrderRectification,
             Action::Inspect,
             Action::MarkOverdue,
+            Action::Publicize,
         ]
         .into_iter()
         .find(|a| a.code() == s)
@@ -1034,12 +1077,17 @@ pub fn transition(from: Status, action: Action) -> Result<Status, IllegalTransit
         (S::InReview, A::OrderRectification) => Ok(S::Rectify),
         // A re-review its holder never sent: marked when the batch moves on, then decided by
         // the batch's overdue rule.
-        (S::Draft | S::Returned, A::MarkOverdue) => Ok(S::Overdue),
+        (S::Draft | S::Returned | S::Correcting, A::MarkOverdue) => Ok(S::Overdue),
         (S::Overdue, A::OrderRectification) => Ok(S::Rectify),
         (S::Overdue, A::Decline) => Ok(S::NotRecognized),
         // The rectification's acceptance (the recognition goes on) or refusal (revoked).
         (S::Rectify, A::Recognize) => Ok(S::Recognized),
         (S::Rectify, A::Decline) => Ok(S::NotRecognized),
+        // Public notice without expert review: recognized after it, or withdrawn by an upheld
+        // objection.
+        (S::Checked | S::Inspected, A::Publicize) => Ok(S::OnNotice),
+        (S::OnNotice, A::Recognize) => Ok(S::Recognized),
+        (S::OnNotice, A::Decline) => Ok(S::NotRecognized),
         _ => Err(IllegalTransition { from, action }),
     }
 }
@@ -1140,6 +1188,8 @@ crate::coded_enum! {
         RectificationRefused = "rectification_refused",
         /// The rectification deadline passed without a report.
         RectificationLapsed = "rectification_lapsed",
+        /// On a re-review's public notice without expert review, an objection was upheld.
+        ObjectionUpheld = "objection_upheld",
     }
 }
 
@@ -1203,15 +1253,15 @@ mod tests {
     #[test]
     fn a_batch_offers_only_the_steps_its_status_allows() {
         assert_eq!(
-            BatchStatus::Open.steps(true, false, true, false),
+            BatchStatus::Open.steps(true, false, false, true, false),
             vec![BatchStep::SendToReview, BatchStep::Conclude]
         );
-        assert_eq!(BatchStatus::Open.steps(false, false, true, false), vec![BatchStep::Conclude]);
-        assert!(BatchStatus::Open.steps(true, false, false, false).is_empty(), "nothing ready: nothing offered");
-        assert_eq!(BatchStatus::InReview.steps(true, true, false, false), vec![BatchStep::Conclude]);
-        assert!(BatchStatus::Concluded.steps(true, true, true, false).is_empty());
+        assert_eq!(BatchStatus::Open.steps(false, false, false, true, false), vec![BatchStep::Conclude]);
+        assert!(BatchStatus::Open.steps(true, false, false, false, false).is_empty(), "nothing ready: nothing offered");
+        assert_eq!(BatchStatus::InReview.steps(true, false, true, false, false), vec![BatchStep::Conclude]);
+        assert!(BatchStatus::Concluded.steps(true, false, true, true, false).is_empty());
         assert_eq!(
-            BatchStatus::Open.steps(true, false, false, true),
+            BatchStatus::Open.steps(true, false, false, false, true),
             vec![BatchStep::Conclude],
             "only overdue holders"
         );
@@ -1251,7 +1301,7 @@ mod tests {
         assert!(!BatchStatus::Open.may_close_early(open, close, false, day("2025-12-31")), "not before it opens");
         assert!(BatchStatus::Open.may_cancel(false) && !BatchStatus::Open.may_cancel(true));
         assert!(!BatchStatus::Concluded.may_cancel(false));
-        assert!(BatchStatus::Cancelled.steps(true, false, true, false).is_empty());
+        assert!(BatchStatus::Cancelled.steps(true, false, false, true, false).is_empty());
         assert!(BatchStatus::Open.may_edit(Purpose::Recognition, false));
         assert!(!BatchStatus::Open.may_edit(Purpose::Recognition, true), "after the first submission");
         assert!(!BatchStatus::Open.may_edit(Purpose::ReReview, false));
@@ -1262,13 +1312,17 @@ mod tests {
     #[test]
     fn the_timeline_names_the_current_stage() {
         let names = |(stages, at): (Vec<Stage>, usize)| (stages.iter().map(|s| s.code()).collect::<Vec<_>>(), at);
-        let (stages, at) = names(timeline(BatchStatus::Open, true, false, true, None));
+        let (stages, at) = names(timeline(BatchStatus::Open, true, false, true, false, None));
         assert_eq!(stages, ["intake", "district", "formal", "review", "publicity", "result"]);
         assert_eq!(at, 0);
-        assert_eq!(names(timeline(BatchStatus::Open, false, true, false, None)).1, 1, "after intake: the district");
-        assert_eq!(names(timeline(BatchStatus::InReview, false, false, true, Some(true))).1, 4, "on notice");
         assert_eq!(
-            names(timeline(BatchStatus::Cancelled, false, false, false, None)),
+            names(timeline(BatchStatus::Open, false, true, false, false, None)).1,
+            1,
+            "after intake: the district"
+        );
+        assert_eq!(names(timeline(BatchStatus::InReview, false, false, true, false, Some(true))).1, 4, "on notice");
+        assert_eq!(
+            names(timeline(BatchStatus::Cancelled, false, false, false, false, None)),
             (vec!["intake", "district", "formal", "result"], 3)
         );
     }
@@ -1410,6 +1464,28 @@ mod tests {
     }
 
     #[test]
+    fn without_expert_review_a_batch_that_requires_it_goes_on_notice_before_it_concludes() {
+        // No rubric, notice required: the checked applications go on notice first.
+        assert_eq!(BatchStatus::Open.steps(false, true, false, true, false), vec![BatchStep::Publicize]);
+        // Then, with the notice's campaign, the batch concludes.
+        assert_eq!(BatchStatus::InReview.steps(false, true, true, false, false), vec![BatchStep::Conclude]);
+        // No notice required: the formal check decides, as before.
+        assert_eq!(BatchStatus::Open.steps(false, false, false, true, false), vec![BatchStep::Conclude]);
+        assert_eq!(transition(Status::Checked, Action::Publicize), Ok(Status::OnNotice));
+        assert_eq!(transition(Status::Inspected, Action::Publicize), Ok(Status::OnNotice));
+        assert_eq!(transition(Status::OnNotice, Action::Recognize), Ok(Status::Recognized));
+        assert_eq!(transition(Status::OnNotice, Action::Decline), Ok(Status::NotRecognized));
+        assert!(transition(Status::Submitted, Action::Publicize).is_err());
+        assert!(Status::OnNotice.counts_against_quota());
+        assert!(Rules::default_for(Kind::DistrictCenter).publicity_required);
+        let stages = |t: (Vec<Stage>, usize)| (t.0.iter().map(|s| s.code()).collect::<Vec<_>>(), t.1);
+        assert_eq!(
+            stages(timeline(BatchStatus::InReview, false, false, false, true, None)),
+            (vec!["intake", "district", "formal", "publicity", "result"], 3)
+        );
+    }
+
+    #[test]
     fn a_rectification_reports_before_its_deadline_then_waits_for_the_city() {
         let until = Some(day("2027-06-30"));
         let step = |reported, today| rectification_step(Standing::Rectifying, until, reported, day(today));
@@ -1434,17 +1510,24 @@ mod tests {
         assert!(transition(Status::Overdue, Action::Submit).is_err(), "too late to send");
         assert!(!Status::Overdue.editable() && !Status::Overdue.counts_against_quota());
         let mut rules = Rules::default_for(Kind::MunicipalCenter);
-        assert_eq!(rules.overdue_rule, Outcome::Revoke);
-        rules.overdue_rule = Outcome::Renew;
+        assert_eq!(rules.overdue_rule, Some(Outcome::Revoke));
+        rules.overdue_rule = Some(Outcome::Renew);
         assert_eq!(rules.problems(), [("overdue_rule", "recognition.range.overdue_rule")], "never renewed unseen");
         // Rules stored before these fields existed read with their defaults.
         let stored = serde_json::to_string(&Rules::default_for(Kind::DistrictCenter))
             .unwrap()
             .replace(",\"blind_review\":false", "")
-            .replace(",\"overdue_rule\":\"revoke\"", "");
-        assert!(!stored.contains("blind_review") && !stored.contains("overdue_rule"));
+            .replace(",\"overdue_rule\":\"revoke\"", "")
+            .replace(",\"publicity_required\":true", "");
+        assert!(
+            !stored.contains("blind_review")
+                && !stored.contains("overdue_rule")
+                && !stored.contains("publicity_required")
+        );
         let old: Rules = serde_json::from_str(&stored).unwrap();
-        assert!(!old.blind_review && old.overdue_rule == Outcome::Revoke);
+        // Batches opened before these rules keep behaving as they were opened: no blind
+        // review, unsent drafts left alone, no separate notice.
+        assert!(!old.blind_review && old.overdue_rule.is_none() && !old.publicity_required);
     }
 
     #[test]

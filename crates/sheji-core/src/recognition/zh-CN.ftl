@@ -374,3 +374,16 @@ recognition-re_review_due_note = 这是复核申报，请在 { $date } 前提交
     [rectify] 责令限期整改
    *[revoke] 撤销认定
 }。
+recognition-status-on_notice = 公示中
+recognition-action-publicize = 进入公示
+recognition-step-notice = 公示
+recognition-batch_status-on_notice = 公示中
+recognition-publicize = 进入公示
+recognition-confirm-publicize = 所有已通过形式审查的申报将列入公示名单，由市工业设计促进中心发布公示、受理异议；公示结束后才能办结。此操作不可撤销。
+recognition-done-publicity = 已生成公示名单：请在评审批次中发布公示（文号、联系电话和地址）。
+recognition-rule-publicity_required = 无专家评审时也须公示（公示无异议后认定）
+recognition-no_notice = 该批次不需要单独公示：有专家评审的批次随评审结果公示，未要求公示的批次由形式审查直接办结。
+recognition-notice_first = 该批次须先公示：请点击“进入公示”，公示结束且无异议成立后再办结。
+recognition-notice_not_final = 公示尚未结束或仍有未处理的异议：请在公示期满、异议处理完毕并确认最终名单后再办结。
+recognition-notice_required = 无专家评审，须经公示
+recognition-revoked_objection = 于 { $date } 撤销：“{ $batch }”复核公示期间异议成立。

@@ -747,7 +747,13 @@ pub async fn batch_view(
             .iter()
             .any(|s| funnel.get(s.code()).is_some_and(|n| *n > 0));
     let steps = if city {
-        batch.status.steps(batch.fields.rubric.is_some(), batch.campaign.is_some(), ready, unsent)
+        batch.status.steps(
+            batch.fields.rubric.is_some(),
+            batch.fields.rules.publicity_required,
+            batch.campaign.is_some(),
+            ready,
+            unsent,
+        )
     } else {
         Vec::new()
     };
@@ -777,6 +783,7 @@ pub fn batch_timeline(services: &Services, b: &Batch, campaign: Option<CampaignS
         accepting(services, b),
         b.fields.rules.onsite_required,
         b.fields.rubric.is_some(),
+        b.fields.rules.publicity_required,
         on_notice,
     )
 }
@@ -1027,7 +1034,7 @@ pub async fn send_to_review(
             return Err(ServiceError::Conflict { key: "recognition.changed_meanwhile" });
         }
     }
-    let overdue = mark_overdue(&tx, &b, &unsent, caller, now).await?;
+    let overdue = mark_overdue(&tx, &b, &unsent, caller, now, true).await?;
     store::set_batch_status(&tx, id, BatchStatus::InReview, Some(campaign), now).await?;
     let change = Change {
         action: "recognition.send_to_review",
@@ -1041,24 +1048,114 @@ pub async fn send_to_review(
     Ok(campaign)
 }
 
+/// Puts every formally checked (and, where required, verified) application of a batch without
+/// expert review on public notice (公示), as its rules require: a notice-only campaign with
+/// one item per application, which headquarters publish with its reference number and
+/// contacts, take objections on and finalize in the review pages; the batch then concludes
+/// on it (`recognition.manage`).
+pub async fn send_to_publicity(
+    services: &Services,
+    caller: &Principal,
+    id: i32,
+    ip: &str,
+) -> Result<CampaignId, ServiceError> {
+    if !actions(services, caller).city {
+        return Err(ServiceError::Forbidden);
+    }
+    let b = load_batch(services, id).await?;
+    if b.campaign.is_some() {
+        return Err(ServiceError::Conflict { key: "recognition.in_review_already" });
+    }
+    if !b.status.is_open() {
+        return Err(ServiceError::Conflict { key: "recognition.concluded_already" });
+    }
+    if b.fields.rubric.is_some() || !b.fields.rules.publicity_required {
+        return Err(ServiceError::Conflict { key: "recognition.no_notice" });
+    }
+    stragglers(services, &b).await?;
+    let unsent = unsent_re_reviews(services, &b).await?;
+    if !unsent.is_empty() && accepting(services, &b) {
+        return Err(ServiceError::Conflict { key: "recognition.re_review_intake_open" });
+    }
+    let ready =
+        store::applications_in(services.store(), id, core::ready_for_decision(b.fields.rules.onsite_required)).await?;
+    if ready.is_empty() {
+        return Err(ServiceError::Conflict { key: "recognition.nothing_checked" });
+    }
+    let orgs: BTreeSet<OrganizationId> = ready.iter().map(|a| a.organization).collect();
+    let names = sheji_store::registry::names(services.store(), &orgs).await?;
+    let items: Vec<crate::review::ItemFields> = ready
+        .iter()
+        .map(|a| crate::review::ItemFields {
+            title: names.get(&a.organization).cloned().unwrap_or_else(|| format!("#{}", a.id)),
+            subject: Some(format!("recognition:{}:{}", b.fields.kind.code(), a.organization)),
+            organizations: vec![a.organization],
+            specialties: BTreeSet::new(),
+            team: Vec::new(),
+        })
+        .collect();
+    let now = services.now();
+    let tx = Work::begin(services).await?;
+    let name = format!("{}公示", b.fields.name);
+    let (campaign, stored) = crate::review::linked::open_notice_in(
+        &tx,
+        services,
+        caller,
+        Permission::RecognitionManage,
+        &name,
+        b.fields.rules.publicity_days,
+        &items,
+        ip,
+    )
+    .await?;
+    for (a, item) in ready.iter().zip(stored.iter()) {
+        let event = Event {
+            from: a.status,
+            to: Status::OnNotice,
+            action: Action::Publicize.code().to_owned(),
+            comment: String::new(),
+            actor: caller.username.clone(),
+            at: now,
+        };
+        if !store::move_application(&tx, a.id, &event, Some(item.id)).await? {
+            return Err(ServiceError::Conflict { key: "recognition.changed_meanwhile" });
+        }
+    }
+    let overdue = mark_overdue(&tx, &b, &unsent, caller, now, true).await?;
+    store::set_batch_status(&tx, id, BatchStatus::InReview, Some(campaign), now).await?;
+    let change = Change {
+        action: "recognition.send_to_publicity",
+        target_type: "recognition_batch",
+        target_id: id.to_string(),
+        before: json!({"status": b.status}),
+        after: json!({"status": BatchStatus::InReview.code(), "campaign": campaign, "applications": ready.len(),
+            "overdue": overdue.len()}),
+    };
+    tx.commit(&Actor::of(caller, ip), change).await?;
+    Ok(campaign)
+}
+
 /// A re-review's applications its holders never sent (drafts, and returns not sent back): the
 /// ones the batch's overdue rule decides. Empty for a batch of new recognitions, whose unsent
 /// drafts simply lapse.
 async fn unsent_re_reviews(services: &Services, b: &Batch) -> Result<Vec<Application>, ServiceError> {
-    if b.fields.purpose != Purpose::ReReview {
+    if b.fields.purpose != Purpose::ReReview || b.fields.rules.overdue_rule.is_none() {
         return Ok(Vec::new());
     }
-    Ok(store::applications_in(services.store(), b.id, &[Status::Draft, Status::Returned]).await?)
+    // Returned ones too: a return not sent back by then is no submission either.
+    Ok(store::applications_in(services.store(), b.id, &[Status::Draft, Status::Returned, Status::Correcting]).await?)
 }
 
 /// Marks unsent re-reviews overdue (逾期未报) as the batch moves on, each on its timeline, and
-/// tells each holder what the batch's rule will do. Returns the applications as marked.
+/// (`tell`) tells each holder what the batch's rule will do (the conclusion tells them what it
+/// did instead). Returns the applications as marked.
 async fn mark_overdue(
     tx: &Work,
     b: &Batch,
     unsent: &[Application],
     caller: &Principal,
     now: chrono::DateTime<chrono::Utc>,
+    tell: bool,
 ) -> Result<Vec<Application>, ServiceError> {
     let mut out = Vec::with_capacity(unsent.len());
     for a in unsent {
@@ -1075,14 +1172,16 @@ async fn mark_overdue(
         if !store::move_application(tx, a.id, &event, None).await? {
             return Err(ServiceError::Conflict { key: "recognition.changed_meanwhile" });
         }
-        let note = Note {
-            kind: MessageKind::Decided,
-            key: "recognition.msg.overdue",
-            args: vec![("batch", b.fields.name.clone()), ("rule", b.fields.rules.overdue_rule.code().to_owned())],
-            href: format!("/recognition/applications/{}", a.id),
-            once: None,
-        };
-        notification::send(tx, now, &[Audience::OrgAdmins(a.organization)], &note).await?;
+        if let (true, Some(rule)) = (tell, b.fields.rules.overdue_rule) {
+            let note = Note {
+                kind: MessageKind::Decided,
+                key: "recognition.msg.overdue",
+                args: vec![("batch", b.fields.name.clone()), ("rule", rule.code().to_owned())],
+                href: format!("/recognition/applications/{}", a.id),
+                once: None,
+            };
+            notification::send(tx, now, &[Audience::OrgAdmins(a.organization)], &note).await?;
+        }
         out.push(Application { status: to, ..a.clone() });
     }
     Ok(out)
@@ -1131,7 +1230,19 @@ pub async fn conclude(services: &Services, caller: &Principal, id: i32, ip: &str
     let ready_apps =
         store::applications_in(services.store(), id, core::ready_for_decision(b.fields.rules.onsite_required)).await?;
     let decided = match (b.campaign, b.fields.rubric) {
-        (Some(campaign), _) => {
+        // A notice without expert review: recognized unless an upheld objection withdrew it.
+        (Some(campaign), None) => {
+            let withdrawn = crate::review::linked::withdrawn(services, campaign)
+                .await?
+                .ok_or(ServiceError::Conflict { key: "recognition.notice_not_final" })?;
+            let apps = store::applications_in(services.store(), id, &[Status::OnNotice]).await?;
+            for a in &apps {
+                let out = a.item.is_some_and(|i| withdrawn.contains(&i));
+                scores.insert(a.id, if out { None } else { Some(100.0) });
+            }
+            apps
+        }
+        (Some(campaign), Some(_)) => {
             let by_item = crate::review::linked::final_scores(services, campaign)
                 .await?
                 .ok_or(ServiceError::Conflict { key: "recognition.review_not_final" })?;
@@ -1148,6 +1259,9 @@ pub async fn conclude(services: &Services, caller: &Principal, id: i32, ip: &str
             Vec::new()
         }
         (None, Some(_)) => return Err(ServiceError::Conflict { key: "recognition.not_in_review" }),
+        (None, None) if b.fields.rules.publicity_required && !ready_apps.is_empty() => {
+            return Err(ServiceError::Conflict { key: "recognition.notice_first" });
+        }
         (None, None) => {
             stragglers(services, &b).await?;
             for a in &ready_apps {
@@ -1165,11 +1279,11 @@ pub async fn conclude(services: &Services, caller: &Principal, id: i32, ip: &str
     let tx = Work::begin(services).await?;
     let mut granted = Vec::new();
     let mut revoked = Vec::new();
-    let mut overdue = mark_overdue(&tx, &b, &unsent, caller, now).await?;
+    let mut overdue = mark_overdue(&tx, &b, &unsent, caller, now, false).await?;
     overdue.extend(already_overdue);
+    let mut rectified = Vec::new();
     for a in &overdue {
-        let Some(r) = a.recognition else { continue };
-        let outcome = b.fields.rules.overdue_rule;
+        let (Some(r), Some(outcome)) = (a.recognition, b.fields.rules.overdue_rule) else { continue };
         let action = if outcome == Outcome::Rectify { Action::OrderRectification } else { Action::Decline };
         let to =
             core::transition(a.status, action).map_err(|_| ServiceError::Conflict { key: "recognition.illegal" })?;
@@ -1189,6 +1303,8 @@ pub async fn conclude(services: &Services, caller: &Principal, id: i32, ip: &str
         let certificate = store::get_recognition(&tx, r).await?.map(|rec| rec.certificate).unwrap_or_default();
         if outcome == Outcome::Revoke {
             revoked.push(certificate.clone());
+        } else {
+            rectified.push(certificate.clone());
         }
         let event = Event {
             from: a.status,
@@ -1247,8 +1363,14 @@ pub async fn conclude(services: &Services, caller: &Principal, id: i32, ip: &str
                 };
                 store::set_standing(&tx, r, standing, valid, rectify, now).await?;
                 if outcome == Outcome::Revoke {
+                    // Without experts the only way to fail a notice is an upheld objection.
+                    let cause = if b.fields.rubric.is_none() {
+                        core::RevocationCause::ObjectionUpheld
+                    } else {
+                        core::RevocationCause::Score
+                    };
                     let why = store::Revocation {
-                        cause: core::RevocationCause::Score.code().to_owned(),
+                        cause: cause.code().to_owned(),
                         batch: b.fields.name.clone(),
                         score: score.map(|s| format!("{s:.2}")),
                         line: b.fields.rules.rectify_score.to_string(),
@@ -1260,7 +1382,7 @@ pub async fn conclude(services: &Services, caller: &Principal, id: i32, ip: &str
                     match outcome {
                         Outcome::Renew => granted.push(rec.certificate),
                         Outcome::Revoke => revoked.push(rec.certificate),
-                        Outcome::Rectify => {}
+                        Outcome::Rectify => rectified.push(rec.certificate),
                     }
                 }
             }
@@ -1294,7 +1416,7 @@ pub async fn conclude(services: &Services, caller: &Principal, id: i32, ip: &str
         target_id: id.to_string(),
         before: json!({"status": b.status}),
         after: json!({"status": BatchStatus::Concluded.code(), "granted_or_renewed": granted, "revoked": revoked, "decided": decided.len(),
-            "overdue": overdue.len()}),
+            "overdue": overdue.len(), "rectified": rectified}),
     };
     tx.commit(&Actor::of(caller, ip), change).await?;
     Ok(granted.len())

@@ -41,10 +41,7 @@ async fn load(services: &Services, id: i32) -> Result<(Recognition, DistrictId),
     let r = store::get_recognition(services.store(), id)
         .await?
         .ok_or(ServiceError::NotFound { key: "recognition.no_certificate" })?;
-    let district = sheji_store::registry::library::find_state_by_id(services.store(), r.organization)
-        .await?
-        .map(|s| s.fields.district_id)
-        .ok_or(ServiceError::NotFound { key: "recognition.no_certificate" })?;
+    let district = crate::registry::get(services, None, r.organization).await?.public.district_id;
     Ok((r, district))
 }
 
@@ -54,7 +51,12 @@ pub async fn view(services: &Services, caller: &Principal, id: i32) -> Result<Re
     let (r, district) = load(services, id).await?;
     let roles = roles_toward(services, caller, r.organization, district);
     let application = store::rectifying_application(services.store(), r.id).await?;
-    let ordered = r.standing == Standing::Rectifying || r.rectification.is_some() || application.is_some();
+    // Still running, reported once, or ended by its deadline: the page stays readable.
+    let lapsed = r.revoked.as_ref().is_some_and(|(_, why)| {
+        RevocationCause::parse(&why.cause)
+            .is_some_and(|c| matches!(c, RevocationCause::RectificationLapsed | RevocationCause::RectificationRefused))
+    });
+    let ordered = r.standing == Standing::Rectifying || r.rectification.is_some() || application.is_some() || lapsed;
     if roles.is_empty() || !ordered {
         return Err(ServiceError::NotFound { key: "recognition.no_rectification" });
     }
@@ -63,8 +65,7 @@ pub async fn view(services: &Services, caller: &Principal, id: i32) -> Result<Re
         Some(a) => Some((a.id, load_batch(services, a.batch).await?.fields.name)),
         None => None,
     };
-    let names =
-        sheji_store::registry::names(services.store(), &std::collections::BTreeSet::from([r.organization])).await?;
+    let names = crate::registry::names(services, &std::collections::BTreeSet::from([r.organization])).await?;
     Ok(RectificationView {
         organization: names.get(&r.organization).cloned().unwrap_or_default(),
         may_report: roles.contains(&Role::Applicant) && step == Some(RectificationStep::Report),
@@ -101,7 +102,7 @@ pub async fn report(
         crate::within("report", text, core::MAX_RECTIFICATION_REPORT).map_err(|e| ServiceError::Fields(vec![e]))?;
     let now = services.now();
     let tx = Work::begin(services).await?;
-    if !store::report_rectification(&tx, id, &text, &caller.username, now).await? {
+    if !store::report_rectification(&tx, id, &text, &caller.username, services.today(), now).await? {
         return Err(ServiceError::Conflict { key: "recognition.rectification.reported" });
     }
     let note = Note {
@@ -171,7 +172,7 @@ pub async fn decide(
         (Standing::Revoked, None)
     };
     let tx = Work::begin(services).await?;
-    if !store::end_rectification(&tx, id, to, until, now).await? {
+    if !store::end_rectification(&tx, id, to, until, store::RectificationEnd::Decided, now).await? {
         return Err(ServiceError::Conflict { key: "recognition.changed_meanwhile" });
     }
     if !accept {
@@ -247,61 +248,71 @@ async fn move_application(
 pub async fn revoke_lapsed(services: &Services) -> Result<u64, ServiceError> {
     let today = services.today();
     let mut revoked = 0;
+    let mut after = 0;
     loop {
-        let due = store::lapsed_rectifications(services.store(), today, 100).await?;
-        let batch_len = due.len();
+        let due = store::lapsed_rectifications(services.store(), today, after, 100).await?;
+        let Some(last) = due.last().map(|r| r.id) else { break };
+        after = last;
         for r in due {
-            let application = store::rectifying_application(services.store(), r.id).await?;
-            let batch = match &application {
-                Some(a) => Some(load_batch(services, a.batch).await?.fields.name),
-                None => None,
-            };
-            let district = sheji_store::registry::library::find_state_by_id(services.store(), r.organization)
-                .await?
-                .map(|s| s.fields.district_id);
-            let now = services.now();
-            let tx = Work::begin(services).await?;
-            if !store::end_rectification(&tx, r.id, Standing::Revoked, None, now).await? {
-                continue;
+            // One that fails (moved meanwhile) is left for the next run; the rest go on.
+            match revoke_one(services, &r, today).await {
+                Ok(true) => revoked += 1,
+                Ok(false) => {}
+                Err(e) => tracing::warn!(recognition = r.id, error = %e, "rectification lapse: left for the next run"),
             }
-            let why = store::Revocation {
-                cause: RevocationCause::RectificationLapsed.code().to_owned(),
-                batch: batch.unwrap_or_default(),
-                score: None,
-                line: r.rectify_until.map(|d| d.to_string()).unwrap_or_default(),
-            };
-            store::set_revocation(&tx, r.id, today, &why).await?;
-            if let Some(a) = &application {
-                move_application(&tx, a.id, Action::Decline, "", "system", now).await?;
-            }
-            let mut to = vec![Audience::OrgAdmins(r.organization)];
-            to.extend(district.map(Audience::DistrictStaff));
-            let note = Note {
-                kind: MessageKind::Decided,
-                key: "recognition.msg.rectification_lapsed",
-                args: vec![
-                    ("certificate", r.certificate.clone()),
-                    ("until", r.rectify_until.map(|d| d.to_string()).unwrap_or_default()),
-                ],
-                href: href(r.id),
-                once: None,
-            };
-            notification::send(&tx, now, &to, &note).await?;
-            let change = Change {
-                action: "recognition.rectification_lapse",
-                target_type: "recognition",
-                target_id: r.id.to_string(),
-                before: json!({"standing": r.standing.code(), "rectify_until": r.rectify_until}),
-                after: json!({"standing": Standing::Revoked.code()}),
-            };
-            tx.commit(&Actor::system(), change).await?;
-            revoked += 1;
-        }
-        if batch_len < 100 {
-            break;
         }
     }
     Ok(revoked)
+}
+
+/// Revokes one lapsed rectification in its own unit of work; false if it was reported or
+/// decided meanwhile.
+async fn revoke_one(services: &Services, r: &Recognition, today: chrono::NaiveDate) -> Result<bool, ServiceError> {
+    let application = store::rectifying_application(services.store(), r.id).await?;
+    let batch = match &application {
+        Some(a) => Some(load_batch(services, a.batch).await?.fields.name),
+        None => None,
+    };
+    let district = crate::registry::get(services, None, r.organization).await.ok().map(|o| o.public.district_id);
+    let now = services.now();
+    let tx = Work::begin(services).await?;
+    if !store::end_rectification(&tx, r.id, Standing::Revoked, None, store::RectificationEnd::Lapsed(today), now)
+        .await?
+    {
+        return Ok(false);
+    }
+    let why = store::Revocation {
+        cause: RevocationCause::RectificationLapsed.code().to_owned(),
+        batch: batch.unwrap_or_default(),
+        score: None,
+        line: r.rectify_until.map(|d| d.to_string()).unwrap_or_default(),
+    };
+    store::set_revocation(&tx, r.id, today, &why).await?;
+    if let Some(a) = &application {
+        move_application(&tx, a.id, Action::Decline, "", "system", now).await?;
+    }
+    let mut to = vec![Audience::OrgAdmins(r.organization)];
+    to.extend(district.map(Audience::DistrictStaff));
+    let note = Note {
+        kind: MessageKind::Decided,
+        key: "recognition.msg.rectification_lapsed",
+        args: vec![
+            ("certificate", r.certificate.clone()),
+            ("until", r.rectify_until.map(|d| d.to_string()).unwrap_or_default()),
+        ],
+        href: href(r.id),
+        once: None,
+    };
+    notification::send(&tx, now, &to, &note).await?;
+    let change = Change {
+        action: "recognition.rectification_lapse",
+        target_type: "recognition",
+        target_id: r.id.to_string(),
+        before: json!({"standing": r.standing.code(), "rectify_until": r.rectify_until}),
+        after: json!({"standing": Standing::Revoked.code()}),
+    };
+    tx.commit(&Actor::system(), change).await?;
+    Ok(true)
 }
 
 /// Rectification work waiting for the caller: reports to send for each organization they

@@ -63,6 +63,98 @@ pub async fn open_in(
     Ok((campaign, stored))
 }
 
+/// Opens a public notice without expert review inside `tx` (the opening capability's
+/// transaction): a campaign on the notice-only rubric, closed at once with every item
+/// unscored and listed, so staff publish it, take objections and finalize it in the review
+/// pages as any other. The caller must hold `permission`. Returns the campaign and its items
+/// in input order.
+#[allow(clippy::too_many_arguments)]
+pub async fn open_notice_in(
+    tx: &Tx,
+    services: &Services,
+    caller: &Principal,
+    permission: Permission,
+    name: &str,
+    publicity_days: u32,
+    items: &[ItemFields],
+    ip: &str,
+) -> Result<(CampaignId, Vec<Item>), ServiceError> {
+    let now = services.now();
+    if !caller.can(permission, now) {
+        return Err(ServiceError::Forbidden);
+    }
+    let rubric = store::notice_rubric(tx).await?.ok_or(ServiceError::Conflict { key: "review.no_rubric" })?;
+    let today = services.today();
+    let fields = CampaignFields {
+        name: name.to_owned(),
+        rubric,
+        reviewers_per_item: 0,
+        blind: false,
+        aggregation: sheji_core::review::score::Aggregation::Mean,
+        thresholds: Vec::new(),
+        period_start: today,
+        deadline: today,
+        conflict_years: 0,
+        forbid_repeat: false,
+        require_match: false,
+        min_load: 0,
+        max_load: 0,
+        publicity_days,
+        outlier_pct: sheji_core::review::score::DEFAULT_OUTLIER_PCT,
+    };
+    let campaign = store::insert_campaign(tx, &fields, &caller.username, now).await?;
+    store::insert_items(tx, campaign, items, now).await?;
+    let stored = store::all_items(tx, campaign).await?;
+    // Every item is listed, in the order given, with no score: the notice proposes them all.
+    let rows: Vec<store::ResultRow> = stored
+        .iter()
+        .enumerate()
+        .map(|(i, item)| store::ResultRow {
+            item: item.id,
+            score: None,
+            rank: u32::try_from(i + 1).unwrap_or(u32::MAX),
+            tied: false,
+            grade: None,
+            sheets: 0,
+            outliers: 0,
+        })
+        .collect();
+    store::replace_results(tx, campaign, &rows).await?;
+    if !store::set_campaign_status(tx, campaign, CampaignStatus::Draft, CampaignStatus::Closed, now).await? {
+        return Err(ServiceError::Conflict { key: "review.changed_meanwhile" });
+    }
+    let mut after = campaign_json(&fields);
+    if let Some(map) = after.as_object_mut() {
+        map.insert("items".to_owned(), serde_json::json!(stored.len()));
+        map.insert("notice_only".to_owned(), serde_json::json!(true));
+    }
+    let change = Change {
+        action: "review.campaign_create",
+        target_type: "review_campaign",
+        target_id: campaign.to_string(),
+        before: serde_json::Value::Null,
+        after,
+    };
+    audit::record(tx, now, &Actor::of(caller, ip), change).await?;
+    Ok((campaign, stored))
+}
+
+/// The items an upheld objection withdrew from a campaign's notice, once its final list is out
+/// (`None` before that): what a notice without expert review decides.
+pub async fn withdrawn(
+    services: &Services,
+    campaign: CampaignId,
+) -> Result<Option<std::collections::BTreeSet<sheji_core::ids::ItemId>>, ServiceError> {
+    let c = store::get_campaign(services.store(), campaign)
+        .await?
+        .ok_or(ServiceError::NotFound { key: "review.no_campaign" })?;
+    if c.status != CampaignStatus::Final {
+        return Ok(None);
+    }
+    let (upheld, _) = store::upheld_objections(services.store(), campaign).await?;
+    Ok(Some(upheld))
+}
+
 /// Sets the mark an item needs to be proposed on the campaign's 公示 notice (staff may change
 /// it when they publish).
 pub async fn propose_from(tx: &Tx, campaign: CampaignId, min_score: f64) -> Result<(), ServiceError> {

@@ -46,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(crate::registry::migration::m20261206_000029_figures_provenance::Migration),
             Box::new(crate::service::migration::m20261206_000030_service_branch::Migration),
             Box::new(crate::recognition::migration::m20261207_000031_rectification::Migration),
+            Box::new(crate::review::migration::m20261207_000032_notice_rubric::Migration),
         ]
     }
 }

@@ -894,6 +894,7 @@ pub async fn report_rectification(
     id: i32,
     text: &str,
     by: &str,
+    today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let r = recognition::Entity::update_many()
@@ -904,9 +905,26 @@ pub async fn report_rectification(
         .filter(recognition::Column::Id.eq(id))
         .filter(recognition::Column::Standing.eq(Standing::Rectifying.code()))
         .filter(recognition::Column::RectifyReportedAt.is_null())
+        // Not after its deadline, which the database checks too.
+        .filter(
+            sea_orm::Condition::any()
+                .add(recognition::Column::RectifyUntil.is_null())
+                .add(recognition::Column::RectifyUntil.gte(today)),
+        )
         .exec(tx.conn())
         .await?;
     Ok(r.rows_affected == 1)
+}
+
+/// Who ends a rectification, which the update checks so that only that step can: the city,
+/// deciding a report that is in; the daily job, for one whose deadline (before the day given)
+/// passed with none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RectificationEnd {
+    /// The city's decision on the report.
+    Decided,
+    /// The deadline passed with no report (today's date).
+    Lapsed(NaiveDate),
 }
 
 /// Ends a rectification with the city's decision if it still waits for one (rectifying, a
@@ -916,6 +934,7 @@ pub async fn end_rectification(
     id: i32,
     to: Standing,
     valid_until: Option<NaiveDate>,
+    by: RectificationEnd,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let mut update = recognition::Entity::update_many()
@@ -925,21 +944,32 @@ pub async fn end_rectification(
     if let Some(v) = valid_until {
         update = update.col_expr(recognition::Column::ValidUntil, Expr::value(v));
     }
-    let r = update
+    update = update
         .filter(recognition::Column::Id.eq(id))
-        .filter(recognition::Column::Standing.eq(Standing::Rectifying.code()))
-        .exec(tx.conn())
-        .await?;
+        .filter(recognition::Column::Standing.eq(Standing::Rectifying.code()));
+    update = match by {
+        RectificationEnd::Decided => update.filter(recognition::Column::RectifyReportedAt.is_not_null()),
+        RectificationEnd::Lapsed(today) => update
+            .filter(recognition::Column::RectifyReportedAt.is_null())
+            .filter(recognition::Column::RectifyUntil.lt(today)),
+    };
+    let r = update.exec(tx.conn()).await?;
     Ok(r.rows_affected == 1)
 }
 
 /// Rectifications whose deadline is before `today` with no report sent (the daily job's
-/// work; index `ix_recognition_rectify`), at most `limit`.
-pub async fn lapsed_rectifications(db: &impl Db, today: NaiveDate, limit: u64) -> Result<Vec<Recognition>, StoreError> {
+/// work; index `ix_recognition_rectify`), at most `limit`, by id after `after`.
+pub async fn lapsed_rectifications(
+    db: &impl Db,
+    today: NaiveDate,
+    after: i32,
+    limit: u64,
+) -> Result<Vec<Recognition>, StoreError> {
     recognition::Entity::find()
         .filter(recognition::Column::Standing.eq(Standing::Rectifying.code()))
         .filter(recognition::Column::RectifyUntil.lt(today))
         .filter(recognition::Column::RectifyReportedAt.is_null())
+        .filter(recognition::Column::Id.gt(after))
         .order_by_asc(recognition::Column::Id)
         .limit(limit)
         .all(db.conn())
@@ -950,8 +980,7 @@ pub async fn lapsed_rectifications(db: &impl Db, today: NaiveDate, limit: u64) -
 }
 
 /// Rectifications under way, for to-do lists: with a report waiting for the city (`reported`)
-/// or still to be reported, optionally of some districts' holders or one holder. A page,
-/// soonest deadline first.
+/// or still to be reported, optionally of some districts' holders or one holder. A page.
 pub async fn rectifications(
     db: &impl Db,
     reported: bool,
@@ -975,8 +1004,13 @@ pub async fn rectifications(
             .and_where(crate::entity::organization::Column::DistrictId.is_in(d.iter().map(|x| x.get())));
         q = q.filter(recognition::Column::OrganizationId.in_subquery(sub));
     }
-    let q = q.order_by_asc(recognition::Column::RectifyUntil).order_by_asc(recognition::Column::Id);
-    crate::page_of(db, q, page, to_recognition).await
+    // Reports by when they came in (waiting longest first); open ones by their deadline.
+    let q = if reported {
+        q.order_by_asc(recognition::Column::RectifyReportedAt)
+    } else {
+        q.order_by_asc(recognition::Column::RectifyUntil)
+    };
+    crate::page_of(db, q.order_by_asc(recognition::Column::Id), page, to_recognition).await
 }
 
 /// The re-review application that ordered a recognition's rectification (the newest).

@@ -357,9 +357,22 @@ pub async fn get_rubric(db: &impl Db, id: RubricId) -> Result<Option<RubricVersi
     rubric::Entity::find_by_id(id.get()).one(db.conn()).await?.map(to_rubric).transpose()
 }
 
-/// A page of rubric versions, newest first.
+/// The rubric a notice without expert review names (no criteria; migration 000032).
+pub const NOTICE_ONLY_RUBRIC: &str = "仅公示（不评分）";
+
+/// The notice-only rubric's id.
+pub async fn notice_rubric(db: &impl Db) -> Result<Option<RubricId>, StoreError> {
+    Ok(rubric::Entity::find()
+        .filter(rubric::Column::Name.eq(NOTICE_ONLY_RUBRIC))
+        .order_by_asc(rubric::Column::Version)
+        .one(db.conn())
+        .await?
+        .map(|m| RubricId(m.id)))
+}
+
+/// A page of rubric versions, newest first (never the notice-only one: nothing is scored on it).
 pub async fn list_rubrics(db: &impl Db, page: PageRequest) -> Result<Page<RubricVersion>, StoreError> {
-    let q = rubric::Entity::find();
+    let q = rubric::Entity::find().filter(rubric::Column::Name.ne(NOTICE_ONLY_RUBRIC));
     crate::page_of(db, q.order_by_desc(rubric::Column::Id), page, to_rubric).await
 }
 

@@ -75,6 +75,7 @@ pub(crate) fn revocation_text(lang: Lang, r: &service::Recognition) -> String {
         RevocationCause::Overdue => "recognition.revoked_overdue",
         RevocationCause::RectificationRefused => "recognition.revoked_refused",
         RevocationCause::RectificationLapsed => "recognition.revoked_lapsed",
+        RevocationCause::ObjectionUpheld => "recognition.revoked_objection",
     };
     let score = why.score.clone().unwrap_or_else(|| "—".to_owned());
     lang.tf(key, &[("date", &date), ("batch", &why.batch), ("score", &score), ("line", &why.line)])
@@ -302,13 +303,15 @@ pub async fn apply(
 
 /// The steps of an application's workflow, as message keys: the optional on-site check and
 /// expert review only where the batch has them.
-pub(crate) fn step_keys(onsite: bool, reviewed: bool) -> Vec<&'static str> {
+pub(crate) fn step_keys(onsite: bool, reviewed: bool, notice: bool) -> Vec<&'static str> {
     let mut keys = vec!["recognition.step.draft", "recognition.step.district", "recognition.step.formal"];
     if onsite {
         keys.push("recognition.step.inspection");
     }
     if reviewed {
         keys.push("recognition.step.review");
+    } else if notice {
+        keys.push("recognition.step.notice");
     }
     keys.push("recognition.step.outcome");
     keys
@@ -316,11 +319,18 @@ pub(crate) fn step_keys(onsite: bool, reviewed: bool) -> Vec<&'static str> {
 
 /// The step indicator of an application: draft → district → formal check → (on-site check) →
 /// (expert review and publicity) → outcome, the outcome step named by the final status.
-fn application_steps(lang: Lang, status: sheji_core::recognition::Status, onsite: bool, reviewed: bool) -> Vec<Step> {
+fn application_steps(
+    lang: Lang,
+    status: sheji_core::recognition::Status,
+    onsite: bool,
+    reviewed: bool,
+    notice: bool,
+) -> Vec<Step> {
     use sheji_core::recognition::Status as S;
-    let keys = step_keys(onsite, reviewed || status == S::InReview);
+    let keys = step_keys(onsite, reviewed || status == S::InReview, notice || status == S::OnNotice);
     let last = keys.len().saturating_sub(1);
-    let review = keys.iter().position(|k| *k == "recognition.step.review").unwrap_or(last);
+    let review =
+        keys.iter().position(|k| matches!(*k, "recognition.step.review" | "recognition.step.notice")).unwrap_or(last);
     let (current, finished) = match status {
         S::Draft | S::Returned => (0, false),
         S::Submitted => (1, false),
@@ -328,7 +338,7 @@ fn application_steps(lang: Lang, status: sheji_core::recognition::Status, onsite
         // The step after the formal check (and after the on-site check).
         S::Checked | S::Correcting => (3, false),
         S::Inspected => (4, false),
-        S::InReview => (review, false),
+        S::InReview | S::OnNotice => (review, false),
         S::Recognized | S::NotRecognized | S::Rectify | S::Rejected => (last, true),
         // Not sent in time: the outcome is the batch's rule, decided at its conclusion.
         S::Overdue => (last, false),
@@ -513,19 +523,14 @@ async fn application_page(
         Some(q) => lang.tf("recognition.quota_line", &[("used", &v.quota.0.to_string()), ("quota", &q.to_string())]),
         None => lang.t("recognition.no_quota").to_owned(),
     };
-    let re_review_note = if v.batch.fields.purpose == Purpose::ReReview
-        && matches!(
-            v.application.status,
-            sheji_core::recognition::Status::Draft | sheji_core::recognition::Status::Returned
-        )
-        && v.expert.is_none()
-    {
-        lang.tf(
+    // While the holder can still send it (the close date is the published one; closed early,
+    // nothing is left to send).
+    let re_review_note = match v.batch.fields.rules.overdue_rule {
+        Some(rule) if v.batch.fields.purpose == Purpose::ReReview && v.editable => lang.tf(
             "recognition.re_review_due_note",
-            &[("date", &lang.long_date(v.batch.fields.closes_on)), ("rule", v.batch.fields.rules.overdue_rule.code())],
-        )
-    } else {
-        String::new()
+            &[("date", &lang.long_date(v.batch.fields.closes_on)), ("rule", rule.code())],
+        ),
+        _ => String::new(),
     };
     let rectification = match v.application.recognition {
         Some(r) if v.events.iter().any(|e| e.action == Action::OrderRectification.code()) => {
@@ -566,6 +571,7 @@ async fn application_page(
             v.application.status,
             v.batch.fields.rules.onsite_required,
             v.batch.fields.rubric.is_some(),
+            v.batch.fields.rules.publicity_required,
         ),
         actions: v
             .actions
@@ -976,11 +982,14 @@ async fn batch_page(
             if f.rubric.is_some() {
                 let yes_no = if f.rules.blind_review { "form.yes" } else { "form.no" };
                 terms.push((lang.t("recognition.blind_review").to_owned(), lang.t(yes_no).to_owned()));
+            } else {
+                let yes_no = if f.rules.publicity_required { "form.yes" } else { "form.no" };
+                terms.push((lang.t("recognition.notice_required").to_owned(), lang.t(yes_no).to_owned()));
             }
-            if f.purpose == Purpose::ReReview {
+            if let (Purpose::ReReview, Some(rule)) = (f.purpose, f.rules.overdue_rule) {
                 terms.push((
                     lang.t("recognition.rule.overdue_rule").to_owned(),
-                    lang.t(&format!("recognition.overdue_rule.{}", f.rules.overdue_rule.code())).to_owned(),
+                    lang.t(&format!("recognition.overdue_rule.{}", rule.code())).to_owned(),
                 ));
             }
             terms
@@ -1016,6 +1025,8 @@ async fn batch_page(
         // Open but its intake closed early: applications go on, new ones are not taken.
         status: if v.batch.status.is_open() && v.batch.closed_early.is_some() {
             lang.t("recognition.batch_status.intake_closed").to_owned()
+        } else if v.batch.status == sheji_core::recognition::BatchStatus::InReview && v.batch.fields.rubric.is_none() {
+            lang.t("recognition.batch_status.on_notice").to_owned()
         } else {
             lang.t(&format!("recognition.batch_status.{}", v.batch.status.code())).to_owned()
         },
@@ -1026,6 +1037,7 @@ async fn batch_page(
             .map(|st| {
                 let (label, consequence, kind) = match st {
                     BatchStep::SendToReview => ("recognition.send_to_review", "recognition.confirm.send_to_review", ""),
+                    BatchStep::Publicize => ("recognition.publicize", "recognition.confirm.publicize", ""),
                     BatchStep::Conclude => ("recognition.conclude", "recognition.confirm.conclude", "primary"),
                 };
                 BatchStepView {
@@ -1100,6 +1112,7 @@ pub async fn batch_step(
     let s = &state.services;
     let result = match step.as_str() {
         "review" => service::send_to_review(s, &p, id, &c.ip).await.map(|_| "review".to_owned()),
+        "publicity" => service::send_to_publicity(s, &p, id, &c.ip).await.map(|_| "publicity".to_owned()),
         "conclude" => service::conclude(s, &p, id, &c.ip).await.map(|_| "concluded".to_owned()),
         _ => return Err(PageError::not_found(ctx.chrome("recognition.batch"))),
     };
@@ -1153,7 +1166,8 @@ fn rules_form(form: FormState, r: &Rules) -> FormState {
         .keep("aggregation", r.aggregation.code())
         .keep("outlier_pct", &r.outlier_pct.to_string())
         .keep("blind_review", if r.blind_review { "on" } else { "" })
-        .keep("overdue_rule", r.overdue_rule.code())
+        .keep("overdue_rule", r.overdue_rule.unwrap_or(sheji_core::recognition::Outcome::Revoke).code())
+        .keep("publicity_required", if r.publicity_required { "on" } else { "" })
 }
 
 async fn new_batch_page(
@@ -1263,11 +1277,12 @@ fn batch_input(body: &str) -> Result<BatchFields, ServiceError> {
             outlier_pct: f.optional("outlier_pct").unwrap_or(sheji_core::review::score::DEFAULT_OUTLIER_PCT),
             required_documents: sheji_core::recognition::required_documents(&f.text("required_documents")),
             blind_review: f.flag("blind_review"),
-            overdue_rule: f.choice_or(
+            overdue_rule: Some(f.choice_or(
                 "overdue_rule",
                 sheji_core::recognition::Outcome::parse,
                 sheji_core::recognition::Outcome::Revoke,
-            ),
+            )),
+            publicity_required: f.flag("publicity_required"),
         },
         rubric: f.optional("rubric").map(RubricId),
     };

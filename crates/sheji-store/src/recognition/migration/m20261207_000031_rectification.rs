@@ -43,6 +43,15 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        // Rectifications ordered before reports could be sent, whose deadline has passed, get
+        // no deadline rather than being revoked by the first run of the lapse job: their
+        // holders never had a way to report.
+        m.get_connection()
+            .execute_unprepared(
+                "UPDATE recognition SET rectify_until = NULL \
+                 WHERE standing = 'rectifying' AND rectify_until < CURRENT_DATE",
+            )
+            .await?;
         m.create_index(
             Index::create()
                 .name("ix_recognition_rectify")

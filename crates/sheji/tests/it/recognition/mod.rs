@@ -1121,6 +1121,10 @@ async fn a_batch_closes_early_or_is_cancelled_with_a_reason_applicants_read(back
     app.finish().await;
 }
 
+/// A certificate page's standing badge when the recognition is in force (the page also says
+/// 有效期至, so the word alone proves nothing).
+const VALID: &str = r#"<span class="badge passed">有效</span>"#;
+
 backend_tests!(a_re_review_decides_unsent_holders_and_a_rectification_is_reported_then_decided);
 
 /// Issue 18, re-review with consequences: holders who never submit are marked overdue and
@@ -1215,7 +1219,7 @@ async fn a_re_review_decides_unsent_holders_and_a_rectification_is_reported_then
     }
     let concluded = app.post_form(&city, &format!("/admin/recognition/{re_review}/steps/conclude"), &[]).await;
     assert_eq!(concluded.status, 303, "{}", concluded.body);
-    assert!(app.get(&format!("/certificates/{}", cert(0))).await.body.contains("有效"));
+    assert!(app.get(&format!("/certificates/{}", cert(0))).await.body.contains(VALID), "A is renewed");
     let b_app = app.get_as(&orgs[1], &format!("/recognition/applications/{rr_b}")).await;
     assert!(b_app.body.contains("逾期未提交复核材料") && b_app.body.contains("限期整改"), "{}", b_app.body);
     let told = app.get_as(&orgs[1], "/messages").await;
@@ -1253,7 +1257,7 @@ async fn a_re_review_decides_unsent_holders_and_a_rectification_is_reported_then
     assert_eq!(accepted.status, 303, "{}", accepted.body);
     // A full term from the acceptance (the re-review's three years).
     let b_cert = app.get(&format!("/certificates/{}", cert(1))).await;
-    assert!(b_cert.body.contains("有效") && b_cert.body.contains("2030年1月1日"), "{}", b_cert.body);
+    assert!(b_cert.body.contains(VALID) && b_cert.body.contains("2030年1月1日"), "{}", b_cert.body);
     assert!(app.get_as(&orgs[1], "/messages").await.body.contains("整改已验收通过"));
     assert_eq!(app.post_form(&city, &format!("{href}/decide"), &[("decision", "accept")]).await.status, 409);
 
@@ -1284,6 +1288,13 @@ async fn a_re_review_decides_unsent_holders_and_a_rectification_is_reported_then
     assert!(c_cert.body.contains("已撤销") && c_cert.body.contains("整改期限（2027-07-02）届满"), "{}", c_cert.body);
     let orgs_c = app.signed_in("holder3").await;
     assert!(app.get_as(&orgs_c, "/messages").await.body.contains("整改期限（2027-07-02）已过且未提交整改报告"));
+    let c_href = first(
+        r#"href="(/recognition/rectifications/\d+)""#,
+        &app.get_as(&orgs_c, &format!("/certificates/{}", cert(2))).await.body,
+    );
+    let ended = app.get_as(&orgs_c, &c_href).await;
+    assert_eq!(ended.status, 200, "the message's link still opens: {}", ended.body);
+    assert!(ended.body.contains("已撤销") && !ended.body.contains("name=\"report\""), "{}", ended.body);
     let c_app = app.get_as(&orgs_c, &format!("/recognition/applications/{rr_c}")).await;
     assert!(c_app.body.contains("未通过"), "{}", c_app.body);
 
@@ -1330,5 +1341,125 @@ async fn a_re_review_decides_unsent_holders_and_a_rectification_is_reported_then
         "{}",
         e_cert.body
     );
+    app.finish().await;
+}
+
+backend_tests!(without_expert_review_a_district_call_goes_on_notice_before_it_concludes);
+
+/// Issue 18: kinds without expert review still go through 公示 when the batch requires it
+/// (district centers by default). The checked applications go on a notice-only list that
+/// headquarters publish with its reference number and contacts; anyone may object against one
+/// name; an upheld objection withdraws it; the others are recognized after the window.
+async fn without_expert_review_a_district_call_goes_on_notice_before_it_concludes(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else { return };
+    let bishan = app.district("璧山区").await;
+    let in_bishan = OrgFilter { district: Some(bishan), ..Default::default() };
+    let orgs = list_public(&app.services, &in_bishan, PageRequest::new(Some(1), Some(2))).await.unwrap().items;
+    let (a, b) = (&orgs[0], &orgs[1]);
+    app.user("city1", "city_officer", None, None).await;
+    app.user("hq1", "hq_staff", None, None).await;
+    app.user("bs1", "branch_staff", Some(bishan.get()), None).await;
+    app.user("noticea", "org_admin", None, Some(a.id.get())).await;
+    app.user("noticeb", "org_admin", None, Some(b.id.get())).await;
+    let (city, hq, branch) = (app.signed_in("city1").await, app.signed_in("hq1").await, app.signed_in("bs1").await);
+    let (org_a, org_b) = (app.signed_in("noticea").await, app.signed_in("noticeb").await);
+    // The district-center form asks for a notice by default.
+    let form = app.get_as(&city, "/admin/recognition/new?kind=district_center").await;
+    assert!(form.body.contains(r#"name="publicity_required" checked"#), "{}", form.body);
+    let batch =
+        open_batch(&app, &city, "district_center", "区县级中心认定（公示）", "", "", &[("publicity_required", "on")])
+            .await;
+    let mut ids = Vec::new();
+    for org in [&org_a, &org_b] {
+        let id = apply(&app, org, &batch).await;
+        assert_eq!(submit(&app, org, &id).await.status, 303);
+        assert_eq!(step(&app, &branch, &id, "recommend", "").await.status, 303);
+        assert_eq!(step(&app, &city, &id, "pass", "").await.status, 303);
+        ids.push(id);
+    }
+    // The batch offers the notice, not the conclusion; concluding now is refused with why.
+    let page = app.get_as(&city, &format!("/admin/recognition/{batch}")).await;
+    assert!(page.body.contains(&format!("/admin/recognition/{batch}/steps/publicity")), "{}", page.body);
+    assert!(!page.body.contains(&format!("/admin/recognition/{batch}/steps/conclude")));
+    let early = app.post_form(&city, &format!("/admin/recognition/{batch}/steps/conclude"), &[]).await;
+    assert_eq!(early.status, 409);
+    assert!(early.body.contains("该批次须先公示"), "{}", early.body);
+    assert_eq!(
+        app.post_form(&branch, &format!("/admin/recognition/{batch}/steps/publicity"), &[]).await.status,
+        403,
+        "the city's step"
+    );
+    let sent = app.post_form(&city, &format!("/admin/recognition/{batch}/steps/publicity"), &[]).await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let page = app.get_as(&city, &format!("/admin/recognition/{batch}")).await;
+    assert!(page.body.contains("公示中"), "{}", page.body);
+    let campaign = first(r#"/admin/reviews/(\d+)"#, &page.body);
+    let mine = app.get_as(&org_a, &format!("/recognition/applications/{}", ids[0])).await;
+    assert!(mine.body.contains("公示中") && mine.body.contains("进入公示"), "{}", mine.body);
+    // Headquarters publish it; the public notice lists both, without scores.
+    let published = app
+        .post_form(
+            &hq,
+            &format!("/admin/reviews/{campaign}/publish"),
+            &[("number", "渝设促〔2026〕21号"), ("phone", "023-6389 0000"), ("address", "重庆市渝北区金开大道1号")],
+        )
+        .await;
+    assert_eq!(published.status, 303, "{}", published.body);
+    // The notice-only rubric is never offered for a review.
+    assert!(!app.get_as(&city, "/admin/recognition/new").await.body.contains("仅公示（不评分）"));
+    // Inside the window (it opens on the next working day).
+    app.clock.advance(chrono::Duration::days(3));
+    let notice = app.get(&format!("/publicity/{campaign}")).await;
+    assert_eq!(notice.status, 200);
+    assert!(notice.body.contains(&a.name) && notice.body.contains(&b.name), "{}", notice.body);
+    assert!(notice.body.contains("渝设促〔2026〕21号"));
+    let item_b = first(&format!(r#"<option value="(\d+)">{}</option>"#, regex::escape(&b.name)), &notice.body);
+    let anon = app.browser().await;
+    let objection = multipart(
+        &app,
+        &anon,
+        &format!("/publicity/{campaign}/objections"),
+        &[
+            ("item", item_b.as_str()),
+            ("name", "某公司"),
+            ("contact", "023-88886666"),
+            ("evidence", "该单位并无独立的设计中心场地，附现场照片。"),
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(objection.status, 303, "{}", objection.body);
+    let hq = app.signed_in("hq1").await;
+    let case = app.get_as(&hq, &format!("/admin/reviews/{campaign}")).await;
+    let oid = first(r#"/objections/(\d+)""#, &case.body);
+    let upheld = app
+        .post_form(
+            &hq,
+            &format!("/admin/reviews/{campaign}/objections/{oid}"),
+            &[("decision", "accept"), ("resolution", "经现场核实，设计中心场地不符合条件，异议成立。")],
+        )
+        .await;
+    assert_eq!(upheld.status, 303, "{}", upheld.body);
+    // Before the final list the batch cannot conclude.
+    let city = app.signed_in("city1").await;
+    let waiting = app.post_form(&city, &format!("/admin/recognition/{batch}/steps/conclude"), &[]).await;
+    assert_eq!(waiting.status, 409);
+    assert!(waiting.body.contains("公示尚未结束"), "{}", waiting.body);
+    app.clock.advance(chrono::Duration::days(9));
+    let hq = app.signed_in("hq1").await;
+    let finalized = app.post_form(&hq, &format!("/admin/reviews/{campaign}/steps/finalize"), &[]).await;
+    assert_eq!(finalized.status, 303, "{}", finalized.body);
+    let city = app.signed_in("city1").await;
+    let concluded = app.post_form(&city, &format!("/admin/recognition/{batch}/steps/conclude"), &[]).await;
+    assert_eq!(concluded.status, 303, "{}", concluded.body);
+    // A is recognized; B, withdrawn by the upheld objection, is not.
+    let org_a = app.signed_in("noticea").await;
+    let org_b = app.signed_in("noticeb").await;
+    let done_a = app.get_as(&org_a, &format!("/recognition/applications/{}", ids[0])).await;
+    assert!(done_a.body.contains("已认定") && done_a.body.contains("QX-2026-0002"), "{}", done_a.body);
+    let done_b = app.get_as(&org_b, &format!("/recognition/applications/{}", ids[1])).await;
+    assert!(done_b.body.contains("未通过") && !done_b.body.contains("QX-2026-0003"), "{}", done_b.body);
+    assert!(app.get("/certificates/QX-2026-0002").await.body.contains(&a.name));
+    assert_eq!(app.get("/certificates/QX-2026-0003").await.status, 404);
     app.finish().await;
 }
