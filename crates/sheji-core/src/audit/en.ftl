@@ -384,5 +384,4 @@ audit-field-report = Rectification report
 audit-field-valid_until = Valid until
 audit-field-overdue = Not submitted in time
 audit-action-recognition-send_to_publicity = Recognition applications put on public notice
-audit-field-notice_only = Notice only (not scored)
 audit-field-rectified = Ordered to rectify

@@ -384,5 +384,4 @@ audit-field-report = 整改报告
 audit-field-valid_until = 有效期至
 audit-field-overdue = 逾期未报
 audit-action-recognition-send_to_publicity = 认定申报进入公示
-audit-field-notice_only = 仅公示（不评分）
 audit-field-rectified = 责令整改

@@ -668,6 +668,38 @@ impl Status {
     }
 }
 
+/// The statuses an application of a batch can reach, in workflow order, for the batch's
+/// funnel: the on-site verification's only where one is required, the review's or the
+/// notice's by how it is decided, the re-review's outcomes only in a re-review.
+pub fn funnel_statuses(purpose: Purpose, reviewed: bool, notice: bool, onsite: bool) -> Vec<Status> {
+    use Status as S;
+    [
+        S::Draft,
+        S::Submitted,
+        S::Returned,
+        S::Recommended,
+        S::Checked,
+        S::Correcting,
+        S::Inspected,
+        S::InReview,
+        S::OnNotice,
+        S::Recognized,
+        S::NotRecognized,
+        S::Rectify,
+        S::Overdue,
+        S::Rejected,
+    ]
+    .into_iter()
+    .filter(|s| match s {
+        Status::Correcting | Status::Inspected => onsite,
+        Status::InReview => reviewed,
+        Status::OnNotice => !reviewed && notice,
+        Status::Rectify | Status::Overdue => purpose == Purpose::ReReview,
+        _ => true,
+    })
+    .collect()
+}
+
 /// Where a batch stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -1478,6 +1510,14 @@ mod tests {
         assert!(transition(Status::Submitted, Action::Publicize).is_err());
         assert!(Status::OnNotice.counts_against_quota());
         assert!(Rules::default_for(Kind::DistrictCenter).publicity_required);
+        // Its funnel counts what such a batch can reach, nothing of review or re-review.
+        let funnel = funnel_statuses(Purpose::Recognition, false, true, false);
+        assert!(funnel.contains(&Status::OnNotice) && !funnel.contains(&Status::InReview));
+        assert!(!funnel.contains(&Status::Overdue) && !funnel.contains(&Status::Inspected));
+        assert!(
+            funnel_statuses(Purpose::ReReview, true, true, true).len() == Status::ALL.len() - 1,
+            "all but on notice"
+        );
         let stages = |t: (Vec<Stage>, usize)| (t.0.iter().map(|s| s.code()).collect::<Vec<_>>(), t.1);
         assert_eq!(
             stages(timeline(BatchStatus::InReview, false, false, false, true, None)),

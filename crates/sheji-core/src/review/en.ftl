@@ -370,3 +370,6 @@ review-advice-match = Some experts share no specialty with the item: give expert
 review-advice-period = Some experts are not available in the period: widen the review period, or ask them to open their dates.
 review-advice-fewer = Only { $n } experts are eligible: you may ask for { $n } reviewers per item.
 review-advice-add = Add experts to the pool; where conflicts keep many out, add experts with no tie to the organization.
+review-notice_only = Public notice only (no expert review, no scores)
+review-notice_only_intro = No expert review: these are all the applications that passed the formal check and are proposed for recognition; once published they stay on notice for the working days set and objections are taken.
+review-notice_ready = List ready, to be published

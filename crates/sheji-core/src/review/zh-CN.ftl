@@ -370,3 +370,6 @@ review-advice-match = 有专家因专长不符未入选：请为专家补充该�
 review-advice-period = 有专家在评审期内不可用：请延长评审期，或请专家调整可评审时段。
 review-advice-fewer = 符合条件的专家只有 { $n } 人：可将“每项评审专家数”降为 { $n }。
 review-advice-add = 请在专家库中增补专家；回避人数多时，请增补与该单位无关联的专家。
+review-notice_only = 仅公示（无专家评审，不评分）
+review-notice_only_intro = 本批次无专家评审：以下为通过形式审查、拟予认定的全部名单，发布后按工作日公示，受理异议。
+review-notice_ready = 名单已生成，待发布公示

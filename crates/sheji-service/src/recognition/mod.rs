@@ -996,7 +996,6 @@ pub async fn send_to_review(
     // The item speaks the experts' vocabulary: the applicant's clusters and the service
     // categories it offers, so "shared specialties" in the draw mean something.
     let offered = crate::matchmaking::offered_specialties(services, &orgs).await?;
-    let now = services.now();
     let tx = Work::begin(services).await?;
     let mut items = Vec::with_capacity(checked.len());
     for a in &checked {
@@ -1021,11 +1020,41 @@ pub async fn send_to_review(
     if b.fields.purpose == Purpose::Recognition {
         crate::review::linked::propose_from(&tx, campaign, b.fields.rules.pass_score).await?;
     }
-    for (a, item) in checked.iter().zip(stored.iter()) {
+    let handed = Handover { campaign, action: Action::SendToReview, audit: "recognition.send_to_review" };
+    hand_over(tx, &b, &checked, &stored, &unsent, handed, caller, ip).await?;
+    Ok(campaign)
+}
+
+/// Where a batch's ready applications go: the campaign, the step on their timelines, the
+/// batch's audit action.
+struct Handover {
+    campaign: CampaignId,
+    action: Action,
+    audit: &'static str,
+}
+
+/// Ends sending a batch to the review engine (expert review, or a notice without one) in the
+/// unit of work that opened the campaign: each ready application moves onto its item, unsent
+/// re-reviews are marked overdue, the batch is with the engine, and the step is audited.
+#[allow(clippy::too_many_arguments)]
+async fn hand_over(
+    tx: Work,
+    b: &Batch,
+    ready: &[Application],
+    items: &[crate::review::Item],
+    unsent: &[Application],
+    h: Handover,
+    caller: &Principal,
+    ip: &str,
+) -> Result<(), ServiceError> {
+    let now = tx.now();
+    for (a, item) in ready.iter().zip(items.iter()) {
+        let to =
+            core::transition(a.status, h.action).map_err(|_| ServiceError::Conflict { key: "recognition.illegal" })?;
         let event = Event {
             from: a.status,
-            to: Status::InReview,
-            action: Action::SendToReview.code().to_owned(),
+            to,
+            action: h.action.code().to_owned(),
             comment: String::new(),
             actor: caller.username.clone(),
             at: now,
@@ -1034,18 +1063,18 @@ pub async fn send_to_review(
             return Err(ServiceError::Conflict { key: "recognition.changed_meanwhile" });
         }
     }
-    let overdue = mark_overdue(&tx, &b, &unsent, caller, now, true).await?;
-    store::set_batch_status(&tx, id, BatchStatus::InReview, Some(campaign), now).await?;
+    let overdue = mark_overdue(&tx, b, unsent, caller, now, true).await?;
+    store::set_batch_status(&tx, b.id, BatchStatus::InReview, Some(h.campaign), now).await?;
     let change = Change {
-        action: "recognition.send_to_review",
+        action: h.audit,
         target_type: "recognition_batch",
-        target_id: id.to_string(),
+        target_id: b.id.to_string(),
         before: json!({"status": b.status}),
-        after: json!({"status": BatchStatus::InReview.code(), "campaign": campaign, "applications": checked.len(),
+        after: json!({"status": BatchStatus::InReview.code(), "campaign": h.campaign, "applications": ready.len(),
             "overdue": overdue.len()}),
     };
     tx.commit(&Actor::of(caller, ip), change).await?;
-    Ok(campaign)
+    Ok(())
 }
 
 /// Puts every formally checked (and, where required, verified) application of a batch without
@@ -1094,7 +1123,6 @@ pub async fn send_to_publicity(
             team: Vec::new(),
         })
         .collect();
-    let now = services.now();
     let tx = Work::begin(services).await?;
     let name = format!("{}公示", b.fields.name);
     let (campaign, stored) = crate::review::linked::open_notice_in(
@@ -1108,30 +1136,8 @@ pub async fn send_to_publicity(
         ip,
     )
     .await?;
-    for (a, item) in ready.iter().zip(stored.iter()) {
-        let event = Event {
-            from: a.status,
-            to: Status::OnNotice,
-            action: Action::Publicize.code().to_owned(),
-            comment: String::new(),
-            actor: caller.username.clone(),
-            at: now,
-        };
-        if !store::move_application(&tx, a.id, &event, Some(item.id)).await? {
-            return Err(ServiceError::Conflict { key: "recognition.changed_meanwhile" });
-        }
-    }
-    let overdue = mark_overdue(&tx, &b, &unsent, caller, now, true).await?;
-    store::set_batch_status(&tx, id, BatchStatus::InReview, Some(campaign), now).await?;
-    let change = Change {
-        action: "recognition.send_to_publicity",
-        target_type: "recognition_batch",
-        target_id: id.to_string(),
-        before: json!({"status": b.status}),
-        after: json!({"status": BatchStatus::InReview.code(), "campaign": campaign, "applications": ready.len(),
-            "overdue": overdue.len()}),
-    };
-    tx.commit(&Actor::of(caller, ip), change).await?;
+    let handed = Handover { campaign, action: Action::Publicize, audit: "recognition.send_to_publicity" };
+    hand_over(tx, &b, &ready, &stored, &unsent, handed, caller, ip).await?;
     Ok(campaign)
 }
 

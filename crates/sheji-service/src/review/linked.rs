@@ -79,10 +79,6 @@ pub async fn open_notice_in(
     items: &[ItemFields],
     ip: &str,
 ) -> Result<(CampaignId, Vec<Item>), ServiceError> {
-    let now = services.now();
-    if !caller.can(permission, now) {
-        return Err(ServiceError::Forbidden);
-    }
     let rubric = store::notice_rubric(tx).await?.ok_or(ServiceError::Conflict { key: "review.no_rubric" })?;
     let today = services.today();
     let fields = CampaignFields {
@@ -102,9 +98,8 @@ pub async fn open_notice_in(
         publicity_days,
         outlier_pct: sheji_core::review::score::DEFAULT_OUTLIER_PCT,
     };
-    let campaign = store::insert_campaign(tx, &fields, &caller.username, now).await?;
-    store::insert_items(tx, campaign, items, now).await?;
-    let stored = store::all_items(tx, campaign).await?;
+    // Opened (and audited, its rubric saying what it is) as any campaign, then closed at once.
+    let (campaign, stored) = open_in(tx, services, caller, permission, &fields, items, ip).await?;
     // Every item is listed, in the order given, with no score: the notice proposes them all.
     let rows: Vec<store::ResultRow> = stored
         .iter()
@@ -120,22 +115,9 @@ pub async fn open_notice_in(
         })
         .collect();
     store::replace_results(tx, campaign, &rows).await?;
-    if !store::set_campaign_status(tx, campaign, CampaignStatus::Draft, CampaignStatus::Closed, now).await? {
+    if !store::set_campaign_status(tx, campaign, CampaignStatus::Draft, CampaignStatus::Closed, services.now()).await? {
         return Err(ServiceError::Conflict { key: "review.changed_meanwhile" });
     }
-    let mut after = campaign_json(&fields);
-    if let Some(map) = after.as_object_mut() {
-        map.insert("items".to_owned(), serde_json::json!(stored.len()));
-        map.insert("notice_only".to_owned(), serde_json::json!(true));
-    }
-    let change = Change {
-        action: "review.campaign_create",
-        target_type: "review_campaign",
-        target_id: campaign.to_string(),
-        before: serde_json::Value::Null,
-        after,
-    };
-    audit::record(tx, now, &Actor::of(caller, ip), change).await?;
     Ok((campaign, stored))
 }
 

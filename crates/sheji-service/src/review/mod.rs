@@ -63,6 +63,12 @@ pub fn actions(services: &Services, caller: &Principal) -> ReviewActions {
     }
 }
 
+/// Whether a campaign's rubric is the notice-only one: a public notice without expert review,
+/// whose page shows no scoring.
+pub fn notice_only(rubric: &RubricVersion) -> bool {
+    rubric.name == store::NOTICE_ONLY_RUBRIC
+}
+
 /// Every specialty (service categories, clusters), for forms and labels.
 pub async fn specialties(services: &Services) -> Result<Vec<Specialty>, ServiceError> {
     Ok(sheji_store::reference::list_specialties(services.store()).await?)

@@ -921,10 +921,16 @@ async fn batch_page(
     let v = service::batch_view(&state.services, p, id, PageRequest::new(page, None)).await.map_err(err)?;
     let mut chrome = base.clone();
     chrome.title = v.batch.fields.name.clone();
-    let funnel = sheji_core::recognition::Status::ALL
-        .iter()
-        .map(|s| FunnelStage { label: status_label(lang, *s), count: v.funnel.get(s.code()).copied().unwrap_or(0) })
-        .collect();
+    let f = &v.batch.fields;
+    let funnel = sheji_core::recognition::funnel_statuses(
+        f.purpose,
+        f.rubric.is_some(),
+        f.rules.publicity_required,
+        f.rules.onsite_required,
+    )
+    .iter()
+    .map(|s| FunnelStage { label: status_label(lang, *s), count: v.funnel.get(s.code()).copied().unwrap_or(0) })
+    .collect();
     let districts = sheji_service::reference::list_districts(
         &state.services,
         &Default::default(),
@@ -1020,7 +1026,12 @@ async fn batch_page(
         city: v.city,
         campaign: v.batch.campaign.zip(v.campaign).map(|(c, st)| CampaignLink {
             id: c.get(),
-            status: lang.t(&format!("review.status.{}", st.code())).to_owned(),
+            // A notice without review is never "scored": closed means its list awaits publishing.
+            status: if v.batch.fields.rubric.is_none() && st == sheji_core::review::CampaignStatus::Closed {
+                lang.t("review.notice_ready").to_owned()
+            } else {
+                lang.t(&format!("review.status.{}", st.code())).to_owned()
+            },
         }),
         // Open but its intake closed early: applications go on, new ones are not taken.
         status: if v.batch.status.is_open() && v.batch.closed_early.is_some() {

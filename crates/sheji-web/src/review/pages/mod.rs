@@ -318,6 +318,8 @@ struct CampaignPage {
     notice: Option<String>,
     error: Option<String>,
     facts: Vec<Fact>,
+    /// A public notice without expert review: no scoring, no export, every item listed.
+    notice_only: bool,
     items: Vec<ItemLine>,
     item_total: u64,
     pager: Pager,
@@ -420,8 +422,15 @@ async fn campaign_page(
             team: lang.join_list(&r.item.fields.team),
         })
         .collect();
-    let now_index = CampaignStatus::ALL.iter().position(|x| *x == c.status).unwrap_or(0);
-    let steps = CampaignStatus::ALL
+    // A notice without expert review was never prepared or scored: its steps are the notice's.
+    let notice_only = review::notice_only(&rubric);
+    let stages: Vec<CampaignStatus> = CampaignStatus::ALL
+        .iter()
+        .copied()
+        .filter(|s| !notice_only || !matches!(s, CampaignStatus::Draft | CampaignStatus::Scoring))
+        .collect();
+    let now_index = stages.iter().position(|x| *x == c.status).unwrap_or(0);
+    let steps = stages
         .iter()
         .enumerate()
         .map(|(i, st)| {
@@ -432,24 +441,39 @@ async fn campaign_page(
             } else {
                 ""
             };
-            Step { label: status_label(lang, *st), state: class }
+            let label = if notice_only && *st == CampaignStatus::Closed {
+                lang.t("review.notice_ready").to_owned()
+            } else {
+                status_label(lang, *st)
+            };
+            Step { label, state: class }
         })
         .collect();
     let yes_no = |b: bool| lang.t(if b { "form.yes" } else { "form.no" }).to_owned();
-    let facts = vec![
-        Fact::new(lang.t("review.rubric"), format!("{} · v{}", rubric.name, rubric.version)),
-        Fact::new(lang.t("review.reviewers_per_item"), c.fields.reviewers_per_item.to_string()),
-        Fact::new(lang.t("review.period"), format!("{} – {}", c.fields.period_start, c.fields.deadline)),
-        Fact::new(lang.t("review.blind"), yes_no(c.fields.blind)),
-        Fact::new(lang.t("review.aggregation"), lang.t(&format!("review.aggregation.{}", c.fields.aggregation.code()))),
-        Fact::new(
-            lang.t("review.thresholds"),
-            lang.join_clauses(c.fields.thresholds.iter().map(|t| format!("{} ≥ {}", t.grade, t.min))),
-        ),
-        Fact::new(lang.t("review.conflict_years"), c.fields.conflict_years.to_string()),
-        Fact::new(lang.t("review.load"), format!("{} – {}", c.fields.min_load, c.fields.max_load)),
-        Fact::new(lang.t("review.publicity_days"), c.fields.publicity_days.to_string()),
-    ];
+    let facts = if notice_only {
+        vec![
+            Fact::new(lang.t("review.rubric"), lang.t("review.notice_only").to_owned()),
+            Fact::new(lang.t("review.publicity_days"), c.fields.publicity_days.to_string()),
+        ]
+    } else {
+        vec![
+            Fact::new(lang.t("review.rubric"), format!("{} · v{}", rubric.name, rubric.version)),
+            Fact::new(lang.t("review.reviewers_per_item"), c.fields.reviewers_per_item.to_string()),
+            Fact::new(lang.t("review.period"), format!("{} – {}", c.fields.period_start, c.fields.deadline)),
+            Fact::new(lang.t("review.blind"), yes_no(c.fields.blind)),
+            Fact::new(
+                lang.t("review.aggregation"),
+                lang.t(&format!("review.aggregation.{}", c.fields.aggregation.code())),
+            ),
+            Fact::new(
+                lang.t("review.thresholds"),
+                lang.join_clauses(c.fields.thresholds.iter().map(|t| format!("{} ≥ {}", t.grade, t.min))),
+            ),
+            Fact::new(lang.t("review.conflict_years"), c.fields.conflict_years.to_string()),
+            Fact::new(lang.t("review.load"), format!("{} – {}", c.fields.min_load, c.fields.max_load)),
+            Fact::new(lang.t("review.publicity_days"), c.fields.publicity_days.to_string()),
+        ]
+    };
     let titles = if c.status == CampaignStatus::Draft {
         items_titles(state, p, id).await.map_err(err)?
     } else {
@@ -601,6 +625,8 @@ async fn campaign_page(
     // On notice, the badge says where the window stands (never "on notice" before it opens).
     let (status, class) = if c.status == CampaignStatus::Publicity {
         publicity::public_badge(lang, &c, s.today())
+    } else if notice_only && c.status == CampaignStatus::Closed {
+        (lang.t("review.notice_ready").to_owned(), status_class(c.status))
     } else {
         (status_label(lang, c.status), status_class(c.status))
     };
@@ -611,6 +637,7 @@ async fn campaign_page(
         notice: extras.notice,
         error: extras.error,
         facts,
+        notice_only,
         items: item_lines,
         item_total: items.total,
         pager,

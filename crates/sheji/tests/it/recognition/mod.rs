@@ -1266,7 +1266,19 @@ async fn a_re_review_decides_unsent_holders_and_a_rectification_is_reported_then
         r#"href="(/recognition/rectifications/\d+)""#,
         &app.get_as(&orgs[3], &format!("/certificates/{}", cert(3))).await.body,
     );
-    assert_eq!(app.post_form(&orgs[3], &format!("{d_href}/report"), &[("report", "已整改。")]).await.status, 303);
+    // Two of D's clerks send a report at the same moment: one is kept, the other is told.
+    let second_clerk = {
+        app.user("holder4b", "org_admin", None, Some(members[3].id.get())).await;
+        app.signed_in("holder4b").await
+    };
+    let d_report = format!("{d_href}/report");
+    let (one, two) = tokio::join!(
+        app.post_form(&orgs[3], &d_report, &[("report", "已整改。")]),
+        app.post_form(&second_clerk, &d_report, &[("report", "另一份整改报告。")]),
+    );
+    let mut statuses = [one.status, two.status];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [303, 409], "{} / {}", one.body, two.body);
     let refused = app
         .post_form(&city, &format!("{d_href}/decide"), &[("decision", "refuse"), ("comment", "整改措施未落实")])
         .await;
@@ -1396,6 +1408,11 @@ async fn without_expert_review_a_district_call_goes_on_notice_before_it_conclude
     let campaign = first(r#"/admin/reviews/(\d+)"#, &page.body);
     let mine = app.get_as(&org_a, &format!("/recognition/applications/{}", ids[0])).await;
     assert!(mine.body.contains("公示中") && mine.body.contains("进入公示"), "{}", mine.body);
+    // Headquarters see a notice to publish, with nothing about scoring.
+    let prepared = app.get_as(&hq, &format!("/admin/reviews/{campaign}")).await;
+    assert!(prepared.body.contains("仅公示（无专家评审，不评分）"), "{}", prepared.body);
+    assert!(!prepared.body.contains("export.xlsx") && !prepared.body.contains(r#"name="min_score""#));
+    assert!(prepared.body.contains(&a.name) && prepared.body.contains(&b.name));
     // Headquarters publish it; the public notice lists both, without scores.
     let published = app
         .post_form(
