@@ -159,6 +159,11 @@ impl PageError {
         }
     }
 
+    /// A request that cannot be taken as sent, with what to do about it.
+    pub fn bad_request(chrome: Chrome, message: String) -> Self {
+        Self { status: StatusCode::BAD_REQUEST, message, chrome: Box::new(chrome) }
+    }
+
     /// A page that does not exist.
     pub fn not_found(chrome: Chrome) -> Self {
         Self {

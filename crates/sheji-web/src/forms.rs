@@ -16,7 +16,7 @@ use sheji_core::i18n::Lang;
 use sheji_service::{ErrorKind, FieldError, ServiceError};
 
 use crate::error::{PageError, render, status_of};
-use crate::layout::Ctx;
+use crate::layout::{Chrome, Ctx};
 
 /// The values and errors of one form.
 #[derive(Debug, Default, Clone)]
@@ -331,45 +331,88 @@ pub type Upload = (String, String, Vec<u8>);
 /// Reads a multipart form: text fields by name, and non-empty files as (field, file name,
 /// bytes). A part that cannot be read (too large) is left out; the caller reports the missing
 /// file.
-pub async fn read_multipart(multipart: axum::extract::Multipart) -> (Vec<(String, String)>, Vec<Upload>) {
-    let (fields, files, _) = read_parts(multipart).await;
-    (fields, files)
+pub async fn read_multipart(
+    multipart: axum::extract::Multipart,
+) -> Result<(Vec<(String, String)>, Vec<Upload>), ControlText> {
+    let (fields, files, _) = read_parts(multipart).await?;
+    Ok((fields, files))
 }
 
 /// Like [`read_multipart`], but `None` when the body could not be read to its end (larger
 /// than the request limit, or cut off), so the caller says so instead of saving a form that
 /// silently lost its file.
-pub async fn read_multipart_whole(multipart: axum::extract::Multipart) -> Option<(Vec<(String, String)>, Vec<Upload>)> {
-    let (fields, files, whole) = read_parts(multipart).await;
-    whole.then_some((fields, files))
+pub async fn read_multipart_whole(
+    multipart: axum::extract::Multipart,
+) -> Result<Option<(Vec<(String, String)>, Vec<Upload>)>, ControlText> {
+    let (fields, files, whole) = read_parts(multipart).await?;
+    Ok(whole.then_some((fields, files)))
 }
 
 /// The parts read, and whether the body was read to its end: a form that must keep what was
 /// typed even when its files were too large reads this way.
-pub async fn read_multipart_parts(multipart: axum::extract::Multipart) -> (Vec<(String, String)>, Vec<Upload>, bool) {
+pub async fn read_multipart_parts(
+    multipart: axum::extract::Multipart,
+) -> Result<(Vec<(String, String)>, Vec<Upload>, bool), ControlText> {
     read_parts(multipart).await
 }
 
+/// A multipart form whose text (a field, or a file's name) holds a character text may not
+/// hold: NUL, ESC and other controls, bidirectional overrides. The control-character
+/// middleware refuses these in url-encoded and JSON bodies; multipart bodies (uploads) are
+/// checked here, where they are read, with the same message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ControlText {
+    field: String,
+    ch: char,
+}
+
+impl ControlText {
+    /// The 400 page that names the field and the character.
+    pub fn page(self, chrome: Chrome) -> PageError {
+        let message = chrome.lang.tf(
+            "error.control_chars",
+            &[("field", &crate::middleware::clip(&self.field)), ("ch", &sheji_core::text::describe(self.ch))],
+        );
+        PageError::bad_request(chrome, message)
+    }
+}
+
 /// The parts read, and whether the body was read to its end.
-async fn read_parts(mut multipart: axum::extract::Multipart) -> (Vec<(String, String)>, Vec<Upload>, bool) {
+async fn read_parts(
+    mut multipart: axum::extract::Multipart,
+) -> Result<(Vec<(String, String)>, Vec<Upload>, bool), ControlText> {
+    use sheji_core::text::{forbidden_in_line, forbidden_in_long_text};
     let mut fields = Vec::new();
     let mut files = Vec::new();
     loop {
         let field = match multipart.next_field().await {
             Ok(Some(field)) => field,
-            Ok(None) => return (fields, files, true),
-            Err(_) => return (fields, files, false),
+            Ok(None) => return Ok((fields, files, true)),
+            Err(_) => return Ok((fields, files, false)),
         };
         let name = field.name().unwrap_or_default().to_owned();
+        if let Some(ch) = forbidden_in_line(&name) {
+            return Err(ControlText { field: name, ch });
+        }
         match field.file_name().map(str::to_owned) {
-            Some(file_name) => match field.bytes().await {
-                Ok(b) if !b.is_empty() => files.push((name, file_name, b.to_vec())),
-                Ok(_) => {}
-                Err(_) => return (fields, files, false),
-            },
+            Some(file_name) => {
+                if let Some(ch) = forbidden_in_line(&file_name) {
+                    return Err(ControlText { field: name, ch });
+                }
+                match field.bytes().await {
+                    Ok(b) if !b.is_empty() => files.push((name, file_name, b.to_vec())),
+                    Ok(_) => {}
+                    Err(_) => return Ok((fields, files, false)),
+                }
+            }
             None => match field.text().await {
-                Ok(text) => fields.push((name, text)),
-                Err(_) => return (fields, files, false),
+                Ok(text) => {
+                    if let Some(ch) = forbidden_in_long_text(&text) {
+                        return Err(ControlText { field: name, ch });
+                    }
+                    fields.push((name, text));
+                }
+                Err(_) => return Ok((fields, files, false)),
             },
         }
     }

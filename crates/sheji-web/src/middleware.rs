@@ -168,7 +168,7 @@ fn control_in_json(field: &str, value: &serde_json::Value, top: bool) -> Option<
 }
 
 /// A field name as a message may quote it: short, and without what is being refused.
-fn clip(field: &str) -> String {
+pub(crate) fn clip(field: &str) -> String {
     field.chars().filter(|c| !c.is_control() && !sheji_core::text::is_bidi_control(*c)).take(40).collect()
 }
 

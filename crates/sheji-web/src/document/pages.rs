@@ -111,7 +111,8 @@ pub async fn save(
 ) -> Result<Response, PageError> {
     // A body cut off at the request limit loses the seal: say it is too large rather than
     // save the rest and report success.
-    let result = match read_multipart_whole(multipart).await {
+    let read = read_multipart_whole(multipart).await.map_err(|e| e.page(ctx.chrome("document.settings")))?;
+    let result = match read {
         Some((fields, files)) => {
             let text = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
             let input = service::SettingsInput {

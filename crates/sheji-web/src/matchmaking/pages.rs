@@ -614,7 +614,9 @@ pub async fn attach(
     multipart: axum::extract::Multipart,
 ) -> Result<Response, PageError> {
     let refuse = |key: &'static str| Err(ServiceError::Fields(vec![FieldError::new("file", key)]));
-    let result = match crate::forms::read_multipart_whole(multipart).await {
+    let read =
+        crate::forms::read_multipart_whole(multipart).await.map_err(|e| e.page(ctx.chrome("matchmaking.demand")))?;
+    let result = match read {
         None => refuse("files.too_large"),
         Some((_, files)) => match files.into_iter().find(|(f, _, _)| f == "file") {
             Some((_, name, bytes)) => service::attach(&state.services, &p, id, &name, &bytes, &c.ip).await.map(|_| ()),

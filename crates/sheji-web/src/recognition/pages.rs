@@ -669,7 +669,10 @@ pub async fn attach(
 ) -> Result<Response, PageError> {
     let field = |key: &'static str| Err(ServiceError::Fields(vec![sheji_service::FieldError::new("file", key)]));
     // A body cut at the request limit is a file too large, not a missing one.
-    let result = match crate::forms::read_multipart_whole(multipart).await {
+    let read = crate::forms::read_multipart_whole(multipart)
+        .await
+        .map_err(|e| e.page(ctx.chrome("recognition.application")))?;
+    let result = match read {
         None => field("files.too_large"),
         Some((fields, files)) => {
             // Empty is "other material"; anything else must name one of the batch's documents.
@@ -719,7 +722,7 @@ pub async fn inspect(
     Path(id): Path<i32>,
     multipart: Multipart,
 ) -> Result<Response, PageError> {
-    let (fields, files) = read_multipart(multipart).await;
+    let (fields, files) = read_multipart(multipart).await.map_err(|e| e.page(ctx.chrome("recognition.application")))?;
     let mut f = Fields::from_pairs(fields);
     let inspection = sheji_core::recognition::Inspection {
         items: (0..sheji_core::recognition::INSPECTION_ITEMS.len())

@@ -896,7 +896,7 @@ pub async fn import_items(
     Path(id): Path<i32>,
     multipart: Multipart,
 ) -> Result<Response, PageError> {
-    let (_, files) = read_multipart(multipart).await;
+    let (_, files) = read_multipart(multipart).await.map_err(|e| e.page(chrome(&ctx, "review.campaign")))?;
     let result = match files.into_iter().find(|(f, _, _)| f == "file") {
         None => Err(ServiceError::Invalid { key: "import.no_file", args: vec![] }),
         Some((_, _, bytes)) => match excel::read_items(&state.services, bytes).await {

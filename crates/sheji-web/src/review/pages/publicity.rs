@@ -222,7 +222,8 @@ pub async fn object(
     Path(id): Path<i32>,
     multipart: Multipart,
 ) -> Result<Response, PageError> {
-    let (pairs, uploads, whole) = forms::read_multipart_parts(multipart).await;
+    let (pairs, uploads, whole) =
+        forms::read_multipart_parts(multipart).await.map_err(|e| e.page(ctx.chrome("review.objections")))?;
     // The text comes before the files in the form, so it is kept even when the files were too
     // large to receive.
     let form = pairs.iter().fold(FormState::default(), |form, (k, v)| form.keep(k, v));

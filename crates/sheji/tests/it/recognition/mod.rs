@@ -1432,6 +1432,29 @@ async fn without_expert_review_a_district_call_goes_on_notice_before_it_conclude
     assert!(notice.body.contains("渝设促〔2026〕21号"));
     let item_b = first(&format!(r#"<option value="(\d+)">{}</option>"#, regex::escape(&b.name)), &notice.body);
     let anon = app.browser().await;
+    // Text that is not text is refused in a multipart form too, in a field or a file's name,
+    // naming the field and the character; nothing is kept.
+    let objections = format!("/publicity/{campaign}/objections");
+    let esc = multipart(
+        &app,
+        &anon,
+        &objections,
+        &[("name", "某公司"), ("contact", "023-88886666"), ("evidence", "附件见\u{1b}[31m照片")],
+        &[],
+    )
+    .await;
+    assert_eq!(esc.status, 400);
+    assert!(esc.body.contains("U+001B") && esc.body.contains("evidence"), "{}", esc.body);
+    let bidi = multipart(
+        &app,
+        &anon,
+        &objections,
+        &[("name", "某公司"), ("contact", "023-88886666"), ("evidence", "另附照片一张。")],
+        &[("files", "photo\u{202E}gpj.exe", b"%PDF-1.4")],
+    )
+    .await;
+    assert_eq!(bidi.status, 400);
+    assert!(bidi.body.contains("U+202E"), "{}", bidi.body);
     let objection = multipart(
         &app,
         &anon,
@@ -1448,6 +1471,7 @@ async fn without_expert_review_a_district_call_goes_on_notice_before_it_conclude
     assert_eq!(objection.status, 303, "{}", objection.body);
     let hq = app.signed_in("hq1").await;
     let case = app.get_as(&hq, &format!("/admin/reviews/{campaign}")).await;
+    assert!(!case.body.contains("附件见") && !case.body.contains("另附照片一张"), "the refused ones were not kept");
     let oid = first(r#"/objections/(\d+)""#, &case.body);
     let upheld = app
         .post_form(
