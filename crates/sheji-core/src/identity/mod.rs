@@ -434,6 +434,18 @@ pub const SOURCE_FAILURES: u32 = 20;
 pub const ACCOUNT_UNKNOWN_FAILURES: u32 = 50;
 /// How long a successful sign-in makes an address known to the account.
 pub const KNOWN_SOURCE_DAYS: i64 = 90;
+/// How long a failed sign-in is kept: long past the window in which it counts, for an
+/// administrator looking into an attack, then pruned with successes older than
+/// [`KNOWN_SOURCE_DAYS`] (which no longer make anything known).
+pub const FAILURE_RETENTION_DAYS: i64 = 30;
+
+/// The instants before which sign-in attempts are no longer read and are pruned: failures,
+/// then successes.
+pub fn attempts_prunable_before(
+    now: chrono::DateTime<chrono::Utc>,
+) -> (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>) {
+    (now - chrono::Duration::days(FAILURE_RETENTION_DAYS), now - chrono::Duration::days(KNOWN_SOURCE_DAYS))
+}
 
 /// What the record of recent sign-ins (within [`THROTTLE_WINDOW_MINUTES`]) says about one
 /// attempt: for `account` from `address`.

@@ -53,3 +53,4 @@ job-kind-event-remind = Remind registrants of tomorrow's events
 job-kind-cooperation-deem_accepted = Accept deliveries left unanswered past their window
 job-kind-statistics-refresh = Count the action plan's progress
 job-kind-recognition-rectification_lapse = Revoke recognitions whose rectification deadline passed
+job-kind-identity-prune_attempts = Prune sign-in attempts no longer read

@@ -53,3 +53,4 @@ job-kind-event-remind = 活动前一天提醒报名者
 job-kind-cooperation-deem_accepted = 交付逾期未答复视为验收
 job-kind-statistics-refresh = 统计行动计划进展
 job-kind-recognition-rectification_lapse = 整改逾期撤销认定
+job-kind-identity-prune_attempts = 清理过期的登录尝试记录

@@ -1688,6 +1688,22 @@ pub async fn remove_affiliation(
     Ok(())
 }
 
+/// Deletes the sign-in attempts no longer read (a nightly job), in slices so no one
+/// transaction holds the table long. How many went.
+pub async fn prune_login_attempts(services: &Services) -> Result<u64, ServiceError> {
+    let (failures_before, successes_before) = rules::attempts_prunable_before(services.now());
+    let mut pruned = 0;
+    loop {
+        let tx = services.store().begin().await?;
+        let n = store::prune_login_attempts(&tx, failures_before, successes_before, 5_000).await?;
+        tx.commit().await?;
+        pruned += n;
+        if n < 5_000 {
+            return Ok(pruned);
+        }
+    }
+}
+
 /// The principal of an active account, for work done on its behalf later (a queued import):
 /// its roles as they are now, not as they were when it asked. `AccountId(0)` is the platform.
 pub async fn principal_of(services: &Services, account: AccountId) -> Result<Option<Principal>, ServiceError> {

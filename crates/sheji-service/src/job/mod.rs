@@ -63,6 +63,9 @@ pub const PUBLICITY_CLOSE: &str = "review.publicity_close";
 pub const RE_REVIEWS_DUE: &str = "recognition.re_review_due";
 /// Revokes recognitions whose rectification deadline passed with no report, daily.
 pub const RECTIFICATIONS_LAPSE: &str = "recognition.rectification_lapse";
+/// Deletes sign-in attempts no longer read (failures after 30 days, successes after 90),
+/// nightly.
+pub const LOGIN_ATTEMPTS_PRUNE: &str = "identity.prune_attempts";
 /// Reminds liaison officers and branches of service follow-ups three days ahead and on the day.
 pub const FOLLOW_UPS: &str = "service.follow_up";
 /// Marks published demands past their deadline as expired, daily just after midnight.
@@ -110,6 +113,11 @@ pub fn kinds() -> Vec<Kind> {
             schedule: Some(Schedule::DailyAt(chrono::NaiveTime::MIN + Duration::minutes(30))),
         },
         Kind { code: STATISTICS, policy: RetryPolicy::DEFAULT, schedule: Some(Schedule::EveryMinutes(60)) },
+        Kind {
+            code: LOGIN_ATTEMPTS_PRUNE,
+            policy: RetryPolicy::DEFAULT,
+            schedule: Some(Schedule::DailyAt(chrono::NaiveTime::MIN + Duration::hours(3))),
+        },
         Kind { code: DELIVER, policy: RetryPolicy::DELIVERY, schedule: None },
     ]
 }
@@ -357,6 +365,7 @@ async fn run(services: &Services, job: &JobRecord, done: Arc<AtomicU64>) -> Resu
         RE_REVIEWS_DUE => Ok(crate::recognition::remind_re_reviews(services).await?.to_string()),
         RECTIFICATIONS_LAPSE => Ok(crate::recognition::rectification::revoke_lapsed(services).await?.to_string()),
         FOLLOW_UPS => Ok(crate::service::remind_follow_ups(services).await?.to_string()),
+        LOGIN_ATTEMPTS_PRUNE => Ok(crate::identity::prune_login_attempts(services).await?.to_string()),
         DEMANDS_EXPIRE => Ok(crate::matchmaking::expire_demands(services).await?.to_string()),
         DELIVERIES_DEEM => Ok(crate::cooperation::deem_accepted(services).await?.to_string()),
         EVENTS_REMIND => Ok(crate::event::remind(services).await?.to_string()),

@@ -277,11 +277,7 @@ pub async fn holders(
         q = q.filter(affiliation::Column::DistrictId.eq(d.get()));
     }
     let ids: Vec<i32> = q
-        .filter(
-            sea_orm::Condition::any()
-                .add(affiliation::Column::Until.is_null())
-                .add(affiliation::Column::Until.gte(now)),
-        )
+        .filter(Condition::any().add(affiliation::Column::Until.is_null()).add(affiliation::Column::Until.gte(now)))
         .order_by_asc(affiliation::Column::AccountId)
         .limit(limit)
         .all(db.conn())
@@ -542,11 +538,7 @@ pub async fn staff_accounts(
 ) -> Result<Vec<(String, String, Option<DistrictId>)>, StoreError> {
     let affiliations = affiliation::Entity::find()
         .filter(affiliation::Column::Role.is_in(roles.iter().map(|r| r.code())))
-        .filter(
-            sea_orm::Condition::any()
-                .add(affiliation::Column::Until.is_null())
-                .add(affiliation::Column::Until.gte(now)),
-        )
+        .filter(Condition::any().add(affiliation::Column::Until.is_null()).add(affiliation::Column::Until.gte(now)))
         .order_by_asc(affiliation::Column::AccountId)
         .limit(limit)
         .all(db.conn())
@@ -816,6 +808,46 @@ pub async fn recent_failures(db: &impl Db, username: &str, since: DateTime<Utc>)
         .filter(login_attempt::Column::Success.eq(false))
         .count(db.conn())
         .await?)
+}
+
+/// Deletes up to `limit` sign-in attempts no longer read: failures before `failures_before`,
+/// successes before `successes_before` (index `ix_login_attempt_at`). How many went.
+pub async fn prune_login_attempts(
+    tx: &Tx,
+    failures_before: DateTime<Utc>,
+    successes_before: DateTime<Utc>,
+    limit: u64,
+) -> Result<u64, StoreError> {
+    let old = Condition::any()
+        .add(
+            Condition::all()
+                .add(login_attempt::Column::Success.eq(false))
+                .add(login_attempt::Column::At.lt(failures_before)),
+        )
+        .add(
+            Condition::all()
+                .add(login_attempt::Column::Success.eq(true))
+                .add(login_attempt::Column::At.lt(successes_before)),
+        );
+    // Ids first, then a delete by id: MySQL takes no LIMIT in a subquery of IN.
+    let ids: Vec<i32> = login_attempt::Entity::find()
+        .select_only()
+        .column(login_attempt::Column::Id)
+        .filter(login_attempt::Column::At.lt(std::cmp::max(failures_before, successes_before)))
+        .filter(old)
+        .order_by_asc(login_attempt::Column::At)
+        .limit(limit)
+        .into_tuple()
+        .all(tx.conn())
+        .await?;
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    Ok(login_attempt::Entity::delete_many()
+        .filter(login_attempt::Column::Id.is_in(ids))
+        .exec(tx.conn())
+        .await?
+        .rows_affected)
 }
 
 /// Forgets the failed sign-ins of an account (an administrator lifted its limits).

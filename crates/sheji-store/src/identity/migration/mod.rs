@@ -3,3 +3,4 @@
 pub mod m20261127_000003_identity;
 pub mod m20261206_000023_login_attempt_by_name;
 pub mod m20261206_000028_account_status_reason;
+pub mod m20261207_000033_login_attempt_at;

@@ -119,3 +119,36 @@ async fn forwarded_addresses_and_https_are_believed_only_from_trusted_proxies() 
     assert!(forged.headers().get("strict-transport-security").is_none());
     app.finish().await;
 }
+
+backend_tests!(sign_in_attempts_are_pruned_once_nothing_reads_them);
+
+/// The sign-in record grew without bound (fastest under attack). The nightly job deletes
+/// failures after 30 days and successes after the 90 that make an address known; what is
+/// still read stays, so a known address stays known and recent failures still count.
+async fn sign_in_attempts_are_pruned_once_nothing_reads_them(backend: Backend) {
+    use crate::support::PASSWORD;
+    let Some(app) = TestApp::new(backend).await else { return };
+    app.user("pruned", "designer", None, None).await;
+    let (home, attacker) = ("10.2.2.2", "203.0.113.77");
+    assert_eq!(app.sign_in_from("pruned", PASSWORD, home).await.1.status, StatusCode::SEE_OTHER);
+    // Thirty guesses; after twenty the address waits, and a refused wait is not recorded.
+    for i in 0..30 {
+        app.sign_in_from(&format!("nobody{i}"), "Wrong-Pass-1", attacker).await;
+    }
+    // A month later: the old failures go; the sign-in from home is still read (known for 90 days).
+    app.clock.advance(chrono::Duration::days(31));
+    app.sign_in_from("pruned", "Wrong-Pass-1", attacker).await;
+    assert_eq!(sheji_service::identity::prune_login_attempts(&app.services).await.unwrap(), 20);
+    assert_eq!(sheji_service::identity::prune_login_attempts(&app.services).await.unwrap(), 0, "once");
+    // The recent failure still counts: five more from the same address and it must wait.
+    for _ in 0..4 {
+        app.sign_in_from("pruned", "Wrong-Pass-1", attacker).await;
+    }
+    assert_eq!(app.sign_in_from("pruned", PASSWORD, attacker).await.1.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(app.sign_in_from("pruned", PASSWORD, home).await.1.status, StatusCode::SEE_OTHER, "still known");
+    // Past 90 days the old success goes too (the new one from home stays).
+    app.clock.advance(chrono::Duration::days(60));
+    let pruned = sheji_service::identity::prune_login_attempts(&app.services).await.unwrap();
+    assert_eq!(pruned, 1 + 5, "the first success and the five later failures");
+    app.finish().await;
+}

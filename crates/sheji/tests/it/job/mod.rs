@@ -139,7 +139,8 @@ async fn a_recurring_slot_is_queued_once_and_a_failing_job_backs_off(backend: Ba
             "matchmaking.expire",
             "event.remind",
             "cooperation.deem_accepted",
-            "statistics.refresh"
+            "statistics.refresh",
+            "identity.prune_attempts"
         ]
     );
     let recurring = recurring.len();
