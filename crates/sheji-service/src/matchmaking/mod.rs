@@ -1300,13 +1300,11 @@ pub async fn offered_specialties(
     services: &Services,
     orgs: &BTreeSet<OrganizationId>,
 ) -> Result<BTreeMap<OrganizationId, BTreeSet<String>>, ServiceError> {
-    let mut out: BTreeMap<OrganizationId, BTreeSet<String>> = BTreeMap::new();
-    for o in store::published_offer_traits(services.store()).await? {
-        if let Some(org) = o.organization.filter(|org| orgs.contains(org)) {
-            out.entry(org).or_default().extend(o.categories.iter().map(|c| format!("svc:{c}")));
-        }
-    }
-    Ok(out)
+    Ok(store::offered_categories(services.store(), orgs)
+        .await?
+        .into_iter()
+        .map(|(org, codes)| (org, codes.into_iter().map(|c| format!("svc:{c}")).collect()))
+        .collect())
 }
 
 /// A ranked offer or demand with its names.

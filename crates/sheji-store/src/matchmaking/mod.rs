@@ -702,6 +702,43 @@ pub async fn list_offers(db: &impl Db, f: &OfferFilter, page: PageRequest) -> Re
     Ok(Page::new(items, page, total))
 }
 
+/// The service categories (codes) that each of `orgs` offers in its published offers: one read
+/// of their offers and one of those offers' category tags (bounded by the organizations asked).
+pub async fn offered_categories(
+    db: &impl Db,
+    orgs: &BTreeSet<OrganizationId>,
+) -> Result<BTreeMap<OrganizationId, BTreeSet<String>>, StoreError> {
+    let mut out: BTreeMap<OrganizationId, BTreeSet<String>> = BTreeMap::new();
+    for chunk in orgs.iter().map(|o| o.get()).collect::<Vec<_>>().chunks(500) {
+        let offers: Vec<(i32, Option<i32>)> = offer::Entity::find()
+            .select_only()
+            .columns([offer::Column::Id, offer::Column::OrganizationId])
+            .filter(offer::Column::Status.eq(OfferStatus::Published.code()))
+            .filter(offer::Column::OrganizationId.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(db.conn())
+            .await?;
+        let owner: BTreeMap<i32, i32> = offers.into_iter().filter_map(|(id, org)| org.map(|o| (id, o))).collect();
+        if owner.is_empty() {
+            continue;
+        }
+        let tags: Vec<(i32, String)> = offer_tag::Entity::find()
+            .select_only()
+            .columns([offer_tag::Column::OfferId, offer_tag::Column::Code])
+            .filter(offer_tag::Column::Dim.eq(CATEGORY))
+            .filter(offer_tag::Column::OfferId.is_in(owner.keys().copied().collect::<Vec<_>>()))
+            .into_tuple()
+            .all(db.conn())
+            .await?;
+        for (offer_id, code) in tags {
+            if let Some(org) = owner.get(&offer_id) {
+                out.entry(OrganizationId(*org)).or_default().insert(code);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// What matching reads of every published offer; `recognitions` is left at zero for the
 /// caller to fill, `engaged` counts accepted interests in demands still published.
 pub async fn published_offer_traits(db: &impl Db) -> Result<Vec<OfferTraits>, StoreError> {
