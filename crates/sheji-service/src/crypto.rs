@@ -42,6 +42,12 @@ pub fn random_token(bytes: usize) -> Result<String, CryptoError> {
     Ok(URL_SAFE_NO_PAD.encode(buf))
 }
 
+/// A fresh key for a stored file: random, and only letters and digits, so it is safe as a
+/// file name on every file system (the URL-safe `-` and `_` become `0`).
+pub fn file_key() -> Result<String, CryptoError> {
+    Ok(random_token(24)?.replace(['-', '_'], "0"))
+}
+
 /// SHA-256 of a token, hex; what the database keeps instead of the token.
 pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))

@@ -46,11 +46,17 @@ impl CsvOut {
     }
 }
 
+/// The ASCII letters, digits and dots of a file's name ("file" when none are left): the name
+/// travels in a header, where other characters would need an encoding some browsers misread.
+fn ascii_name(name: &str) -> String {
+    let ascii: String = name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '.').collect();
+    if ascii.is_empty() { "file".to_owned() } else { ascii }
+}
+
 /// An uploaded file, shown in the browser under an ASCII version of its name (the name
 /// travels in a header) and never kept by a cache (uploads are private).
 pub fn file_response(name: &str, content_type: &str, bytes: Vec<u8>) -> Response {
-    let ascii: String = name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '.').collect();
-    let shown = if ascii.is_empty() { "file".to_owned() } else { ascii };
+    let shown = ascii_name(name);
     (
         [
             (header::CONTENT_TYPE, content_type.to_owned()),
@@ -65,8 +71,7 @@ pub fn file_response(name: &str, content_type: &str, bytes: Vec<u8>) -> Response
 /// A file a stranger sent (an objection's evidence): always a download, never opened in the
 /// platform's origin, under an ASCII version of its name.
 pub fn foreign_file_response(name: &str, content_type: &str, bytes: Vec<u8>) -> Response {
-    let ascii: String = name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '.').collect();
-    let shown = if ascii.is_empty() { "file".to_owned() } else { ascii };
+    let shown = ascii_name(name);
     (
         [
             (header::CONTENT_TYPE, content_type.to_owned()),

@@ -44,6 +44,16 @@ pub enum Role {
 }
 
 impl Role {
+    /// The staff who serve organizations (a liaison officer is one of them): the administrator,
+    /// the city, headquarters and the district branches. (Branch staff are not among
+    /// [`Role::is_staff`], those an administrator may require TOTP of.)
+    pub const SERVICE_STAFF: [Self; 4] = [Self::Admin, Self::CityOfficer, Self::HqStaff, Self::BranchStaff];
+
+    /// Whether the role is one of [`Role::SERVICE_STAFF`].
+    pub fn is_service_staff(self) -> bool {
+        Self::SERVICE_STAFF.contains(&self)
+    }
+
     /// Every role, in display order.
     pub const ALL: [Self; 8] = [
         Self::Admin,

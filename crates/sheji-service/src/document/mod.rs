@@ -489,7 +489,7 @@ pub async fn save_settings(
             content_type: "image/png",
             uploaded_by: &caller.username,
         };
-        let key = crate::crypto::random_token(24).map_err(ServiceError::internal)?.replace(['-', '_'], "0");
+        let key = crate::crypto::file_key().map_err(ServiceError::internal)?;
         let file = services.files()?.put(&tx, &new, &key, seal, now).await?;
         crate::identity::put_setting_in(&tx, SETTING_SEAL, &file.to_string(), now).await?;
         seal_file = Some(file);

@@ -1596,11 +1596,6 @@ pub async fn registration(
     Ok(Some(Registration { organization, active_admins }))
 }
 
-/// An account's username, if it exists (to show who holds a role).
-pub async fn username_of(services: &Services, id: AccountId) -> Result<Option<String>, ServiceError> {
-    Ok(store::find_account(services.store(), id).await?.map(|a| a.username))
-}
-
 /// A staff member one may choose (a liaison officer): username, name, and the district of
 /// their branch when they are branch staff.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1621,7 +1616,7 @@ pub async fn staff_members(services: &Services, caller: &Principal) -> Result<Ve
         return Err(ServiceError::Forbidden);
     }
     const LIMIT: u64 = 1_000;
-    let staff = [Role::Admin, Role::CityOfficer, Role::HqStaff, Role::BranchStaff];
+    let staff = Role::SERVICE_STAFF;
     let members = store::staff_accounts(services.store(), &staff, now, LIMIT).await?;
     let out = members
         .into_iter()

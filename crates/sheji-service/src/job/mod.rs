@@ -425,7 +425,7 @@ pub async fn start_import(
                 content_type: "application/octet-stream",
                 uploaded_by: &caller.username,
             },
-            &crate::crypto::random_token(24).map_err(ServiceError::internal)?.replace(['-', '_'], "0"),
+            &crate::crypto::file_key().map_err(ServiceError::internal)?,
             bytes,
             now,
         )

@@ -389,7 +389,7 @@ pub async fn attach(
     let kind = file_rules::check(bytes, &[FileKind::Pdf, FileKind::Jpeg, FileKind::Png])
         .map_err(|e| ServiceError::Fields(vec![FieldError::new("file", e.key())]))?;
     let files = services.files()?;
-    let key = crate::crypto::random_token(24).map_err(ServiceError::internal)?.replace(['-', '_'], "0");
+    let key = crate::crypto::file_key().map_err(ServiceError::internal)?;
     let name = file_rules::display_name(name);
     let tx = Work::begin(services).await?;
     let meta = sheji_store::files::NewFile {

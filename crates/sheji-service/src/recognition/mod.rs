@@ -946,27 +946,8 @@ pub async fn send_to_review(
     id: i32,
     ip: &str,
 ) -> Result<CampaignId, ServiceError> {
-    if !actions(services, caller).city {
-        return Err(ServiceError::Forbidden);
-    }
-    let b = load_batch(services, id).await?;
-    if b.campaign.is_some() {
-        return Err(ServiceError::Conflict { key: "recognition.in_review_already" });
-    }
-    if !b.status.is_open() {
-        return Err(ServiceError::Conflict { key: "recognition.concluded_already" });
-    }
+    let (b, checked, unsent) = ready_to_send(services, caller, id, Destination::Review).await?;
     let rubric = b.fields.rubric.ok_or(ServiceError::Conflict { key: "recognition.no_rubric" })?;
-    stragglers(services, &b).await?;
-    let ready = core::ready_for_decision(b.fields.rules.onsite_required);
-    let checked = store::applications_in(services.store(), id, ready).await?;
-    if checked.is_empty() {
-        return Err(ServiceError::Conflict { key: "recognition.nothing_checked" });
-    }
-    let unsent = unsent_re_reviews(services, &b).await?;
-    if !unsent.is_empty() && accepting(services, &b) {
-        return Err(ServiceError::Conflict { key: "recognition.re_review_intake_open" });
-    }
     let t = services.today();
     let fields = crate::review::CampaignFields {
         name: format!("{}专家评审", b.fields.name),
@@ -1023,6 +1004,57 @@ pub async fn send_to_review(
     let handed = Handover { campaign, action: Action::SendToReview, audit: "recognition.send_to_review" };
     hand_over(tx, &b, &checked, &stored, &unsent, handed, caller, ip).await?;
     Ok(campaign)
+}
+
+/// Where a batch's ready applications are sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Destination {
+    /// To expert review (the batch has a rubric).
+    Review,
+    /// On public notice without review (no rubric, a notice required).
+    Notice,
+}
+
+/// What sending a batch to review or to notice first checks, the same for both: the city, a
+/// batch still open with nothing sent yet, the destination its rules call for, no decision
+/// left pending, something ready, and (in a re-review) intake over before unsent holders are
+/// marked. Returns the batch, its ready applications and its unsent re-reviews.
+async fn ready_to_send(
+    services: &Services,
+    caller: &Principal,
+    id: i32,
+    to: Destination,
+) -> Result<(Batch, Vec<Application>, Vec<Application>), ServiceError> {
+    if !actions(services, caller).city {
+        return Err(ServiceError::Forbidden);
+    }
+    let b = load_batch(services, id).await?;
+    if b.campaign.is_some() {
+        return Err(ServiceError::Conflict { key: "recognition.in_review_already" });
+    }
+    if !b.status.is_open() {
+        return Err(ServiceError::Conflict { key: "recognition.concluded_already" });
+    }
+    match to {
+        Destination::Review if b.fields.rubric.is_none() => {
+            return Err(ServiceError::Conflict { key: "recognition.no_rubric" });
+        }
+        Destination::Notice if b.fields.rubric.is_some() || !b.fields.rules.publicity_required => {
+            return Err(ServiceError::Conflict { key: "recognition.no_notice" });
+        }
+        _ => {}
+    }
+    stragglers(services, &b).await?;
+    let ready =
+        store::applications_in(services.store(), id, core::ready_for_decision(b.fields.rules.onsite_required)).await?;
+    if ready.is_empty() {
+        return Err(ServiceError::Conflict { key: "recognition.nothing_checked" });
+    }
+    let unsent = unsent_re_reviews(services, &b).await?;
+    if !unsent.is_empty() && accepting(services, &b) {
+        return Err(ServiceError::Conflict { key: "recognition.re_review_intake_open" });
+    }
+    Ok((b, ready, unsent))
 }
 
 /// Where a batch's ready applications go: the campaign, the step on their timelines, the
@@ -1088,29 +1120,7 @@ pub async fn send_to_publicity(
     id: i32,
     ip: &str,
 ) -> Result<CampaignId, ServiceError> {
-    if !actions(services, caller).city {
-        return Err(ServiceError::Forbidden);
-    }
-    let b = load_batch(services, id).await?;
-    if b.campaign.is_some() {
-        return Err(ServiceError::Conflict { key: "recognition.in_review_already" });
-    }
-    if !b.status.is_open() {
-        return Err(ServiceError::Conflict { key: "recognition.concluded_already" });
-    }
-    if b.fields.rubric.is_some() || !b.fields.rules.publicity_required {
-        return Err(ServiceError::Conflict { key: "recognition.no_notice" });
-    }
-    stragglers(services, &b).await?;
-    let unsent = unsent_re_reviews(services, &b).await?;
-    if !unsent.is_empty() && accepting(services, &b) {
-        return Err(ServiceError::Conflict { key: "recognition.re_review_intake_open" });
-    }
-    let ready =
-        store::applications_in(services.store(), id, core::ready_for_decision(b.fields.rules.onsite_required)).await?;
-    if ready.is_empty() {
-        return Err(ServiceError::Conflict { key: "recognition.nothing_checked" });
-    }
+    let (b, ready, unsent) = ready_to_send(services, caller, id, Destination::Notice).await?;
     let orgs: BTreeSet<OrganizationId> = ready.iter().map(|a| a.organization).collect();
     let names = sheji_store::registry::names(services.store(), &orgs).await?;
     let items: Vec<crate::review::ItemFields> = ready
@@ -1723,7 +1733,7 @@ async fn store_file(
     ip: &str,
 ) -> Result<i32, ServiceError> {
     let files = services.files()?;
-    let key = crate::crypto::random_token(24).map_err(ServiceError::internal)?.replace(['-', '_'], "0");
+    let key = crate::crypto::file_key().map_err(ServiceError::internal)?;
     let name = file_rules::display_name(name);
     let now = services.now();
     let tx = Work::begin(services).await?;

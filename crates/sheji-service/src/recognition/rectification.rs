@@ -323,7 +323,11 @@ pub async fn todos(services: &Services, caller: &Principal) -> Result<Vec<Todo>,
     for org in caller.scope(Permission::RegistryEdit, now).organizations {
         let open = store::rectifications(services.store(), false, None, Some(org), PageRequest::new(Some(1), Some(20)))
             .await?;
-        for r in open.items.iter().filter(|r| r.rectify_until.is_none_or(|u| u >= services.today())) {
+        let today = services.today();
+        let due = |r: &&Recognition| {
+            core::rectification_step(r.standing, r.rectify_until, false, today) == Some(RectificationStep::Report)
+        };
+        for r in open.items.iter().filter(due) {
             out.push(Todo {
                 key: "recognition.todo.rectification_report",
                 args: vec![("certificate", r.certificate.clone())],

@@ -198,7 +198,7 @@ pub async fn object(
     store::set_receipt(&tx, oid, &receipt).await?;
     if let Some(store_files) = &store_files {
         for ((file_name, bytes), kind) in files.iter().zip(&kinds) {
-            let key = crate::crypto::random_token(24).map_err(ServiceError::internal)?.replace(['-', '_'], "0");
+            let key = crate::crypto::file_key().map_err(ServiceError::internal)?;
             let display = file_rules::display_name(file_name);
             let meta = sheji_store::files::NewFile {
                 owner_type: EVIDENCE_OWNER,

@@ -39,8 +39,8 @@ fn staff_for(services: &Services, caller: &Principal, district: DistrictId) -> b
 /// An organization's cultivation and services.
 #[derive(Debug, Clone)]
 pub struct ServicesView {
-    /// The target, with the liaison officer's display name.
-    pub target: Option<(Target, Option<String>)>,
+    /// The target, with the liaison officer's account: (username, display name).
+    pub target: Option<(Target, Option<(String, String)>)>,
     /// Services, newest first.
     pub records: Page<Record>,
     /// The caller may record a service.
@@ -74,10 +74,7 @@ pub async fn is_liaison(services: &Services, caller: &Principal, org: Organizati
 
 /// Whether the caller holds a staff role now: a liaison who has left staff keeps no access.
 fn is_staff(services: &Services, caller: &Principal) -> bool {
-    caller
-        .roles(services.now())
-        .iter()
-        .any(|r| matches!(r, Role::Admin | Role::CityOfficer | Role::HqStaff | Role::BranchStaff))
+    caller.roles(services.now()).iter().any(|r| r.is_service_staff())
 }
 
 /// An organization's services (404 for callers who may not see them).
@@ -101,7 +98,9 @@ pub async fn view(
                 t.note.clear();
             }
             let name = match t.liaison {
-                Some(a) => sheji_store::identity::find_account(services.store(), a).await?.map(|a| a.display_name),
+                Some(a) => sheji_store::identity::find_account(services.store(), a)
+                    .await?
+                    .map(|a| (a.username, a.display_name)),
                 None => None,
             };
             Some((t, name))
@@ -137,10 +136,8 @@ pub async fn mark_target(
             .await?
             .ok_or_else(|| ServiceError::Fields(vec![FieldError::new("liaison", "review.no_such_account")]))?;
         let roles = sheji_store::identity::list_affiliations(services.store(), a.id).await?;
-        let staff = roles.iter().any(|r| {
-            matches!(r.affiliation.role, Role::Admin | Role::CityOfficer | Role::HqStaff | Role::BranchStaff)
-                && r.affiliation.in_force(services.now())
-        });
+        let staff =
+            roles.iter().any(|r| r.affiliation.role.is_service_staff() && r.affiliation.in_force(services.now()));
         if !staff {
             return Err(ServiceError::Fields(vec![FieldError::new("liaison", "service.liaison_staff")]));
         }

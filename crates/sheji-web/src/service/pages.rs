@@ -129,18 +129,16 @@ async fn page(
     };
     let mut form = form;
     // The picker opens on the liaison in place (a refused form keeps what was chosen).
-    let current = v.target.as_ref().and_then(|(t, _)| t.liaison);
-    if let (false, true, Some(a)) = (form.has_errors(), form.value("liaison").is_empty(), current)
-        && let Some(name) = sheji_service::identity::username_of(&state.services, a).await.map_err(err)?
-    {
-        form = form.keep("liaison", &name);
+    let current = v.target.as_ref().and_then(|(_, liaison)| liaison.as_ref().map(|(username, _)| username.clone()));
+    if let (false, true, Some(username)) = (form.has_errors(), form.value("liaison").is_empty(), current) {
+        form = form.keep("liaison", &username);
     }
     Ok(ServicesPage {
         liaisons,
         id,
         target: v.target.map(|(t, name)| TargetView {
             goal: lang.t(&format!("recognition.kind.{}", t.goal)).to_owned(),
-            liaison: name.unwrap_or_else(|| "—".to_owned()),
+            liaison: name.map_or_else(|| "—".to_owned(), |(_, display)| display),
             note: t.note,
         }),
         rows,

@@ -1124,6 +1124,8 @@ async fn a_batch_closes_early_or_is_cancelled_with_a_reason_applicants_read(back
 /// A certificate page's standing badge when the recognition is in force (the page also says
 /// 有效期至, so the word alone proves nothing).
 const VALID: &str = r#"<span class="badge passed">有效</span>"#;
+/// An application's badge once it is decided against (未通过 also stands in other labels).
+const NOT_RECOGNIZED: &str = r#"<span class="badge rejected">未通过</span>"#;
 
 backend_tests!(a_re_review_decides_unsent_holders_and_a_rectification_is_reported_then_decided);
 
@@ -1290,7 +1292,7 @@ async fn a_re_review_decides_unsent_holders_and_a_rectification_is_reported_then
         d_cert.body
     );
     let d_app = app.get_as(&orgs[3], &format!("/recognition/applications/{rr_d}")).await;
-    assert!(d_app.body.contains("未通过") && d_app.body.contains("整改措施未落实"), "{}", d_app.body);
+    assert!(d_app.body.contains(NOT_RECOGNIZED) && d_app.body.contains("整改措施未落实"), "{}", d_app.body);
 
     // C sends nothing: the day after its deadline the daily job revokes it, once.
     app.clock.advance(chrono::Duration::days(190));
@@ -1308,7 +1310,7 @@ async fn a_re_review_decides_unsent_holders_and_a_rectification_is_reported_then
     assert_eq!(ended.status, 200, "the message's link still opens: {}", ended.body);
     assert!(ended.body.contains("已撤销") && !ended.body.contains("name=\"report\""), "{}", ended.body);
     let c_app = app.get_as(&orgs_c, &format!("/recognition/applications/{rr_c}")).await;
-    assert!(c_app.body.contains("未通过"), "{}", c_app.body);
+    assert!(c_app.body.contains(NOT_RECOGNIZED), "{}", c_app.body);
 
     // A re-review whose rule is revocation: E, recognized later, sends nothing and is revoked.
     let city = app.signed_in("city1").await;
@@ -1499,7 +1501,7 @@ async fn without_expert_review_a_district_call_goes_on_notice_before_it_conclude
     let done_a = app.get_as(&org_a, &format!("/recognition/applications/{}", ids[0])).await;
     assert!(done_a.body.contains("已认定") && done_a.body.contains("QX-2026-0002"), "{}", done_a.body);
     let done_b = app.get_as(&org_b, &format!("/recognition/applications/{}", ids[1])).await;
-    assert!(done_b.body.contains("未通过") && !done_b.body.contains("QX-2026-0003"), "{}", done_b.body);
+    assert!(done_b.body.contains(NOT_RECOGNIZED) && !done_b.body.contains("QX-2026-0003"), "{}", done_b.body);
     assert!(app.get("/certificates/QX-2026-0002").await.body.contains(&a.name));
     assert_eq!(app.get("/certificates/QX-2026-0003").await.status, 404);
     app.finish().await;
