@@ -107,6 +107,9 @@ struct NoticePage {
     /// Which items are listed, when a mark applies.
     proposed: String,
     show_scores: bool,
+    /// Some row has a grade (or an upheld objection) to show; a notice without one (a list
+    /// without expert review) has no grade column.
+    graded: bool,
     rows: Vec<PublicLine>,
     pager: Pager,
     form: FormState,
@@ -164,6 +167,7 @@ async fn notice_page(
             })
             .unwrap_or_default(),
         open: service::window_open(&c, today),
+        graded: lines.items.iter().any(|l| l.upheld || l.result.grade.is_some()),
         rows: lines
             .items
             .iter()

@@ -1432,6 +1432,7 @@ async fn without_expert_review_a_district_call_goes_on_notice_before_it_conclude
     assert_eq!(notice.status, 200);
     assert!(notice.body.contains(&a.name) && notice.body.contains(&b.name), "{}", notice.body);
     assert!(notice.body.contains("渝设促〔2026〕21号"));
+    assert!(!notice.body.contains(r#"<th scope="col">等级</th>"#), "no grades on a list without review");
     let item_b = first(&format!(r#"<option value="(\d+)">{}</option>"#, regex::escape(&b.name)), &notice.body);
     let anon = app.browser().await;
     // Text that is not text is refused in a multipart form too, in a field or a file's name,
@@ -1492,6 +1493,13 @@ async fn without_expert_review_a_district_call_goes_on_notice_before_it_conclude
     let hq = app.signed_in("hq1").await;
     let finalized = app.post_form(&hq, &format!("/admin/reviews/{campaign}/steps/finalize"), &[]).await;
     assert_eq!(finalized.status, 303, "{}", finalized.body);
+    // The withdrawn one is marked on the notice, in the column that now has something to say.
+    let marked = app.get(&format!("/publicity/{campaign}")).await;
+    assert!(
+        marked.body.contains(r#"<th scope="col">等级</th>"#) && marked.body.contains("异议成立"),
+        "{}",
+        marked.body
+    );
     let city = app.signed_in("city1").await;
     let concluded = app.post_form(&city, &format!("/admin/recognition/{batch}/steps/conclude"), &[]).await;
     assert_eq!(concluded.status, 303, "{}", concluded.body);
