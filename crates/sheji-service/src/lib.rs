@@ -43,7 +43,7 @@ pub use sheji_core::identity::Principal;
 pub use sheji_store::{Backend, DbUrl, SchemaVersion};
 
 use crate::crypto::{CryptoError, Secrets};
-use crate::recent::Recent;
+use crate::recent::{Kept, Recent};
 
 /// The shared context of every use case. Cheap to clone.
 #[derive(Clone)]
@@ -64,6 +64,7 @@ pub struct Services {
     labels: Arc<Recent<(), FacetLabels>>,
     pool: Arc<Recent<(), Arc<matchmaking::Pool>>>,
     guide_pdfs: Arc<Recent<GuideKey, Arc<Vec<u8>>>>,
+    kept: Arc<Kept>,
     search: Option<Arc<search::Engine>>,
     files: Option<Arc<sheji_store::files::FileStore>>,
     local_address: Arc<str>,
@@ -144,6 +145,7 @@ impl Services {
             labels: Arc::new(Recent::new(LABELS_TTL_SECONDS, 1)),
             pool: Arc::new(Recent::new(POOL_TTL_SECONDS, 1)),
             guide_pdfs: Arc::new(Recent::new(GUIDE_PDF_TTL_SECONDS, 16)),
+            kept: Arc::new(Kept::new()),
             search: None,
             files: None,
             local_address: Arc::from(DEFAULT_LOCAL_ADDRESS),
@@ -258,6 +260,38 @@ impl Services {
     pub(crate) fn settings_written(&self) {
         self.policy.clear();
         self.synonyms.clear();
+        self.kept.forget();
+    }
+
+    /// What every committed unit of work empties (see [`Kept`]).
+    pub(crate) fn kept(&self) -> &Arc<Kept> {
+        &self.kept
+    }
+
+    /// One page of a list, from this node's memory when the same page was read in the last
+    /// few seconds and nothing was written on the node since; otherwise read by `read` and
+    /// kept. `key` must name everything the page depends on: the list, its filter, the
+    /// caller's reach where the list is scoped, and the page. Lists that staff and visitors
+    /// open over and over are served this way (BENCHMARKS.md, lists), so a popular page costs
+    /// no query; a list whose rows a read changes, or that must be exact to the second, is not.
+    pub(crate) async fn kept_page<T, Fut>(
+        &self,
+        key: String,
+        read: impl FnOnce() -> Fut,
+    ) -> Result<Page<T>, ServiceError>
+    where
+        T: Clone + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<Page<T>, ServiceError>>,
+    {
+        let now = self.now();
+        let pages = self.kept.pages();
+        if let Some(page) = pages.get(&key, now).and_then(|p| p.downcast::<Page<T>>().ok()) {
+            return Ok(Page::clone(&page));
+        }
+        let stamp = pages.stamp();
+        let page = read().await?;
+        pages.put_unless_cleared(key, Arc::new(page.clone()), now, stamp);
+        Ok(page)
     }
 
     /// Registry records changed (call after the commit): what this node remembers of them
@@ -266,6 +300,7 @@ impl Services {
     /// writes): a search brings the index up to date before it answers, so the writer still
     /// finds its change at once, and other nodes within a second.
     pub(crate) async fn registry_written(&self) {
+        self.kept.forget();
         self.public.clear();
         self.counts.clear();
         self.ids.clear();

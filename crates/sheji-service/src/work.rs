@@ -15,12 +15,13 @@ use crate::{ServiceError, Services};
 pub struct Work {
     tx: Tx,
     now: DateTime<Utc>,
+    kept: std::sync::Arc<crate::recent::Kept>,
 }
 
 impl Work {
     /// Starts a write transaction; the change will be recorded at the current time.
     pub async fn begin(services: &Services) -> Result<Self, ServiceError> {
-        Ok(Self { tx: services.store().begin().await?, now: services.now() })
+        Ok(Self { tx: services.store().begin().await?, now: services.now(), kept: services.kept().clone() })
     }
 
     /// The time the change is recorded at.
@@ -42,6 +43,8 @@ impl Work {
         changes.extend(more);
         audit::record_many(&self.tx, self.now, actor, changes).await?;
         self.tx.commit().await?;
+        // What this node kept may show the state before the change.
+        self.kept.forget();
         Ok(())
     }
 }

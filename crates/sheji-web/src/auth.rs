@@ -152,27 +152,34 @@ pub async fn resolve(State(state): State<AppState>, request: Request, next: Next
         .and_then(|v| v.to_str().ok())
         .map(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")).map(str::trim).map(str::to_owned));
     let mut pending_second_factor = false;
+    let mut must_enrol_totp = false;
+    // A request that changes nothing may be answered for a caller resolved a few seconds ago;
+    // any other is checked against the database (identity::authenticate_session).
+    let reads_only = matches!(parts.method, Method::GET | Method::HEAD);
     match bearer {
-        Some(Some(token)) if !token.is_empty() => match identity::authenticate_token(&state.services, &token).await {
-            Ok(Some(p)) => {
-                caller.principal = Some(p);
-                caller.via_token = true;
+        Some(Some(token)) if !token.is_empty() => {
+            match identity::authenticate_token(&state.services, &token, reads_only).await {
+                Ok(Some(p)) => {
+                    caller.principal = Some(p);
+                    caller.via_token = true;
+                }
+                Ok(None) => {
+                    return ApiError::service(&ServiceError::Unauthenticated, lang)
+                        .with_code("invalid_token")
+                        .into_response();
+                }
+                Err(e) => return ApiError::service(&e, lang).into_response(),
             }
-            Ok(None) => {
-                return ApiError::service(&ServiceError::Unauthenticated, lang)
-                    .with_code("invalid_token")
-                    .into_response();
-            }
-            Err(e) => return ApiError::service(&e, lang).into_response(),
-        },
+        }
         Some(_) => {
             return ApiError::service(&ServiceError::Unauthenticated, lang).with_code("invalid_token").into_response();
         }
         None => {
             if let Some(token) = cookie(&parts, SESSION_COOKIE) {
-                match identity::authenticate_session(&state.services, token).await {
+                match identity::authenticate_session(&state.services, token, reads_only).await {
                     Ok(Some(s)) => {
                         pending_second_factor = s.second_factor_pending;
+                        must_enrol_totp = s.must_enrol_totp;
                         caller.principal = Some(s.principal);
                         caller.session = Some(s.session_id);
                     }
@@ -254,7 +261,7 @@ pub async fn resolve(State(state): State<AppState>, request: Request, next: Next
             Some("/login/totp")
         } else if p.must_change_password {
             Some("/account/password")
-        } else if identity::must_enrol_totp(&state.services, p).await.unwrap_or(false) {
+        } else if must_enrol_totp {
             Some("/account/totp")
         } else {
             None

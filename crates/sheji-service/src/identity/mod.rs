@@ -268,13 +268,30 @@ pub struct SessionCaller {
     pub session_id: i32,
     /// The TOTP step is still to come: only the code page is open.
     pub second_factor_pending: bool,
+    /// The platform requires TOTP of this person, who has not enrolled yet: only the
+    /// enrolment page is open.
+    pub must_enrol_totp: bool,
 }
 
 /// Resolves a session cookie: `None` when unknown, ended, expired (idle or absolute) or
 /// when the account is no longer active. An expired session is ended on the way.
-pub async fn authenticate_session(services: &Services, token: &str) -> Result<Option<SessionCaller>, ServiceError> {
+///
+/// With `reuse`, a session resolved on this node in the last few seconds, with no write since,
+/// is taken from memory: pass it for requests that change nothing (recent.rs, `Kept`, says
+/// what that allows). A request that changes something is always checked afresh.
+pub async fn authenticate_session(
+    services: &Services,
+    token: &str,
+    reuse: bool,
+) -> Result<Option<SessionCaller>, ServiceError> {
     let now = services.now();
-    let Some(session) = store::find_session(services.store(), &token_hash(token)).await? else { return Ok(None) };
+    let hash = token_hash(token);
+    let kept = services.kept().sessions();
+    if reuse && let Some(caller) = kept.get(&hash, now) {
+        return Ok(Some(caller));
+    }
+    let stamp = kept.stamp();
+    let Some(session) = store::find_session(services.store(), &hash).await? else { return Ok(None) };
     if session.ended_at.is_some() {
         return Ok(None);
     }
@@ -295,14 +312,33 @@ pub async fn authenticate_session(services: &Services, token: &str) -> Result<Op
         tx.commit().await?;
     }
     let principal = store::load_principal(services.store(), &account).await?;
-    Ok(Some(SessionCaller { principal, session_id: session.id, second_factor_pending: session.second_factor_pending }))
+    let must_enrol_totp = account.totp_secret_enc.is_none() && totp_required(services, &principal).await?;
+    let caller = SessionCaller {
+        principal,
+        session_id: session.id,
+        second_factor_pending: session.second_factor_pending,
+        must_enrol_totp,
+    };
+    kept.put_unless_cleared(hash, caller.clone(), now, stamp);
+    Ok(Some(caller))
 }
 
 /// Resolves an `Authorization: Bearer` token: `None` when unknown, revoked, expired, or when
 /// its account is no longer active. The principal is limited to the token's functions.
-pub async fn authenticate_token(services: &Services, token: &str) -> Result<Option<Principal>, ServiceError> {
+/// `reuse` as for [`authenticate_session`].
+pub async fn authenticate_token(
+    services: &Services,
+    token: &str,
+    reuse: bool,
+) -> Result<Option<Principal>, ServiceError> {
     let now = services.now();
-    let Some(record) = store::find_token(services.store(), &token_hash(token.trim())).await? else { return Ok(None) };
+    let hash = token_hash(token.trim());
+    let kept = services.kept().tokens();
+    if reuse && let Some(principal) = kept.get(&hash, now) {
+        return Ok(Some(principal));
+    }
+    let stamp = kept.stamp();
+    let Some(record) = store::find_token(services.store(), &hash).await? else { return Ok(None) };
     if record.revoked_at.is_some() || now >= record.expires_at {
         return Ok(None);
     }
@@ -317,6 +353,7 @@ pub async fn authenticate_token(services: &Services, token: &str) -> Result<Opti
     }
     let mut principal = store::load_principal(services.store(), &account).await?;
     principal.token_permissions = Some(record.permissions);
+    kept.put_unless_cleared(hash, principal.clone(), now, stamp);
     Ok(Some(principal))
 }
 
@@ -778,14 +815,6 @@ pub async fn disable_totp(
 pub async fn totp_required(services: &Services, caller: &Principal) -> Result<bool, ServiceError> {
     let on = store::get_setting(services.store(), SETTING_REQUIRE_TOTP).await?.is_some_and(|v| v == "true");
     Ok(on && caller.roles(services.now()).iter().any(|r| r.is_staff()))
-}
-
-/// Whether the caller must enrol TOTP before using the platform.
-pub async fn must_enrol_totp(services: &Services, caller: &Principal) -> Result<bool, ServiceError> {
-    if !totp_required(services, caller).await? {
-        return Ok(false);
-    }
-    Ok(find(services, caller.account).await?.totp_secret_enc.is_none())
 }
 
 /// Platform security settings.

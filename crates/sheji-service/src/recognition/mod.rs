@@ -1468,20 +1468,26 @@ pub async fn recognitions(
     filter: &RecognitionFilter,
     page: PageRequest,
 ) -> Result<Page<Certificate>, ServiceError> {
-    let p = store::list_recognitions(services.store(), filter, page).await?;
-    let names =
-        sheji_store::registry::names(services.store(), &p.items.iter().map(|r| r.organization).collect()).await?;
-    let t = services.today();
-    let items = p
-        .items
-        .into_iter()
-        .map(|r| Certificate {
-            standing: r.standing.on(r.valid_until, t),
-            organization: names.get(&r.organization).cloned().unwrap_or_default(),
-            recognition: r,
+    // Every organization's page lists its recognitions: kept like the directory's pages.
+    services
+        .kept_page(format!("recognitions {filter:?} {page:?}"), || async {
+            let p = store::list_recognitions(services.store(), filter, page).await?;
+            let names =
+                sheji_store::registry::names(services.store(), &p.items.iter().map(|r| r.organization).collect())
+                    .await?;
+            let t = services.today();
+            let items = p
+                .items
+                .into_iter()
+                .map(|r| Certificate {
+                    standing: r.standing.on(r.valid_until, t),
+                    organization: names.get(&r.organization).cloned().unwrap_or_default(),
+                    recognition: r,
+                })
+                .collect();
+            Ok(Page::new(items, page, p.total))
         })
-        .collect();
-    Ok(Page::new(items, page, p.total))
+        .await
 }
 
 /// Recognitions the caller should renew or re-review soon: in force and ending within the

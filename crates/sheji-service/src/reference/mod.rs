@@ -35,7 +35,12 @@ pub async fn list_clusters(
     tier: Option<ClusterTier>,
     page: PageRequest,
 ) -> Result<Page<Cluster>, ServiceError> {
-    Ok(store::list_clusters(services.store(), tier, page).await?)
+    // The staff directory's filter offers them on every page.
+    services
+        .kept_page(format!("clusters {tier:?} {page:?}"), || async {
+            Ok(store::list_clusters(services.store(), tier, page).await?)
+        })
+        .await
 }
 
 /// Row counts of every reference table.

@@ -126,16 +126,20 @@ pub async fn list_public(
     page: PageRequest,
 ) -> Result<Page<OrgPublic>, ServiceError> {
     let key = format!("public {filter:?}");
-    if let Some(ids) = ordered_ids(services, &key, None, filter).await? {
-        let rows = store::by_ids(services.store(), slice(&ids, page)).await?;
-        return Ok(Page::new(rows.into_iter().map(|(public, _)| public).collect(), page, ids.len() as u64));
-    }
-    let known = services.cached_count(&key);
-    let page = store::list_public(services.store(), filter, page, known).await?;
-    if known.is_none() {
-        services.remember_count(&key, page.total);
-    }
-    Ok(page)
+    services
+        .kept_page(format!("registry {key} {page:?}"), || async {
+            if let Some(ids) = ordered_ids(services, &key, None, filter).await? {
+                let rows = store::by_ids(services.store(), slice(&ids, page)).await?;
+                return Ok(Page::new(rows.into_iter().map(|(public, _)| public).collect(), page, ids.len() as u64));
+            }
+            let known = services.cached_count(&key);
+            let page = store::list_public(services.store(), filter, page, known).await?;
+            if known.is_none() {
+                services.remember_count(&key, page.total);
+            }
+            Ok(page)
+        })
+        .await
 }
 
 /// The ids of a list in order, from this node's memory if read in the last few seconds (a
@@ -183,17 +187,24 @@ pub async fn list_private(
         return Err(ServiceError::Forbidden);
     }
     let key = format!("private {scope:?} {filter:?}");
-    let page = match ordered_ids(services, &key, Some(&scope), filter).await? {
-        Some(ids) => Page::new(store::by_ids(services.store(), slice(&ids, page)).await?, page, ids.len() as u64),
-        None => {
-            let known = services.cached_count(&key);
-            let page = store::list_private(services.store(), &scope, filter, page, known).await?;
-            if known.is_none() {
-                services.remember_count(&key, page.total);
-            }
-            page
-        }
-    };
+    // Kept by reach, before the phones are shown or masked for this caller.
+    let page = services
+        .kept_page(format!("registry {key} {page:?}"), || async {
+            Ok(match ordered_ids(services, &key, Some(&scope), filter).await? {
+                Some(ids) => {
+                    Page::new(store::by_ids(services.store(), slice(&ids, page)).await?, page, ids.len() as u64)
+                }
+                None => {
+                    let known = services.cached_count(&key);
+                    let page = store::list_private(services.store(), &scope, filter, page, known).await?;
+                    if known.is_none() {
+                        services.remember_count(&key, page.total);
+                    }
+                    page
+                }
+            })
+        })
+        .await?;
     Ok(page.map(|(public, private)| {
         let private = Some(private_view(services, Some(caller), &public, private));
         OrgView { public, private }

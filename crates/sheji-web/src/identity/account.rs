@@ -131,7 +131,7 @@ pub async fn totp_login_submit(
     let Some(token) = crate::auth::cookie_in(&headers, SESSION_COOKIE) else {
         return Redirect::to("/login").into_response();
     };
-    let caller = match identity::authenticate_session(&state.services, &token).await {
+    let caller = match identity::authenticate_session(&state.services, &token, false).await {
         Ok(Some(c)) if c.second_factor_pending => c,
         _ => return Redirect::to("/login").into_response(),
     };
@@ -149,7 +149,7 @@ pub async fn totp_login_submit(
 
 pub async fn logout(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap) -> Response {
     if let Some(token) = crate::auth::cookie_in(&headers, SESSION_COOKIE)
-        && let Ok(Some(session)) = identity::authenticate_session(&state.services, &token).await
+        && let Ok(Some(session)) = identity::authenticate_session(&state.services, &token, false).await
     {
         let _ = identity::sign_out(&state.services, &session, &ctx.caller.ip).await;
     }

@@ -141,7 +141,25 @@ impl TestApp {
 
     /// Sends a request and returns status, headers and body text.
     pub async fn send(&self, request: Request<Body>) -> Response {
-        let response = self.router.clone().oneshot(request).await.expect("router is infallible");
+        self.send_via(&self.router, request).await
+    }
+
+    /// A second node serving the same database (its own memory, no search index), for what
+    /// one node may keep that another must not trust.
+    pub async fn other_node(&self) -> Router {
+        let (services, _) =
+            platform::open(self.db.url(), self.clock.clone(), test_secrets()).await.expect("open the other node");
+        let upload_dir = std::env::temp_dir().join(format!("sheji_uploads_{}", uuid::Uuid::new_v4().simple()));
+        sheji_web::router(sheji_web::AppState {
+            services,
+            upload_dir,
+            network: std::sync::Arc::new(sheji_web::Network::default()),
+        })
+    }
+
+    /// Sends a request to the given node's router.
+    pub async fn send_via(&self, router: &Router, request: Request<Body>) -> Response {
+        let response = router.clone().oneshot(request).await.expect("router is infallible");
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.expect("body").to_bytes();
@@ -207,6 +225,20 @@ impl TestApp {
         let (browser, response) = self.sign_in(username, sheji_service::demo::DEMO_PASSWORD).await;
         assert_eq!(response.status, StatusCode::SEE_OTHER, "sign-in of {username} failed: {}", response.body);
         browser
+    }
+
+    /// GET as a browser, from another node (see [`TestApp::other_node`]).
+    pub async fn get_via(&self, router: &Router, browser: &Browser, path: &str) -> Response {
+        self.send_via(
+            router,
+            Request::get(path).header("cookie", browser.cookies()).body(Body::empty()).expect("request"),
+        )
+        .await
+    }
+
+    /// A form POST as a browser, to another node.
+    pub async fn post_via(&self, router: &Router, browser: &Browser, path: &str, fields: &[(&str, &str)]) -> Response {
+        self.send_via(router, self.form_request(browser, path, fields)).await
     }
 
     /// GET as a browser.

@@ -11,8 +11,71 @@ backend_tests!(
     probes_answer,
     api_errors_share_one_shape,
     district_api_filters_and_pages,
-    every_list_refuses_impossible_pages_without_a_panic
+    every_list_refuses_impossible_pages_without_a_panic,
+    what_a_node_keeps_serves_reads_and_never_writes
 );
+
+/// A node reuses list pages and signed-in callers for a few seconds (BENCHMARKS.md, lists).
+/// Whoever writes sees the change at once on that node; another node within seconds; and a
+/// session ended elsewhere can no longer change anything, even where it is still kept.
+async fn what_a_node_keeps_serves_reads_and_never_writes(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else { return };
+    let bishan = app.district("璧山区").await;
+    app.user("kp_branch", "branch_staff", Some(bishan.get()), None).await;
+    let branch = app.signed_in("kp_branch").await;
+    let other = app.other_node().await;
+    let list = "/admin/organizations?sort=newest";
+    // Both nodes read the list (and the session) once: each keeps them now.
+    let before = app.get_as(&branch, list).await;
+    assert_eq!(before.status, StatusCode::OK);
+    assert_eq!(app.get_via(&other, &branch, list).await.status, StatusCode::OK);
+    assert_eq!(app.get("/organizations?sort=newest").await.status, StatusCode::OK);
+
+    // A new organization on the first node: its own lists show it at once.
+    let name = "重庆即时可见设计有限公司";
+    let created = app
+        .post_form(
+            &branch,
+            "/admin/organizations/new",
+            &[
+                ("uscc", &crate::registry::uscc("91500120MA5UKEPT1")),
+                ("name", name),
+                ("kind", "manufacturer"),
+                ("district_id", &bishan.to_string()),
+                ("address", "璧山区璧泉街道 8 号"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    assert!(app.get_as(&branch, list).await.body.contains(name), "the writer's node lists it at once");
+    assert!(app.get("/organizations?sort=newest").await.body.contains(name), "so does its public directory");
+    app.clock.advance(chrono::Duration::seconds(6));
+    assert!(app.get_via(&other, &branch, list).await.body.contains(name), "the other node within seconds");
+
+    // Signed out on the first node, the session is kept on the other for reading at most a
+    // few seconds, and it can change nothing there.
+    let signed_out = app.post_form(&branch, "/logout", &[]).await;
+    assert_eq!(signed_out.status, StatusCode::SEE_OTHER);
+    let org = crate::support::first(r#"href="/admin/organizations/(\d+)""#, &before.body);
+    let edit = app
+        .post_via(
+            &other,
+            &branch,
+            &format!("/admin/organizations/{org}/edit"),
+            &[("name", "重庆冒用会话设计有限公司"), ("kind", "manufacturer"), ("district_id", &bishan.to_string())],
+        )
+        .await;
+    assert_eq!(edit.status, StatusCode::SEE_OTHER);
+    assert!(edit.header("location").starts_with("/login"), "sent to sign in: {}", edit.header("location"));
+    let id = sheji_core::ids::OrganizationId(org.parse().unwrap());
+    let stored = sheji_service::registry::get(&app.services, None, id).await.unwrap();
+    assert_ne!(stored.public.name, "重庆冒用会话设计有限公司", "an ended session wrote nothing");
+    app.clock.advance(chrono::Duration::seconds(6));
+    let after = app.get_via(&other, &branch, list).await;
+    assert_eq!(after.status, StatusCode::SEE_OTHER, "and after a few seconds it reads nothing either");
+    assert!(after.header("location").starts_with("/login"), "{}", after.header("location"));
+    app.finish().await;
+}
 
 /// `?page=9223372036854775807` once panicked inside the query builder on every list and
 /// dropped the connection. The API refuses numbers out of bounds with a 400 that names them;
