@@ -98,8 +98,10 @@ pub async fn refuse_control_text(request: Request, next: Next) -> Response {
     let lang = i18n::resolve(&parts);
     let api = parts.uri.path().starts_with("/api/");
     let refuse = |field: &str, c: char| {
-        let message =
-            lang.tf("error.control_chars", &[("field", &clip(field)), ("ch", &sheji_core::text::describe(c))]);
+        // The field as people know it (名称, not `name`) where the audit trail's labels name it.
+        let label = format!("audit.field.{field}");
+        let shown = if sheji_core::i18n::catalogue::has(&label) { lang.t(&label).to_owned() } else { clip(field) };
+        let message = lang.tf("error.control_chars", &[("field", &shown), ("ch", &sheji_core::text::describe(c))]);
         if api {
             ApiError::invalid(message).into_response()
         } else {
@@ -232,7 +234,7 @@ mod tests {
             .route("/api/v1/things/{name}", get(echo).post(echo))
             .route("/things", axum::routing::post(echo))
             .layer(axum::middleware::from_fn(refuse_control_text));
-        let cases: [(&str, &str, &str, &str, u16); 9] = [
+        let cases: [(&str, &str, &str, &str, u16); 10] = [
             ("GET", "/api/v1/things/a%00b", "", "", 400),
             ("GET", "/api/v1/things/x?q=%E2%80%AEexe", "", "", 400),
             ("POST", "/api/v1/things/x", "application/json", r#"{"name":"A\u0000B"}"#, 400),
@@ -240,6 +242,7 @@ mod tests {
             // A field no handler reads is ignored, whatever it holds.
             ("POST", "/api/v1/things/x", "application/json", r#"{"no_such_field":"\u0000"}"#, 200),
             ("POST", "/things", "application/x-www-form-urlencoded", "name=a%1Bb", 400),
+            ("POST", "/things", "application/x-www-form-urlencoded", "no_label=a%1Bb", 400),
             ("POST", "/things", "application/x-www-form-urlencoded", "description=line%0Aline%09tab", 200),
             ("POST", "/api/v1/things/x", "application/json", r#"{"description":"段一\n段二","name":"重庆设计"}"#, 200),
             ("GET", "/api/v1/things/%E9%87%8D%E5%BA%86?page=2", "", "", 200),
@@ -253,7 +256,14 @@ mod tests {
             let Ok(response) = app.clone().oneshot(request).await;
             let status = response.status().as_u16();
             let text = response.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
-            assert_eq!(status, want, "{method} {uri} {body}: {}", String::from_utf8_lossy(&text));
+            let text = String::from_utf8_lossy(&text);
+            assert_eq!(status, want, "{method} {uri} {body}: {text}");
+            // The field is named as people know it where a label exists, else as sent.
+            if body == "name=a%1Bb" {
+                assert!(text.contains("“名称”"), "{text}");
+            } else if body == "no_label=a%1Bb" {
+                assert!(text.contains("“no_label”"), "{text}");
+            }
         }
     }
 

@@ -301,7 +301,18 @@ pub async fn create(
     let mut stored = fields.clone();
     stored.contact_phone_enc = phone.as_deref().map(|p| services.secrets().encrypt(p)).transpose()?;
     let tx = Work::begin(services).await?;
-    let id = library::insert(&tx, &stored, now).await?;
+    let id = match library::insert(&tx, &stored, now).await {
+        Ok(id) => id,
+        Err(e) if e.is_duplicate() => {
+            drop(tx);
+            // A racing request registered the same code or took the name first.
+            return Err(match library::find_state(services.store(), &fields.uscc).await? {
+                Some(_) => ServiceError::Fields(vec![FieldError::new("uscc", "org.uscc_taken")]),
+                None => ServiceError::Conflict { key: "org.name_taken" },
+            });
+        }
+        Err(e) => return Err(e.into()),
+    };
     sheji_store::search::enqueue(&tx, DocType::Organization, &[i64::from(id.get())], now).await?;
     let change = Change {
         action: "organization.create",
@@ -368,7 +379,12 @@ pub async fn update(
         phone.as_deref().map(|p| services.secrets().encrypt(p)).transpose()?
     };
     let tx = Work::begin(services).await?;
-    library::update(&tx, id, &fields, now).await?;
+    match library::update(&tx, id, &fields, now).await {
+        // The only unique value an update writes is the name: a racing request took it, or
+        // this organization is a namesake from before names were kept unique.
+        Err(e) if e.is_duplicate() => return Err(ServiceError::Conflict { key: "org.name_taken" }),
+        other => other?,
+    }
     sheji_store::search::enqueue(&tx, DocType::Organization, &[i64::from(id.get())], now).await?;
     let change = Change {
         action: "organization.update",

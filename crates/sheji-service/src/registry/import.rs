@@ -717,6 +717,9 @@ struct Checker {
     width: usize,
     /// Each USCC's first row, to report a repeat; 18 bytes a key, not the whole row.
     seen: HashMap<[u8; 18], usize>,
+    /// Each name's first row, by a 64-bit hash of the name (a false repeat needs a collision
+    /// among at most 200 000 names: about one chance in a billion).
+    seen_names: HashMap<u64, usize>,
     out: mpsc::Sender<Result<Piece, ServiceError>>,
     /// An error was sent or nobody listens any more: nothing more to do.
     stopped: bool,
@@ -737,6 +740,7 @@ impl Checker {
                 batch: Vec::with_capacity(CHUNK),
                 width: 0,
                 seen: HashMap::new(),
+                seen_names: HashMap::new(),
                 out,
                 stopped: false,
             };
@@ -838,8 +842,15 @@ impl Checker {
                     message: lang.tf("import.duplicate", &[("row", &first.to_string())]),
                 });
                 r.parsed = None;
+            } else if let Some(first) = self.seen_names.get(&name_hash(&p.fields.name)) {
+                r.errors.push(CellError {
+                    column: header_of(OrgColumn::Name),
+                    message: lang.tf("import.duplicate_name", &[("row", &first.to_string())]),
+                });
+                r.parsed = None;
             } else {
                 self.seen.insert(key, i + 1);
+                self.seen_names.insert(name_hash(&p.fields.name), i + 1);
                 if !self.edit.covers(Some(p.fields.district_id), None) {
                     r.errors.push(CellError {
                         column: header_of(OrgColumn::District),
@@ -851,6 +862,13 @@ impl Checker {
         }
         self.batch.push(r);
     }
+}
+
+fn name_hash(name: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    name.hash(&mut h);
+    h.finish()
 }
 
 /// One pass over the file: check each chunk, and in commit mode write it.
@@ -917,9 +935,24 @@ async fn decide(
     let states = library::find_states(db, &codes).await?;
     let ids: Vec<OrganizationId> = states.values().map(|s| s.id).collect();
     let figures = library::indicators_of(db, &ids).await?;
+    let names: Vec<&str> = rows.iter().filter_map(|r| r.parsed.as_ref().map(|p| p.fields.name.as_str())).collect();
+    let holders = library::holders_of_names(db, &names).await?;
     for r in rows {
         r.action = match &r.parsed {
             None => RowAction::Invalid,
+            // A new organization, or a rename, under another registered organization's name.
+            Some(p)
+                if holders.get(p.fields.name.as_str()).is_some_and(|holder| {
+                    states.get(p.fields.uscc.as_str()).is_none_or(|state| state.id != *holder)
+                }) =>
+            {
+                r.errors.push(CellError {
+                    column: OrgColumn::Name.header().to_owned(),
+                    message: lang.t("import.name_taken").to_owned(),
+                });
+                r.parsed = None;
+                RowAction::Invalid
+            }
             Some(p) => match states.get(p.fields.uscc.as_str()) {
                 Some(state) if !edit.covers(Some(state.fields.district_id), Some(state.id)) => {
                     r.errors.push(CellError {

@@ -48,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(crate::recognition::migration::m20261207_000031_rectification::Migration),
             Box::new(crate::review::migration::m20261207_000032_notice_rubric::Migration),
             Box::new(crate::identity::migration::m20261207_000033_login_attempt_at::Migration),
+            Box::new(crate::registry::migration::m20261207_000034_name_guard::Migration),
         ]
     }
 }

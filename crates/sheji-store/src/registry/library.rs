@@ -71,16 +71,49 @@ pub async fn find_state(db: &impl Db, uscc: &Uscc) -> Result<Option<OrgState>, S
     state_of(db, m).await.map(Some)
 }
 
-/// The organization registered under exactly this (normalized) name, if any.
+/// The organization that holds exactly this (normalized) name, if any: the one the unique
+/// index keeps it for (a namesake from before names were kept unique does not hold it).
 pub async fn holder_of_name(db: &impl Db, name: &str) -> Result<Option<OrganizationId>, StoreError> {
     let id: Option<i32> = organization::Entity::find()
         .select_only()
         .column(organization::Column::Id)
-        .filter(organization::Column::Name.eq(name))
+        .filter(organization::Column::NameGuard.eq(name))
         .into_tuple()
         .one(db.conn())
         .await?;
     Ok(id.map(OrganizationId))
+}
+
+/// Gives an organization another's name without the guard, as a database upgraded from before
+/// names were kept unique may hold (migration 000034); for tests of what such a namesake meets.
+pub async fn make_namesake_for_test(tx: &Tx, id: OrganizationId, name: &str) -> Result<(), StoreError> {
+    organization::Entity::update_many()
+        .col_expr(organization::Column::Name, Expr::value(name))
+        .col_expr(organization::Column::NameGuard, Expr::value(Option::<String>::None))
+        .filter(organization::Column::Id.eq(id.get()))
+        .exec(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// The holders of these names, by name (imports check their rows in bulk).
+pub async fn holders_of_names(
+    db: &impl Db,
+    names: &[&str],
+) -> Result<std::collections::HashMap<String, OrganizationId>, StoreError> {
+    let mut out = std::collections::HashMap::new();
+    for chunk in names.chunks(BULK) {
+        let found: Vec<(String, i32)> = organization::Entity::find()
+            .select_only()
+            .column(organization::Column::NameGuard)
+            .column(organization::Column::Id)
+            .filter(organization::Column::NameGuard.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db.conn())
+            .await?;
+        out.extend(found.into_iter().map(|(name, id)| (name, OrganizationId(id))));
+    }
+    Ok(out)
 }
 
 /// Reads the full state of one organization by id.
@@ -152,6 +185,7 @@ fn new_model(f: &OrgFields, now: DateTime<Utc>) -> organization::ActiveModel {
     organization::ActiveModel {
         uscc: Set(f.uscc.as_str().to_owned()),
         name: Set(f.name.clone()),
+        name_guard: Set(Some(f.name.clone())),
         kind: Set(f.kind.code().to_owned()),
         district_id: Set(f.district_id.get()),
         industry_code: Set(f.industry_code.clone()),
@@ -183,6 +217,7 @@ pub async fn update(tx: &Tx, id: OrganizationId, f: &OrgFields, now: DateTime<Ut
     organization::Entity::update(organization::ActiveModel {
         id: Set(id.get()),
         name: Set(f.name.clone()),
+        name_guard: Set(Some(f.name.clone())),
         kind: Set(f.kind.code().to_owned()),
         district_id: Set(f.district_id.get()),
         industry_code: Set(f.industry_code.clone()),

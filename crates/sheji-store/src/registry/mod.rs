@@ -87,6 +87,7 @@ pub async fn insert_organizations_in(tx: &Tx, orgs: &[NewOrganization], now: Dat
         organization::Entity::insert_many(fresh.iter().map(|o| organization::ActiveModel {
             uscc: Set(o.uscc.as_str().to_owned()),
             name: Set(o.name.clone()),
+            name_guard: Set(Some(o.name.clone())),
             kind: Set(o.kind.code().to_owned()),
             district_id: Set(o.district_id.get()),
             industry_code: Set(o.industry_code.clone()),

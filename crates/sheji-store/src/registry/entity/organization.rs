@@ -23,6 +23,9 @@ pub struct Model {
     pub status: String,
     pub library_status: String,
     pub library_changed_at: Option<DateTimeUtc>,
+    /// The name again, under a unique index (NULL for a namesake registered before names were
+    /// kept unique; migration 000034).
+    pub name_guard: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

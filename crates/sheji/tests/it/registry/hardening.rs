@@ -14,7 +14,11 @@ use sheji_service::registry::{self, OrgFilter};
 use super::{uscc, xlsx};
 use crate::support::{Browser, TestApp, backend_tests};
 
-backend_tests!(one_open_library_application_under_200_racing_submissions, text_that_is_not_text_is_refused);
+backend_tests!(
+    one_open_library_application_under_200_racing_submissions,
+    text_that_is_not_text_is_refused,
+    one_organization_per_name_under_racing_renames_and_imports
+);
 
 /// An organization of 璧山区 not yet in the library, with an administrator signed in.
 async fn applicant(app: &TestApp) -> (sheji_core::ids::OrganizationId, Browser) {
@@ -122,6 +126,93 @@ async fn text_that_is_not_text_is_refused(backend: Backend) {
     assert_eq!((report.valid(), report.invalid()), (1, 2), "{:?}", report.bad_rows().collect::<Vec<_>>());
     let bad: Vec<(usize, &str)> = report.bad_rows().collect();
     assert!(bad.iter().any(|(_, m)| m.contains("U+001B")) && bad.iter().any(|(_, m)| m.contains("U+202E")), "{bad:?}");
+    app.finish().await;
+}
+
+/// Names are kept unique by the database: racing renames onto one free name, a namesake left
+/// from before the rule, and an import naming another registered organization.
+async fn one_organization_per_name_under_racing_renames_and_imports(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else { return };
+    let bishan = app.district("璧山区").await;
+    let orgs = registry::list_public(
+        &app.services,
+        &OrgFilter { district: Some(bishan), ..Default::default() },
+        PageRequest::default(),
+    )
+    .await
+    .unwrap()
+    .items;
+    let (a, b, c) = (&orgs[0], &orgs[1], &orgs[2]);
+    app.user("nm_branch", "branch_staff", Some(bishan.get()), None).await;
+    let branch = app.signed_in("nm_branch").await;
+    let wanted = "重庆抢注名称设计有限公司";
+    let rename = |org: &registry::OrgPublic| {
+        app.form_request(
+            &branch,
+            &format!("/admin/organizations/{}/edit", org.id),
+            &[("name", wanted), ("kind", org.kind.code()), ("district_id", &org.district_id.to_string())],
+        )
+    };
+    // Twenty requests rename A and twenty rename B to the same free name, all at once.
+    let requests = (0..40).map(|i| rename(if i % 2 == 0 { a } else { b })).collect();
+    let answers = app.race(requests).await;
+    assert!(
+        answers.iter().all(|(s, _)| *s == StatusCode::SEE_OTHER || *s == StatusCode::CONFLICT),
+        "each is saved or refused as a conflict, none fails: {:?}",
+        answers.iter().find(|(s, _)| *s != StatusCode::SEE_OTHER && *s != StatusCode::CONFLICT)
+    );
+    let mut holders = 0;
+    for org in [a, b] {
+        if registry::get(&app.services, None, org.id).await.unwrap().public.name == wanted {
+            holders += 1;
+        }
+    }
+    assert_eq!(holders, 1, "exactly one of the two took the name");
+    let refused = answers.iter().filter(|(s, _)| *s == StatusCode::CONFLICT).collect::<Vec<_>>();
+    assert!(!refused.is_empty() && refused.iter().all(|(_, body)| body.contains("已有其他单位以该名称登记")));
+
+    // A namesake from before names were unique (no guard): it stays listed, and saving it
+    // without a name of its own is refused with the reason, not a failure.
+    let d = &orgs[3];
+    let store = sheji_store::Store::connect(app.db.url()).await.unwrap();
+    let tx = store.begin().await.unwrap();
+    sheji_store::registry::library::make_namesake_for_test(&tx, c.id, &d.name).await.unwrap();
+    tx.commit().await.unwrap();
+    let save_c = |name: &str| {
+        let name = name.to_owned();
+        let path = format!("/admin/organizations/{}/edit", c.id);
+        let (kind, district) = (c.kind.code(), c.district_id.to_string());
+        let branch = &branch;
+        let app = &app;
+        async move { app.post_form(branch, &path, &[("name", &name), ("kind", kind), ("district_id", &district)]).await }
+    };
+    let r = save_c(&d.name).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(r.body.contains("已有其他单位以该名称登记"), "{}", r.body);
+    let r = save_c("重庆改回本名设计有限公司").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "a name of its own is saved: {}", r.body);
+    let r = save_c(&d.name).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "and it cannot take the other's back: {}", r.body);
+
+    // An import: a new organization under a registered name, and one name on two rows.
+    let header: Vec<String> =
+        ["统一社会信用代码", "单位名称", "单位类型", "所在区县", "地址"].iter().map(|s| (*s).to_owned()).collect();
+    let row = |code: &str, name: &str| {
+        vec![uscc(code), name.to_owned(), "制造企业".to_owned(), "璧山区".to_owned(), "璧泉街道".to_owned()]
+    };
+    let rows = vec![
+        header,
+        row("91500120MA5UNAME1", wanted),
+        row("91500120MA5UNAME2", "重庆同名导入有限公司"),
+        row("91500120MA5UNAME3", "重庆同名导入有限公司"),
+    ];
+    let upload = Upload::new(xlsx(&rows), "names.xlsx").unwrap();
+    let report = import::preview(&app.services, &system_principal(), &upload, Lang::Zh).await.unwrap();
+    assert_eq!((report.valid(), report.invalid()), (1, 2), "{:?}", report.bad_rows().collect::<Vec<_>>());
+    let bad: Vec<(usize, &str)> = report.bad_rows().collect();
+    assert!(bad.iter().any(|(row, m)| *row == 2 && m.contains("已有其他登记机构使用此名称")), "{bad:?}");
+    assert!(bad.iter().any(|(row, m)| *row == 4 && m.contains("与第 3 行的机构名称重复")), "{bad:?}");
+    store.close().await.unwrap();
     app.finish().await;
 }
 

@@ -21,7 +21,7 @@ use crate::support::{TestApp, backend_tests};
 
 mod hardening;
 
-fn uscc(body17: &str) -> String {
+pub(crate) fn uscc(body17: &str) -> String {
     format!("{body17}{}", check_char(body17).unwrap())
 }
 
