@@ -7,9 +7,11 @@
 # Also prints the server's resident memory at rest and its peak under the load, and times the
 # staff export of every organization (.xlsx) with the server's peak memory after it.
 #
-# Anonymous detail pages are served from a five-second in-memory copy when the same record is
-# asked for again; the "random" rows ask for a different record (or page) on every request, so
-# they measure the database path that a cache cannot help.
+# A node keeps list pages, public records and signed-in callers for up to five seconds (until
+# it writes), so the fixed rows measure a page asked for again; the "random" rows ask for a
+# different record (or page) on every request, so they measure the database path that a kept
+# copy cannot help. The RSS "at rest" is taken right after /readyz, while the node still builds
+# the search index of the city just generated.
 #
 #   cargo build --release -p sheji && bench/http.sh
 #   BENCH_DB=postgres://postgres@127.0.0.1:5432/bench bench/http.sh   # an existing empty database

@@ -241,9 +241,15 @@ impl Services {
         self.public.get(&id, self.now())
     }
 
-    /// Keeps an organization's public record for a few seconds.
-    pub(crate) fn remember_public(&self, public: &sheji_store::registry::OrgPublic) {
-        self.public.put(public.id, public.clone(), self.now());
+    /// Taken before reading a public record to keep (see [`Recent::stamp`]).
+    pub(crate) fn public_stamp(&self) -> u64 {
+        self.public.stamp()
+    }
+
+    /// Keeps an organization's public record for a few seconds, unless a registry write came
+    /// after `stamp` was taken.
+    pub(crate) fn remember_public(&self, public: &sheji_store::registry::OrgPublic, stamp: u64) {
+        self.public.put_unless_cleared(public.id, public.clone(), self.now(), stamp);
     }
 
     /// The session policy if it was read within the last few seconds.
@@ -363,9 +369,15 @@ impl Services {
         &self.id_builds
     }
 
-    /// Keeps a list's ordered ids for a few seconds.
-    pub(crate) fn remember_ids(&self, key: &str, ids: Arc<Vec<i32>>) {
-        self.ids.put(key.to_owned(), ids, self.now());
+    /// Taken before reading ordered ids to keep (see [`Recent::stamp`]).
+    pub(crate) fn ids_stamp(&self) -> u64 {
+        self.ids.stamp()
+    }
+
+    /// Keeps a list's ordered ids for a few seconds, unless a registry write came after
+    /// `stamp` was taken.
+    pub(crate) fn remember_ids(&self, key: &str, ids: Arc<Vec<i32>>, stamp: u64) {
+        self.ids.put_unless_cleared(key.to_owned(), ids, self.now(), stamp);
     }
 
     /// A list's row count if it was counted within the last few seconds.
@@ -373,9 +385,15 @@ impl Services {
         self.counts.get(key, self.now())
     }
 
-    /// Keeps a list's row count for a few seconds.
-    pub(crate) fn remember_count(&self, key: &str, total: u64) {
-        self.counts.put(key.to_owned(), total, self.now());
+    /// Taken before counting a list to keep the count (see [`Recent::stamp`]).
+    pub(crate) fn count_stamp(&self) -> u64 {
+        self.counts.stamp()
+    }
+
+    /// Keeps a list's row count for a few seconds, unless a registry write came after `stamp`
+    /// was taken.
+    pub(crate) fn remember_count(&self, key: &str, total: u64, stamp: u64) {
+        self.counts.put_unless_cleared(key.to_owned(), total, self.now(), stamp);
     }
 
     /// The store, for the use-case modules.

@@ -133,9 +133,10 @@ pub async fn list_public(
                 return Ok(Page::new(rows.into_iter().map(|(public, _)| public).collect(), page, ids.len() as u64));
             }
             let known = services.cached_count(&key);
+            let stamp = services.count_stamp();
             let page = store::list_public(services.store(), filter, page, known).await?;
             if known.is_none() {
-                services.remember_count(&key, page.total);
+                services.remember_count(&key, page.total, stamp);
             }
             Ok(page)
         })
@@ -159,11 +160,12 @@ async fn ordered_ids(
     if let Some(ids) = services.cached_ids(key) {
         return Ok(Some(ids));
     }
+    let stamp = services.ids_stamp();
     let Some(ids) = store::ordered_ids(services.store(), scope, filter, crate::ID_LIST_CAP).await? else {
         return Ok(None);
     };
     let ids = std::sync::Arc::new(ids);
-    services.remember_ids(key, ids.clone());
+    services.remember_ids(key, ids.clone(), stamp);
     Ok(Some(ids))
 }
 
@@ -196,9 +198,10 @@ pub async fn list_private(
                 }
                 None => {
                     let known = services.cached_count(&key);
+                    let stamp = services.count_stamp();
                     let page = store::list_private(services.store(), &scope, filter, page, known).await?;
                     if known.is_none() {
-                        services.remember_count(&key, page.total);
+                        services.remember_count(&key, page.total, stamp);
                     }
                     page
                 }
@@ -223,10 +226,11 @@ pub async fn get(services: &Services, caller: Option<&Principal>, id: Organizati
     if let Some(public) = services.cached_public(id) {
         return Ok(OrgView { public, private: None });
     }
+    let stamp = services.public_stamp();
     let public = store::find_public(services.store(), id)
         .await?
         .ok_or(ServiceError::NotFound { key: "error.not_found.organization" })?;
-    services.remember_public(&public);
+    services.remember_public(&public, stamp);
     Ok(OrgView { public, private: None })
 }
 
