@@ -306,10 +306,12 @@ impl Services {
     /// writes): a search brings the index up to date before it answers, so the writer still
     /// finds its change at once, and other nodes within a second.
     pub(crate) async fn registry_written(&self) {
-        self.kept.forget();
+        // The pages last: a page read after it was forgotten must not be built from ids,
+        // counts or records that were about to be forgotten.
         self.public.clear();
         self.counts.clear();
         self.ids.clear();
+        self.kept.forget();
         search::wake(self);
     }
 

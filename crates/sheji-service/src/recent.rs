@@ -93,9 +93,10 @@ const KEPT_CALLERS_LIMIT: usize = 10_000;
 /// Reads this node reuses until its next write, or for [`KEPT_TTL_SECONDS`]: pages of lists
 /// and the callers behind session cookies and API tokens. Every committed unit of work empties
 /// it, so whoever wrote reads their change at once on this node; another node sees it when
-/// its copy expires. A caller is reused only for requests that change nothing (the web layer
-/// asks afresh for the others), so a signed-out session or a disabled account can read for at
-/// most those seconds on another node, and never write.
+/// its copy expires (a page built from ordered ids kept the same five seconds: ten at most). A
+/// caller is reused only for GET and HEAD requests (the web layer asks afresh for the others),
+/// so a signed-out session or a disabled account can read for at most those seconds on another
+/// node, and change nothing there but the read mark of a message it opens.
 pub(crate) struct Kept {
     pages: Recent<String, Arc<dyn Any + Send + Sync>>,
     sessions: Recent<String, crate::identity::SessionCaller>,

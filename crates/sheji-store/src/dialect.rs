@@ -16,6 +16,20 @@ pub fn table(backend: DbBackend, mut create: TableCreateStatement) -> TableCreat
     create
 }
 
+/// A text column of at most `len` characters that compares byte for byte, as text does on
+/// PostgreSQL and SQLite: MySQL's default collations ignore case, accents and width, so a
+/// unique index there would refuse what the other backends, and the service's own checks, take
+/// for different texts. (MariaDB wants the character set right after the type.)
+pub fn exact_text(backend: DbBackend, column: &mut sea_orm_migration::prelude::ColumnDef, len: u32) {
+    if backend == DbBackend::MySql {
+        column.custom(sea_orm::sea_query::Alias::new(format!(
+            "VARCHAR({len}) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
+        )));
+    } else {
+        column.string_len(len);
+    }
+}
+
 /// Updates the planner statistics of `tables` (fixed names of ours, never user input).
 /// PostgreSQL also vacuums, which sets the visibility map its index-only scans need.
 pub async fn refresh_statistics(db: &DatabaseConnection, tables: &[&str]) -> Result<(), DbErr> {

@@ -1469,25 +1469,30 @@ pub async fn recognitions(
     page: PageRequest,
 ) -> Result<Page<Certificate>, ServiceError> {
     // Every organization's page lists its recognitions: kept like the directory's pages.
-    services
-        .kept_page(format!("recognitions {filter:?} {page:?}"), || async {
-            let p = store::list_recognitions(services.store(), filter, page).await?;
-            let names =
-                sheji_store::registry::names(services.store(), &p.items.iter().map(|r| r.organization).collect())
-                    .await?;
-            let t = services.today();
-            let items = p
-                .items
-                .into_iter()
-                .map(|r| Certificate {
-                    standing: r.standing.on(r.valid_until, t),
-                    organization: names.get(&r.organization).cloned().unwrap_or_default(),
-                    recognition: r,
-                })
-                .collect();
-            Ok(Page::new(items, page, p.total))
+    services.kept_page(format!("recognitions {filter:?} {page:?}"), || read_recognitions(services, filter, page)).await
+}
+
+/// [`recognitions`] read afresh, for loops over every page (an export, the reminders): they
+/// would push the pages people open out of the node's memory, and each page must be current.
+async fn read_recognitions(
+    services: &Services,
+    filter: &RecognitionFilter,
+    page: PageRequest,
+) -> Result<Page<Certificate>, ServiceError> {
+    let p = store::list_recognitions(services.store(), filter, page).await?;
+    let names =
+        sheji_store::registry::names(services.store(), &p.items.iter().map(|r| r.organization).collect()).await?;
+    let t = services.today();
+    let items = p
+        .items
+        .into_iter()
+        .map(|r| Certificate {
+            standing: r.standing.on(r.valid_until, t),
+            organization: names.get(&r.organization).cloned().unwrap_or_default(),
+            recognition: r,
         })
-        .await
+        .collect();
+    Ok(Page::new(items, page, p.total))
 }
 
 /// Recognitions the caller should renew or re-review soon: in force and ending within the
@@ -1533,7 +1538,7 @@ pub async fn remind_expiring(services: &Services) -> Result<u64, ServiceError> {
         let filter = RecognitionFilter { expiring: Some((day, day)), ..RecognitionFilter::default() };
         let mut page = 1;
         loop {
-            let found = recognitions(services, &filter, PageRequest::new(Some(page), Some(200))).await?;
+            let found = read_recognitions(services, &filter, PageRequest::new(Some(page), Some(200))).await?;
             let tx = services.store().begin().await?;
             for c in &found.items {
                 let r = &c.recognition;
@@ -1667,7 +1672,7 @@ pub async fn register_xlsx(
     let mut row = 1u32;
     let mut page = 1;
     loop {
-        let p = recognitions(services, filter, PageRequest::new(Some(page), Some(200))).await?;
+        let p = read_recognitions(services, filter, PageRequest::new(Some(page), Some(200))).await?;
         for c in &p.items {
             let district =
                 sheji_store::registry::library::find_state_by_id(services.store(), c.recognition.organization)

@@ -49,13 +49,19 @@ async fn what_a_node_keeps_serves_reads_and_never_writes(backend: Backend) {
     assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
     assert!(app.get_as(&branch, list).await.body.contains(name), "the writer's node lists it at once");
     assert!(app.get("/organizations?sort=newest").await.body.contains(name), "so does its public directory");
+    assert!(!app.get_via(&other, &branch, list).await.body.contains(name), "the other node shows its kept page");
     app.clock.advance(chrono::Duration::seconds(6));
-    assert!(app.get_via(&other, &branch, list).await.body.contains(name), "the other node within seconds");
+    assert!(app.get_via(&other, &branch, list).await.body.contains(name), "and the change within seconds");
 
-    // Signed out on the first node, the session is kept on the other for reading at most a
-    // few seconds, and it can change nothing there.
+    // Signed out on the first node (a unit of work, no registry write), the session is
+    // forgotten there at once; the other node keeps it for reading at most a few seconds, and
+    // it can change nothing there.
+    assert_eq!(app.get_as(&branch, list).await.status, StatusCode::OK, "the first node keeps the session again");
     let signed_out = app.post_form(&branch, "/logout", &[]).await;
     assert_eq!(signed_out.status, StatusCode::SEE_OTHER);
+    let mine = app.get_as(&branch, list).await;
+    assert_eq!(mine.status, StatusCode::SEE_OTHER, "signed out at once where it signed out");
+    assert_eq!(app.get_via(&other, &branch, list).await.status, StatusCode::OK, "read for a few seconds elsewhere");
     let org = crate::support::first(r#"href="/admin/organizations/(\d+)""#, &before.body);
     let edit = app
         .post_via(

@@ -7,8 +7,10 @@
 //! the same name twice, and stop the upgrade. Instead the earliest holder of each name takes
 //! the guard; a later namesake keeps a NULL guard (NULLs never collide on any of the three
 //! backends), stays listed, and is told its name is taken the next time it is saved
-//! without a new one. On MySQL/MariaDB the column's collation decides what "the same" means
-//! (case-insensitive by default), as it does for every other text comparison there.
+//! without a new one. On MySQL/MariaDB the guard compares bytes (`utf8mb4_bin`): the default
+//! collations there ignore case, accents and width, and the guard must mean there what it means
+//! on the other two backends and in the service's own checks (an import checks a whole file
+//! before it writes; a name those checks let through must not fail at the write).
 
 use sea_orm_migration::prelude::*;
 
@@ -24,13 +26,10 @@ enum Organization {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.alter_table(
-            Table::alter()
-                .table(Organization::Table)
-                .add_column(ColumnDef::new(Organization::NameGuard).string_len(200).null())
-                .to_owned(),
-        )
-        .await?;
+        let mut guard = ColumnDef::new(Organization::NameGuard);
+        crate::dialect::exact_text(m.get_database_backend(), &mut guard, 200);
+        guard.null();
+        m.alter_table(Table::alter().table(Organization::Table).add_column(&mut guard).to_owned()).await?;
         // The inner derived table lets MySQL read the table it updates.
         m.get_connection()
             .execute_unprepared(

@@ -129,19 +129,18 @@ async fn text_that_is_not_text_is_refused(backend: Backend) {
     app.finish().await;
 }
 
+/// 璧山区 and the first page of its organizations.
+async fn bishan_orgs(app: &TestApp) -> (sheji_core::ids::DistrictId, Vec<registry::OrgPublic>) {
+    let bishan = app.district("璧山区").await;
+    let filter = OrgFilter { district: Some(bishan), ..Default::default() };
+    (bishan, registry::list_public(&app.services, &filter, PageRequest::default()).await.unwrap().items)
+}
+
 /// Names are kept unique by the database: racing renames onto one free name, a namesake left
 /// from before the rule, and an import naming another registered organization.
 async fn one_organization_per_name_under_racing_renames_and_imports(backend: Backend) {
     let Some(app) = TestApp::with_demo(backend).await else { return };
-    let bishan = app.district("璧山区").await;
-    let orgs = registry::list_public(
-        &app.services,
-        &OrgFilter { district: Some(bishan), ..Default::default() },
-        PageRequest::default(),
-    )
-    .await
-    .unwrap()
-    .items;
+    let (bishan, orgs) = bishan_orgs(&app).await;
     let (a, b, c) = (&orgs[0], &orgs[1], &orgs[2]);
     app.user("nm_branch", "branch_staff", Some(bishan.get()), None).await;
     let branch = app.signed_in("nm_branch").await;
@@ -178,6 +177,15 @@ async fn one_organization_per_name_under_racing_renames_and_imports(backend: Bac
     let tx = store.begin().await.unwrap();
     sheji_store::registry::library::make_namesake_for_test(&tx, c.id, &d.name).await.unwrap();
     tx.commit().await.unwrap();
+    let listed = registry::list_public(
+        &app.services,
+        &OrgFilter { district: Some(bishan), ..Default::default() },
+        PageRequest::new(Some(1), Some(200)),
+    )
+    .await
+    .unwrap()
+    .items;
+    assert_eq!(listed.iter().filter(|o| o.name == d.name).count(), 2, "the namesake stays listed");
     let save_c = |name: &str| {
         let name = name.to_owned();
         let path = format!("/admin/organizations/{}/edit", c.id);
@@ -219,15 +227,7 @@ async fn one_organization_per_name_under_racing_renames_and_imports(backend: Bac
 #[tokio::test]
 async fn an_enterprise_cannot_rename_itself_to_another_s_name() {
     let Some(app) = TestApp::with_demo(Backend::Sqlite).await else { return };
-    let bishan = app.district("璧山区").await;
-    let orgs = registry::list_public(
-        &app.services,
-        &OrgFilter { district: Some(bishan), ..Default::default() },
-        PageRequest::default(),
-    )
-    .await
-    .unwrap()
-    .items;
+    let (_, orgs) = bishan_orgs(&app).await;
     let (mine, theirs) = (&orgs[0], &orgs[1]);
     app.user("ren_owner", "org_admin", None, Some(mine.id.get())).await;
     let owner = app.signed_in("ren_owner").await;
