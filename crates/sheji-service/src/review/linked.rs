@@ -151,13 +151,7 @@ pub async fn final_scores(
     services: &Services,
     campaign: CampaignId,
 ) -> Result<Option<BTreeMap<sheji_core::ids::ItemId, Option<f64>>>, ServiceError> {
-    let c = store::get_campaign(services.store(), campaign)
-        .await?
-        .ok_or(ServiceError::NotFound { key: "review.no_campaign" })?;
-    if c.status != CampaignStatus::Final {
-        return Ok(None);
-    }
-    let (upheld, _) = store::upheld_objections(services.store(), campaign).await?;
+    let Some(upheld) = withdrawn(services, campaign).await? else { return Ok(None) };
     let mut by_item = BTreeMap::new();
     let mut page = 1;
     loop {

@@ -110,8 +110,8 @@ pub async fn show(
     Ok(render(StatusCode::OK, &page(&ctx, state.services.today(), v, FormState::default(), notice)))
 }
 
-/// Answers a refused step: the page again with the form as typed and every error on it, or
-/// the error page for what no form can mend.
+/// Answers a refused step through the form kit: the page again with the form as typed and
+/// every error on it, or the error page for what no form can mend.
 async fn refused(
     state: &AppState,
     ctx: &Ctx,
@@ -120,14 +120,12 @@ async fn refused(
     body: &str,
     e: ServiceError,
 ) -> Result<Response, PageError> {
-    if !forms::belongs_on_form(&e) {
-        return Err(PageError::service(&e, ctx.chrome("recognition.rectification.title")));
-    }
-    let v = service::view(&state.services, p, id)
-        .await
-        .map_err(|e| PageError::service(&e, ctx.chrome("recognition.rectification.title")))?;
-    let form = FormState::from_body(body).with_error(&e, ctx.lang);
-    Ok(render(crate::error::status_of(e.kind()), &page(ctx, state.services.today(), v, form, None)))
+    let title = "recognition.rectification.title";
+    forms::refused(e, FormState::from_body(body), ctx, title, |form| async move {
+        let v = service::view(&state.services, p, id).await.map_err(|e| PageError::service(&e, ctx.chrome(title)))?;
+        Ok(page(ctx, state.services.today(), v, form, None))
+    })
+    .await
 }
 
 /// The holder sends the report.
